@@ -1,0 +1,18 @@
+//! Duet's provider-neutral core: the data model every front end speaks (DESIGN.md §2), the typed
+//! error kinds, the [`Provider`] trait each music service implements, the QR login session
+//! machine, the credential store, and the `DUET_UPSTREAM` routing switch.
+
+pub mod credentials;
+pub mod error;
+pub mod model;
+pub mod provider;
+pub mod qr;
+pub mod secret;
+pub mod upstream;
+
+pub use credentials::{CredentialStore, KeyringStore, MemoryStore};
+pub use error::{Error, ErrorKind, Result};
+pub use model::*;
+pub use provider::Provider;
+pub use secret::Secret;
+pub use upstream::Upstream;

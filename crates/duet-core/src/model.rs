@@ -1,0 +1,430 @@
+//! The data model of DESIGN.md §2: the same JSON shapes in Tauri commands, events and `/v1`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProviderId {
+    Netease,
+    Qq,
+}
+
+impl ProviderId {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderId::Netease => "netease",
+            ProviderId::Qq => "qq",
+        }
+    }
+}
+
+impl std::fmt::Display for ProviderId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for ProviderId {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "netease" => Ok(ProviderId::Netease),
+            "qq" => Ok(ProviderId::Qq),
+            other => Err(Error::bad_request(format!(
+                "unknown provider {other:?}: expected \"netease\" or \"qq\""
+            ))),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArtistRef {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlbumRef {
+    pub id: String,
+    pub name: String,
+    pub cover_url: Option<String>,
+}
+
+/// The part of a VIP track a non-VIP account may hear.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrialWindow {
+    pub start_ms: u64,
+    pub end_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Track {
+    pub provider: ProviderId,
+    /// NetEase numeric id, QQ `songmid`; always a string.
+    pub id: String,
+    pub title: String,
+    pub artists: Vec<ArtistRef>,
+    pub album: AlbumRef,
+    pub duration_ms: u64,
+    pub playable: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unavailable_reason: Option<String>,
+    pub vip: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trial: Option<TrialWindow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRef {
+    pub id: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub avatar_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Playlist {
+    pub provider: ProviderId,
+    pub id: String,
+    pub name: String,
+    pub cover_url: Option<String>,
+    pub creator: UserRef,
+    pub track_count: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Present on a playlist's own page (all of them), absent in lists of playlists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tracks: Option<Vec<Track>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Album {
+    pub provider: ProviderId,
+    pub id: String,
+    pub name: String,
+    pub cover_url: Option<String>,
+    pub artists: Vec<ArtistRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub track_count: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published_at_ms: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Artist {
+    pub provider: ProviderId,
+    pub id: String,
+    pub name: String,
+    pub picture_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub album_count: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LyricWord {
+    pub start_ms: u64,
+    pub duration_ms: u64,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LyricLine {
+    pub start_ms: u64,
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translation: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub romanized: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub words: Option<Vec<LyricWord>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lyrics {
+    pub provider: ProviderId,
+    pub track_id: String,
+    pub instrumental: bool,
+    pub lines: Vec<LyricLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub provider: ProviderId,
+    pub user_id: String,
+    pub nickname: String,
+    pub avatar_url: Option<String>,
+    pub vip: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QrLogin {
+    pub provider: ProviderId,
+    pub key: String,
+    /// What the QR encodes (the service's login URL).
+    pub qr_url: String,
+    /// `data:image/png;base64,…`, rendered locally.
+    pub qr_png: String,
+    /// Seconds until the service forgets this code.
+    pub expires_in_s: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QrState {
+    Waiting,
+    Scanned,
+    Confirmed,
+    Expired,
+    Failed,
+}
+
+impl QrState {
+    pub fn is_final(self) -> bool {
+        matches!(self, QrState::Confirmed | QrState::Expired | QrState::Failed)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginState {
+    pub provider: ProviderId,
+    pub key: String,
+    pub state: QrState,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<Profile>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The typed error behind a `failed` state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<Error>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Quality {
+    /// 128 kbps.
+    Standard,
+    /// 320 kbps.
+    High,
+    Lossless,
+    Hires,
+}
+
+impl std::str::FromStr for Quality {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "standard" => Ok(Quality::Standard),
+            "high" => Ok(Quality::High),
+            "lossless" => Ok(Quality::Lossless),
+            "hires" => Ok(Quality::Hires),
+            other => Err(Error::bad_request(format!(
+                "unknown quality {other:?}: expected standard, high, lossless or hires"
+            ))),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreamUrl {
+    pub provider: ProviderId,
+    pub track_id: String,
+    pub url: String,
+    pub quality: Quality,
+    /// `mp3`, `flac`, `m4a`, …
+    pub format: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bitrate: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    /// Unix seconds after which the URL stops working.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trial: Option<TrialWindow>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SearchType {
+    Track,
+    Album,
+    Artist,
+    Playlist,
+}
+
+impl std::str::FromStr for SearchType {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "track" => Ok(SearchType::Track),
+            "album" => Ok(SearchType::Album),
+            "artist" => Ok(SearchType::Artist),
+            "playlist" => Ok(SearchType::Playlist),
+            other => Err(Error::bad_request(format!(
+                "unknown search type {other:?}: expected track, album, artist or playlist"
+            ))),
+        }
+    }
+}
+
+/// A validated search request. Pages start at 1.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchQuery {
+    pub q: String,
+    #[serde(rename = "type")]
+    pub kind: SearchType,
+    pub page: u32,
+    pub page_size: u32,
+}
+
+impl SearchQuery {
+    pub const MAX_PAGE_SIZE: u32 = 100;
+
+    pub fn new(q: &str, kind: SearchType, page: u32, page_size: u32) -> Result<Self> {
+        let q = q.trim();
+        if q.is_empty() {
+            return Err(Error::bad_request("the search query is empty"));
+        }
+        if q.chars().count() > 200 {
+            return Err(Error::bad_request("the search query is longer than 200 characters"));
+        }
+        if page == 0 {
+            return Err(Error::bad_request("pages start at 1"));
+        }
+        if page_size == 0 || page_size > Self::MAX_PAGE_SIZE {
+            return Err(Error::bad_request(format!(
+                "page_size must be between 1 and {}",
+                Self::MAX_PAGE_SIZE
+            )));
+        }
+        Ok(Self {
+            q: q.to_owned(),
+            kind,
+            page,
+            page_size,
+        })
+    }
+
+    pub fn offset(&self) -> u64 {
+        u64::from(self.page - 1) * u64::from(self.page_size)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "items", rename_all = "snake_case")]
+pub enum SearchItems {
+    Track(Vec<Track>),
+    Album(Vec<Album>),
+    Artist(Vec<Artist>),
+    Playlist(Vec<Playlist>),
+}
+
+impl SearchItems {
+    pub fn len(&self) -> usize {
+        match self {
+            SearchItems::Track(v) => v.len(),
+            SearchItems::Album(v) => v.len(),
+            SearchItems::Artist(v) => v.len(),
+            SearchItems::Playlist(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchPage {
+    pub provider: ProviderId,
+    pub query: String,
+    pub page: u32,
+    pub page_size: u32,
+    /// The service's count of all matches.
+    pub total: u64,
+    pub has_more: bool,
+    #[serde(flatten)]
+    pub items: SearchItems,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Comment {
+    pub id: String,
+    pub user: UserRef,
+    pub content: String,
+    pub time_ms: i64,
+    pub liked_count: u64,
+    /// The comment this one answers, quoted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replied_to: Option<Box<Comment>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentPage {
+    pub provider: ProviderId,
+    pub track_id: String,
+    pub page: u32,
+    pub total: u64,
+    pub has_more: bool,
+    /// The most liked comments; only on the first page.
+    pub hot: Vec<Comment>,
+    pub comments: Vec<Comment>,
+}
+
+/// The result of pressing the daily check-in (签到) button.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckIn {
+    pub provider: ProviderId,
+    /// The service already counted today's check-in.
+    pub already_done: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub points: Option<i64>,
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_query_rejects_bad_input() {
+        assert_eq!(
+            SearchQuery::new("   ", SearchType::Track, 1, 30).unwrap_err().kind,
+            crate::ErrorKind::BadRequest
+        );
+        assert!(SearchQuery::new("x", SearchType::Track, 0, 30).is_err());
+        assert!(SearchQuery::new("x", SearchType::Track, 1, 0).is_err());
+        assert!(SearchQuery::new("x", SearchType::Track, 1, 101).is_err());
+        let q = SearchQuery::new(" 周杰伦 ", SearchType::Album, 3, 20).unwrap();
+        assert_eq!(q.q, "周杰伦");
+        assert_eq!(q.offset(), 40);
+    }
+
+    #[test]
+    fn search_page_json_shape() {
+        let page = SearchPage {
+            provider: ProviderId::Netease,
+            query: "a".into(),
+            page: 1,
+            page_size: 10,
+            total: 0,
+            has_more: false,
+            items: SearchItems::Artist(vec![]),
+        };
+        let json = serde_json::to_value(&page).unwrap();
+        assert_eq!(json["type"], "artist");
+        assert_eq!(json["items"], serde_json::json!([]));
+        assert_eq!(json["provider"], "netease");
+    }
+
+    #[test]
+    fn enums_parse_from_query_strings() {
+        assert_eq!("hires".parse::<Quality>().unwrap(), Quality::Hires);
+        assert!("ultra".parse::<Quality>().is_err());
+        assert_eq!("qq".parse::<ProviderId>().unwrap(), ProviderId::Qq);
+        assert!("spotify".parse::<ProviderId>().is_err());
+        assert_eq!("playlist".parse::<SearchType>().unwrap(), SearchType::Playlist);
+    }
+}

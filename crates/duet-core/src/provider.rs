@@ -1,0 +1,73 @@
+//! The one trait every music service implements. Front ends (the Tauri app, `duet-server`) only
+//! ever talk to `dyn Provider`; URLs, cookies and ciphers stay inside the provider crates.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use crate::error::Result;
+use crate::model::*;
+
+/// What the service hands out to start a QR login.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QrTicket {
+    /// The service's key for this login attempt; polls name it.
+    pub key: String,
+    /// What the QR encodes; the phone app opens it.
+    pub qr_url: String,
+}
+
+/// One answer of the service to a QR poll.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QrPoll {
+    Waiting,
+    /// Scanned, waiting for the tap on the phone. Some services name who scanned.
+    Scanned { nickname: Option<String> },
+    /// Confirmed; the provider now holds (and has stored) the session.
+    Confirmed,
+    Expired,
+}
+
+/// How a service wants its QR polled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QrPolicy {
+    /// The documented pace; never poll faster.
+    pub poll_interval: Duration,
+    /// How long the service keeps a code alive.
+    pub lifetime: Duration,
+}
+
+#[async_trait]
+pub trait Provider: Send + Sync + 'static {
+    fn id(&self) -> ProviderId;
+
+    fn qr_policy(&self) -> QrPolicy;
+    async fn qr_start(&self) -> Result<QrTicket>;
+    async fn qr_poll(&self, key: &str) -> Result<QrPoll>;
+
+    /// Loads a stored session from the credential store. `Ok(false)`: there was none.
+    async fn restore_session(&self) -> Result<bool>;
+    /// Whether a session is held (not whether the service still accepts it: ask [`profile`]).
+    ///
+    /// [`profile`]: Provider::profile
+    async fn has_session(&self) -> bool;
+    /// The logged-in user; `not_logged_in` / `session_expired` when there is none.
+    async fn profile(&self) -> Result<Profile>;
+    /// Ends the session with the service (best effort) and wipes the stored credentials.
+    async fn logout(&self) -> Result<()>;
+
+    async fn search(&self, query: &SearchQuery) -> Result<SearchPage>;
+    async fn track(&self, id: &str) -> Result<Track>;
+    async fn stream_url(&self, id: &str, quality: Quality) -> Result<StreamUrl>;
+    async fn lyrics(&self, id: &str) -> Result<Lyrics>;
+    /// A playlist with all of its tracks, however many.
+    async fn playlist(&self, id: &str) -> Result<Playlist>;
+    /// The logged-in user's playlists, created and subscribed, without tracks.
+    async fn user_playlists(&self) -> Result<Vec<Playlist>>;
+    async fn recommended_tracks(&self) -> Result<Vec<Track>>;
+    /// `page` starts at 1.
+    async fn comments(&self, track_id: &str, page: u32, page_size: u32) -> Result<CommentPage>;
+    async fn post_comment(&self, track_id: &str, content: &str) -> Result<Comment>;
+    /// The daily check-in (签到). Only ever called because a person pressed a button.
+    async fn daily_checkin(&self) -> Result<CheckIn>;
+}

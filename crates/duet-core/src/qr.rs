@@ -1,0 +1,360 @@
+//! The QR login session machine: creates the code (a PNG rendered locally from the login URL, so
+//! it works whatever the service sends), polls at the service's documented pace, reports every
+//! state change, expires after the service's limit, and fetches the profile once confirmed. A
+//! new session is a restart.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine as _;
+use tokio::sync::watch;
+use tokio::time::Instant;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::{LoginState, QrLogin, QrState};
+use crate::provider::{Provider, QrPoll};
+
+/// Renders `content` as a black-on-white PNG `data:` URI, `scale` pixels per module, with the
+/// standard 4-module quiet zone.
+pub fn render_qr_png(content: &str, scale: u32) -> Result<String> {
+    let code = qrcode::QrCode::with_error_correction_level(content, qrcode::EcLevel::M)
+        .map_err(|e| Error::bad_request(format!("cannot encode a QR code: {e}")))?;
+    let image = code
+        .render::<image::Luma<u8>>()
+        .module_dimensions(scale, scale)
+        .quiet_zone(true)
+        .build();
+    let mut png = Vec::new();
+    image::DynamicImage::ImageLuma8(image)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .map_err(|e| Error::upstream(format!("cannot write the QR PNG: {e}")))?;
+    Ok(format!(
+        "data:image/png;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(png)
+    ))
+}
+
+/// Called on every state change, in order.
+pub type StateObserver = Arc<dyn Fn(&LoginState) + Send + Sync>;
+
+/// A running QR login. Dropping the handle does not stop it; [`QrSession::cancel`] does.
+#[derive(Debug)]
+pub struct QrSession {
+    login: QrLogin,
+    state: watch::Receiver<LoginState>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl QrSession {
+    /// Asks the provider for a new code and starts polling it.
+    pub async fn start(provider: Arc<dyn Provider>, observer: Option<StateObserver>) -> Result<Self> {
+        let policy = provider.qr_policy();
+        let ticket = provider.qr_start().await?;
+        let login = QrLogin {
+            provider: provider.id(),
+            key: ticket.key.clone(),
+            qr_png: render_qr_png(&ticket.qr_url, 8)?,
+            qr_url: ticket.qr_url,
+            expires_in_s: policy.lifetime.as_secs(),
+        };
+        let initial = LoginState {
+            provider: provider.id(),
+            key: ticket.key,
+            state: QrState::Waiting,
+            profile: None,
+            message: None,
+            error: None,
+        };
+        if let Some(observer) = &observer {
+            observer(&initial);
+        }
+        let (sender, state) = watch::channel(initial);
+        let task = tokio::spawn(poll_until_final(provider, sender, observer));
+        Ok(Self { login, state, task })
+    }
+
+    pub fn login(&self) -> &QrLogin {
+        &self.login
+    }
+
+    pub fn current(&self) -> LoginState {
+        self.state.borrow().clone()
+    }
+
+    pub fn subscribe(&self) -> watch::Receiver<LoginState> {
+        self.state.clone()
+    }
+
+    /// Waits until the session reaches a final state (confirmed, expired or failed).
+    pub async fn finished(&self) -> LoginState {
+        let mut state = self.state.clone();
+        let result = state.wait_for(|s| s.state.is_final()).await.map(|s| s.clone());
+        result.unwrap_or_else(|_| self.current())
+    }
+
+    pub fn cancel(&self) {
+        self.task.abort();
+    }
+}
+
+impl Drop for QrSession {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn poll_until_final(
+    provider: Arc<dyn Provider>,
+    sender: watch::Sender<LoginState>,
+    observer: Option<StateObserver>,
+) {
+    let policy = provider.qr_policy();
+    let deadline = Instant::now() + policy.lifetime;
+    let key = sender.borrow().key.clone();
+    let publish = |next: LoginState| {
+        let changed = {
+            let current = sender.borrow();
+            current.state != next.state || current.message != next.message
+        };
+        if changed {
+            if let Some(observer) = &observer {
+                observer(&next);
+            }
+            sender.send_replace(next);
+        }
+    };
+    let base = sender.borrow().clone();
+    let mut transient_failures = 0u32;
+    loop {
+        tokio::time::sleep(policy.poll_interval).await;
+        if Instant::now() >= deadline {
+            publish(LoginState {
+                state: QrState::Expired,
+                message: Some("the QR code expired; start again for a new one".into()),
+                ..base.clone()
+            });
+            return;
+        }
+        match provider.qr_poll(&key).await {
+            Ok(QrPoll::Waiting) => transient_failures = 0,
+            Ok(QrPoll::Scanned { nickname }) => {
+                transient_failures = 0;
+                publish(LoginState {
+                    state: QrState::Scanned,
+                    message: Some(match nickname {
+                        Some(name) => format!("scanned by {name}; confirm on your phone"),
+                        None => "scanned; confirm on your phone".into(),
+                    }),
+                    ..base.clone()
+                });
+            }
+            Ok(QrPoll::Expired) => {
+                publish(LoginState {
+                    state: QrState::Expired,
+                    message: Some("the QR code expired; start again for a new one".into()),
+                    ..base.clone()
+                });
+                return;
+            }
+            Ok(QrPoll::Confirmed) => {
+                let next = match provider.profile().await {
+                    Ok(profile) => LoginState {
+                        state: QrState::Confirmed,
+                        profile: Some(profile),
+                        message: None,
+                        ..base.clone()
+                    },
+                    Err(error) => failed(&base, error),
+                };
+                publish(next);
+                return;
+            }
+            // A dropped connection or a slow answer is worth another try at the same pace;
+            // anything the service said on purpose ends the attempt.
+            Err(error) if error.kind == ErrorKind::Network && transient_failures < 3 => {
+                transient_failures += 1;
+                tracing::warn!(provider = %provider.id(), "QR poll failed, retrying: {error}");
+            }
+            Err(error) => {
+                publish(failed(&base, error));
+                return;
+            }
+        }
+    }
+}
+
+fn failed(base: &LoginState, error: Error) -> LoginState {
+    LoginState {
+        state: QrState::Failed,
+        message: Some(error.message.clone()),
+        error: Some(error),
+        ..base.clone()
+    }
+}
+
+/// How long a session stays around after it ended, so a late `GET` still sees its final state.
+pub const FINISHED_SESSION_GRACE: Duration = Duration::from_secs(300);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::*;
+    use crate::provider::{QrPolicy, QrTicket};
+    use async_trait::async_trait;
+    use std::collections::VecDeque;
+    use std::sync::Mutex;
+
+    /// A provider whose QR polls answer from a script; everything else is unused here.
+    struct Scripted {
+        polls: Mutex<VecDeque<Result<QrPoll>>>,
+        lifetime: Duration,
+    }
+
+    #[async_trait]
+    impl Provider for Scripted {
+        fn id(&self) -> ProviderId {
+            ProviderId::Netease
+        }
+        fn qr_policy(&self) -> QrPolicy {
+            QrPolicy {
+                poll_interval: Duration::from_millis(5),
+                lifetime: self.lifetime,
+            }
+        }
+        async fn qr_start(&self) -> Result<QrTicket> {
+            Ok(QrTicket {
+                key: "k1".into(),
+                qr_url: "https://music.163.com/login?codekey=k1".into(),
+            })
+        }
+        async fn qr_poll(&self, _key: &str) -> Result<QrPoll> {
+            self.polls
+                .lock()
+                .unwrap()
+                .pop_front()
+                .unwrap_or(Ok(QrPoll::Waiting))
+        }
+        async fn restore_session(&self) -> Result<bool> {
+            Ok(false)
+        }
+        async fn has_session(&self) -> bool {
+            false
+        }
+        async fn profile(&self) -> Result<Profile> {
+            Ok(Profile {
+                provider: ProviderId::Netease,
+                user_id: "1".into(),
+                nickname: "n".into(),
+                avatar_url: None,
+                vip: false,
+            })
+        }
+        async fn logout(&self) -> Result<()> {
+            unreachable!()
+        }
+        async fn search(&self, _: &SearchQuery) -> Result<SearchPage> {
+            unreachable!()
+        }
+        async fn track(&self, _: &str) -> Result<Track> {
+            unreachable!()
+        }
+        async fn stream_url(&self, _: &str, _: Quality) -> Result<StreamUrl> {
+            unreachable!()
+        }
+        async fn lyrics(&self, _: &str) -> Result<Lyrics> {
+            unreachable!()
+        }
+        async fn playlist(&self, _: &str) -> Result<Playlist> {
+            unreachable!()
+        }
+        async fn user_playlists(&self) -> Result<Vec<Playlist>> {
+            unreachable!()
+        }
+        async fn recommended_tracks(&self) -> Result<Vec<Track>> {
+            unreachable!()
+        }
+        async fn comments(&self, _: &str, _: u32, _: u32) -> Result<CommentPage> {
+            unreachable!()
+        }
+        async fn post_comment(&self, _: &str, _: &str) -> Result<Comment> {
+            unreachable!()
+        }
+        async fn daily_checkin(&self) -> Result<CheckIn> {
+            unreachable!()
+        }
+    }
+
+    fn scripted(polls: Vec<Result<QrPoll>>, lifetime: Duration) -> Arc<dyn Provider> {
+        Arc::new(Scripted {
+            polls: Mutex::new(polls.into()),
+            lifetime,
+        })
+    }
+
+    fn recorder() -> (StateObserver, Arc<Mutex<Vec<QrState>>>) {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let sink = seen.clone();
+        (
+            Arc::new(move |s: &LoginState| sink.lock().unwrap().push(s.state)),
+            seen,
+        )
+    }
+
+    #[tokio::test]
+    async fn reports_every_change_through_to_the_profile() {
+        let (observer, seen) = recorder();
+        let provider = scripted(
+            vec![
+                Ok(QrPoll::Waiting),
+                Ok(QrPoll::Scanned {
+                    nickname: Some("小明".into()),
+                }),
+                Ok(QrPoll::Scanned { nickname: Some("小明".into()) }),
+                Ok(QrPoll::Confirmed),
+            ],
+            Duration::from_secs(60),
+        );
+        let session = QrSession::start(provider, Some(observer)).await.unwrap();
+        assert!(session.login().qr_png.starts_with("data:image/png;base64,"));
+        let last = session.finished().await;
+        assert_eq!(last.state, QrState::Confirmed);
+        assert_eq!(last.profile.unwrap().nickname, "n");
+        assert_eq!(
+            *seen.lock().unwrap(),
+            vec![QrState::Waiting, QrState::Scanned, QrState::Confirmed]
+        );
+    }
+
+    #[tokio::test]
+    async fn expires_locally_when_the_service_never_does() {
+        let provider = scripted(vec![], Duration::from_millis(30));
+        let session = QrSession::start(provider, None).await.unwrap();
+        assert_eq!(session.finished().await.state, QrState::Expired);
+    }
+
+    #[tokio::test]
+    async fn a_service_error_fails_with_its_kind_but_network_blips_are_retried() {
+        let provider = scripted(
+            vec![
+                Err(Error::network("reset")),
+                Err(Error::new(ErrorKind::VerificationRequired, "captcha").with_upstream_code(8821)),
+            ],
+            Duration::from_secs(60),
+        );
+        let session = QrSession::start(provider, None).await.unwrap();
+        let last = session.finished().await;
+        assert_eq!(last.state, QrState::Failed);
+        assert_eq!(last.error.unwrap().kind, ErrorKind::VerificationRequired);
+    }
+
+    #[test]
+    fn qr_png_decodes_as_png() {
+        let uri = render_qr_png("https://music.163.com/login?codekey=abc", 8).unwrap();
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(uri.trim_start_matches("data:image/png;base64,"))
+            .unwrap();
+        let image = image::load_from_memory_with_format(&bytes, image::ImageFormat::Png).unwrap();
+        assert!(image.width() >= 200, "QR should be large: {}", image.width());
+        assert_eq!(image.width(), image.height());
+    }
+}

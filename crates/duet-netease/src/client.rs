@@ -1,0 +1,494 @@
+//! The HTTP side: one `reqwest::Client`, the three transports (eapi, weapi, plain api), the
+//! session cookies, response decoding and error classification.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use duet_core::credentials::{self, SharedStore};
+use duet_core::{Error, ErrorKind, ProviderId, Result, Upstream};
+use rand::Rng;
+use serde_json::{Map, Value};
+use tokio::sync::RwLock;
+
+use crate::crypto;
+use crate::errors::{code_of, error_for_code, netease};
+use crate::identity;
+use crate::session::{Session, MUSIC_U};
+
+/// How a request is wrapped (protocol/netease.md §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// The desktop client's transport: AES-ECB with an MD5 digest, responses encrypted too.
+    Eapi,
+    /// The web page's transport: two AES-CBC layers and an RSA-wrapped secret.
+    Weapi,
+    /// No encryption; the parameters as a form.
+    Api,
+}
+
+/// How the weapi secret is chosen (§2.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WeapiSecret {
+    /// A fresh random secret per request, as the web page does.
+    Random,
+    /// A fixed secret. The offline fake cannot break RSA, so it knows a table of test secrets
+    /// (§2.3 option a); this is used only when requests are routed to it.
+    Fixed([u8; 16]),
+}
+
+/// A secret from `vectors/netease.json` that the fake upstream knows.
+pub const FAKE_UPSTREAM_WEAPI_SECRET: [u8; 16] = *b"0123456789abcdef";
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub upstream: Upstream,
+    /// Per request, connect to last byte.
+    pub timeout: Duration,
+    /// Forces one transport for every endpoint (tests run the suite through each).
+    pub transport_override: Option<Transport>,
+    pub weapi_secret: WeapiSecret,
+    /// Retries of idempotent reads after a network error or a 5xx.
+    pub read_retries: u32,
+}
+
+impl Config {
+    pub fn new(upstream: Upstream) -> Self {
+        let weapi_secret = if upstream.is_override() {
+            WeapiSecret::Fixed(FAKE_UPSTREAM_WEAPI_SECRET)
+        } else {
+            WeapiSecret::Random
+        };
+        Self {
+            upstream,
+            timeout: Duration::from_secs(15),
+            transport_override: None,
+            weapi_secret,
+            read_retries: 2,
+        }
+    }
+}
+
+/// A logical endpoint (always in `/api/...` form) and how to call it.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    pub path: Cow<'static, str>,
+    pub transport: Transport,
+    /// Safe to repeat after a failure: reads and polls, never writes.
+    pub idempotent: bool,
+}
+
+impl Endpoint {
+    pub fn read(path: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            path: path.into(),
+            transport: Transport::Eapi,
+            idempotent: true,
+        }
+    }
+
+    pub fn write(path: impl Into<Cow<'static, str>>, transport: Transport) -> Self {
+        Self {
+            path: path.into(),
+            transport,
+            idempotent: false,
+        }
+    }
+}
+
+pub struct Client {
+    http: reqwest::Client,
+    config: Config,
+    store: SharedStore,
+    session: RwLock<Session>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("netease::Client")
+            .field("config", &self.config)
+            .field("store", &self.store)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a call hands back: the decoded JSON, already checked for a business error.
+pub type Json = Value;
+
+impl Client {
+    pub fn new(config: Config, store: SharedStore) -> Result<Arc<Self>> {
+        let http = reqwest::Client::builder()
+            .user_agent(identity::USER_AGENT)
+            .timeout(config.timeout)
+            .connect_timeout(config.timeout.min(Duration::from_secs(10)))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::network(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Arc::new(Self {
+            http,
+            config,
+            store,
+            session: RwLock::new(Session::new()),
+        }))
+    }
+
+    pub fn upstream(&self) -> &Upstream {
+        &self.config.upstream
+    }
+
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    pub async fn is_logged_in(&self) -> bool {
+        self.session.read().await.is_logged_in()
+    }
+
+    /// Loads the stored session; `Ok(false)` when there is none.
+    pub async fn restore(&self) -> Result<bool> {
+        match credentials::load(&self.store, ProviderId::Netease).await {
+            Ok(Some(secret)) => {
+                let stored = Session::from_secret(&secret).map_err(netease)?;
+                let logged_in = stored.is_logged_in();
+                *self.session.write().await = stored;
+                Ok(logged_in)
+            }
+            Ok(None) => Ok(false),
+            Err(e) => Err(netease(e)),
+        }
+    }
+
+    /// Forgets the session here and in the credential store.
+    pub async fn forget(&self) -> Result<()> {
+        *self.session.write().await = Session::new();
+        credentials::delete(&self.store, ProviderId::Netease)
+            .await
+            .map_err(netease)
+    }
+
+    /// Calls an endpoint and returns its JSON when `code` is 200 (or one of `accept`).
+    pub async fn call(&self, endpoint: &Endpoint, params: Value) -> Result<Json> {
+        self.call_accepting(endpoint, params, &[]).await
+    }
+
+    pub async fn call_accepting(
+        &self,
+        endpoint: &Endpoint,
+        params: Value,
+        accept: &[i64],
+    ) -> Result<Json> {
+        let attempts = if endpoint.idempotent {
+            1 + self.config.read_retries
+        } else {
+            1
+        };
+        let mut last = None;
+        for attempt in 0..attempts {
+            if attempt > 0 {
+                tokio::time::sleep(Duration::from_millis(300 * 3u64.pow(attempt - 1))).await;
+            }
+            match self.call_once(endpoint, &params, accept).await {
+                Err(e) if retryable(&e) => {
+                    tracing::debug!(path = %endpoint.path, attempt, "retrying after: {e}");
+                    last = Some(e);
+                }
+                other => return other,
+            }
+        }
+        Err(last.expect("at least one attempt"))
+    }
+
+    async fn call_once(&self, endpoint: &Endpoint, params: &Value, accept: &[i64]) -> Result<Json> {
+        let transport = self.config.transport_override.unwrap_or(endpoint.transport);
+        let (had_session, request) = {
+            let session = self.session.read().await;
+            (
+                session.is_logged_in(),
+                self.build(transport, &endpoint.path, params, &session)?,
+            )
+        };
+        let expects_ciphertext = transport == Transport::Eapi;
+        let response = request.send().await.map_err(transport_error)?;
+        self.absorb_cookies(&response).await;
+        let status = response.status();
+        let bytes = response.bytes().await.map_err(transport_error)?;
+        if status.as_u16() == 429 {
+            return Err(netease(Error::new(
+                ErrorKind::RateLimited,
+                "NetEase says too many requests (HTTP 429)",
+            )));
+        }
+        if !status.is_success() {
+            return Err(netease(Error::upstream(format!(
+                "NetEase answered HTTP {} for {}",
+                status.as_u16(),
+                endpoint.path
+            ))));
+        }
+        let body = decode_body(&bytes, expects_ciphertext).map_err(|what| {
+            netease(Error::upstream(format!(
+                "NetEase sent a {what} answer for {} ({} bytes)",
+                endpoint.path,
+                bytes.len()
+            )))
+        })?;
+        match code_of(&body) {
+            Some(200) => Ok(body),
+            Some(code) if accept.contains(&code) => Ok(body),
+            Some(code) => Err(error_for_code(code, &body, had_session)),
+            None => Err(netease(Error::upstream(format!(
+                "NetEase sent an answer without a code for {}",
+                endpoint.path
+            )))),
+        }
+    }
+
+    fn build(
+        &self,
+        transport: Transport,
+        path: &str,
+        params: &Value,
+        session: &Session,
+    ) -> Result<reqwest::RequestBuilder> {
+        let suffix = path
+            .strip_prefix("/api/")
+            .ok_or_else(|| Error::bad_request(format!("not a logical path: {path}")))?;
+        let mut object = match params {
+            Value::Object(map) => map.clone(),
+            Value::Null => Map::new(),
+            _ => return Err(Error::bad_request("request parameters must be an object")),
+        };
+        let request = match transport {
+            Transport::Eapi => {
+                let header = eapi_header(session);
+                let cookie = cookie_string(&header, session.cookie("NMTID"));
+                object.insert("header".into(), Value::Object(header));
+                object.insert("e_r".into(), Value::Bool(true));
+                let text = Value::Object(object).to_string();
+                let url = self.route(&format!("https://{}/eapi/{suffix}", identity::EAPI_HOST))?;
+                self.http
+                    .post(url)
+                    .header(reqwest::header::COOKIE, cookie)
+                    .form(&[("params", crypto::eapi_encrypt(path, &text))])
+            }
+            Transport::Weapi => {
+                object.insert("csrf_token".into(), Value::String(session.csrf().to_owned()));
+                let text = Value::Object(object).to_string();
+                let secret = match self.config.weapi_secret {
+                    WeapiSecret::Random => crypto::random_weapi_secret(),
+                    WeapiSecret::Fixed(secret) => secret,
+                };
+                let form = crypto::weapi_encrypt(&text, &secret);
+                let mut url = self.route(&format!("https://{}/weapi/{suffix}", identity::WEB_HOST))?;
+                url.query_pairs_mut().append_pair("csrf_token", session.csrf());
+                self.http
+                    .post(url)
+                    .header(reqwest::header::REFERER, identity::ORIGIN)
+                    .header(reqwest::header::ORIGIN, identity::ORIGIN)
+                    .header(reqwest::header::COOKIE, web_cookie_string(session))
+                    .form(&[("params", form.params), ("encSecKey", form.enc_sec_key)])
+            }
+            Transport::Api => {
+                let fields: Vec<(String, String)> = object
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let v = match v {
+                            Value::String(s) => s,
+                            other => other.to_string(),
+                        };
+                        (k, v)
+                    })
+                    .collect();
+                let url = self.route(&format!("https://{}/api/{suffix}", identity::EAPI_HOST))?;
+                self.http
+                    .post(url)
+                    .header(reqwest::header::COOKIE, web_cookie_string(session))
+                    .form(&fields)
+            }
+        };
+        Ok(request)
+    }
+
+    pub fn route(&self, url: &str) -> Result<url::Url> {
+        self.config.upstream.route(url).map_err(netease)
+    }
+
+    async fn absorb_cookies(&self, response: &reqwest::Response) {
+        let headers: Vec<&str> = response
+            .headers()
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        if headers.is_empty() {
+            return;
+        }
+        let snapshot = {
+            let mut session = self.session.write().await;
+            let mut changed = false;
+            for header in headers {
+                changed |= session.apply_set_cookie(header);
+            }
+            (changed && session.is_logged_in()).then(|| session.to_secret())
+        };
+        if let Some(secret) = snapshot {
+            if let Err(e) = credentials::save(&self.store, ProviderId::Netease, secret).await {
+                tracing::error!("could not store the NetEase session: {e}");
+            }
+        }
+    }
+}
+
+fn retryable(error: &Error) -> bool {
+    error.kind == ErrorKind::Network
+        || (error.kind == ErrorKind::Upstream
+            && error.upstream_code.is_none()
+            && error.message.contains("HTTP 5"))
+}
+
+fn transport_error(error: reqwest::Error) -> Error {
+    // reqwest's Display can quote the URL; ours carry no secrets, but keep the message plain.
+    let what = if error.is_timeout() {
+        "NetEase did not answer in time"
+    } else if error.is_connect() {
+        "cannot reach NetEase (offline?)"
+    } else if error.is_body() || error.is_decode() {
+        "the connection to NetEase broke off mid-answer"
+    } else {
+        "the request to NetEase failed"
+    };
+    netease(Error::network(what))
+}
+
+/// eapi answers are AES-ECB ciphertext when the request asked `e_r` (§3.2); error pages and some
+/// proxies still send plain JSON, so plain JSON is accepted too.
+fn decode_body(bytes: &[u8], maybe_ciphertext: bool) -> Result<Value, &'static str> {
+    if let Ok(value) = serde_json::from_slice::<Value>(bytes) {
+        return if value.is_object() {
+            Ok(value)
+        } else {
+            Err("non-object")
+        };
+    }
+    if maybe_ciphertext && !bytes.is_empty() && bytes.len() % 16 == 0 {
+        let plain = crypto::eapi_decrypt_response(bytes, false).map_err(|_| "undecryptable")?;
+        let value: Value = serde_json::from_slice(&plain).map_err(|_| "truncated or malformed")?;
+        return if value.is_object() {
+            Ok(value)
+        } else {
+            Err("non-object")
+        };
+    }
+    Err(if bytes.is_empty() {
+        "empty"
+    } else {
+        "truncated or malformed"
+    })
+}
+
+fn unix_millis() -> u128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or_default()
+}
+
+/// The client-info map of §3.3: sent as `header` inside eapi payloads and, the same map, as the
+/// Cookie header.
+fn eapi_header(session: &Session) -> Map<String, Value> {
+    let now = unix_millis();
+    let mut header = Map::new();
+    let mut put = |k: &str, v: String| {
+        header.insert(k.to_owned(), Value::String(v));
+    };
+    put("osver", identity::OS_VERSION.into());
+    put("deviceId", session.device_id.clone());
+    put("os", identity::OS.into());
+    put("appver", identity::APP_VERSION.into());
+    put("versioncode", identity::VERSION_CODE.into());
+    put("mobilename", String::new());
+    put("buildver", (now / 1000).to_string());
+    put("resolution", identity::RESOLUTION.into());
+    put("__csrf", session.csrf().to_owned());
+    put("channel", identity::CHANNEL.into());
+    put(
+        "requestId",
+        format!("{now}_{:04}", rand::thread_rng().gen_range(0..1000)),
+    );
+    if let Some(music_u) = session.cookie(MUSIC_U) {
+        put(MUSIC_U, music_u.to_owned());
+    } else if let Some(visitor) = session.cookie("MUSIC_A") {
+        put("MUSIC_A", visitor.to_owned());
+    }
+    header
+}
+
+fn cookie_string(header: &Map<String, Value>, nmtid: Option<&str>) -> String {
+    let mut pairs: Vec<String> = header
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v.as_str().unwrap_or_default())))
+        .collect();
+    if let Some(nmtid) = nmtid {
+        pairs.push(format!("NMTID={}", encode(nmtid)));
+    }
+    pairs.join("; ")
+}
+
+/// The browser-style cookie set for weapi and plain api (§5.1), with the same device identity.
+fn web_cookie_string(session: &Session) -> String {
+    let mut pairs = vec![
+        ("os".to_owned(), identity::OS.to_owned()),
+        ("appver".to_owned(), identity::APP_VERSION.to_owned()),
+        ("osver".to_owned(), identity::OS_VERSION.to_owned()),
+        ("channel".to_owned(), identity::CHANNEL.to_owned()),
+        ("deviceId".to_owned(), session.device_id.clone()),
+        ("__remember_me".to_owned(), "true".to_owned()),
+    ];
+    for (name, value) in &session.cookies {
+        pairs.push((name.clone(), value.expose().to_owned()));
+    }
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn encode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_body_handles_plain_encrypted_and_broken() {
+        let plain = br#"{"code":200,"data":true}"#;
+        assert_eq!(decode_body(plain, true).unwrap()["code"], 200);
+        let encrypted = crypto::eapi_encrypt_response(plain);
+        assert_eq!(decode_body(&encrypted, true).unwrap()["data"], true);
+        assert!(decode_body(&encrypted[..16], true).is_err());
+        assert!(decode_body(&plain[..10], true).is_err());
+        assert!(decode_body(b"", true).is_err());
+        assert!(decode_body(b"[1,2]", true).is_err());
+        assert!(decode_body(&encrypted, false).is_err());
+    }
+
+    #[test]
+    fn eapi_cookie_carries_the_pc_identity() {
+        let mut session = Session::new();
+        session.apply_set_cookie("MUSIC_U=abc%; Path=/");
+        let header = eapi_header(&session);
+        assert_eq!(header["os"], "pc");
+        assert_eq!(header["appver"], identity::APP_VERSION);
+        assert_eq!(header["MUSIC_U"], "abc%");
+        let cookie = cookie_string(&header, Some("00Oxyz"));
+        assert!(cookie.contains("os=pc; appver=3.1.17.204416") || cookie.contains("os=pc"));
+        assert!(cookie.contains("MUSIC_U=abc%25"), "{cookie}");
+        assert!(cookie.ends_with("NMTID=00Oxyz"));
+        let web = web_cookie_string(&session);
+        assert!(web.starts_with("os=pc; appver="));
+        assert!(web.contains(&format!("deviceId={}", session.device_id)));
+    }
+}

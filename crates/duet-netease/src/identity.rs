@@ -1,0 +1,54 @@
+//! Who Duet says it is to NetEase: the official Windows PC client, consistently, on every
+//! transport (protocol/netease.md §3.3, §5). One place to update when the client moves on.
+
+use rand::Rng;
+
+/// The PC client version we present as (NCMA-HEAD's `pc` profile, §3.3).
+pub const APP_VERSION: &str = "3.1.17.204416";
+pub const OS: &str = "pc";
+pub const OS_VERSION: &str = "Microsoft-Windows-10-Professional-build-19045-64bit";
+pub const CHANNEL: &str = "netease";
+pub const VERSION_CODE: &str = "140";
+pub const RESOLUTION: &str = "1920x1080";
+/// The desktop client's User-Agent (§3.3, NCMA's `api.pc` entry) with our app version.
+pub const USER_AGENT: &str = concat!(
+    "Mozilla/5.0 (Windows NT 10.0; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) ",
+    "Safari/537.36 Chrome/91.0.4472.164 NeteaseMusicDesktop/",
+    "3.1.17.204416"
+);
+
+/// Hosts (§1). eapi and plain api go to `interface`, weapi to the web host.
+pub const EAPI_HOST: &str = "interface.music.163.com";
+pub const WEB_HOST: &str = "music.163.com";
+pub const ORIGIN: &str = "https://music.163.com";
+/// What the QR encodes; the phone app opens it (§7.1 step 2).
+pub const QR_LOGIN_URL_PREFIX: &str = "https://music.163.com/login?codekey=";
+/// The QR `type` of the desktop/eapi flow since 2024-10 (§7.1, §10).
+pub const QR_TYPE: u8 = 3;
+
+/// A device id like the ones NCMA-HEAD generates: 52 upper-case hex characters (§5.3).
+pub fn new_device_id() -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut rng = rand::thread_rng();
+    (0..52)
+        .map(|_| HEX[rng.gen_range(0..16)] as char)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_agent_names_the_app_version() {
+        assert!(USER_AGENT.ends_with(&format!("NeteaseMusicDesktop/{APP_VERSION}")));
+    }
+
+    #[test]
+    fn device_ids_are_52_upper_hex() {
+        let id = new_device_id();
+        assert_eq!(id.len(), 52);
+        assert!(id.chars().all(|c| c.is_ascii_digit() || ('A'..='F').contains(&c)));
+        assert_ne!(id, new_device_id());
+    }
+}

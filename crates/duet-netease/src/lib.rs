@@ -1,0 +1,14 @@
+//! NetEase Cloud Music for Duet: the ciphers and transports of `protocol/netease.md`, the PC
+//! client's identity, and [`NeteaseProvider`], the [`duet_core::Provider`] over them.
+
+pub mod client;
+pub mod crypto;
+pub mod errors;
+pub mod identity;
+pub mod lyrics;
+pub mod parse;
+pub mod provider;
+pub mod session;
+
+pub use client::{Config, Transport, WeapiSecret};
+pub use provider::NeteaseProvider;

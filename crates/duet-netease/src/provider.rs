@@ -1,0 +1,467 @@
+//! [`duet_core::Provider`] for NetEase Cloud Music: the endpoints of protocol/netease.md §7.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use duet_core::credentials::SharedStore;
+use duet_core::provider::{QrPoll, QrPolicy, QrTicket};
+use duet_core::{
+    CheckIn, Comment, CommentPage, Error, ErrorKind, Lyrics, Playlist, Profile, Provider,
+    ProviderId, Quality, Result, SearchPage, SearchQuery, SearchType, StreamUrl, Track,
+};
+use serde_json::{json, Value};
+use tokio::sync::{Mutex, Semaphore};
+
+use crate::client::{Client, Config, Endpoint, Transport};
+use crate::errors::netease;
+use crate::{identity, lyrics, parse};
+
+/// How many ids one `/api/v3/song/detail` call may carry (§7.4: NCMA warns to keep ≤1000).
+pub const SONG_DETAIL_BATCH: usize = 1000;
+/// Batches fetched at the same time for a long playlist.
+const SONG_DETAIL_PARALLEL: usize = 4;
+/// The seed document: NetEase QR codes live about 3 minutes; poll every 2 s (DESIGN.md §3).
+const QR_POLICY: QrPolicy = QrPolicy {
+    poll_interval: Duration::from_secs(2),
+    lifetime: Duration::from_secs(180),
+};
+const MAX_COMMENT_CHARS: usize = 1000;
+
+mod path {
+    pub const QR_KEY: &str = "/api/login/qrcode/unikey";
+    pub const QR_POLL: &str = "/api/login/qrcode/client/login";
+    pub const ACCOUNT: &str = "/api/nuser/account/get";
+    pub const LOGOUT: &str = "/api/logout";
+    pub const SEARCH: &str = "/api/cloudsearch/pc";
+    pub const SONG_DETAIL: &str = "/api/v3/song/detail";
+    pub const SONG_URL: &str = "/api/song/enhance/player/url/v1";
+    pub const LYRIC: &str = "/api/song/lyric/v1";
+    pub const PLAYLIST_DETAIL: &str = "/api/v6/playlist/detail";
+    pub const USER_PLAYLISTS: &str = "/api/user/playlist";
+    pub const DAILY_SONGS: &str = "/api/v3/discovery/recommend/songs";
+    pub const COMMENTS_OF_SONG: &str = "/api/v1/resource/comments/R_SO_4_";
+    pub const COMMENT_ADD: &str = "/api/resource/comments/add";
+    pub const DAILY_TASK: &str = "/api/point/dailyTask";
+}
+
+pub struct NeteaseProvider {
+    client: Arc<Client>,
+    /// The logged-in user's id, learnt from the profile.
+    user_id: Mutex<Option<String>>,
+}
+
+impl std::fmt::Debug for NeteaseProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NeteaseProvider")
+            .field("client", &self.client)
+            .finish_non_exhaustive()
+    }
+}
+
+impl NeteaseProvider {
+    pub fn new(config: Config, store: SharedStore) -> Result<Self> {
+        Ok(Self {
+            client: Client::new(config, store)?,
+            user_id: Mutex::new(None),
+        })
+    }
+
+    pub fn client(&self) -> &Arc<Client> {
+        &self.client
+    }
+
+    async fn tracks_by_id(&self, ids: &[String]) -> Result<Vec<Track>> {
+        let mut tracks = Vec::with_capacity(ids.len());
+        let limit = Arc::new(Semaphore::new(SONG_DETAIL_PARALLEL));
+        let mut batches = tokio::task::JoinSet::new();
+        for (index, chunk) in ids.chunks(SONG_DETAIL_BATCH).enumerate() {
+            let client = self.client.clone();
+            let limit = limit.clone();
+            let chunk = chunk.to_vec();
+            batches.spawn(async move {
+                let _permit = limit.acquire_owned().await;
+                (index, song_detail(&client, &chunk).await)
+            });
+        }
+        let mut results: Vec<Option<Vec<Track>>> = vec![None; batches.len()];
+        while let Some(done) = batches.join_next().await {
+            let (index, batch) = done
+                .map_err(|e| netease(Error::upstream(format!("a song/detail batch failed: {e}"))))?;
+            results[index] = Some(batch?);
+        }
+        for batch in results.into_iter().flatten() {
+            tracks.extend(batch);
+        }
+        Ok(tracks)
+    }
+}
+
+async fn song_detail(client: &Client, ids: &[String]) -> Result<Vec<Track>> {
+    let c: Vec<Value> = ids
+        .iter()
+        .map(|id| json!({ "id": id.parse::<u64>().map(Value::from).unwrap_or_else(|_| Value::from(id.as_str())) }))
+        .collect();
+    let body = client
+        .call(
+            &Endpoint::read(path::SONG_DETAIL),
+            json!({ "c": Value::Array(c).to_string() }),
+        )
+        .await?;
+    parse::song_detail(&body)
+}
+
+/// NetEase ids are decimal numbers; anything else never reaches the service.
+fn check_id(id: &str, what: &str) -> Result<()> {
+    if !id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit()) && id.parse::<u64>().is_ok() {
+        Ok(())
+    } else {
+        Err(netease(Error::bad_request(format!(
+            "{what} id must be a NetEase numeric id, got {:?}",
+            truncate(id, 40)
+        ))))
+    }
+}
+
+fn truncate(s: &str, max_chars: usize) -> String {
+    if s.chars().count() <= max_chars {
+        s.to_owned()
+    } else {
+        format!("{}…", s.chars().take(max_chars).collect::<String>())
+    }
+}
+
+/// Duet's quality names → NetEase `level` (§7.5).
+fn level(quality: Quality) -> &'static str {
+    match quality {
+        Quality::Standard => "standard",
+        Quality::High => "exhigh",
+        Quality::Lossless => "lossless",
+        Quality::Hires => "hires",
+    }
+}
+
+fn search_type_code(kind: SearchType) -> u32 {
+    match kind {
+        SearchType::Track => 1,
+        SearchType::Album => 10,
+        SearchType::Artist => 100,
+        SearchType::Playlist => 1000,
+    }
+}
+
+impl NeteaseProvider {
+    async fn current_user_id(&self) -> Result<String> {
+        if let Some(id) = self.user_id.lock().await.clone() {
+            return Ok(id);
+        }
+        Ok(self.profile().await?.user_id)
+    }
+}
+
+#[async_trait]
+impl Provider for NeteaseProvider {
+    fn id(&self) -> ProviderId {
+        ProviderId::Netease
+    }
+
+    fn qr_policy(&self) -> QrPolicy {
+        QR_POLICY
+    }
+
+    async fn qr_start(&self) -> Result<QrTicket> {
+        let body = self
+            .client
+            .call(&Endpoint::read(path::QR_KEY), json!({ "type": identity::QR_TYPE }))
+            .await?;
+        let key = parse::qr_key(&body)?;
+        Ok(QrTicket {
+            qr_url: format!("{}{key}", identity::QR_LOGIN_URL_PREFIX),
+            key,
+        })
+    }
+
+    async fn qr_poll(&self, key: &str) -> Result<QrPoll> {
+        if key.is_empty() || key.len() > 128 || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return Err(netease(Error::bad_request("malformed QR key")));
+        }
+        let body = self
+            .client
+            .call_accepting(
+                &Endpoint::read(path::QR_POLL),
+                json!({ "key": key, "type": identity::QR_TYPE }),
+                &[800, 801, 802, 803],
+            )
+            .await?;
+        match parse::qr_answer(&body)? {
+            parse::QrAnswer::Waiting => Ok(QrPoll::Waiting),
+            parse::QrAnswer::Scanned { nickname } => Ok(QrPoll::Scanned { nickname }),
+            parse::QrAnswer::Expired => Ok(QrPoll::Expired),
+            // The session arrives only as Set-Cookie (§5.5), which the client has absorbed.
+            parse::QrAnswer::Confirmed if self.client.is_logged_in().await => {
+                *self.user_id.lock().await = None;
+                Ok(QrPoll::Confirmed)
+            }
+            parse::QrAnswer::Confirmed => Err(netease(Error::upstream(
+                "NetEase confirmed the QR login but sent no session cookie",
+            ))),
+        }
+    }
+
+    async fn restore_session(&self) -> Result<bool> {
+        self.client.restore().await
+    }
+
+    async fn has_session(&self) -> bool {
+        self.client.is_logged_in().await
+    }
+
+    async fn profile(&self) -> Result<Profile> {
+        let had_session = self.client.is_logged_in().await;
+        let body = self
+            .client
+            .call(&Endpoint::read(path::ACCOUNT), json!({}))
+            .await?;
+        match parse::profile(&body)? {
+            Some(profile) => {
+                *self.user_id.lock().await = Some(profile.user_id.clone());
+                Ok(profile)
+            }
+            None if had_session => Err(netease(Error::new(
+                ErrorKind::SessionExpired,
+                "the NetEase session has expired or was revoked; log in again",
+            ))),
+            None => Err(netease(Error::not_logged_in("log in to NetEase first"))),
+        }
+    }
+
+    async fn logout(&self) -> Result<()> {
+        if self.client.is_logged_in().await {
+            let ended = self
+                .client
+                .call(&Endpoint::write(path::LOGOUT, Transport::Eapi), json!({}))
+                .await;
+            if let Err(e) = ended {
+                // The local session goes whatever the service says.
+                tracing::warn!("NetEase logout call failed, wiping the local session anyway: {e}");
+            }
+        }
+        *self.user_id.lock().await = None;
+        self.client.forget().await
+    }
+
+    async fn search(&self, query: &SearchQuery) -> Result<SearchPage> {
+        let body = self
+            .client
+            .call(
+                &Endpoint::read(path::SEARCH),
+                json!({
+                    "s": query.q,
+                    "type": search_type_code(query.kind),
+                    "limit": query.page_size,
+                    "offset": query.offset(),
+                    "total": true,
+                }),
+            )
+            .await?;
+        let result = parse::search(&body, query.kind)?;
+        let seen = query.offset() + result.items.len() as u64;
+        Ok(SearchPage {
+            provider: ProviderId::Netease,
+            query: query.q.clone(),
+            page: query.page,
+            page_size: query.page_size,
+            total: result.total,
+            has_more: !result.items.is_empty() && seen < result.total,
+            items: result.items,
+        })
+    }
+
+    async fn track(&self, id: &str) -> Result<Track> {
+        check_id(id, "track")?;
+        song_detail(&self.client, &[id.to_owned()])
+            .await?
+            .into_iter()
+            .find(|t| t.id == id)
+            .ok_or_else(|| netease(Error::not_found(format!("NetEase has no track {id}"))))
+    }
+
+    async fn stream_url(&self, id: &str, quality: Quality) -> Result<StreamUrl> {
+        check_id(id, "track")?;
+        let body = self
+            .client
+            .call(
+                &Endpoint::read(path::SONG_URL),
+                json!({
+                    "ids": format!("[{id}]"),
+                    "level": level(quality),
+                    "encodeType": "flac",
+                }),
+            )
+            .await?;
+        let mut stream = parse::stream_url(&body, id, quality)?;
+        stream.url = self.client.route(&stream.url)?.to_string();
+        Ok(stream)
+    }
+
+    async fn lyrics(&self, id: &str) -> Result<Lyrics> {
+        check_id(id, "track")?;
+        let body = self
+            .client
+            .call(
+                &Endpoint::read(path::LYRIC),
+                json!({
+                    "id": id, "cp": false, "tv": 0, "lv": 0, "rv": 0, "kv": 0,
+                    "yv": 0, "ytv": 0, "yrv": 0,
+                }),
+            )
+            .await?;
+        Ok(lyrics::lyrics(&body, id))
+    }
+
+    async fn playlist(&self, id: &str) -> Result<Playlist> {
+        check_id(id, "playlist")?;
+        let body = self
+            .client
+            .call(
+                &Endpoint::read(path::PLAYLIST_DETAIL),
+                json!({ "id": id, "n": 100000, "s": 8 }),
+            )
+            .await?;
+        let detail = parse::playlist_detail(&body)?;
+        let mut playlist = detail.playlist;
+        let mut known: std::collections::HashMap<String, Track> = detail
+            .inline_tracks
+            .into_iter()
+            .map(|t| (t.id.clone(), t))
+            .collect();
+        let missing: Vec<String> = detail
+            .track_ids
+            .iter()
+            .filter(|id| !known.contains_key(*id))
+            .cloned()
+            .collect();
+        for track in self.tracks_by_id(&missing).await? {
+            known.insert(track.id.clone(), track);
+        }
+        let tracks: Vec<Track> = detail
+            .track_ids
+            .iter()
+            .filter_map(|id| known.remove(id))
+            .collect();
+        if tracks.len() < detail.track_ids.len() {
+            tracks_missing_warning(id, detail.track_ids.len() - tracks.len());
+        }
+        playlist.track_count = playlist.track_count.max(tracks.len() as u64);
+        playlist.tracks = Some(tracks);
+        Ok(playlist)
+    }
+
+    async fn user_playlists(&self) -> Result<Vec<Playlist>> {
+        let uid = self.current_user_id().await?;
+        let mut all = Vec::new();
+        let page_size = 100u64;
+        // Bounded: 50 pages of 100 is far beyond any real library.
+        for page in 0..50u64 {
+            let body = self
+                .client
+                .call(
+                    &Endpoint::read(path::USER_PLAYLISTS),
+                    json!({ "uid": uid, "limit": page_size, "offset": page * page_size, "includeVideo": true }),
+                )
+                .await?;
+            let (playlists, more) = parse::user_playlists(&body)?;
+            let got = playlists.len();
+            all.extend(playlists);
+            if !more || got == 0 {
+                break;
+            }
+        }
+        Ok(all)
+    }
+
+    async fn recommended_tracks(&self) -> Result<Vec<Track>> {
+        let body = self
+            .client
+            .call(&Endpoint::read(path::DAILY_SONGS), json!({}))
+            .await?;
+        parse::recommended(&body)
+    }
+
+    async fn comments(&self, track_id: &str, page: u32, page_size: u32) -> Result<CommentPage> {
+        check_id(track_id, "track")?;
+        if page == 0 || page_size == 0 || page_size > 100 {
+            return Err(netease(Error::bad_request(
+                "page starts at 1 and page_size is 1 to 100",
+            )));
+        }
+        let body = self
+            .client
+            .call(
+                &Endpoint::read(format!("{}{track_id}", path::COMMENTS_OF_SONG)),
+                json!({
+                    "rid": format!("R_SO_4_{track_id}"),
+                    "limit": page_size,
+                    "offset": u64::from(page - 1) * u64::from(page_size),
+                    "beforeTime": 0,
+                }),
+            )
+            .await?;
+        parse::comments(&body, track_id, page)
+    }
+
+    async fn post_comment(&self, track_id: &str, content: &str) -> Result<Comment> {
+        check_id(track_id, "track")?;
+        let content = content.trim();
+        if content.is_empty() {
+            return Err(netease(Error::bad_request("the comment is empty")));
+        }
+        if content.chars().count() > MAX_COMMENT_CHARS {
+            return Err(netease(Error::bad_request(format!(
+                "comments are at most {MAX_COMMENT_CHARS} characters"
+            ))));
+        }
+        // NCMA ≤4.25 posts comments through weapi with the csrf token (§7.12).
+        let body = self
+            .client
+            .call(
+                &Endpoint::write(path::COMMENT_ADD, Transport::Weapi),
+                json!({ "threadId": format!("R_SO_4_{track_id}"), "content": content }),
+            )
+            .await?;
+        parse::posted_comment(&body)
+    }
+
+    async fn daily_checkin(&self) -> Result<CheckIn> {
+        // type 1: the PC/web check-in (§7.9).
+        let body = self
+            .client
+            .call_accepting(
+                &Endpoint::write(path::DAILY_TASK, Transport::Eapi),
+                json!({ "type": 1 }),
+                &[-2],
+            )
+            .await?;
+        Ok(parse::checkin(&body))
+    }
+}
+
+fn tracks_missing_warning(playlist: &str, missing: usize) {
+    tracing::warn!(playlist, missing, "NetEase returned no detail for some playlist tracks");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_checked_before_any_request() {
+        assert!(check_id("347230", "track").is_ok());
+        for bad in ["", "12a", "-1", "1 2", "99999999999999999999999", "１２"] {
+            let error = check_id(bad, "track").unwrap_err();
+            assert_eq!(error.kind, ErrorKind::BadRequest, "{bad:?}");
+        }
+        let long = "<script>".repeat(100);
+        assert!(check_id(&long, "track").unwrap_err().message.chars().count() < 120);
+    }
+}
