@@ -1,0 +1,285 @@
+//! The `/v1/{provider}/...` routes of DESIGN.md §5: thin handlers that parse input, call
+//! `duet-core`, and answer with the model of §2 or the error object.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use duet_core::qr::QrSession;
+use duet_core::{Error, ErrorKind, Provider, ProviderId, Quality, SearchQuery, SearchType};
+use serde::Deserialize;
+use serde_json::json;
+use tokio::sync::Mutex;
+
+/// Everything the handlers share.
+pub struct AppState {
+    providers: HashMap<ProviderId, Arc<dyn Provider>>,
+    /// Running QR logins by key; at most one unfinished login per provider.
+    qr_sessions: Mutex<Vec<QrSession>>,
+}
+
+impl AppState {
+    pub fn new(providers: Vec<Arc<dyn Provider>>) -> Arc<Self> {
+        Arc::new(Self {
+            providers: providers.into_iter().map(|p| (p.id(), p)).collect(),
+            qr_sessions: Mutex::new(Vec::new()),
+        })
+    }
+
+    fn provider(&self, name: &str) -> Result<Arc<dyn Provider>, ApiError> {
+        let id: ProviderId = name.parse()?;
+        self.providers.get(&id).cloned().ok_or_else(|| {
+            ApiError(Error::not_found(format!(
+                "{id} is not available in this build of duet-server"
+            )))
+        })
+    }
+}
+
+/// The error object at the HTTP boundary: `{"error": {kind, message, provider?, upstream_code?}}`
+/// with the status of its kind.
+#[derive(Debug)]
+pub struct ApiError(pub Error);
+
+impl From<Error> for ApiError {
+    fn from(error: Error) -> Self {
+        Self(error)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.0.kind.http_status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if self.0.kind == ErrorKind::Upstream || self.0.kind == ErrorKind::Network {
+            tracing::warn!("{}", self.0);
+        }
+        (status, Json(self.0.to_body())).into_response()
+    }
+}
+
+type ApiResult<T> = Result<Json<T>, ApiError>;
+type Params = Query<HashMap<String, String>>;
+
+pub fn routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/v1/{provider}/login/qr", post(start_qr))
+        .route("/v1/{provider}/login/qr/{key}", get(qr_state))
+        .route("/v1/{provider}/logout", post(logout))
+        .route("/v1/{provider}/me", get(me))
+        .route("/v1/{provider}/me/playlists", get(my_playlists))
+        .route("/v1/{provider}/search", get(search))
+        .route("/v1/{provider}/tracks/{id}", get(track))
+        .route("/v1/{provider}/tracks/{id}/url", get(stream_url))
+        .route("/v1/{provider}/tracks/{id}/lyrics", get(lyrics))
+        .route(
+            "/v1/{provider}/tracks/{id}/comments",
+            get(comments).post(post_comment),
+        )
+        .route("/v1/{provider}/playlists/{id}", get(playlist))
+        .route("/v1/{provider}/recommend/tracks", get(recommended))
+        .route("/v1/{provider}/checkin", post(checkin))
+        .route("/v1/status", get(status))
+}
+
+fn number(params: &HashMap<String, String>, name: &str, default: u32) -> Result<u32, ApiError> {
+    match params.get(name).map(|v| v.trim()) {
+        None | Some("") => Ok(default),
+        Some(v) => v.parse().map_err(|_| {
+            ApiError(Error::bad_request(format!(
+                "{name} must be a whole number, got {:?}",
+                v.chars().take(20).collect::<String>()
+            )))
+        }),
+    }
+}
+
+async fn start_qr(
+    State(state): State<Arc<AppState>>,
+    Path(provider): Path<String>,
+) -> ApiResult<duet_core::QrLogin> {
+    let provider = state.provider(&provider)?;
+    let session = QrSession::start(provider.clone(), None).await?;
+    let login = session.login().clone();
+    let mut sessions = state.qr_sessions.lock().await;
+    // A new code replaces any unfinished one of the same provider (a restart), and finished
+    // sessions are kept only a few at a time, so late readers still see how they ended.
+    sessions.retain(|s| {
+        let current = s.current();
+        let superseded = current.provider == provider.id() && !current.state.is_final();
+        if superseded {
+            s.cancel();
+        }
+        !superseded
+    });
+    while sessions.len() >= 16 {
+        sessions.remove(0);
+    }
+    sessions.push(session);
+    Ok(Json(login))
+}
+
+async fn qr_state(
+    State(state): State<Arc<AppState>>,
+    Path((provider, key)): Path<(String, String)>,
+) -> ApiResult<duet_core::LoginState> {
+    let provider = state.provider(&provider)?;
+    let sessions = state.qr_sessions.lock().await;
+    sessions
+        .iter()
+        .map(QrSession::current)
+        .find(|s| s.key == key && s.provider == provider.id())
+        .map(Json)
+        .ok_or_else(|| {
+            ApiError(Error::not_found(
+                "no QR login with this key; start one with POST login/qr",
+            ))
+        })
+}
+
+async fn logout(
+    State(state): State<Arc<AppState>>,
+    Path(provider): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    state.provider(&provider)?.logout().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn me(
+    State(state): State<Arc<AppState>>,
+    Path(provider): Path<String>,
+) -> ApiResult<duet_core::Profile> {
+    Ok(Json(state.provider(&provider)?.profile().await?))
+}
+
+async fn my_playlists(
+    State(state): State<Arc<AppState>>,
+    Path(provider): Path<String>,
+) -> ApiResult<Vec<duet_core::Playlist>> {
+    Ok(Json(state.provider(&provider)?.user_playlists().await?))
+}
+
+async fn search(
+    State(state): State<Arc<AppState>>,
+    Path(provider): Path<String>,
+    Query(params): Params,
+) -> ApiResult<duet_core::SearchPage> {
+    let provider = state.provider(&provider)?;
+    let q = params
+        .get("q")
+        .ok_or_else(|| ApiError(Error::bad_request("the query parameter q is missing")))?;
+    let kind: SearchType = params
+        .get("type")
+        .map(|t| t.parse())
+        .transpose()?
+        .unwrap_or(SearchType::Track);
+    let query = SearchQuery::new(
+        q,
+        kind,
+        number(&params, "page", 1)?,
+        number(&params, "page_size", 30)?,
+    )?;
+    Ok(Json(provider.search(&query).await?))
+}
+
+async fn track(
+    State(state): State<Arc<AppState>>,
+    Path((provider, id)): Path<(String, String)>,
+) -> ApiResult<duet_core::Track> {
+    Ok(Json(state.provider(&provider)?.track(&id).await?))
+}
+
+async fn stream_url(
+    State(state): State<Arc<AppState>>,
+    Path((provider, id)): Path<(String, String)>,
+    Query(params): Params,
+) -> ApiResult<duet_core::StreamUrl> {
+    let provider = state.provider(&provider)?;
+    let quality: Quality = params
+        .get("quality")
+        .map(|q| q.parse())
+        .transpose()?
+        .unwrap_or(Quality::High);
+    Ok(Json(provider.stream_url(&id, quality).await?))
+}
+
+async fn lyrics(
+    State(state): State<Arc<AppState>>,
+    Path((provider, id)): Path<(String, String)>,
+) -> ApiResult<duet_core::Lyrics> {
+    Ok(Json(state.provider(&provider)?.lyrics(&id).await?))
+}
+
+async fn comments(
+    State(state): State<Arc<AppState>>,
+    Path((provider, id)): Path<(String, String)>,
+    Query(params): Params,
+) -> ApiResult<duet_core::CommentPage> {
+    let provider = state.provider(&provider)?;
+    let page = number(&params, "page", 1)?;
+    let page_size = number(&params, "page_size", 20)?;
+    Ok(Json(provider.comments(&id, page, page_size).await?))
+}
+
+#[derive(Deserialize)]
+struct NewComment {
+    content: String,
+}
+
+async fn post_comment(
+    State(state): State<Arc<AppState>>,
+    Path((provider, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<duet_core::Comment>), ApiError> {
+    let provider = state.provider(&provider)?;
+    let comment: NewComment = serde_json::from_slice(&body).map_err(|e| {
+        ApiError(Error::bad_request(format!(
+            "the body must be JSON like {{\"content\": \"…\"}}: {e}"
+        )))
+    })?;
+    let posted = provider.post_comment(&id, &comment.content).await?;
+    Ok((StatusCode::CREATED, Json(posted)))
+}
+
+async fn playlist(
+    State(state): State<Arc<AppState>>,
+    Path((provider, id)): Path<(String, String)>,
+) -> ApiResult<duet_core::Playlist> {
+    Ok(Json(state.provider(&provider)?.playlist(&id).await?))
+}
+
+async fn recommended(
+    State(state): State<Arc<AppState>>,
+    Path(provider): Path<String>,
+) -> ApiResult<Vec<duet_core::Track>> {
+    Ok(Json(state.provider(&provider)?.recommended_tracks().await?))
+}
+
+async fn checkin(
+    State(state): State<Arc<AppState>>,
+    Path(provider): Path<String>,
+) -> ApiResult<duet_core::CheckIn> {
+    Ok(Json(state.provider(&provider)?.daily_checkin().await?))
+}
+
+/// Which providers this server has and whether each holds a session (without asking the
+/// service).
+async fn status(State(state): State<Arc<AppState>>) -> Json<serde_json::Value> {
+    let mut providers = serde_json::Map::new();
+    for (id, provider) in &state.providers {
+        providers.insert(
+            id.to_string(),
+            json!({ "has_session": provider.has_session().await }),
+        );
+    }
+    Json(json!({ "version": env!("CARGO_PKG_VERSION"), "providers": providers }))
+}
+
+pub async fn not_found() -> ApiError {
+    ApiError(Error::not_found("no such route; see the README for the /v1 API"))
+}

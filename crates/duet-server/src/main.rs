@@ -1,0 +1,92 @@
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Parser;
+use duet_core::credentials::SharedStore;
+use duet_core::{KeyringStore, MemoryStore, Secret, Upstream};
+use duet_server::{AppState, ServerConfig};
+
+/// Duet's local HTTP API for NetEase Cloud Music and QQ Music.
+#[derive(Parser, Debug)]
+#[command(version)]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:3000")]
+    listen: SocketAddr,
+    /// Allow a non-loopback --listen address (needs --token).
+    #[arg(long)]
+    allow_remote: bool,
+    /// Access token clients must send as `Authorization: Bearer <token>`.
+    #[arg(long, env = "DUET_SERVER_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    /// Keep sessions in memory only (for machines without an OS keychain); they end with the
+    /// process.
+    #[arg(long)]
+    no_keychain: bool,
+    /// The keychain service name the sessions are stored under.
+    #[arg(long, default_value = duet_core::credentials::KEYCHAIN_SERVICE)]
+    keychain_service: String,
+    /// Seconds to wait for an answer from a service.
+    #[arg(long, default_value_t = 15)]
+    upstream_timeout_secs: u64,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Args::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("duet-server: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    let token = args.token.map(Secret::new);
+    duet_server::check_bind(args.listen, args.allow_remote, token.as_ref())
+        .map_err(|e| e.message)?;
+    let upstream = Upstream::from_env().map_err(|e| e.message)?;
+    if let Upstream::Override(base) = &upstream {
+        tracing::info!("routing every service request to {base} (DUET_UPSTREAM)");
+    }
+    let store: SharedStore = if args.no_keychain {
+        tracing::warn!("--no-keychain: sessions are kept in memory only and end with this process");
+        Arc::new(MemoryStore::new())
+    } else {
+        let keyring = KeyringStore::with_service(&args.keychain_service);
+        keyring.probe().map_err(|e| {
+            format!("{}. Start one, or run with --no-keychain to keep sessions in memory only.", e.message)
+        })?;
+        Arc::new(keyring)
+    };
+    let config = ServerConfig {
+        upstream,
+        upstream_timeout: Duration::from_secs(args.upstream_timeout_secs.max(1)),
+        access_token: token,
+    };
+    let providers = duet_server::providers(&config, store)
+        .await
+        .map_err(|e| e.message)?;
+    let app = duet_server::router(AppState::new(providers), config.access_token.clone());
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let bound = listener.local_addr().map_err(|e| e.to_string())?;
+    println!("duet-server listening on http://{bound}");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| e.to_string())
+}
