@@ -39,10 +39,15 @@ pub async fn delete(store: &SharedStore, provider: ProviderId) -> Result<()> {
     run_blocking(move || store.delete(provider)).await
 }
 
-async fn run_blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| Error::new(ErrorKind::Upstream, format!("credential store task failed: {e}")))?
+async fn run_blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| {
+        Error::new(
+            ErrorKind::Upstream,
+            format!("credential store task failed: {e}"),
+        )
+    })?
 }
 
 /// The OS keychain through the `keyring` crate (Secret Service on Linux, Keychain on macOS,
@@ -138,7 +143,12 @@ impl MemoryStore {
 
 impl CredentialStore for MemoryStore {
     fn load(&self, provider: ProviderId) -> Result<Option<Secret>> {
-        Ok(self.entries.lock().expect("poisoned").get(&provider).cloned())
+        Ok(self
+            .entries
+            .lock()
+            .expect("poisoned")
+            .get(&provider)
+            .cloned())
     }
 
     fn save(&self, provider: ProviderId, secret: &Secret) -> Result<()> {
@@ -168,7 +178,10 @@ mod tests {
         let store = MemoryStore::new();
         assert_eq!(store.load(ProviderId::Netease).unwrap(), None);
         store.save(ProviderId::Netease, &Secret::new("a")).unwrap();
-        assert_eq!(store.load(ProviderId::Netease).unwrap(), Some(Secret::new("a")));
+        assert_eq!(
+            store.load(ProviderId::Netease).unwrap(),
+            Some(Secret::new("a"))
+        );
         assert_eq!(store.load(ProviderId::Qq).unwrap(), None);
         store.delete(ProviderId::Netease).unwrap();
         store.delete(ProviderId::Netease).unwrap();

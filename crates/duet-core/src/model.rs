@@ -182,7 +182,10 @@ pub enum QrState {
 
 impl QrState {
     pub fn is_final(self) -> bool {
-        matches!(self, QrState::Confirmed | QrState::Expired | QrState::Failed)
+        matches!(
+            self,
+            QrState::Confirmed | QrState::Expired | QrState::Failed
+        )
     }
 }
 
@@ -288,7 +291,9 @@ impl SearchQuery {
             return Err(Error::bad_request("the search query is empty"));
         }
         if q.chars().count() > 200 {
-            return Err(Error::bad_request("the search query is longer than 200 characters"));
+            return Err(Error::bad_request(
+                "the search query is longer than 200 characters",
+            ));
         }
         if page == 0 {
             return Err(Error::bad_request("pages start at 1"));
@@ -391,7 +396,9 @@ mod tests {
     #[test]
     fn search_query_rejects_bad_input() {
         assert_eq!(
-            SearchQuery::new("   ", SearchType::Track, 1, 30).unwrap_err().kind,
+            SearchQuery::new("   ", SearchType::Track, 1, 30)
+                .unwrap_err()
+                .kind,
             crate::ErrorKind::BadRequest
         );
         assert!(SearchQuery::new("x", SearchType::Track, 0, 30).is_err());
@@ -425,6 +432,9 @@ mod tests {
         assert!("ultra".parse::<Quality>().is_err());
         assert_eq!("qq".parse::<ProviderId>().unwrap(), ProviderId::Qq);
         assert!("spotify".parse::<ProviderId>().is_err());
-        assert_eq!("playlist".parse::<SearchType>().unwrap(), SearchType::Playlist);
+        assert_eq!(
+            "playlist".parse::<SearchType>().unwrap(),
+            SearchType::Playlist
+        );
     }
 }

@@ -22,7 +22,9 @@ pub struct QrTicket {
 pub enum QrPoll {
     Waiting,
     /// Scanned, waiting for the tap on the phone. Some services name who scanned.
-    Scanned { nickname: Option<String> },
+    Scanned {
+        nickname: Option<String>,
+    },
     /// Confirmed; the provider now holds (and has stored) the session.
     Confirmed,
     Expired,

@@ -47,7 +47,10 @@ pub struct QrSession {
 
 impl QrSession {
     /// Asks the provider for a new code and starts polling it.
-    pub async fn start(provider: Arc<dyn Provider>, observer: Option<StateObserver>) -> Result<Self> {
+    pub async fn start(
+        provider: Arc<dyn Provider>,
+        observer: Option<StateObserver>,
+    ) -> Result<Self> {
         let policy = provider.qr_policy();
         let ticket = provider.qr_start().await?;
         let login = QrLogin {
@@ -88,7 +91,10 @@ impl QrSession {
     /// Waits until the session reaches a final state (confirmed, expired or failed).
     pub async fn finished(&self) -> LoginState {
         let mut state = self.state.clone();
-        let result = state.wait_for(|s| s.state.is_final()).await.map(|s| s.clone());
+        let result = state
+            .wait_for(|s| s.state.is_final())
+            .await
+            .map(|s| s.clone());
         result.unwrap_or_else(|_| self.current())
     }
 
@@ -309,7 +315,9 @@ mod tests {
                 Ok(QrPoll::Scanned {
                     nickname: Some("小明".into()),
                 }),
-                Ok(QrPoll::Scanned { nickname: Some("小明".into()) }),
+                Ok(QrPoll::Scanned {
+                    nickname: Some("小明".into()),
+                }),
                 Ok(QrPoll::Confirmed),
             ],
             Duration::from_secs(60),
@@ -354,7 +362,11 @@ mod tests {
             .decode(uri.trim_start_matches("data:image/png;base64,"))
             .unwrap();
         let image = image::load_from_memory_with_format(&bytes, image::ImageFormat::Png).unwrap();
-        assert!(image.width() >= 200, "QR should be large: {}", image.width());
+        assert!(
+            image.width() >= 200,
+            "QR should be large: {}",
+            image.width()
+        );
         assert_eq!(image.width(), image.height());
     }
 }

@@ -44,8 +44,8 @@ impl Upstream {
 
     /// Where a request for `url` really goes.
     pub fn route(&self, url: &str) -> Result<Url> {
-        let parsed =
-            Url::parse(url).map_err(|e| Error::upstream(format!("bad service URL {url:?}: {e}")))?;
+        let parsed = Url::parse(url)
+            .map_err(|e| Error::upstream(format!("bad service URL {url:?}: {e}")))?;
         match self {
             Upstream::Direct => Ok(parsed),
             Upstream::Override(base) => {
@@ -71,7 +71,10 @@ mod tests {
         let url = Upstream::Direct
             .route("https://interface.music.163.com/eapi/song/url?x=1")
             .unwrap();
-        assert_eq!(url.as_str(), "https://interface.music.163.com/eapi/song/url?x=1");
+        assert_eq!(
+            url.as_str(),
+            "https://interface.music.163.com/eapi/song/url?x=1"
+        );
     }
 
     #[test]
@@ -86,7 +89,10 @@ mod tests {
         );
         let with_base_path = Upstream::parse_override("http://127.0.0.1:9000/fake/").unwrap();
         assert_eq!(
-            with_base_path.route("http://m701.music.126.net/a/b.mp3").unwrap().as_str(),
+            with_base_path
+                .route("http://m701.music.126.net/a/b.mp3")
+                .unwrap()
+                .as_str(),
             "http://127.0.0.1:9000/fake/m701.music.126.net/a/b.mp3"
         );
     }

@@ -29,10 +29,18 @@ fn entries_live_in_the_secret_service() {
     assert_eq!(store.load(ProviderId::Netease).unwrap(), None);
 
     let value = r#"{"device_id":"X","cookies":{"MUSIC_U":"00DEADBEEF"}}"#;
-    store.save(ProviderId::Netease, &Secret::new(value)).unwrap();
-    assert_eq!(store.load(ProviderId::Netease).unwrap(), Some(Secret::new(value)));
+    store
+        .save(ProviderId::Netease, &Secret::new(value))
+        .unwrap();
+    assert_eq!(
+        store.load(ProviderId::Netease).unwrap(),
+        Some(Secret::new(value))
+    );
     // Another program sees the same entry: it is in the Secret Service, not in this process.
-    assert_eq!(secret_tool_lookup(&service, "netease").as_deref(), Some(value));
+    assert_eq!(
+        secret_tool_lookup(&service, "netease").as_deref(),
+        Some(value)
+    );
     assert_eq!(store.load(ProviderId::Qq).unwrap(), None);
 
     store.delete(ProviderId::Netease).unwrap();

@@ -110,9 +110,7 @@ pub(crate) fn gzip(data: &[u8]) -> Vec<u8> {
 pub(crate) fn random_hex(n: usize) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut rng = rand::thread_rng();
-    (0..n)
-        .map(|_| HEX[rng.gen_range(0..16)] as char)
-        .collect()
+    (0..n).map(|_| HEX[rng.gen_range(0..16)] as char).collect()
 }
 
 /// `n` random characters of `[A-Za-z0-9_-]`.
@@ -196,7 +194,9 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert(
             header::COOKIE,
-            HeaderValue::from_static("os=pc; appver=3.1.17.204416;deviceId=a%7Cb; x=1=2; bad; os=osx"),
+            HeaderValue::from_static(
+                "os=pc; appver=3.1.17.204416;deviceId=a%7Cb; x=1=2; bad; os=osx",
+            ),
         );
         let c = parse_cookies(&h);
         assert_eq!(c["os"], "pc");
@@ -212,9 +212,15 @@ mod tests {
     #[test]
     fn gzip_accept() {
         let mut h = HeaderMap::new();
-        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("br, gzip;q=1"));
+        h.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("br, gzip;q=1"),
+        );
         assert!(accepts_gzip(&h));
-        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip;q=0"));
+        h.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("gzip;q=0"),
+        );
         assert!(!accepts_gzip(&h));
     }
 }

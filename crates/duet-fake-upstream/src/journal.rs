@@ -192,7 +192,11 @@ mod tests {
     #[test]
     fn faults_are_counted_and_filtered() {
         let j = Journal::new(Instant::now());
-        j.fail(Fault::new(FaultKind::RateLimit).path("/cloudsearch").times(2));
+        j.fail(
+            Fault::new(FaultKind::RateLimit)
+                .path("/cloudsearch")
+                .times(2),
+        );
         j.fail(Fault::new(FaultKind::Cheating));
         assert_eq!(
             j.take_fault("/api/cloudsearch/pc", false).map(|f| f.kind),

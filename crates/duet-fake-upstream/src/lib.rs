@@ -117,9 +117,7 @@ impl FakeState {
 ///   `DELETE /__fake/fail` clears pending faults
 /// - `GET  /__fake/requests` — the request log; `DELETE /__fake/requests` clears it
 pub fn router(state: FakeState) -> Router {
-    control::routes()
-        .fallback(upstream)
-        .with_state(state)
+    control::routes().fallback(upstream).with_state(state)
 }
 
 async fn upstream(

@@ -61,7 +61,11 @@ fn benches(c: &mut Criterion) {
     let gz_body = eapi_encrypt_response(&gzip(json.as_bytes()));
     g.throughput(Throughput::Bytes(json.len() as u64));
     g.bench_function(
-        format!("eapi_decrypt_response gzip {}B->{}B", gz_body.len(), json.len()),
+        format!(
+            "eapi_decrypt_response gzip {}B->{}B",
+            gz_body.len(),
+            json.len()
+        ),
         |b| b.iter(|| eapi_decrypt_response(black_box(&gz_body), true).unwrap()),
     );
     g.finish();

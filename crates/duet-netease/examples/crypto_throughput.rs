@@ -36,7 +36,8 @@ const WEAPI_BODY: SongUrlWeapi<'static> = SongUrlWeapi {
 fn eapi_round(n: u64) -> usize {
     let mut acc = 0usize;
     for _ in 0..n {
-        acc = acc.wrapping_add(black_box(eapi_encrypt(black_box(EAPI_URL), black_box(EAPI_TEXT))).len());
+        acc = acc
+            .wrapping_add(black_box(eapi_encrypt(black_box(EAPI_URL), black_box(EAPI_TEXT))).len());
     }
     acc
 }

@@ -272,15 +272,20 @@ impl Client {
                     .form(&[("params", crypto::eapi_encrypt(path, &text))])
             }
             Transport::Weapi => {
-                object.insert("csrf_token".into(), Value::String(session.csrf().to_owned()));
+                object.insert(
+                    "csrf_token".into(),
+                    Value::String(session.csrf().to_owned()),
+                );
                 let text = Value::Object(object).to_string();
                 let secret = match self.config.weapi_secret {
                     WeapiSecret::Random => crypto::random_weapi_secret(),
                     WeapiSecret::Fixed(secret) => secret,
                 };
                 let form = crypto::weapi_encrypt(&text, &secret);
-                let mut url = self.route(&format!("https://{}/weapi/{suffix}", identity::WEB_HOST))?;
-                url.query_pairs_mut().append_pair("csrf_token", session.csrf());
+                let mut url =
+                    self.route(&format!("https://{}/weapi/{suffix}", identity::WEB_HOST))?;
+                url.query_pairs_mut()
+                    .append_pair("csrf_token", session.csrf());
                 self.http
                     .post(url)
                     .header(reqwest::header::REFERER, identity::ORIGIN)
@@ -370,7 +375,7 @@ fn decode_body(bytes: &[u8], maybe_ciphertext: bool) -> Result<Value, &'static s
             Err("non-object")
         };
     }
-    if maybe_ciphertext && !bytes.is_empty() && bytes.len() % 16 == 0 {
+    if maybe_ciphertext && !bytes.is_empty() && bytes.len().is_multiple_of(16) {
         let plain = crypto::eapi_decrypt_response(bytes, false).map_err(|_| "undecryptable")?;
         let value: Value = serde_json::from_slice(&plain).map_err(|_| "truncated or malformed")?;
         return if value.is_object() {

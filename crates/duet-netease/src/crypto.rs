@@ -2,7 +2,8 @@
 //! anonymous-login username encoding.
 //!
 //! Everything here is a pure function: no I/O, no global mutable state (the only
-//! statics are lazily-built, read-only key schedules and the RSA modulus).
+//! statics are lazily-built, read-only AES key schedules and RSA/Montgomery
+//! constants, plus const lookup tables).
 //! The byte formats follow `shared/protocol/netease.md` §2 (weapi), §3 (eapi),
 //! §4 (linuxapi) and §5.2 (anonymous username); `testdata/vectors/netease.json`
 //! pins every one of them (see the tests at the bottom of this file).
@@ -152,10 +153,7 @@ pub fn weapi_encrypt(text: &str, secret: &[u8; 16]) -> WeapiForm {
 
 /// Base64 of the first weapi AES layer: AES-128-CBC(`WEAPI_PRESET_KEY`, `WEAPI_IV`).
 pub fn weapi_layer1(text: &str) -> String {
-    STANDARD.encode(cbc_encrypt_padded(
-        preset_cipher().clone(),
-        text.as_bytes(),
-    ))
+    STANDARD.encode(cbc_encrypt_padded(preset_cipher().clone(), text.as_bytes()))
 }
 
 /// `encSecKey`: textbook RSA (no padding) of the **reversed** secret, as
@@ -438,7 +436,9 @@ fn encrypt_in_place_ecb(cipher: Aes128, buf: &mut [u8], msg_len: usize) -> &[u8]
 }
 
 fn check_ct_len(len: usize) -> Result<(), CryptoError> {
-    if len == 0 || len % BLOCK != 0 {
+    // BLOCK is a power of two (a mask test; `is_multiple_of` needs Rust 1.87).
+    const _: () = assert!(BLOCK.is_power_of_two());
+    if len == 0 || len & (BLOCK - 1) != 0 {
         Err(CryptoError::BadLength(len))
     } else {
         Ok(())
@@ -648,7 +648,7 @@ fn hex_encode(bytes: &[u8], table: &[[u8; 2]; 256]) -> String {
 
 fn hex_decode(hex: &str) -> Result<Vec<u8>, CryptoError> {
     let bytes = hex.as_bytes();
-    if bytes.len() % 2 != 0 {
+    if bytes.len() & 1 != 0 {
         return Err(CryptoError::NotHex);
     }
     let mut out = Vec::with_capacity(bytes.len() / 2);
@@ -718,10 +718,7 @@ mod tests {
     }
 
     fn secret16(v: &Value, key: &str) -> [u8; 16] {
-        s(v, key)
-            .as_bytes()
-            .try_into()
-            .expect("secret is 16 bytes")
+        s(v, key).as_bytes().try_into().expect("secret is 16 bytes")
     }
 
     fn unhex(h: &str) -> Vec<u8> {
@@ -1072,10 +1069,7 @@ mod tests {
         // weapi: not base64, wrong secret, not a block multiple, inner not base64
         let secret = *b"0123456789abcdef";
         let form = weapi_encrypt("{}", &secret);
-        assert_eq!(
-            weapi_decrypt("***", &secret),
-            Err(CryptoError::NotBase64)
-        );
+        assert_eq!(weapi_decrypt("***", &secret), Err(CryptoError::NotBase64));
         assert_eq!(
             weapi_decrypt("AAAA", &secret),
             Err(CryptoError::BadLength(3))
@@ -1085,7 +1079,11 @@ mod tests {
         let inner_not_b64 = {
             let mut buf = b"!!!!".to_vec();
             buf.resize(16, 0);
-            STANDARD.encode(encrypt_in_place_cbc(Aes128::new((&secret).into()), &mut buf, 4))
+            STANDARD.encode(encrypt_in_place_cbc(
+                Aes128::new((&secret).into()),
+                &mut buf,
+                4,
+            ))
         };
         assert_eq!(
             weapi_decrypt(&inner_not_b64, &secret),
@@ -1101,7 +1099,10 @@ mod tests {
         let err = eapi_decrypt_response(&eapi_encrypt_response(&bomb), true).unwrap_err();
         assert!(matches!(err, CryptoError::Gzip(ref m) if m.contains("exceeds")));
         // exactly at the cap is fine
-        assert_eq!(gunzip_bounded(&gzip(&[1u8; 1000]), 1000).unwrap().len(), 1000);
+        assert_eq!(
+            gunzip_bounded(&gzip(&[1u8; 1000]), 1000).unwrap().len(),
+            1000
+        );
         assert!(gunzip_bounded(&gzip(&[1u8; 1001]), 1000).is_err());
     }
 
@@ -1132,7 +1133,11 @@ mod tests {
     #[test]
     fn rsa_matches_modpow_and_pads() {
         let mt = montgomery();
-        assert_eq!(mt.n[0].wrapping_mul(mt.n0_neg_inv), u64::MAX, "n0 * (-n0^-1) = -1");
+        assert_eq!(
+            mt.n[0].wrapping_mul(mt.n0_neg_inv),
+            u64::MAX,
+            "n0 * (-n0^-1) = -1"
+        );
         assert_eq!(from_limbs(&mt.n), *rsa_modulus());
         for secret in [[0u8; 16], [0xff; 16], *b"FFFFFFFFFFFFFFFF", [1u8; 16]] {
             let m = BigUint::from_bytes_le(&secret);

@@ -107,7 +107,11 @@ mod tests {
             assert_eq!(error.provider, Some(ProviderId::Netease));
         }
         let blocked = error_for_code(-462, &fixture("error_-462.json"), false);
-        assert!(blocked.message.contains("网络太拥挤"), "{}", blocked.message);
+        assert!(
+            blocked.message.contains("网络太拥挤"),
+            "{}",
+            blocked.message
+        );
     }
 
     #[test]
@@ -125,7 +129,10 @@ mod tests {
         ] {
             assert_eq!(error_for_code(code, &empty, true).kind, kind, "{code}");
         }
-        assert_eq!(error_for_code(301, &empty, true).kind, ErrorKind::SessionExpired);
+        assert_eq!(
+            error_for_code(301, &empty, true).kind,
+            ErrorKind::SessionExpired
+        );
     }
 
     #[test]

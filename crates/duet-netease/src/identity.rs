@@ -30,9 +30,7 @@ pub const QR_TYPE: u8 = 3;
 pub fn new_device_id() -> String {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut rng = rand::thread_rng();
-    (0..52)
-        .map(|_| HEX[rng.gen_range(0..16)] as char)
-        .collect()
+    (0..52).map(|_| HEX[rng.gen_range(0..16)] as char).collect()
 }
 
 #[cfg(test)]
@@ -48,7 +46,9 @@ mod tests {
     fn device_ids_are_52_upper_hex() {
         let id = new_device_id();
         assert_eq!(id.len(), 52);
-        assert!(id.chars().all(|c| c.is_ascii_digit() || ('A'..='F').contains(&c)));
+        assert!(id
+            .chars()
+            .all(|c| c.is_ascii_digit() || ('A'..='F').contains(&c)));
         assert_ne!(id, new_device_id());
     }
 }

@@ -141,16 +141,17 @@ pub fn lyrics(body: &Value, track_id: &str) -> Lyrics {
     let translation = parse_lrc(lyric_text(body, "tlyric"));
     let romanized = parse_lrc(lyric_text(body, "romalrc"));
     let yrc = parse_yrc(lyric_text(body, "yrc"));
-    let base: Vec<(u64, String, Option<Vec<LyricWord>>)> = if yrc.iter().any(|(_, _, w)| !w.is_empty()) {
-        yrc.into_iter()
-            .map(|(ms, text, words)| (ms, text, (!words.is_empty()).then_some(words)))
-            .collect()
-    } else {
-        parse_lrc(lyric_text(body, "lrc"))
-            .into_iter()
-            .map(|(ms, text)| (ms, text, None))
-            .collect()
-    };
+    let base: Vec<(u64, String, Option<Vec<LyricWord>>)> =
+        if yrc.iter().any(|(_, _, w)| !w.is_empty()) {
+            yrc.into_iter()
+                .map(|(ms, text, words)| (ms, text, (!words.is_empty()).then_some(words)))
+                .collect()
+        } else {
+            parse_lrc(lyric_text(body, "lrc"))
+                .into_iter()
+                .map(|(ms, text)| (ms, text, None))
+                .collect()
+        };
     let lines: Vec<LyricLine> = base
         .into_iter()
         .map(|(start_ms, text, words)| LyricLine {
@@ -165,7 +166,8 @@ pub fn lyrics(body: &Value, track_id: &str) -> Lyrics {
     Lyrics {
         provider: ProviderId::Netease,
         track_id: track_id.to_owned(),
-        instrumental: flagged || (lines.is_empty() && body.get("pureMusic") == Some(&Value::Bool(true))),
+        instrumental: flagged
+            || (lines.is_empty() && body.get("pureMusic") == Some(&Value::Bool(true))),
         lines,
     }
 }
@@ -210,14 +212,33 @@ mod tests {
         assert_eq!(lines[0].1, "作曲: 柳重言");
         let (start, text, words) = &lines[3];
         assert_eq!(*start, 16210);
-        assert_eq!(words[0], LyricWord { start_ms: 16210, duration_ms: 670, text: "还".into() });
+        assert_eq!(
+            words[0],
+            LyricWord {
+                start_ms: 16210,
+                duration_ms: 670,
+                text: "还".into()
+            }
+        );
         assert_eq!(words[1].start_ms, 16880);
         assert!(text.starts_with("还没"));
     }
 
     #[test]
     fn garbage_never_panics() {
-        for junk in ["[", "[]", "[:]", "[00:", "[0,](", "[1,2](3", "[1,2](a,b,c)x", "(((", "\u{0}[00:01.00]\u{0}", "[1,2](1,2,0)", "{\"t\":1}"] {
+        for junk in [
+            "[",
+            "[]",
+            "[:]",
+            "[00:",
+            "[0,](",
+            "[1,2](3",
+            "[1,2](a,b,c)x",
+            "(((",
+            "\u{0}[00:01.00]\u{0}",
+            "[1,2](1,2,0)",
+            "{\"t\":1}",
+        ] {
             let _ = parse_lrc(junk);
             let _ = parse_yrc(junk);
         }

@@ -8,10 +8,10 @@ use duet_core::{
     Album, AlbumRef, Artist, ArtistRef, CheckIn, Comment, CommentPage, Error, ErrorKind, Playlist,
     Profile, ProviderId, Quality, Result, StreamUrl, Track, TrialWindow, UserRef,
 };
-use std::time::{SystemTime, UNIX_EPOCH};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::errors::netease;
 
@@ -162,7 +162,10 @@ pub(crate) fn track(raw: RawSong, privilege: Option<&RawPrivilege>) -> Track {
 
 /// Songs plus their (separately listed) privileges, joined by id (§7.4: aligned in practice,
 /// but join by id).
-pub(crate) fn tracks_with_privileges(songs: &Value, privileges: Option<&Value>) -> Result<Vec<Track>> {
+pub(crate) fn tracks_with_privileges(
+    songs: &Value,
+    privileges: Option<&Value>,
+) -> Result<Vec<Track>> {
     let songs: Vec<RawSong> = from_value(songs, "song list")?;
     let privileges: Vec<RawPrivilege> = match privileges {
         Some(p) if !p.is_null() => from_value(p, "privilege list")?,
@@ -265,7 +268,9 @@ pub fn playlist_detail(body: &Value) -> Result<PlaylistDetail> {
         _ => Vec::new(),
     };
     let inline_tracks = match raw.get("tracks") {
-        Some(tracks) if !tracks.is_null() => tracks_with_privileges(tracks, body.get("privileges"))?,
+        Some(tracks) if !tracks.is_null() => {
+            tracks_with_privileges(tracks, body.get("privileges"))?
+        }
         _ => Vec::new(),
     };
     let mut track_ids: Vec<String> = track_ids.into_iter().map(|t| t.id).collect();
@@ -546,7 +551,6 @@ fn unix_now() -> u64 {
         .unwrap_or_default()
 }
 
-
 /// `/api/song/enhance/player/url/v1` (§7.5). The URL is the service's; callers route it.
 pub fn stream_url(body: &Value, id: &str, quality: Quality) -> Result<StreamUrl> {
     let items = body
@@ -556,9 +560,20 @@ pub fn stream_url(body: &Value, id: &str, quality: Quality) -> Result<StreamUrl>
     // Items may come back in another order (§7.5): match by id.
     let item = items
         .iter()
-        .find(|item| item.get("id").map(|v| v.to_string().trim_matches('"') == id) == Some(true))
-        .ok_or_else(|| netease(Error::not_found(format!("NetEase sent no URL for track {id}"))))?;
-    let url = item.get("url").and_then(Value::as_str).filter(|u| !u.is_empty());
+        .find(|item| {
+            item.get("id")
+                .map(|v| v.to_string().trim_matches('"') == id)
+                == Some(true)
+        })
+        .ok_or_else(|| {
+            netease(Error::not_found(format!(
+                "NetEase sent no URL for track {id}"
+            )))
+        })?;
+    let url = item
+        .get("url")
+        .and_then(Value::as_str)
+        .filter(|u| !u.is_empty());
     let Some(url) = url else {
         let code = item.get("code").and_then(Value::as_i64).unwrap_or(-110);
         let fee = item.get("fee").and_then(Value::as_i64).unwrap_or(0);
@@ -586,7 +601,10 @@ pub fn stream_url(body: &Value, id: &str, quality: Quality) -> Result<StreamUrl>
         format,
         bitrate: item.get("br").and_then(Value::as_u64),
         size: item.get("size").and_then(Value::as_u64),
-        expires_at: item.get("expi").and_then(Value::as_u64).map(|s| unix_now() + s),
+        expires_at: item
+            .get("expi")
+            .and_then(Value::as_u64)
+            .map(|s| unix_now() + s),
         trial: item.get("freeTrialInfo").and_then(trial_window),
     })
 }
@@ -646,11 +664,17 @@ mod tests {
     fn trial_window_in_seconds_or_ms() {
         assert_eq!(
             trial_window(&json!({"start": 30, "end": 60})),
-            Some(TrialWindow { start_ms: 30_000, end_ms: 60_000 })
+            Some(TrialWindow {
+                start_ms: 30_000,
+                end_ms: 60_000
+            })
         );
         assert_eq!(
             trial_window(&json!({"start": 30000, "end": 60000})),
-            Some(TrialWindow { start_ms: 30_000, end_ms: 60_000 })
+            Some(TrialWindow {
+                start_ms: 30_000,
+                end_ms: 60_000
+            })
         );
         assert_eq!(trial_window(&json!({"start": 5})), None);
         assert_eq!(trial_window(&Value::Null), None);

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use duet_core::credentials::SharedStore;
-use duet_core::provider::{QrPoll, QrPolicy, QrTicket};
+use duet_core::provider::{QrPolicy, QrPoll, QrTicket};
 use duet_core::{
     CheckIn, Comment, CommentPage, Error, ErrorKind, Lyrics, Playlist, Profile, Provider,
     ProviderId, Quality, Result, SearchPage, SearchQuery, SearchType, StreamUrl, Track,
@@ -86,8 +86,9 @@ impl NeteaseProvider {
         }
         let mut results: Vec<Option<Vec<Track>>> = vec![None; batches.len()];
         while let Some(done) = batches.join_next().await {
-            let (index, batch) = done
-                .map_err(|e| netease(Error::upstream(format!("a song/detail batch failed: {e}"))))?;
+            let (index, batch) = done.map_err(|e| {
+                netease(Error::upstream(format!("a song/detail batch failed: {e}")))
+            })?;
             results[index] = Some(batch?);
         }
         for batch in results.into_iter().flatten() {
@@ -113,7 +114,11 @@ async fn song_detail(client: &Client, ids: &[String]) -> Result<Vec<Track>> {
 
 /// NetEase ids are decimal numbers; anything else never reaches the service.
 fn check_id(id: &str, what: &str) -> Result<()> {
-    if !id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit()) && id.parse::<u64>().is_ok() {
+    if !id.is_empty()
+        && id.len() <= 20
+        && id.bytes().all(|b| b.is_ascii_digit())
+        && id.parse::<u64>().is_ok()
+    {
         Ok(())
     } else {
         Err(netease(Error::bad_request(format!(
@@ -172,7 +177,10 @@ impl Provider for NeteaseProvider {
     async fn qr_start(&self) -> Result<QrTicket> {
         let body = self
             .client
-            .call(&Endpoint::read(path::QR_KEY), json!({ "type": identity::QR_TYPE }))
+            .call(
+                &Endpoint::read(path::QR_KEY),
+                json!({ "type": identity::QR_TYPE }),
+            )
             .await?;
         let key = parse::qr_key(&body)?;
         Ok(QrTicket {
@@ -182,7 +190,10 @@ impl Provider for NeteaseProvider {
     }
 
     async fn qr_poll(&self, key: &str) -> Result<QrPoll> {
-        if key.is_empty() || key.len() > 128 || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        if key.is_empty()
+            || key.len() > 128
+            || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
             return Err(netease(Error::bad_request("malformed QR key")));
         }
         let body = self
@@ -447,7 +458,11 @@ impl Provider for NeteaseProvider {
 }
 
 fn tracks_missing_warning(playlist: &str, missing: usize) {
-    tracing::warn!(playlist, missing, "NetEase returned no detail for some playlist tracks");
+    tracing::warn!(
+        playlist,
+        missing,
+        "NetEase returned no detail for some playlist tracks"
+    );
 }
 
 #[cfg(test)]
@@ -462,6 +477,13 @@ mod tests {
             assert_eq!(error.kind, ErrorKind::BadRequest, "{bad:?}");
         }
         let long = "<script>".repeat(100);
-        assert!(check_id(&long, "track").unwrap_err().message.chars().count() < 120);
+        assert!(
+            check_id(&long, "track")
+                .unwrap_err()
+                .message
+                .chars()
+                .count()
+                < 120
+        );
     }
 }

@@ -32,12 +32,18 @@ fn login_qr_key() {
 
 #[test]
 fn login_qr_check_800() {
-    assert_eq!(parse::qr_answer(&fixture("login_qr_check_800.json")).unwrap(), QrAnswer::Expired);
+    assert_eq!(
+        parse::qr_answer(&fixture("login_qr_check_800.json")).unwrap(),
+        QrAnswer::Expired
+    );
 }
 
 #[test]
 fn login_qr_check_801() {
-    assert_eq!(parse::qr_answer(&fixture("login_qr_check_801.json")).unwrap(), QrAnswer::Waiting);
+    assert_eq!(
+        parse::qr_answer(&fixture("login_qr_check_801.json")).unwrap(),
+        QrAnswer::Waiting
+    );
     assert_eq!(
         parse::qr_answer(&fixture("login_qr_check_801.ncma.json")).unwrap(),
         QrAnswer::Waiting
@@ -48,17 +54,24 @@ fn login_qr_check_801() {
 fn login_qr_check_802() {
     assert_eq!(
         parse::qr_answer(&fixture("login_qr_check_802.json")).unwrap(),
-        QrAnswer::Scanned { nickname: Some("xxx".into()) }
+        QrAnswer::Scanned {
+            nickname: Some("xxx".into())
+        }
     );
     assert_eq!(
         parse::qr_answer(&fixture("login_qr_check_802.ncma.json")).unwrap(),
-        QrAnswer::Scanned { nickname: Some("elhim".into()) }
+        QrAnswer::Scanned {
+            nickname: Some("elhim".into())
+        }
     );
 }
 
 #[test]
 fn login_qr_check_803() {
-    assert_eq!(parse::qr_answer(&fixture("login_qr_check_803.json")).unwrap(), QrAnswer::Confirmed);
+    assert_eq!(
+        parse::qr_answer(&fixture("login_qr_check_803.json")).unwrap(),
+        QrAnswer::Confirmed
+    );
 }
 
 #[test]
@@ -80,7 +93,9 @@ fn login_qr_check_803_exchange_set_cookies_make_a_session() {
 
 #[test]
 fn user_account() {
-    let profile = parse::profile(&fixture("user_account.json")).unwrap().unwrap();
+    let profile = parse::profile(&fixture("user_account.json"))
+        .unwrap()
+        .unwrap();
     assert_eq!(profile.user_id, "125279114");
     assert_eq!(profile.nickname, "大不6仙");
     assert!(profile.vip);
@@ -89,18 +104,26 @@ fn user_account() {
 
 #[test]
 fn user_account_profile_null() {
-    assert_eq!(parse::profile(&fixture("user_account.profile_null.json")).unwrap(), None);
+    assert_eq!(
+        parse::profile(&fixture("user_account.profile_null.json")).unwrap(),
+        None
+    );
 }
 
 #[test]
 fn cloudsearch_type1_songs() {
     let body = fixture("cloudsearch_type1_songs.json");
     let result = parse::search(&body, SearchType::Track).unwrap();
-    let SearchItems::Track(tracks) = result.items else { panic!() };
+    let SearchItems::Track(tracks) = result.items else {
+        panic!()
+    };
     assert_eq!(tracks.len(), 2);
     assert_eq!(result.total, body["result"]["songCount"].as_u64().unwrap());
     let first = &tracks[0];
-    assert_eq!((first.id.as_str(), first.title.as_str()), ("347230", "海阔天空"));
+    assert_eq!(
+        (first.id.as_str(), first.title.as_str()),
+        ("347230", "海阔天空")
+    );
     assert_eq!(first.artists[0].name, "Beyond");
     assert_eq!(first.album.name, "海阔天空");
     assert_eq!(first.duration_ms, 326000);
@@ -109,8 +132,14 @@ fn cloudsearch_type1_songs() {
 
 #[test]
 fn search_type1_songs_legacy() {
-    let result = parse::search(&fixture("search_type1_songs_legacy.json"), SearchType::Track).unwrap();
-    let SearchItems::Track(tracks) = result.items else { panic!() };
+    let result = parse::search(
+        &fixture("search_type1_songs_legacy.json"),
+        SearchType::Track,
+    )
+    .unwrap();
+    let SearchItems::Track(tracks) = result.items else {
+        panic!()
+    };
     assert_eq!(tracks[0].title, "海阔天空");
     assert_eq!(tracks[0].artists[0].name, "Beyond");
     assert_eq!(tracks[0].duration_ms, 326000);
@@ -120,7 +149,9 @@ fn search_type1_songs_legacy() {
 #[test]
 fn search_type10_albums() {
     let result = parse::search(&fixture("search_type10_albums.json"), SearchType::Album).unwrap();
-    let SearchItems::Album(albums) = result.items else { panic!() };
+    let SearchItems::Album(albums) = result.items else {
+        panic!()
+    };
     assert_eq!(albums[0].name, "拾");
     assert_eq!(albums[0].artists[0].name, "张杰");
     assert_eq!(albums[0].track_count, Some(14));
@@ -129,20 +160,31 @@ fn search_type10_albums() {
 
 #[test]
 fn search_type100_artists() {
-    let result = parse::search(&fixture("search_type100_artists.json"), SearchType::Artist).unwrap();
-    let SearchItems::Artist(artists) = result.items else { panic!() };
+    let result =
+        parse::search(&fixture("search_type100_artists.json"), SearchType::Artist).unwrap();
+    let SearchItems::Artist(artists) = result.items else {
+        panic!()
+    };
     assert_eq!(artists[0].name, "搁浅");
     assert!(artists[0].picture_url.is_some());
 }
 
 #[test]
 fn search_type1000_playlists() {
-    let result =
-        parse::search(&fixture("search_type1000_playlists.json"), SearchType::Playlist).unwrap();
-    let SearchItems::Playlist(playlists) = result.items else { panic!() };
+    let result = parse::search(
+        &fixture("search_type1000_playlists.json"),
+        SearchType::Playlist,
+    )
+    .unwrap();
+    let SearchItems::Playlist(playlists) = result.items else {
+        panic!()
+    };
     assert_eq!(playlists[0].id, "3018821569");
     assert_eq!(playlists[0].track_count, 69);
-    assert_eq!(playlists[0].creator.id, "80963316", "creator null: fall back to userId");
+    assert_eq!(
+        playlists[0].creator.id, "80963316",
+        "creator null: fall back to userId"
+    );
 }
 
 #[test]
@@ -164,7 +206,9 @@ fn song_url_v1() {
     assert!(stream.expires_at.is_some());
     assert_eq!(stream.trial, None);
     assert_eq!(
-        parse::stream_url(&body, "1", Quality::High).unwrap_err().kind,
+        parse::stream_url(&body, "1", Quality::High)
+            .unwrap_err()
+            .kind,
         ErrorKind::NotFound
     );
 }
@@ -184,9 +228,15 @@ fn lyric() {
     assert!(!lyrics.instrumental);
     let line = lyrics.lines.iter().find(|l| l.start_ms == 40_680).unwrap();
     assert_eq!(line.text, "幾星霜 期待もないようなふりをした");
-    assert_eq!(line.translation.as_deref(), Some("几经风霜 假装已经毫无期待"));
+    assert_eq!(
+        line.translation.as_deref(),
+        Some("几经风霜 假装已经毫无期待")
+    );
     assert!(line.romanized.as_deref().unwrap().starts_with("i ku se"));
-    assert!(lyrics.lines.windows(2).all(|w| w[0].start_ms <= w[1].start_ms));
+    assert!(lyrics
+        .lines
+        .windows(2)
+        .all(|w| w[0].start_ms <= w[1].start_ms));
     assert!(lyrics.lines.len() > 30);
 }
 
@@ -272,8 +322,15 @@ fn daily_signin_repeat() {
 #[test]
 fn error_fixtures_are_never_data() {
     for name in [
-        "error_-460.json", "error_-460.v2.json", "error_-462.json", "error_-462.verify.json",
-        "error_301.json", "error_405.json", "error_405.v2.json", "error_406.json", "error_8821.json",
+        "error_-460.json",
+        "error_-460.v2.json",
+        "error_-462.json",
+        "error_-462.verify.json",
+        "error_301.json",
+        "error_405.json",
+        "error_405.v2.json",
+        "error_406.json",
+        "error_8821.json",
     ] {
         let body = fixture(name);
         assert_ne!(duet_netease::errors::code_of(&body), Some(200), "{name}");

@@ -281,5 +281,7 @@ async fn status(State(state): State<Arc<AppState>>) -> Json<serde_json::Value> {
 }
 
 pub async fn not_found() -> ApiError {
-    ApiError(Error::not_found("no such route; see the README for the /v1 API"))
+    ApiError(Error::not_found(
+        "no such route; see the README for the /v1 API",
+    ))
 }

@@ -40,7 +40,9 @@ pub async fn providers(
         match provider.restore_session().await {
             Ok(true) => tracing::info!(provider = %provider.id(), "restored the stored session"),
             Ok(false) => tracing::info!(provider = %provider.id(), "no stored session"),
-            Err(e) => tracing::warn!(provider = %provider.id(), "could not restore the session: {e}"),
+            Err(e) => {
+                tracing::warn!(provider = %provider.id(), "could not restore the session: {e}")
+            }
         }
     }
     Ok(providers)
@@ -87,7 +89,11 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Off loopback the API would hand anyone the logged-in accounts: refuse without a token.
-pub fn check_bind(addr: SocketAddr, allow_remote: bool, token: Option<&Secret>) -> Result<(), Error> {
+pub fn check_bind(
+    addr: SocketAddr,
+    allow_remote: bool,
+    token: Option<&Secret>,
+) -> Result<(), Error> {
     if addr.ip().is_loopback() {
         return Ok(());
     }

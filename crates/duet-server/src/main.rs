@@ -37,8 +37,7 @@ struct Args {
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -65,7 +64,10 @@ async fn run(args: Args) -> Result<(), String> {
     } else {
         let keyring = KeyringStore::with_service(&args.keychain_service);
         keyring.probe().map_err(|e| {
-            format!("{}. Start one, or run with --no-keychain to keep sessions in memory only.", e.message)
+            format!(
+                "{}. Start one, or run with --no-keychain to keep sessions in memory only.",
+                e.message
+            )
         })?;
         Arc::new(keyring)
     };

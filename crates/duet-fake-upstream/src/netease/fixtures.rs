@@ -17,10 +17,16 @@ macro_rules! fixture {
 
 /// Every embedded fixture as (file name, text), for the parse test and for [`get`].
 pub(crate) const RAW: &[(&str, &str)] = &[
-    ("cloudsearch_type1_songs.json", fixture!("cloudsearch_type1_songs.json")),
+    (
+        "cloudsearch_type1_songs.json",
+        fixture!("cloudsearch_type1_songs.json"),
+    ),
     ("comment_music.json", fixture!("comment_music.json")),
     ("daily_signin.ok.json", fixture!("daily_signin.ok.json")),
-    ("daily_signin.repeat.json", fixture!("daily_signin.repeat.json")),
+    (
+        "daily_signin.repeat.json",
+        fixture!("daily_signin.repeat.json"),
+    ),
     ("error_-460.json", fixture!("error_-460.json")),
     ("error_-460.v2.json", fixture!("error_-460.v2.json")),
     ("error_-462.json", fixture!("error_-462.json")),
@@ -28,10 +34,22 @@ pub(crate) const RAW: &[(&str, &str)] = &[
     ("error_301.json", fixture!("error_301.json")),
     ("error_405.json", fixture!("error_405.json")),
     ("error_8821.json", fixture!("error_8821.json")),
-    ("login_qr_check_800.json", fixture!("login_qr_check_800.json")),
-    ("login_qr_check_801.json", fixture!("login_qr_check_801.json")),
-    ("login_qr_check_802.ncma.json", fixture!("login_qr_check_802.ncma.json")),
-    ("login_qr_check_803.json", fixture!("login_qr_check_803.json")),
+    (
+        "login_qr_check_800.json",
+        fixture!("login_qr_check_800.json"),
+    ),
+    (
+        "login_qr_check_801.json",
+        fixture!("login_qr_check_801.json"),
+    ),
+    (
+        "login_qr_check_802.ncma.json",
+        fixture!("login_qr_check_802.ncma.json"),
+    ),
+    (
+        "login_qr_check_803.json",
+        fixture!("login_qr_check_803.json"),
+    ),
     (
         "login_qr_check_803.exchange.json",
         fixture!("login_qr_check_803.exchange.json"),
@@ -39,14 +57,23 @@ pub(crate) const RAW: &[(&str, &str)] = &[
     ("lyric.json", fixture!("lyric.json")),
     ("personalized.json", fixture!("personalized.json")),
     ("playlist_detail.json", fixture!("playlist_detail.json")),
-    ("playlist_detail.liked.json", fixture!("playlist_detail.liked.json")),
+    (
+        "playlist_detail.liked.json",
+        fixture!("playlist_detail.liked.json"),
+    ),
     ("recommend_songs.json", fixture!("recommend_songs.json")),
     (
         "search_type1000_playlists.json",
         fixture!("search_type1000_playlists.json"),
     ),
-    ("search_type100_artists.json", fixture!("search_type100_artists.json")),
-    ("search_type10_albums.json", fixture!("search_type10_albums.json")),
+    (
+        "search_type100_artists.json",
+        fixture!("search_type100_artists.json"),
+    ),
+    (
+        "search_type10_albums.json",
+        fixture!("search_type10_albums.json"),
+    ),
     (
         "search_type1_songs_legacy.json",
         fixture!("search_type1_songs_legacy.json"),

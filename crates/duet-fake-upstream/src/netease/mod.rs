@@ -174,7 +174,8 @@ impl NeteaseControl {
         }
     }
 
-    pub(crate) fn config(&self) -> &FakeConfig {
+    /// The configuration of this fake.
+    pub fn config(&self) -> &FakeConfig {
         &self.shared.config
     }
 

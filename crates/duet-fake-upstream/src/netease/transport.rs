@@ -258,7 +258,9 @@ mod tests {
         );
         assert!(route("interface.music.163.com", "weapi/x").is_none());
         assert_eq!(
-            route("music.163.com", "api/linux/forward").unwrap().transport,
+            route("music.163.com", "api/linux/forward")
+                .unwrap()
+                .transport,
             Transport::Linuxapi
         );
         assert_eq!(

@@ -1,0 +1,172 @@
+//! `/__fake/...`: the control API over HTTP, for the demo and out-of-process tests.
+
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::journal::{Fault, FaultKind};
+use crate::FakeState;
+
+pub(crate) fn routes() -> Router<FakeState> {
+    Router::new()
+        .route("/__fake/health", get(health))
+        .route("/__fake/netease/qr", get(qr_list))
+        .route("/__fake/netease/qr/{key}/{action}", post(qr_action))
+        .route(
+            "/__fake/netease/sessions",
+            get(sessions).post(issue_session),
+        )
+        .route("/__fake/netease/sessions/revoke", post(revoke))
+        .route("/__fake/fail", post(fail).get(faults).delete(clear_faults))
+        .route("/__fake/requests", get(requests).delete(clear_requests))
+}
+
+fn error(status: StatusCode, message: impl Into<String>) -> Response {
+    (status, Json(json!({"error": message.into()}))).into_response()
+}
+
+async fn health() -> Json<Value> {
+    Json(json!({"ok": true}))
+}
+
+async fn qr_list(State(st): State<FakeState>) -> Json<Value> {
+    let keys: Vec<Value> = st
+        .netease()
+        .qr_info()
+        .into_iter()
+        .map(|i| {
+            json!({
+                "key": i.key,
+                "state": i.state,
+                "polls": i.polls,
+                "age_ms": i.age.as_millis() as u64,
+            })
+        })
+        .collect();
+    Json(Value::Array(keys))
+}
+
+async fn qr_action(
+    State(st): State<FakeState>,
+    Path((key, action)): Path<(String, String)>,
+) -> Response {
+    let ne = st.netease();
+    let ok = match action.as_str() {
+        "scan" => ne.scan(&key),
+        "confirm" => ne.confirm(&key),
+        "expire" => ne.expire(&key),
+        _ => {
+            return error(
+                StatusCode::NOT_FOUND,
+                "action must be scan, confirm or expire",
+            )
+        }
+    };
+    match ne.qr_state(&key) {
+        None => error(StatusCode::NOT_FOUND, "unknown QR key"),
+        Some(state) if ok => Json(json!({"key": key, "state": state})).into_response(),
+        Some(state) => (
+            StatusCode::CONFLICT,
+            Json(json!({"error": format!("cannot {action} a key that is {state:?}"), "state": state})),
+        )
+            .into_response(),
+    }
+}
+
+async fn sessions(State(st): State<FakeState>) -> Json<Value> {
+    Json(json!({"live": st.netease().live_sessions()}))
+}
+
+async fn issue_session(State(st): State<FakeState>) -> Json<Value> {
+    let s = st.netease().issue_session();
+    Json(json!({"MUSIC_U": s.music_u, "__csrf": s.csrf}))
+}
+
+async fn revoke(State(st): State<FakeState>) -> Json<Value> {
+    st.netease().revoke_sessions();
+    Json(json!({"live": 0}))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FaultBody {
+    kind: FaultKind,
+    #[serde(default)]
+    path_contains: Option<String>,
+    #[serde(default)]
+    times: Option<u32>,
+    #[serde(default)]
+    delay_ms: Option<u64>,
+}
+
+fn fault_json(f: &Fault) -> Value {
+    json!({
+        "kind": f.kind,
+        "path_contains": f.path_contains,
+        "times": f.times,
+        "delay_ms": f.delay.map(|d| d.as_millis() as u64),
+    })
+}
+
+async fn fail(State(st): State<FakeState>, body: Bytes) -> Response {
+    let b: FaultBody = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => return error(StatusCode::BAD_REQUEST, format!("bad fault: {e}")),
+    };
+    let fault = Fault {
+        kind: b.kind,
+        path_contains: b.path_contains.filter(|s| !s.is_empty()),
+        times: b.times.unwrap_or(1),
+        delay: b.delay_ms.map(Duration::from_millis),
+    };
+    let echo = fault_json(&fault);
+    st.journal().fail(fault);
+    Json(echo).into_response()
+}
+
+async fn faults(State(st): State<FakeState>) -> Json<Value> {
+    Json(Value::Array(
+        st.journal()
+            .pending_faults()
+            .iter()
+            .map(fault_json)
+            .collect(),
+    ))
+}
+
+async fn clear_faults(State(st): State<FakeState>) -> Json<Value> {
+    st.journal().clear_faults();
+    Json(json!({"ok": true}))
+}
+
+async fn requests(State(st): State<FakeState>) -> Json<Value> {
+    let started = st.journal().started();
+    Json(Value::Array(
+        st.journal()
+            .requests()
+            .into_iter()
+            .map(|r| {
+                json!({
+                    "host": r.host,
+                    "transport": r.transport,
+                    "logical_path": r.logical_path,
+                    "at_ms": r.time.saturating_duration_since(started).as_millis() as u64,
+                    "status": r.status,
+                    "code": r.code,
+                })
+            })
+            .collect(),
+    ))
+}
+
+async fn clear_requests(State(st): State<FakeState>) -> Json<Value> {
+    st.journal().clear_requests();
+    Json(json!({"ok": true}))
+}
