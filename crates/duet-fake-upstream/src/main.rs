@@ -3,7 +3,7 @@
 //! Prints exactly one line, `duet-fake-upstream listening on http://ADDR`, on stdout once
 //! bound; logs go to stderr (`RUST_LOG`, default `info`).
 
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -34,6 +34,7 @@ async fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let args = Args::parse();
     if !args.listen.ip().is_loopback() {

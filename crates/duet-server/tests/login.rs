@@ -44,7 +44,7 @@ async fn qr_login_lands_in_the_keychain_survives_a_restart_and_logout_wipes_it()
 
     // Polled at the documented pace, never faster.
     let polls = fake.netease().poll_times(&key);
-    assert!(polls.len() >= 3, "{polls:?}");
+    assert!(polls.len() >= 2, "{polls:?}");
     for pair in polls.windows(2) {
         assert!(
             pair[1] - pair[0] >= Duration::from_millis(1900),

@@ -262,7 +262,9 @@ fn paging(c: &Call<'_>, default_limit: i64, max_limit: i64) -> Result<(usize, us
 
 fn search(c: &Call<'_>, legacy: bool) -> Result<Answer, Value> {
     let query = c.str_param("s").unwrap_or_default();
-    if query.trim().is_empty() {
+    // An empty query is a bad parameter; an absurdly long one would only make the fake
+    // synthesise megabytes of names.
+    if query.trim().is_empty() || query.chars().count() > 1000 {
         return Err(param_error());
     }
     let kind = c.int_param("type").map_err(|_| param_error())?.unwrap_or(1);

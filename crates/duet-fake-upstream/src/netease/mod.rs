@@ -1,6 +1,6 @@
 //! The NetEase Cloud Music fake (protocol: `shared/protocol/netease.md`, §9 checklist).
 //!
-//! Pipeline of one API request (see [`server`]):
+//! Pipeline of one API request (see `server.rs`):
 //! route (host + path shape → transport) → decode (decrypt, check digest/path, parse JSON) →
 //! identity check (present-as-the-PC-client, else -460) → injected fault, if any →
 //! endpoint (by logical `/api/...` path) → encode (JSON; `e_r` → AES-ECB, `x-aeapi` → gzip

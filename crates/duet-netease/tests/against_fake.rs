@@ -1,0 +1,155 @@
+//! The NetEase provider against the strict fake upstream, through each transport: eapi (the
+//! default, responses encrypted), weapi (csrf on writes) and the plain api.
+
+use std::sync::Arc;
+
+use duet_core::provider::QrPoll;
+use duet_core::{
+    CredentialStore, ErrorKind, MemoryStore, Provider, ProviderId, Quality, SearchItems,
+    SearchQuery, SearchType, Upstream,
+};
+use duet_fake_upstream::{FakeConfig, FakeUpstream};
+use duet_netease::{Config, NeteaseProvider, Transport};
+
+async fn provider(
+    fake: &FakeUpstream,
+    transport: Option<Transport>,
+) -> (NeteaseProvider, Arc<MemoryStore>) {
+    let mut config = Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
+    config.transport_override = transport;
+    let store = Arc::new(MemoryStore::new());
+    (NeteaseProvider::new(config, store.clone()).unwrap(), store)
+}
+
+async fn log_in(fake: &FakeUpstream, provider: &NeteaseProvider) {
+    let ticket = provider.qr_start().await.unwrap();
+    assert!(ticket.qr_url.ends_with(&ticket.key));
+    assert_eq!(
+        provider.qr_poll(&ticket.key).await.unwrap(),
+        QrPoll::Waiting
+    );
+    fake.netease().scan(&ticket.key);
+    assert!(matches!(
+        provider.qr_poll(&ticket.key).await.unwrap(),
+        QrPoll::Scanned { nickname: Some(_) }
+    ));
+    fake.netease().confirm(&ticket.key);
+    assert_eq!(
+        provider.qr_poll(&ticket.key).await.unwrap(),
+        QrPoll::Confirmed
+    );
+    assert_eq!(
+        provider.qr_poll(&ticket.key).await.unwrap(),
+        QrPoll::Expired,
+        "a key is spent"
+    );
+}
+
+async fn everything_works_through(transport: Option<Transport>) {
+    let fake = FakeUpstream::spawn(FakeConfig::default()).await.unwrap();
+    let (provider, store) = provider(&fake, transport).await;
+    assert_eq!(
+        provider.profile().await.unwrap_err().kind,
+        ErrorKind::NotLoggedIn
+    );
+    log_in(&fake, &provider).await;
+    assert!(
+        store.load(ProviderId::Netease).unwrap().is_some(),
+        "stored on confirm"
+    );
+    let me = provider.profile().await.unwrap();
+    assert_eq!(me.nickname, "大不6仙");
+
+    let query = SearchQuery::new("周杰伦", SearchType::Track, 2, 7).unwrap();
+    let page = provider.search(&query).await.unwrap();
+    let SearchItems::Track(tracks) = &page.items else {
+        panic!()
+    };
+    assert_eq!(tracks.len(), 7);
+
+    let playlist = provider.playlist("9000001200").await.unwrap();
+    assert_eq!(playlist.tracks.unwrap().len(), 1200);
+    assert!(provider.user_playlists().await.unwrap().len() >= 3);
+    assert!(!provider.recommended_tracks().await.unwrap().is_empty());
+    assert_eq!(provider.track("347230").await.unwrap().title, "海阔天空");
+    let lyrics = provider.lyrics("347230").await.unwrap();
+    assert!(lyrics.lines.iter().any(|l| l.translation.is_some()));
+    let stream = provider
+        .stream_url("347230", Quality::Lossless)
+        .await
+        .unwrap();
+    assert_eq!(stream.format, "flac");
+    assert!(stream.url.starts_with(&fake.base_url()));
+
+    let posted = provider.post_comment("347230", "nice").await.unwrap();
+    assert_eq!(posted.content, "nice");
+    let comments = provider.comments("347230", 1, 20).await.unwrap();
+    assert_eq!(comments.comments[0].content, "nice");
+    assert!(!provider.daily_checkin().await.unwrap().already_done);
+    assert!(provider.daily_checkin().await.unwrap().already_done);
+
+    provider.logout().await.unwrap();
+    assert_eq!(store.load(ProviderId::Netease).unwrap(), None);
+    assert!(!provider.has_session().await);
+    assert_eq!(fake.netease().live_sessions(), 0);
+}
+
+#[tokio::test]
+async fn eapi_default() {
+    everything_works_through(None).await;
+    everything_works_through(Some(Transport::Eapi)).await;
+}
+
+#[tokio::test]
+async fn weapi() {
+    everything_works_through(Some(Transport::Weapi)).await;
+}
+
+#[tokio::test]
+async fn plain_api() {
+    everything_works_through(Some(Transport::Api)).await;
+}
+
+#[tokio::test]
+async fn the_default_transport_is_eapi_as_the_pc_client() {
+    let fake = FakeUpstream::spawn(FakeConfig::default()).await.unwrap();
+    let (provider, _) = provider(&fake, None).await;
+    provider
+        .search(&SearchQuery::new("x", SearchType::Track, 1, 10).unwrap())
+        .await
+        .unwrap();
+    provider.post_comment("347230", "hi").await.unwrap_err();
+    let requests = fake.requests();
+    let search = requests
+        .iter()
+        .find(|r| r.logical_path == "/api/cloudsearch/pc")
+        .unwrap();
+    assert_eq!(search.transport, duet_fake_upstream::Transport::Eapi);
+    assert_eq!(search.host, "interface.music.163.com");
+    let comment = requests
+        .iter()
+        .find(|r| r.logical_path == "/api/resource/comments/add")
+        .unwrap();
+    assert_eq!(comment.transport, duet_fake_upstream::Transport::Weapi);
+}
+
+#[tokio::test]
+async fn a_restored_session_is_used_and_a_corrupt_one_reported() {
+    let fake = FakeUpstream::spawn(FakeConfig::default()).await.unwrap();
+    let (first, store) = provider(&fake, None).await;
+    log_in(&fake, &first).await;
+    let mut config = Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
+    config.transport_override = None;
+    let second = NeteaseProvider::new(config.clone(), store.clone()).unwrap();
+    assert!(second.restore_session().await.unwrap());
+    assert_eq!(second.profile().await.unwrap().user_id, "125279114");
+
+    store
+        .save(ProviderId::Netease, &duet_core::Secret::new("not json"))
+        .unwrap();
+    let third = NeteaseProvider::new(config, store).unwrap();
+    assert_eq!(
+        third.restore_session().await.unwrap_err().kind,
+        ErrorKind::SessionExpired
+    );
+}
