@@ -2,6 +2,7 @@
 //! error kinds, the [`Provider`] trait each music service implements, the QR login session
 //! machine, the credential store, and the `DUET_UPSTREAM` routing switch.
 
+pub mod art;
 pub mod credentials;
 pub mod error;
 pub mod model;

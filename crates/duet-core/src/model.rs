@@ -149,6 +149,16 @@ pub struct Lyrics {
     pub lines: Vec<LyricLine>,
 }
 
+impl Lyrics {
+    /// The index of the line being sung at `position_ms` (the last line that started), or `None`
+    /// before the first. Lines are sorted by start.
+    pub fn line_at(&self, position_ms: u64) -> Option<usize> {
+        self.lines
+            .partition_point(|line| line.start_ms <= position_ms)
+            .checked_sub(1)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
     pub provider: ProviderId,
@@ -424,6 +434,27 @@ mod tests {
         assert_eq!(json["type"], "artist");
         assert_eq!(json["items"], serde_json::json!([]));
         assert_eq!(json["provider"], "netease");
+    }
+
+    #[test]
+    fn the_current_lyric_line() {
+        let line = |start_ms| LyricLine {
+            start_ms,
+            text: String::new(),
+            translation: None,
+            romanized: None,
+            words: None,
+        };
+        let lyrics = Lyrics {
+            provider: ProviderId::Netease,
+            track_id: "1".into(),
+            instrumental: false,
+            lines: vec![line(1000), line(2000), line(2000), line(5000)],
+        };
+        assert_eq!(lyrics.line_at(0), None);
+        assert_eq!(lyrics.line_at(1000), Some(0));
+        assert_eq!(lyrics.line_at(2500), Some(2));
+        assert_eq!(lyrics.line_at(u64::MAX), Some(3));
     }
 
     #[test]

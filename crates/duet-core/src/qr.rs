@@ -4,14 +4,13 @@
 //! new session is a restart.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use base64::Engine as _;
 use tokio::sync::watch;
 use tokio::time::Instant;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{LoginState, QrLogin, QrState};
+use crate::model::{LoginState, ProviderId, QrLogin, QrState};
 use crate::provider::{Provider, QrPoll};
 
 /// Renders `content` as a black-on-white PNG `data:` URI, `scale` pixels per module, with the
@@ -198,8 +197,66 @@ fn failed(base: &LoginState, error: Error) -> LoginState {
     }
 }
 
-/// How long a session stays around after it ended, so a late `GET` still sees its final state.
-pub const FINISHED_SESSION_GRACE: Duration = Duration::from_secs(300);
+/// The QR logins of one front end: at most one unfinished login per provider (starting a new
+/// one is the restart), and the last few finished ones kept so a late reader still sees how
+/// they ended.
+#[derive(Debug, Default)]
+pub struct QrLogins {
+    sessions: tokio::sync::Mutex<Vec<QrSession>>,
+}
+
+impl QrLogins {
+    const KEPT: usize = 16;
+
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub async fn start(
+        &self,
+        provider: Arc<dyn Provider>,
+        observer: Option<StateObserver>,
+    ) -> Result<QrLogin> {
+        let id = provider.id();
+        let session = QrSession::start(provider, observer).await?;
+        let login = session.login().clone();
+        let mut sessions = self.sessions.lock().await;
+        sessions.retain(|s| {
+            let current = s.current();
+            let superseded = current.provider == id && !current.state.is_final();
+            if superseded {
+                s.cancel();
+            }
+            !superseded
+        });
+        while sessions.len() >= Self::KEPT {
+            sessions.remove(0);
+        }
+        sessions.push(session);
+        Ok(login)
+    }
+
+    pub async fn state(&self, provider: ProviderId, key: &str) -> Option<LoginState> {
+        self.sessions
+            .lock()
+            .await
+            .iter()
+            .map(QrSession::current)
+            .find(|s| s.provider == provider && s.key == key)
+    }
+
+    /// Stops the unfinished login of `provider`, if any.
+    pub async fn cancel(&self, provider: ProviderId) {
+        self.sessions.lock().await.retain(|s| {
+            let current = s.current();
+            let unfinished = current.provider == provider && !current.state.is_final();
+            if unfinished {
+                s.cancel();
+            }
+            !unfinished
+        });
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -209,6 +266,7 @@ mod tests {
     use async_trait::async_trait;
     use std::collections::VecDeque;
     use std::sync::Mutex;
+    use std::time::Duration;
 
     /// A provider whose QR polls answer from a script; everything else is unused here.
     struct Scripted {
@@ -368,5 +426,28 @@ mod tests {
             image.width()
         );
         assert_eq!(image.width(), image.height());
+    }
+
+    #[tokio::test]
+    async fn a_new_login_replaces_the_unfinished_one_of_its_provider() {
+        let logins = QrLogins::new();
+        let first = logins
+            .start(scripted(vec![], Duration::from_secs(60)), None)
+            .await
+            .unwrap();
+        assert_eq!(
+            logins
+                .state(ProviderId::Netease, &first.key)
+                .await
+                .unwrap()
+                .state,
+            QrState::Waiting
+        );
+        let provider = scripted(vec![Ok(QrPoll::Expired)], Duration::from_secs(60));
+        logins.start(provider, None).await.unwrap();
+        // Both scripted providers hand out the same key; only the newer session remains.
+        assert_eq!(logins.sessions.lock().await.len(), 1);
+        logins.cancel(ProviderId::Netease).await;
+        assert!(logins.state(ProviderId::Qq, &first.key).await.is_none());
     }
 }

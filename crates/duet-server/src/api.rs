@@ -10,24 +10,22 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use duet_core::qr::QrSession;
+use duet_core::qr::QrLogins;
 use duet_core::{Error, ErrorKind, Provider, ProviderId, Quality, SearchQuery, SearchType};
 use serde::Deserialize;
 use serde_json::json;
-use tokio::sync::Mutex;
 
 /// Everything the handlers share.
 pub struct AppState {
     providers: HashMap<ProviderId, Arc<dyn Provider>>,
-    /// Running QR logins by key; at most one unfinished login per provider.
-    qr_sessions: Mutex<Vec<QrSession>>,
+    qr_logins: QrLogins,
 }
 
 impl AppState {
     pub fn new(providers: Vec<Arc<dyn Provider>>) -> Arc<Self> {
         Arc::new(Self {
             providers: providers.into_iter().map(|p| (p.id(), p)).collect(),
-            qr_sessions: Mutex::new(Vec::new()),
+            qr_logins: QrLogins::new(),
         })
     }
 
@@ -104,24 +102,7 @@ async fn start_qr(
     Path(provider): Path<String>,
 ) -> ApiResult<duet_core::QrLogin> {
     let provider = state.provider(&provider)?;
-    let session = QrSession::start(provider.clone(), None).await?;
-    let login = session.login().clone();
-    let mut sessions = state.qr_sessions.lock().await;
-    // A new code replaces any unfinished one of the same provider (a restart), and finished
-    // sessions are kept only a few at a time, so late readers still see how they ended.
-    sessions.retain(|s| {
-        let current = s.current();
-        let superseded = current.provider == provider.id() && !current.state.is_final();
-        if superseded {
-            s.cancel();
-        }
-        !superseded
-    });
-    while sessions.len() >= 16 {
-        sessions.remove(0);
-    }
-    sessions.push(session);
-    Ok(Json(login))
+    Ok(Json(state.qr_logins.start(provider, None).await?))
 }
 
 async fn qr_state(
@@ -129,11 +110,10 @@ async fn qr_state(
     Path((provider, key)): Path<(String, String)>,
 ) -> ApiResult<duet_core::LoginState> {
     let provider = state.provider(&provider)?;
-    let sessions = state.qr_sessions.lock().await;
-    sessions
-        .iter()
-        .map(QrSession::current)
-        .find(|s| s.key == key && s.provider == provider.id())
+    state
+        .qr_logins
+        .state(provider.id(), &key)
+        .await
         .map(Json)
         .ok_or_else(|| {
             ApiError(Error::not_found(

@@ -11,42 +11,9 @@ use axum::http::header::AUTHORIZATION;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use duet_core::credentials::SharedStore;
-use duet_core::{Error, ErrorKind, Provider, Secret, Upstream};
+use duet_core::{Error, ErrorKind, Secret};
 
 pub use api::{ApiError, AppState};
-
-/// How the server talks to the services and who may talk to it.
-#[derive(Debug, Clone)]
-pub struct ServerConfig {
-    pub upstream: Upstream,
-    pub upstream_timeout: std::time::Duration,
-    /// Required from clients (`Authorization: Bearer …`) when set; mandatory off loopback.
-    pub access_token: Option<Secret>,
-}
-
-/// Builds the providers this server offers over one credential store and restores their stored
-/// sessions.
-pub async fn providers(
-    config: &ServerConfig,
-    store: SharedStore,
-) -> Result<Vec<Arc<dyn Provider>>, Error> {
-    let mut netease_config = duet_netease::Config::new(config.upstream.clone());
-    netease_config.timeout = config.upstream_timeout;
-    let netease: Arc<dyn Provider> =
-        Arc::new(duet_netease::NeteaseProvider::new(netease_config, store)?);
-    let providers = vec![netease];
-    for provider in &providers {
-        match provider.restore_session().await {
-            Ok(true) => tracing::info!(provider = %provider.id(), "restored the stored session"),
-            Ok(false) => tracing::info!(provider = %provider.id(), "no stored session"),
-            Err(e) => {
-                tracing::warn!(provider = %provider.id(), "could not restore the session: {e}")
-            }
-        }
-    }
-    Ok(providers)
-}
 
 pub fn router(state: Arc<AppState>, access_token: Option<Secret>) -> Router {
     let router = api::routes()

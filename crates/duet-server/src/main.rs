@@ -1,12 +1,11 @@
 use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
-use duet_core::credentials::SharedStore;
-use duet_core::{KeyringStore, MemoryStore, Secret, Upstream};
-use duet_server::{AppState, ServerConfig};
+use duet_core::{Secret, Upstream};
+use duet_server::AppState;
+use duet_services::Settings;
 
 /// Duet's local HTTP API for NetEase Cloud Music and QQ Music.
 #[derive(Parser, Debug)]
@@ -40,6 +39,7 @@ async fn main() -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     match run(Args::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -54,32 +54,26 @@ async fn run(args: Args) -> Result<(), String> {
     let token = args.token.map(Secret::new);
     duet_server::check_bind(args.listen, args.allow_remote, token.as_ref())
         .map_err(|e| e.message)?;
-    let upstream = Upstream::from_env().map_err(|e| e.message)?;
-    if let Upstream::Override(base) = &upstream {
+    let mut settings = Settings::from_env().map_err(|e| e.message)?;
+    settings.timeout = Duration::from_secs(args.upstream_timeout_secs.max(1));
+    if let Upstream::Override(base) = &settings.upstream {
         tracing::info!("routing every service request to {base} (DUET_UPSTREAM)");
     }
-    let store: SharedStore = if args.no_keychain {
+    let store = if args.no_keychain {
         tracing::warn!("--no-keychain: sessions are kept in memory only and end with this process");
-        Arc::new(MemoryStore::new())
+        duet_services::memory_store()
     } else {
-        let keyring = KeyringStore::with_service(&args.keychain_service);
-        keyring.probe().map_err(|e| {
+        duet_services::open_store(&args.keychain_service, false).map_err(|e| {
             format!(
                 "{}. Start one, or run with --no-keychain to keep sessions in memory only.",
                 e.message
             )
-        })?;
-        Arc::new(keyring)
+        })?
     };
-    let config = ServerConfig {
-        upstream,
-        upstream_timeout: Duration::from_secs(args.upstream_timeout_secs.max(1)),
-        access_token: token,
-    };
-    let providers = duet_server::providers(&config, store)
+    let providers = duet_services::providers(&settings, store.store)
         .await
         .map_err(|e| e.message)?;
-    let app = duet_server::router(AppState::new(providers), config.access_token.clone());
+    let app = duet_server::router(AppState::new(providers), token);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;

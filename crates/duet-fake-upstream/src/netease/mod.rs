@@ -29,6 +29,7 @@ use crate::FakeConfig;
 
 mod audio;
 mod catalog;
+mod covers;
 mod endpoints;
 mod fixtures;
 mod identity;
@@ -65,7 +66,7 @@ pub const DEFAULT_WEAPI_TEST_SECRET: &[u8; 16] = b"0123456789abcdef";
 
 /// Whether `host` belongs to the NetEase fake.
 pub(crate) fn handles_host(host: &str) -> bool {
-    host == AUDIO_HOST || API_HOSTS.contains(&host)
+    host == AUDIO_HOST || API_HOSTS.contains(&host) || covers::COVER_HOSTS.contains(&host)
 }
 
 /// State of one QR login key.

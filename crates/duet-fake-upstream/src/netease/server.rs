@@ -41,6 +41,9 @@ pub(crate) async fn handle(
     if host == AUDIO_HOST {
         return audio::serve(ctl, host, rest, method, headers).await;
     }
+    if super::covers::COVER_HOSTS.contains(&host) {
+        return super::covers::serve(rest, method);
+    }
     let Some(route) = transport::route(host, rest) else {
         tracing::debug!(host, "no NetEase transport at this path");
         return plain_404();

@@ -1,0 +1,826 @@
+//! The player: a queue of [`Track`]s, the playback of its current track, and the state and events
+//! the front ends show (docs/desktop-ipc.md).
+//!
+//! Threading: [`Player`] is a cheap handle; every method locks the shared state briefly, changes
+//! it and returns the new [`PlayerState`] without waiting on audio or network. Each playback of a
+//! track runs on a thread of its own (`session.rs`): it resolves the URL and downloads on the
+//! tokio runtime, decodes and writes to the output on its thread, and reports back through the
+//! shared state. A newer playback supersedes an older one by its generation number; the old thread
+//! notices its stop flag (its blocked reads are woken by cancelling its download) and exits
+//! without touching the state.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use duet_core::{Error, ErrorKind, StreamUrl, Track, TrialWindow};
+use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc;
+
+use crate::output::{OutputFactory, OutputKind};
+use crate::queue::{Advance, Queue, Repeat};
+use crate::session::{self, SessionCtl};
+
+/// `previous` within this much of the start goes to the previous track; later it restarts.
+const RESTART_THRESHOLD_MS: u64 = 3_000;
+
+/// Where the player gets a playable URL for a track, right before playing it (URLs expire). The
+/// app implements it over `duet_core::Provider::stream_url`.
+#[async_trait]
+pub trait StreamResolver: Send + Sync {
+    async fn resolve(&self, track: &Track) -> duet_core::Result<StreamUrl>;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlayerStatus {
+    /// Nothing is playing (nothing queued, stopped, or every track failed: see `error`).
+    Idle,
+    /// Resolving, connecting or buffering the current track.
+    Loading,
+    Playing,
+    Paused,
+    /// The queue played to its end.
+    Ended,
+}
+
+/// The `PlayerState` of docs/desktop-ipc.md.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlayerState {
+    pub status: PlayerStatus,
+    pub queue: Vec<Track>,
+    /// Index into `queue` of the current track.
+    pub index: Option<usize>,
+    pub track: Option<Track>,
+    pub position_ms: u64,
+    /// From the decoder when known, else the track's; for a VIP preview, the preview's length.
+    pub duration_ms: u64,
+    pub volume: f32,
+    pub repeat: Repeat,
+    pub shuffle: bool,
+    /// Set: only this preview of the track plays.
+    pub trial: Option<TrialWindow>,
+    pub output: OutputKind,
+    pub error: Option<Error>,
+}
+
+/// The payload of `player-position`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PositionUpdate {
+    pub position_ms: u64,
+    pub duration_ms: u64,
+}
+
+/// The payload of `player-skipped`: a track that could not be played, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SkippedTrack {
+    pub track: Track,
+    /// For people (shown as is).
+    pub reason: String,
+    /// For code (the UI may word it itself).
+    pub kind: ErrorKind,
+}
+
+/// What the player tells its front end.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PlayerEvent {
+    /// On every status, track, queue, mode, volume or output change.
+    State(PlayerState),
+    /// About every 250 ms while playing, and after a seek.
+    Position(PositionUpdate),
+    /// A track was skipped before it played.
+    Skipped(SkippedTrack),
+    /// Playback failed mid-track (the player goes on with the next one).
+    Error(Error),
+}
+
+pub type EventReceiver = mpsc::UnboundedReceiver<PlayerEvent>;
+
+/// How to build a [`Player`].
+#[derive(Debug, Clone)]
+pub struct PlayerOptions {
+    /// Where downloads and resolver calls run. Default: the runtime `Player::new` is called in,
+    /// else a small runtime of the player's own.
+    pub runtime: Option<tokio::runtime::Handle>,
+    /// The client audio is downloaded with (headers such as a Referer go here).
+    pub http: Option<reqwest::Client>,
+    /// Makes shuffling reproducible.
+    pub shuffle_seed: Option<u64>,
+    /// A download that delivers no byte for this long fails the track.
+    pub stall_timeout: Duration,
+    /// How long the resolver may take.
+    pub resolve_timeout: Duration,
+    pub volume: f32,
+}
+
+impl Default for PlayerOptions {
+    fn default() -> Self {
+        Self {
+            runtime: None,
+            http: None,
+            shuffle_seed: None,
+            stall_timeout: Duration::from_secs(20),
+            resolve_timeout: Duration::from_secs(20),
+            volume: 1.0,
+        }
+    }
+}
+
+/// A runtime the player made for itself; shut down without blocking when the player goes.
+struct OwnedRuntime(Option<tokio::runtime::Runtime>);
+
+impl Drop for OwnedRuntime {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.0.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+/// The mutable state behind the lock.
+struct Core {
+    queue: Queue<Track>,
+    status: PlayerStatus,
+    position_ms: u64,
+    duration_ms: u64,
+    volume: f32,
+    trial: Option<TrialWindow>,
+    output: OutputKind,
+    error: Option<Error>,
+    session: Option<Arc<SessionCtl>>,
+    generation: u64,
+    /// Tracks in a row that failed before playing anything.
+    failures: usize,
+    /// Whether any track has played since the last explicit choice of a track.
+    played_in_run: bool,
+}
+
+impl Core {
+    fn snapshot(&self) -> PlayerState {
+        PlayerState {
+            status: self.status,
+            queue: self.queue.items().to_vec(),
+            index: self.queue.current_index(),
+            track: self.queue.current().cloned(),
+            position_ms: self.position_ms,
+            duration_ms: self.duration_ms,
+            volume: self.volume,
+            repeat: self.queue.repeat(),
+            shuffle: self.queue.shuffle(),
+            trial: self.trial,
+            output: self.output,
+            error: self.error.clone(),
+        }
+    }
+
+    fn stop_session(&mut self) {
+        if let Some(session) = self.session.take() {
+            session.stop();
+        }
+    }
+
+    /// The session of this generation, if it is still the current one.
+    fn is_current(&self, generation: u64) -> bool {
+        self.session
+            .as_ref()
+            .is_some_and(|s| s.generation == generation)
+    }
+}
+
+/// What the playback threads share with the handles.
+pub(crate) struct Shared {
+    core: Mutex<Core>,
+    subscribers: Mutex<Vec<mpsc::UnboundedSender<PlayerEvent>>>,
+    pub(crate) resolver: Arc<dyn StreamResolver>,
+    pub(crate) outputs: Arc<dyn OutputFactory>,
+    pub(crate) runtime: tokio::runtime::Handle,
+    pub(crate) http: reqwest::Client,
+    pub(crate) stall_timeout: Duration,
+    pub(crate) resolve_timeout: Duration,
+    _own_runtime: OwnedRuntime,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Core> {
+        self.core.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn emit(&self, event: PlayerEvent) {
+        let mut subscribers = self.subscribers.lock().unwrap_or_else(|e| e.into_inner());
+        subscribers.retain(|tx| tx.send(event.clone()).is_ok());
+    }
+
+    fn emit_state(&self, core: &Core) -> PlayerState {
+        let state = core.snapshot();
+        self.emit(PlayerEvent::State(state.clone()));
+        state
+    }
+
+    /// Starts playing the queue's current track (stopping whatever played).
+    fn start_current(self: &Arc<Self>, core: &mut Core) {
+        core.stop_session();
+        core.position_ms = 0;
+        core.trial = None;
+        let Some(track) = core.queue.current().cloned() else {
+            core.status = PlayerStatus::Idle;
+            core.duration_ms = 0;
+            return;
+        };
+        core.generation += 1;
+        core.duration_ms = track.duration_ms;
+        core.status = PlayerStatus::Loading;
+        let ctl = Arc::new(SessionCtl::new(core.generation, core.volume));
+        core.session = Some(ctl.clone());
+        if let Err(e) = session::spawn(self.clone(), ctl, track) {
+            tracing::error!("cannot start a playback thread: {e}");
+            core.session = None;
+            core.status = PlayerStatus::Idle;
+            core.error = Some(Error::upstream(format!("cannot start playback: {e}")));
+        }
+    }
+
+    /// Moves on after the current track, by `why`; ends the queue when there is nothing next.
+    fn advance(self: &Arc<Self>, core: &mut Core, why: Advance) {
+        match core.queue.advance(why) {
+            Some(_) => self.start_current(core),
+            None => {
+                core.stop_session();
+                core.status = PlayerStatus::Ended;
+            }
+        }
+    }
+
+    // --- Reports from the playback thread. Each is ignored once its session is superseded.
+
+    pub(crate) fn session_resolved(&self, generation: u64, trial: Option<TrialWindow>) {
+        let mut core = self.lock();
+        if core.is_current(generation) {
+            core.trial = trial;
+        }
+    }
+
+    pub(crate) fn session_opened(&self, generation: u64, duration_ms: u64) {
+        let mut core = self.lock();
+        if core.is_current(generation) && duration_ms > 0 {
+            core.duration_ms = duration_ms;
+        }
+    }
+
+    pub(crate) fn session_output(&self, generation: u64, output: OutputKind) {
+        let mut core = self.lock();
+        if core.is_current(generation) && core.output != output {
+            core.output = output;
+            self.emit_state(&core);
+        }
+    }
+
+    /// The first samples reached the output.
+    pub(crate) fn session_started(&self, generation: u64, paused: bool) {
+        let mut core = self.lock();
+        if !core.is_current(generation) {
+            return;
+        }
+        core.status = if paused {
+            PlayerStatus::Paused
+        } else {
+            PlayerStatus::Playing
+        };
+        core.failures = 0;
+        core.played_in_run = true;
+        core.error = None;
+        self.emit_state(&core);
+    }
+
+    pub(crate) fn session_position(&self, generation: u64, position_ms: u64, announce: bool) {
+        let mut core = self.lock();
+        if !core.is_current(generation) {
+            return;
+        }
+        core.position_ms = position_ms;
+        if announce {
+            self.emit(PlayerEvent::Position(PositionUpdate {
+                position_ms,
+                duration_ms: core.duration_ms,
+            }));
+        }
+    }
+
+    pub(crate) fn session_finished(self: &Arc<Self>, generation: u64) {
+        let mut core = self.lock();
+        if !core.is_current(generation) {
+            return;
+        }
+        core.session = None;
+        core.position_ms = core.duration_ms;
+        self.advance(&mut core, Advance::Finished);
+        self.emit_state(&core);
+    }
+
+    pub(crate) fn session_failed(
+        self: &Arc<Self>,
+        generation: u64,
+        track: &Track,
+        error: Error,
+        started: bool,
+    ) {
+        let mut core = self.lock();
+        if !core.is_current(generation) {
+            return;
+        }
+        core.session = None;
+        if started {
+            tracing::warn!(track = %track.id, "playback failed mid-track: {error}");
+            self.emit(PlayerEvent::Error(error.clone()));
+        } else {
+            tracing::info!(track = %track.id, "skipping an unplayable track: {error}");
+            core.failures += 1;
+            self.emit(PlayerEvent::Skipped(SkippedTrack {
+                track: track.clone(),
+                reason: error.message.clone(),
+                kind: error.kind,
+            }));
+            if core.failures >= core.queue.len() {
+                // Every track of the queue failed in a row: stop rather than loop.
+                core.status = PlayerStatus::Idle;
+                core.position_ms = 0;
+                core.error = Some(all_failed(core.queue.len(), &error));
+                self.emit_state(&core);
+                return;
+            }
+        }
+        self.advance(&mut core, Advance::Skip);
+        if core.status == PlayerStatus::Ended && !core.played_in_run && !started {
+            core.error = Some(all_failed(core.failures, &error));
+        }
+        self.emit_state(&core);
+    }
+}
+
+fn all_failed(count: usize, last: &Error) -> Error {
+    let what = if count == 1 {
+        "The track".to_owned()
+    } else {
+        format!("None of the {count} tracks")
+    };
+    let mut error = Error::new(
+        ErrorKind::Unavailable,
+        format!("{what} could be played (last: {})", last.message),
+    );
+    error.provider = last.provider;
+    error
+}
+
+/// Stops playback when the last [`Player`] clone goes.
+struct Handle {
+    shared: Arc<Shared>,
+}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        self.shared.lock().stop_session();
+    }
+}
+
+/// The playback engine's handle: clone it freely; all clones drive the same player.
+#[derive(Clone)]
+pub struct Player {
+    handle: Arc<Handle>,
+}
+
+impl std::fmt::Debug for Player {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Player")
+            .field("state", &self.shared().lock().status)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Player {
+    /// A player over `resolver`, playing into outputs from `outputs` (see
+    /// [`output_from_env`](crate::output_from_env)).
+    pub fn new(
+        resolver: Arc<dyn StreamResolver>,
+        outputs: Arc<dyn OutputFactory>,
+        options: PlayerOptions,
+    ) -> Self {
+        let (runtime, own_runtime) = match options
+            .runtime
+            .or_else(|| tokio::runtime::Handle::try_current().ok())
+        {
+            Some(handle) => (handle, OwnedRuntime(None)),
+            None => {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(1)
+                    .thread_name("duet-player-io")
+                    .enable_all()
+                    .build()
+                    .expect("cannot start the player's tokio runtime");
+                (runtime.handle().clone(), OwnedRuntime(Some(runtime)))
+            }
+        };
+        let http = options.http.unwrap_or_else(|| {
+            reqwest::Client::builder()
+                .connect_timeout(Duration::from_secs(10))
+                .build()
+                .unwrap_or_default()
+        });
+        let mut queue = Queue::new(options.shuffle_seed);
+        queue.set_mode(Repeat::Off, false);
+        let core = Core {
+            queue,
+            status: PlayerStatus::Idle,
+            position_ms: 0,
+            duration_ms: 0,
+            volume: clamp_volume(options.volume).unwrap_or(1.0),
+            trial: None,
+            output: outputs.kind(),
+            error: None,
+            session: None,
+            generation: 0,
+            failures: 0,
+            played_in_run: false,
+        };
+        let shared = Arc::new(Shared {
+            core: Mutex::new(core),
+            subscribers: Mutex::new(Vec::new()),
+            resolver,
+            outputs,
+            runtime,
+            http,
+            stall_timeout: options.stall_timeout,
+            resolve_timeout: options.resolve_timeout,
+            _own_runtime: own_runtime,
+        });
+        Self {
+            handle: Arc::new(Handle { shared }),
+        }
+    }
+
+    fn shared(&self) -> &Arc<Shared> {
+        &self.handle.shared
+    }
+
+    /// A new stream of [`PlayerEvent`]s, from now on. Drop the receiver to unsubscribe.
+    pub fn subscribe(&self) -> EventReceiver {
+        let (tx, rx) = mpsc::unbounded_channel();
+        self.shared()
+            .subscribers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(tx);
+        rx
+    }
+
+    pub fn state(&self) -> PlayerState {
+        self.shared().lock().snapshot()
+    }
+
+    /// Replaces the queue with `tracks` and plays `tracks[start_index]`.
+    pub fn play(&self, tracks: Vec<Track>, start_index: usize) -> duet_core::Result<PlayerState> {
+        if tracks.is_empty() {
+            return Err(Error::bad_request("there is nothing to play"));
+        }
+        let len = tracks.len();
+        let shared = self.shared();
+        let mut core = shared.lock();
+        if !core.queue.replace(tracks, start_index) {
+            return Err(Error::bad_request(format!(
+                "start_index {start_index} is out of range for {len} tracks"
+            )));
+        }
+        core.failures = 0;
+        core.played_in_run = false;
+        core.error = None;
+        shared.start_current(&mut core);
+        Ok(shared.emit_state(&core))
+    }
+
+    /// Adds tracks at the end of the queue (playback is not started).
+    pub fn enqueue(&self, tracks: Vec<Track>) -> PlayerState {
+        let shared = self.shared();
+        let mut core = shared.lock();
+        if !tracks.is_empty() {
+            core.queue.append(tracks);
+            shared.emit_state(&core);
+        }
+        core.snapshot()
+    }
+
+    /// Play ↔ pause.
+    pub fn toggle(&self) -> PlayerState {
+        let playing = {
+            let core = self.shared().lock();
+            match core.status {
+                PlayerStatus::Playing => true,
+                PlayerStatus::Loading => core.session.as_ref().is_some_and(|s| !s.is_paused()),
+                _ => false,
+            }
+        };
+        if playing {
+            self.pause()
+        } else {
+            self.resume()
+        }
+    }
+
+    pub fn pause(&self) -> PlayerState {
+        let shared = self.shared();
+        let mut core = shared.lock();
+        if let Some(session) = &core.session {
+            session.set_paused(true);
+            if core.status == PlayerStatus::Playing {
+                core.status = PlayerStatus::Paused;
+                shared.emit_state(&core);
+            }
+        }
+        core.snapshot()
+    }
+
+    /// Resumes; after the end of the queue (or a stop) plays again.
+    pub fn resume(&self) -> PlayerState {
+        let shared = self.shared();
+        let mut core = shared.lock();
+        if let Some(session) = &core.session {
+            session.set_paused(false);
+            if core.status == PlayerStatus::Paused {
+                core.status = PlayerStatus::Playing;
+                shared.emit_state(&core);
+            }
+            return core.snapshot();
+        }
+        if core.queue.is_empty() {
+            return core.snapshot();
+        }
+        if core.status == PlayerStatus::Ended {
+            core.queue.rewind();
+        } else if core.queue.current_index().is_none() {
+            core.queue.advance(Advance::Skip);
+        }
+        core.failures = 0;
+        core.played_in_run = false;
+        core.error = None;
+        shared.start_current(&mut core);
+        shared.emit_state(&core)
+    }
+
+    /// Stops playback, keeping the queue.
+    pub fn stop(&self) -> PlayerState {
+        let shared = self.shared();
+        let mut core = shared.lock();
+        core.stop_session();
+        core.status = PlayerStatus::Idle;
+        core.position_ms = 0;
+        shared.emit_state(&core)
+    }
+
+    /// The next track (wrapping unless repeat is off; at the end with repeat off: `ended`).
+    pub fn next(&self) -> PlayerState {
+        let shared = self.shared();
+        let mut core = shared.lock();
+        if core.queue.is_empty() {
+            return core.snapshot();
+        }
+        core.failures = 0;
+        core.played_in_run = false;
+        core.error = None;
+        shared.advance(&mut core, Advance::Skip);
+        shared.emit_state(&core)
+    }
+
+    /// Restarts the track when more than 3 s in, else the track before.
+    pub fn previous(&self) -> PlayerState {
+        let shared = self.shared();
+        let mut core = shared.lock();
+        if core.queue.is_empty() {
+            return core.snapshot();
+        }
+        if let Some(session) = core.session.clone() {
+            if core.position_ms > RESTART_THRESHOLD_MS {
+                session.request_seek(0);
+                core.position_ms = 0;
+                shared.emit(PlayerEvent::Position(PositionUpdate {
+                    position_ms: 0,
+                    duration_ms: core.duration_ms,
+                }));
+                return core.snapshot();
+            }
+        }
+        core.queue.back();
+        core.failures = 0;
+        core.played_in_run = false;
+        core.error = None;
+        shared.start_current(&mut core);
+        shared.emit_state(&core)
+    }
+
+    /// Plays `queue[index]`.
+    pub fn jump(&self, index: usize) -> duet_core::Result<PlayerState> {
+        let shared = self.shared();
+        let mut core = shared.lock();
+        if !core.queue.jump(index) {
+            return Err(Error::bad_request(format!(
+                "index {index} is out of range for a queue of {}",
+                core.queue.len()
+            )));
+        }
+        core.failures = 0;
+        core.played_in_run = false;
+        core.error = None;
+        shared.start_current(&mut core);
+        Ok(shared.emit_state(&core))
+    }
+
+    /// Seeks the current track (clamped to its length). Ignored when nothing is loaded.
+    pub fn seek(&self, position_ms: u64) -> PlayerState {
+        let shared = self.shared();
+        let mut core = shared.lock();
+        if let Some(session) = core.session.clone() {
+            let position_ms = match core.duration_ms {
+                0 => position_ms,
+                duration => position_ms.min(duration),
+            };
+            session.request_seek(position_ms);
+            core.position_ms = position_ms;
+            shared.emit(PlayerEvent::Position(PositionUpdate {
+                position_ms,
+                duration_ms: core.duration_ms,
+            }));
+        }
+        core.snapshot()
+    }
+
+    /// `volume` from 0.0 (silent) to 1.0 (full), linear in amplitude; out-of-range values are
+    /// clamped, NaN is refused.
+    pub fn set_volume(&self, volume: f32) -> duet_core::Result<PlayerState> {
+        let volume = clamp_volume(volume)?;
+        let shared = self.shared();
+        let mut core = shared.lock();
+        core.volume = volume;
+        if let Some(session) = &core.session {
+            session.set_volume(volume);
+        }
+        Ok(shared.emit_state(&core))
+    }
+
+    pub fn set_mode(&self, repeat: Repeat, shuffle: bool) -> PlayerState {
+        let shared = self.shared();
+        let mut core = shared.lock();
+        core.queue.set_mode(repeat, shuffle);
+        shared.emit_state(&core)
+    }
+
+    /// The play order over queue indices (shuffled or not).
+    pub fn play_order(&self) -> Vec<usize> {
+        self.shared().lock().queue.order().to_vec()
+    }
+}
+
+fn clamp_volume(volume: f32) -> duet_core::Result<f32> {
+    if volume.is_nan() {
+        return Err(Error::bad_request(
+            "volume must be a number from 0.0 to 1.0",
+        ));
+    }
+    Ok(volume.clamp(0.0, 1.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use duet_core::{AlbumRef, ArtistRef, ProviderId};
+
+    pub(crate) fn track(id: &str) -> Track {
+        Track {
+            provider: ProviderId::Netease,
+            id: id.into(),
+            title: format!("Track {id}"),
+            artists: vec![ArtistRef {
+                id: "1".into(),
+                name: "Artist".into(),
+            }],
+            album: AlbumRef {
+                id: "2".into(),
+                name: "Album".into(),
+                cover_url: None,
+            },
+            duration_ms: 2000,
+            playable: true,
+            unavailable_reason: None,
+            vip: false,
+            trial: None,
+        }
+    }
+
+    #[test]
+    fn state_serialises_as_the_ipc_contract_says() {
+        let state = PlayerState {
+            status: PlayerStatus::Playing,
+            queue: vec![track("1")],
+            index: Some(0),
+            track: Some(track("1")),
+            position_ms: 1500,
+            duration_ms: 2000,
+            volume: 0.5,
+            repeat: Repeat::All,
+            shuffle: true,
+            trial: Some(TrialWindow {
+                start_ms: 0,
+                end_ms: 30_000,
+            }),
+            output: OutputKind::Null,
+            error: Some(Error::new(ErrorKind::Unavailable, "nope")),
+        };
+        let json = serde_json::to_value(&state).unwrap();
+        let keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut keys = keys;
+        keys.sort();
+        assert_eq!(
+            keys,
+            [
+                "duration_ms",
+                "error",
+                "index",
+                "output",
+                "position_ms",
+                "queue",
+                "repeat",
+                "shuffle",
+                "status",
+                "track",
+                "trial",
+                "volume"
+            ]
+        );
+        assert_eq!(json["status"], "playing");
+        assert_eq!(json["repeat"], "all");
+        assert_eq!(json["output"], "null");
+        assert_eq!(json["index"], 0);
+        assert_eq!(json["volume"], 0.5);
+        assert_eq!(json["trial"]["end_ms"], 30_000);
+        assert_eq!(json["error"]["kind"], "unavailable");
+        assert_eq!(json["queue"][0]["id"], "1");
+
+        let idle = PlayerState {
+            status: PlayerStatus::Idle,
+            index: None,
+            track: None,
+            trial: None,
+            error: None,
+            output: OutputKind::Device,
+            repeat: Repeat::Off,
+            ..state
+        };
+        let json = serde_json::to_value(&idle).unwrap();
+        assert_eq!(json["status"], "idle");
+        assert_eq!(json["output"], "device");
+        assert_eq!(json["repeat"], "off");
+        assert!(json["index"].is_null() && json["track"].is_null());
+        assert!(json["trial"].is_null() && json["error"].is_null());
+        for (status, name) in [
+            (PlayerStatus::Loading, "loading"),
+            (PlayerStatus::Paused, "paused"),
+            (PlayerStatus::Ended, "ended"),
+        ] {
+            assert_eq!(serde_json::to_value(status).unwrap(), name);
+        }
+        assert_eq!(serde_json::to_value(Repeat::One).unwrap(), "one");
+        let back: PlayerState = serde_json::from_value(json).unwrap();
+        assert_eq!(back, idle);
+    }
+
+    #[test]
+    fn event_payloads() {
+        let skipped = SkippedTrack {
+            track: track("9"),
+            reason: "VIP only".into(),
+            kind: ErrorKind::Unavailable,
+        };
+        let json = serde_json::to_value(&skipped).unwrap();
+        assert_eq!(json["reason"], "VIP only");
+        assert_eq!(json["track"]["id"], "9");
+        let position = serde_json::to_value(PositionUpdate {
+            position_ms: 1,
+            duration_ms: 2,
+        })
+        .unwrap();
+        assert_eq!(
+            position,
+            serde_json::json!({"position_ms": 1, "duration_ms": 2})
+        );
+    }
+
+    #[test]
+    fn volume_is_clamped_and_nan_refused() {
+        assert_eq!(clamp_volume(1.5).unwrap(), 1.0);
+        assert_eq!(clamp_volume(-1.0).unwrap(), 0.0);
+        assert_eq!(
+            clamp_volume(f32::NAN).unwrap_err().kind,
+            ErrorKind::BadRequest
+        );
+    }
+}

@@ -1,0 +1,329 @@
+//! The play queue: the tracks, the order they play in (shuffled or not), where playback is, and
+//! what comes next under each repeat mode. Pure logic, no audio.
+
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Repeat {
+    /// Play the queue once, then stop.
+    #[default]
+    Off,
+    /// Start over after the last track.
+    All,
+    /// Play the current track again and again (`next` still moves on).
+    One,
+}
+
+/// Why the queue is moving.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Advance {
+    /// The track ended by itself: repeat-one plays it again.
+    Finished,
+    /// The person pressed next, or the track could not be played: always another track,
+    /// wrapping around unless repeat is off.
+    Skip,
+}
+
+/// Tracks in queue order, plus a play order over them.
+///
+/// Indices (`current`, `jump`) are positions in the queue as shown; the play order is a
+/// permutation of them, the identity unless shuffled.
+#[derive(Debug, Clone)]
+pub struct Queue<T> {
+    items: Vec<T>,
+    order: Vec<usize>,
+    /// Position in `order` of the current track.
+    cursor: Option<usize>,
+    repeat: Repeat,
+    shuffle: bool,
+    rng: StdRng,
+}
+
+impl<T> Queue<T> {
+    /// An empty queue; `seed` makes shuffling reproducible (tests), `None` seeds from the OS.
+    pub fn new(seed: Option<u64>) -> Self {
+        Self {
+            items: Vec::new(),
+            order: Vec::new(),
+            cursor: None,
+            repeat: Repeat::Off,
+            shuffle: false,
+            rng: match seed {
+                Some(seed) => StdRng::seed_from_u64(seed),
+                None => StdRng::from_entropy(),
+            },
+        }
+    }
+
+    pub fn items(&self) -> &[T] {
+        &self.items
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn repeat(&self) -> Repeat {
+        self.repeat
+    }
+
+    pub fn shuffle(&self) -> bool {
+        self.shuffle
+    }
+
+    /// The play order, as queue indices.
+    pub fn order(&self) -> &[usize] {
+        &self.order
+    }
+
+    /// The queue index of the current track.
+    pub fn current_index(&self) -> Option<usize> {
+        self.cursor.map(|c| self.order[c])
+    }
+
+    pub fn current(&self) -> Option<&T> {
+        self.current_index().map(|i| &self.items[i])
+    }
+
+    /// Replaces the queue and makes `start` current. `false` (and nothing changes) when `start`
+    /// is out of range.
+    pub fn replace(&mut self, items: Vec<T>, start: usize) -> bool {
+        if start >= items.len() {
+            return false;
+        }
+        self.items = items;
+        self.order = (0..self.items.len()).collect();
+        self.cursor = Some(start);
+        if self.shuffle {
+            self.reshuffle_around(start);
+        }
+        true
+    }
+
+    /// Adds tracks at the end (in shuffle mode, at random places in what is still to come).
+    pub fn append(&mut self, items: Vec<T>) {
+        let first = self.items.len();
+        self.items.extend(items);
+        let mut added: Vec<usize> = (first..self.items.len()).collect();
+        if self.shuffle {
+            added.shuffle(&mut self.rng);
+        }
+        self.order.extend(added);
+    }
+
+    /// Makes queue index `index` current. In shuffle mode the rest is reshuffled to follow it.
+    pub fn jump(&mut self, index: usize) -> bool {
+        if index >= self.items.len() {
+            return false;
+        }
+        if self.shuffle {
+            self.order = (0..self.items.len()).collect();
+            self.reshuffle_around(index);
+        } else {
+            self.cursor = Some(index);
+        }
+        true
+    }
+
+    /// Sets the modes. Turning shuffle on keeps the current track and shuffles the others after
+    /// it; turning it off goes back to queue order at the current track.
+    pub fn set_mode(&mut self, repeat: Repeat, shuffle: bool) {
+        self.repeat = repeat;
+        if shuffle == self.shuffle {
+            return;
+        }
+        self.shuffle = shuffle;
+        let current = self.current_index();
+        self.order = (0..self.items.len()).collect();
+        if shuffle {
+            match current {
+                Some(current) => self.reshuffle_around(current),
+                None => self.order.shuffle(&mut self.rng),
+            }
+        } else {
+            self.cursor = current;
+        }
+    }
+
+    /// `order` = `[first, shuffled rest…]`, cursor on `first`.
+    fn reshuffle_around(&mut self, first: usize) {
+        let mut rest: Vec<usize> = (0..self.items.len()).filter(|&i| i != first).collect();
+        rest.shuffle(&mut self.rng);
+        self.order = std::iter::once(first).chain(rest).collect();
+        self.cursor = Some(0);
+    }
+
+    /// Moves to the track that comes next and returns its queue index; `None` at the end of the
+    /// queue with repeat off (the cursor stays on the last track).
+    pub fn advance(&mut self, why: Advance) -> Option<usize> {
+        if self.items.is_empty() {
+            return None;
+        }
+        let Some(cursor) = self.cursor else {
+            self.cursor = Some(0);
+            return self.current_index();
+        };
+        if why == Advance::Finished && self.repeat == Repeat::One {
+            return self.current_index();
+        }
+        let next = cursor + 1;
+        if next < self.order.len() {
+            self.cursor = Some(next);
+        } else if self.repeat == Repeat::Off {
+            return None;
+        } else {
+            self.cursor = Some(0);
+        }
+        self.current_index()
+    }
+
+    /// Moves to the track before; at the first track it stays there (repeat off) or wraps to the
+    /// last (repeat all/one).
+    pub fn back(&mut self) -> Option<usize> {
+        let cursor = self.cursor?;
+        self.cursor = Some(match cursor {
+            0 if self.repeat == Repeat::Off => 0,
+            0 => self.order.len() - 1,
+            c => c - 1,
+        });
+        self.current_index()
+    }
+
+    /// Back to the first track of the play order (playing again after the end).
+    pub fn rewind(&mut self) -> Option<usize> {
+        if self.items.is_empty() {
+            return None;
+        }
+        self.cursor = Some(0);
+        self.current_index()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn queue(n: usize, repeat: Repeat) -> Queue<usize> {
+        let mut q = Queue::new(Some(7));
+        assert!(q.replace((0..n).collect(), 0));
+        q.set_mode(repeat, false);
+        q
+    }
+
+    fn run(q: &mut Queue<usize>, why: Advance, steps: usize) -> Vec<Option<usize>> {
+        (0..steps).map(|_| q.advance(why)).collect()
+    }
+
+    #[test]
+    fn repeat_off_ends_after_the_last_track() {
+        let mut q = queue(3, Repeat::Off);
+        assert_eq!(q.current_index(), Some(0));
+        assert_eq!(run(&mut q, Advance::Finished, 3), [Some(1), Some(2), None]);
+        assert_eq!(q.current_index(), Some(2), "stays on the last track");
+        assert_eq!(q.advance(Advance::Skip), None);
+        assert_eq!(q.rewind(), Some(0));
+    }
+
+    #[test]
+    fn repeat_all_wraps() {
+        let mut q = queue(3, Repeat::All);
+        assert_eq!(
+            run(&mut q, Advance::Finished, 4),
+            [Some(1), Some(2), Some(0), Some(1)]
+        );
+    }
+
+    #[test]
+    fn repeat_one_repeats_until_skipped() {
+        let mut q = queue(3, Repeat::One);
+        assert_eq!(
+            run(&mut q, Advance::Finished, 3),
+            [Some(0), Some(0), Some(0)]
+        );
+        assert_eq!(q.advance(Advance::Skip), Some(1));
+        assert_eq!(q.advance(Advance::Skip), Some(2));
+        assert_eq!(q.advance(Advance::Skip), Some(0), "skipping wraps");
+    }
+
+    #[test]
+    fn back_and_jump() {
+        let mut q = queue(3, Repeat::Off);
+        assert_eq!(q.back(), Some(0), "stays at the first track");
+        assert!(q.jump(2));
+        assert_eq!(q.back(), Some(1));
+        assert!(!q.jump(3));
+        q.set_mode(Repeat::All, false);
+        q.jump(0);
+        assert_eq!(q.back(), Some(2), "wraps with repeat all");
+    }
+
+    #[test]
+    fn shuffle_keeps_the_current_track_and_is_reproducible() {
+        let shuffled = |seed| {
+            let mut q: Queue<usize> = Queue::new(Some(seed));
+            q.replace((0..20).collect(), 5);
+            q.set_mode(Repeat::Off, true);
+            q
+        };
+        let q = shuffled(42);
+        assert_eq!(q.current_index(), Some(5));
+        assert_eq!(q.order()[0], 5);
+        let mut sorted = q.order().to_vec();
+        sorted.sort();
+        assert_eq!(sorted, (0..20).collect::<Vec<_>>(), "a permutation");
+        assert_ne!(q.order(), (0..20).collect::<Vec<_>>().as_slice());
+        assert_eq!(shuffled(42).order(), q.order(), "same seed, same order");
+        assert_ne!(shuffled(43).order(), q.order());
+
+        // Playing through visits every track once, then ends.
+        let mut q = shuffled(42);
+        let mut seen = vec![5];
+        while let Some(i) = q.advance(Advance::Finished) {
+            seen.push(i);
+        }
+        assert_eq!(seen, q.order());
+
+        // Unshuffling goes back to queue order from the current track.
+        let mut q = shuffled(42);
+        q.advance(Advance::Skip);
+        let current = q.current_index().unwrap();
+        q.set_mode(Repeat::Off, false);
+        assert_eq!(q.current_index(), Some(current));
+        assert_eq!(q.order(), (0..20).collect::<Vec<_>>().as_slice());
+    }
+
+    #[test]
+    fn shuffled_replace_jump_and_append() {
+        let mut q: Queue<usize> = Queue::new(Some(1));
+        q.set_mode(Repeat::Off, true);
+        assert!(q.replace((0..10).collect(), 3));
+        assert_eq!(q.current_index(), Some(3));
+        assert!(q.jump(8));
+        assert_eq!(q.current_index(), Some(8));
+        assert_eq!(q.order()[0], 8);
+        q.append(vec![10, 11, 12]);
+        assert_eq!(q.len(), 13);
+        let mut tail = q.order()[10..].to_vec();
+        tail.sort();
+        assert_eq!(tail, [10, 11, 12]);
+    }
+
+    #[test]
+    fn empty_and_fresh_queues() {
+        let mut q: Queue<usize> = Queue::new(None);
+        assert_eq!(q.advance(Advance::Skip), None);
+        assert_eq!(q.back(), None);
+        assert!(!q.replace(vec![], 0));
+        q.append(vec![1, 2]);
+        assert_eq!(q.current_index(), None);
+        assert_eq!(q.advance(Advance::Skip), Some(0), "starts at the first");
+    }
+}

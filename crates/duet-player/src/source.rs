@@ -1,0 +1,558 @@
+//! Streaming: an HTTP download into a shared, growing buffer, and a symphonia [`MediaSource`] that
+//! reads it while it grows.
+//!
+//! The download runs as a task on the tokio runtime; the decoder reads on the playback thread and
+//! blocks (with a stall timeout) until the bytes it asks for have arrived. Seeking is free: only a
+//! read past what has arrived waits.
+
+use std::io::{self, Read, Seek, SeekFrom};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use duet_core::{Error, ErrorKind};
+use symphonia::core::io::MediaSource;
+
+/// A download larger than this is refused (the whole file is kept in memory).
+pub const MAX_STREAM_BYTES: u64 = 1 << 30;
+
+/// How a download ended, or that it has not yet.
+#[derive(Debug, Clone, PartialEq)]
+enum Progress {
+    /// The request is out; no response headers yet.
+    Connecting,
+    /// Headers are in, the body is arriving.
+    Receiving,
+    Done,
+    Failed(Error),
+    /// The player no longer wants these bytes.
+    Cancelled,
+}
+
+#[derive(Debug)]
+struct Inner {
+    data: Vec<u8>,
+    /// From Content-Length when the server sent one; the real length once the download is done.
+    total: Option<u64>,
+    content_type: Option<String>,
+    progress: Progress,
+}
+
+/// The bytes of one track as they arrive. Shared by the download task (writer) and any number of
+/// [`StreamSource`]s (readers).
+#[derive(Debug)]
+pub struct StreamBuffer {
+    inner: Mutex<Inner>,
+    changed: Condvar,
+}
+
+impl StreamBuffer {
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self {
+            inner: Mutex::new(Inner {
+                data: Vec::new(),
+                total: None,
+                content_type: None,
+                progress: Progress::Connecting,
+            }),
+            changed: Condvar::new(),
+        })
+    }
+
+    /// A buffer that already holds a whole file (tests, local files).
+    pub fn complete(bytes: Vec<u8>) -> Arc<Self> {
+        let buffer = Self::new();
+        {
+            let mut inner = buffer.lock();
+            inner.total = Some(bytes.len() as u64);
+            inner.data = bytes;
+            inner.progress = Progress::Done;
+        }
+        buffer
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding this lock cannot leave the data inconsistent (appends are
+        // atomic with respect to readers), so a poisoned lock is still usable.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn update(&self, f: impl FnOnce(&mut Inner)) {
+        f(&mut self.lock());
+        self.changed.notify_all();
+    }
+
+    /// The response headers are in: `total` is the Content-Length, when known.
+    pub fn start(&self, total: Option<u64>, content_type: Option<String>) {
+        self.update(|inner| {
+            if inner.progress == Progress::Connecting {
+                inner.total = total;
+                inner.content_type = content_type;
+                inner.progress = Progress::Receiving;
+            }
+        });
+    }
+
+    /// Appends a chunk of the body. `false`: the buffer was cancelled, stop downloading.
+    pub fn append(&self, bytes: &[u8]) -> bool {
+        let mut keep_going = true;
+        self.update(|inner| match inner.progress {
+            Progress::Cancelled | Progress::Failed(_) | Progress::Done => keep_going = false,
+            Progress::Connecting | Progress::Receiving => {
+                if inner.data.len() as u64 + bytes.len() as u64 > MAX_STREAM_BYTES {
+                    inner.progress = Progress::Failed(Error::new(
+                        ErrorKind::Unavailable,
+                        format!("the audio file is larger than {MAX_STREAM_BYTES} bytes"),
+                    ));
+                    keep_going = false;
+                } else {
+                    inner.data.extend_from_slice(bytes);
+                    inner.progress = Progress::Receiving;
+                }
+            }
+        });
+        keep_going
+    }
+
+    /// The body is complete.
+    pub fn finish(&self) {
+        self.update(|inner| {
+            if matches!(inner.progress, Progress::Connecting | Progress::Receiving) {
+                inner.total = Some(inner.data.len() as u64);
+                inner.progress = Progress::Done;
+            }
+        });
+    }
+
+    /// The download failed; readers get `error` once they reach the end of what did arrive.
+    pub fn fail(&self, error: Error) {
+        self.update(|inner| {
+            if matches!(inner.progress, Progress::Connecting | Progress::Receiving) {
+                inner.progress = Progress::Failed(error);
+            }
+        });
+    }
+
+    /// Wakes every blocked reader with an error and tells the downloader to stop.
+    pub fn cancel(&self) {
+        self.update(|inner| {
+            if !matches!(inner.progress, Progress::Done | Progress::Failed(_)) {
+                inner.progress = Progress::Cancelled;
+            }
+        });
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.lock().progress == Progress::Cancelled
+    }
+
+    /// Bytes received so far.
+    pub fn downloaded(&self) -> u64 {
+        self.lock().data.len() as u64
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.lock().progress == Progress::Done
+    }
+
+    /// Content-Length, or the final length once complete.
+    pub fn total(&self) -> Option<u64> {
+        self.lock().total
+    }
+
+    pub fn content_type(&self) -> Option<String> {
+        self.lock().content_type.clone()
+    }
+
+    /// Why the download failed, if it did.
+    pub fn failure(&self) -> Option<Error> {
+        match &self.lock().progress {
+            Progress::Failed(error) => Some(error.clone()),
+            _ => None,
+        }
+    }
+
+    /// Blocks until the response headers are in (or the download failed or was cancelled).
+    pub fn wait_started(&self, timeout: Duration) -> Result<(), Error> {
+        let deadline = Instant::now() + timeout;
+        let mut inner = self.lock();
+        loop {
+            match &inner.progress {
+                Progress::Connecting => {}
+                Progress::Receiving | Progress::Done => return Ok(()),
+                Progress::Failed(error) => return Err(error.clone()),
+                Progress::Cancelled => return Err(cancelled_error()),
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(Error::network(format!(
+                    "the audio server did not answer within {} s",
+                    timeout.as_secs()
+                )));
+            }
+            inner = self
+                .changed
+                .wait_timeout(inner, deadline - now)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
+}
+
+fn cancelled_error() -> Error {
+    Error::new(ErrorKind::Declined, "playback of this track was stopped")
+}
+
+/// Reads a [`StreamBuffer`] as a seekable file, blocking until the requested bytes arrive.
+#[derive(Debug)]
+pub struct StreamSource {
+    buffer: Arc<StreamBuffer>,
+    pos: u64,
+    /// How long a read may wait without a single new byte arriving.
+    stall_timeout: Duration,
+}
+
+impl StreamSource {
+    pub fn new(buffer: Arc<StreamBuffer>, stall_timeout: Duration) -> Self {
+        Self {
+            buffer,
+            pos: 0,
+            stall_timeout,
+        }
+    }
+
+    /// Waits until `ready` holds for the buffer, the download ends, or it stalls.
+    fn wait<'a>(
+        &'a self,
+        mut inner: MutexGuard<'a, Inner>,
+        ready: impl Fn(&Inner) -> bool,
+    ) -> io::Result<MutexGuard<'a, Inner>> {
+        let mut seen = inner.data.len();
+        let mut deadline = Instant::now() + self.stall_timeout;
+        loop {
+            if ready(&inner) {
+                return Ok(inner);
+            }
+            match &inner.progress {
+                Progress::Done => return Ok(inner),
+                Progress::Failed(error) => return Err(io::Error::other(error.clone())),
+                Progress::Cancelled => return Err(io::Error::other(cancelled_error())),
+                Progress::Connecting | Progress::Receiving => {}
+            }
+            if inner.data.len() != seen {
+                seen = inner.data.len();
+                deadline = Instant::now() + self.stall_timeout;
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    Error::network(format!(
+                        "the audio download stalled for {} s",
+                        self.stall_timeout.as_secs()
+                    )),
+                ));
+            }
+            inner = self
+                .buffer
+                .changed
+                .wait_timeout(inner, deadline - now)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
+}
+
+impl Read for StreamSource {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if out.is_empty() {
+            return Ok(0);
+        }
+        let pos = self.pos;
+        let inner = self.wait(self.buffer.lock(), |inner| inner.data.len() as u64 > pos)?;
+        // Ready, or the download is complete: past the end reads 0 (EOF).
+        let available = inner.data.len() as u64;
+        if pos >= available {
+            return Ok(0);
+        }
+        let start = pos as usize;
+        let n = out.len().min(inner.data.len() - start);
+        out[..n].copy_from_slice(&inner.data[start..start + n]);
+        drop(inner);
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for StreamSource {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let target = match to {
+            SeekFrom::Start(n) => Some(n),
+            SeekFrom::Current(delta) => self.pos.checked_add_signed(delta),
+            SeekFrom::End(delta) => {
+                // The length is known from Content-Length, or once the download is complete.
+                let inner = self.wait(self.buffer.lock(), |inner| inner.total.is_some())?;
+                let end = inner.total.unwrap_or(inner.data.len() as u64);
+                end.checked_add_signed(delta)
+            }
+        };
+        let target = target
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))?;
+        self.pos = target;
+        Ok(target)
+    }
+}
+
+impl MediaSource for StreamSource {
+    fn is_seekable(&self) -> bool {
+        true
+    }
+
+    fn byte_len(&self) -> Option<u64> {
+        self.buffer.total()
+    }
+}
+
+/// The error of a failed read, as the player reports it: the download's own error when it failed
+/// (HTTP status, network, stall), else `fallback`.
+pub fn io_failure(buffer: &StreamBuffer, error: &io::Error) -> Option<Error> {
+    if let Some(failure) = buffer.failure() {
+        return Some(failure);
+    }
+    error
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<Error>())
+        .cloned()
+}
+
+/// Whether a `Content-Type` says the body cannot be audio (an error page, a JSON error).
+fn is_not_audio(content_type: &str) -> Option<&'static str> {
+    let mime = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if mime == "text/html" || mime == "application/xhtml+xml" {
+        Some("an HTML page")
+    } else if mime == "application/json" || mime.ends_with("+json") {
+        Some("a JSON document")
+    } else if mime.starts_with("text/") {
+        Some("a text document")
+    } else {
+        None
+    }
+}
+
+/// The kind and wording for an HTTP error status of the audio server.
+fn status_error(status: reqwest::StatusCode) -> Error {
+    let kind = match status.as_u16() {
+        404 | 410 => ErrorKind::NotFound,
+        401 | 403 | 451 => ErrorKind::Unavailable,
+        429 => ErrorKind::RateLimited,
+        _ => ErrorKind::Upstream,
+    };
+    Error::new(kind, format!("the audio server answered HTTP {status}"))
+}
+
+/// Downloads `url` into `buffer`. Never panics; every failure ends up in [`StreamBuffer::fail`].
+/// Returns early when the buffer is cancelled.
+pub async fn download(
+    client: reqwest::Client,
+    url: String,
+    buffer: Arc<StreamBuffer>,
+    stall_timeout: Duration,
+) {
+    let response = match tokio::time::timeout(stall_timeout, client.get(&url).send()).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(e)) => {
+            buffer.fail(Error::network(format!(
+                "could not download the audio: {}",
+                describe_reqwest(&e)
+            )));
+            return;
+        }
+        Err(_) => {
+            buffer.fail(Error::network(format!(
+                "the audio server did not answer within {} s",
+                stall_timeout.as_secs()
+            )));
+            return;
+        }
+    };
+    let status = response.status();
+    if !status.is_success() {
+        buffer.fail(status_error(status));
+        return;
+    }
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    if let Some(what) = content_type.as_deref().and_then(is_not_audio) {
+        buffer.fail(Error::upstream(format!(
+            "the audio server sent {what} ({}) instead of audio",
+            content_type.as_deref().unwrap_or_default()
+        )));
+        return;
+    }
+    let total = response.content_length();
+    if total.is_some_and(|n| n > MAX_STREAM_BYTES) {
+        buffer.fail(Error::new(
+            ErrorKind::Unavailable,
+            format!("the audio file is larger than {MAX_STREAM_BYTES} bytes"),
+        ));
+        return;
+    }
+    buffer.start(total, content_type);
+    let mut response = response;
+    loop {
+        match tokio::time::timeout(stall_timeout, response.chunk()).await {
+            Ok(Ok(Some(chunk))) => {
+                if !buffer.append(&chunk) {
+                    return;
+                }
+            }
+            Ok(Ok(None)) => {
+                let got = buffer.downloaded();
+                match total {
+                    Some(expected) if got < expected => buffer.fail(Error::network(format!(
+                        "the audio download was cut off after {got} of {expected} bytes"
+                    ))),
+                    _ => buffer.finish(),
+                }
+                return;
+            }
+            Ok(Err(e)) => {
+                buffer.fail(Error::network(format!(
+                    "the audio download was interrupted after {} bytes: {}",
+                    buffer.downloaded(),
+                    describe_reqwest(&e)
+                )));
+                return;
+            }
+            Err(_) => {
+                buffer.fail(Error::network(format!(
+                    "the audio download stalled for {} s",
+                    stall_timeout.as_secs()
+                )));
+                return;
+            }
+        }
+    }
+}
+
+/// reqwest's Display hides the cause ("error sending request"); add it, and leave out the URL
+/// (it may carry tokens).
+fn describe_reqwest(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    if let Some(url) = error.url() {
+        text = text.replace(&format!(" for url ({url})"), "");
+        text = text.replace(url.as_str(), "<url>");
+    }
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::thread;
+
+    #[test]
+    fn reads_block_until_bytes_arrive() {
+        let buffer = StreamBuffer::new();
+        buffer.start(Some(6), None);
+        let mut source = StreamSource::new(buffer.clone(), Duration::from_secs(5));
+        let writer = {
+            let buffer = buffer.clone();
+            thread::spawn(move || {
+                thread::sleep(Duration::from_millis(50));
+                buffer.append(b"abc");
+                thread::sleep(Duration::from_millis(50));
+                buffer.append(b"def");
+                buffer.finish();
+            })
+        };
+        let mut all = Vec::new();
+        source.read_to_end(&mut all).unwrap();
+        writer.join().unwrap();
+        assert_eq!(all, b"abcdef");
+        assert_eq!(source.byte_len(), Some(6));
+    }
+
+    #[test]
+    fn seeking_past_the_download_waits_for_it() {
+        let buffer = StreamBuffer::new();
+        buffer.start(Some(8), None);
+        buffer.append(b"0123");
+        let mut source = StreamSource::new(buffer.clone(), Duration::from_secs(5));
+        assert_eq!(source.seek(SeekFrom::End(-2)).unwrap(), 6);
+        let writer = {
+            let buffer = buffer.clone();
+            thread::spawn(move || {
+                thread::sleep(Duration::from_millis(50));
+                buffer.append(b"4567");
+                buffer.finish();
+            })
+        };
+        let mut two = [0u8; 2];
+        source.read_exact(&mut two).unwrap();
+        assert_eq!(&two, b"67");
+        writer.join().unwrap();
+        assert_eq!(source.read(&mut two).unwrap(), 0, "EOF after the end");
+    }
+
+    #[test]
+    fn a_stalled_download_times_out() {
+        let buffer = StreamBuffer::new();
+        buffer.start(None, None);
+        let mut source = StreamSource::new(buffer, Duration::from_millis(100));
+        let started = Instant::now();
+        let err = source.read(&mut [0u8; 4]).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::TimedOut);
+        assert!(started.elapsed() >= Duration::from_millis(100));
+    }
+
+    #[test]
+    fn failure_and_cancel_wake_readers_with_the_reason() {
+        let buffer = StreamBuffer::new();
+        buffer.start(None, None);
+        buffer.append(b"xy");
+        let mut source = StreamSource::new(buffer.clone(), Duration::from_secs(5));
+        let failer = {
+            let buffer = buffer.clone();
+            thread::spawn(move || {
+                thread::sleep(Duration::from_millis(30));
+                buffer.fail(Error::network("cut off"));
+            })
+        };
+        let mut all = Vec::new();
+        let err = source.read_to_end(&mut all).unwrap_err();
+        failer.join().unwrap();
+        assert_eq!(all, b"xy", "what arrived is still readable");
+        assert_eq!(io_failure(&buffer, &err).unwrap().message, "cut off");
+
+        let buffer = StreamBuffer::new();
+        let mut source = StreamSource::new(buffer.clone(), Duration::from_secs(5));
+        let canceller = thread::spawn(move || {
+            thread::sleep(Duration::from_millis(30));
+            buffer.cancel();
+        });
+        assert!(source.read(&mut [0u8; 1]).is_err());
+        canceller.join().unwrap();
+    }
+
+    #[test]
+    fn error_pages_are_not_audio() {
+        assert!(is_not_audio("text/html; charset=utf-8").is_some());
+        assert!(is_not_audio("application/json").is_some());
+        assert!(is_not_audio("audio/mpeg").is_none());
+        assert!(is_not_audio("application/octet-stream").is_none());
+    }
+}

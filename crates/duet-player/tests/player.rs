@@ -1,0 +1,597 @@
+//! The player end to end on the null sink, against a loopback HTTP server. No network, no device.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+use duet_core::{Error, ErrorKind, TrialWindow};
+use duet_player::{Capture, OutputKind, Pace, PlayerEvent, PlayerStatus, Queue, Repeat};
+
+const WAIT: Duration = Duration::from_secs(15);
+
+fn within(value: u64, expected: u64, tolerance: f64) -> bool {
+    let diff = (value as f64 - expected as f64).abs();
+    diff <= expected as f64 * tolerance
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plays_each_format_to_the_end() {
+    let server = Server::start().await;
+    for name in ["tone.mp3", "tone.flac", "tone.m4a", "tone.wav"] {
+        let resolver = TableResolver::new();
+        let format = name.rsplit('.').next().unwrap();
+        resolver.url(
+            "1",
+            &server.route(&format!("/{name}"), Route::audio(name)),
+            format,
+        );
+        let capture = Capture::new();
+        let player = player(resolver, Pace::Unlimited, &capture);
+        let mut events = Events::new(&player);
+        let state = player.play(vec![track("1")], 0).unwrap();
+        assert_eq!(state.status, PlayerStatus::Loading);
+        assert_eq!(state.output, OutputKind::Null);
+
+        let playing = events.until_status(WAIT, PlayerStatus::Playing).await;
+        assert!(
+            within(playing.duration_ms, 2000, 0.05),
+            "{name}: {playing:?}"
+        );
+        let ended = events.until_status(WAIT, PlayerStatus::Ended).await;
+        assert_eq!(ended.index, Some(0));
+        let spec = capture.spec().unwrap();
+        let heard = ms(capture.frames(), spec.sample_rate);
+        assert!(within(heard, 2000, 0.05), "{name}: {heard} ms");
+        let peak = capture.peak();
+        assert!((0.4..0.6).contains(&peak), "{name}: peak {peak}");
+        assert!(events.skipped().is_empty() && events.errors().is_empty());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn playback_starts_before_the_download_completes() {
+    let server = Server::start().await;
+    let resolver = TableResolver::new();
+    // 33 KB in 2 KB pieces every 60 ms: about a second to download.
+    let url = server.route(
+        "/slow.mp3",
+        Route::audio("tone.mp3").slowly(2048, Duration::from_millis(60)),
+    );
+    resolver.url("1", &url, "mp3");
+    let capture = Capture::new();
+    let player = player(resolver, Pace::RealTime, &capture);
+    let mut events = Events::new(&player);
+    player.play(vec![track("1")], 0).unwrap();
+    events.until_status(WAIT, PlayerStatus::Playing).await;
+    events.until_status(WAIT, PlayerStatus::Ended).await;
+
+    let first_sample = capture.first_write_at().unwrap();
+    let last_byte = server.last_byte_at("/slow.mp3").unwrap();
+    assert!(
+        first_sample + Duration::from_millis(300) < last_byte,
+        "first samples {:?} before the last byte",
+        last_byte.saturating_duration_since(first_sample)
+    );
+    let heard = ms(capture.frames(), capture.spec().unwrap().sample_rate);
+    assert!(within(heard, 2000, 0.05), "{heard} ms");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seeks_within_the_track() {
+    let server = Server::start().await;
+    let resolver = TableResolver::new();
+    resolver.url(
+        "fast",
+        &server.route("/long.mp3", Route::audio("long.mp3")),
+        "mp3",
+    );
+    // Slow enough that a seek to 6 s lands past what has arrived.
+    let slow = Route::audio("long.mp3").slowly(2048, Duration::from_millis(80));
+    resolver.url("slow", &server.route("/slow-long.mp3", slow), "mp3");
+    let capture = Capture::new();
+    let player = player(resolver, Pace::RealTime, &capture);
+
+    // Forward within a downloaded file.
+    let mut events = Events::new(&player);
+    player.play(vec![track("fast")], 0).unwrap();
+    let playing = events.until_status(WAIT, PlayerStatus::Playing).await;
+    assert!(within(playing.duration_ms, 8000, 0.05), "{playing:?}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let sought = Instant::now();
+    let state = player.seek(5000);
+    assert_eq!(state.position_ms, 5000);
+    let frames_at_seek = capture.frames();
+    events
+        .until(
+            WAIT,
+            |e| matches!(e, PlayerEvent::Position(p) if p.position_ms >= 5300),
+        )
+        .await;
+    assert!(
+        capture.frames() > frames_at_seek,
+        "samples go on after the seek"
+    );
+    let position = player.state().position_ms;
+    assert!((5000..6500).contains(&position), "{position}");
+    events.until_status(WAIT, PlayerStatus::Ended).await;
+    let rest = sought.elapsed();
+    assert!(
+        rest > Duration::from_millis(2200) && rest < Duration::from_millis(4500),
+        "3 s were left after the seek; took {rest:?}"
+    );
+
+    // Past what has been downloaded: waits for the bytes, then plays from there.
+    let mut events = Events::new(&player);
+    player.play(vec![track("slow")], 0).unwrap();
+    events.until_status(WAIT, PlayerStatus::Playing).await;
+    let sought = Instant::now();
+    player.seek(6000);
+    events
+        .until(
+            WAIT,
+            |e| matches!(e, PlayerEvent::Position(p) if p.position_ms >= 6200),
+        )
+        .await;
+    events.until_status(WAIT, PlayerStatus::Ended).await;
+    assert!(
+        sought.elapsed() < Duration::from_secs(6),
+        "{:?}",
+        sought.elapsed()
+    );
+    assert!(events.skipped().is_empty() && events.errors().is_empty());
+}
+
+/// A player over `n` copies of the short WAV tone, on an unlimited-speed sink.
+async fn quick_queue(n: usize) -> (Server, duet_player::Player, Vec<duet_core::Track>) {
+    let server = Server::start().await;
+    let resolver = TableResolver::new();
+    let url = server.route("/tone.wav", Route::audio("tone.wav"));
+    let tracks: Vec<_> = (0..n).map(|i| track(&i.to_string())).collect();
+    for t in &tracks {
+        resolver.url(&t.id, &url, "wav");
+    }
+    let player = player(resolver, Pace::Unlimited, &Capture::new());
+    (server, player, tracks)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queue_order_under_repeat_modes() {
+    let (_server, player, tracks) = quick_queue(3).await;
+
+    // Off: once through, then ended.
+    let mut events = Events::new(&player);
+    player.play(tracks.clone(), 0).unwrap();
+    let ended = events.until_status(WAIT, PlayerStatus::Ended).await;
+    assert_eq!(events.played_indices(), [0, 1, 2]);
+    assert_eq!(ended.index, Some(2));
+    assert!(ended.error.is_none());
+
+    // Toggle after the end plays the queue again from the top.
+    let mut events = Events::new(&player);
+    player.toggle();
+    events.until_status(WAIT, PlayerStatus::Ended).await;
+    assert_eq!(events.played_indices(), [0, 1, 2]);
+
+    // All: wraps around.
+    let state = player.set_mode(Repeat::All, false);
+    assert_eq!(state.repeat, Repeat::All);
+    let mut events = Events::new(&player);
+    player.play(tracks.clone(), 1).unwrap();
+    let mut playing = 0;
+    events
+        .until(WAIT, |e| {
+            if matches!(e, PlayerEvent::State(s) if s.status == PlayerStatus::Playing) {
+                playing += 1;
+            }
+            playing == 5
+        })
+        .await;
+    player.stop();
+    assert_eq!(events.played_indices(), [1, 2, 0, 1, 2]);
+
+    // One: the same track again and again, until next.
+    player.set_mode(Repeat::One, false);
+    let mut events = Events::new(&player);
+    player.play(tracks.clone(), 2).unwrap();
+    let mut playing = 0;
+    events
+        .until(WAIT, |e| {
+            if matches!(e, PlayerEvent::State(s) if s.status == PlayerStatus::Playing) {
+                playing += 1;
+            }
+            playing == 3
+        })
+        .await;
+    let state = player.next();
+    assert_eq!(state.index, Some(0), "next wraps under repeat one");
+    events
+        .until(WAIT, |e| {
+            matches!(e, PlayerEvent::State(s) if s.status == PlayerStatus::Playing && s.index == Some(0))
+        })
+        .await;
+    player.stop();
+    assert_eq!(&events.played_indices()[..4], [2, 2, 2, 0]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shuffle_plays_a_reproducible_order_that_starts_with_the_chosen_track() {
+    let (_server, player, tracks) = quick_queue(6).await;
+    let state = player.set_mode(Repeat::Off, true);
+    assert!(state.shuffle);
+    let mut events = Events::new(&player);
+    player.play(tracks.clone(), 3).unwrap();
+    events.until_status(WAIT, PlayerStatus::Ended).await;
+
+    // The same seed, the same steps, the same order.
+    let mut expected: Queue<usize> = Queue::new(Some(7));
+    expected.set_mode(Repeat::Off, true);
+    expected.replace((0..6).collect(), 3);
+    assert_eq!(player.play_order(), expected.order());
+    let played = events.played_indices();
+    assert_eq!(played, expected.order());
+    assert_eq!(played[0], 3);
+    let mut sorted = played.clone();
+    sorted.sort();
+    assert_eq!(sorted, [0, 1, 2, 3, 4, 5]);
+    assert_ne!(played, [3, 4, 5, 0, 1, 2], "shuffled");
+
+    // Turning shuffle off continues in queue order from the current track.
+    let state = player.set_mode(Repeat::Off, false);
+    assert!(!state.shuffle);
+    assert_eq!(player.play_order(), [0, 1, 2, 3, 4, 5]);
+}
+
+fn is_playing(index: usize) -> impl FnMut(&PlayerEvent) -> bool {
+    move |e| matches!(e, PlayerEvent::State(s) if s.status == PlayerStatus::Playing && s.index == Some(index))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn next_previous_and_jump() {
+    let server = Server::start().await;
+    let resolver = TableResolver::new();
+    let url = server.route("/long.mp3", Route::audio("long.mp3"));
+    let tracks: Vec<_> = ["a", "b", "c"].iter().map(|id| track(id)).collect();
+    for t in &tracks {
+        resolver.url(&t.id, &url, "mp3");
+    }
+    let player = player(resolver, Pace::RealTime, &Capture::new());
+    let mut events = Events::new(&player);
+    player.play(tracks.clone(), 0).unwrap();
+    events.until(WAIT, is_playing(0)).await;
+    assert_eq!(player.next().index, Some(1));
+    events.until(WAIT, is_playing(1)).await;
+    // Less than 3 s in: the track before.
+    assert_eq!(player.previous().index, Some(0));
+    events.until(WAIT, is_playing(0)).await;
+    // At the first track with repeat off, previous restarts it.
+    assert_eq!(player.previous().index, Some(0));
+    events.until(WAIT, is_playing(0)).await;
+
+    let state = player.jump(2).unwrap();
+    assert_eq!(state.index, Some(2));
+    assert_eq!(state.track.as_ref().unwrap().id, "c");
+    events.until(WAIT, is_playing(2)).await;
+    assert_eq!(player.jump(3).unwrap_err().kind, ErrorKind::BadRequest);
+
+    // More than 3 s in: previous restarts the same track.
+    player.seek(3500);
+    events
+        .until(
+            WAIT,
+            |e| matches!(e, PlayerEvent::Position(p) if p.position_ms >= 3600),
+        )
+        .await;
+    let state = player.previous();
+    assert_eq!(state.index, Some(2));
+    assert_eq!(state.position_ms, 0);
+    events
+        .until(
+            WAIT,
+            |e| matches!(e, PlayerEvent::Position(p) if p.position_ms > 0 && p.position_ms < 1000),
+        )
+        .await;
+
+    // Pause and resume through toggle.
+    assert_eq!(player.toggle().status, PlayerStatus::Paused);
+    assert_eq!(player.toggle().status, PlayerStatus::Playing);
+
+    // Next on the last track with repeat off: the end.
+    let state = player.next();
+    assert_eq!(state.status, PlayerStatus::Ended);
+    assert_eq!(state.index, Some(2));
+    assert!(events.skipped().is_empty() && events.errors().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unplayable_tracks_are_skipped_with_their_reasons() {
+    let server = Server::start().await;
+    let resolver = TableResolver::new();
+    let mut no_rights = track("no-rights");
+    no_rights.playable = false;
+    no_rights.unavailable_reason = Some("No copyright in your region".into());
+    resolver.set(
+        "vip",
+        Err(Error::new(ErrorKind::Unavailable, "VIP only")
+            .with_provider(duet_core::ProviderId::Netease)),
+    );
+    resolver.url("missing", &server.url("/gone.mp3"), "mp3");
+    let garbage: Vec<u8> = (0..30_000u32)
+        .map(|i| (i.wrapping_mul(7919) % 251) as u8)
+        .collect();
+    resolver.url(
+        "garbage",
+        &server.route("/garbage.mp3", Route::body(200, "audio/mpeg", garbage)),
+        "mp3",
+    );
+    resolver.url(
+        "html",
+        &server.route(
+            "/error-page.mp3",
+            Route::body(
+                200,
+                "text/html; charset=utf-8",
+                "<html><body>Access denied</body></html>",
+            ),
+        ),
+        "mp3",
+    );
+    resolver.url(
+        "good",
+        &server.route("/tone.wav", Route::audio("tone.wav")),
+        "wav",
+    );
+    let tracks = vec![
+        no_rights,
+        track("vip"),
+        track("missing"),
+        track("garbage"),
+        track("html"),
+        track("good"),
+    ];
+    let capture = Capture::new();
+    let player = player(resolver, Pace::Unlimited, &capture);
+    let mut events = Events::new(&player);
+    player.play(tracks, 0).unwrap();
+    let ended = events.until_status(WAIT, PlayerStatus::Ended).await;
+    assert_eq!(ended.index, Some(5));
+    assert!(ended.error.is_none(), "one track played: {:?}", ended.error);
+    assert_eq!(events.played_indices(), [5]);
+
+    let skipped = events.skipped();
+    let ids: Vec<&str> = skipped.iter().map(|s| s.track.id.as_str()).collect();
+    assert_eq!(ids, ["no-rights", "vip", "missing", "garbage", "html"]);
+    let expect = [
+        (ErrorKind::Unavailable, "No copyright in your region"),
+        (ErrorKind::Unavailable, "VIP only"),
+        (ErrorKind::NotFound, "404"),
+        (ErrorKind::Upstream, "not a playable audio file"),
+        (ErrorKind::Upstream, "HTML page"),
+    ];
+    for (skip, (kind, text)) in skipped.iter().zip(expect) {
+        assert_eq!(skip.kind, kind, "{}: {}", skip.track.id, skip.reason);
+        assert!(
+            skip.reason.contains(text),
+            "{}: {:?}",
+            skip.track.id,
+            skip.reason
+        );
+    }
+    assert!(events.errors().is_empty());
+    assert!(within(ms(capture.frames(), 8000), 2000, 0.05));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_download_cut_off_mid_track_is_an_error_and_playback_goes_on() {
+    let server = Server::start().await;
+    let resolver = TableResolver::new();
+    resolver.url(
+        "cut",
+        &server.route("/cut.mp3", Route::audio("tone.mp3").cut_off(0.5)),
+        "mp3",
+    );
+    resolver.url(
+        "good",
+        &server.route("/tone.wav", Route::audio("tone.wav")),
+        "wav",
+    );
+    let player = player(resolver, Pace::Unlimited, &Capture::new());
+    let mut events = Events::new(&player);
+    player.play(vec![track("cut"), track("good")], 0).unwrap();
+    events.until_status(WAIT, PlayerStatus::Ended).await;
+    let errors = events.errors();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].kind, ErrorKind::Network);
+    assert!(errors[0].message.contains("cut off") || errors[0].message.contains("interrupted"));
+    assert_eq!(events.played_indices(), [0, 1]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_queue_where_every_track_fails_stops() {
+    let server = Server::start().await;
+    let resolver = TableResolver::new();
+    let mut unplayable = track("unplayable");
+    unplayable.playable = false;
+    resolver.url("missing", &server.url("/gone.mp3"), "mp3");
+    resolver.url(
+        "garbage",
+        &server.route(
+            "/garbage.flac",
+            Route::body(200, "audio/flac", vec![0x42u8; 5000]),
+        ),
+        "flac",
+    );
+    let player = player(resolver, Pace::Unlimited, &Capture::new());
+    player.set_mode(Repeat::All, false);
+    let mut events = Events::new(&player);
+    player
+        .play(vec![unplayable, track("missing"), track("garbage")], 0)
+        .unwrap();
+    let stopped = events
+        .until(
+            WAIT,
+            |e| matches!(e, PlayerEvent::State(s) if s.error.is_some()),
+        )
+        .await;
+    let PlayerEvent::State(stopped) = stopped else {
+        unreachable!()
+    };
+    assert_eq!(stopped.status, PlayerStatus::Idle);
+    let error = stopped.error.unwrap();
+    assert_eq!(error.kind, ErrorKind::Unavailable);
+    assert!(
+        error.message.contains("None of the 3 tracks"),
+        "{}",
+        error.message
+    );
+    // No loop: nothing more happens.
+    events.drain_for(Duration::from_millis(500)).await;
+    assert_eq!(events.skipped().len(), 3);
+    assert_eq!(player.state().status, PlayerStatus::Idle);
+
+    // Repeat off, starting in the middle: the end of the queue, with the error.
+    player.set_mode(Repeat::Off, false);
+    let mut events = Events::new(&player);
+    player.jump(1).unwrap();
+    let ended = events.until_status(WAIT, PlayerStatus::Ended).await;
+    assert!(ended.error.is_some());
+    assert_eq!(events.skipped().len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vip_preview_stops_at_the_end_of_its_window() {
+    let server = Server::start().await;
+    let resolver = TableResolver::new();
+    let window = TrialWindow {
+        start_ms: 0,
+        end_ms: 1000,
+    };
+    // The server hands out the full 2 s file; only the first second may play.
+    resolver.trial(
+        "vip",
+        &server.route("/tone.mp3", Route::audio("tone.mp3")),
+        "mp3",
+        window,
+    );
+    resolver.url(
+        "free",
+        &server.route("/tone.wav", Route::audio("tone.wav")),
+        "wav",
+    );
+    let capture = Capture::new();
+    let player = player(resolver, Pace::Unlimited, &capture);
+
+    let mut events = Events::new(&player);
+    player.play(vec![track("vip")], 0).unwrap();
+    let playing = events.until_status(WAIT, PlayerStatus::Playing).await;
+    assert_eq!(playing.trial, Some(window));
+    assert_eq!(playing.duration_ms, 1000);
+    events.until_status(WAIT, PlayerStatus::Ended).await;
+    let heard = ms(capture.frames(), 44_100);
+    assert!(within(heard, 1000, 0.05), "{heard} ms of a 1 s preview");
+
+    // Then on to the next track like any end.
+    let mut events = Events::new(&player);
+    player.play(vec![track("vip"), track("free")], 0).unwrap();
+    events.until_status(WAIT, PlayerStatus::Ended).await;
+    assert_eq!(events.played_indices(), [0, 1]);
+    let trials: Vec<_> = events
+        .states()
+        .into_iter()
+        .filter(|s| s.status == PlayerStatus::Playing)
+        .map(|s| s.trial)
+        .collect();
+    assert_eq!(trials, [Some(window), None]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn volume_scales_the_samples() {
+    let server = Server::start().await;
+    let resolver = TableResolver::new();
+    resolver.url(
+        "1",
+        &server.route("/tone.wav", Route::audio("tone.wav")),
+        "wav",
+    );
+    let capture = Capture::new();
+    let player = player(resolver, Pace::Unlimited, &capture);
+
+    let mut events = Events::new(&player);
+    player.play(vec![track("1")], 0).unwrap();
+    events.until_status(WAIT, PlayerStatus::Ended).await;
+    let full = capture.peak();
+    assert!((0.45..0.55).contains(&full), "{full}");
+
+    capture.clear();
+    let state = player.set_volume(0.25).unwrap();
+    assert_eq!(state.volume, 0.25);
+    let mut events = Events::new(&player);
+    player.play(vec![track("1")], 0).unwrap();
+    events.until_status(WAIT, PlayerStatus::Ended).await;
+    let quiet = capture.peak();
+    assert!((quiet / full - 0.25).abs() < 0.01, "{quiet} vs {full}");
+
+    assert_eq!(
+        player.set_volume(f32::NAN).unwrap_err().kind,
+        ErrorKind::BadRequest
+    );
+    assert_eq!(player.set_volume(3.0).unwrap().volume, 1.0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn position_advances_in_real_time_and_holds_while_paused() {
+    let server = Server::start().await;
+    let resolver = TableResolver::new();
+    resolver.url(
+        "1",
+        &server.route("/long.mp3", Route::audio("long.mp3")),
+        "mp3",
+    );
+    let player = player(resolver, Pace::RealTime, &Capture::new());
+    let mut events = Events::new(&player);
+    player.play(vec![track("1")], 0).unwrap();
+    events.until_status(WAIT, PlayerStatus::Playing).await;
+    events.drain_for(Duration::from_millis(1200)).await;
+    let positions = events.positions();
+    assert!(positions.len() >= 3, "{positions:?}");
+    let last = positions.last().unwrap().1;
+    assert!((800..=1700).contains(&last), "after 1.2 s: {last} ms");
+    assert!(positions.windows(2).all(|w| w[0].1 <= w[1].1), "monotonic");
+
+    let paused = player.pause();
+    assert_eq!(paused.status, PlayerStatus::Paused);
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let held = player.state().position_ms;
+    events.drain_for(Duration::from_millis(400)).await;
+    assert_eq!(player.state().position_ms, held, "no progress while paused");
+    assert_eq!(player.resume().status, PlayerStatus::Playing);
+    events.drain_for(Duration::from_millis(600)).await;
+    let now = player.state().position_ms;
+    assert!(now >= held + 300, "{held} → {now}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enqueue_and_bad_input() {
+    let (_server, player, tracks) = quick_queue(2).await;
+    assert_eq!(
+        player.play(vec![], 0).unwrap_err().kind,
+        ErrorKind::BadRequest
+    );
+    assert_eq!(
+        player.play(tracks.clone(), 2).unwrap_err().kind,
+        ErrorKind::BadRequest
+    );
+    let state = player.enqueue(tracks.clone());
+    assert_eq!(state.queue.len(), 2);
+    assert_eq!(state.status, PlayerStatus::Idle);
+    assert_eq!(state.index, None);
+    // Nothing loaded: seek is ignored, toggle starts the queue.
+    assert_eq!(player.seek(1000).position_ms, 0);
+    let mut events = Events::new(&player);
+    player.toggle();
+    events.until_status(WAIT, PlayerStatus::Ended).await;
+    assert_eq!(events.played_indices(), [0, 1]);
+    let state = player.enqueue(vec![track("x")]);
+    assert_eq!(state.queue.len(), 3);
+    assert_eq!(state.status, PlayerStatus::Ended);
+}

@@ -1,0 +1,119 @@
+//! Browsing: playlists, search, recommendations, lyrics, comments, the check-in button, cover
+//! colours.
+
+use duet_core::art::{cover_colors as colors_of, CoverColors};
+use duet_core::{
+    CheckIn, Comment, CommentPage, Error, Lyrics, Playlist, ProviderId, Result, SearchPage,
+    SearchQuery, SearchType, Track,
+};
+use tauri::State;
+
+use crate::state::Duet;
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn user_playlists(duet: State<'_, Duet>, provider: ProviderId) -> Result<Vec<Playlist>> {
+    let result = duet.provider(provider)?.user_playlists().await;
+    duet.watch(provider, result)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn playlist(duet: State<'_, Duet>, provider: ProviderId, id: String) -> Result<Playlist> {
+    let result = duet.provider(provider)?.playlist(&id).await;
+    duet.watch(provider, result)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn search(
+    duet: State<'_, Duet>,
+    provider: ProviderId,
+    q: String,
+    r#type: SearchType,
+    page: u32,
+    page_size: u32,
+) -> Result<SearchPage> {
+    let query = SearchQuery::new(&q, r#type, page, page_size)?;
+    let result = duet.provider(provider)?.search(&query).await;
+    duet.watch(provider, result)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn recommended_tracks(duet: State<'_, Duet>, provider: ProviderId) -> Result<Vec<Track>> {
+    let result = duet.provider(provider)?.recommended_tracks().await;
+    duet.watch(provider, result)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn lyrics(
+    duet: State<'_, Duet>,
+    provider: ProviderId,
+    track_id: String,
+) -> Result<Lyrics> {
+    let result = duet.provider(provider)?.lyrics(&track_id).await;
+    duet.watch(provider, result)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn comments(
+    duet: State<'_, Duet>,
+    provider: ProviderId,
+    track_id: String,
+    page: u32,
+    page_size: u32,
+) -> Result<CommentPage> {
+    let result = duet
+        .provider(provider)?
+        .comments(&track_id, page, page_size)
+        .await;
+    duet.watch(provider, result)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn post_comment(
+    duet: State<'_, Duet>,
+    provider: ProviderId,
+    track_id: String,
+    content: String,
+) -> Result<Comment> {
+    let result = duet
+        .provider(provider)?
+        .post_comment(&track_id, &content)
+        .await;
+    duet.watch(provider, result)
+}
+
+/// The daily check-in (签到): only ever because a person pressed the button.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn daily_checkin(duet: State<'_, Duet>, provider: ProviderId) -> Result<CheckIn> {
+    let result = duet.provider(provider)?.daily_checkin().await;
+    duet.watch(provider, result)
+}
+
+/// Colours for a cover, computed once per URL and cached for the session.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn cover_colors(duet: State<'_, Duet>, url: String) -> Result<CoverColors> {
+    if let Some(colors) = duet.covers.lock().expect("poisoned").get(&url) {
+        return Ok(colors.clone());
+    }
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(Error::bad_request("a cover URL must be http(s)"));
+    }
+    let routed = duet.upstream.route(&url)?;
+    let response = duet
+        .http
+        .get(routed)
+        .send()
+        .await
+        .and_then(|r| r.error_for_status())
+        .map_err(|e| Error::network(format!("cannot fetch the cover: {}", e.without_url())))?;
+    let bytes = response.bytes().await.map_err(|e| {
+        Error::network(format!("the cover download broke off: {}", e.without_url()))
+    })?;
+    let colors = tokio::task::spawn_blocking(move || colors_of(&bytes))
+        .await
+        .map_err(|e| Error::upstream(format!("cover analysis failed: {e}")))??;
+    duet.covers
+        .lock()
+        .expect("poisoned")
+        .insert(url, colors.clone());
+    Ok(colors)
+}

@@ -1,0 +1,61 @@
+//! Playback commands: each returns the player's new state.
+
+use duet_core::{Result, Track};
+use duet_player::{PlayerState, Repeat};
+use tauri::State;
+
+use crate::state::Duet;
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn player_play(
+    duet: State<'_, Duet>,
+    tracks: Vec<Track>,
+    start_index: usize,
+) -> Result<PlayerState> {
+    duet.player.player().play(tracks, start_index)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn player_enqueue(duet: State<'_, Duet>, tracks: Vec<Track>) -> PlayerState {
+    duet.player.player().enqueue(tracks)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn player_toggle(duet: State<'_, Duet>) -> PlayerState {
+    duet.player.player().toggle()
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn player_next(duet: State<'_, Duet>) -> PlayerState {
+    duet.player.player().next()
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn player_previous(duet: State<'_, Duet>) -> PlayerState {
+    duet.player.player().previous()
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn player_jump(duet: State<'_, Duet>, index: usize) -> Result<PlayerState> {
+    duet.player.player().jump(index)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn player_seek(duet: State<'_, Duet>, position_ms: u64) -> PlayerState {
+    duet.player.player().seek(position_ms)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn player_set_volume(duet: State<'_, Duet>, volume: f32) -> Result<PlayerState> {
+    duet.player.player().set_volume(volume)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn player_set_mode(duet: State<'_, Duet>, repeat: Repeat, shuffle: bool) -> PlayerState {
+    duet.player.player().set_mode(repeat, shuffle)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn player_state(duet: State<'_, Duet>) -> PlayerState {
+    duet.player.player().state()
+}

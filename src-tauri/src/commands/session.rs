@@ -1,0 +1,66 @@
+//! Login, logout, session restore and the profile.
+
+use std::sync::Arc;
+
+use duet_core::{Profile, ProviderId, QrLogin, Result};
+use tauri::State;
+
+use crate::events::AppEvent;
+use crate::state::{AppInfo, Duet, SessionState, SessionStatus};
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn app_info(duet: State<'_, Duet>) -> AppInfo {
+    duet.info()
+}
+
+/// Checks every stored session with its service; called once when the UI starts.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn session_restore(duet: State<'_, Duet>) -> Result<Vec<SessionStatus>> {
+    let mut statuses = Vec::new();
+    for provider in duet.providers() {
+        statuses.push(duet.session_status(provider).await);
+    }
+    Ok(statuses)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn login_qr_start(duet: State<'_, Duet>, provider: ProviderId) -> Result<QrLogin> {
+    let service = duet.provider(provider)?;
+    let events = duet.events.clone();
+    let observer = Arc::new(move |state: &duet_core::LoginState| {
+        events(AppEvent::LoginState(state.clone()));
+        if let Some(profile) = &state.profile {
+            events(AppEvent::SessionChanged(SessionStatus {
+                provider: state.provider,
+                state: SessionState::LoggedIn,
+                profile: Some(profile.clone()),
+                error: None,
+            }));
+        }
+    });
+    duet.logins.start(service, Some(observer)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn login_qr_cancel(duet: State<'_, Duet>, provider: ProviderId) -> Result<()> {
+    duet.logins.cancel(provider).await;
+    Ok(())
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn logout(duet: State<'_, Duet>, provider: ProviderId) -> Result<()> {
+    duet.provider(provider)?.logout().await?;
+    duet.emit(AppEvent::SessionChanged(SessionStatus {
+        provider,
+        state: SessionState::LoggedOut,
+        profile: None,
+        error: None,
+    }));
+    Ok(())
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn profile(duet: State<'_, Duet>, provider: ProviderId) -> Result<Profile> {
+    let result = duet.provider(provider)?.profile().await;
+    duet.watch(provider, result)
+}

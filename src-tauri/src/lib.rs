@@ -1,0 +1,39 @@
+//! Duet, the desktop app: a thin Tauri 2 adapter over `duet-core`. Commands (one file per domain
+//! under `commands/`) call the providers; events (`events.rs`) carry login, session, playback
+//! and lyric changes back to the UI. No URL, cookie or cipher lives here.
+
+pub mod commands;
+pub mod events;
+pub mod playback;
+pub mod state;
+
+use tauri::Manager;
+
+pub use state::Duet;
+
+/// The keychain service name the app (and duet-server) keep sessions under.
+pub const KEYCHAIN_SERVICE: &str = duet_core::credentials::KEYCHAIN_SERVICE;
+
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr)
+        .init();
+    let context = tauri::generate_context!("../tauri.conf.json");
+    commands::register(tauri::Builder::default())
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .setup(|app| {
+            let settings = duet_services::Settings::from_env()?;
+            // No keychain: keep sessions in memory and let the UI say so (app_info).
+            let store = duet_services::open_store(KEYCHAIN_SERVICE, true)?;
+            let events = events::to_webview(app.handle().clone());
+            let duet = tauri::async_runtime::block_on(Duet::new(settings, store, events))?;
+            app.manage(duet);
+            Ok(())
+        })
+        .run(context)
+        .expect("Duet failed to start");
+}

@@ -1,0 +1,147 @@
+//! Playback for the app: the `duet-player` engine over the providers' stream URLs, its events
+//! forwarded to the UI, and the current lyric line followed from the position.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use duet_core::{Lyrics, Provider, ProviderId, Quality, Result, StreamUrl, Track};
+use duet_player::{Player, PlayerEvent, PlayerOptions, StreamResolver};
+
+use crate::events::{AppEvent, EventSink, LyricLine, Position, Skipped};
+
+/// Stream URLs come from the track's own provider, asked right before playing (they expire).
+struct ProviderResolver {
+    providers: BTreeMap<ProviderId, Arc<dyn Provider>>,
+}
+
+#[async_trait]
+impl StreamResolver for ProviderResolver {
+    async fn resolve(&self, track: &Track) -> Result<StreamUrl> {
+        let provider = self.providers.get(&track.provider).ok_or_else(|| {
+            duet_core::Error::not_found(format!("{} is not available", track.provider))
+        })?;
+        provider.stream_url(&track.id, Quality::High).await
+    }
+}
+
+/// The lyrics of the playing track and the line last reported.
+#[derive(Default)]
+struct LyricFollower {
+    track: Option<(ProviderId, String)>,
+    lyrics: Option<Lyrics>,
+    line: Option<Option<usize>>,
+}
+
+pub struct Playback {
+    player: Player,
+}
+
+impl Playback {
+    /// Must be called inside the async runtime (the app's, or a test's).
+    pub fn new(providers: BTreeMap<ProviderId, Arc<dyn Provider>>, events: EventSink) -> Self {
+        let resolver = Arc::new(ProviderResolver {
+            providers: providers.clone(),
+        });
+        let player = Player::new(
+            resolver,
+            duet_player::output_from_env(),
+            PlayerOptions::default(),
+        );
+        let follower = Arc::new(Mutex::new(LyricFollower::default()));
+        let mut updates = player.subscribe();
+        tokio::spawn(async move {
+            while let Some(event) = updates.recv().await {
+                forward(event, &events, &follower, &providers);
+            }
+        });
+        Self { player }
+    }
+
+    pub fn player(&self) -> &Player {
+        &self.player
+    }
+}
+
+fn forward(
+    event: PlayerEvent,
+    events: &EventSink,
+    follower: &Arc<Mutex<LyricFollower>>,
+    providers: &BTreeMap<ProviderId, Arc<dyn Provider>>,
+) {
+    match event {
+        PlayerEvent::State(state) => {
+            let playing = state.track.as_ref().map(|t| (t.provider, t.id.clone()));
+            let changed = {
+                let mut f = follower.lock().expect("poisoned");
+                let changed = f.track != playing;
+                if changed {
+                    *f = LyricFollower {
+                        track: playing.clone(),
+                        ..LyricFollower::default()
+                    };
+                }
+                changed
+            };
+            if let (true, Some((provider, id))) = (changed, playing) {
+                fetch_lyrics(provider, id, providers, follower.clone());
+            }
+            events(AppEvent::PlayerState(Box::new(state)));
+        }
+        PlayerEvent::Position(update) => {
+            events(AppEvent::PlayerPosition(Position {
+                position_ms: update.position_ms,
+                duration_ms: update.duration_ms,
+            }));
+            let line = {
+                let mut f = follower.lock().expect("poisoned");
+                let current = match (&f.lyrics, &f.track) {
+                    (Some(lyrics), Some((_, id))) => {
+                        Some((id.clone(), lyrics.line_at(update.position_ms)))
+                    }
+                    _ => None,
+                };
+                match current {
+                    Some((id, line)) if f.line != Some(line) => {
+                        f.line = Some(line);
+                        Some((id, line))
+                    }
+                    _ => None,
+                }
+            };
+            if let Some((track_id, line)) = line {
+                events(AppEvent::LyricLine(LyricLine {
+                    track_id,
+                    index: line.map_or(-1, |i| i as i64),
+                }));
+            }
+        }
+        PlayerEvent::Skipped(skipped) => events(AppEvent::PlayerSkipped(Box::new(Skipped {
+            track: skipped.track,
+            reason: skipped.reason,
+        }))),
+        PlayerEvent::Error(error) => events(AppEvent::Error(error)),
+    }
+}
+
+fn fetch_lyrics(
+    provider: ProviderId,
+    id: String,
+    providers: &BTreeMap<ProviderId, Arc<dyn Provider>>,
+    follower: Arc<Mutex<LyricFollower>>,
+) {
+    let Some(service) = providers.get(&provider).cloned() else {
+        return;
+    };
+    tokio::spawn(async move {
+        match service.lyrics(&id).await {
+            Ok(lyrics) => {
+                let mut f = follower.lock().expect("poisoned");
+                if f.track.as_ref() == Some(&(provider, id)) {
+                    f.lyrics = Some(lyrics);
+                }
+            }
+            Err(e) => tracing::debug!("no lyrics to follow: {e}"),
+        }
+    });
+}

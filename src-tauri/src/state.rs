@@ -1,0 +1,146 @@
+//! The app's state: the providers over the credential store, the QR logins, the player, and
+//! the small caches the UI leans on. Built once at start-up.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use duet_core::art::CoverColors;
+use duet_core::qr::QrLogins;
+use duet_core::{Error, ErrorKind, Profile, Provider, ProviderId, Result, Upstream};
+use duet_services::{Settings, Store, StoreKind};
+use serde::Serialize;
+
+use crate::events::{AppEvent, EventSink};
+
+/// What `session_restore` and `session-changed` say about one provider.
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionStatus {
+    pub provider: ProviderId,
+    pub state: SessionState,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<Profile>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<Error>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionState {
+    LoggedIn,
+    LoggedOut,
+    /// There was a session; the service no longer accepts it.
+    Expired,
+    /// A session is stored but could not be checked (offline, service error).
+    Unavailable,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AppInfo {
+    pub version: &'static str,
+    pub providers: Vec<ProviderId>,
+    pub keychain: StoreKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keychain_message: Option<String>,
+    /// Routed to a fake upstream (`DUET_UPSTREAM`), as in the demo.
+    pub demo: bool,
+}
+
+pub struct Duet {
+    providers: BTreeMap<ProviderId, Arc<dyn Provider>>,
+    store: StoreKind,
+    keychain_message: Option<String>,
+    pub(crate) logins: QrLogins,
+    pub(crate) events: EventSink,
+    pub(crate) http: reqwest::Client,
+    pub(crate) upstream: Upstream,
+    pub(crate) covers: Mutex<HashMap<String, CoverColors>>,
+    pub(crate) player: crate::playback::Playback,
+}
+
+impl Duet {
+    pub async fn new(settings: Settings, store: Store, events: EventSink) -> Result<Self> {
+        let providers: BTreeMap<ProviderId, Arc<dyn Provider>> =
+            duet_services::providers(&settings, store.store)
+                .await?
+                .into_iter()
+                .map(|p| (p.id(), p))
+                .collect();
+        let http = reqwest::Client::builder()
+            .timeout(settings.timeout)
+            .build()
+            .map_err(|e| Error::network(format!("cannot build the HTTP client: {e}")))?;
+        let player = crate::playback::Playback::new(providers.clone(), events.clone());
+        Ok(Self {
+            providers,
+            store: store.kind,
+            keychain_message: store.keychain_problem,
+            logins: QrLogins::new(),
+            events,
+            http,
+            upstream: settings.upstream,
+            covers: Mutex::new(HashMap::new()),
+            player,
+        })
+    }
+
+    pub fn info(&self) -> AppInfo {
+        AppInfo {
+            version: env!("CARGO_PKG_VERSION"),
+            providers: self.providers.keys().copied().collect(),
+            keychain: self.store,
+            keychain_message: self.keychain_message.clone(),
+            demo: self.upstream.is_override(),
+        }
+    }
+
+    pub fn provider(&self, id: ProviderId) -> Result<Arc<dyn Provider>> {
+        self.providers
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| Error::not_found(format!("{id} is not available in this build")))
+    }
+
+    pub fn providers(&self) -> impl Iterator<Item = &Arc<dyn Provider>> {
+        self.providers.values()
+    }
+
+    pub fn emit(&self, event: AppEvent) {
+        (self.events)(event);
+    }
+
+    /// Passes a provider's answer through, telling the UI when it shows the session died.
+    pub fn watch<T>(&self, provider: ProviderId, result: Result<T>) -> Result<T> {
+        if let Err(error) = &result {
+            if error.kind == ErrorKind::SessionExpired {
+                self.emit(AppEvent::SessionChanged(SessionStatus {
+                    provider,
+                    state: SessionState::Expired,
+                    profile: None,
+                    error: Some(error.clone()),
+                }));
+            }
+        }
+        result
+    }
+
+    /// Checks one provider's stored session with the service.
+    pub async fn session_status(&self, provider: &Arc<dyn Provider>) -> SessionStatus {
+        let id = provider.id();
+        let status = |state, profile, error| SessionStatus {
+            provider: id,
+            state,
+            profile,
+            error,
+        };
+        if !provider.has_session().await {
+            return status(SessionState::LoggedOut, None, None);
+        }
+        match provider.profile().await {
+            Ok(profile) => status(SessionState::LoggedIn, Some(profile), None),
+            Err(e) if matches!(e.kind, ErrorKind::SessionExpired | ErrorKind::NotLoggedIn) => {
+                status(SessionState::Expired, None, Some(e))
+            }
+            Err(e) => status(SessionState::Unavailable, None, Some(e)),
+        }
+    }
+}

@@ -1,0 +1,390 @@
+//! The app's commands through Tauri's mock runtime (no webview), with the real config and
+//! capabilities, against the fake upstream, playing into the null audio sink.
+
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use duet_app::events::{AppEvent, EventSink};
+use duet_app::Duet;
+use duet_core::Upstream;
+use duet_fake_upstream::{FakeConfig, FakeUpstream};
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{mock_builder, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{Manager, WebviewWindow};
+
+type Recorded = Arc<Mutex<Vec<(String, Value)>>>;
+
+struct Harness {
+    _app: tauri::App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+    events: Recorded,
+    fake: FakeUpstream,
+}
+
+fn runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        // No audio device in tests: the player plays into the real-time null sink.
+        std::env::set_var("DUET_AUDIO_OUTPUT", "null");
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap()
+    })
+}
+
+fn harness() -> Harness {
+    let rt = runtime();
+    let fake = rt
+        .block_on(FakeUpstream::spawn(FakeConfig::default()))
+        .unwrap();
+    let events: Recorded = Arc::default();
+    let recorder = events.clone();
+    let sink: EventSink = Arc::new(move |event: AppEvent| {
+        recorder
+            .lock()
+            .unwrap()
+            .push((event.name().to_owned(), event.payload()));
+    });
+    let settings = duet_services::Settings {
+        upstream: Upstream::parse_override(&fake.base_url()).unwrap(),
+        timeout: Duration::from_secs(5),
+    };
+    let duet = rt
+        .block_on(async { Duet::new(settings, duet_services::memory_store(), sink).await })
+        .unwrap();
+    let app = duet_app::commands::register(mock_builder())
+        .build(tauri::generate_context!("../tauri.conf.json"))
+        .unwrap();
+    app.manage(duet);
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    Harness {
+        _app: app,
+        window,
+        events,
+        fake,
+    }
+}
+
+impl Harness {
+    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        tauri::test::get_ipc_response(
+            &self.window,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: CallbackFn(0),
+                error: CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|body| body.deserialize::<Value>().unwrap())
+    }
+
+    fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.invoke(cmd, args)
+            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+
+    fn error_kind(&self, cmd: &str, args: Value) -> String {
+        let error = self.invoke(cmd, args).expect_err(cmd);
+        assert!(
+            !error["message"].as_str().unwrap_or("").is_empty(),
+            "{error}"
+        );
+        error["kind"].as_str().unwrap().to_owned()
+    }
+
+    /// Waits for an event matching `pred` and returns its payload.
+    fn wait_event(&self, name: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some((_, payload)) = self
+                .events
+                .lock()
+                .unwrap()
+                .iter()
+                .find(|(n, p)| n == name && pred(p))
+            {
+                return payload.clone();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no {name} event; saw {:?}",
+                self.names()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn names(&self) -> Vec<String> {
+        self.events
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(n, _)| n.clone())
+            .collect()
+    }
+
+    fn log_in(&self) {
+        let qr = self.ok("login_qr_start", json!({ "provider": "netease" }));
+        let key = qr["key"].as_str().unwrap().to_owned();
+        assert!(qr["qr_png"]
+            .as_str()
+            .unwrap()
+            .starts_with("data:image/png;base64,"));
+        self.wait_event("login-state", |p| {
+            p["key"] == key.as_str() && p["state"] == "waiting"
+        });
+        assert!(self.fake.netease().scan(&key));
+        self.wait_event("login-state", |p| {
+            p["key"] == key.as_str() && p["state"] == "scanned"
+        });
+        assert!(self.fake.netease().confirm(&key));
+        let confirmed = self.wait_event("login-state", |p| {
+            p["key"] == key.as_str() && p["state"] == "confirmed"
+        });
+        assert_eq!(confirmed["profile"]["nickname"], "大不6仙");
+        self.wait_event("session-changed", |p| p["state"] == "logged_in");
+    }
+}
+
+#[test]
+fn app_info_and_session_restore_logged_out() {
+    let h = harness();
+    let info = h.ok("app_info", json!({}));
+    assert_eq!(info["providers"], json!(["netease"]));
+    assert_eq!(info["keychain"], "memory");
+    assert_eq!(info["demo"], true);
+    let statuses = h.ok("session_restore", json!({}));
+    assert_eq!(
+        statuses,
+        json!([{ "provider": "netease", "state": "logged_out" }])
+    );
+    assert_eq!(
+        h.error_kind("profile", json!({ "provider": "netease" })),
+        "not_logged_in"
+    );
+}
+
+#[test]
+fn login_browse_and_logout_through_commands() {
+    let h = harness();
+    h.log_in();
+    let statuses = h.ok("session_restore", json!({}));
+    assert_eq!(statuses[0]["state"], "logged_in");
+    assert_eq!(
+        h.ok("profile", json!({ "provider": "netease" }))["user_id"],
+        "125279114"
+    );
+
+    let playlists = h.ok("user_playlists", json!({ "provider": "netease" }));
+    assert!(playlists.as_array().unwrap().len() >= 3);
+    let long = h.ok(
+        "playlist",
+        json!({ "provider": "netease", "id": "9000001200" }),
+    );
+    assert_eq!(long["tracks"].as_array().unwrap().len(), 1200);
+
+    let page = h.ok(
+        "search",
+        json!({ "provider": "netease", "q": "hello", "type": "album", "page": 1, "page_size": 5 }),
+    );
+    assert_eq!(page["type"], "album");
+    assert_eq!(page["items"].as_array().unwrap().len(), 5);
+
+    let daily = h.ok("recommended_tracks", json!({ "provider": "netease" }));
+    assert!(!daily.as_array().unwrap().is_empty());
+    let lyrics = h.ok(
+        "lyrics",
+        json!({ "provider": "netease", "track_id": "347230" }),
+    );
+    assert!(lyrics["lines"].as_array().unwrap().len() > 10);
+    let posted = h.ok(
+        "post_comment",
+        json!({ "provider": "netease", "track_id": "347230", "content": "好听" }),
+    );
+    assert_eq!(posted["content"], "好听");
+    let comments = h.ok(
+        "comments",
+        json!({ "provider": "netease", "track_id": "347230", "page": 1, "page_size": 20 }),
+    );
+    assert_eq!(comments["comments"][0]["content"], "好听");
+    assert_eq!(
+        h.ok("daily_checkin", json!({ "provider": "netease" }))["already_done"],
+        false
+    );
+
+    let cover = long["tracks"][0]["album"]["cover_url"]
+        .as_str()
+        .map(str::to_owned);
+    let url = cover.unwrap_or_else(|| "http://p1.music.126.net/abc==/1.jpg".into());
+    let colors = h.ok("cover_colors", json!({ "url": url }));
+    for key in ["background", "accent", "text"] {
+        assert!(colors[key].as_str().unwrap().starts_with('#'), "{colors}");
+    }
+    assert_eq!(
+        h.ok("cover_colors", json!({ "url": url })),
+        colors,
+        "cached"
+    );
+
+    h.ok("logout", json!({ "provider": "netease" }));
+    h.wait_event("session-changed", |p| p["state"] == "logged_out");
+    assert_eq!(
+        h.error_kind("user_playlists", json!({ "provider": "netease" })),
+        "not_logged_in"
+    );
+}
+
+#[test]
+fn typed_errors_reach_the_ui_and_an_expired_session_is_announced() {
+    let h = harness();
+    assert_eq!(
+        h.error_kind("playlist", json!({ "provider": "netease", "id": "abc" })),
+        "bad_request"
+    );
+    assert_eq!(
+        h.error_kind(
+            "search",
+            json!({ "provider": "netease", "q": " ", "type": "track", "page": 1, "page_size": 10 })
+        ),
+        "bad_request"
+    );
+    assert!(h
+        .invoke("playlist", json!({ "provider": "spotify", "id": "1" }))
+        .is_err());
+    assert_eq!(
+        h.error_kind("cover_colors", json!({ "url": "file:///etc/passwd" })),
+        "bad_request"
+    );
+
+    h.log_in();
+    h.fake.fail(
+        duet_fake_upstream::Fault::new(duet_fake_upstream::FaultKind::RateLimit)
+            .path("/cloudsearch"),
+    );
+    assert_eq!(
+        h.error_kind(
+            "search",
+            json!({ "provider": "netease", "q": "x", "type": "track", "page": 1, "page_size": 10 })
+        ),
+        "rate_limited"
+    );
+    h.fake.netease().revoke_sessions();
+    assert_eq!(
+        h.error_kind("recommended_tracks", json!({ "provider": "netease" })),
+        "session_expired"
+    );
+    let changed = h.wait_event("session-changed", |p| p["state"] == "expired");
+    assert_eq!(changed["error"]["kind"], "session_expired");
+}
+
+#[test]
+fn playback_advances_follows_lyrics_and_skips_the_unplayable() {
+    let h = harness();
+    let playlist = h.ok(
+        "playlist",
+        json!({ "provider": "netease", "id": "9000001200" }),
+    );
+    let tracks = playlist["tracks"].as_array().unwrap();
+    // A grey track (id ending 13) first, then a playable one: the grey one is skipped.
+    let grey = tracks
+        .iter()
+        .find(|t| t["playable"] == false)
+        .unwrap()
+        .clone();
+    let playable = tracks
+        .iter()
+        .find(|t| t["playable"] == true && t["vip"] == false)
+        .unwrap()
+        .clone();
+    let state = h.ok(
+        "player_play",
+        json!({ "tracks": [grey, playable], "start_index": 0 }),
+    );
+    assert_eq!(state["output"], "null");
+    let skipped = h.wait_event("player-skipped", |_| true);
+    assert_eq!(skipped["track"]["id"], grey["id"]);
+    assert!(!skipped["reason"].as_str().unwrap().is_empty());
+
+    h.wait_event("player-state", |s| {
+        s["status"] == "playing" && s["track"]["id"] == playable["id"]
+    });
+    h.wait_event("player-position", |p| {
+        p["position_ms"].as_u64().unwrap() >= 500
+    });
+    let line = h.wait_event("lyric-line", |l| l["index"].as_i64().unwrap() >= -1);
+    assert_eq!(line["track_id"], playable["id"]);
+
+    let paused = h.ok("player_toggle", json!({}));
+    assert_eq!(paused["status"], "paused");
+    let state = h.ok(
+        "player_set_mode",
+        json!({ "repeat": "one", "shuffle": true }),
+    );
+    assert_eq!(
+        (state["repeat"].as_str(), state["shuffle"].as_bool()),
+        (Some("one"), Some(true))
+    );
+    let state = h.ok("player_set_volume", json!({ "volume": 0.25 }));
+    assert_eq!(state["volume"], 0.25);
+    assert_eq!(
+        h.ok("player_set_volume", json!({ "volume": 7.0 }))["volume"],
+        1.0,
+        "clamped"
+    );
+    assert!(h
+        .invoke("player_set_volume", json!({ "volume": "loud" }))
+        .is_err());
+    let state = h.ok("player_seek", json!({ "position_ms": 1000 }));
+    assert!(state["position_ms"].as_u64().unwrap() >= 900, "{state}");
+    assert_eq!(
+        h.ok("player_state", json!({}))["queue"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+/// The command list is written three times by necessity (the handler, the ACL manifest in
+/// build.rs, the capability); they must agree, or the UI gets "not allowed" at run time.
+#[test]
+fn handler_manifest_and_capability_agree() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let read = |p: &str| std::fs::read_to_string(format!("{root}/{p}")).unwrap();
+    let handler: Vec<String> = read("src/commands/mod.rs")
+        .lines()
+        .filter_map(|l| l.trim().strip_suffix(','))
+        .filter_map(|l| l.split_once("::").map(|(_, name)| name.to_owned()))
+        .collect();
+    let build = read("build.rs");
+    let manifest: Vec<String> = build[build.find("COMMANDS").unwrap()..]
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.contains("];"))
+        .map(|l| l.trim().trim_matches(|c| c == '"' || c == ',').to_owned())
+        .collect();
+    let capability: Value = serde_json::from_str(&read("capabilities/main.json")).unwrap();
+    let granted: Vec<String> = capability["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| {
+            p.as_str()?
+                .strip_prefix("allow-")
+                .map(|c| c.replace('-', "_"))
+        })
+        .collect();
+    assert!(handler.len() >= 25, "{handler:?}");
+    assert_eq!(handler, manifest);
+    assert_eq!(handler, granted);
+}
