@@ -23,6 +23,9 @@ pub enum DecodeError {
     /// Audio, but broken beyond use.
     #[error("the audio file is corrupt ({0})")]
     Corrupt(String),
+    /// This stream cannot seek there; playback can go on where it was.
+    #[error("cannot seek in this audio ({0})")]
+    Unseekable(String),
 }
 
 impl From<SymphoniaError> for DecodeError {
@@ -224,6 +227,9 @@ impl Decoder {
         ) {
             Ok(seeked) => seeked,
             Err(SymphoniaError::SeekError(SeekErrorKind::OutOfRange)) => return Ok(None),
+            Err(SymphoniaError::SeekError(kind)) => {
+                return Err(DecodeError::Unseekable(format!("{kind:?}")))
+            }
             Err(SymphoniaError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
                 return Ok(None)
             }
@@ -283,7 +289,13 @@ mod tests {
 
     #[test]
     fn decodes_every_test_format_to_the_end() {
-        for name in ["tone.mp3", "tone.flac", "tone.m4a", "tone.wav"] {
+        for name in [
+            "tone.mp3",
+            "tagged.mp3",
+            "tone.flac",
+            "tone.m4a",
+            "tone.wav",
+        ] {
             let mut decoder = open(name);
             let (spec, samples) = decode_all(&mut decoder);
             let frames = samples.len() / usize::from(spec.channels);

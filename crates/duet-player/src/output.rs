@@ -362,6 +362,8 @@ struct DeviceFlags {
     failed: Mutex<Option<String>>,
     /// Callbacks run so far (progress, for stall detection).
     callbacks: AtomicU64,
+    /// Non-fatal errors reported so far.
+    errors: AtomicU64,
 }
 
 /// The default output device through cpal. The cpal stream lives on a thread of its own (it is
@@ -538,10 +540,22 @@ where
                     *out = T::EQUILIBRIUM;
                 }
             },
-            move |e| {
-                tracing::warn!("audio device error: {e}");
-                let mut failed = error_flags.failed.lock().unwrap_or_else(|e| e.into_inner());
-                failed.get_or_insert_with(|| e.to_string());
+            move |e: cpal::Error| {
+                let fatal = matches!(
+                    e.kind(),
+                    cpal::ErrorKind::DeviceNotAvailable
+                        | cpal::ErrorKind::HostUnavailable
+                        | cpal::ErrorKind::PermissionDenied
+                        | cpal::ErrorKind::StreamInvalidated
+                );
+                // Xruns and transient backend errors happen; say so once, play on.
+                if fatal || error_flags.errors.fetch_add(1, Ordering::Relaxed) == 0 {
+                    tracing::warn!("audio device error: {e}");
+                }
+                if fatal {
+                    let mut failed = error_flags.failed.lock().unwrap_or_else(|e| e.into_inner());
+                    failed.get_or_insert_with(|| e.to_string());
+                }
             },
             None,
         )

@@ -815,6 +815,12 @@ mod tests {
     }
 
     #[test]
+    fn the_handle_is_shareable() {
+        fn assert_send_sync_clone<T: Send + Sync + Clone + 'static>() {}
+        assert_send_sync_clone::<Player>();
+    }
+
+    #[test]
     fn volume_is_clamped_and_nan_refused() {
         assert_eq!(clamp_volume(1.5).unwrap(), 1.0);
         assert_eq!(clamp_volume(-1.0).unwrap(), 0.0);

@@ -300,6 +300,12 @@ impl Playback<'_> {
                 match decoder.seek(target) {
                     Ok(Some(at)) => self.shared.session_position(generation, at, true),
                     Ok(None) => break, // past the end: the track is over
+                    Err(DecodeError::Unseekable(why)) => {
+                        // Play on from where it was.
+                        tracing::warn!("seek to {target} ms refused: {why}");
+                        self.shared
+                            .session_position(generation, decoder.position_ms(), true);
+                    }
                     Err(e) => return Err(decode_failure(buffer, e)),
                 }
             }

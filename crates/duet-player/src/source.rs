@@ -34,6 +34,8 @@ struct Inner {
     /// From Content-Length when the server sent one; the real length once the download is done.
     total: Option<u64>,
     content_type: Option<String>,
+    /// The response headers arrived (the download may have failed since).
+    started: bool,
     progress: Progress,
 }
 
@@ -52,6 +54,7 @@ impl StreamBuffer {
                 data: Vec::new(),
                 total: None,
                 content_type: None,
+                started: false,
                 progress: Progress::Connecting,
             }),
             changed: Condvar::new(),
@@ -65,6 +68,7 @@ impl StreamBuffer {
             let mut inner = buffer.lock();
             inner.total = Some(bytes.len() as u64);
             inner.data = bytes;
+            inner.started = true;
             inner.progress = Progress::Done;
         }
         buffer
@@ -87,6 +91,7 @@ impl StreamBuffer {
             if inner.progress == Progress::Connecting {
                 inner.total = total;
                 inner.content_type = content_type;
+                inner.started = true;
                 inner.progress = Progress::Receiving;
             }
         });
@@ -171,11 +176,14 @@ impl StreamBuffer {
         }
     }
 
-    /// Blocks until the response headers are in (or the download failed or was cancelled).
+    /// Blocks until the response headers are in (or the download failed or was cancelled first).
     pub fn wait_started(&self, timeout: Duration) -> Result<(), Error> {
         let deadline = Instant::now() + timeout;
         let mut inner = self.lock();
         loop {
+            if inner.started {
+                return Ok(());
+            }
             match &inner.progress {
                 Progress::Connecting => {}
                 Progress::Receiving | Progress::Done => return Ok(()),
@@ -312,8 +320,8 @@ impl MediaSource for StreamSource {
     }
 }
 
-/// The error of a failed read, as the player reports it: the download's own error when it failed
-/// (HTTP status, network, stall), else `fallback`.
+/// The error behind a failed read, as the player reports it: the download's own error when it
+/// failed (HTTP status, network), else the one a [`StreamSource`] read carried (stall, stop).
 pub fn io_failure(buffer: &StreamBuffer, error: &io::Error) -> Option<Error> {
     if let Some(failure) = buffer.failure() {
         return Some(failure);
@@ -546,6 +554,34 @@ mod tests {
         });
         assert!(source.read(&mut [0u8; 1]).is_err());
         canceller.join().unwrap();
+    }
+
+    #[test]
+    fn a_download_that_started_counts_as_started_even_if_it_failed_since() {
+        let buffer = StreamBuffer::new();
+        buffer.start(Some(10), Some("audio/mpeg".into()));
+        buffer.append(b"abc");
+        buffer.fail(Error::network("cut off"));
+        assert!(buffer.wait_started(Duration::from_millis(10)).is_ok());
+        assert_eq!(buffer.content_type().as_deref(), Some("audio/mpeg"));
+
+        let refused = StreamBuffer::new();
+        refused.fail(Error::not_found("HTTP 404"));
+        assert_eq!(
+            refused
+                .wait_started(Duration::from_secs(1))
+                .unwrap_err()
+                .kind,
+            ErrorKind::NotFound
+        );
+        let silent = StreamBuffer::new();
+        assert_eq!(
+            silent
+                .wait_started(Duration::from_millis(20))
+                .unwrap_err()
+                .kind,
+            ErrorKind::Network
+        );
     }
 
     #[test]

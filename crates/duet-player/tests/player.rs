@@ -18,7 +18,13 @@ fn within(value: u64, expected: u64, tolerance: f64) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn plays_each_format_to_the_end() {
     let server = Server::start().await;
-    for name in ["tone.mp3", "tone.flac", "tone.m4a", "tone.wav"] {
+    for name in [
+        "tone.mp3",
+        "tagged.mp3",
+        "tone.flac",
+        "tone.m4a",
+        "tone.wav",
+    ] {
         let resolver = TableResolver::new();
         let format = name.rsplit('.').next().unwrap();
         resolver.url(

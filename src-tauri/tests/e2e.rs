@@ -1,0 +1,251 @@
+//! End to end: the real app in a real window (Xvfb), driven through tauri-driver and
+//! WebKitWebDriver, against the fake upstream (the test scans and confirms the QR as the phone would), with sessions in a real Secret
+//! Service. `./dev test` provides the display, the Secret Service and tauri-driver; without them
+//! this test fails and says what is missing.
+//!
+//! Screenshots of the key screens go to `target/tmp/screenshots/`, or to `docs/screenshots/`
+//! (the README's) with `DUET_UPDATE_SCREENSHOTS=1`.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use duet_core::{CredentialStore, KeyringStore, ProviderId};
+use duet_fake_upstream::{FakeConfig, FakeUpstream};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+struct TauriDriver {
+    child: Child,
+    port: u16,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn tauri_driver_binary() -> PathBuf {
+    if let Ok(path) = std::env::var("DUET_TAURI_DRIVER") {
+        return path.into();
+    }
+    let in_cargo_home = std::env::var("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|_| std::env::var("DUET_REAL_HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .or_else(|_| std::env::var("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .map(|home| home.join("bin/tauri-driver"));
+    match in_cargo_home {
+        Ok(path) if path.exists() => path,
+        _ => "tauri-driver".into(),
+    }
+}
+
+impl TauriDriver {
+    fn start(upstream: &str) -> Self {
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "no DISPLAY: run the end-to-end test under Xvfb (./dev test does)"
+        );
+        let port = free_port();
+        let child = Command::new(tauri_driver_binary())
+            .args(["--port", &port.to_string(), "--native-port", &free_port().to_string()])
+            .env("DUET_UPSTREAM", upstream)
+            .env("DUET_AUDIO_OUTPUT", "null")
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("tauri-driver must be installed (cargo install tauri-driver --locked)");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Self { child, port }
+    }
+
+    async fn launch_app(&self) -> Client {
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), json!("wry"));
+        caps.insert(
+            "tauri:options".into(),
+            json!({ "application": env!("CARGO_BIN_EXE_duet") }),
+        );
+        ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .expect("a WebDriver session with the app (is webkit2gtk-driver installed?)")
+    }
+}
+
+impl Drop for TauriDriver {
+    fn drop(&mut self) {
+        // SIGTERM, not SIGKILL: tauri-driver then stops WebKitWebDriver too.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+fn screenshot_dir() -> PathBuf {
+    let dir = if std::env::var_os("DUET_UPDATE_SCREENSHOTS").is_some() {
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/screenshots"))
+    } else {
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots")
+    };
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    let png = client.screenshot().await.unwrap();
+    assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
+    std::fs::write(screenshot_dir().join(format!("{name}.png")), png).unwrap();
+}
+
+fn testid(id: &str) -> String {
+    format!("[data-testid=\"{id}\"]")
+}
+
+async fn wait_for(client: &Client, css: &str) -> fantoccini::elements::Element {
+    client
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
+}
+
+async fn count(client: &Client, css: &str) -> usize {
+    client.find_all(Locator::Css(css)).await.unwrap().len()
+}
+
+async fn attr(client: &Client, css: &str, name: &str) -> Option<String> {
+    wait_for(client, css).await.attr(name).await.unwrap()
+}
+
+/// Polls `check` until it is true.
+async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !check().await {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+fn stored_session() -> Option<String> {
+    KeyringStore::new()
+        .load(ProviderId::Netease)
+        .expect("a Secret Service must be running (./dev test starts one)")
+        .map(|s| s.expose().to_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scan_browse_search_play_read_lyrics_log_out_and_restart() {
+    let fake = FakeUpstream::spawn(FakeConfig::default()).await.unwrap();
+    KeyringStore::new().delete(ProviderId::Netease).unwrap();
+    let driver = TauriDriver::start(&fake.base_url());
+    let app = driver.launch_app().await;
+
+    // Login: the QR, then the fake "phone" scans and confirms it.
+    wait_for(&app, &testid("login-screen")).await;
+    let qr = wait_for(&app, &testid("qr-image-netease")).await;
+    assert!(qr.attr("src").await.unwrap().unwrap().starts_with("data:image/png;base64,"));
+    screenshot(&app, "login").await;
+    let key = fake.netease().qr_keys().last().cloned().expect("the app asked for a QR key");
+    assert!(fake.netease().scan(&key));
+    eventually("the scanned state", || async {
+        attr(&app, &testid("qr-state-netease"), "data-state").await.as_deref() == Some("scanned")
+    })
+    .await;
+    assert!(fake.netease().confirm(&key));
+    wait_for(&app, &testid("library-screen")).await;
+    assert!(stored_session().is_some_and(|s| s.contains("MUSIC_U")), "the session is in the keychain");
+
+    // The library: a grid of covers.
+    eventually("playlist covers", || async { count(&app, &testid("playlist-card")).await >= 3 }).await;
+    screenshot(&app, "library").await;
+
+    // A long playlist: whole, virtualised.
+    let cards = app.find_all(Locator::Css(&testid("playlist-card"))).await.unwrap();
+    let mut opened = false;
+    for card in cards {
+        if card.text().await.unwrap().contains("1200") {
+            card.click().await.unwrap();
+            opened = true;
+            break;
+        }
+    }
+    assert!(opened, "the 1200-track playlist is in the library");
+    wait_for(&app, &testid("playlist-screen")).await;
+    wait_for(&app, &testid("track-row")).await;
+    let rows = count(&app, &testid("track-row")).await;
+    assert!(rows > 5 && rows < 150, "virtualised: {rows} rows in the DOM");
+    screenshot(&app, "playlist").await;
+
+    // Play it: the position advances on the null sink.
+    wait_for(&app, &testid("play-all")).await.click().await.unwrap();
+    wait_for(&app, &testid("player-bar")).await;
+    let position = || async {
+        attr(&app, &testid("player-position"), "data-ms")
+            .await
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    eventually("the position to pass 1 s", || async { position().await >= 1000 }).await;
+
+    // Lyrics: the current line changes as the track plays.
+    wait_for(&app, &testid("lyrics-button")).await.click().await.unwrap();
+    wait_for(&app, &testid("lyrics-view")).await;
+    let current = format!("{}[data-current=\"true\"]", testid("lyric-line"));
+    wait_for(&app, &current).await;
+    let first = attr(&app, &current, "data-index").await;
+    eventually("the current lyric line to change", || async {
+        attr(&app, &current, "data-index").await != first
+    })
+    .await;
+    screenshot(&app, "lyrics").await;
+    app.execute(
+        "document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}))",
+        vec![],
+    )
+    .await
+    .unwrap();
+
+    // Search.
+    let search = wait_for(&app, &testid("search-input")).await;
+    search.send_keys("hello\u{E007}").await.unwrap();
+    eventually("search results", || async { count(&app, &testid("search-result")).await >= 5 }).await;
+    screenshot(&app, "search").await;
+
+    // Log out: back to the QR, keychain entry gone.
+    let logout = app.find(Locator::Css(&testid("logout-button"))).await;
+    let logout = match logout {
+        Ok(button) if button.is_displayed().await.unwrap_or(false) => button,
+        _ => {
+            wait_for(&app, &testid("user-menu")).await.click().await.unwrap();
+            wait_for(&app, &testid("logout-button")).await
+        }
+    };
+    logout.click().await.unwrap();
+    wait_for(&app, &testid("login-screen")).await;
+    eventually("the keychain entry to go", || async { stored_session().is_none() }).await;
+    app.close().await.unwrap();
+
+    // Restart: the login screen again, nothing restored.
+    let fake_keys_before = fake.netease().qr_keys().len();
+    let app = driver.launch_app().await;
+    wait_for(&app, &testid("login-screen")).await;
+    wait_for(&app, &testid("qr-image-netease")).await;
+    assert!(fake.netease().qr_keys().len() > fake_keys_before, "a fresh QR code");
+    app.close().await.unwrap();
+}
