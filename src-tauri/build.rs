@@ -29,6 +29,7 @@ const COMMANDS: &[&str] = &[
     "player_set_volume",
     "player_set_mode",
     "player_state",
+    "player_queue",
 ];
 
 fn main() {

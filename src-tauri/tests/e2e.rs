@@ -51,7 +51,12 @@ impl TauriDriver {
         );
         let port = free_port();
         let child = Command::new(tauri_driver_binary())
-            .args(["--port", &port.to_string(), "--native-port", &free_port().to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &free_port().to_string(),
+            ])
             .env("DUET_UPSTREAM", upstream)
             .env("DUET_AUDIO_OUTPUT", "null")
             .env("RUST_LOG", "info")
@@ -159,24 +164,46 @@ async fn scan_browse_search_play_read_lyrics_log_out_and_restart() {
     // Login: the QR, then the fake "phone" scans and confirms it.
     wait_for(&app, &testid("login-screen")).await;
     let qr = wait_for(&app, &testid("qr-image-netease")).await;
-    assert!(qr.attr("src").await.unwrap().unwrap().starts_with("data:image/png;base64,"));
+    assert!(qr
+        .attr("src")
+        .await
+        .unwrap()
+        .unwrap()
+        .starts_with("data:image/png;base64,"));
     screenshot(&app, "login").await;
-    let key = fake.netease().qr_keys().last().cloned().expect("the app asked for a QR key");
+    let key = fake
+        .netease()
+        .qr_keys()
+        .last()
+        .cloned()
+        .expect("the app asked for a QR key");
     assert!(fake.netease().scan(&key));
     eventually("the scanned state", || async {
-        attr(&app, &testid("qr-state-netease"), "data-state").await.as_deref() == Some("scanned")
+        attr(&app, &testid("qr-state-netease"), "data-state")
+            .await
+            .as_deref()
+            == Some("scanned")
     })
     .await;
     assert!(fake.netease().confirm(&key));
     wait_for(&app, &testid("library-screen")).await;
-    assert!(stored_session().is_some_and(|s| s.contains("MUSIC_U")), "the session is in the keychain");
+    assert!(
+        stored_session().is_some_and(|s| s.contains("MUSIC_U")),
+        "the session is in the keychain"
+    );
 
     // The library: a grid of covers.
-    eventually("playlist covers", || async { count(&app, &testid("playlist-card")).await >= 3 }).await;
+    eventually("playlist covers", || async {
+        count(&app, &testid("playlist-card")).await >= 3
+    })
+    .await;
     screenshot(&app, "library").await;
 
     // A long playlist: whole, virtualised.
-    let cards = app.find_all(Locator::Css(&testid("playlist-card"))).await.unwrap();
+    let cards = app
+        .find_all(Locator::Css(&testid("playlist-card")))
+        .await
+        .unwrap();
     let mut opened = false;
     for card in cards {
         if card.text().await.unwrap().contains("1200") {
@@ -189,11 +216,18 @@ async fn scan_browse_search_play_read_lyrics_log_out_and_restart() {
     wait_for(&app, &testid("playlist-screen")).await;
     wait_for(&app, &testid("track-row")).await;
     let rows = count(&app, &testid("track-row")).await;
-    assert!(rows > 5 && rows < 150, "virtualised: {rows} rows in the DOM");
+    assert!(
+        rows > 5 && rows < 150,
+        "virtualised: {rows} rows in the DOM"
+    );
     screenshot(&app, "playlist").await;
 
     // Play it: the position advances on the null sink.
-    wait_for(&app, &testid("play-all")).await.click().await.unwrap();
+    wait_for(&app, &testid("play-all"))
+        .await
+        .click()
+        .await
+        .unwrap();
     wait_for(&app, &testid("player-bar")).await;
     let position = || async {
         attr(&app, &testid("player-position"), "data-ms")
@@ -201,10 +235,17 @@ async fn scan_browse_search_play_read_lyrics_log_out_and_restart() {
             .and_then(|v| v.parse::<u64>().ok())
             .unwrap_or(0)
     };
-    eventually("the position to pass 1 s", || async { position().await >= 1000 }).await;
+    eventually("the position to pass 1 s", || async {
+        position().await >= 1000
+    })
+    .await;
 
     // Lyrics: the current line changes as the track plays.
-    wait_for(&app, &testid("lyrics-button")).await.click().await.unwrap();
+    wait_for(&app, &testid("lyrics-button"))
+        .await
+        .click()
+        .await
+        .unwrap();
     wait_for(&app, &testid("lyrics-view")).await;
     let current = format!("{}[data-current=\"true\"]", testid("lyric-line"));
     wait_for(&app, &current).await;
@@ -224,7 +265,10 @@ async fn scan_browse_search_play_read_lyrics_log_out_and_restart() {
     // Search.
     let search = wait_for(&app, &testid("search-input")).await;
     search.send_keys("hello\u{E007}").await.unwrap();
-    eventually("search results", || async { count(&app, &testid("search-result")).await >= 5 }).await;
+    eventually("search results", || async {
+        count(&app, &testid("search-result")).await >= 5
+    })
+    .await;
     screenshot(&app, "search").await;
 
     // Log out: back to the QR, keychain entry gone.
@@ -232,13 +276,20 @@ async fn scan_browse_search_play_read_lyrics_log_out_and_restart() {
     let logout = match logout {
         Ok(button) if button.is_displayed().await.unwrap_or(false) => button,
         _ => {
-            wait_for(&app, &testid("user-menu")).await.click().await.unwrap();
+            wait_for(&app, &testid("user-menu"))
+                .await
+                .click()
+                .await
+                .unwrap();
             wait_for(&app, &testid("logout-button")).await
         }
     };
     logout.click().await.unwrap();
     wait_for(&app, &testid("login-screen")).await;
-    eventually("the keychain entry to go", || async { stored_session().is_none() }).await;
+    eventually("the keychain entry to go", || async {
+        stored_session().is_none()
+    })
+    .await;
     app.close().await.unwrap();
 
     // Restart: the login screen again, nothing restored.
@@ -246,6 +297,9 @@ async fn scan_browse_search_play_read_lyrics_log_out_and_restart() {
     let app = driver.launch_app().await;
     wait_for(&app, &testid("login-screen")).await;
     wait_for(&app, &testid("qr-image-netease")).await;
-    assert!(fake.netease().qr_keys().len() > fake_keys_before, "a fresh QR code");
+    assert!(
+        fake.netease().qr_keys().len() > fake_keys_before,
+        "a fresh QR code"
+    );
     app.close().await.unwrap();
 }

@@ -588,7 +588,7 @@ async fn enqueue_and_bad_input() {
         ErrorKind::BadRequest
     );
     let state = player.enqueue(tracks.clone());
-    assert_eq!(state.queue.len(), 2);
+    assert_eq!(state.queue_length, 2);
     assert_eq!(state.status, PlayerStatus::Idle);
     assert_eq!(state.index, None);
     // Nothing loaded: seek is ignored, toggle starts the queue.
@@ -598,6 +598,6 @@ async fn enqueue_and_bad_input() {
     events.until_status(WAIT, PlayerStatus::Ended).await;
     assert_eq!(events.played_indices(), [0, 1]);
     let state = player.enqueue(vec![track("x")]);
-    assert_eq!(state.queue.len(), 3);
+    assert_eq!(state.queue_length, 3);
     assert_eq!(state.status, PlayerStatus::Ended);
 }

@@ -33,5 +33,6 @@ pub fn register<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder
         player::player_set_volume,
         player::player_set_mode,
         player::player_state,
+        player::player_queue,
     ])
 }

@@ -59,3 +59,9 @@ pub fn player_set_mode(duet: State<'_, Duet>, repeat: Repeat, shuffle: bool) -> 
 pub fn player_state(duet: State<'_, Duet>) -> PlayerState {
     duet.player.player().state()
 }
+
+/// The queued tracks (states carry only `queue_length`).
+#[tauri::command(rename_all = "snake_case")]
+pub fn player_queue(duet: State<'_, Duet>) -> Vec<Track> {
+    duet.player.player().queue()
+}

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Whole-process figures for the desktop app, each beside the same figure for an empty Tauri 2
+window measured in the same run (see footprint.sh, which builds everything and provides Xvfb and
+a private Secret Service):
+
+- cold start: from asking tauri-driver for a session (which launches the app) to the QR code in
+  the DOM (Duet) or the page's element (the empty window);
+- memory (PSS and private, from /proc/PID/smaps_rollup) summed over the app and its WebKit
+  processes: idle with the library open, after playing through a 100-track queue on the null
+  sink, and 10 s after that (flat?).
+
+Usage: footprint.py DUET_BIN EMPTY_BIN FAKE_URL [runs]"""
+import json, os, subprocess, sys, time, urllib.request, socket, signal
+
+DUET, EMPTY, FAKE = sys.argv[1], sys.argv[2], sys.argv[3]
+RUNS = int(sys.argv[4]) if len(sys.argv) > 4 else 3
+
+def free_port():
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
+
+def request(method, url, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=120) as r:
+        return json.loads(r.read() or b"null")
+
+class Driver:
+    def __init__(self):
+        self.port = free_port()
+        env = dict(os.environ, DUET_UPSTREAM=FAKE, DUET_AUDIO_OUTPUT="null", RUST_LOG="warn")
+        self.proc = subprocess.Popen(["tauri-driver", "--port", str(self.port), "--native-port", str(free_port())],
+                                     env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.2).close(); break
+            except OSError:
+                time.sleep(0.05)
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def session(self, app):
+        caps = {"capabilities": {"alwaysMatch": {"browserName": "wry", "tauri:options": {"application": app}}}}
+        return request("POST", self.base + "/session", caps)["value"]["sessionId"]
+
+    def find(self, sid, css):
+        try:
+            r = request("POST", f"{self.base}/session/{sid}/elements", {"using": "css selector", "value": css})
+            return r["value"]
+        except Exception:
+            return []
+
+    def wait(self, sid, css, timeout=60):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if self.find(sid, css):
+                return time.monotonic()
+            time.sleep(0.02)
+        raise SystemExit(f"timed out waiting for {css}")
+
+    def script(self, sid, js, args=()):
+        return request("POST", f"{self.base}/session/{sid}/execute/async", {"script": js, "args": list(args)})["value"]
+
+    def close(self, sid):
+        try: request("DELETE", f"{self.base}/session/{sid}")
+        except Exception: pass
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM); self.proc.wait(10)
+
+def children(pid):
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                if ppid == pid:
+                    out.append(int(entry)); out.extend(children(int(entry)))
+            except OSError:
+                pass
+    return out
+
+def app_pid(binary):
+    real = os.path.realpath(binary)
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.path.realpath(f"/proc/{entry}/exe") == real:
+                    return int(entry)
+            except OSError:
+                pass
+    raise SystemExit(f"{binary} is not running")
+
+def memory(binary):
+    pid = app_pid(binary)
+    pids = [pid] + children(pid)
+    pss = private = 0
+    names = []
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                fields = dict((l.split(":")[0], int(l.split()[1])) for l in f if l.split()[-1] == "kB")
+            with open(f"/proc/{p}/comm") as f:
+                names.append(f.read().strip())
+        except OSError:
+            continue
+        pss += fields.get("Pss", 0)
+        private += fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
+    return {"pss_mb": round(pss / 1024, 1), "private_mb": round(private / 1024, 1), "processes": names}
+
+INVOKE = "const [cmd, args, done] = arguments; window.__TAURI_INTERNALS__.invoke(cmd, args).then(v => done(v), e => done({error: e}));"
+
+def main():
+    driver = Driver()
+    results = {"empty": {"start_s": []}, "duet": {"start_s": []}}
+    try:
+        for run in range(RUNS):
+            for name, binary, ready in (("empty", EMPTY, "#ready"), ("duet", DUET, '[data-testid="qr-image-netease"]')):
+                t0 = time.monotonic()
+                sid = driver.session(binary)
+                results[name]["start_s"].append(round(driver.wait(sid, ready) - t0, 3))
+                last = run == RUNS - 1
+                if last and name == "empty":
+                    time.sleep(5)
+                    results["empty"]["idle"] = memory(EMPTY)
+                if last and name == "duet":
+                    # The fake runs in demo mode: the QR confirms itself; wait for the library.
+                    driver.wait(sid, '[data-testid="library-screen"]', 60)
+                    driver.wait(sid, '[data-testid="playlist-card"]', 30)
+                    time.sleep(5)
+                    results["duet"]["idle"] = memory(DUET)
+                    playlist = driver.script(sid, INVOKE, ["playlist", {"provider": "netease", "id": "9000000100"}])
+                    tracks = playlist["tracks"]
+                    driver.script(sid, INVOKE, ["player_play", {"tracks": tracks, "start_index": 0}])
+                    for _ in range(len(tracks) - 1):
+                        time.sleep(0.4)
+                        driver.script(sid, INVOKE, ["player_next", {}])
+                    time.sleep(2)
+                    results["duet"]["after_queue"] = memory(DUET)
+                    time.sleep(10)
+                    results["duet"]["after_queue_10s"] = memory(DUET)
+                    results["duet"]["queue_tracks"] = len(tracks)
+                driver.close(sid)
+                time.sleep(1)
+    finally:
+        driver.stop()
+    for r in results.values():
+        r["start_median_s"] = sorted(r["start_s"])[len(r["start_s"]) // 2]
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+
+main()
