@@ -469,3 +469,96 @@ mod tests {
         );
     }
 }
+
+/// Visits every image URL (covers, avatars, artist pictures) a value carries, so a provider can
+/// route them (`DUET_UPSTREAM`) or upgrade them to https in one place.
+pub trait ImageUrls {
+    fn visit_image_urls(&mut self, f: &mut dyn FnMut(&mut String));
+}
+
+fn visit_option(url: &mut Option<String>, f: &mut dyn FnMut(&mut String)) {
+    if let Some(url) = url {
+        f(url);
+    }
+}
+
+impl<T: ImageUrls> ImageUrls for Vec<T> {
+    fn visit_image_urls(&mut self, f: &mut dyn FnMut(&mut String)) {
+        for item in self {
+            item.visit_image_urls(f);
+        }
+    }
+}
+
+impl<T: ImageUrls> ImageUrls for Option<T> {
+    fn visit_image_urls(&mut self, f: &mut dyn FnMut(&mut String)) {
+        if let Some(item) = self {
+            item.visit_image_urls(f);
+        }
+    }
+}
+
+impl ImageUrls for Track {
+    fn visit_image_urls(&mut self, f: &mut dyn FnMut(&mut String)) {
+        visit_option(&mut self.album.cover_url, f);
+    }
+}
+
+impl ImageUrls for UserRef {
+    fn visit_image_urls(&mut self, f: &mut dyn FnMut(&mut String)) {
+        visit_option(&mut self.avatar_url, f);
+    }
+}
+
+impl ImageUrls for Playlist {
+    fn visit_image_urls(&mut self, f: &mut dyn FnMut(&mut String)) {
+        visit_option(&mut self.cover_url, f);
+        self.creator.visit_image_urls(f);
+        self.tracks.visit_image_urls(f);
+    }
+}
+
+impl ImageUrls for Album {
+    fn visit_image_urls(&mut self, f: &mut dyn FnMut(&mut String)) {
+        visit_option(&mut self.cover_url, f);
+    }
+}
+
+impl ImageUrls for Artist {
+    fn visit_image_urls(&mut self, f: &mut dyn FnMut(&mut String)) {
+        visit_option(&mut self.picture_url, f);
+    }
+}
+
+impl ImageUrls for Profile {
+    fn visit_image_urls(&mut self, f: &mut dyn FnMut(&mut String)) {
+        visit_option(&mut self.avatar_url, f);
+    }
+}
+
+impl ImageUrls for Comment {
+    fn visit_image_urls(&mut self, f: &mut dyn FnMut(&mut String)) {
+        self.user.visit_image_urls(f);
+        if let Some(parent) = &mut self.replied_to {
+            parent.visit_image_urls(f);
+        }
+    }
+}
+
+impl ImageUrls for CommentPage {
+    fn visit_image_urls(&mut self, f: &mut dyn FnMut(&mut String)) {
+        self.hot.visit_image_urls(f);
+        self.comments.visit_image_urls(f);
+    }
+}
+
+impl ImageUrls for SearchPage {
+    fn visit_image_urls(&mut self, f: &mut dyn FnMut(&mut String)) {
+        match &mut self.items {
+            SearchItems::Track(v) => v.visit_image_urls(f),
+            SearchItems::Album(v) => v.visit_image_urls(f),
+            SearchItems::Artist(v) => v.visit_image_urls(f),
+            SearchItems::Playlist(v) => v.visit_image_urls(f),
+        }
+    }
+}

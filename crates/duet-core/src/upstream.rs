@@ -103,3 +103,41 @@ mod tests {
         assert!(Upstream::parse_override("ftp://x").is_err());
     }
 }
+
+impl Upstream {
+    /// Where the webview should load a service image from: through the override when set;
+    /// otherwise the service's own URL, upgraded to https when it is plain http (the image CDNs
+    /// serve both, and a secure page must not load insecure images).
+    pub fn image_url(&self, url: &str) -> String {
+        match self {
+            Upstream::Direct => match url.strip_prefix("http://") {
+                Some(rest) => format!("https://{rest}"),
+                None => url.to_owned(),
+            },
+            Upstream::Override(_) => self
+                .route(url)
+                .map(|u| u.to_string())
+                .unwrap_or_else(|_| url.to_owned()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod image_tests {
+    use super::*;
+
+    #[test]
+    fn images_go_https_or_through_the_override() {
+        let url = "http://p1.music.126.net/a==/1.jpg";
+        assert_eq!(
+            Upstream::Direct.image_url(url),
+            "https://p1.music.126.net/a==/1.jpg"
+        );
+        let fake = Upstream::parse_override("http://127.0.0.1:9").unwrap();
+        assert_eq!(
+            fake.image_url(url),
+            "http://127.0.0.1:9/p1.music.126.net/a==/1.jpg"
+        );
+        assert_eq!(fake.image_url("not a url"), "not a url");
+    }
+}

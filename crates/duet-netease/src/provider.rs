@@ -7,8 +7,8 @@ use async_trait::async_trait;
 use duet_core::credentials::SharedStore;
 use duet_core::provider::{QrPolicy, QrPoll, QrTicket};
 use duet_core::{
-    CheckIn, Comment, CommentPage, Error, ErrorKind, Lyrics, Playlist, Profile, Provider,
-    ProviderId, Quality, Result, SearchPage, SearchQuery, SearchType, StreamUrl, Track,
+    CheckIn, Comment, CommentPage, Error, ErrorKind, ImageUrls, Lyrics, Playlist, Profile,
+    Provider, ProviderId, Quality, Result, SearchPage, SearchQuery, SearchType, StreamUrl, Track,
 };
 use serde_json::{json, Value};
 use tokio::sync::{Mutex, Semaphore};
@@ -69,6 +69,13 @@ impl NeteaseProvider {
 
     pub fn client(&self) -> &Arc<Client> {
         &self.client
+    }
+
+    /// Routes every image URL of `value` the way the webview must load it.
+    fn with_images<T: ImageUrls>(&self, mut value: T) -> T {
+        let upstream = self.client.upstream();
+        value.visit_image_urls(&mut |url| *url = upstream.image_url(url));
+        value
     }
 
     async fn tracks_by_id(&self, ids: &[String]) -> Result<Vec<Track>> {
@@ -236,7 +243,7 @@ impl Provider for NeteaseProvider {
         match parse::profile(&body)? {
             Some(profile) => {
                 *self.user_id.lock().await = Some(profile.user_id.clone());
-                Ok(profile)
+                Ok(self.with_images(profile))
             }
             None if had_session => Err(netease(Error::new(
                 ErrorKind::SessionExpired,
@@ -277,7 +284,7 @@ impl Provider for NeteaseProvider {
             .await?;
         let result = parse::search(&body, query.kind)?;
         let seen = query.offset() + result.items.len() as u64;
-        Ok(SearchPage {
+        Ok(self.with_images(SearchPage {
             provider: ProviderId::Netease,
             query: query.q.clone(),
             page: query.page,
@@ -285,7 +292,7 @@ impl Provider for NeteaseProvider {
             total: result.total,
             has_more: !result.items.is_empty() && seen < result.total,
             items: result.items,
-        })
+        }))
     }
 
     async fn track(&self, id: &str) -> Result<Track> {
@@ -294,6 +301,7 @@ impl Provider for NeteaseProvider {
             .await?
             .into_iter()
             .find(|t| t.id == id)
+            .map(|t| self.with_images(t))
             .ok_or_else(|| netease(Error::not_found(format!("NetEase has no track {id}"))))
     }
 
@@ -365,7 +373,7 @@ impl Provider for NeteaseProvider {
         }
         playlist.track_count = playlist.track_count.max(tracks.len() as u64);
         playlist.tracks = Some(tracks);
-        Ok(playlist)
+        Ok(self.with_images(playlist))
     }
 
     async fn user_playlists(&self) -> Result<Vec<Playlist>> {
@@ -388,7 +396,7 @@ impl Provider for NeteaseProvider {
                 break;
             }
         }
-        Ok(all)
+        Ok(self.with_images(all))
     }
 
     async fn recommended_tracks(&self) -> Result<Vec<Track>> {
@@ -396,7 +404,7 @@ impl Provider for NeteaseProvider {
             .client
             .call(&Endpoint::read(path::DAILY_SONGS), json!({}))
             .await?;
-        parse::recommended(&body)
+        parse::recommended(&body).map(|t| self.with_images(t))
     }
 
     async fn comments(&self, track_id: &str, page: u32, page_size: u32) -> Result<CommentPage> {
@@ -418,7 +426,7 @@ impl Provider for NeteaseProvider {
                 }),
             )
             .await?;
-        parse::comments(&body, track_id, page)
+        parse::comments(&body, track_id, page).map(|c| self.with_images(c))
     }
 
     async fn post_comment(&self, track_id: &str, content: &str) -> Result<Comment> {
@@ -440,7 +448,7 @@ impl Provider for NeteaseProvider {
                 json!({ "threadId": format!("R_SO_4_{track_id}"), "content": content }),
             )
             .await?;
-        parse::posted_comment(&body)
+        parse::posted_comment(&body).map(|c| self.with_images(c))
     }
 
     async fn daily_checkin(&self) -> Result<CheckIn> {

@@ -97,10 +97,10 @@ pub async fn cover_colors(duet: State<'_, Duet>, url: String) -> Result<CoverCol
     if !(url.starts_with("https://") || url.starts_with("http://")) {
         return Err(Error::bad_request("a cover URL must be http(s)"));
     }
-    let routed = duet.upstream.route(&url)?;
+    // Image URLs reach the UI already routed (`Upstream::image_url`): fetch them as they are.
     let response = duet
         .http
-        .get(routed)
+        .get(&url)
         .send()
         .await
         .and_then(|r| r.error_for_status())

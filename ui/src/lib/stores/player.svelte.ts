@@ -1,0 +1,154 @@
+// Playback as the Rust side reports it (player-state / player-position / lyric-line events), and
+// the actions the player bar and keyboard shortcuts send.
+import { api, on } from '../ipc';
+import type { CoverColors, DuetError, Lyrics, PlayerState, RepeatMode, Track } from '../types';
+import { errorBody, errorTitle, t } from '../i18n';
+import { toast } from './toasts.svelte';
+import { Resource } from './resource.svelte';
+
+export const player = $state({
+  state: null as PlayerState | null,
+  /** Last reported position, and when it arrived (performance.now()). */
+  positionMs: 0,
+  durationMs: 0,
+  positionAt: 0,
+  lyricLine: { track_id: '', index: -1 },
+  lyricsOpen: false,
+  commentsOpen: false,
+});
+
+function apply(s: PlayerState): void {
+  const prevId = player.state?.track ? key(player.state.track) : '';
+  const prevErr = player.state?.error;
+  if (s.error && (s.error.kind !== prevErr?.kind || s.error.message !== prevErr?.message)) {
+    explain(s.error);
+  }
+  player.state = s;
+  player.positionMs = s.position_ms;
+  player.durationMs = s.duration_ms || s.track?.duration_ms || 0;
+  player.positionAt = performance.now();
+  const id = s.track ? key(s.track) : '';
+  if (id !== prevId && s.track && player.lyricLine.track_id !== s.track.id) {
+    player.lyricLine = { track_id: s.track.id, index: -1 };
+  }
+}
+
+export function key(track: Pick<Track, 'provider' | 'id'>): string {
+  return `${track.provider}:${track.id}`;
+}
+
+function explain(e: unknown): void {
+  const err = e as DuetError;
+  toast(errorTitle(err.kind), 'error', `${errorBody(err)}${err.message ? ` (${err.message})` : ''}`);
+}
+
+async function run(p: Promise<PlayerState>): Promise<void> {
+  try {
+    apply(await p);
+  } catch (e) {
+    explain(e);
+  }
+}
+
+export async function refreshPlayer(): Promise<void> {
+  try {
+    apply(await api.playerState());
+  } catch {
+    // nothing playing yet, or the player isn't ready: the bar stays hidden
+  }
+}
+
+export const hasTrack = (): boolean => !!player.state?.track;
+export const isPlaying = (): boolean =>
+  player.state?.status === 'playing' || player.state?.status === 'loading';
+
+export function play(tracks: Track[], index: number): Promise<void> {
+  return run(api.playerPlay(tracks, index));
+}
+export function toggle(): Promise<void> {
+  return run(api.playerToggle());
+}
+export function next(): Promise<void> {
+  return run(api.playerNext());
+}
+export function previous(): Promise<void> {
+  return run(api.playerPrevious());
+}
+export function seek(ms: number): Promise<void> {
+  const d = player.durationMs;
+  const target = Math.max(0, d > 0 ? Math.min(ms, d) : ms);
+  player.positionMs = target;
+  player.positionAt = performance.now();
+  return run(api.playerSeek(target));
+}
+export function seekBy(deltaMs: number): Promise<void> {
+  if (!player.state?.track) return Promise.resolve();
+  return seek(livePosition() + deltaMs);
+}
+export function setVolume(v: number): Promise<void> {
+  const volume = Math.round(Math.min(1, Math.max(0, v)) * 100) / 100;
+  if (player.state) player.state.volume = volume;
+  return run(api.playerSetVolume(volume));
+}
+export function volumeBy(delta: number): Promise<void> {
+  return setVolume((player.state?.volume ?? 1) + delta);
+}
+export function cycleRepeat(): Promise<void> {
+  const order: RepeatMode[] = ['off', 'all', 'one'];
+  const cur = player.state?.repeat ?? 'off';
+  const nextMode = order[(order.indexOf(cur) + 1) % order.length];
+  return run(api.playerSetMode(nextMode, player.state?.shuffle ?? false));
+}
+export function toggleShuffle(): Promise<void> {
+  return run(api.playerSetMode(player.state?.repeat ?? 'off', !(player.state?.shuffle ?? false)));
+}
+
+/** The position now, moving on from the last report while playing (at most 1.5 s ahead). */
+export function livePosition(now = performance.now()): number {
+  if (player.state?.status !== 'playing') return player.positionMs;
+  const ahead = Math.min(1500, Math.max(0, now - player.positionAt));
+  const p = player.positionMs + ahead;
+  return player.durationMs > 0 ? Math.min(p, player.durationMs) : p;
+}
+
+// ---- lyrics and cover colours, cached per track / cover ----
+const lyricsCache = new Map<string, Resource<Lyrics>>();
+export function lyricsOf(track: Track): Resource<Lyrics> {
+  const k = key(track);
+  let r = lyricsCache.get(k);
+  if (!r) {
+    r = new Resource(() => api.lyrics(track.provider, track.id));
+    lyricsCache.set(k, r);
+    if (lyricsCache.size > 30) lyricsCache.delete(lyricsCache.keys().next().value as string);
+  }
+  return r;
+}
+
+const colorCache = new Map<string, Resource<CoverColors>>();
+export function colorsOf(url: string): Resource<CoverColors> {
+  let r = colorCache.get(url);
+  if (!r) {
+    r = new Resource(() => api.coverColors(url));
+    colorCache.set(url, r);
+    if (colorCache.size > 50) colorCache.delete(colorCache.keys().next().value as string);
+  }
+  return r;
+}
+
+export async function wirePlayerEvents(): Promise<void> {
+  await Promise.all([
+    on('player-state', apply),
+    on('player-position', (p) => {
+      player.positionMs = p.position_ms;
+      if (p.duration_ms > 0) player.durationMs = p.duration_ms;
+      player.positionAt = performance.now();
+    }),
+    on('lyric-line', (l) => {
+      player.lyricLine = { track_id: l.track_id, index: l.index };
+    }),
+    on('player-skipped', (s) => {
+      toast(t('player.skipped', { title: s.track.title, reason: s.reason }), 'warn');
+    }),
+    on('error', (e) => explain(e)),
+  ]);
+}

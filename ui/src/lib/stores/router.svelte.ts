@@ -1,0 +1,70 @@
+// A tiny hash router: #/library, #/daily, #/search?q=…&type=…, #/playlist/<provider>/<id>.
+import type { Provider, SearchType } from '../types';
+
+export type Route =
+  | { name: 'library' }
+  | { name: 'daily' }
+  | { name: 'search'; q: string; type: SearchType }
+  | { name: 'playlist'; provider: Provider; id: string };
+
+function parse(hash: string): Route {
+  const [path, query = ''] = hash.replace(/^#\/?/, '').split('?');
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const params = new URLSearchParams(query);
+  switch (parts[0]) {
+    case 'daily':
+      return { name: 'daily' };
+    case 'search': {
+      const type = params.get('type');
+      return {
+        name: 'search',
+        q: params.get('q') ?? '',
+        type: type === 'album' || type === 'artist' || type === 'playlist' ? type : 'track',
+      };
+    }
+    case 'playlist':
+      if ((parts[1] === 'netease' || parts[1] === 'qq') && parts[2]) {
+        return { name: 'playlist', provider: parts[1], id: parts[2] };
+      }
+      return { name: 'library' };
+    default:
+      return { name: 'library' };
+  }
+}
+
+export function href(route: Route): string {
+  switch (route.name) {
+    case 'library':
+      return '#/library';
+    case 'daily':
+      return '#/daily';
+    case 'search': {
+      const p = new URLSearchParams();
+      if (route.q) p.set('q', route.q);
+      if (route.type !== 'track') p.set('type', route.type);
+      const s = p.toString();
+      return s ? `#/search?${s}` : '#/search';
+    }
+    case 'playlist':
+      return `#/playlist/${route.provider}/${encodeURIComponent(route.id)}`;
+  }
+}
+
+export const router = $state<{ route: Route }>({ route: parse(location.hash) });
+
+export function navigate(route: Route, replace = false): void {
+  const h = href(route);
+  if (location.hash === h) {
+    if (href(router.route) !== h) router.route = route;
+    return;
+  }
+  if (replace) history.replaceState(null, '', h);
+  else location.hash = h;
+  router.route = route;
+}
+
+window.addEventListener('hashchange', () => {
+  const next = parse(location.hash);
+  // navigate() already showed it: keep the same object so nothing reloads
+  if (href(next) !== href(router.route)) router.route = next;
+});

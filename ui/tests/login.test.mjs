@@ -1,0 +1,236 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { byTestId as id, eventually, openApp, shot, startHarness } from './helpers.mjs';
+
+let h;
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h?.stop();
+});
+
+const loggedOut = { session: 'logged_out' };
+
+describe('login', () => {
+  test('shows a large, sharp QR that follows waiting → scanned → confirmed, then the library', async () => {
+    const app = await openApp(h, { mock: loggedOut });
+    const { page } = app;
+    try {
+      await page.waitForSelector(id('login-screen'));
+      const img = page.locator(id('qr-image-netease'));
+      await img.waitFor();
+      const box = await img.boundingBox();
+      assert.ok(box.width >= 240 && box.height >= 240, `QR is ${box.width}×${box.height}`);
+      assert.equal(await img.evaluate((el) => getComputedStyle(el).imageRendering), 'pixelated');
+      assert.match(await img.getAttribute('src'), /^data:image\/png;base64,/);
+      const state = page.locator(id('qr-state-netease'));
+      assert.equal(await state.getAttribute('data-state'), 'waiting');
+      assert.match(await state.innerText(), /Scan with the NetEase Cloud Music app/);
+      await shot(page, 'login-light');
+
+      const key = await app.duet(() => window.__duet.qr.netease.key);
+      await app.emit('login-state', {
+        provider: 'netease',
+        key,
+        state: 'scanned',
+        message: '授权登录中',
+      });
+      await page.waitForSelector(`${id('qr-state-netease')}[data-state="scanned"]`);
+      const text = await state.innerText();
+      assert.match(text, /Scanned — confirm on your phone/);
+      assert.match(text, /授权登录中/);
+      await shot(page, 'login-scanned');
+
+      await app.emit('login-state', {
+        provider: 'netease',
+        key,
+        state: 'confirmed',
+        profile: {
+          provider: 'netease',
+          user_id: '125279114',
+          nickname: '大不6仙',
+          avatar_url: null,
+          vip: true,
+        },
+      });
+      await page.waitForSelector(id('library-screen'));
+      assert.match(await page.locator(id('nickname')).innerText(), /大不6仙/);
+      await page.waitForSelector(id('playlist-card'));
+      assert.deepEqual(app.problems, []);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('an expired code is dimmed and "Get a new code" starts a new QR', async () => {
+    const app = await openApp(h, { mock: loggedOut });
+    const { page } = app;
+    try {
+      await page.waitForSelector(id('qr-image-netease'));
+      const first = await app.duet(() => window.__duet.qr.netease);
+      await app.emit('login-state', { provider: 'netease', key: first.key, state: 'expired' });
+      const refresh = page.locator(id('qr-refresh-netease'));
+      await refresh.waitFor();
+      assert.match(await refresh.innerText(), /Get a new code/);
+      const opacity = await page
+        .locator(id('qr-image-netease'))
+        .evaluate((el) => Number(getComputedStyle(el).opacity));
+      assert.ok(opacity < 0.5, `expired QR should be dimmed (opacity ${opacity})`);
+      await shot(page, 'login-expired');
+
+      await refresh.click();
+      await eventually(async () => (await app.count('login_qr_start')) === 2);
+      await page.waitForSelector(`${id('qr-state-netease')}[data-state="waiting"]`);
+      const second = await app.duet(() => window.__duet.qr.netease);
+      assert.notEqual(second.key, first.key);
+      assert.equal(await page.locator(id('qr-image-netease')).getAttribute('src'), second.qr_png);
+      assert.equal(await page.locator(id('qr-refresh-netease')).count(), 0);
+
+      // events for the old key are ignored
+      await app.emit('login-state', { provider: 'netease', key: first.key, state: 'expired' });
+      await page.waitForTimeout(200);
+      assert.equal(await page.locator(id('qr-state-netease')).getAttribute('data-state'), 'waiting');
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('a failed login explains its error and offers a retry', async () => {
+    const app = await openApp(h, { mock: loggedOut });
+    const { page } = app;
+    try {
+      await page.waitForSelector(id('qr-image-netease'));
+      const key = await app.duet(() => window.__duet.qr.netease.key);
+      await app.emit('login-state', {
+        provider: 'netease',
+        key,
+        state: 'failed',
+        message: '安全验证',
+        error: { kind: 'risk_control', message: 'code 8821', provider: 'netease', upstream_code: 8821 },
+      });
+      await page.waitForSelector(`${id('qr-state-netease')}[data-state="failed"]`);
+      const text = await page.locator(id('qr-state-netease')).innerText();
+      assert.match(text, /NetEase’s safety system blocked this/);
+      assert.match(text, /complete any check it asks for/);
+      await page.locator(id('qr-refresh-netease')).click();
+      await eventually(async () => (await app.count('login_qr_start')) === 2);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('login_qr_start failing shows the explained error in the card', async () => {
+    const app = await openApp(h, {
+      mock: { ...loggedOut, fail: { login_qr_start: { kind: 'network', message: 'connect refused' } } },
+    });
+    const { page } = app;
+    try {
+      await page.waitForSelector(`${id('qr-state-netease')}[data-state="failed"]`);
+      assert.match(await page.locator(id('qr-state-netease')).innerText(), /offline/);
+      await app.duet(() => delete window.__duet.fail.login_qr_start);
+      await page.locator(id('qr-refresh-netease')).click();
+      await page.waitForSelector(id('qr-image-netease'));
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('keychain banner when the OS keychain is unavailable', async () => {
+    const app = await openApp(h, {
+      mock: {
+        ...loggedOut,
+        keychain: 'memory',
+        keychain_message: 'org.freedesktop.secrets was not provided by any .service files',
+      },
+    });
+    const { page } = app;
+    try {
+      const banner = page.locator(id('keychain-banner'));
+      await banner.waitFor();
+      const text = await banner.innerText();
+      assert.match(text, /keychain isn’t available/);
+      assert.match(text, /until you close the app/);
+      assert.match(text, /org\.freedesktop\.secrets/);
+      await page.waitForSelector(id('qr-image-netease'));
+      await shot(page, 'login-keychain');
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('no keychain banner with the OS keychain', async () => {
+    const app = await openApp(h, { mock: loggedOut });
+    try {
+      await app.page.waitForSelector(id('qr-image-netease'));
+      assert.equal(await app.page.locator(id('keychain-banner')).count(), 0);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('session_restore "expired" opens the login with "your session expired"', async () => {
+    const app = await openApp(h, { mock: { session: 'expired' } });
+    const { page } = app;
+    try {
+      await page.waitForSelector(id('login-screen'));
+      const notice = page.locator(id('login-notice'));
+      await notice.waitFor();
+      assert.match(await notice.innerText(), /login expired/i);
+      assert.match(await notice.innerText(), /scan again/i);
+      assert.equal(await app.count('user_playlists'), 0);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('session_restore "logged_in" goes straight to the library', async () => {
+    const app = await openApp(h, {});
+    try {
+      await app.page.waitForSelector(id('library-screen'));
+      assert.equal(await app.page.locator(id('login-screen')).count(), 0);
+      assert.equal(await app.count('login_qr_start'), 0);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('with QQ available: NetEase, QQ and WeChat cards side by side', async () => {
+    const app = await openApp(h, { mock: { ...loggedOut, qqSession: 'logged_out', providers: ['netease', 'qq'] } });
+    const { page } = app;
+    try {
+      await page.waitForSelector(id('qr-image-netease'));
+      await page.waitForSelector(id('qr-image-qq'));
+      const boxes = await Promise.all(
+        ['netease', 'qq', 'wechat'].map((m) => page.locator(id(`qr-card-${m}`)).boundingBox()),
+      );
+      assert.ok(boxes.every((b) => Math.abs(b.y - boxes[0].y) < 2), 'three cards in one row');
+      assert.match(await page.locator(id('qr-state-qq')).innerText(), /Scan with the QQ app/);
+      await shot(page, 'login-three-providers');
+      await page.locator(id('qr-start-wechat')).click();
+      await page.waitForSelector(id('qr-image-wechat'));
+      const last = await app.duet(() => window.__duet.last('login_qr_start'));
+      assert.deepEqual(last, { provider: 'qq', method: 'wechat' });
+      assert.match(await page.locator(id('qr-state-wechat')).innerText(), /Scan with WeChat/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('confirming one service cancels the other pending QR; a profile-less confirm fetches the profile', async () => {
+    const app = await openApp(h, { mock: { ...loggedOut, providers: ['netease', 'qq'] } });
+    const { page } = app;
+    try {
+      await page.waitForSelector(id('qr-image-netease'));
+      await page.waitForSelector(id('qr-image-qq'));
+      const key = await app.duet(() => window.__duet.qr.netease.key);
+      await app.emit('login-state', { provider: 'netease', key, state: 'confirmed' });
+      await page.waitForSelector(id('library-screen'));
+      assert.equal(await app.count('profile'), 1);
+      const cancels = (await app.calls('login_qr_cancel')).map((c) => c.args.provider);
+      assert.deepEqual(cancels, ['qq'], 'the waiting QQ code is cancelled, the confirmed one is not');
+    } finally {
+      await app.close();
+    }
+  });
+});

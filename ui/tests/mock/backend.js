@@ -1,0 +1,360 @@
+// The in-page fake of the Rust side: answers every command of docs/desktop-ipc.md through the real
+// `@tauri-apps/api/mocks` (mockIPC with event mocking), records every call, and lets a test make
+// commands fail, hang until released, or emit events.
+//
+// Configure before the app starts with `window.__DUET_MOCK__ = {...}` (see tests/helpers.mjs);
+// drive it afterwards through `window.__duet`.
+
+import { mockIPC } from '@tauri-apps/api/mocks';
+import {
+  art,
+  colorsByUrl,
+  fixtureLyrics,
+  hotComments,
+  makeTracks,
+  moreComments,
+  playlists as defaultPlaylists,
+  profile,
+  realTracks,
+  recentComments,
+  searchItems,
+  wordLyrics,
+} from './data.js';
+
+const cfg = window.__DUET_MOCK__ ?? {};
+
+const clone = (v) => (v === undefined ? v : JSON.parse(JSON.stringify(v)));
+
+function qrPng(key) {
+  // A QR-looking code: finder patterns, timing lines and seeded data modules, 1 px per module.
+  const n = 33;
+  const c = document.createElement('canvas');
+  c.width = n;
+  c.height = n;
+  const g = c.getContext('2d');
+  g.fillStyle = '#fff';
+  g.fillRect(0, 0, n, n);
+  g.fillStyle = '#111';
+  let s = 0;
+  for (const ch of key) s = (s * 31 + ch.charCodeAt(0)) >>> 0;
+  const rnd = () => ((s = (s * 1103515245 + 12345) >>> 0) >>> 16) / 65536;
+  const finder = (x, y) => {
+    g.fillRect(x, y, 7, 7);
+    g.clearRect(x + 1, y + 1, 5, 5);
+    g.fillStyle = '#fff';
+    g.fillRect(x + 1, y + 1, 5, 5);
+    g.fillStyle = '#111';
+    g.fillRect(x + 2, y + 2, 3, 3);
+  };
+  const q = 2; // quiet zone
+  const m = n - 2 * q;
+  const reserved = (x, y) => (x < 8 && y < 8) || (x >= m - 8 && y < 8) || (x < 8 && y >= m - 8);
+  for (let y = 0; y < m; y++)
+    for (let x = 0; x < m; x++) {
+      if (reserved(x, y)) continue;
+      if (x === 6 || y === 6) {
+        if ((x + y) % 2 === 0) g.fillRect(q + x, q + y, 1, 1);
+        continue;
+      }
+      if (rnd() < 0.48) g.fillRect(q + x, q + y, 1, 1);
+    }
+  finder(q, q);
+  finder(q + m - 7, q);
+  finder(q, q + m - 7);
+  return c.toDataURL('image/png');
+}
+
+// ---------- state ----------
+
+const providers = cfg.providers ?? ['netease'];
+let userPlaylists =
+  cfg.playlists === 'empty' ? [] : clone(cfg.playlists ?? defaultPlaylists);
+const playlistOverrides = cfg.playlistOverrides ?? {};
+
+const seenPlaylists = new Map();
+
+function playlistDetail(id) {
+  const base = userPlaylists.find((p) => p.id === id) ??
+    seenPlaylists.get(id) ??
+    defaultPlaylists.find((p) => p.id === id) ?? {
+      provider: 'netease',
+      id,
+      name: `歌单 ${id}`,
+      cover_url: art(`pl:${id}`),
+      creator: { id: '1', name: '网易云音乐' },
+      track_count: 24,
+    };
+  const o = playlistOverrides[id] ?? {};
+  const count = o.track_count ?? base.track_count;
+  const seed = id === '10000' ? 1 : 0;
+  return {
+    ...base,
+    ...o,
+    track_count: count,
+    tracks: makeTracks(Math.min(count, 20000), seed),
+  };
+}
+
+const session = {
+  netease: cfg.session ?? 'logged_in',
+  qq: cfg.qqSession ?? 'logged_out',
+};
+
+const player = {
+  status: 'idle',
+  queue: [],
+  index: null,
+  track: null,
+  position_ms: 0,
+  duration_ms: 0,
+  volume: 0.8,
+  repeat: 'off',
+  shuffle: false,
+  trial: null,
+  output: cfg.output ?? 'device',
+  error: null,
+};
+if (cfg.playing) {
+  const tracks = cfg.playing === 'words' ? [wordTrack()] : makeTracks(12);
+  Object.assign(player, {
+    status: 'playing',
+    queue: tracks,
+    index: 0,
+    track: tracks[0],
+    duration_ms: tracks[0].duration_ms,
+    trial: tracks[0].trial ?? null,
+  });
+}
+Object.assign(player, cfg.player ?? {});
+
+function wordTrack() {
+  return {
+    provider: 'netease',
+    id: '1999999',
+    title: '如果云知道',
+    artists: [{ id: '9621', name: '王菲' }],
+    album: { id: '31', name: '将爱', cover_url: art('al:words') },
+    duration_ms: 240000,
+    playable: true,
+    vip: false,
+  };
+}
+
+const qrs = {};
+let qrCounter = 0;
+let commentCounter = 0;
+
+// ---------- control surface for tests ----------
+
+const holds = new Map(); // cmd -> array of resolvers; presence means "hold"
+
+const duet = {
+  calls: [],
+  fail: { ...(cfg.fail ?? {}) },
+  failOnce: {},
+  lyricsMode: cfg.lyricsMode ?? {},
+  searchTotal: cfg.searchTotal ?? 95,
+  count(cmd) {
+    return this.calls.filter((c) => c.cmd === cmd).length;
+  },
+  last(cmd) {
+    const all = this.calls.filter((c) => c.cmd === cmd);
+    return all[all.length - 1]?.args;
+  },
+  hold(cmd) {
+    if (!holds.has(cmd)) holds.set(cmd, []);
+  },
+  release(cmd) {
+    const waiting = holds.get(cmd) ?? [];
+    holds.delete(cmd);
+    for (const r of waiting) r();
+  },
+  emit(event, payload) {
+    return window.__TAURI_INTERNALS__.invoke('plugin:event|emit', { event, payload });
+  },
+  qr: qrs,
+  player,
+  session,
+};
+for (const c of cfg.hold ?? []) duet.hold(c);
+window.__duet = duet;
+
+function reject(error) {
+  return Promise.reject({ provider: 'netease', ...error });
+}
+
+function emitPlayer() {
+  void duet.emit('player-state', clone(player));
+}
+
+function setTrack(index) {
+  player.index = index;
+  player.track = player.queue[index] ?? null;
+  player.position_ms = 0;
+  player.duration_ms = player.track?.duration_ms ?? 0;
+  player.trial = player.track?.trial ?? null;
+  player.status = player.track ? 'playing' : 'idle';
+}
+
+// ---------- commands ----------
+
+const handlers = {
+  app_info: () => ({
+    version: '0.1.0',
+    providers,
+    keychain: cfg.keychain ?? 'os',
+    ...(cfg.keychain_message ? { keychain_message: cfg.keychain_message } : {}),
+    demo: false,
+  }),
+  session_restore: () =>
+    providers.map((p) => {
+      const state = session[p];
+      const s = { provider: p, state };
+      if (state === 'logged_in') s.profile = p === 'netease' ? profile : { ...profile, provider: 'qq' };
+      if (state === 'expired')
+        s.error = { kind: 'session_expired', message: 'MUSIC_U rejected (301)', provider: p, upstream_code: 301 };
+      if (state === 'unavailable')
+        s.error = { kind: 'network', message: 'connection timed out', provider: p };
+      return s;
+    }),
+  login_qr_start: ({ provider, method }) => {
+    const key = `${method ?? provider}-key-${++qrCounter}`;
+    const q = {
+      provider,
+      key,
+      qr_url: `https://music.163.com/login?codekey=${key}`,
+      qr_png: qrPng(key),
+      expires_in_s: 180,
+    };
+    qrs[method ?? provider] = q;
+    return q;
+  },
+  login_qr_cancel: () => null,
+  logout: ({ provider }) => {
+    session[provider] = 'logged_out';
+    return null;
+  },
+  profile: ({ provider }) => ({ ...profile, provider }),
+  user_playlists: () => clone(userPlaylists),
+  playlist: ({ id }) => playlistDetail(id),
+  search: ({ q, type, page, page_size }) => {
+    const empty = /^(zzz|nothing)/i.test(q);
+    const total = empty ? 0 : duet.searchTotal;
+    const items = searchItems(type, q, page, page_size, total);
+    if (type === 'playlist') for (const p of items) seenPlaylists.set(p.id, p);
+    return {
+      provider: 'netease',
+      query: q,
+      page,
+      page_size,
+      total,
+      has_more: page * page_size < total,
+      type,
+      items,
+    };
+  },
+  recommended_tracks: () => makeTracks(30, 3).map((t, i) => (i < realTracks.length ? realTracks[i] : t)),
+  lyrics: ({ track_id }) => {
+    const mode = duet.lyricsMode[track_id] ?? (track_id === '1999999' ? 'words' : 'fixture');
+    if (mode === 'instrumental')
+      return { provider: 'netease', track_id, instrumental: true, lines: [] };
+    if (mode === 'none') return { provider: 'netease', track_id, instrumental: false, lines: [] };
+    if (mode === 'words') return wordLyrics(track_id);
+    if (mode === 'plain') {
+      const l = fixtureLyrics(track_id);
+      l.lines = l.lines.map(({ start_ms, text }) => ({ start_ms, text }));
+      return l;
+    }
+    return fixtureLyrics(track_id);
+  },
+  comments: ({ track_id, page, page_size }) => {
+    const total = 268272;
+    return {
+      provider: 'netease',
+      track_id,
+      page,
+      total,
+      has_more: page < 3,
+      hot: page === 1 ? hotComments : [],
+      comments: page === 1 ? [...recentComments, ...moreComments(page, page_size - 2)] : moreComments(page, page_size),
+    };
+  },
+  post_comment: ({ content }) => ({
+    id: `posted-${++commentCounter}`,
+    user: { id: profile.user_id, name: profile.nickname, avatar_url: profile.avatar_url },
+    content,
+    time_ms: Date.now(),
+    liked_count: 0,
+  }),
+  daily_checkin: () =>
+    cfg.checkinAlready
+      ? { provider: 'netease', already_done: true, message: '重复签到' }
+      : { provider: 'netease', already_done: false, points: 3, message: 'ok' },
+  cover_colors: ({ url }) =>
+    colorsByUrl.get(url) ?? { background: '#2a1f2b', accent: '#b0455a', text: '#ffffff' },
+
+  player_state: () => clone(player),
+  player_play: ({ tracks, start_index }) => {
+    player.queue = tracks;
+    setTrack(start_index);
+    emitPlayer();
+    return clone(player);
+  },
+  player_enqueue: ({ tracks }) => {
+    player.queue = [...player.queue, ...tracks];
+    emitPlayer();
+    return clone(player);
+  },
+  player_toggle: () => {
+    if (player.track) player.status = player.status === 'playing' ? 'paused' : 'playing';
+    emitPlayer();
+    return clone(player);
+  },
+  player_next: () => {
+    if (player.queue.length) setTrack(Math.min(player.queue.length - 1, (player.index ?? 0) + 1));
+    emitPlayer();
+    return clone(player);
+  },
+  player_previous: () => {
+    if (player.queue.length) setTrack(Math.max(0, (player.index ?? 0) - 1));
+    emitPlayer();
+    return clone(player);
+  },
+  player_jump: ({ index }) => {
+    setTrack(index);
+    emitPlayer();
+    return clone(player);
+  },
+  player_seek: ({ position_ms }) => {
+    player.position_ms = position_ms;
+    void duet.emit('player-position', { position_ms, duration_ms: player.duration_ms });
+    return clone(player);
+  },
+  player_set_volume: ({ volume }) => {
+    player.volume = volume;
+    return clone(player);
+  },
+  player_set_mode: ({ repeat, shuffle }) => {
+    player.repeat = repeat;
+    player.shuffle = shuffle;
+    emitPlayer();
+    return clone(player);
+  },
+};
+
+mockIPC(
+  async (cmd, args) => {
+    duet.calls.push({ cmd, args: clone(args) });
+    if (holds.has(cmd)) await new Promise((r) => holds.get(cmd).push(r));
+    if (duet.failOnce[cmd]) {
+      const e = duet.failOnce[cmd];
+      delete duet.failOnce[cmd];
+      return reject(e);
+    }
+    if (duet.fail[cmd]) return reject(duet.fail[cmd]);
+    const h = handlers[cmd];
+    if (!h) return reject({ kind: 'bad_request', message: `unknown command ${cmd}` });
+    return h(args ?? {});
+  },
+  { shouldMockEvents: true },
+);
