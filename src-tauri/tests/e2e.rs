@@ -236,7 +236,11 @@ async fn scan_browse_search_play_read_lyrics_log_out_and_restart() {
         )
         .await
         .unwrap();
-    assert_eq!(opened, json!(true), "the 1200-track playlist is in the library");
+    assert_eq!(
+        opened,
+        json!(true),
+        "the 1200-track playlist is in the library"
+    );
     wait_for(&app, &testid("playlist-screen")).await;
     wait_for(&app, &testid("track-row")).await;
     let rows = count(&app, &testid("track-row")).await;
@@ -244,6 +248,7 @@ async fn scan_browse_search_play_read_lyrics_log_out_and_restart() {
         rows > 5 && rows < 150,
         "virtualised: {rows} rows in the DOM"
     );
+    tokio::time::sleep(Duration::from_millis(800)).await;
     screenshot(&app, "playlist").await;
 
     // Play it: the position advances on the null sink.
@@ -308,6 +313,7 @@ async fn scan_browse_search_play_read_lyrics_log_out_and_restart() {
         count(&app, &testid("search-result")).await >= 5
     })
     .await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
     screenshot(&app, "search").await;
 
     // Log out: back to the QR, keychain entry gone.

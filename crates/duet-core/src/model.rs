@@ -399,77 +399,6 @@ pub struct CheckIn {
     pub message: String,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn search_query_rejects_bad_input() {
-        assert_eq!(
-            SearchQuery::new("   ", SearchType::Track, 1, 30)
-                .unwrap_err()
-                .kind,
-            crate::ErrorKind::BadRequest
-        );
-        assert!(SearchQuery::new("x", SearchType::Track, 0, 30).is_err());
-        assert!(SearchQuery::new("x", SearchType::Track, 1, 0).is_err());
-        assert!(SearchQuery::new("x", SearchType::Track, 1, 101).is_err());
-        let q = SearchQuery::new(" 周杰伦 ", SearchType::Album, 3, 20).unwrap();
-        assert_eq!(q.q, "周杰伦");
-        assert_eq!(q.offset(), 40);
-    }
-
-    #[test]
-    fn search_page_json_shape() {
-        let page = SearchPage {
-            provider: ProviderId::Netease,
-            query: "a".into(),
-            page: 1,
-            page_size: 10,
-            total: 0,
-            has_more: false,
-            items: SearchItems::Artist(vec![]),
-        };
-        let json = serde_json::to_value(&page).unwrap();
-        assert_eq!(json["type"], "artist");
-        assert_eq!(json["items"], serde_json::json!([]));
-        assert_eq!(json["provider"], "netease");
-    }
-
-    #[test]
-    fn the_current_lyric_line() {
-        let line = |start_ms| LyricLine {
-            start_ms,
-            text: String::new(),
-            translation: None,
-            romanized: None,
-            words: None,
-        };
-        let lyrics = Lyrics {
-            provider: ProviderId::Netease,
-            track_id: "1".into(),
-            instrumental: false,
-            lines: vec![line(1000), line(2000), line(2000), line(5000)],
-        };
-        assert_eq!(lyrics.line_at(0), None);
-        assert_eq!(lyrics.line_at(1000), Some(0));
-        assert_eq!(lyrics.line_at(2500), Some(2));
-        assert_eq!(lyrics.line_at(u64::MAX), Some(3));
-    }
-
-    #[test]
-    fn enums_parse_from_query_strings() {
-        assert_eq!("hires".parse::<Quality>().unwrap(), Quality::Hires);
-        assert!("ultra".parse::<Quality>().is_err());
-        assert_eq!("qq".parse::<ProviderId>().unwrap(), ProviderId::Qq);
-        assert!("spotify".parse::<ProviderId>().is_err());
-        assert_eq!(
-            "playlist".parse::<SearchType>().unwrap(),
-            SearchType::Playlist
-        );
-    }
-}
-
 /// Visits every image URL (covers, avatars, artist pictures) a value carries, so a provider can
 /// route them (`DUET_UPSTREAM`) or upgrade them to https in one place.
 pub trait ImageUrls {
@@ -560,5 +489,76 @@ impl ImageUrls for SearchPage {
             SearchItems::Artist(v) => v.visit_image_urls(f),
             SearchItems::Playlist(v) => v.visit_image_urls(f),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_query_rejects_bad_input() {
+        assert_eq!(
+            SearchQuery::new("   ", SearchType::Track, 1, 30)
+                .unwrap_err()
+                .kind,
+            crate::ErrorKind::BadRequest
+        );
+        assert!(SearchQuery::new("x", SearchType::Track, 0, 30).is_err());
+        assert!(SearchQuery::new("x", SearchType::Track, 1, 0).is_err());
+        assert!(SearchQuery::new("x", SearchType::Track, 1, 101).is_err());
+        let q = SearchQuery::new(" 周杰伦 ", SearchType::Album, 3, 20).unwrap();
+        assert_eq!(q.q, "周杰伦");
+        assert_eq!(q.offset(), 40);
+    }
+
+    #[test]
+    fn search_page_json_shape() {
+        let page = SearchPage {
+            provider: ProviderId::Netease,
+            query: "a".into(),
+            page: 1,
+            page_size: 10,
+            total: 0,
+            has_more: false,
+            items: SearchItems::Artist(vec![]),
+        };
+        let json = serde_json::to_value(&page).unwrap();
+        assert_eq!(json["type"], "artist");
+        assert_eq!(json["items"], serde_json::json!([]));
+        assert_eq!(json["provider"], "netease");
+    }
+
+    #[test]
+    fn the_current_lyric_line() {
+        let line = |start_ms| LyricLine {
+            start_ms,
+            text: String::new(),
+            translation: None,
+            romanized: None,
+            words: None,
+        };
+        let lyrics = Lyrics {
+            provider: ProviderId::Netease,
+            track_id: "1".into(),
+            instrumental: false,
+            lines: vec![line(1000), line(2000), line(2000), line(5000)],
+        };
+        assert_eq!(lyrics.line_at(0), None);
+        assert_eq!(lyrics.line_at(1000), Some(0));
+        assert_eq!(lyrics.line_at(2500), Some(2));
+        assert_eq!(lyrics.line_at(u64::MAX), Some(3));
+    }
+
+    #[test]
+    fn enums_parse_from_query_strings() {
+        assert_eq!("hires".parse::<Quality>().unwrap(), Quality::Hires);
+        assert!("ultra".parse::<Quality>().is_err());
+        assert_eq!("qq".parse::<ProviderId>().unwrap(), ProviderId::Qq);
+        assert!("spotify".parse::<ProviderId>().is_err());
+        assert_eq!(
+            "playlist".parse::<SearchType>().unwrap(),
+            SearchType::Playlist
+        );
     }
 }

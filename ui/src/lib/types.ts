@@ -232,7 +232,8 @@ export type RepeatMode = 'off' | 'all' | 'one';
 
 export interface PlayerState {
   status: PlayerStatus;
-  queue: Track[];
+  /** The tracks themselves: `player_queue`. */
+  queue_length: number;
   index: number | null;
   track: Track | null;
   position_ms: number;

@@ -183,8 +183,14 @@ function reject(error) {
   return Promise.reject({ provider: 'netease', ...error });
 }
 
+/** The state as the app sends it: the queue's length, not the queue (docs/desktop-ipc.md). */
+function playerState() {
+  const { queue, ...state } = clone(player);
+  return { ...state, queue_length: queue.length };
+}
+
 function emitPlayer() {
-  void duet.emit('player-state', clone(player));
+  void duet.emit('player-state', playerState());
 }
 
 function setTrack(index) {
@@ -293,52 +299,53 @@ const handlers = {
   cover_colors: ({ url }) =>
     colorsByUrl.get(url) ?? { background: '#2a1f2b', accent: '#b0455a', text: '#ffffff' },
 
-  player_state: () => clone(player),
+  player_state: () => playerState(),
+  player_queue: () => clone(player.queue),
   player_play: ({ tracks, start_index }) => {
     player.queue = tracks;
     setTrack(start_index);
     emitPlayer();
-    return clone(player);
+    return playerState();
   },
   player_enqueue: ({ tracks }) => {
     player.queue = [...player.queue, ...tracks];
     emitPlayer();
-    return clone(player);
+    return playerState();
   },
   player_toggle: () => {
     if (player.track) player.status = player.status === 'playing' ? 'paused' : 'playing';
     emitPlayer();
-    return clone(player);
+    return playerState();
   },
   player_next: () => {
     if (player.queue.length) setTrack(Math.min(player.queue.length - 1, (player.index ?? 0) + 1));
     emitPlayer();
-    return clone(player);
+    return playerState();
   },
   player_previous: () => {
     if (player.queue.length) setTrack(Math.max(0, (player.index ?? 0) - 1));
     emitPlayer();
-    return clone(player);
+    return playerState();
   },
   player_jump: ({ index }) => {
     setTrack(index);
     emitPlayer();
-    return clone(player);
+    return playerState();
   },
   player_seek: ({ position_ms }) => {
     player.position_ms = position_ms;
     void duet.emit('player-position', { position_ms, duration_ms: player.duration_ms });
-    return clone(player);
+    return playerState();
   },
   player_set_volume: ({ volume }) => {
     player.volume = volume;
-    return clone(player);
+    return playerState();
   },
   player_set_mode: ({ repeat, shuffle }) => {
     player.repeat = repeat;
     player.shuffle = shuffle;
     emitPlayer();
-    return clone(player);
+    return playerState();
   },
 };
 
