@@ -405,44 +405,39 @@ pub struct SearchResult {
 pub fn search(body: &Value, kind: duet_core::SearchType) -> Result<SearchResult> {
     use duet_core::{SearchItems, SearchType};
     let result = body.get("result").unwrap_or(&Value::Null);
-    let list = |key: &str| result.get(key).filter(|v| !v.is_null());
     let count = |key: &str| result.get(key).and_then(Value::as_u64).unwrap_or(0);
+    // A container may be absent or null when nothing matched.
+    fn list<R: DeserializeOwned, T>(
+        result: &Value,
+        key: &str,
+        convert: fn(R) -> T,
+    ) -> Result<Vec<T>> {
+        match result.get(key).filter(|v| !v.is_null()) {
+            Some(v) => Ok(from_value::<Vec<R>>(v, key)?
+                .into_iter()
+                .map(convert)
+                .collect()),
+            None => Ok(Vec::new()),
+        }
+    }
     let (items, total) = match kind {
         SearchType::Track => (
-            SearchItems::Track(match list("songs") {
+            SearchItems::Track(match result.get("songs").filter(|v| !v.is_null()) {
                 Some(songs) => tracks_with_privileges(songs, None)?,
                 None => Vec::new(),
             }),
             count("songCount"),
         ),
         SearchType::Album => (
-            SearchItems::Album(match list("albums") {
-                Some(v) => from_value::<Vec<RawAlbum>>(v, "album list")?
-                    .into_iter()
-                    .map(album)
-                    .collect(),
-                None => Vec::new(),
-            }),
+            SearchItems::Album(list(result, "albums", album)?),
             count("albumCount"),
         ),
         SearchType::Artist => (
-            SearchItems::Artist(match list("artists") {
-                Some(v) => from_value::<Vec<RawArtist>>(v, "artist list")?
-                    .into_iter()
-                    .map(artist)
-                    .collect(),
-                None => Vec::new(),
-            }),
+            SearchItems::Artist(list(result, "artists", artist)?),
             count("artistCount"),
         ),
         SearchType::Playlist => (
-            SearchItems::Playlist(match list("playlists") {
-                Some(v) => from_value::<Vec<RawPlaylist>>(v, "playlist list")?
-                    .into_iter()
-                    .map(playlist)
-                    .collect(),
-                None => Vec::new(),
-            }),
+            SearchItems::Playlist(list(result, "playlists", playlist)?),
             count("playlistCount"),
         ),
     };
