@@ -39,7 +39,14 @@ class Driver:
 
     def session(self, app):
         caps = {"capabilities": {"alwaysMatch": {"browserName": "wry", "tauri:options": {"application": app}}}}
-        return request("POST", self.base + "/session", caps)["value"]["sessionId"]
+        # tauri-driver listens before its WebKitWebDriver does: the first tries may be dropped.
+        for attempt in range(20):
+            try:
+                return request("POST", self.base + "/session", caps)["value"]["sessionId"]
+            except (ConnectionError, OSError):
+                if attempt == 19:
+                    raise
+                time.sleep(0.25)
 
     def find(self, sid, css):
         try:
@@ -95,6 +102,7 @@ def memory(binary):
     pids = [pid] + children(pid)
     pss = private = 0
     names = []
+    per_process = {}
     for p in pids:
         try:
             with open(f"/proc/{p}/smaps_rollup") as f:
@@ -103,9 +111,11 @@ def memory(binary):
                 names.append(f.read().strip())
         except OSError:
             continue
+        own_private = fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
         pss += fields.get("Pss", 0)
-        private += fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
-    return {"pss_mb": round(pss / 1024, 1), "private_mb": round(private / 1024, 1), "processes": names}
+        private += own_private
+        per_process[names[-1]] = {"pss_mb": round(fields.get("Pss", 0) / 1024, 1), "private_mb": round(own_private / 1024, 1)}
+    return {"pss_mb": round(pss / 1024, 1), "private_mb": round(private / 1024, 1), "processes": per_process}
 
 INVOKE = "const [cmd, args, done] = arguments; window.__TAURI_INTERNALS__.invoke(cmd, args).then(v => done(v), e => done({error: e}));"
 
@@ -123,6 +133,7 @@ def main():
                     time.sleep(5)
                     results["empty"]["idle"] = memory(EMPTY)
                 if last and name == "duet":
+                    results["duet"]["login_screen"] = memory(DUET)
                     # The fake runs in demo mode: the QR confirms itself; wait for the library.
                     driver.wait(sid, '[data-testid="library-screen"]', 60)
                     driver.wait(sid, '[data-testid="playlist-card"]', 30)

@@ -11,10 +11,25 @@ use tauri::Manager;
 
 pub use state::Duet;
 
+/// WebKitGTK composites pages on the GPU (or, without one, through Mesa's llvmpipe) as soon as
+/// a page uses transforms or animations; for Duet's UI that costs about 120 MB in the web
+/// process (bench/footprint.sh) and buys nothing a virtualised list needs. Off unless the person
+/// chose otherwise (`WEBKIT_DISABLE_COMPOSITING_MODE` set either way, or `DUET_GPU_COMPOSITING=1`).
+fn prefer_software_compositing() {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none()
+        && std::env::var_os("DUET_GPU_COMPOSITING").is_none()
+    {
+        // Before any thread exists: nothing else reads the environment concurrently.
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
+}
+
 /// The keychain service name the app (and duet-server) keep sessions under.
 pub const KEYCHAIN_SERVICE: &str = duet_core::credentials::KEYCHAIN_SERVICE;
 
 pub fn run() {
+    prefer_software_compositing();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
