@@ -121,6 +121,8 @@ export const api = {
   playerSetMode: (repeat: RepeatMode, shuffle: boolean) =>
     call<PlayerState>('player_set_mode', { repeat, shuffle }),
   playerState: () => call<PlayerState>('player_state'),
+  /** The queue itself, in queue order (states carry only `queue_length`). */
+  playerQueue: () => call<Track[]>('player_queue'),
 };
 
 /** Subscribes to one of the contract's events; resolves to the unsubscribe function. */

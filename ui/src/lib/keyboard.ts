@@ -1,5 +1,5 @@
 // Global shortcuts: Space play/pause, ←/→ seek ∓5 s, ↑/↓ volume, Ctrl/Cmd+←/→ previous/next,
-// Ctrl/Cmd+F or "/" focus search, Escape closes the lyrics view.
+// Ctrl/Cmd+F or "/" focus search, Escape closes the queue panel, then the lyrics view.
 import { next, player, previous, seekBy, toggle, volumeBy } from './stores/player.svelte';
 import { session } from './stores/session.svelte';
 
@@ -33,7 +33,10 @@ export function onGlobalKey(e: KeyboardEvent): void {
     return;
   }
   if (e.key === 'Escape') {
-    if (player.lyricsOpen) {
+    if (player.queueOpen) {
+      e.preventDefault();
+      player.queueOpen = false;
+    } else if (player.lyricsOpen) {
       e.preventDefault();
       player.lyricsOpen = false;
     }

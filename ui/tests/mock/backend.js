@@ -115,7 +115,8 @@ const player = {
   error: null,
 };
 if (cfg.playing) {
-  const tracks = cfg.playing === 'words' ? [wordTrack()] : makeTracks(12);
+  // `queueSize` makes a long queue (e.g. 10,000) without sending it through the config
+  const tracks = cfg.playing === 'words' ? [wordTrack()] : makeTracks(cfg.queueSize ?? 12);
   Object.assign(player, {
     status: 'playing',
     queue: tracks,
@@ -126,6 +127,10 @@ if (cfg.playing) {
   });
 }
 Object.assign(player, cfg.player ?? {});
+if (cfg.player?.index != null && player.queue[cfg.player.index]) {
+  const i = cfg.player.index;
+  Object.assign(player, { track: player.queue[i], duration_ms: player.queue[i].duration_ms, trial: player.queue[i].trial ?? null });
+}
 
 function wordTrack() {
   return {
@@ -307,9 +312,13 @@ const handlers = {
     emitPlayer();
     return playerState();
   },
+  // appends; playback is not started (duet-player's Player::enqueue)
   player_enqueue: ({ tracks }) => {
-    player.queue = [...player.queue, ...tracks];
-    emitPlayer();
+    if (!Array.isArray(tracks)) return reject({ kind: 'bad_request', message: 'invalid args `tracks`' });
+    if (tracks.length) {
+      player.queue = [...player.queue, ...tracks];
+      emitPlayer();
+    }
     return playerState();
   },
   player_toggle: () => {
@@ -328,6 +337,8 @@ const handlers = {
     return playerState();
   },
   player_jump: ({ index }) => {
+    if (!Number.isInteger(index) || index < 0 || index >= player.queue.length)
+      return reject({ kind: 'bad_request', message: `index ${index} is out of range for a queue of ${player.queue.length}` });
     setTrack(index);
     emitPlayer();
     return playerState();

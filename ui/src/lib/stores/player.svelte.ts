@@ -15,6 +15,7 @@ export const player = $state({
   lyricLine: { track_id: '', index: -1 },
   lyricsOpen: false,
   commentsOpen: false,
+  queueOpen: false,
 });
 
 function apply(s: PlayerState): void {
@@ -73,6 +74,18 @@ export function next(): Promise<void> {
 }
 export function previous(): Promise<void> {
   return run(api.playerPrevious());
+}
+export function jump(index: number): Promise<void> {
+  return run(api.playerJump(index));
+}
+/** Appends to the queue (playback isn't started) and says so. */
+export async function enqueue(tracks: Track[]): Promise<void> {
+  try {
+    apply(await api.playerEnqueue(tracks));
+    toast(t('queue.added'));
+  } catch (e) {
+    explain(e);
+  }
 }
 export function seek(ms: number): Promise<void> {
   const d = player.durationMs;
