@@ -25,6 +25,23 @@ fn prefer_software_compositing() {
     }
 }
 
+/// Saves the window's size and place half a second after it stops changing. The plugin saves
+/// on a clean exit only; a crash, a kill or a session logout would lose the size otherwise.
+fn save_window_state_soon<R: tauri::Runtime>(app: tauri::AppHandle<R>) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use tauri_plugin_window_state::{AppHandleExt, StateFlags};
+    static LATEST: AtomicU64 = AtomicU64::new(0);
+    let mine = LATEST.fetch_add(1, Ordering::SeqCst) + 1;
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        if LATEST.load(Ordering::SeqCst) == mine {
+            if let Err(e) = app.save_window_state(StateFlags::all()) {
+                tracing::warn!("could not save the window's size: {e}");
+            }
+        }
+    });
+}
+
 /// The keychain service name the app (and duet-server) keep sessions under.
 pub const KEYCHAIN_SERVICE: &str = duet_core::credentials::KEYCHAIN_SERVICE;
 
@@ -40,6 +57,14 @@ pub fn run() {
     let context = tauri::generate_context!("../tauri.conf.json");
     commands::register(tauri::Builder::default())
         .plugin(tauri_plugin_window_state::Builder::default().build())
+        .on_window_event(|window, event| {
+            if matches!(
+                event,
+                tauri::WindowEvent::Resized(_) | tauri::WindowEvent::Moved(_)
+            ) {
+                save_window_state_soon(window.app_handle().clone());
+            }
+        })
         .setup(|app| {
             let settings = duet_services::Settings::from_env()?;
             // No keychain: keep sessions in memory and let the UI say so (app_info).

@@ -196,13 +196,18 @@ async fn scan_browse_search_play_read_lyrics_log_out_and_restart() {
         .unwrap()
         .starts_with("data:image/png;base64,"));
     screenshot(&app, "login").await;
-    let key = fake
+    // The phone scans whatever code is on screen: every key still waiting (the UI may have asked
+    // for more than one, e.g. after a slow start).
+    let waiting: Vec<String> = fake
         .netease()
         .qr_keys()
-        .last()
-        .cloned()
-        .expect("the app asked for a QR key");
-    assert!(fake.netease().scan(&key));
+        .into_iter()
+        .filter(|k| fake.netease().qr_state(k) == Some(duet_fake_upstream::QrState::Waiting))
+        .collect();
+    assert!(!waiting.is_empty(), "the app asked for a QR key");
+    for key in &waiting {
+        assert!(fake.netease().scan(key));
+    }
     eventually("the scanned state", || async {
         attr(&app, &testid("qr-state-netease"), "data-state")
             .await
@@ -210,8 +215,12 @@ async fn scan_browse_search_play_read_lyrics_log_out_and_restart() {
             == Some("scanned")
     })
     .await;
-    assert!(fake.netease().confirm(&key));
+    for key in &waiting {
+        fake.netease().confirm(key);
+    }
     wait_for(&app, &testid("library-screen")).await;
+    // The person resizes the window; the next start must bring that size back.
+    app.set_window_size(1040, 720).await.unwrap();
     assert!(
         stored_session().is_some_and(|s| s.contains("MUSIC_U")),
         "the session is in the keychain"
@@ -334,6 +343,12 @@ async fn scan_browse_search_play_read_lyrics_log_out_and_restart() {
     assert!(
         fake.netease().qr_keys().len() > fake_keys_before,
         "a fresh QR code"
+    );
+    let (_, _, width, height) = app.get_window_rect().await.unwrap();
+    assert_eq!(
+        (width as u32, height as u32),
+        (1040, 720),
+        "the window remembers its size"
     );
     app.close().await.unwrap();
 }
