@@ -73,10 +73,10 @@ describe('login', () => {
       const refresh = page.locator(id('qr-refresh-netease'));
       await refresh.waitFor();
       assert.match(await refresh.innerText(), /Get a new code/);
-      const opacity = await page
-        .locator(id('qr-image-netease'))
-        .evaluate((el) => Number(getComputedStyle(el).opacity));
-      assert.ok(opacity < 0.5, `expired QR should be dimmed (opacity ${opacity})`);
+      // The dimming is a 0.3 s transition: wait for it rather than read it mid-way.
+      const opacity = () =>
+        page.locator(id('qr-image-netease')).evaluate((el) => Number(getComputedStyle(el).opacity));
+      await eventually(async () => (await opacity()) < 0.5);
       await shot(page, 'login-expired');
 
       await refresh.click();

@@ -38,8 +38,11 @@ describe('queue panel', () => {
       assert.equal(await current.count(), 1);
       assert.equal(await current.getAttribute('data-index'), '2');
       assert.equal(await page.locator(row(0)).getAttribute('data-current'), 'false');
-      const bg = await current.evaluate((el) => getComputedStyle(el).backgroundColor);
-      assert.notEqual(bg, 'rgba(0, 0, 0, 0)', 'current row highlighted');
+      // current row highlighted (read after any background transition)
+      await eventually(
+        async () =>
+          (await current.evaluate((el) => getComputedStyle(el).backgroundColor)) !== 'rgba(0, 0, 0, 0)',
+      );
 
       // the mark follows player-state events
       const state = await app.duet(() => {
