@@ -188,58 +188,76 @@ impl Client {
                 tokio::time::sleep(Duration::from_millis(300 * 3u64.pow(attempt - 1))).await;
             }
             match self.call_once(endpoint, &params, accept).await {
-                Err(e) if retryable(&e) => {
+                Ok(body) => return Ok(body),
+                Err(Failure::Final(e)) => return Err(e),
+                Err(Failure::Transient(e)) => {
                     tracing::debug!(path = %endpoint.path, attempt, "retrying after: {e}");
                     last = Some(e);
                 }
-                other => return other,
             }
         }
         Err(last.expect("at least one attempt"))
     }
 
-    async fn call_once(&self, endpoint: &Endpoint, params: &Value, accept: &[i64]) -> Result<Json> {
+    async fn call_once(
+        &self,
+        endpoint: &Endpoint,
+        params: &Value,
+        accept: &[i64],
+    ) -> Result<Json, Failure> {
         let transport = self.config.transport_override.unwrap_or(endpoint.transport);
         let (had_session, request) = {
             let session = self.session.read().await;
             (
                 session.is_logged_in(),
-                self.build(transport, &endpoint.path, params, &session)?,
+                self.build(transport, &endpoint.path, params, &session)
+                    .map_err(Failure::Final)?,
             )
         };
         let expects_ciphertext = transport == Transport::Eapi;
-        let response = request.send().await.map_err(transport_error)?;
+        let response = request
+            .send()
+            .await
+            .map_err(|e| Failure::Transient(transport_error(e)))?;
         self.absorb_cookies(&response).await;
         let status = response.status();
-        let bytes = response.bytes().await.map_err(transport_error)?;
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| Failure::Transient(transport_error(e)))?;
         if status.as_u16() == 429 {
-            return Err(netease(Error::new(
+            return Err(Failure::Final(netease(Error::new(
                 ErrorKind::RateLimited,
                 "NetEase says too many requests (HTTP 429)",
-            )));
+            ))));
         }
         if !status.is_success() {
-            return Err(netease(Error::upstream(format!(
+            let error = netease(Error::upstream(format!(
                 "NetEase answered HTTP {} for {}",
                 status.as_u16(),
                 endpoint.path
-            ))));
+            )));
+            return Err(if status.is_server_error() {
+                Failure::Transient(error)
+            } else {
+                Failure::Final(error)
+            });
         }
         let body = decode_body(&bytes, expects_ciphertext).map_err(|what| {
-            netease(Error::upstream(format!(
+            Failure::Final(netease(Error::upstream(format!(
                 "NetEase sent a {what} answer for {} ({} bytes)",
                 endpoint.path,
                 bytes.len()
-            )))
+            ))))
         })?;
         match code_of(&body) {
             Some(200) => Ok(body),
             Some(code) if accept.contains(&code) => Ok(body),
-            Some(code) => Err(error_for_code(code, &body, had_session)),
-            None => Err(netease(Error::upstream(format!(
+            Some(code) => Err(Failure::Final(error_for_code(code, &body, had_session))),
+            None => Err(Failure::Final(netease(Error::upstream(format!(
                 "NetEase sent an answer without a code for {}",
                 endpoint.path
-            )))),
+            ))))),
         }
     }
 
@@ -344,11 +362,11 @@ impl Client {
     }
 }
 
-fn retryable(error: &Error) -> bool {
-    error.kind == ErrorKind::Network
-        || (error.kind == ErrorKind::Upstream
-            && error.upstream_code.is_none()
-            && error.message.contains("HTTP 5"))
+/// How one attempt failed: a dropped connection, a timeout or a 5xx may pass on a retry (of an
+/// idempotent read); anything the service said on purpose will not.
+enum Failure {
+    Transient(Error),
+    Final(Error),
 }
 
 fn transport_error(error: reqwest::Error) -> Error {
