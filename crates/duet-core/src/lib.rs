@@ -4,6 +4,7 @@
 
 pub mod art;
 pub mod credentials;
+pub mod lyrics;
 pub mod error;
 pub mod model;
 pub mod provider;

@@ -171,13 +171,41 @@ pub struct Profile {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QrLogin {
     pub provider: ProviderId,
+    pub method: QrMethod,
     pub key: String,
-    /// What the QR encodes (the service's login URL).
-    pub qr_url: String,
-    /// `data:image/png;base64,…`, rendered locally.
+    /// What the QR encodes, when Duet knows it (NetEase's login URL); `None` when the service
+    /// hands over an image (QQ, WeChat).
+    pub qr_url: Option<String>,
+    /// The image as a `data:` URI (`image/png`, or `image/jpeg` as WeChat serves it).
     pub qr_png: String,
     /// Seconds until the service forgets this code.
     pub expires_in_s: u64,
+}
+
+/// Which phone app scans the code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QrMethod {
+    /// The service's own app (NetEase Cloud Music).
+    App,
+    /// Mobile QQ, for QQ Music.
+    Qq,
+    /// WeChat, for QQ Music.
+    Wechat,
+}
+
+impl std::str::FromStr for QrMethod {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "app" => Ok(QrMethod::App),
+            "qq" => Ok(QrMethod::Qq),
+            "wechat" => Ok(QrMethod::Wechat),
+            other => Err(Error::bad_request(format!(
+                "unknown QR login method {other:?}: expected app, qq or wechat"
+            ))),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -202,6 +230,7 @@ impl QrState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoginState {
     pub provider: ProviderId,
+    pub method: QrMethod,
     pub key: String,
     pub state: QrState,
     #[serde(skip_serializing_if = "Option::is_none")]

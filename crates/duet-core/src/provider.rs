@@ -11,10 +11,27 @@ use crate::model::*;
 /// What the service hands out to start a QR login.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QrTicket {
-    /// The service's key for this login attempt; polls name it.
+    /// The provider's key for this login attempt; polls name it. Never a service secret.
     pub key: String,
-    /// What the QR encodes; the phone app opens it.
-    pub qr_url: String,
+    pub code: QrCode,
+}
+
+/// The code to put on screen.
+#[derive(Clone, PartialEq, Eq)]
+pub enum QrCode {
+    /// What the QR encodes; Duet renders it (the phone app opens the URL).
+    Url(String),
+    /// The service's own picture of the code.
+    Image { mime: String, bytes: Vec<u8> },
+}
+
+impl std::fmt::Debug for QrCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            QrCode::Url(url) => f.debug_tuple("Url").field(url).finish(),
+            QrCode::Image { mime, bytes } => write!(f, "Image({mime}, {} bytes)", bytes.len()),
+        }
+    }
 }
 
 /// One answer of the service to a QR poll.
@@ -44,7 +61,12 @@ pub trait Provider: Send + Sync + 'static {
     fn id(&self) -> ProviderId;
 
     fn qr_policy(&self) -> QrPolicy;
-    async fn qr_start(&self) -> Result<QrTicket>;
+    /// The phone apps that can scan this service's codes; the first is the default.
+    fn qr_methods(&self) -> &'static [QrMethod];
+    /// Starts a QR login scanned with `method` (one of [`qr_methods`]).
+    ///
+    /// [`qr_methods`]: Provider::qr_methods
+    async fn qr_start(&self, method: QrMethod) -> Result<QrTicket>;
     async fn qr_poll(&self, key: &str) -> Result<QrPoll>;
 
     /// Loads a stored session from the credential store. `Ok(false)`: there was none.
@@ -69,7 +91,13 @@ pub trait Provider: Send + Sync + 'static {
     async fn recommended_tracks(&self) -> Result<Vec<Track>>;
     /// `page` starts at 1.
     async fn comments(&self, track_id: &str, page: u32, page_size: u32) -> Result<CommentPage>;
-    async fn post_comment(&self, track_id: &str, content: &str) -> Result<Comment>;
+    /// Posts `content` on the track, as a reply to the comment `reply_to` when given.
+    async fn post_comment(
+        &self,
+        track_id: &str,
+        content: &str,
+        reply_to: Option<&str>,
+    ) -> Result<Comment>;
     /// The daily check-in (签到). Only ever called because a person pressed a button.
     async fn daily_checkin(&self) -> Result<CheckIn>;
 }

@@ -10,8 +10,8 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{LoginState, ProviderId, QrLogin, QrState};
-use crate::provider::{Provider, QrPoll};
+use crate::model::{LoginState, ProviderId, QrLogin, QrMethod, QrState};
+use crate::provider::{Provider, QrCode, QrPoll};
 
 /// Renders `content` as a black-on-white PNG `data:` URI, `scale` pixels per module, with the
 /// standard 4-module quiet zone.
@@ -46,21 +46,36 @@ pub struct QrSession {
 
 impl QrSession {
     /// Asks the provider for a new code and starts polling it.
+    /// `method` `None`: the provider's default (its first method).
     pub async fn start(
         provider: Arc<dyn Provider>,
+        method: Option<QrMethod>,
         observer: Option<StateObserver>,
     ) -> Result<Self> {
         let policy = provider.qr_policy();
-        let ticket = provider.qr_start().await?;
+        let method = resolve_method(provider.as_ref(), method)?;
+        let ticket = provider.qr_start(method).await?;
+        let (qr_url, qr_png) = match ticket.code {
+            QrCode::Url(url) => (Some(url.clone()), render_qr_png(&url, 8)?),
+            QrCode::Image { mime, bytes } => (
+                None,
+                format!(
+                    "data:{mime};base64,{}",
+                    base64::engine::general_purpose::STANDARD.encode(bytes)
+                ),
+            ),
+        };
         let login = QrLogin {
             provider: provider.id(),
+            method,
             key: ticket.key.clone(),
-            qr_png: render_qr_png(&ticket.qr_url, 8)?,
-            qr_url: ticket.qr_url,
+            qr_png,
+            qr_url,
             expires_in_s: policy.lifetime.as_secs(),
         };
         let initial = LoginState {
             provider: provider.id(),
+            method,
             key: ticket.key,
             state: QrState::Waiting,
             profile: None,
@@ -99,6 +114,25 @@ impl QrSession {
 
     pub fn cancel(&self) {
         self.task.abort();
+    }
+}
+
+/// The method to use: the one asked for when the provider supports it, else its default.
+fn resolve_method(provider: &dyn Provider, asked: Option<QrMethod>) -> Result<QrMethod> {
+    let methods = provider.qr_methods();
+    match asked {
+        None => methods.first().copied().ok_or_else(|| {
+            Error::new(
+                ErrorKind::Declined,
+                format!("{} has no QR login", provider.id()),
+            )
+        }),
+        Some(method) if methods.contains(&method) => Ok(method),
+        Some(method) => Err(Error::bad_request(format!(
+            "{} cannot be logged into by scanning with {method:?}",
+            provider.id()
+        ))
+        .with_provider(provider.id())),
     }
 }
 
@@ -197,9 +231,9 @@ fn failed(base: &LoginState, error: Error) -> LoginState {
     }
 }
 
-/// The QR logins of one front end: at most one unfinished login per provider (starting a new
-/// one is the restart), and the last few finished ones kept so a late reader still sees how
-/// they ended.
+/// The QR logins of one front end: at most one unfinished login per provider and method
+/// (starting a new one is the restart; QQ and WeChat codes for QQ Music can be on screen
+/// together), and the last few finished ones kept so a late reader still sees how they ended.
 #[derive(Debug, Default)]
 pub struct QrLogins {
     sessions: tokio::sync::Mutex<Vec<QrSession>>,
@@ -215,15 +249,17 @@ impl QrLogins {
     pub async fn start(
         &self,
         provider: Arc<dyn Provider>,
+        method: Option<QrMethod>,
         observer: Option<StateObserver>,
     ) -> Result<QrLogin> {
         let id = provider.id();
-        let session = QrSession::start(provider, observer).await?;
+        let session = QrSession::start(provider, method, observer).await?;
         let login = session.login().clone();
         let mut sessions = self.sessions.lock().await;
         sessions.retain(|s| {
             let current = s.current();
-            let superseded = current.provider == id && !current.state.is_final();
+            let superseded =
+                current.provider == id && current.method == login.method && !current.state.is_final();
             if superseded {
                 s.cancel();
             }
@@ -245,11 +281,13 @@ impl QrLogins {
             .find(|s| s.provider == provider && s.key == key)
     }
 
-    /// Stops the unfinished login of `provider`, if any.
-    pub async fn cancel(&self, provider: ProviderId) {
+    /// Stops the unfinished logins of `provider` (of `method` only, when given).
+    pub async fn cancel(&self, provider: ProviderId, method: Option<QrMethod>) {
         self.sessions.lock().await.retain(|s| {
             let current = s.current();
-            let unfinished = current.provider == provider && !current.state.is_final();
+            let unfinished = current.provider == provider
+                && method.is_none_or(|m| m == current.method)
+                && !current.state.is_final();
             if unfinished {
                 s.cancel();
             }
@@ -285,10 +323,13 @@ mod tests {
                 lifetime: self.lifetime,
             }
         }
-        async fn qr_start(&self) -> Result<QrTicket> {
+        fn qr_methods(&self) -> &'static [QrMethod] {
+            &[QrMethod::App]
+        }
+        async fn qr_start(&self, _method: QrMethod) -> Result<QrTicket> {
             Ok(QrTicket {
                 key: "k1".into(),
-                qr_url: "https://music.163.com/login?codekey=k1".into(),
+                code: QrCode::Url("https://music.163.com/login?codekey=k1".into()),
             })
         }
         async fn qr_poll(&self, _key: &str) -> Result<QrPoll> {
@@ -340,7 +381,7 @@ mod tests {
         async fn comments(&self, _: &str, _: u32, _: u32) -> Result<CommentPage> {
             unreachable!()
         }
-        async fn post_comment(&self, _: &str, _: &str) -> Result<Comment> {
+        async fn post_comment(&self, _: &str, _: &str, _: Option<&str>) -> Result<Comment> {
             unreachable!()
         }
         async fn daily_checkin(&self) -> Result<CheckIn> {
@@ -380,7 +421,7 @@ mod tests {
             ],
             Duration::from_secs(60),
         );
-        let session = QrSession::start(provider, Some(observer)).await.unwrap();
+        let session = QrSession::start(provider, None, Some(observer)).await.unwrap();
         assert!(session.login().qr_png.starts_with("data:image/png;base64,"));
         let last = session.finished().await;
         assert_eq!(last.state, QrState::Confirmed);
@@ -394,7 +435,7 @@ mod tests {
     #[tokio::test]
     async fn expires_locally_when_the_service_never_does() {
         let provider = scripted(vec![], Duration::from_millis(30));
-        let session = QrSession::start(provider, None).await.unwrap();
+        let session = QrSession::start(provider, None, None).await.unwrap();
         assert_eq!(session.finished().await.state, QrState::Expired);
     }
 
@@ -407,7 +448,7 @@ mod tests {
             ],
             Duration::from_secs(60),
         );
-        let session = QrSession::start(provider, None).await.unwrap();
+        let session = QrSession::start(provider, None, None).await.unwrap();
         let last = session.finished().await;
         assert_eq!(last.state, QrState::Failed);
         assert_eq!(last.error.unwrap().kind, ErrorKind::VerificationRequired);
@@ -432,7 +473,7 @@ mod tests {
     async fn a_new_login_replaces_the_unfinished_one_of_its_provider() {
         let logins = QrLogins::new();
         let first = logins
-            .start(scripted(vec![], Duration::from_secs(60)), None)
+            .start(scripted(vec![], Duration::from_secs(60)), None, None)
             .await
             .unwrap();
         assert_eq!(
@@ -444,10 +485,33 @@ mod tests {
             QrState::Waiting
         );
         let provider = scripted(vec![Ok(QrPoll::Expired)], Duration::from_secs(60));
-        logins.start(provider, None).await.unwrap();
+        logins.start(provider, None, None).await.unwrap();
         // Both scripted providers hand out the same key; only the newer session remains.
         assert_eq!(logins.sessions.lock().await.len(), 1);
-        logins.cancel(ProviderId::Netease).await;
+        logins.cancel(ProviderId::Netease, None).await;
         assert!(logins.state(ProviderId::Qq, &first.key).await.is_none());
+    }
+
+    #[tokio::test]
+    async fn a_method_the_service_lacks_is_refused_and_the_default_is_its_first() {
+        let logins = QrLogins::new();
+        let error = logins
+            .start(
+                scripted(vec![], Duration::from_secs(60)),
+                Some(QrMethod::Wechat),
+                None,
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind, ErrorKind::BadRequest);
+        let login = logins
+            .start(scripted(vec![], Duration::from_secs(60)), None, None)
+            .await
+            .unwrap();
+        assert_eq!(login.method, QrMethod::App);
+        assert_eq!(
+            login.qr_url.as_deref(),
+            Some("https://music.163.com/login?codekey=k1")
+        );
     }
 }

@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use duet_core::credentials::SharedStore;
-use duet_core::provider::{QrPolicy, QrPoll, QrTicket};
+use duet_core::provider::{QrCode, QrPolicy, QrPoll, QrTicket};
 use duet_core::{
     CheckIn, Comment, CommentPage, Error, ErrorKind, ImageUrls, Lyrics, Playlist, Profile,
-    Provider, ProviderId, Quality, Result, SearchPage, SearchQuery, SearchType, StreamUrl, Track,
+    Provider, ProviderId, QrMethod, Quality, Result, SearchPage, SearchQuery, SearchType, StreamUrl, Track,
 };
 use serde_json::{json, Value};
 use tokio::sync::{Mutex, Semaphore};
@@ -42,6 +42,7 @@ mod path {
     pub const DAILY_SONGS: &str = "/api/v3/discovery/recommend/songs";
     pub const COMMENTS_OF_SONG: &str = "/api/v1/resource/comments/R_SO_4_";
     pub const COMMENT_ADD: &str = "/api/resource/comments/add";
+    pub const COMMENT_REPLY: &str = "/api/resource/comments/reply";
     pub const DAILY_TASK: &str = "/api/point/dailyTask";
 }
 
@@ -181,7 +182,16 @@ impl Provider for NeteaseProvider {
         QR_POLICY
     }
 
-    async fn qr_start(&self) -> Result<QrTicket> {
+    fn qr_methods(&self) -> &'static [QrMethod] {
+        &[QrMethod::App]
+    }
+
+    async fn qr_start(&self, method: QrMethod) -> Result<QrTicket> {
+        if method != QrMethod::App {
+            return Err(netease(Error::bad_request(
+                "NetEase codes are scanned with the NetEase Cloud Music app",
+            )));
+        }
         let body = self
             .client
             .call(
@@ -191,7 +201,7 @@ impl Provider for NeteaseProvider {
             .await?;
         let key = parse::qr_key(&body)?;
         Ok(QrTicket {
-            qr_url: format!("{}{key}", identity::QR_LOGIN_URL_PREFIX),
+            code: QrCode::Url(format!("{}{key}", identity::QR_LOGIN_URL_PREFIX)),
             key,
         })
     }
@@ -429,8 +439,16 @@ impl Provider for NeteaseProvider {
         parse::comments(&body, track_id, page).map(|c| self.with_images(c))
     }
 
-    async fn post_comment(&self, track_id: &str, content: &str) -> Result<Comment> {
+    async fn post_comment(
+        &self,
+        track_id: &str,
+        content: &str,
+        reply_to: Option<&str>,
+    ) -> Result<Comment> {
         check_id(track_id, "track")?;
+        if let Some(parent) = reply_to {
+            check_id(parent, "comment")?;
+        }
         let content = content.trim();
         if content.is_empty() {
             return Err(netease(Error::bad_request("the comment is empty")));
@@ -441,12 +459,20 @@ impl Provider for NeteaseProvider {
             ))));
         }
         // NCMA ≤4.25 posts comments through weapi with the csrf token (§7.12).
+        let thread = format!("R_SO_4_{track_id}");
+        let (path, params) = match reply_to {
+            None => (
+                path::COMMENT_ADD,
+                json!({ "threadId": thread, "content": content }),
+            ),
+            Some(parent) => (
+                path::COMMENT_REPLY,
+                json!({ "threadId": thread, "content": content, "commentId": parent }),
+            ),
+        };
         let body = self
             .client
-            .call(
-                &Endpoint::write(path::COMMENT_ADD, Transport::Weapi),
-                json!({ "threadId": format!("R_SO_4_{track_id}"), "content": content }),
-            )
+            .call(&Endpoint::write(path, Transport::Weapi), params)
             .await?;
         parse::posted_comment(&body).map(|c| self.with_images(c))
     }

@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use duet_core::provider::QrPoll;
+use duet_core::provider::{QrCode, QrPoll};
 use duet_core::{
-    CredentialStore, ErrorKind, MemoryStore, Provider, ProviderId, Quality, SearchItems,
+    CredentialStore, ErrorKind, MemoryStore, Provider, ProviderId, QrMethod, Quality, SearchItems,
     SearchQuery, SearchType, Upstream,
 };
 use duet_fake_upstream::{FakeConfig, FakeUpstream};
@@ -22,8 +22,8 @@ async fn provider(
 }
 
 async fn log_in(fake: &FakeUpstream, provider: &NeteaseProvider) {
-    let ticket = provider.qr_start().await.unwrap();
-    assert!(ticket.qr_url.ends_with(&ticket.key));
+    let ticket = provider.qr_start(QrMethod::App).await.unwrap();
+    assert!(matches!(&ticket.code, QrCode::Url(url) if url.ends_with(&ticket.key)));
     assert_eq!(
         provider.qr_poll(&ticket.key).await.unwrap(),
         QrPoll::Waiting
@@ -81,10 +81,30 @@ async fn everything_works_through(transport: Option<Transport>) {
     assert_eq!(stream.format, "flac");
     assert!(stream.url.starts_with(&fake.base_url()));
 
-    let posted = provider.post_comment("347230", "nice").await.unwrap();
+    let posted = provider
+        .post_comment("347230", "nice", None)
+        .await
+        .unwrap();
     assert_eq!(posted.content, "nice");
+    let reply = provider
+        .post_comment("347230", "agreed", Some(&posted.id))
+        .await
+        .unwrap();
+    assert_eq!(reply.content, "agreed");
     let comments = provider.comments("347230", 1, 20).await.unwrap();
-    assert_eq!(comments.comments[0].content, "nice");
+    assert_eq!(comments.comments[0].content, "agreed");
+    assert_eq!(
+        comments.comments[0]
+            .replied_to
+            .as_ref()
+            .map(|parent| parent.content.as_str()),
+        Some("nice")
+    );
+    assert_eq!(comments.comments[1].content, "nice");
+    provider
+        .post_comment("347230", "x", Some("not-a-comment"))
+        .await
+        .unwrap_err();
     assert!(!provider.daily_checkin().await.unwrap().already_done);
     assert!(provider.daily_checkin().await.unwrap().already_done);
 
@@ -118,7 +138,10 @@ async fn the_default_transport_is_eapi_as_the_pc_client() {
         .search(&SearchQuery::new("x", SearchType::Track, 1, 10).unwrap())
         .await
         .unwrap();
-    provider.post_comment("347230", "hi").await.unwrap_err();
+    provider
+        .post_comment("347230", "hi", None)
+        .await
+        .unwrap_err();
     let requests = fake.requests();
     let search = requests
         .iter()

@@ -11,7 +11,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use duet_core::qr::QrLogins;
-use duet_core::{Error, ErrorKind, Provider, ProviderId, Quality, SearchQuery, SearchType};
+use duet_core::{
+    Error, ErrorKind, Provider, ProviderId, QrMethod, Quality, SearchQuery, SearchType,
+};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -97,12 +99,18 @@ fn number(params: &HashMap<String, String>, name: &str, default: u32) -> Result<
     }
 }
 
+/// `POST login/qr[?method=app|qq|wechat]`; without a method, the service's default.
 async fn start_qr(
     State(state): State<Arc<AppState>>,
     Path(provider): Path<String>,
+    Query(params): Params,
 ) -> ApiResult<duet_core::QrLogin> {
     let provider = state.provider(&provider)?;
-    Ok(Json(state.qr_logins.start(provider, None).await?))
+    let method = match params.get("method").map(|m| m.trim()) {
+        None | Some("") => None,
+        Some(m) => Some(m.parse::<QrMethod>()?),
+    };
+    Ok(Json(state.qr_logins.start(provider, method, None).await?))
 }
 
 async fn qr_state(
@@ -209,6 +217,9 @@ async fn comments(
 #[derive(Deserialize)]
 struct NewComment {
     content: String,
+    /// The id of the comment answered.
+    #[serde(default)]
+    reply_to: Option<String>,
 }
 
 async fn post_comment(
@@ -222,7 +233,9 @@ async fn post_comment(
             "the body must be JSON like {{\"content\": \"…\"}}: {e}"
         )))
     })?;
-    let posted = provider.post_comment(&id, &comment.content).await?;
+    let posted = provider
+        .post_comment(&id, &comment.content, comment.reply_to.as_deref())
+        .await?;
     Ok((StatusCode::CREATED, Json(posted)))
 }
 

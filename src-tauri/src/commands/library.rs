@@ -73,10 +73,11 @@ pub async fn post_comment(
     provider: ProviderId,
     track_id: String,
     content: String,
+    reply_to: Option<String>,
 ) -> Result<Comment> {
     let result = duet
         .provider(provider)?
-        .post_comment(&track_id, &content)
+        .post_comment(&track_id, &content, reply_to.as_deref())
         .await;
     duet.watch(provider, result)
 }

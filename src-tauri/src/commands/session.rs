@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use duet_core::{Profile, ProviderId, QrLogin, Result};
+use duet_core::{Profile, ProviderId, QrLogin, QrMethod, Result};
 use tauri::State;
 
 use crate::events::AppEvent;
@@ -24,7 +24,11 @@ pub async fn session_restore(duet: State<'_, Duet>) -> Result<Vec<SessionStatus>
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn login_qr_start(duet: State<'_, Duet>, provider: ProviderId) -> Result<QrLogin> {
+pub async fn login_qr_start(
+    duet: State<'_, Duet>,
+    provider: ProviderId,
+    method: Option<QrMethod>,
+) -> Result<QrLogin> {
     let service = duet.provider(provider)?;
     let events = duet.events.clone();
     let observer = Arc::new(move |state: &duet_core::LoginState| {
@@ -38,12 +42,16 @@ pub async fn login_qr_start(duet: State<'_, Duet>, provider: ProviderId) -> Resu
             }));
         }
     });
-    duet.logins.start(service, Some(observer)).await
+    duet.logins.start(service, method, Some(observer)).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn login_qr_cancel(duet: State<'_, Duet>, provider: ProviderId) -> Result<()> {
-    duet.logins.cancel(provider).await;
+pub async fn login_qr_cancel(
+    duet: State<'_, Duet>,
+    provider: ProviderId,
+    method: Option<QrMethod>,
+) -> Result<()> {
+    duet.logins.cancel(provider, method).await;
     Ok(())
 }
 

@@ -85,8 +85,9 @@ pub(crate) fn cheating() -> Value {
 }
 
 /// weapi calls that change something: their `csrf_token` must equal the `__csrf` cookie.
-const CSRF_PATHS: [&str; 3] = [
+const CSRF_PATHS: [&str; 4] = [
     "/api/resource/comments/add",
+    "/api/resource/comments/reply",
     "/api/point/dailyTask",
     "/api/logout",
 ];
@@ -119,7 +120,8 @@ pub(crate) fn dispatch(c: &Call<'_>) -> Answer {
         "/api/user/playlist" => user_playlist(c),
         "/api/v3/discovery/recommend/songs" => recommend_songs(c),
         "/api/personalized/playlist" => personalized(c),
-        "/api/resource/comments/add" => comment_add(c),
+        "/api/resource/comments/add" => comment_add(c, false),
+        "/api/resource/comments/reply" => comment_add(c, true),
         "/api/point/dailyTask" => daily_task(c),
         "/api/logout" => Ok(logout(c)),
         "/api/register/anonimous" => anonymous(c),
@@ -525,12 +527,31 @@ fn comments(c: &Call<'_>, thread: &str) -> Result<Answer, Value> {
     Ok(body.into())
 }
 
-fn comment_add(c: &Call<'_>) -> Result<Answer, Value> {
+/// `comments/add`, or `comments/reply` (with the `commentId` answered, §7.12).
+fn comment_add(c: &Call<'_>, reply: bool) -> Result<Answer, Value> {
     c.session().ok_or_else(need_login)?;
     let thread = c.str_param("threadId").unwrap_or_default();
     if !catalog::is_thread_id(&thread) {
         return Err(param_error());
     }
+    let be_replied = if reply {
+        let parent = c
+            .str_param("commentId")
+            .and_then(|id| id.parse::<u64>().ok())
+            .ok_or_else(param_error)?;
+        let quoted = c
+            .ctl
+            .comments(&thread)
+            .into_iter()
+            .find(|posted| posted["commentId"].as_u64() == Some(parent));
+        json!([{
+            "beRepliedCommentId": parent,
+            "content": quoted.as_ref().map_or(Value::Null, |q| q["content"].clone()),
+            "user": quoted.as_ref().map_or(Value::Null, |q| q["user"].clone()),
+        }])
+    } else {
+        json!([])
+    };
     let content = c.str_param("content").unwrap_or_default();
     let len = content.chars().count();
     if content.trim().is_empty() || len > 1000 {
@@ -560,7 +581,7 @@ fn comment_add(c: &Call<'_>) -> Result<Answer, Value> {
         &thread,
         json!({
             "user": full_user,
-            "beReplied": [],
+            "beReplied": be_replied,
             "pendantData": null,
             "expressionUrl": null,
             "time": time,
