@@ -160,13 +160,16 @@ impl Harness {
 fn app_info_and_session_restore_logged_out() {
     let h = harness();
     let info = h.ok("app_info", json!({}));
-    assert_eq!(info["providers"], json!(["netease"]));
+    assert_eq!(info["providers"], json!(["netease", "qq"]));
     assert_eq!(info["keychain"], "memory");
     assert_eq!(info["demo"], true);
     let statuses = h.ok("session_restore", json!({}));
     assert_eq!(
         statuses,
-        json!([{ "provider": "netease", "state": "logged_out" }])
+        json!([
+            { "provider": "netease", "state": "logged_out" },
+            { "provider": "qq", "state": "logged_out" }
+        ])
     );
     assert_eq!(
         h.error_kind("profile", json!({ "provider": "netease" })),
@@ -241,6 +244,113 @@ fn login_browse_and_logout_through_commands() {
     assert_eq!(
         h.error_kind("user_playlists", json!({ "provider": "netease" })),
         "not_logged_in"
+    );
+}
+
+/// QQ Music beside NetEase: a WeChat code and a QQ code on screen at once, the QQ one confirmed,
+/// both services logged in, a QQ track played with its lyrics, a comment replied to, and an
+/// expired QQ key announced for QQ alone.
+#[test]
+fn qq_music_beside_netease_through_commands() {
+    use duet_fake_upstream::qq::{QqAccount, QqLoginMethod};
+    let h = harness();
+    h.log_in();
+    let wechat = h.ok(
+        "login_qr_start",
+        json!({ "provider": "qq", "method": "wechat" }),
+    );
+    assert_eq!(wechat["method"], "wechat");
+    assert!(wechat["qr_png"]
+        .as_str()
+        .unwrap()
+        .starts_with("data:image/jpeg;base64,"));
+    let qq = h.ok(
+        "login_qr_start",
+        json!({ "provider": "qq", "method": "qq" }),
+    );
+    assert_eq!(qq["method"], "qq");
+    assert!(qq["qr_png"]
+        .as_str()
+        .unwrap()
+        .starts_with("data:image/png;base64,"));
+    let id = h
+        .fake
+        .qq()
+        .pending_qr()
+        .into_iter()
+        .find(|c| c.method == QqLoginMethod::Qq)
+        .unwrap()
+        .id;
+    assert!(h.fake.qq().confirm(&id));
+    let confirmed = h.wait_event("login-state", |p| {
+        p["key"] == qq["key"] && p["state"] == "confirmed"
+    });
+    assert_eq!(confirmed["method"], "qq");
+    assert_eq!(confirmed["profile"]["nickname"], QqAccount::Qq.nick());
+    h.ok(
+        "login_qr_cancel",
+        json!({ "provider": "qq", "method": "wechat" }),
+    );
+    let statuses = h.ok("session_restore", json!({}));
+    assert_eq!(statuses[0]["state"], "logged_in");
+    assert_eq!(statuses[1]["state"], "logged_in");
+    assert_eq!(statuses[1]["provider"], "qq");
+
+    let page = h.ok(
+        "search",
+        json!({ "provider": "qq", "q": "晴天", "type": "track", "page": 1, "page_size": 10 }),
+    );
+    let first = page["items"][0].clone();
+    assert_eq!(first["provider"], "qq");
+    let lyrics = h.ok(
+        "lyrics",
+        json!({ "provider": "qq", "track_id": "0039MnYb0qxYhV" }),
+    );
+    assert!(lyrics["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l["words"].is_array()));
+    let playlist = h.ok("playlist", json!({ "provider": "qq", "id": "8000000030" }));
+    let song = playlist["tracks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["playable"] == true && t["vip"] == false)
+        .expect("a free song")
+        .clone();
+    h.ok("player_play", json!({ "tracks": [song], "start_index": 0 }));
+    h.wait_event("player-state", |s| {
+        s["status"] == "playing" && s["track"]["provider"] == "qq"
+    });
+    h.wait_event("player-position", |p| {
+        p["position_ms"].as_u64().unwrap() >= 300
+    });
+
+    let posted = h.ok(
+        "post_comment",
+        json!({ "provider": "qq", "track_id": "0039MnYb0qxYhV", "content": "好听" }),
+    );
+    let reply = h.ok(
+        "post_comment",
+        json!({ "provider": "qq", "track_id": "0039MnYb0qxYhV", "content": "同意",
+                "reply_to": posted["id"] }),
+    );
+    assert_eq!(reply["content"], "同意");
+
+    h.fake.qq().revoke_sessions();
+    assert_eq!(
+        h.error_kind("profile", json!({ "provider": "qq" })),
+        "session_expired"
+    );
+    let changed = h.wait_event("session-changed", |p| {
+        p["provider"] == "qq" && p["state"] == "expired"
+    });
+    assert_eq!(changed["error"]["provider"], "qq");
+    assert_eq!(
+        h.ok("profile", json!({ "provider": "netease" }))["user_id"],
+        "125279114",
+        "NetEase stays logged in"
     );
 }
 

@@ -4,8 +4,8 @@
 
 pub mod art;
 pub mod credentials;
-pub mod lyrics;
 pub mod error;
+pub mod lyrics;
 pub mod model;
 pub mod provider;
 pub mod qr;

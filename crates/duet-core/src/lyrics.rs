@@ -140,7 +140,14 @@ mod tests {
 
     #[test]
     fn garbage_never_panics() {
-        for junk in ["[", "[]", "[:]", "[00:", "\u{0}[00:01.00]\u{0}", "{\"t\":1}"] {
+        for junk in [
+            "[",
+            "[]",
+            "[:]",
+            "[00:",
+            "\u{0}[00:01.00]\u{0}",
+            "{\"t\":1}",
+        ] {
             let _ = parse_lrc(junk);
         }
     }

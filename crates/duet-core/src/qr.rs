@@ -258,8 +258,9 @@ impl QrLogins {
         let mut sessions = self.sessions.lock().await;
         sessions.retain(|s| {
             let current = s.current();
-            let superseded =
-                current.provider == id && current.method == login.method && !current.state.is_final();
+            let superseded = current.provider == id
+                && current.method == login.method
+                && !current.state.is_final();
             if superseded {
                 s.cancel();
             }
@@ -421,7 +422,9 @@ mod tests {
             ],
             Duration::from_secs(60),
         );
-        let session = QrSession::start(provider, None, Some(observer)).await.unwrap();
+        let session = QrSession::start(provider, None, Some(observer))
+            .await
+            .unwrap();
         assert!(session.login().qr_png.starts_with("data:image/png;base64,"));
         let last = session.finished().await;
         assert_eq!(last.state, QrState::Confirmed);

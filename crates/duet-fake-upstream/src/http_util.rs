@@ -85,7 +85,7 @@ pub(crate) fn http_date(unix_secs: i64) -> String {
 }
 
 /// Howard Hinnant's days → (year, month 1-12, day 1-31).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
+pub(crate) fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);

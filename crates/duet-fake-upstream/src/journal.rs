@@ -22,6 +22,12 @@ pub enum Transport {
     Linuxapi,
     /// A GET of an audio file on a CDN host.
     Audio,
+    /// QQ Music `musicu.fcg` (unsigned envelope); one record per item.
+    Musicu,
+    /// QQ Music `musics.fcg` (signed envelope); one record per item.
+    Musics,
+    /// A plain web request: ptlogin2, graph.qq.com OAuth, WeChat QR, legacy QQ Music `*.fcg`.
+    Web,
 }
 
 /// One request the fake received on an upstream host.
@@ -36,8 +42,12 @@ pub struct RecordedRequest {
     pub time: Instant,
     /// HTTP status answered.
     pub status: u16,
-    /// Business `code` answered, when the answer was JSON with a numeric `code`.
+    /// Business `code` answered, when the answer was JSON with a numeric `code`. For a QQ
+    /// Music envelope item: the item's `code`; for ptlogin2 / WeChat QR polls: the status code
+    /// of the `ptuiCB` / `wx_errcode` answer.
     pub code: Option<i64>,
+    /// For a QQ Music envelope item: `module.method` (e.g. `vkey.GetVkeyServer.CgiGetVkey`).
+    pub call: Option<String>,
 }
 
 /// A kind of injected failure.
@@ -62,11 +72,58 @@ pub enum FaultKind {
     Truncated,
     /// Wait `delay` (default 30 s), then answer normally.
     Slow,
+    /// QQ Music item `{"code":1000}`: not logged in / musickey expired.
+    QqNotLoggedIn,
+    /// QQ Music item `{"code":104400}`: credential or login code invalid.
+    QqBadCredential,
+    /// QQ Music item `{"code":2000}`: sign missing or invalid.
+    QqBadSign,
+    /// QQ Music item `{"code":2001}` with `data.feedbackURL`: risk control.
+    QqRiskControl,
+    /// QQ Music item `{"code":500003,"subcode":860100001}`: the module refused the call.
+    QqModuleError,
+    /// QQ Music `CgiGetVkey`: every `midurlinfo[].result` 104003 with an empty `purl`
+    /// (only vkey items take it).
+    QqNoRights,
+}
+
+/// Which service's requests a fault kind can hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FaultScope {
+    /// HTTP-level faults: any service.
+    Any,
+    Netease,
+    Qq,
+}
+
+impl FaultKind {
+    pub(crate) fn scope(self) -> FaultScope {
+        match self {
+            FaultKind::ServerError | FaultKind::Truncated | FaultKind::Slow => FaultScope::Any,
+            FaultKind::RiskControl
+            | FaultKind::RiskControlVerify
+            | FaultKind::Verification
+            | FaultKind::RateLimit
+            | FaultKind::Cheating
+            | FaultKind::NotLoggedIn => FaultScope::Netease,
+            FaultKind::QqNotLoggedIn
+            | FaultKind::QqBadCredential
+            | FaultKind::QqBadSign
+            | FaultKind::QqRiskControl
+            | FaultKind::QqModuleError
+            | FaultKind::QqNoRights => FaultScope::Qq,
+        }
+    }
 }
 
 /// A fault to inject into the next `times` requests whose logical path contains
 /// `path_contains` (every API request when `None`; audio requests only when a filter is given
 /// and matches their path).
+///
+/// QQ Music: the path is the URL path without the host (`/cgi-bin/musics.fcg`, `/ptqrlogin`,
+/// `/connect/l/qrconnect`…). `module` / `method` narrow a fault to envelope items of that
+/// module / method; an HTTP-level fault (500, truncated, slow) with them hits a whole
+/// envelope that contains such an item. The `Qq*` kinds hit one envelope item each.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fault {
     pub kind: FaultKind,
@@ -74,6 +131,10 @@ pub struct Fault {
     pub times: u32,
     /// For [`FaultKind::Slow`]; default 30 s.
     pub delay: Option<Duration>,
+    /// QQ Music: only envelope items of this module (e.g. `vkey.GetVkeyServer`).
+    pub module: Option<String>,
+    /// QQ Music: only envelope items of this method (e.g. `CgiGetVkey`).
+    pub method: Option<String>,
 }
 
 impl Fault {
@@ -84,7 +145,40 @@ impl Fault {
             path_contains: None,
             times: 1,
             delay: None,
+            module: None,
+            method: None,
         }
+    }
+
+    /// QQ Music: only items of `module`.
+    pub fn module(mut self, m: impl Into<String>) -> Self {
+        self.module = Some(m.into());
+        self
+    }
+
+    /// QQ Music: only items of `method`.
+    pub fn method(mut self, m: impl Into<String>) -> Self {
+        self.method = Some(m.into());
+        self
+    }
+
+    /// Whether `path` passes the path filter (`filter_required`: an unfiltered fault does not).
+    pub(crate) fn path_matches(&self, path: &str, filter_required: bool) -> bool {
+        match &self.path_contains {
+            Some(s) => path.contains(s.as_str()),
+            None => !filter_required,
+        }
+    }
+
+    /// Whether a QQ Music item `module.method` passes the module/method filters.
+    pub(crate) fn call_matches(&self, module: &str, method: &str) -> bool {
+        self.module.as_deref().is_none_or(|m| m == module)
+            && self.method.as_deref().is_none_or(|m| m == method)
+    }
+
+    /// Whether the fault names a QQ Music module or method.
+    pub(crate) fn has_call_filter(&self) -> bool {
+        self.module.is_some() || self.method.is_some()
     }
 
     /// Only for logical paths containing `s`.
@@ -161,14 +255,21 @@ impl Journal {
         lock(&self.faults).clone()
     }
 
-    /// Takes one occurrence of the first pending fault that applies to `path`.
-    /// `filter_required`: only faults with a matching `path_contains` apply (audio).
+    /// Takes one occurrence of the first pending NetEase (or service-neutral) fault that
+    /// applies to `path`. `filter_required`: only faults with a matching `path_contains`
+    /// apply (audio).
     pub(crate) fn take_fault(&self, path: &str, filter_required: bool) -> Option<Fault> {
+        self.take_fault_where(|f| {
+            f.kind.scope() != FaultScope::Qq
+                && !f.has_call_filter()
+                && f.path_matches(path, filter_required)
+        })
+    }
+
+    /// Takes one occurrence of the first pending fault for which `applies` holds.
+    pub(crate) fn take_fault_where(&self, applies: impl Fn(&Fault) -> bool) -> Option<Fault> {
         let mut faults = lock(&self.faults);
-        let idx = faults.iter().position(|f| match &f.path_contains {
-            Some(s) => path.contains(s.as_str()),
-            None => !filter_required,
-        })?;
+        let idx = faults.iter().position(applies)?;
         let f = &mut faults[idx];
         f.times = f.times.saturating_sub(1);
         let taken = f.clone();
@@ -212,5 +313,20 @@ mod tests {
             Some(FaultKind::RateLimit)
         );
         assert_eq!(j.take_fault("/api/cloudsearch/pc", false), None);
+    }
+
+    #[test]
+    fn qq_faults_are_not_taken_by_netease() {
+        let j = Journal::new(Instant::now());
+        j.fail(Fault::new(FaultKind::QqNoRights));
+        j.fail(Fault::new(FaultKind::ServerError).module("vkey.GetVkeyServer"));
+        assert_eq!(j.take_fault("/api/song/lyric", false), None);
+        let f = j
+            .take_fault_where(|f| f.call_matches("vkey.GetVkeyServer", "CgiGetVkey"))
+            .unwrap();
+        assert_eq!(f.kind, FaultKind::QqNoRights);
+        assert!(!Fault::new(FaultKind::Slow)
+            .method("X")
+            .call_matches("m", "Y"));
     }
 }

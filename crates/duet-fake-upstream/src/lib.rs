@@ -6,11 +6,16 @@
 //! - NetEase Cloud Music API hosts (`music.163.com`, `interface.music.163.com`,
 //!   `interfacepc.music.163.com`, `interface3.music.163.com`) and its audio CDN host
 //!   (`m701.music.126.net`) are played by [`netease`].
+//! - QQ Music (`u.y.qq.com`, `u6.y.qq.com`, `c.y.qq.com`, `c6.y.qq.com`, `y.gtimg.cn`, the
+//!   `*.stream.qqmusic.qq.com` CDN) and its logins (`ssl.ptlogin2.qq.com`,
+//!   `ssl.ptlogin2.graph.qq.com`, `graph.qq.com`, `open.weixin.qq.com`,
+//!   `lp.open.weixin.qq.com`) are played by [`qq`].
 //! - `/__fake/...` is the out-of-process control surface (see [`router`]).
 //! - Anything else is a plain 404.
 //!
 //! In-process users (integration tests of the other crates) call [`FakeUpstream::spawn`] and
-//! drive the fake through [`FakeUpstream::netease`]; out-of-process users run the
+//! drive the fake through [`FakeUpstream::netease`] and [`FakeUpstream::qq`]; out-of-process
+//! users run the
 //! `duet-fake-upstream` binary and use the HTTP control routes.
 
 use std::net::SocketAddr;
@@ -21,16 +26,21 @@ use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+mod audio;
 mod control;
+mod covers;
 mod http_util;
 mod journal;
 pub mod netease;
+pub mod qq;
+mod qr;
 
 pub use journal::{Fault, FaultKind, RecordedRequest, Transport};
 pub use netease::{
     IssuedSession, NeteaseControl, QrKeyInfo, QrState, DEFAULT_WEAPI_TEST_SECRET,
     WEAPI_TEST_SECRETS,
 };
+pub use qq::{QqAccount, QqControl, QqIssuedSession, QqLoginMethod, QqQrInfo, QqQrState};
 
 /// Behaviour switches of the fake.
 #[derive(Debug, Clone)]
@@ -44,6 +54,9 @@ pub struct FakeConfig {
     pub demo_scan_after: Duration,
     /// Demo mode: scanned → confirmed.
     pub demo_confirm_after: Duration,
+    /// How long the WeChat long poll (`lp.open.weixin.qq.com`) holds an answer while nothing
+    /// changes (the real one: ~25 s; default 0 so tests stay quick).
+    pub wx_poll_hold: Duration,
 }
 
 impl Default for FakeConfig {
@@ -53,6 +66,7 @@ impl Default for FakeConfig {
             qr_lifetime: Duration::from_secs(180),
             demo_scan_after: Duration::from_secs(3),
             demo_confirm_after: Duration::from_secs(3),
+            wx_poll_hold: Duration::ZERO,
         }
     }
 }
@@ -68,6 +82,7 @@ struct StateInner {
     started: Instant,
     journal: Arc<journal::Journal>,
     netease: NeteaseControl,
+    qq: QqControl,
 }
 
 impl FakeState {
@@ -76,12 +91,14 @@ impl FakeState {
         let started = Instant::now();
         let journal = Arc::new(journal::Journal::new(started));
         let netease = NeteaseControl::new(config.clone(), journal.clone());
+        let qq = QqControl::new(config.clone(), journal.clone());
         FakeState {
             inner: Arc::new(StateInner {
                 config,
                 started,
                 journal,
                 netease,
+                qq,
             }),
         }
     }
@@ -94,6 +111,11 @@ impl FakeState {
     /// Control handle of the NetEase fake.
     pub fn netease(&self) -> &NeteaseControl {
         &self.inner.netease
+    }
+
+    /// Control handle of the QQ Music fake.
+    pub fn qq(&self) -> &QqControl {
+        &self.inner.qq
     }
 
     /// When this world was created (request times in `/__fake/requests` are relative to it).
@@ -113,8 +135,14 @@ impl FakeState {
 /// - `GET  /__fake/netease/qr` — `[{"key","state","polls","age_ms"}]`
 /// - `POST /__fake/netease/sessions/revoke` — kill every live session; `GET /__fake/netease/sessions`
 /// - `POST /__fake/netease/sessions` — issue a live session without the QR dance
-/// - `POST /__fake/fail` — body `{"kind":"rate_limit","path_contains":"/cloudsearch","times":1,"delay_ms":…}`;
-///   `DELETE /__fake/fail` clears pending faults
+/// - `GET  /__fake/qq/qr` — `[{"method":"qq"|"wechat","id","state","polls","age_ms"}]`
+/// - `POST /__fake/qq/qr/{id}/scan|confirm|refuse|expire` — drive a QQ / WeChat QR code
+/// - `GET  /__fake/qq/sessions` — `{"live":n}`; `POST /__fake/qq/sessions` with
+///   `{"account":"qq"|"wechat"}` — log in without a QR; `POST /__fake/qq/sessions/revoke`;
+///   `POST /__fake/qq/sessions/{musicid}/expire` — the key dies, refresh still works
+/// - `GET  /__fake/qq/vip`, `POST /__fake/qq/vip` with `{"account":"wechat","vip":true}`
+/// - `POST /__fake/fail` — body `{"kind":"rate_limit","path_contains":"/cloudsearch","times":1,"delay_ms":…}`
+///   (QQ Music faults may add `"module"` / `"method"`); `DELETE /__fake/fail` clears pending faults
 /// - `GET  /__fake/requests` — the request log; `DELETE /__fake/requests` clears it
 pub fn router(state: FakeState) -> Router {
     control::routes().fallback(upstream).with_state(state)
@@ -129,6 +157,9 @@ async fn upstream(
 ) -> axum::response::Response {
     let path = uri.path().trim_start_matches('/');
     let (host, rest) = path.split_once('/').unwrap_or((path, ""));
+    if qq::handles_host(host) {
+        return qq::handle(state.qq(), host, rest, &method, uri.query(), &headers, body).await;
+    }
     if netease::handles_host(host) {
         return netease::handle(
             state.netease(),
@@ -200,6 +231,11 @@ impl FakeUpstream {
     /// Control handle of the NetEase fake.
     pub fn netease(&self) -> &NeteaseControl {
         self.state.netease()
+    }
+
+    /// Control handle of the QQ Music fake.
+    pub fn qq(&self) -> &QqControl {
+        self.state.qq()
     }
 
     /// Queues a fault (shorthand for `netease().fail(..)`; faults apply to every service).

@@ -1,4 +1,4 @@
-//! `duet-fake-upstream [--listen 127.0.0.1:9000] [--demo] [--qr-lifetime-secs N]`
+//! `duet-fake-upstream [--listen 127.0.0.1:9000] [--demo] [--qr-lifetime-secs N] [--wx-poll-hold-secs N]`
 //!
 //! Prints exactly one line, `duet-fake-upstream listening on http://ADDR`, on stdout once
 //! bound; logs go to stderr (`RUST_LOG`, default `info`).
@@ -24,6 +24,9 @@ struct Args {
     /// Lifetime of a QR login key, in seconds.
     #[arg(long, default_value_t = 180)]
     qr_lifetime_secs: u64,
+    /// How long the WeChat QR long poll holds an unchanged answer, in seconds (real: ~25).
+    #[arg(long, default_value_t = 0)]
+    wx_poll_hold_secs: u64,
 }
 
 #[tokio::main]
@@ -47,6 +50,7 @@ async fn main() -> ExitCode {
     let config = FakeConfig {
         demo: args.demo,
         qr_lifetime: Duration::from_secs(args.qr_lifetime_secs),
+        wx_poll_hold: Duration::from_secs(args.wx_poll_hold_secs.min(60)),
         ..FakeConfig::default()
     };
     let listener = match tokio::net::TcpListener::bind(args.listen).await {

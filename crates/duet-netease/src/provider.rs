@@ -8,7 +8,8 @@ use duet_core::credentials::SharedStore;
 use duet_core::provider::{QrCode, QrPolicy, QrPoll, QrTicket};
 use duet_core::{
     CheckIn, Comment, CommentPage, Error, ErrorKind, ImageUrls, Lyrics, Playlist, Profile,
-    Provider, ProviderId, QrMethod, Quality, Result, SearchPage, SearchQuery, SearchType, StreamUrl, Track,
+    Provider, ProviderId, QrMethod, Quality, Result, SearchPage, SearchQuery, SearchType,
+    StreamUrl, Track,
 };
 use serde_json::{json, Value};
 use tokio::sync::{Mutex, Semaphore};

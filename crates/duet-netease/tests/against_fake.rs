@@ -81,10 +81,7 @@ async fn everything_works_through(transport: Option<Transport>) {
     assert_eq!(stream.format, "flac");
     assert!(stream.url.starts_with(&fake.base_url()));
 
-    let posted = provider
-        .post_comment("347230", "nice", None)
-        .await
-        .unwrap();
+    let posted = provider.post_comment("347230", "nice", None).await.unwrap();
     assert_eq!(posted.content, "nice");
     let reply = provider
         .post_comment("347230", "agreed", Some(&posted.id))

@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use duet_core::credentials::SharedStore;
 use duet_core::qr::QrLogins;
 use duet_core::{
     Error, ErrorKind, Provider, ProviderId, QrMethod, Quality, SearchQuery, SearchType,
@@ -17,17 +18,38 @@ use duet_core::{
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::seed::{SeedQq, Stats};
+
 /// Everything the handlers share.
 pub struct AppState {
     providers: HashMap<ProviderId, Arc<dyn Provider>>,
-    qr_logins: QrLogins,
+    pub(crate) qr_logins: QrLogins,
+    /// The seed-compatible QQ Music API's needs (`/api/...`), when QQ Music is built in.
+    pub(crate) seed: Option<SeedQq>,
+    pub(crate) stats: Stats,
 }
 
 impl AppState {
     pub fn new(providers: Vec<Arc<dyn Provider>>) -> Arc<Self> {
+        Self::build(providers, None)
+    }
+
+    /// With the seed-compatible `/api/...` over `qq` (the same provider as in `providers`)
+    /// and the store its session is kept in.
+    pub fn with_qq(
+        providers: Vec<Arc<dyn Provider>>,
+        qq: Arc<duet_qqmusic::QqProvider>,
+        store: SharedStore,
+    ) -> Arc<Self> {
+        Self::build(providers, Some(SeedQq::new(qq, store)))
+    }
+
+    fn build(providers: Vec<Arc<dyn Provider>>, seed: Option<SeedQq>) -> Arc<Self> {
         Arc::new(Self {
             providers: providers.into_iter().map(|p| (p.id(), p)).collect(),
             qr_logins: QrLogins::new(),
+            seed,
+            stats: Stats::new(),
         })
     }
 
@@ -275,6 +297,6 @@ async fn status(State(state): State<Arc<AppState>>) -> Json<serde_json::Value> {
 
 pub async fn not_found() -> ApiError {
     ApiError(Error::not_found(
-        "no such route; see the README for the /v1 API",
+        "no such route; see the README for the /v1 and /api APIs",
     ))
 }

@@ -1,7 +1,9 @@
 //! `duet-server`: Duet's headless local HTTP API (DESIGN.md §5), a thin adapter over
-//! `duet-core`. It knows no URL, cookie or cipher of any service.
+//! `duet-core`: `/v1/{provider}/...` ([`api`]) and the seed-compatible QQ Music `/api/...`
+//! ([`seed`]). It knows no URL, cookie or cipher of any service.
 
 pub mod api;
+pub mod seed;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -17,6 +19,7 @@ pub use api::{ApiError, AppState};
 
 pub fn router(state: Arc<AppState>, access_token: Option<Secret>) -> Router {
     let router = api::routes()
+        .merge(seed::routes(state.clone()))
         .fallback(api::not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state);

@@ -70,10 +70,11 @@ async fn run(args: Args) -> Result<(), String> {
             )
         })?
     };
-    let providers = duet_services::providers(&settings, store.store)
+    let services = duet_services::services(&settings, store.store.clone())
         .await
         .map_err(|e| e.message)?;
-    let app = duet_server::router(AppState::new(providers), token);
+    let state = AppState::with_qq(services.providers, services.qq, store.store);
+    let app = duet_server::router(state, token);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;

@@ -90,7 +90,15 @@ async fn bad_input_gets_a_4xx_with_the_error_object() {
         ("/v1/netease/search?q=a&page_size=1000", 400, "bad_request"),
         ("/v1/netease/tracks/1/comments?page=x", 400, "bad_request"),
         ("/v1/spotify/me", 400, "bad_request"),
-        ("/v1/qq/me", 404, "not_found"),
+        ("/v1/qq/me", 401, "not_logged_in"),
+        ("/v1/qq/tracks/not-a-mid", 400, "bad_request"),
+        (
+            "/v1/qq/tracks/0039MnYb0qxYhV/url?quality=ultra",
+            400,
+            "bad_request",
+        ),
+        ("/v1/qq/playlists/%3Cscript%3E", 400, "bad_request"),
+        ("/v1/qq/search?q=a", 401, "not_logged_in"),
         ("/v1/netease/nope", 404, "not_found"),
         ("/nope", 404, "not_found"),
     ] {

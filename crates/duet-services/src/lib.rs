@@ -77,17 +77,33 @@ impl Settings {
     }
 }
 
+/// Every provider, and QQ Music's concretely for the front ends that speak its own API
+/// (`duet-server`'s seed-compatible `/api/...`). `providers` holds the same `qq`.
+pub struct Services {
+    pub providers: Vec<Arc<dyn Provider>>,
+    pub qq: Arc<duet_qqmusic::QqProvider>,
+}
+
 /// Builds one provider per service over `store` and restores their stored sessions (a failure
 /// to restore one is logged and leaves that provider logged out).
 pub async fn providers(
     settings: &Settings,
     store: SharedStore,
 ) -> Result<Vec<Arc<dyn Provider>>, Error> {
+    Ok(services(settings, store).await?.providers)
+}
+
+/// [`providers`], keeping hold of the concrete QQ Music provider.
+pub async fn services(settings: &Settings, store: SharedStore) -> Result<Services, Error> {
     let mut netease = duet_netease::Config::new(settings.upstream.clone());
     netease.timeout = settings.timeout;
-    let providers: Vec<Arc<dyn Provider>> = vec![Arc::new(duet_netease::NeteaseProvider::new(
-        netease, store,
-    )?)];
+    let mut qq = duet_qqmusic::Config::new(settings.upstream.clone());
+    qq.timeout = settings.timeout;
+    let qq = Arc::new(duet_qqmusic::QqProvider::new(qq, store.clone())?);
+    let providers: Vec<Arc<dyn Provider>> = vec![
+        Arc::new(duet_netease::NeteaseProvider::new(netease, store)?),
+        qq.clone(),
+    ];
     for provider in &providers {
         match provider.restore_session().await {
             Ok(true) => tracing::info!(provider = %provider.id(), "restored the stored session"),
@@ -97,5 +113,5 @@ pub async fn providers(
             }
         }
     }
-    Ok(providers)
+    Ok(Services { providers, qq })
 }

@@ -16,7 +16,8 @@ pub(crate) fn check(req: &Decoded, headers: &HeaderMap, cookies: &Cookies) -> Re
         Transport::Weapi => check_weapi(headers, cookies),
         Transport::Api => check_api(headers, cookies),
         Transport::Linuxapi => check_linuxapi(headers),
-        Transport::Audio => Ok(()),
+        // Not NetEase transports; the router never decodes these as NetEase requests.
+        Transport::Audio | Transport::Musicu | Transport::Musics | Transport::Web => Ok(()),
     };
     if let Err(reason) = &r {
         tracing::debug!(

@@ -25,6 +25,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::journal::{lock, Fault, Journal, RecordedRequest};
+use crate::qr::{Phase, QrClock};
 use crate::FakeConfig;
 
 mod audio;
@@ -112,13 +113,6 @@ impl std::fmt::Debug for IssuedSession {
     }
 }
 
-struct QrEntry {
-    created: Instant,
-    state: QrState,
-    polls: Vec<Instant>,
-    scanned_at: Option<Instant>,
-}
-
 struct Session {
     csrf: String,
     /// (China-time day number, dailyTask type) already signed in with this session.
@@ -127,7 +121,7 @@ struct Session {
 
 #[derive(Default)]
 struct State {
-    qr: HashMap<String, QrEntry>,
+    qr: HashMap<String, QrClock>,
     sessions: HashMap<String, Session>,
     /// Posted comments per thread id, oldest first.
     comments: HashMap<String, Vec<Value>>,
@@ -209,39 +203,18 @@ impl NeteaseControl {
                 now.saturating_duration_since(e.created) < lifetime + Duration::from_secs(3600)
             });
         }
-        st.qr.insert(
-            key.clone(),
-            QrEntry {
-                created: now,
-                state: QrState::Waiting,
-                polls: Vec::new(),
-                scanned_at: None,
-            },
-        );
+        st.qr.insert(key.clone(), QrClock::new(now));
         key
     }
 
-    /// Brings a key's state up to `now` (lifetime, demo auto-scan/confirm).
-    fn advance(config: &FakeConfig, e: &mut QrEntry, now: Instant) {
-        let expires_at = e.created + config.qr_lifetime;
-        if config.demo {
-            if let Some(&first) = e.polls.first() {
-                let scan_at = first + config.demo_scan_after;
-                if e.state == QrState::Waiting && now >= scan_at && scan_at < expires_at {
-                    e.state = QrState::Scanned;
-                    e.scanned_at = Some(scan_at);
-                }
-                if e.state == QrState::Scanned {
-                    let scanned = e.scanned_at.unwrap_or(scan_at);
-                    let confirm_at = scanned + config.demo_confirm_after;
-                    if now >= confirm_at && confirm_at < expires_at {
-                        e.state = QrState::Confirmed;
-                    }
-                }
-            }
-        }
-        if now >= expires_at && e.state != QrState::Spent {
-            e.state = QrState::Expired;
+    /// The control API's view of a phase (NetEase has no "refused").
+    fn state_of(phase: Phase) -> QrState {
+        match phase {
+            Phase::Waiting => QrState::Waiting,
+            Phase::Scanned => QrState::Scanned,
+            Phase::Confirmed => QrState::Confirmed,
+            Phase::Spent => QrState::Spent,
+            Phase::Refused | Phase::Expired => QrState::Expired,
         }
     }
 
@@ -253,28 +226,22 @@ impl NeteaseControl {
         let Some(e) = st.qr.get_mut(key) else {
             return QrPoll::Gone;
         };
-        e.polls.push(now);
-        Self::advance(&config, e, now);
-        match e.state {
-            QrState::Waiting => QrPoll::Waiting,
-            QrState::Scanned => QrPoll::Scanned,
-            QrState::Spent | QrState::Expired => QrPoll::Gone,
-            QrState::Confirmed => {
-                e.state = QrState::Spent;
+        match e.poll(&config, now) {
+            Phase::Waiting => QrPoll::Waiting,
+            Phase::Scanned => QrPoll::Scanned,
+            Phase::Spent | Phase::Refused | Phase::Expired => QrPoll::Gone,
+            Phase::Confirmed => {
+                e.phase = Phase::Spent;
                 QrPoll::Confirmed(Self::new_session(&mut st))
             }
         }
     }
 
-    fn transition(&self, key: &str, f: impl FnOnce(&mut QrEntry) -> bool) -> bool {
-        let now = Instant::now();
+    fn transition(&self, key: &str, f: impl FnOnce(&mut QrClock, &FakeConfig) -> bool) -> bool {
         let config = self.shared.config.clone();
         let mut st = self.state();
         match st.qr.get_mut(key) {
-            Some(e) => {
-                Self::advance(&config, e, now);
-                f(e)
-            }
+            Some(e) => f(e, &config),
             None => false,
         }
     }
@@ -282,37 +249,19 @@ impl NeteaseControl {
     /// Marks `key` scanned (802 on the next poll). False if the key is unknown or no longer
     /// waiting/scanned.
     pub fn scan(&self, key: &str) -> bool {
-        let now = Instant::now();
-        self.transition(key, |e| match e.state {
-            QrState::Waiting => {
-                e.state = QrState::Scanned;
-                e.scanned_at = Some(now);
-                true
-            }
-            QrState::Scanned => true,
-            _ => false,
-        })
+        self.transition(key, |e, config| e.scan(config, Instant::now()))
     }
 
     /// Marks `key` confirmed (803 and a new session on the next poll); scans it first if
     /// needed. False if the key is unknown, spent or expired.
     pub fn confirm(&self, key: &str) -> bool {
-        let now = Instant::now();
-        self.transition(key, |e| match e.state {
-            QrState::Waiting | QrState::Scanned => {
-                e.scanned_at.get_or_insert(now);
-                e.state = QrState::Confirmed;
-                true
-            }
-            QrState::Confirmed => true,
-            _ => false,
-        })
+        self.transition(key, |e, config| e.confirm(config, Instant::now()))
     }
 
     /// Expires `key` (800 on the next poll). False if the key is unknown.
     pub fn expire(&self, key: &str) -> bool {
-        self.transition(key, |e| {
-            e.state = QrState::Expired;
+        self.transition(key, |e, _| {
+            e.expire();
             true
         })
     }
@@ -328,8 +277,8 @@ impl NeteaseControl {
         let config = self.shared.config.clone();
         let mut st = self.state();
         let e = st.qr.get_mut(key)?;
-        Self::advance(&config, e, now);
-        Some(e.state)
+        e.advance(&config, now);
+        Some(Self::state_of(e.phase))
     }
 
     /// Every QR key with its state, oldest first.
@@ -341,12 +290,12 @@ impl NeteaseControl {
             .qr
             .iter_mut()
             .map(|(k, e)| {
-                Self::advance(&config, e, now);
+                e.advance(&config, now);
                 (
                     e.created,
                     QrKeyInfo {
                         key: k.clone(),
-                        state: e.state,
+                        state: Self::state_of(e.phase),
                         polls: e.polls.len(),
                         age: now.saturating_duration_since(e.created),
                     },

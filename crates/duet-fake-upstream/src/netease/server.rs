@@ -143,6 +143,7 @@ pub(crate) async fn handle(
         time: started,
         status: status.as_u16(),
         code,
+        call: None,
     });
     resp
 }

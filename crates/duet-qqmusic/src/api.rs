@@ -1,0 +1,866 @@
+//! The QQ Music calls, each taking the credential it runs under. [`QqProvider`] calls them
+//! with the stored session; `duet-server`'s seed-compatible routes with the credential each
+//! request carries.
+//!
+//! [`QqProvider`]: crate::QqProvider
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use duet_core::{
+    CheckIn, Comment, CommentPage, Error, ErrorKind, Lyrics, Playlist, Profile, ProviderId,
+    Quality, SearchPage, SearchQuery, StreamUrl, Track, TrialWindow, UserRef,
+};
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::client::{Client, Comm, Config, Effect, Item};
+use crate::errors::qq;
+use crate::identity;
+use crate::lyrics;
+use crate::parse::{self, TrackFiles};
+use crate::session::{now_s, Credential};
+
+/// The largest page `uniform_get_Dissinfo` is asked for.
+const PLAYLIST_PAGE: usize = 1000;
+/// `DoSearchForQQMusicDesktop` answers nothing below 10 a page (§5.1, 2026).
+const MIN_SEARCH_PAGE: u32 = 10;
+const MAX_COMMENT_CHARS: usize = 300;
+
+/// A song's two ids (§5.3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SongIds {
+    pub id: u64,
+    pub mid: String,
+}
+
+/// What `/api/user` and the profile menu show: the profile, VIP identity and music level.
+#[derive(Debug, Clone, Serialize)]
+pub struct UserInfo {
+    pub profile: Profile,
+    pub encrypt_uin: String,
+    /// `vip_login_base` `identity` as QQ Music sent it (tiers, dates, level).
+    pub vip: Value,
+    /// "音乐等级" when the service names it (§5.8).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub music_level: Option<u64>,
+}
+
+/// A play URL request for one file (§5.4 table).
+struct FileChoice {
+    quality: Quality,
+    prefix: &'static str,
+    ext: &'static str,
+    size: u64,
+    bitrate: Option<u64>,
+    trial: bool,
+}
+
+fn validate_mid(id: &str) -> Result<(), Error> {
+    if identity::is_mid(id) {
+        Ok(())
+    } else {
+        Err(qq(Error::bad_request(format!(
+            "a QQ Music song id is a 14-character songmid, got {:?}",
+            id.chars().take(40).collect::<String>()
+        ))))
+    }
+}
+
+/// A lookup the module rejects (500003, §6) names an id it does not know.
+fn unknown_id(error: Error, what: &str) -> Error {
+    if error.upstream_code == Some(500003) {
+        qq(Error::not_found(format!("QQ Music has no such {what}")).with_upstream_code(500003))
+    } else {
+        error
+    }
+}
+
+/// A call refused the way an anonymous one is (search 2001, vkey 104003) while a key was
+/// sent: asks the service whether the key still works, so a dead key reads as expired (and
+/// gets renewed) instead of as risk control or missing rights.
+async fn blame_the_key(client: &Client, credential: &Credential, error: Error) -> Error {
+    if !matches!(error.upstream_code, Some(2001 | 104003)) {
+        return error;
+    }
+    let probe = client
+        .call_one(
+            Some(credential),
+            Effect::Read,
+            Item::new(
+                "music.UserInfo.userInfoServer",
+                "GetLoginUserInfo",
+                json!({}),
+            ),
+        )
+        .await;
+    match probe {
+        Err(expired) if expired.kind == ErrorKind::SessionExpired => expired,
+        _ => error,
+    }
+}
+
+fn need_login(what: &str) -> Error {
+    qq(Error::not_logged_in(format!(
+        "log in to QQ Music to {what}"
+    )))
+}
+
+pub struct QqApi {
+    client: Client,
+    /// songmid → songid, learnt from details (lx-music caches the same way, §5.3).
+    song_ids: Mutex<HashMap<String, u64>>,
+}
+
+impl QqApi {
+    pub fn new(config: &Config) -> Result<Self, Error> {
+        Ok(Self {
+            client: Client::new(config)?,
+            song_ids: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    fn remember(&self, ids: &SongIds) {
+        if let Ok(mut cache) = self.song_ids.lock() {
+            if cache.len() > 10_000 {
+                cache.clear();
+            }
+            cache.insert(ids.mid.clone(), ids.id);
+        }
+    }
+
+    /// `get_song_detail_yqq` (§5.2): the track object of a mid or a numeric id.
+    async fn detail(&self, credential: Option<&Credential>, param: Value) -> Result<Value, Error> {
+        let data = self
+            .client
+            .call_one(
+                credential,
+                Effect::Read,
+                Item::new("music.pf_song_detail_svr", "get_song_detail_yqq", param),
+            )
+            .await
+            .map_err(|e| unknown_id(e, "song"))?;
+        let info = data
+            .get("track_info")
+            .filter(|t| !parse::text(t, "mid").is_empty())
+            .cloned()
+            .ok_or_else(|| qq(Error::not_found("QQ Music has no such song")))?;
+        let files = TrackFiles::of(&info);
+        self.remember(&SongIds {
+            id: files.songid,
+            mid: files.songmid.clone(),
+        });
+        Ok(info)
+    }
+
+    pub async fn track(&self, credential: Option<&Credential>, mid: &str) -> Result<Track, Error> {
+        validate_mid(mid)?;
+        let info = self.detail(credential, json!({ "song_mid": mid })).await?;
+        parse::track(&info).ok_or_else(|| qq(Error::upstream("QQ Music sent a song without a mid")))
+    }
+
+    /// songmid ↔ songid, whichever `id_or_mid` is (§5.3).
+    pub async fn convert(
+        &self,
+        credential: Option<&Credential>,
+        id_or_mid: &str,
+    ) -> Result<SongIds, Error> {
+        let input = id_or_mid.trim();
+        if identity::is_mid(input) {
+            if let Some(id) = self
+                .song_ids
+                .lock()
+                .ok()
+                .and_then(|c| c.get(input).copied())
+            {
+                return Ok(SongIds {
+                    id,
+                    mid: input.to_owned(),
+                });
+            }
+            let info = self
+                .detail(credential, json!({ "song_mid": input }))
+                .await?;
+            let files = TrackFiles::of(&info);
+            return Ok(SongIds {
+                id: files.songid,
+                mid: files.songmid,
+            });
+        }
+        let id: u64 = input
+            .parse()
+            .ok()
+            .filter(|n| *n > 0 && input.len() <= 20)
+            .ok_or_else(|| {
+                qq(Error::bad_request(format!(
+                    "expected a songid (digits) or a 14-character songmid, got {:?}",
+                    input.chars().take(40).collect::<String>()
+                )))
+            })?;
+        let data = self
+            .client
+            .call_one(
+                credential,
+                Effect::Read,
+                Item::new(
+                    "music.trackInfo.UniformRuleCtrl",
+                    "CgiGetTrackInfo",
+                    json!({"ids": [id], "types": [0], "modify_stamp": [0], "ctx": 0, "client": 1}),
+                ),
+            )
+            .await?;
+        let track = data
+            .get("tracks")
+            .and_then(Value::as_array)
+            .and_then(|t| t.first())
+            .filter(|t| identity::is_mid(&parse::text(t, "mid")))
+            .ok_or_else(|| qq(Error::not_found("QQ Music has no song with this id")))?;
+        let ids = SongIds {
+            id,
+            mid: parse::text(track, "mid"),
+        };
+        self.remember(&ids);
+        Ok(ids)
+    }
+
+    pub async fn search(
+        &self,
+        credential: Option<&Credential>,
+        query: &SearchQuery,
+    ) -> Result<SearchPage, Error> {
+        let credential = credential.ok_or_else(|| need_login("search"))?;
+        // The service's pages are at least 10; a smaller page is cut out of the larger ones
+        // around it.
+        let per_page = query.page_size.max(MIN_SEARCH_PAGE);
+        let offset = query.offset();
+        let first_page = (offset / u64::from(per_page)) as u32 + 1;
+        let skip = (offset % u64::from(per_page)) as usize;
+        let pages = if skip + query.page_size as usize > per_page as usize {
+            2
+        } else {
+            1
+        };
+        let items: Vec<Item> = (0..pages)
+            .map(|i| {
+                Item::new(
+                    "music.search.SearchCgiService",
+                    "DoSearchForQQMusicDesktop",
+                    json!({
+                        "query": query.q, "search_type": parse::search_type(query.kind),
+                        "page_num": first_page + i, "num_per_page": per_page, "grp": 1,
+                    }),
+                )
+            })
+            .collect();
+        let replies = self
+            .client
+            .call(Some(credential), Comm::Web, Effect::Read, &items)
+            .await?;
+        let mut merged: Option<(duet_core::SearchItems, u64, bool)> = None;
+        for reply in replies {
+            let data = match reply.into_data(true) {
+                Ok(data) => data,
+                Err(e) => return Err(blame_the_key(&self.client, credential, e).await),
+            };
+            let (items, total, more) = parse::search(&data, query.kind)?;
+            merged = Some(match merged {
+                None => (items, total, more),
+                Some((mut all, _, _)) => {
+                    append(&mut all, items);
+                    (all, total, more)
+                }
+            });
+        }
+        let (mut items, total, more) =
+            merged.ok_or_else(|| qq(Error::upstream("QQ Music sent no search answer")))?;
+        slice(&mut items, skip, query.page_size as usize);
+        let has_more = more || offset + (items.len() as u64) < total;
+        Ok(SearchPage {
+            provider: ProviderId::Qq,
+            query: query.q.clone(),
+            page: query.page,
+            page_size: query.page_size,
+            total,
+            has_more: has_more && !items.is_empty(),
+            items,
+        })
+    }
+
+    pub async fn lyrics(
+        &self,
+        credential: Option<&Credential>,
+        mid: &str,
+    ) -> Result<Lyrics, Error> {
+        validate_mid(mid)?;
+        let data = self
+            .client
+            .call_one(
+                credential,
+                Effect::Read,
+                Item::new(
+                    "music.musichallSong.PlayLyricInfo",
+                    "GetPlayLyricInfo",
+                    json!({
+                        "songMID": mid, "crypt": 1, "qrc": 1, "trans": 1, "roma": 1,
+                        "lrc_t": 0, "qrc_t": 0, "trans_t": 0, "roma_t": 0, "type": -1,
+                        "ct": 19, "cv": 1873,
+                    }),
+                ),
+            )
+            .await?;
+        lyrics::lyrics(&data, mid)
+    }
+
+    /// The play URL of the best file up to `quality` this account may have; a non-VIP gets
+    /// the preview clip of a VIP song, with its window (§5.4).
+    pub async fn stream_url(
+        &self,
+        credential: Option<&Credential>,
+        mid: &str,
+        quality: Quality,
+    ) -> Result<StreamUrl, Error> {
+        validate_mid(mid)?;
+        let credential = credential.ok_or_else(|| need_login("play songs"))?;
+        let info = self
+            .detail(Some(credential), json!({ "song_mid": mid }))
+            .await?;
+        let files = TrackFiles::of(&info);
+        let all = [
+            FileChoice {
+                quality: Quality::Hires,
+                prefix: "RS01",
+                ext: "flac",
+                size: files.size_hires,
+                bitrate: None,
+                trial: false,
+            },
+            FileChoice {
+                quality: Quality::Lossless,
+                prefix: "F000",
+                ext: "flac",
+                size: files.size_flac,
+                bitrate: None,
+                trial: false,
+            },
+            FileChoice {
+                quality: Quality::High,
+                prefix: "M800",
+                ext: "mp3",
+                size: files.size_320mp3,
+                bitrate: Some(320_000),
+                trial: false,
+            },
+            FileChoice {
+                quality: Quality::Standard,
+                prefix: "M500",
+                ext: "mp3",
+                size: files.size_128mp3,
+                bitrate: Some(128_000),
+                trial: false,
+            },
+            FileChoice {
+                quality: Quality::Standard,
+                prefix: "RS02",
+                ext: "mp3",
+                size: files.size_try,
+                bitrate: None,
+                trial: true,
+            },
+        ];
+        let rank = |q: Quality| match q {
+            Quality::Hires => 3,
+            Quality::Lossless => 2,
+            Quality::High => 1,
+            Quality::Standard => 0,
+        };
+        let choices: Vec<&FileChoice> = all
+            .iter()
+            .filter(|c| c.size > 0 && rank(c.quality) <= rank(quality))
+            .collect();
+        if choices.is_empty() {
+            return Err(qq(Error::new(
+                ErrorKind::Unavailable,
+                "QQ Music has no audio file for this song",
+            )));
+        }
+        let guid = identity::new_guid();
+        let items: Vec<Item> = choices
+            .iter()
+            .map(|c| {
+                Item::new(
+                    "vkey.GetVkeyServer",
+                    "CgiGetVkey",
+                    json!({
+                        "filename": [format!("{}{}.{}", c.prefix, files.media_mid, c.ext)],
+                        "guid": guid, "songmid": [mid], "songtype": [0],
+                        "uin": credential.musicid.to_string(), "loginflag": 1, "platform": "20",
+                    }),
+                )
+            })
+            .collect();
+        let replies = self
+            .client
+            .call(Some(credential), Comm::Web, Effect::Read, &items)
+            .await?;
+        let mut last_result = None;
+        for (choice, reply) in choices.iter().zip(replies) {
+            let data = reply.into_data(true)?;
+            let info = data
+                .get("midurlinfo")
+                .and_then(Value::as_array)
+                .and_then(|l| l.first())
+                .cloned()
+                .unwrap_or(Value::Null);
+            let purl = parse::text(&info, "purl");
+            if purl.is_empty() {
+                last_result = parse::number(&info, "result");
+                continue;
+            }
+            let sips: Vec<String> = data
+                .get("sip")
+                .and_then(Value::as_array)
+                .map(|l| {
+                    l.iter()
+                        .filter_map(|s| s.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
+            // jsososo's choice: the first CDN that is not `ws` (§5.4).
+            let sip = sips
+                .iter()
+                .find(|s| !s.starts_with("http://ws"))
+                .or(sips.first())
+                .cloned()
+                .unwrap_or_else(|| "https://isure.stream.qqmusic.qq.com/".to_owned());
+            let url = self
+                .client
+                .upstream()
+                .route(&format!("{sip}{purl}"))
+                .map_err(qq)?;
+            let expiration = parse::number(&data, "expiration").unwrap_or(80_400);
+            return Ok(StreamUrl {
+                provider: ProviderId::Qq,
+                track_id: mid.to_owned(),
+                url: url.to_string(),
+                quality: choice.quality,
+                format: choice.ext.to_owned(),
+                bitrate: choice.bitrate,
+                size: Some(choice.size),
+                expires_at: Some(now_s() + expiration),
+                trial: choice.trial.then_some(TrialWindow {
+                    start_ms: files.try_begin_ms,
+                    end_ms: files.try_end_ms.max(files.try_begin_ms),
+                }),
+            });
+        }
+        let refused = crate::errors::error_for_code(last_result.map_or(104003, |r| r as i64), true);
+        Err(blame_the_key(&self.client, credential, refused).await)
+    }
+
+    /// A playlist with all its tracks; `"liked"` is the user's liked songs (needs `euin`).
+    pub async fn playlist(
+        &self,
+        credential: Option<&Credential>,
+        id: &str,
+        euin: Option<&str>,
+        limit: Option<usize>,
+    ) -> Result<Playlist, Error> {
+        let base = if id == parse::LIKED_PLAYLIST_ID {
+            let euin = euin
+                .filter(|e| !e.is_empty())
+                .ok_or_else(|| need_login("see your liked songs"))?;
+            json!({"disstid": 0, "dirid": parse::LIKED_DIRID, "enc_host_uin": euin})
+        } else {
+            let disstid: u64 = id
+                .parse()
+                .ok()
+                .filter(|n| *n > 0 && id.len() <= 20)
+                .ok_or_else(|| {
+                    qq(Error::bad_request(format!(
+                        "a QQ Music playlist id is numeric (or \"liked\"), got {:?}",
+                        id.chars().take(40).collect::<String>()
+                    )))
+                })?;
+            json!({"disstid": disstid, "enc_host_uin": ""})
+        };
+        let limit = limit.unwrap_or(usize::MAX);
+        let mut playlist: Option<Playlist> = None;
+        let mut tracks: Vec<Track> = Vec::new();
+        let mut begin = 0usize;
+        loop {
+            let mut param = base.clone();
+            if let Some(map) = param.as_object_mut() {
+                for (k, v) in [
+                    ("userinfo", json!(1)),
+                    ("tag", json!(1)),
+                    ("orderlist", json!(1)),
+                    ("song_begin", json!(begin)),
+                    (
+                        "song_num",
+                        json!(PLAYLIST_PAGE.min(limit - tracks.len().min(limit)).max(1)),
+                    ),
+                    ("onlysonglist", json!(0)),
+                ] {
+                    map.insert(k.into(), v);
+                }
+            }
+            let data = self
+                .client
+                .call_one(
+                    credential,
+                    Effect::Read,
+                    Item::new(
+                        "music.srfDissInfo.aiDissInfo",
+                        "uniform_get_Dissinfo",
+                        param,
+                    ),
+                )
+                .await
+                .map_err(|e| unknown_id(e, "playlist"))?;
+            let page = parse::playlist_page(&data, id)?;
+            if page.playlist.name.is_empty() && page.raw_count == 0 && begin == 0 {
+                return Err(qq(Error::not_found("QQ Music has no such playlist")));
+            }
+            begin += page.raw_count;
+            tracks.extend(page.tracks);
+            let total = page.total;
+            playlist.get_or_insert(page.playlist);
+            let done = !page.has_more
+                || page.raw_count == 0
+                || begin as u64 >= total
+                || tracks.len() >= limit;
+            if done {
+                break;
+            }
+        }
+        let mut playlist =
+            playlist.ok_or_else(|| qq(Error::upstream("QQ Music sent no playlist")))?;
+        tracks.truncate(limit);
+        if begin as u64 != playlist.track_count && limit == usize::MAX {
+            tracing::warn!(
+                playlist = id,
+                got = begin,
+                expected = playlist.track_count,
+                "QQ Music returned a different number of tracks than it counts"
+            );
+        }
+        if id == parse::LIKED_PLAYLIST_ID && playlist.name.is_empty() {
+            playlist.name = "我喜欢".to_owned();
+        }
+        playlist.tracks = Some(tracks);
+        Ok(playlist)
+    }
+
+    /// The profile page and VIP identity (§5.8).
+    pub async fn user_info(&self, credential: &Credential) -> Result<UserInfo, Error> {
+        let query = [
+            ("ct", "20".to_owned()),
+            ("cv", identity::WEB_CV.to_string()),
+            ("cid", "205360838".to_owned()),
+            ("userid", credential.musicid.to_string()),
+            ("reqfrom", "1".to_owned()),
+            ("format", "json".to_owned()),
+            ("g_tk", credential.g_tk().to_string()),
+            ("loginUin", credential.musicid.to_string()),
+        ];
+        let page = self
+            .client
+            .legacy_get(identity::PROFILE_URL, &query, Some(credential));
+        let vip = self.client.call_one(
+            Some(credential),
+            Effect::Read,
+            Item::new("VipLogin.VipLoginInter", "vip_login_base", json!({})),
+        );
+        let (page, vip) = tokio::join!(page, vip);
+        let page = page?;
+        let vip = vip?;
+        let profile = parse::profile(&page, Some(&vip), credential.musicid)?;
+        Ok(UserInfo {
+            encrypt_uin: parse::encrypt_uin(&page),
+            music_level: parse::number(&vip, "music_level")
+                .or_else(|| vip.get("identity").and_then(|i| parse::number(i, "level"))),
+            vip: vip.get("identity").cloned().unwrap_or(vip),
+            profile,
+        })
+    }
+
+    /// Whether the key still works (§4.4): `GetLoginUserInfo`.
+    pub async fn probe(&self, credential: &Credential) -> Result<(), Error> {
+        self.client
+            .call_one(
+                Some(credential),
+                Effect::Read,
+                Item::new(
+                    "music.UserInfo.userInfoServer",
+                    "GetLoginUserInfo",
+                    json!({}),
+                ),
+            )
+            .await
+            .map(|_| ())
+    }
+
+    /// Created (liked songs first) and collected playlists (§5.7).
+    pub async fn user_playlists(
+        &self,
+        credential: &Credential,
+        owner: &UserRef,
+    ) -> Result<Vec<Playlist>, Error> {
+        let items = [
+            Item::new(
+                "music.musicasset.PlaylistBaseRead",
+                "GetPlaylistByUin",
+                json!({ "uin": credential.musicid.to_string() }),
+            ),
+            Item::new(
+                "music.musicasset.PlaylistFavRead",
+                "CgiGetPlaylistFavInfo",
+                json!({ "uin": owner.id, "offset": 0, "size": 100 }),
+            ),
+        ];
+        let mut replies = self
+            .client
+            .call(Some(credential), Comm::Web, Effect::Read, &items)
+            .await?
+            .into_iter();
+        let created = replies
+            .next()
+            .ok_or_else(|| qq(Error::upstream("no playlists")))?;
+        let collected = replies
+            .next()
+            .ok_or_else(|| qq(Error::upstream("no playlists")))?;
+        let mut playlists = parse::created_playlists(&created.into_data(true)?, owner)?;
+        playlists.extend(parse::collected_playlists(&collected.into_data(true)?)?);
+        Ok(playlists)
+    }
+
+    /// The listening report of the profile (§5.8 `GetProfileReport`); `not_found` when the
+    /// service has none for this account.
+    pub async fn listening_report(
+        &self,
+        credential: &Credential,
+        euin: &str,
+    ) -> Result<Value, Error> {
+        let data = self
+            .client
+            .call_one(
+                Some(credential),
+                Effect::Read,
+                Item::new(
+                    "music.recommend.UserProfileSettingSvr",
+                    "GetProfileReport",
+                    json!({ "VisitAccount": euin }),
+                ),
+            )
+            .await?;
+        match data.get("ListeningReport") {
+            Some(report) if !report.is_null() && report != &json!({}) => Ok(report.clone()),
+            _ => Err(qq(Error::not_found(
+                "QQ Music has no listening report for this account",
+            ))),
+        }
+    }
+
+    pub async fn comments(
+        &self,
+        credential: Option<&Credential>,
+        mid: &str,
+        page: u32,
+        page_size: u32,
+    ) -> Result<CommentPage, Error> {
+        validate_mid(mid)?;
+        if page == 0 || page_size == 0 || page_size > 50 {
+            return Err(qq(Error::bad_request(
+                "pages start at 1 and hold 1 to 50 comments",
+            )));
+        }
+        let ids = self.convert(credential, mid).await?;
+        let param = |size: u32, number: u32| {
+            json!({"BizType": 1, "BizId": ids.id.to_string(), "PageSize": size,
+                   "PageNum": number, "LastCommentSeqNo": "", "PicEnable": 1})
+        };
+        let mut items = vec![Item::new(
+            "music.globalComment.CommentRead",
+            "GetNewCommentList",
+            param(page_size, page - 1),
+        )];
+        if page == 1 {
+            items.push(Item::new(
+                "music.globalComment.CommentRead",
+                "GetHotCommentList",
+                param(10, 0),
+            ));
+        }
+        let mut replies = self
+            .client
+            .call(credential, Comm::Web, Effect::Read, &items)
+            .await?
+            .into_iter();
+        let had = credential.is_some();
+        let newest = replies
+            .next()
+            .ok_or_else(|| qq(Error::upstream("no comments")))?;
+        let (comments, total, has_more) = parse::comment_list(&newest.into_data(had)?)?;
+        let hot = match replies.next() {
+            Some(reply) => parse::comment_list(&reply.into_data(had)?)?.0,
+            None => Vec::new(),
+        };
+        Ok(CommentPage {
+            provider: ProviderId::Qq,
+            track_id: mid.to_owned(),
+            page,
+            total,
+            has_more,
+            hot,
+            comments,
+        })
+    }
+
+    /// Posts on a song (`biz_type` 1), an album (2) or a playlist (3), as a reply when
+    /// `reply_to` is given (§5.10).
+    pub async fn post_comment(
+        &self,
+        credential: &Credential,
+        biz_type: u8,
+        biz_id: &str,
+        content: &str,
+        reply_to: Option<&str>,
+        author: UserRef,
+    ) -> Result<Comment, Error> {
+        let content = content.trim();
+        if content.is_empty() {
+            return Err(qq(Error::bad_request("the comment is empty")));
+        }
+        if content.chars().count() > MAX_COMMENT_CHARS {
+            return Err(qq(Error::bad_request(format!(
+                "comments are at most {MAX_COMMENT_CHARS} characters"
+            ))));
+        }
+        if !(1..=3).contains(&biz_type) {
+            return Err(qq(Error::bad_request(
+                "biztype is 1 (song), 2 (album) or 3 (playlist)",
+            )));
+        }
+        let mut param = json!({"Content": content, "BizType": biz_type, "BizId": biz_id});
+        if let (Some(parent), Some(map)) = (reply_to, param.as_object_mut()) {
+            if parent.is_empty()
+                || parent.len() > 64
+                || !parent
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            {
+                return Err(qq(Error::bad_request(
+                    "the comment replied to has a malformed id",
+                )));
+            }
+            map.insert("RepliedCmId".into(), json!(parent));
+        }
+        let data = self
+            .client
+            .call_one(
+                Some(credential),
+                Effect::Write,
+                Item::new(
+                    "music.globalComment.CommentWriteServer",
+                    "AddComment",
+                    param,
+                ),
+            )
+            .await?;
+        let verify = parse::text(&data, "VerifyUrl");
+        if !verify.is_empty() {
+            return Err(qq(Error::new(
+                ErrorKind::VerificationRequired,
+                "QQ Music wants a captcha before this comment; post it from QQ Music once",
+            )));
+        }
+        let sub_code = parse::number(&data, "SubCode").unwrap_or(0);
+        if sub_code != 0 {
+            let message = parse::text(&data, "Msg");
+            return Err(qq(Error::new(
+                ErrorKind::Unavailable,
+                format!("QQ Music refused the comment: {message}"),
+            )
+            .with_upstream_code(sub_code as i64)));
+        }
+        Ok(Comment {
+            id: parse::text(&data, "AddedCmId"),
+            user: author,
+            content: content.to_owned(),
+            time_ms: (now_s() * 1000) as i64,
+            liked_count: 0,
+            replied_to: None,
+        })
+    }
+
+    /// The day's sign-in (签到), because a person pressed the button (§5.9).
+    pub async fn check_in(&self, credential: &Credential) -> Result<CheckIn, Error> {
+        let item = Item::new(
+            "music.actCenter.ActCenterSignNewSvr",
+            "SignIn",
+            json!({"ActID": identity::SIGN_IN_ACT_ID, "ScenesID": identity::SIGN_IN_SCENES_ID}),
+        );
+        let reply = self
+            .client
+            .call(
+                Some(credential),
+                Comm::H5,
+                Effect::Write,
+                std::slice::from_ref(&item),
+            )
+            .await?
+            .pop()
+            .ok_or_else(|| qq(Error::upstream("QQ Music sent no sign-in answer")))?;
+        if reply.code == 200002 {
+            return Ok(CheckIn {
+                provider: ProviderId::Qq,
+                already_done: true,
+                points: None,
+                message: "already signed in today".to_owned(),
+            });
+        }
+        let data = reply.into_data(true)?;
+        let days = data
+            .pointer("/Info/MonthSignInCount")
+            .and_then(|v| v.as_u64());
+        Ok(CheckIn {
+            provider: ProviderId::Qq,
+            already_done: false,
+            points: None,
+            message: match days {
+                Some(days) => format!("signed in; {days} days this month"),
+                None => "signed in".to_owned(),
+            },
+        })
+    }
+}
+
+fn append(all: &mut duet_core::SearchItems, more: duet_core::SearchItems) {
+    use duet_core::SearchItems::*;
+    match (all, more) {
+        (Track(a), Track(b)) => a.extend(b),
+        (Album(a), Album(b)) => a.extend(b),
+        (Artist(a), Artist(b)) => a.extend(b),
+        (Playlist(a), Playlist(b)) => a.extend(b),
+        _ => {}
+    }
+}
+
+fn slice(items: &mut duet_core::SearchItems, skip: usize, take: usize) {
+    fn cut<T>(v: &mut Vec<T>, skip: usize, take: usize) {
+        let skip = skip.min(v.len());
+        v.drain(..skip);
+        v.truncate(take);
+    }
+    use duet_core::SearchItems::*;
+    match items {
+        Track(v) => cut(v, skip, take),
+        Album(v) => cut(v, skip, take),
+        Artist(v) => cut(v, skip, take),
+        Playlist(v) => cut(v, skip, take),
+    }
+}

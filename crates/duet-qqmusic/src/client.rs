@@ -1,0 +1,459 @@
+//! The transport: the signed `musics.fcg` envelope with per-item codes (protocol/qqmusic.md §3),
+//! the legacy `*.fcg` GETs, and raw requests for the login redirect chains (never followed
+//! automatically: the 302s carry the cookies, §4.1 step 3).
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use duet_core::{Error, ErrorKind, Upstream};
+use reqwest::header::{HeaderMap, HeaderValue};
+use serde_json::{json, Value};
+
+use crate::errors::{error_for_code, qq};
+use crate::identity;
+use crate::session::{Credential, LoginKind};
+use crate::sign;
+
+/// How the client reaches QQ Music.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub upstream: Upstream,
+    /// Per request.
+    pub timeout: Duration,
+}
+
+impl Config {
+    pub fn new(upstream: Upstream) -> Self {
+        Self {
+            upstream,
+            timeout: Duration::from_secs(15),
+        }
+    }
+}
+
+/// One request item of the envelope (§3.1).
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub module: &'static str,
+    pub method: &'static str,
+    pub param: Value,
+}
+
+impl Item {
+    pub fn new(module: &'static str, method: &'static str, param: Value) -> Self {
+        Self {
+            module,
+            method,
+            param,
+        }
+    }
+}
+
+/// The `comm` block a call carries (§3.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comm {
+    /// The y.qq.com web player's.
+    Web,
+    /// The web's, naming the login type (login exchanges and refreshes, §4.1, §4.5).
+    Login(LoginKind),
+    /// The mobile pages' (sign-in, §5.9).
+    H5,
+}
+
+/// Whether a call may be repeated after a network failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    Read,
+    Write,
+}
+
+/// One item's answer: its code and its `data`.
+#[derive(Debug, Clone)]
+pub struct ItemReply {
+    pub code: i64,
+    pub data: Value,
+}
+
+impl ItemReply {
+    /// The data of a successful item, else the typed error of its code.
+    pub fn into_data(self, had_session: bool) -> Result<Value, Error> {
+        if self.code == 0 {
+            Ok(self.data)
+        } else {
+            Err(error_for_code(self.code, had_session))
+        }
+    }
+}
+
+/// A raw answer of the login chain: status, the `Set-Cookie` name=value pairs, `Location`,
+/// body bytes and content type.
+#[derive(Debug)]
+pub struct RawReply {
+    pub status: u16,
+    pub cookies: Vec<(String, String)>,
+    pub location: Option<String>,
+    pub content_type: String,
+    pub body: Vec<u8>,
+}
+
+impl RawReply {
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies
+            .iter()
+            .find(|(n, v)| n == name && !v.is_empty())
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    upstream: Upstream,
+}
+
+pub(crate) fn now_ms() -> u128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or(0)
+}
+
+fn network(error: reqwest::Error) -> Error {
+    // reqwest's message names the URL, which holds no secret (keys travel in cookies).
+    let what = if error.is_timeout() {
+        "QQ Music did not answer in time"
+    } else if error.is_connect() {
+        "QQ Music could not be reached"
+    } else {
+        "the connection to QQ Music failed"
+    };
+    qq(Error::network(format!("{what}: {}", error.without_url())))
+}
+
+fn not_understood(what: &str) -> Error {
+    qq(Error::upstream(format!(
+        "QQ Music's answer to {what} could not be understood (cut off or not JSON)"
+    )))
+}
+
+/// `callback({...})` → `{...}` (§5.5: legacy endpoints answer JSONP unless asked for JSON).
+fn strip_jsonp(text: &str) -> &str {
+    let trimmed = text.trim();
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        return trimmed;
+    }
+    match (trimmed.find('('), trimmed.rfind(')')) {
+        (Some(open), Some(close)) if open < close => &trimmed[open + 1..close],
+        _ => trimmed,
+    }
+}
+
+impl Client {
+    pub fn new(config: &Config) -> Result<Self, Error> {
+        let http = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .gzip(true)
+            .build()
+            .map_err(|e| {
+                qq(Error::upstream(format!(
+                    "cannot build the HTTP client: {e}"
+                )))
+            })?;
+        Ok(Self {
+            http,
+            upstream: config.upstream.clone(),
+        })
+    }
+
+    pub fn upstream(&self) -> &Upstream {
+        &self.upstream
+    }
+
+    fn url(&self, url: &str) -> Result<url::Url, Error> {
+        self.upstream.route(url).map_err(qq)
+    }
+
+    fn comm(comm: Comm, credential: Option<&Credential>) -> Value {
+        let uin = credential.map_or(0, |c| c.musicid);
+        let g_tk = credential.map_or(5381, Credential::g_tk);
+        match comm {
+            Comm::Web | Comm::Login(_) => {
+                let mut value = json!({
+                    "cv": identity::WEB_CV, "ct": identity::WEB_CT, "format": "json",
+                    "inCharset": "utf-8", "outCharset": "utf-8", "notice": 0,
+                    "platform": identity::WEB_PLATFORM, "needNewCode": 1, "uin": uin,
+                    "g_tk_new_20200303": g_tk, "g_tk": g_tk,
+                });
+                if let (Comm::Login(kind), Some(map)) = (comm, value.as_object_mut()) {
+                    map.insert("tmeLoginType".into(), json!(kind.tme_login_type()));
+                }
+                value
+            }
+            Comm::H5 => json!({
+                "g_tk": g_tk, "uin": uin, "format": "json", "inCharset": "utf-8",
+                "outCharset": "utf-8", "notice": 0, "platform": identity::H5_PLATFORM,
+                "needNewCode": 1, "ct": identity::H5_CT, "cv": 0,
+            }),
+        }
+    }
+
+    /// The exact body bytes that are signed and sent (§3.4: serialise once).
+    pub fn envelope(comm: &Value, items: &[Item]) -> String {
+        let mut body = format!("{{\"comm\":{comm}");
+        for (i, item) in items.iter().enumerate() {
+            let value = json!({"module": item.module, "method": item.method, "param": item.param});
+            body.push_str(&format!(",\"req_{i}\":{value}"));
+        }
+        body.push('}');
+        body
+    }
+
+    /// Sends `items` in one signed `musics.fcg` request and answers each item, in order.
+    pub async fn call(
+        &self,
+        credential: Option<&Credential>,
+        comm: Comm,
+        effect: Effect,
+        items: &[Item],
+    ) -> Result<Vec<ItemReply>, Error> {
+        let body = Self::envelope(&Self::comm(comm, credential), items);
+        let sign = sign::zzc(body.as_bytes());
+        let mut url = self.url(identity::MUSICS_URL)?;
+        url.query_pairs_mut()
+            .append_pair("_", &now_ms().to_string())
+            .append_pair("sign", &sign);
+        let names: Vec<String> = items
+            .iter()
+            .map(|i| format!("{}.{}", i.module, i.method))
+            .collect();
+        let what = names.join(", ");
+        let referer = if comm == Comm::H5 {
+            identity::SIGN_IN_REFERER
+        } else {
+            identity::REFERER
+        };
+        let mut attempt = 0;
+        let text = loop {
+            attempt += 1;
+            let mut request = self
+                .http
+                .post(url.clone())
+                .header("User-Agent", identity::USER_AGENT)
+                .header("Referer", referer)
+                .header("Origin", identity::ORIGIN)
+                .header("Content-Type", "application/json")
+                .body(body.clone());
+            if let Some(credential) = credential {
+                request = request.header("Cookie", credential.cookie_header());
+            }
+            let result = match request.send().await {
+                Ok(response) if response.status().is_server_error() => Err(qq(Error::upstream(
+                    format!("QQ Music answered HTTP {} to {what}", response.status()),
+                ))),
+                Ok(response) if !response.status().is_success() => {
+                    return Err(qq(Error::upstream(format!(
+                        "QQ Music answered HTTP {} to {what}",
+                        response.status()
+                    ))))
+                }
+                Ok(response) => response.text().await.map_err(network),
+                Err(e) => Err(network(e)),
+            };
+            match result {
+                Ok(text) => break text,
+                Err(e)
+                    if effect == Effect::Read
+                        && attempt < 2
+                        && matches!(e.kind, ErrorKind::Network | ErrorKind::Upstream) =>
+                {
+                    tracing::warn!("{what}: {e}; trying once more");
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                }
+                Err(e) => return Err(e),
+            }
+        };
+        let envelope: Value = serde_json::from_str(&text).map_err(|_| not_understood(&what))?;
+        let top = envelope.get("code").and_then(Value::as_i64).unwrap_or(-1);
+        if top != 0 {
+            return Err(error_for_code(top, credential.is_some()));
+        }
+        Ok((0..items.len())
+            .map(|i| {
+                let item = envelope.get(format!("req_{i}"));
+                ItemReply {
+                    // §3.3: a missing item code is a failure.
+                    code: item
+                        .and_then(|v| v.get("code"))
+                        .and_then(Value::as_i64)
+                        .unwrap_or(-1),
+                    data: item
+                        .and_then(|v| v.get("data"))
+                        .cloned()
+                        .unwrap_or(Value::Null),
+                }
+            })
+            .collect())
+    }
+
+    /// One item; its data, or the typed error of its code.
+    pub async fn call_one(
+        &self,
+        credential: Option<&Credential>,
+        effect: Effect,
+        item: Item,
+    ) -> Result<Value, Error> {
+        let reply = self
+            .call(credential, Comm::Web, effect, std::slice::from_ref(&item))
+            .await?
+            .pop()
+            .ok_or_else(|| not_understood(item.method))?;
+        reply.into_data(credential.is_some())
+    }
+
+    /// A legacy `*.fcg` GET answering JSON (or JSONP) with a top-level `code` (§5.8).
+    pub async fn legacy_get(
+        &self,
+        url: &str,
+        query: &[(&str, String)],
+        credential: Option<&Credential>,
+    ) -> Result<Value, Error> {
+        let mut routed = self.url(url)?;
+        {
+            let mut pairs = routed.query_pairs_mut();
+            for (name, value) in query {
+                pairs.append_pair(name, value);
+            }
+        }
+        let mut request = self
+            .http
+            .get(routed)
+            .header("User-Agent", identity::USER_AGENT)
+            .header("Referer", identity::REFERER);
+        if let Some(credential) = credential {
+            request = request.header("Cookie", credential.cookie_header());
+        }
+        let response = request.send().await.map_err(network)?;
+        if !response.status().is_success() {
+            return Err(qq(Error::upstream(format!(
+                "QQ Music answered HTTP {}",
+                response.status()
+            ))));
+        }
+        let text = response.text().await.map_err(network)?;
+        let value: Value =
+            serde_json::from_str(strip_jsonp(&text)).map_err(|_| not_understood("a page"))?;
+        match value.get("code").and_then(Value::as_i64) {
+            Some(0) => Ok(value),
+            Some(code) => Err(error_for_code(code, credential.is_some())),
+            None => Err(not_understood("a page")),
+        }
+    }
+
+    /// A request of the login chains, redirects not followed, every `Set-Cookie` kept as
+    /// name=value (attributes dropped, §4.1 step 3).
+    pub async fn raw(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        headers: HeaderMap,
+        form: Option<&[(&str, String)]>,
+    ) -> Result<RawReply, Error> {
+        let mut request = self
+            .http
+            .request(method, self.url(url)?)
+            .header("User-Agent", identity::USER_AGENT)
+            .headers(headers);
+        if let Some(form) = form {
+            let body = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(form.iter().map(|(k, v)| (*k, v.as_str())))
+                .finish();
+            request = request
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .body(body);
+        }
+        let response = request.send().await.map_err(network)?;
+        let status = response.status().as_u16();
+        let cookies = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|h| h.to_str().ok())
+            .filter_map(|h| {
+                let pair = h.split(';').next()?;
+                let (name, value) = pair.split_once('=')?;
+                Some((name.trim().to_owned(), value.trim().to_owned()))
+            })
+            .collect();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|h| h.to_str().ok())
+            .map(str::to_owned);
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        let body = response.bytes().await.map_err(network)?.to_vec();
+        Ok(RawReply {
+            status,
+            cookies,
+            location,
+            content_type,
+            body,
+        })
+    }
+
+    /// `HEADERS` of one header.
+    pub fn header(name: &'static str, value: &str) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        if let Ok(value) = HeaderValue::from_str(value) {
+            map.insert(name, value);
+        }
+        map
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn envelope_is_compact_ordered_and_unescaped() {
+        let body = Client::envelope(
+            &json!({"ct": 24}),
+            &[Item::new(
+                "m.a",
+                "f",
+                json!({"query": "周杰伦 晴天", "n": 10}),
+            )],
+        );
+        assert_eq!(
+            body,
+            r#"{"comm":{"ct":24},"req_0":{"method":"f","module":"m.a","param":{"n":10,"query":"周杰伦 晴天"}}}"#
+        );
+    }
+
+    #[test]
+    fn comm_carries_the_key_g_tk() {
+        let credential =
+            Credential::parse("123456789", "Q_H_L_TESTKEY_0123456789abcdefABCDEF-_*").unwrap();
+        let comm = Client::comm(Comm::Web, Some(&credential));
+        // vectors.json g_tk_context.
+        assert_eq!(comm["g_tk"], 871511196);
+        assert_eq!(comm["g_tk_new_20200303"], 871511196);
+        assert_eq!(comm["uin"], 123456789u64);
+        let anonymous = Client::comm(Comm::Login(LoginKind::Wechat), None);
+        assert_eq!(anonymous["g_tk"], 5381);
+        assert_eq!(anonymous["tmeLoginType"], "1");
+        assert_eq!(Client::comm(Comm::H5, None)["platform"], "h5");
+    }
+
+    #[test]
+    fn jsonp_is_unwrapped() {
+        assert_eq!(strip_jsonp("MusicJsonCallback({\"a\":1})"), "{\"a\":1}");
+        assert_eq!(strip_jsonp(" {\"a\":1} "), "{\"a\":1}");
+        assert_eq!(strip_jsonp("nonsense"), "nonsense");
+    }
+}

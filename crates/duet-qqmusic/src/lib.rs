@@ -1,0 +1,24 @@
+//! QQ Music for Duet: the algorithms of `protocol/qqmusic.md` (hash33 / g_tk / ptqrtoken, the
+//! zzc and zzb signs, the QRC lyric cipher, the ptlogin2 `ptuiCB` reply), the web client's
+//! identity, the `musics.fcg` envelope, QQ and WeChat QR login, and [`QqProvider`], the
+//! [`duet_core::Provider`] over them. The wire contract with the fake is
+//! `docs/qqmusic-wire.md`.
+
+pub mod api;
+pub mod client;
+pub mod errors;
+pub mod identity;
+pub mod login;
+pub mod lyrics;
+pub mod parse;
+pub mod provider;
+pub mod ptui;
+pub mod qrc;
+pub mod session;
+pub mod sign;
+pub mod tokens;
+
+pub use api::{QqApi, SongIds, UserInfo};
+pub use client::Config;
+pub use provider::QqProvider;
+pub use session::{Credential, LoginKind, Session};

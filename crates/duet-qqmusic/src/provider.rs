@@ -1,0 +1,433 @@
+//! [`duet_core::Provider`] for QQ Music: the QR logins by QQ and WeChat, the stored session
+//! (renewed when its key runs out, §4.5), and the calls of [`QqApi`] under it.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use duet_core::credentials::{self, SharedStore};
+use duet_core::provider::{QrCode, QrPolicy, QrPoll, QrTicket};
+use duet_core::{
+    CheckIn, Comment, CommentPage, Error, ErrorKind, Lyrics, Playlist, Profile, Provider,
+    ProviderId, QrMethod, Quality, Result, SearchPage, SearchQuery, Secret, StreamUrl, Track,
+    UserRef,
+};
+use tokio::sync::Mutex;
+
+use crate::api::{QqApi, UserInfo};
+use crate::client::Config;
+use crate::errors::qq;
+use crate::login::{self, QqPoll, WechatPoll};
+use crate::session::{Credential, Session};
+
+/// ptlogin2 codes live about two minutes; polled every 1–2 s (§4.1 step 2).
+const QR_POLICY: QrPolicy = QrPolicy {
+    poll_interval: Duration::from_millis(1500),
+    lifetime: Duration::from_secs(120),
+};
+/// Renew a key this close to its end by the local clock.
+const REFRESH_MARGIN_S: u64 = 3600;
+
+/// A QR login on screen: which app scans it and the service's handle for it.
+struct PendingQr {
+    method: QrMethod,
+    handle: Secret,
+    started: Instant,
+}
+
+pub struct QqProvider {
+    api: QqApi,
+    store: SharedStore,
+    session: Mutex<Option<Session>>,
+    /// Our key (a random id, never the service's qrsig/uuid) → the login.
+    pending: Mutex<HashMap<String, PendingQr>>,
+    /// The logged-in user's name and id, for comments posted.
+    me: Mutex<Option<UserRef>>,
+}
+
+impl QqProvider {
+    pub fn new(config: Config, store: SharedStore) -> Result<Self> {
+        Ok(Self {
+            api: QqApi::new(&config)?,
+            store,
+            session: Mutex::new(None),
+            pending: Mutex::new(HashMap::new()),
+            me: Mutex::new(None),
+        })
+    }
+
+    pub fn api(&self) -> &QqApi {
+        &self.api
+    }
+
+    async fn keep(&self, session: Session) -> Result<Credential> {
+        credentials::save(&self.store, ProviderId::Qq, session.to_secret()).await?;
+        let credential = session.credential();
+        *self.session.lock().await = Some(session);
+        Ok(credential)
+    }
+
+    async fn current(&self) -> Result<Session> {
+        self.session
+            .lock()
+            .await
+            .clone()
+            .ok_or_else(|| qq(Error::not_logged_in("log in to QQ Music first")))
+    }
+
+    /// Renews the key with the stored tokens and keeps the new one.
+    pub async fn refresh(&self) -> Result<Credential> {
+        let session = self.current().await?;
+        if !session.can_refresh() {
+            return Err(qq(Error::new(
+                ErrorKind::SessionExpired,
+                "the QQ Music login ran out and cannot be renewed; scan the QR code again",
+            )));
+        }
+        let renewed = login::refresh(self.api.client(), &session).await?;
+        tracing::info!("renewed the QQ Music key");
+        self.keep(renewed).await
+    }
+
+    /// Runs `call` under the session: renews a key that ran out by the clock first, and once
+    /// more when the service calls it expired; otherwise says it expired.
+    async fn authed<T, F, Fut>(&self, call: F) -> Result<T>
+    where
+        F: Fn(Credential) -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
+        let session = self.current().await?;
+        let mut credential = session.credential();
+        let mut refreshed = false;
+        if session.key_is_stale(REFRESH_MARGIN_S) && session.can_refresh() {
+            if let Ok(renewed) = self.refresh().await {
+                credential = renewed;
+                refreshed = true;
+            }
+        }
+        match call(credential).await {
+            Err(e) if e.kind == ErrorKind::SessionExpired && !refreshed => {
+                match self.refresh().await {
+                    Ok(renewed) => call(renewed).await,
+                    Err(refresh_error) => {
+                        tracing::info!("QQ Music key expired and was not renewed: {refresh_error}");
+                        Err(e)
+                    }
+                }
+            }
+            result => result,
+        }
+    }
+
+    /// The credential of the held session, if any.
+    pub async fn credential(&self) -> Option<Credential> {
+        self.session.lock().await.as_ref().map(Session::credential)
+    }
+
+    async fn euin(&self) -> Result<String> {
+        if let Some(session) = self.session.lock().await.as_ref() {
+            if !session.encrypt_uin.is_empty() {
+                return Ok(session.encrypt_uin.clone());
+            }
+        }
+        Ok(self.user_info().await?.encrypt_uin)
+    }
+
+    /// Profile, VIP identity and level; learns the user's encrypted id.
+    pub async fn user_info(&self) -> Result<UserInfo> {
+        let info = self
+            .authed(|c| async move { self.api.user_info(&c).await })
+            .await?;
+        if let Some(session) = self.session.lock().await.as_mut() {
+            if session.encrypt_uin.is_empty() && !info.encrypt_uin.is_empty() {
+                session.encrypt_uin = info.encrypt_uin.clone();
+            }
+        }
+        *self.me.lock().await = Some(UserRef {
+            id: info.encrypt_uin.clone(),
+            name: info.profile.nickname.clone(),
+            avatar_url: info.profile.avatar_url.clone(),
+        });
+        Ok(info)
+    }
+
+    pub async fn listening_report(&self) -> Result<serde_json::Value> {
+        let euin = self.euin().await?;
+        self.authed(|c| {
+            let euin = euin.clone();
+            async move { self.api.listening_report(&c, &euin).await }
+        })
+        .await
+    }
+
+    /// Whether the stored key still works, renewing it when it can (§4.4).
+    pub async fn probe(&self) -> Result<()> {
+        self.authed(|c| async move { self.api.probe(&c).await })
+            .await
+    }
+
+    async fn me(&self) -> UserRef {
+        if let Some(me) = self.me.lock().await.clone() {
+            return me;
+        }
+        match self.user_info().await {
+            Ok(info) => UserRef {
+                id: info.encrypt_uin,
+                name: info.profile.nickname,
+                avatar_url: info.profile.avatar_url,
+            },
+            Err(_) => UserRef {
+                id: String::new(),
+                name: String::new(),
+                avatar_url: None,
+            },
+        }
+    }
+
+    fn image_urls<T: duet_core::ImageUrls>(&self, mut value: T) -> T {
+        let upstream = self.api.client().upstream().clone();
+        value.visit_image_urls(&mut |url| *url = upstream.image_url(url));
+        value
+    }
+}
+
+#[async_trait]
+impl Provider for QqProvider {
+    fn id(&self) -> ProviderId {
+        ProviderId::Qq
+    }
+
+    fn qr_policy(&self) -> QrPolicy {
+        QR_POLICY
+    }
+
+    fn qr_methods(&self) -> &'static [QrMethod] {
+        &[QrMethod::Qq, QrMethod::Wechat]
+    }
+
+    async fn qr_start(&self, method: QrMethod) -> Result<QrTicket> {
+        let (handle, code) = match method {
+            QrMethod::Qq => {
+                let qr = login::qq_qr_start(self.api.client()).await?;
+                (
+                    qr.qrsig,
+                    QrCode::Image {
+                        mime: "image/png".into(),
+                        bytes: qr.png,
+                    },
+                )
+            }
+            QrMethod::Wechat => {
+                let qr = login::wechat_qr_start(self.api.client()).await?;
+                (
+                    qr.uuid,
+                    QrCode::Image {
+                        mime: qr.mime,
+                        bytes: qr.image,
+                    },
+                )
+            }
+            QrMethod::App => {
+                return Err(qq(Error::bad_request(
+                    "QQ Music codes are scanned with QQ or WeChat",
+                )))
+            }
+        };
+        let key = uuid::Uuid::new_v4().simple().to_string();
+        let mut pending = self.pending.lock().await;
+        pending.retain(|_, p| p.started.elapsed() < QR_POLICY.lifetime * 2);
+        pending.insert(
+            key.clone(),
+            PendingQr {
+                method,
+                handle,
+                started: Instant::now(),
+            },
+        );
+        Ok(QrTicket { key, code })
+    }
+
+    async fn qr_poll(&self, key: &str) -> Result<QrPoll> {
+        let (method, handle) = {
+            let pending = self.pending.lock().await;
+            let entry = pending.get(key).ok_or_else(|| {
+                qq(Error::not_found(
+                    "no QQ Music QR login with this key; start a new one",
+                ))
+            })?;
+            (entry.method, entry.handle.clone())
+        };
+        let client = self.api.client();
+        let session = match method {
+            QrMethod::Wechat => match login::wechat_qr_poll(client, &handle).await? {
+                WechatPoll::Waiting => return Ok(QrPoll::Waiting),
+                WechatPoll::Scanned => return Ok(QrPoll::Scanned { nickname: None }),
+                WechatPoll::Expired => return Ok(QrPoll::Expired),
+                WechatPoll::Cancelled => {
+                    self.pending.lock().await.remove(key);
+                    return Err(qq(Error::not_logged_in(
+                        "the login was cancelled in WeChat",
+                    )));
+                }
+                WechatPoll::Confirmed { code } => login::wechat_finish(client, &code).await?,
+            },
+            _ => match login::qq_qr_poll(client, &handle).await? {
+                QqPoll::Waiting => return Ok(QrPoll::Waiting),
+                QqPoll::Scanned => return Ok(QrPoll::Scanned { nickname: None }),
+                QqPoll::Expired => return Ok(QrPoll::Expired),
+                QqPoll::Refused => {
+                    self.pending.lock().await.remove(key);
+                    return Err(qq(Error::not_logged_in(
+                        "the login was refused on the phone",
+                    )));
+                }
+                QqPoll::Confirmed { check_sig_url, .. } => {
+                    login::qq_qr_finish(client, &check_sig_url).await?
+                }
+            },
+        };
+        self.pending.lock().await.remove(key);
+        *self.me.lock().await = None;
+        self.keep(session).await?;
+        Ok(QrPoll::Confirmed)
+    }
+
+    async fn restore_session(&self) -> Result<bool> {
+        let Some(secret) = credentials::load(&self.store, ProviderId::Qq).await? else {
+            return Ok(false);
+        };
+        let session = Session::from_secret(&secret)?;
+        *self.session.lock().await = Some(session);
+        Ok(true)
+    }
+
+    async fn has_session(&self) -> bool {
+        self.session.lock().await.is_some()
+    }
+
+    async fn profile(&self) -> Result<Profile> {
+        Ok(self.image_urls(self.user_info().await?.profile))
+    }
+
+    async fn logout(&self) -> Result<()> {
+        let session = self.session.lock().await.take();
+        *self.me.lock().await = None;
+        if let Some(session) = session {
+            if let Err(e) = login::logout(self.api.client(), &session).await {
+                tracing::info!("QQ Music logout call failed (the key is dropped anyway): {e}");
+            }
+        }
+        credentials::delete(&self.store, ProviderId::Qq).await
+    }
+
+    async fn search(&self, query: &SearchQuery) -> Result<SearchPage> {
+        let page = self
+            .authed(|c| async move { self.api.search(Some(&c), query).await })
+            .await?;
+        Ok(self.image_urls(page))
+    }
+
+    async fn track(&self, id: &str) -> Result<Track> {
+        let credential = self.credential().await;
+        Ok(self.image_urls(self.api.track(credential.as_ref(), id).await?))
+    }
+
+    async fn stream_url(&self, id: &str, quality: Quality) -> Result<StreamUrl> {
+        self.authed(|c| async move { self.api.stream_url(Some(&c), id, quality).await })
+            .await
+    }
+
+    async fn lyrics(&self, id: &str) -> Result<Lyrics> {
+        let credential = self.credential().await;
+        self.api.lyrics(credential.as_ref(), id).await
+    }
+
+    async fn playlist(&self, id: &str) -> Result<Playlist> {
+        let euin = if id == crate::parse::LIKED_PLAYLIST_ID {
+            Some(self.euin().await?)
+        } else {
+            None
+        };
+        let playlist = match self.credential().await {
+            Some(_) => {
+                self.authed(|c| {
+                    let euin = euin.clone();
+                    async move { self.api.playlist(Some(&c), id, euin.as_deref(), None).await }
+                })
+                .await?
+            }
+            None => self.api.playlist(None, id, None, None).await?,
+        };
+        Ok(self.image_urls(playlist))
+    }
+
+    async fn user_playlists(&self) -> Result<Vec<Playlist>> {
+        let owner = self.me().await;
+        let owner = if owner.id.is_empty() {
+            UserRef {
+                id: self.euin().await?,
+                ..owner
+            }
+        } else {
+            owner
+        };
+        let playlists = self
+            .authed(|c| {
+                let owner = owner.clone();
+                async move { self.api.user_playlists(&c, &owner).await }
+            })
+            .await?;
+        Ok(self.image_urls(playlists))
+    }
+
+    async fn recommended_tracks(&self) -> Result<Vec<Track>> {
+        Err(qq(Error::declined(
+            "QQ Music's daily picks have no documented web call; Duet does not guess one",
+        )))
+    }
+
+    async fn comments(&self, track_id: &str, page: u32, page_size: u32) -> Result<CommentPage> {
+        let credential = self.credential().await;
+        let comments = self
+            .api
+            .comments(credential.as_ref(), track_id, page, page_size)
+            .await?;
+        Ok(self.image_urls(comments))
+    }
+
+    async fn post_comment(
+        &self,
+        track_id: &str,
+        content: &str,
+        reply_to: Option<&str>,
+    ) -> Result<Comment> {
+        let credential = self
+            .credential()
+            .await
+            .ok_or_else(|| qq(Error::not_logged_in("log in to QQ Music to comment")))?;
+        let ids = self.api.convert(Some(&credential), track_id).await?;
+        if !crate::identity::is_mid(track_id) {
+            return Err(qq(Error::bad_request("a QQ Music song id is its songmid")));
+        }
+        let author = self.me().await;
+        let songid = ids.id.to_string();
+        let comment = self
+            .authed(|c| {
+                let author = author.clone();
+                let songid = songid.clone();
+                async move {
+                    self.api
+                        .post_comment(&c, 1, &songid, content, reply_to, author)
+                        .await
+                }
+            })
+            .await?;
+        Ok(self.image_urls(comment))
+    }
+
+    async fn daily_checkin(&self) -> Result<CheckIn> {
+        self.authed(|c| async move { self.api.check_in(&c).await })
+            .await
+    }
+}

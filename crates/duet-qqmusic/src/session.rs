@@ -1,0 +1,236 @@
+//! A QQ Music login: the account id and the musickey that authenticate every call, and the
+//! tokens that renew the key (protocol/qqmusic.md §4.1 step 5, §4.5). Persisted as one JSON
+//! blob in the credential store; every token is a [`Secret`].
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use duet_core::{Error, ErrorKind, ProviderId, Secret};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::tokens;
+
+/// Which phone app the person logged in with; the API's `tmeLoginType` (§1: 2 = QQ, 1 = WeChat).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LoginKind {
+    Qq,
+    Wechat,
+}
+
+impl LoginKind {
+    pub fn tme_login_type(self) -> &'static str {
+        match self {
+            LoginKind::Qq => "2",
+            LoginKind::Wechat => "1",
+        }
+    }
+}
+
+/// What authenticates a call: the account id and its musickey (§3.2: the cookies `uin`,
+/// `qqmusic_key`, `qm_keyst`, plus `comm.uin` and the key's g_tk).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credential {
+    pub musicid: u64,
+    pub musickey: Secret,
+}
+
+impl Credential {
+    /// From the parts a caller hands over (the seed API's headers, cookies or body). The
+    /// musicid may carry ptlogin's `o` prefix and leading zeros (§1).
+    pub fn parse(musicid: &str, musickey: &str) -> Result<Self, Error> {
+        let id = musicid.trim();
+        let id = id.strip_prefix('o').unwrap_or(id).trim_start_matches('0');
+        let musicid = id
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n > 0 && id.len() <= 20)
+            .ok_or_else(|| {
+                Error::bad_request("the QQ Music account id (uin / musicid) must be digits")
+                    .with_provider(ProviderId::Qq)
+            })?;
+        let key = musickey.trim();
+        if key.is_empty() || key.len() > 1024 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(Error::bad_request(
+                "the QQ Music key (qm_keyst / qqmusic_key / musickey) is missing or malformed",
+            )
+            .with_provider(ProviderId::Qq));
+        }
+        Ok(Self {
+            musicid,
+            musickey: Secret::new(key),
+        })
+    }
+
+    /// `g_tk` of this key (§2).
+    pub fn g_tk(&self) -> u32 {
+        tokens::g_tk(Some(self.musickey.expose()))
+    }
+
+    /// The `Cookie` header of an authenticated call.
+    pub fn cookie_header(&self) -> String {
+        let key = self.musickey.expose();
+        format!("uin={}; qqmusic_key={key}; qm_keyst={key}", self.musicid)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Session {
+    pub kind: LoginKind,
+    pub musicid: u64,
+    pub musickey: Secret,
+    #[serde(default)]
+    pub encrypt_uin: String,
+    #[serde(default)]
+    pub refresh_key: Secret,
+    #[serde(default)]
+    pub refresh_token: Secret,
+    #[serde(default)]
+    pub access_token: Secret,
+    #[serde(default)]
+    pub openid: Secret,
+    #[serde(default)]
+    pub unionid: Secret,
+    /// Unix seconds the key was made, and how long it lives (§4.1: 259200 = 3 days).
+    #[serde(default)]
+    pub key_created_at: u64,
+    #[serde(default)]
+    pub key_expires_in: u64,
+    /// Unix seconds the refresh tokens stop working (≈ 7 days).
+    #[serde(default)]
+    pub expired_at: u64,
+}
+
+pub(crate) fn now_s() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+fn text(v: &Value, key: &str) -> String {
+    match v.get(key) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn number(v: &Value, key: &str) -> Option<u64> {
+    match v.get(key) {
+        Some(Value::Number(n)) => n.as_u64(),
+        Some(Value::String(s)) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+impl Session {
+    /// The `data` of a login or refresh answer (§4.1 step 5).
+    pub fn from_login(kind: LoginKind, data: &Value) -> Result<Self, Error> {
+        let musicid = number(data, "musicid")
+            .or_else(|| number(data, "str_musicid"))
+            .filter(|id| *id > 0);
+        let musickey = text(data, "musickey");
+        let (Some(musicid), false) = (musicid, musickey.is_empty()) else {
+            return Err(
+                Error::upstream("QQ Music's login answer has no musicid or musickey")
+                    .with_provider(ProviderId::Qq),
+            );
+        };
+        Ok(Self {
+            kind,
+            musicid,
+            musickey: Secret::new(musickey),
+            encrypt_uin: text(data, "encryptUin"),
+            refresh_key: Secret::new(text(data, "refresh_key")),
+            refresh_token: Secret::new(text(data, "refresh_token")),
+            access_token: Secret::new(text(data, "access_token")),
+            openid: Secret::new(text(data, "openid")),
+            unionid: Secret::new(text(data, "unionid")),
+            key_created_at: number(data, "musickeyCreateTime").unwrap_or_else(now_s),
+            key_expires_in: number(data, "keyExpiresIn").unwrap_or(259_200),
+            expired_at: number(data, "expired_at").unwrap_or(0),
+        })
+    }
+
+    pub fn credential(&self) -> Credential {
+        Credential {
+            musicid: self.musicid,
+            musickey: self.musickey.clone(),
+        }
+    }
+
+    /// Whether the key is past (or within `margin_s` of) its lifetime by the local clock.
+    pub fn key_is_stale(&self, margin_s: u64) -> bool {
+        self.key_expires_in > 0
+            && now_s() + margin_s >= self.key_created_at.saturating_add(self.key_expires_in)
+    }
+
+    /// Whether a refresh can be tried: the tokens exist and have not run out (§4.5).
+    pub fn can_refresh(&self) -> bool {
+        !self.refresh_key.is_empty() && (self.expired_at == 0 || now_s() < self.expired_at)
+    }
+
+    pub fn to_secret(&self) -> Secret {
+        Secret::new(serde_json::to_string(self).unwrap_or_default())
+    }
+
+    pub fn from_secret(secret: &Secret) -> Result<Self, Error> {
+        serde_json::from_str(secret.expose()).map_err(|_| {
+            Error::new(
+                ErrorKind::SessionExpired,
+                "the stored QQ Music login cannot be read; log in again",
+            )
+            .with_provider(ProviderId::Qq)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn credentials_from_loose_parts() {
+        let c = Credential::parse("o0123456789", "Q_H_L_abc").unwrap();
+        assert_eq!(c.musicid, 123456789);
+        assert_eq!(
+            c.cookie_header(),
+            "uin=123456789; qqmusic_key=Q_H_L_abc; qm_keyst=Q_H_L_abc"
+        );
+        assert_eq!(c.g_tk(), tokens::hash33("Q_H_L_abc", 5381));
+        for (id, key) in [
+            ("", "k"),
+            ("abc", "k"),
+            ("123", ""),
+            ("123", "a b"),
+            ("0", "k"),
+        ] {
+            let error = Credential::parse(id, key).unwrap_err();
+            assert_eq!(error.kind, ErrorKind::BadRequest, "{id:?} {key:?}");
+        }
+    }
+
+    #[test]
+    fn login_answer_round_trips_and_never_shows_its_key() {
+        let session = Session::from_login(
+            LoginKind::Qq,
+            &json!({"musicid": 123456789, "musickey": "Q_H_L_secretkey", "encryptUin": "oi6**",
+                    "refresh_key": "rk-secret", "refresh_token": "rt-secret",
+                    "musickeyCreateTime": 1_700_000_000u64, "keyExpiresIn": 259200,
+                    "expired_at": 1_700_604_800u64}),
+        )
+        .unwrap();
+        let debug = format!("{session:?}");
+        for secret in ["Q_H_L_secretkey", "rk-secret", "rt-secret"] {
+            assert!(!debug.contains(secret), "{debug}");
+        }
+        assert!(session.key_is_stale(0), "a 2023 key is stale");
+        let back = Session::from_secret(&session.to_secret()).unwrap();
+        assert_eq!(back.musickey, session.musickey);
+        assert_eq!(back.kind, LoginKind::Qq);
+        assert!(Session::from_login(LoginKind::Qq, &json!({"musicid": 1})).is_err());
+        assert!(Session::from_secret(&Secret::new("{")).is_err());
+    }
+}

@@ -1,0 +1,524 @@
+//! The QQ Music provider against the strict fake upstream: both QR logins, every endpoint,
+//! the key's expiry and renewal, and the failures the service can answer with.
+
+use std::sync::Arc;
+
+use duet_core::provider::{QrCode, QrPoll};
+use duet_core::{
+    CredentialStore, ErrorKind, MemoryStore, Provider, ProviderId, QrMethod, Quality, SearchItems,
+    SearchQuery, SearchType, Upstream,
+};
+use duet_fake_upstream::qq::{QqAccount, QqLoginMethod};
+use duet_fake_upstream::{FakeConfig, FakeUpstream, Fault, FaultKind};
+use duet_qqmusic::{Config, QqProvider, Session};
+
+const QRC_SONG: &str = "0039MnYb0qxYhV";
+const LRC_ONLY: &str = "001DuetLrcOnly";
+const INSTRUMENTAL: &str = "001DuetInstrmt";
+const NO_FLAC: &str = "001DuetNoFlac0";
+const VIP_ONLY: &str = "001DuetVipOnly";
+const TRIAL_ONLY: &str = "001DuetTrial01";
+const MEDIA_MID_DIFFERS: &str = "001DuetMediaMd";
+
+async fn fake() -> FakeUpstream {
+    FakeUpstream::spawn(FakeConfig::default()).await.unwrap()
+}
+
+fn provider(fake: &FakeUpstream) -> (Arc<QqProvider>, Arc<MemoryStore>) {
+    let store = Arc::new(MemoryStore::new());
+    let config = Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
+    (
+        Arc::new(QqProvider::new(config, store.clone()).unwrap()),
+        store,
+    )
+}
+
+/// The id the fake knows the newest pending code of `method` by.
+fn pending(fake: &FakeUpstream, method: QqLoginMethod) -> String {
+    fake.qq()
+        .pending_qr()
+        .into_iter()
+        .rev()
+        .find(|q| q.method == method)
+        .expect("a pending code")
+        .id
+}
+
+async fn log_in(fake: &FakeUpstream, provider: &QqProvider, method: QrMethod) {
+    let ticket = provider.qr_start(method).await.unwrap();
+    let QrCode::Image { mime, bytes } = &ticket.code else {
+        panic!("QQ Music hands over a picture")
+    };
+    match method {
+        QrMethod::Qq => {
+            assert_eq!(mime, "image/png");
+            assert!(bytes.starts_with(b"\x89PNG"));
+        }
+        _ => {
+            assert_eq!(mime, "image/jpeg");
+            assert!(bytes.starts_with(&[0xFF, 0xD8]));
+        }
+    }
+    let fake_method = match method {
+        QrMethod::Qq => QqLoginMethod::Qq,
+        _ => QqLoginMethod::Wechat,
+    };
+    let id = pending(fake, fake_method);
+    assert_ne!(
+        ticket.key, id,
+        "the provider's key is not the service's handle"
+    );
+    assert_eq!(
+        provider.qr_poll(&ticket.key).await.unwrap(),
+        QrPoll::Waiting
+    );
+    assert!(fake.qq().scan(&id));
+    assert!(matches!(
+        provider.qr_poll(&ticket.key).await.unwrap(),
+        QrPoll::Scanned { .. }
+    ));
+    assert!(fake.qq().confirm(&id));
+    assert_eq!(
+        provider.qr_poll(&ticket.key).await.unwrap(),
+        QrPoll::Confirmed
+    );
+    assert!(provider.has_session().await);
+    let err = provider.qr_poll(&ticket.key).await.unwrap_err();
+    assert_eq!(
+        err.kind,
+        ErrorKind::NotFound,
+        "a finished login is forgotten"
+    );
+}
+
+fn stored(store: &MemoryStore) -> Session {
+    Session::from_secret(
+        &store
+            .load(ProviderId::Qq)
+            .unwrap()
+            .expect("a stored session"),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn qq_qr_login_then_everything() {
+    let fake = fake().await;
+    let (provider, store) = provider(&fake);
+    assert_eq!(
+        provider.profile().await.unwrap_err().kind,
+        ErrorKind::NotLoggedIn
+    );
+    log_in(&fake, &provider, QrMethod::Qq).await;
+    let session = stored(&store);
+    assert_eq!(session.musicid, QqAccount::Qq.musicid());
+    assert!(session.musickey.expose().starts_with("Q_H_L_"));
+
+    let profile = provider.profile().await.unwrap();
+    assert_eq!(profile.nickname, QqAccount::Qq.nick());
+    assert!(profile.vip);
+    assert_eq!(profile.user_id, "123456789");
+
+    // Search: every kind, pages of the service's minimum and below it.
+    for kind in [
+        SearchType::Track,
+        SearchType::Album,
+        SearchType::Artist,
+        SearchType::Playlist,
+    ] {
+        let page = provider
+            .search(&SearchQuery::new("周杰伦", kind, 1, 20).unwrap())
+            .await
+            .unwrap();
+        assert!(!page.items.is_empty(), "{kind:?}");
+        assert!(page.total >= page.items.len() as u64);
+    }
+    let first = provider
+        .search(&SearchQuery::new("晴天", SearchType::Track, 1, 10).unwrap())
+        .await
+        .unwrap();
+    let small = provider
+        .search(&SearchQuery::new("晴天", SearchType::Track, 2, 5).unwrap())
+        .await
+        .unwrap();
+    let (SearchItems::Track(ten), SearchItems::Track(five)) = (&first.items, &small.items) else {
+        panic!()
+    };
+    assert_eq!(ten.len(), 10);
+    assert_eq!(five.len(), 5);
+    assert_eq!(
+        ten[5..],
+        five[..],
+        "page 2 of 5 is the second half of page 1 of 10"
+    );
+    // (The fake answers empty lists to fewer than 10 a page or a `searchid`, §5.1: the
+    // five above came from a page of ten.)
+
+    // A playlist, whole.
+    let big = provider.playlist("8000002500").await.unwrap();
+    assert_eq!(big.tracks.as_ref().unwrap().len(), 2500);
+    assert_eq!(big.track_count, 2500);
+    let mut ids: Vec<&str> = big
+        .tracks
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|t| t.id.as_str())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 2500, "no page repeated");
+
+    // The user's playlists, liked songs first, and the liked songs themselves.
+    let mine = provider.user_playlists().await.unwrap();
+    assert_eq!(mine[0].id, "liked");
+    let liked = provider.playlist("liked").await.unwrap();
+    assert_eq!(
+        liked.tracks.as_ref().unwrap().len() as u64,
+        mine[0].track_count
+    );
+
+    // Lyrics with word timing, translation and romanisation; LRC only; an instrumental.
+    let lyrics = provider.lyrics(QRC_SONG).await.unwrap();
+    assert!(lyrics.lines.len() > 3);
+    assert!(lyrics.lines.iter().any(|l| l.translation.is_some()));
+    assert!(lyrics.lines.iter().any(|l| l.romanized.is_some()));
+    assert!(lyrics
+        .lines
+        .iter()
+        .any(|l| l.words.as_ref().is_some_and(|w| w.len() > 1)));
+    let lrc = provider.lyrics(LRC_ONLY).await.unwrap();
+    assert!(!lrc.lines.is_empty());
+    assert!(lrc.lines.iter().all(|l| l.words.is_none()));
+    let pure = provider.lyrics(INSTRUMENTAL).await.unwrap();
+    assert!(pure.lines.is_empty());
+
+    // Play URLs that download, by quality.
+    let http = reqwest::Client::new();
+    let standard = provider
+        .stream_url(QRC_SONG, Quality::Standard)
+        .await
+        .unwrap();
+    assert_eq!(standard.format, "mp3");
+    assert!(standard.url.starts_with(&fake.base_url()));
+    let audio = http
+        .get(&standard.url)
+        .header("Range", "bytes=0-3")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(audio.status(), 206);
+    let head = audio.bytes().await.unwrap();
+    assert!(head.starts_with(b"ID3") || head[0] == 0xFF, "{head:?}");
+    let lossless = provider
+        .stream_url(QRC_SONG, Quality::Lossless)
+        .await
+        .unwrap();
+    assert_eq!(lossless.format, "flac");
+    let flac = http
+        .get(&lossless.url)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(flac.starts_with(b"fLaC"));
+    let no_flac = provider
+        .stream_url(NO_FLAC, Quality::Lossless)
+        .await
+        .unwrap();
+    assert_ne!(
+        no_flac.format, "flac",
+        "falls back to the best file there is"
+    );
+    let other_media = provider
+        .stream_url(MEDIA_MID_DIFFERS, Quality::Standard)
+        .await
+        .unwrap();
+    assert_eq!(
+        http.get(&other_media.url).send().await.unwrap().status(),
+        200,
+        "the file name carries the media_mid"
+    );
+    let tampered = standard.url.replace("vkey=", "vkey=0");
+    assert_eq!(http.get(&tampered).send().await.unwrap().status(), 403);
+
+    // Comments: hot and newest, post, reply.
+    let comments = provider.comments(QRC_SONG, 1, 10).await.unwrap();
+    assert!(!comments.comments.is_empty());
+    assert!(comments.has_more);
+    let second = provider.comments(QRC_SONG, 2, 10).await.unwrap();
+    assert_ne!(second.comments[0].id, comments.comments[0].id);
+    let posted = provider
+        .post_comment(QRC_SONG, "好听 <b>bold</b>", None)
+        .await
+        .unwrap();
+    assert!(!posted.id.is_empty());
+    assert_eq!(posted.user.name, QqAccount::Qq.nick());
+    provider
+        .post_comment(QRC_SONG, "同意", Some(&posted.id))
+        .await
+        .unwrap();
+    let after = provider.comments(QRC_SONG, 1, 10).await.unwrap();
+    assert_eq!(after.comments[0].content, "同意");
+    assert_eq!(after.comments[1].content, "好听 <b>bold</b>");
+
+    // The check-in button, pressed twice.
+    let first = provider.daily_checkin().await.unwrap();
+    assert!(!first.already_done);
+    assert!(provider.daily_checkin().await.unwrap().already_done);
+
+    // The listening report and the extras of the seed API.
+    assert!(provider.listening_report().await.unwrap().is_object());
+    let ids = provider.api().convert(None, QRC_SONG).await.unwrap();
+    assert_eq!(ids.id, 97773);
+    let back = provider.api().convert(None, "97773").await.unwrap();
+    assert_eq!(back.mid, QRC_SONG);
+
+    // A restart restores the session.
+    let config = Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
+    let restarted = QqProvider::new(config, store.clone()).unwrap();
+    assert!(restarted.restore_session().await.unwrap());
+    assert_eq!(
+        restarted.profile().await.unwrap().nickname,
+        QqAccount::Qq.nick()
+    );
+
+    provider.logout().await.unwrap();
+    assert!(store.load(ProviderId::Qq).unwrap().is_none());
+    assert!(!provider.has_session().await);
+}
+
+#[tokio::test]
+async fn wechat_qr_login_and_what_a_non_vip_gets() {
+    let fake = fake().await;
+    let (provider, store) = provider(&fake);
+    log_in(&fake, &provider, QrMethod::Wechat).await;
+    let session = stored(&store);
+    assert_eq!(session.musicid, QqAccount::Wechat.musicid());
+    assert!(session.musickey.expose().starts_with("W_X_"));
+    let profile = provider.profile().await.unwrap();
+    assert_eq!(profile.nickname, QqAccount::Wechat.nick());
+    assert!(!profile.vip);
+
+    let vip_song = provider
+        .stream_url(VIP_ONLY, Quality::Lossless)
+        .await
+        .unwrap();
+    assert_eq!(
+        vip_song.quality,
+        Quality::Standard,
+        "VIP qualities fall back"
+    );
+    let trial = provider
+        .stream_url(TRIAL_ONLY, Quality::High)
+        .await
+        .unwrap();
+    let window = trial.trial.expect("only the preview");
+    assert!(window.end_ms > window.start_ms);
+    let error = provider.listening_report().await.unwrap_err();
+    assert_eq!(error.kind, ErrorKind::NotFound);
+    assert!(error.message.contains("no listening report"));
+}
+
+#[tokio::test]
+async fn both_codes_at_once_and_the_refusals() {
+    let fake = fake().await;
+    let (provider, _) = provider(&fake);
+    let qq = provider.qr_start(QrMethod::Qq).await.unwrap();
+    let wechat = provider.qr_start(QrMethod::Wechat).await.unwrap();
+    assert_ne!(qq.key, wechat.key);
+    let qq_id = pending(&fake, QqLoginMethod::Qq);
+    let wx_id = pending(&fake, QqLoginMethod::Wechat);
+    assert!(fake.qq().refuse(&qq_id));
+    let refused = provider.qr_poll(&qq.key).await.unwrap_err();
+    assert_eq!(refused.kind, ErrorKind::NotLoggedIn);
+    assert!(refused.message.contains("refused"));
+    assert!(fake.qq().expire(&wx_id));
+    assert_eq!(
+        provider.qr_poll(&wechat.key).await.unwrap(),
+        QrPoll::Expired
+    );
+    assert_eq!(
+        provider.qr_start(QrMethod::App).await.unwrap_err().kind,
+        ErrorKind::BadRequest
+    );
+    assert_eq!(
+        provider.qr_poll("nope").await.unwrap_err().kind,
+        ErrorKind::NotFound
+    );
+}
+
+#[tokio::test]
+async fn an_expired_key_is_renewed_and_a_dead_one_reported() {
+    let fake = fake().await;
+    let (provider, store) = provider(&fake);
+    log_in(&fake, &provider, QrMethod::Qq).await;
+    let before = stored(&store).musickey;
+    assert_eq!(fake.qq().expire_session(QqAccount::Qq.musicid()), 1);
+    // The service says 1000; the provider renews the key and the call goes through.
+    provider.probe().await.unwrap();
+    let after = stored(&store).musickey;
+    assert_ne!(before, after, "the renewed key is stored");
+    provider.profile().await.unwrap();
+    // A dead key makes search look anonymous (2001) and play URLs look forbidden (104003):
+    // the provider asks whether the key died, renews it and goes on.
+    fake.qq().expire_session(QqAccount::Qq.musicid());
+    let search = SearchQuery::new("晴天", SearchType::Track, 1, 10).unwrap();
+    assert!(!provider.search(&search).await.unwrap().items.is_empty());
+    assert_ne!(stored(&store).musickey, after);
+    let renewed = stored(&store).musickey;
+    fake.qq().expire_session(QqAccount::Qq.musicid());
+    provider
+        .stream_url(QRC_SONG, Quality::Standard)
+        .await
+        .unwrap();
+    assert_ne!(stored(&store).musickey, renewed);
+
+    fake.qq().revoke_sessions();
+    let error = provider.profile().await.unwrap_err();
+    assert_eq!(error.kind, ErrorKind::SessionExpired);
+    assert_eq!(error.provider, Some(ProviderId::Qq));
+    assert!(error.message.contains("scan"));
+    let error = provider.probe().await.unwrap_err();
+    assert_eq!(error.kind, ErrorKind::SessionExpired);
+    let error = provider.search(&search).await.unwrap_err();
+    assert_eq!(
+        error.kind,
+        ErrorKind::SessionExpired,
+        "not risk control: {error}"
+    );
+    assert_eq!(
+        provider.track("001DuetNoSuch1").await.unwrap_err().kind,
+        ErrorKind::NotFound
+    );
+}
+
+#[tokio::test]
+async fn what_the_service_refuses_arrives_typed() {
+    let fake = fake().await;
+    let (provider, _) = provider(&fake);
+    // Without a login: search is refused by the service's risk control unless logged in; Duet
+    // does not even ask.
+    let error = provider
+        .search(&SearchQuery::new("晴天", SearchType::Track, 1, 10).unwrap())
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind, ErrorKind::NotLoggedIn);
+    assert_eq!(
+        provider
+            .stream_url(QRC_SONG, Quality::Standard)
+            .await
+            .unwrap_err()
+            .kind,
+        ErrorKind::NotLoggedIn
+    );
+    // Reads that need no login work.
+    assert_eq!(provider.track(QRC_SONG).await.unwrap().title, "晴天");
+    assert!(provider.playlist("211111").await.unwrap().tracks.is_some());
+
+    log_in(&fake, &provider, QrMethod::Qq).await;
+    let search = SearchQuery::new("晴天", SearchType::Track, 1, 10).unwrap();
+
+    fake.qq().fail(Fault::new(FaultKind::QqBadSign));
+    let error = provider.search(&search).await.unwrap_err();
+    assert_eq!(error.upstream_code, Some(2000));
+    assert_eq!(error.kind, ErrorKind::Upstream);
+    assert!(error.message.contains("sign"));
+
+    fake.qq().fail(Fault::new(FaultKind::QqRiskControl));
+    let error = provider.search(&search).await.unwrap_err();
+    assert_eq!(
+        (error.kind, error.upstream_code),
+        (ErrorKind::RiskControl, Some(2001))
+    );
+
+    fake.qq().fail(Fault::new(FaultKind::QqModuleError));
+    let error = provider.search(&search).await.unwrap_err();
+    assert_eq!(error.upstream_code, Some(500003));
+
+    fake.qq().fail(
+        Fault::new(FaultKind::QqNoRights)
+            .module("vkey.GetVkeyServer")
+            .times(10),
+    );
+    let error = provider
+        .stream_url(NO_FLAC, Quality::Standard)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (error.kind, error.upstream_code),
+        (ErrorKind::Unavailable, Some(104003))
+    );
+    fake.qq().clear_faults();
+
+    // One 500 is retried; two are an error. A cut-off answer is an error, never a panic.
+    fake.qq()
+        .fail(Fault::new(FaultKind::ServerError).path("musics.fcg"));
+    provider.search(&search).await.unwrap();
+    fake.qq().fail(
+        Fault::new(FaultKind::ServerError)
+            .path("musics.fcg")
+            .times(2),
+    );
+    assert_eq!(
+        provider.search(&search).await.unwrap_err().kind,
+        ErrorKind::Upstream
+    );
+    fake.qq()
+        .fail(Fault::new(FaultKind::Truncated).path("musics.fcg").times(2));
+    let error = provider.search(&search).await.unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Upstream);
+    assert!(error.message.contains("could not be understood"));
+
+    // Malformed input never reaches the service.
+    for bad in [
+        "",
+        "123",
+        "../../etc/passwd",
+        "0039MnYb0qxYhV0",
+        "晴天晴天晴天晴天晴天晴天晴天",
+    ] {
+        assert_eq!(
+            provider.lyrics(bad).await.unwrap_err().kind,
+            ErrorKind::BadRequest,
+            "{bad:?}"
+        );
+    }
+    assert_eq!(
+        provider.playlist("12ab").await.unwrap_err().kind,
+        ErrorKind::BadRequest
+    );
+    assert_eq!(
+        provider
+            .post_comment(QRC_SONG, "  ", None)
+            .await
+            .unwrap_err()
+            .kind,
+        ErrorKind::BadRequest
+    );
+
+    // A hostile playlist name arrives intact, as text.
+    let hostile = provider.playlist("8888888866").await.unwrap();
+    assert!(hostile.name.contains("<img src=x onerror=alert(1)>"));
+}
+
+#[tokio::test]
+async fn secrets_stay_out_of_debug_and_errors() {
+    let fake = fake().await;
+    let (provider, store) = provider(&fake);
+    log_in(&fake, &provider, QrMethod::Qq).await;
+    let session = stored(&store);
+    let key = session.musickey.expose().to_owned();
+    let debug = format!("{session:?} {:?}", session.credential());
+    assert!(!debug.contains(&key));
+    fake.qq().revoke_sessions();
+    let error = provider.profile().await.unwrap_err();
+    let shown = format!(
+        "{error} {error:?} {}",
+        serde_json::to_string(&error).unwrap()
+    );
+    assert!(!shown.contains(&key), "{shown}");
+    assert!(!shown.contains(session.refresh_key.expose()));
+}

@@ -1,0 +1,884 @@
+//! The seed-compatible QQ Music API (`/api/...`, DESIGN.md §5): the paths and parameters of
+//! `seeds/qqmusic-api-server.txt`, so its users can point their scripts at Duet. A thin
+//! adapter like `/v1`: each route reads its parameters and the credential it runs under, calls
+//! `duet_qqmusic::QqApi` (or the `QqProvider` for the session this server holds), and answers
+//! with Duet's model JSON or the error object.
+//!
+//! Credentials, in this order: the headers `Uin` + `Qm-keyst`; the cookies `uin` + `qm_keyst`
+//! (or `qqmusic_key`); on POST, `musicid` + `musickey` in the JSON body. Without any, the QQ
+//! Music session this server logged in itself (`/api/login/qrcode`, `/v1/qq/login/qr`).
+//!
+//! Declined on purpose: inflating listening time (`/api/accelerate/song`, `.../songlist`),
+//! automating coin rewards (`/api/coin/task`, `.../check`) and approving another device's QR
+//! code from an image (`POST /api/login/qrcode`).
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::body::Bytes;
+use axum::extract::{MatchedPath, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::routing::{any, get, post};
+use axum::{Json, Router};
+use duet_core::credentials::{self, SharedStore};
+use duet_core::{
+    Error, ErrorKind, ImageUrls, Provider, ProviderId, QrMethod, QrState, Quality, SearchQuery,
+    SearchType, UserRef,
+};
+use duet_qqmusic::{Credential, QqProvider, Session};
+use serde_json::{json, Map, Value};
+
+use crate::api::{ApiError, AppState};
+
+/// Renew the held session's key this close to its end by the local clock (as the provider
+/// does for `/v1`).
+const REFRESH_MARGIN_S: u64 = 3600;
+/// `/api/playlist` without `num` (or with 0).
+const DEFAULT_PLAYLIST_TRACKS: u32 = 30;
+
+/// Every route of the seed, as `/api/stats` lists them.
+const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/api/login/qrcode"),
+    ("POST", "/api/login/qrcode"),
+    ("GET", "/api/login/check"),
+    ("GET", "/api/search"),
+    ("GET", "/api/playlist"),
+    ("GET", "/api/user"),
+    ("POST", "/api/sign"),
+    ("POST", "/api/addcomment"),
+    ("POST", "/api/coin/task"),
+    ("GET", "/api/coin/task/check"),
+    ("GET", "/api/musicurl"),
+    ("GET", "/api/lyric"),
+    ("GET", "/api/convert"),
+    ("GET", "/api/listenreport"),
+    ("POST", "/api/accelerate/song"),
+    ("GET", "/api/accelerate/songlist"),
+    ("POST", "/api/accelerate/refreshkey"),
+    ("GET", "/api/accelerate/userinfo"),
+    ("GET", "/api/stats"),
+];
+
+const INFLATING: &str = "Duet does not inflate listening time: this route exists to fake plays \
+    for listening-time rewards, and these get accounts banned by QQ Music. Play music with \
+    /api/musicurl instead";
+const COIN_TASKS: &str = "Duet does not automate coin tasks or claim rewards: these get accounts \
+    banned by QQ Music. Claim them yourself in the QQ Music app; the day's sign-in is POST \
+    /api/sign, called by a person";
+const APPROVE_QR: &str = "approving another device's QR login from an image is not supported: \
+    the protocol sources Duet is built from do not show how the phone app confirms a scanned \
+    code, and Duet does not guess at a login call. Log this server in with GET \
+    /api/login/qrcode and scan that code with your phone";
+
+/// Calls per route since the server started.
+pub struct Stats {
+    started_at: u64,
+    calls: Vec<(&'static str, &'static str, AtomicU64)>,
+}
+
+impl Stats {
+    pub fn new() -> Self {
+        Self {
+            started_at: now_s(),
+            calls: ROUTES
+                .iter()
+                .map(|(method, path)| (*method, *path, AtomicU64::new(0)))
+                .collect(),
+        }
+    }
+
+    fn hit(&self, method: &str, path: &str) {
+        if let Some((_, _, n)) = self
+            .calls
+            .iter()
+            .find(|(m, p, _)| *m == method && *p == path)
+        {
+            n.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    fn to_json(&self) -> Value {
+        let mut calls = Map::new();
+        let mut total = 0;
+        for (method, path, n) in &self.calls {
+            let n = n.load(Ordering::Relaxed);
+            total += n;
+            calls.insert(format!("{method} {path}"), json!(n));
+        }
+        json!({ "started_at": self.started_at, "total": total, "calls": calls })
+    }
+}
+
+impl Default for Stats {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// What the seed routes need besides the shared state: the concrete QQ Music provider (its
+/// API, its session's renewal) and the store its session is kept in.
+pub struct SeedQq {
+    qq: Arc<QqProvider>,
+    store: SharedStore,
+}
+
+impl SeedQq {
+    pub fn new(qq: Arc<QqProvider>, store: SharedStore) -> Self {
+        Self { qq, store }
+    }
+
+    /// The session this server holds, as the provider last stored it.
+    async fn held(&self) -> Result<Option<Session>, Error> {
+        if !self.qq.has_session().await {
+            return Ok(None);
+        }
+        match credentials::load(&self.store, ProviderId::Qq).await? {
+            Some(secret) => Session::from_secret(&secret).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The credential of this request, or the held session.
+    async fn auth(&self, headers: &HeaderMap, body: Option<&Value>) -> Result<Auth, Error> {
+        if let Some(credential) = given(headers, body)? {
+            return Ok(Auth::Given(credential));
+        }
+        match self.held().await? {
+            Some(session) => Ok(Auth::Held(Box::new(session))),
+            None => Err(no_credentials()),
+        }
+    }
+
+    /// Runs `call` under `auth`. The held session is renewed first when its key ran out by the
+    /// clock, and once more when the service calls it expired; a credential the caller gave is
+    /// used as it is (it has no refresh tokens, §4.5).
+    async fn run<T, F, Fut>(&self, auth: &Auth, call: F) -> Result<T, Error>
+    where
+        F: Fn(Credential) -> Fut,
+        Fut: Future<Output = Result<T, Error>>,
+    {
+        let session = match auth {
+            Auth::Given(credential) => return call(credential.clone()).await,
+            Auth::Held(session) => session,
+        };
+        let mut credential = session.credential();
+        let mut renewed = false;
+        if session.key_is_stale(REFRESH_MARGIN_S) && session.can_refresh() {
+            if let Ok(fresh) = self.qq.refresh().await {
+                credential = fresh;
+                renewed = true;
+            }
+        }
+        match call(credential).await {
+            Err(e) if e.kind == ErrorKind::SessionExpired && !renewed => {
+                match self.qq.refresh().await {
+                    Ok(fresh) => call(fresh).await,
+                    Err(refresh_error) => {
+                        tracing::info!(
+                            "the held QQ Music key expired and was not renewed: {refresh_error}"
+                        );
+                        Err(e)
+                    }
+                }
+            }
+            result => result,
+        }
+    }
+
+    /// Image URLs through the same routing as `/v1` (`DUET_UPSTREAM`).
+    fn images<T: ImageUrls>(&self, mut value: T) -> T {
+        let upstream = self.qq.api().client().upstream();
+        value.visit_image_urls(&mut |url| *url = upstream.image_url(url));
+        value
+    }
+}
+
+/// Whose credential a call runs under.
+enum Auth {
+    /// Sent with the request.
+    Given(Credential),
+    /// The session this server logged in itself.
+    Held(Box<Session>),
+}
+
+fn qq_error(error: Error) -> ApiError {
+    if error.provider.is_none() {
+        ApiError(error.with_provider(ProviderId::Qq))
+    } else {
+        ApiError(error)
+    }
+}
+
+fn bad(message: impl Into<String>) -> Error {
+    Error::bad_request(message).with_provider(ProviderId::Qq)
+}
+
+fn no_credentials() -> Error {
+    Error::not_logged_in(
+        "no QQ Music credentials: send the Uin and Qm-keyst headers, the uin and qm_keyst (or \
+         qqmusic_key) cookies, or on POST musicid and musickey in the JSON body; or log this \
+         server in with GET /api/login/qrcode",
+    )
+    .with_provider(ProviderId::Qq)
+}
+
+fn now_s() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, Error> {
+    match headers.get(name) {
+        None => Ok(None),
+        Some(value) => value
+            .to_str()
+            .map(Some)
+            .map_err(|_| bad(format!("the {name} header is not plain ASCII"))),
+    }
+}
+
+/// The cookies of every `Cookie` header, by name (the first of a name wins).
+fn cookies(headers: &HeaderMap) -> Result<HashMap<String, String>, Error> {
+    let mut out = HashMap::new();
+    for value in headers.get_all(axum::http::header::COOKIE) {
+        let value = value
+            .to_str()
+            .map_err(|_| bad("the Cookie header is not plain ASCII"))?;
+        for pair in value.split(';') {
+            if let Some((name, value)) = pair.trim().split_once('=') {
+                out.entry(name.trim().to_owned())
+                    .or_insert_with(|| value.trim().trim_matches('"').to_owned());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The credential the request carries, if any: headers, then cookies, then (POST) the body.
+/// Half a pair is an error rather than a silent fall back to the server's own session.
+fn given(headers: &HeaderMap, body: Option<&Value>) -> Result<Option<Credential>, Error> {
+    match (header(headers, "uin")?, header(headers, "qm-keyst")?) {
+        (Some(uin), Some(key)) => return Credential::parse(uin, key).map(Some),
+        (Some(_), None) => return Err(bad("the Uin header needs its Qm-keyst header")),
+        (None, Some(_)) => return Err(bad("the Qm-keyst header needs its Uin header")),
+        (None, None) => {}
+    }
+    let jar = cookies(headers)?;
+    let key = jar.get("qm_keyst").or_else(|| jar.get("qqmusic_key"));
+    match (jar.get("uin"), key) {
+        (Some(uin), Some(key)) => return Credential::parse(uin, key).map(Some),
+        (Some(_), None) => {
+            return Err(bad(
+                "the uin cookie needs its qm_keyst (or qqmusic_key) cookie",
+            ))
+        }
+        (None, Some(_)) => {
+            return Err(bad(
+                "the qm_keyst / qqmusic_key cookie needs its uin cookie",
+            ))
+        }
+        (None, None) => {}
+    }
+    let Some(body) = body else {
+        return Ok(None);
+    };
+    let musicid = match body.get("musicid") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(_) => return Err(bad("musicid must be a string or a number")),
+    };
+    let musickey = match body.get("musickey") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(_) => return Err(bad("musickey must be a string")),
+    };
+    match (musicid, musickey) {
+        (Some(id), Some(key)) => Credential::parse(&id, &key).map(Some),
+        (Some(_), None) => Err(bad("musicid in the body needs its musickey")),
+        (None, Some(_)) => Err(bad("musickey in the body needs its musicid")),
+        (None, None) => Ok(None),
+    }
+}
+
+/// A POST body: empty, or a JSON object (whatever the Content-Type says, as the seed's
+/// clients send it).
+fn json_body(body: &Bytes) -> Result<Value, Error> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(json!({}));
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(value @ Value::Object(_)) => Ok(value),
+        Ok(_) => Err(bad("the body must be a JSON object")),
+        Err(e) => Err(bad(format!("the body is not JSON: {e}"))),
+    }
+}
+
+fn required<'a>(params: &'a HashMap<String, String>, name: &str) -> Result<&'a str, Error> {
+    match params.get(name).map(|v| v.trim()) {
+        Some(v) if !v.is_empty() => Ok(v),
+        _ => Err(bad(format!("the query parameter {name} is missing"))),
+    }
+}
+
+fn number(params: &HashMap<String, String>, name: &str, default: u32) -> Result<u32, Error> {
+    match params.get(name).map(|v| v.trim()) {
+        None | Some("") => Ok(default),
+        Some(v) => v.parse().map_err(|_| {
+            bad(format!(
+                "{name} must be a whole number, got {:?}",
+                v.chars().take(20).collect::<String>()
+            ))
+        }),
+    }
+}
+
+/// A body field that the seed's clients send as a string or a number.
+fn text_field(body: &Value, name: &str) -> Result<Option<String>, Error> {
+    match body.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.trim().to_owned())),
+        Some(Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(_) => Err(bad(format!("{name} must be a string or a number"))),
+    }
+}
+
+pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/api/login/qrcode", get(login_qrcode).post(approve_qrcode))
+        .route("/api/login/check", get(login_check))
+        .route("/api/search", get(search))
+        .route("/api/playlist", get(playlist))
+        .route("/api/user", get(user))
+        .route("/api/sign", post(sign))
+        .route("/api/addcomment", post(add_comment))
+        .route("/api/coin/task", post(coin_task))
+        .route("/api/coin/task/check", get(coin_task))
+        .route("/api/musicurl", get(music_url))
+        .route("/api/lyric", get(lyric))
+        .route("/api/convert", get(convert))
+        .route("/api/listenreport", get(listen_report))
+        .route("/api/accelerate/song", post(accelerate))
+        .route("/api/accelerate/songlist", get(accelerate))
+        .route("/api/accelerate/refreshkey", post(refresh_key))
+        .route("/api/accelerate/userinfo", get(accelerate_user_info))
+        .route("/api/stats", get(stats))
+        .route_layer(axum::middleware::from_fn_with_state(state, count))
+        .route("/api/{*rest}", any(unknown_route))
+}
+
+async fn count(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    if let Some(path) = request.extensions().get::<MatchedPath>() {
+        state.stats.hit(request.method().as_str(), path.as_str());
+    }
+    next.run(request).await
+}
+
+type Params = Query<HashMap<String, String>>;
+type Answer = Result<Json<Value>, ApiError>;
+
+fn seed(state: &AppState) -> Result<&SeedQq, ApiError> {
+    state.seed.as_ref().ok_or_else(|| {
+        qq_error(Error::not_found(
+            "QQ Music is not available in this build of duet-server",
+        ))
+    })
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<Value, ApiError> {
+    serde_json::to_value(value)
+        .map_err(|e| qq_error(Error::upstream(format!("cannot write the answer: {e}"))))
+}
+
+/// `GET /api/login/qrcode[?type=qq|wechat]`: a QR login of this server (the code the phone
+/// scans), polled by the server at the service's pace.
+async fn login_qrcode(State(state): State<Arc<AppState>>, Query(params): Params) -> Answer {
+    let seed = seed(&state)?;
+    let method = match params.get("type").map(|t| t.trim().to_ascii_lowercase()) {
+        None => QrMethod::Qq,
+        Some(t) if t.is_empty() || t == "qq" => QrMethod::Qq,
+        Some(t) if t == "wechat" || t == "wx" => QrMethod::Wechat,
+        Some(_) => return Err(qq_error(bad("type is qq (the default) or wechat"))),
+    };
+    let provider: Arc<dyn Provider> = seed.qq.clone();
+    let login = state
+        .qr_logins
+        .start(provider, Some(method), None)
+        .await
+        .map_err(qq_error)?;
+    let mut answer = to_json(&login)?;
+    answer["qrcode"] = json!(login.qr_png);
+    Ok(Json(answer))
+}
+
+/// `GET /api/login/check?key=`: the login's state; once confirmed, the cookies of the new
+/// session (uin, musickey and a ready `cookie` string), as the seed hands them out.
+async fn login_check(State(state): State<Arc<AppState>>, Query(params): Params) -> Answer {
+    let seed = seed(&state)?;
+    let key = required(&params, "key").map_err(qq_error)?;
+    let login = state
+        .qr_logins
+        .state(ProviderId::Qq, key)
+        .await
+        .ok_or_else(|| {
+            qq_error(Error::not_found(
+                "no QR login with this key; start one with GET /api/login/qrcode",
+            ))
+        })?;
+    let mut answer = to_json(&login)?;
+    if login.state == QrState::Confirmed {
+        if let Some(session) = seed.held().await.map_err(qq_error)? {
+            let same_account = login
+                .profile
+                .as_ref()
+                .is_none_or(|p| p.user_id == session.musicid.to_string());
+            if same_account {
+                let credential = session.credential();
+                answer["uin"] = json!(session.musicid.to_string());
+                answer["musickey"] = json!(credential.musickey.expose());
+                answer["cookie"] = json!(credential.cookie_header());
+            }
+        }
+    }
+    Ok(Json(answer))
+}
+
+/// `POST /api/login/qrcode` (approve a code from its image): declined.
+async fn approve_qrcode() -> ApiError {
+    qq_error(Error::declined(APPROVE_QR))
+}
+
+async fn coin_task() -> ApiError {
+    qq_error(Error::declined(COIN_TASKS))
+}
+
+async fn accelerate() -> ApiError {
+    qq_error(Error::declined(INFLATING))
+}
+
+async fn unknown_route() -> ApiError {
+    qq_error(Error::not_found(
+        "no such route in the seed-compatible QQ Music API; see the README for /api",
+    ))
+}
+
+/// `GET /api/search?query=&page=1&page_size=15`: tracks.
+async fn search(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(params): Params,
+) -> Answer {
+    let seed = seed(&state)?;
+    let query = (|| {
+        SearchQuery::new(
+            required(&params, "query")?,
+            SearchType::Track,
+            number(&params, "page", 1)?,
+            number(&params, "page_size", 15)?,
+        )
+    })()
+    .map_err(qq_error)?;
+    let auth = seed.auth(&headers, None).await.map_err(qq_error)?;
+    let api = seed.qq.api();
+    let query = &query;
+    let page = seed
+        .run(&auth, |c| async move { api.search(Some(&c), query).await })
+        .await
+        .map_err(qq_error)?;
+    Ok(Json(to_json(&seed.images(page))?))
+}
+
+/// `GET /api/playlist?id=&num=30`: the playlist with its first `num` tracks.
+async fn playlist(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(params): Params,
+) -> Answer {
+    let seed = seed(&state)?;
+    let (id, num) = (|| {
+        let id = required(&params, "id")?;
+        let num = match number(&params, "num", DEFAULT_PLAYLIST_TRACKS)? {
+            0 => DEFAULT_PLAYLIST_TRACKS,
+            n => n,
+        };
+        Ok::<_, Error>((id, num as usize))
+    })()
+    .map_err(qq_error)?;
+    let auth = seed.auth(&headers, None).await.map_err(qq_error)?;
+    let api = seed.qq.api();
+    let playlist = seed
+        .run(&auth, |c| async move {
+            let euin = if id == duet_qqmusic::parse::LIKED_PLAYLIST_ID {
+                Some(api.user_info(&c).await?.encrypt_uin)
+            } else {
+                None
+            };
+            api.playlist(Some(&c), id, euin.as_deref(), Some(num)).await
+        })
+        .await
+        .map_err(qq_error)?;
+    Ok(Json(to_json(&seed.images(playlist))?))
+}
+
+/// `GET /api/user`: profile, VIP identity and music level.
+async fn user(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Answer {
+    let seed = seed(&state)?;
+    let auth = seed.auth(&headers, None).await.map_err(qq_error)?;
+    let api = seed.qq.api();
+    let mut info = seed
+        .run(&auth, |c| async move { api.user_info(&c).await })
+        .await
+        .map_err(qq_error)?;
+    info.profile = seed.images(info.profile);
+    Ok(Json(to_json(&info)?))
+}
+
+/// `GET /api/accelerate/userinfo`: nickname, avatar, VIP and level, flat.
+async fn accelerate_user_info(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Answer {
+    let seed = seed(&state)?;
+    let auth = seed.auth(&headers, None).await.map_err(qq_error)?;
+    let api = seed.qq.api();
+    let info = seed
+        .run(&auth, |c| async move { api.user_info(&c).await })
+        .await
+        .map_err(qq_error)?;
+    let profile = seed.images(info.profile);
+    Ok(Json(json!({
+        "provider": profile.provider,
+        "user_id": profile.user_id,
+        "nickname": profile.nickname,
+        "avatar_url": profile.avatar_url,
+        "vip": profile.vip,
+        "level": info.music_level,
+        "encrypt_uin": info.encrypt_uin,
+        "vip_identity": info.vip,
+    })))
+}
+
+/// `POST /api/sign` `{"type":"continue"}`: the day's sign-in, because the caller asked.
+async fn sign(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Answer {
+    let seed = seed(&state)?;
+    let body = json_body(&body).map_err(qq_error)?;
+    match text_field(&body, "type").map_err(qq_error)?.as_deref() {
+        None | Some("") | Some("continue") => {}
+        Some(_) => {
+            return Err(qq_error(bad(
+                "type is \"continue\" (the default), the only sign-in QQ Music's web offers",
+            )))
+        }
+    }
+    let auth = seed.auth(&headers, Some(&body)).await.map_err(qq_error)?;
+    let api = seed.qq.api();
+    let done = seed
+        .run(&auth, |c| async move { api.check_in(&c).await })
+        .await
+        .map_err(qq_error)?;
+    Ok(Json(to_json(&done)?))
+}
+
+/// `POST /api/addcomment` `{content, bizid, biztype: 1|2|3, repliedcmid}` → 201 `Comment`.
+async fn add_comment(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let seed = seed(&state)?;
+    let body = json_body(&body).map_err(qq_error)?;
+    let (content, biz_id, biz_type, replied) = (|| {
+        let content = match body.get("content") {
+            Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
+            Some(Value::String(_)) | None | Some(Value::Null) => {
+                return Err(bad("content is missing"))
+            }
+            Some(_) => return Err(bad("content must be a string")),
+        };
+        let biz_id = text_field(&body, "bizid")?
+            .filter(|id| !id.is_empty())
+            .ok_or_else(|| bad("bizid is missing"))?;
+        let biz_type = match text_field(&body, "biztype")?.as_deref() {
+            None | Some("") => 1,
+            Some(t) => match t.parse::<u8>() {
+                Ok(n @ 1..=3) => n,
+                _ => return Err(bad("biztype is 1 (song), 2 (album) or 3 (playlist)")),
+            },
+        };
+        let is_mid = duet_qqmusic::identity::is_mid(&biz_id);
+        let numeric = biz_id.len() <= 20 && biz_id.bytes().all(|b| b.is_ascii_digit());
+        if !(numeric || (is_mid && biz_type == 1)) {
+            return Err(bad(format!(
+                "bizid is the numeric id of the song, album or playlist (a song may also be \
+                 given by its songmid), got {:?}",
+                biz_id.chars().take(40).collect::<String>()
+            )));
+        }
+        let replied = text_field(&body, "repliedcmid")?.filter(|r| !r.is_empty());
+        Ok((content, biz_id, biz_type, replied))
+    })()
+    .map_err(qq_error)?;
+    let auth = seed.auth(&headers, Some(&body)).await.map_err(qq_error)?;
+    let api = seed.qq.api();
+    let (content, biz_id, replied) = (&content, &biz_id, replied.as_deref());
+    let comment = seed
+        .run(&auth, |c| async move {
+            let biz_id = if duet_qqmusic::identity::is_mid(biz_id) {
+                api.convert(Some(&c), biz_id).await?.id.to_string()
+            } else {
+                biz_id.clone()
+            };
+            let info = api.user_info(&c).await?;
+            let author = UserRef {
+                id: info.encrypt_uin,
+                name: info.profile.nickname,
+                avatar_url: info.profile.avatar_url,
+            };
+            api.post_comment(&c, biz_type, &biz_id, content, replied, author)
+                .await
+        })
+        .await
+        .map_err(qq_error)?;
+    Ok((StatusCode::CREATED, Json(to_json(&seed.images(comment))?)))
+}
+
+/// `GET /api/musicurl?songmid=&fileType=128|320|flac`: the play URL of the best file up to
+/// that quality this account may have.
+async fn music_url(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(params): Params,
+) -> Answer {
+    let seed = seed(&state)?;
+    let (mid, quality) = (|| {
+        let mid = required(&params, "songmid")?;
+        let quality = match params
+            .get("fileType")
+            .map(|t| t.trim().to_ascii_lowercase())
+            .as_deref()
+        {
+            None | Some("") | Some("128") => Quality::Standard,
+            Some("320") => Quality::High,
+            Some("flac") => Quality::Lossless,
+            Some(_) => return Err(bad("fileType is 128 (the default), 320 or flac")),
+        };
+        Ok((mid, quality))
+    })()
+    .map_err(qq_error)?;
+    let auth = seed.auth(&headers, None).await.map_err(qq_error)?;
+    let api = seed.qq.api();
+    let url = seed
+        .run(&auth, |c| async move {
+            api.stream_url(Some(&c), mid, quality).await
+        })
+        .await
+        .map_err(qq_error)?;
+    Ok(Json(to_json(&url)?))
+}
+
+/// `GET /api/lyric?mid=`: a songmid or a numeric songid, told apart by their shape.
+async fn lyric(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(params): Params,
+) -> Answer {
+    let seed = seed(&state)?;
+    let id = required(&params, "mid").map_err(qq_error)?;
+    let auth = seed.auth(&headers, None).await.map_err(qq_error)?;
+    let api = seed.qq.api();
+    let lyrics = seed
+        .run(&auth, |c| async move {
+            let mid = if duet_qqmusic::identity::is_mid(id) {
+                id.to_owned()
+            } else {
+                api.convert(Some(&c), id).await?.mid
+            };
+            api.lyrics(Some(&c), &mid).await
+        })
+        .await
+        .map_err(qq_error)?;
+    Ok(Json(to_json(&lyrics)?))
+}
+
+/// `GET /api/convert?id=`: songid ↔ songmid.
+async fn convert(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(params): Params,
+) -> Answer {
+    let seed = seed(&state)?;
+    let id = required(&params, "id").map_err(qq_error)?;
+    let auth = seed.auth(&headers, None).await.map_err(qq_error)?;
+    let api = seed.qq.api();
+    let ids = seed
+        .run(&auth, |c| async move { api.convert(Some(&c), id).await })
+        .await
+        .map_err(qq_error)?;
+    Ok(Json(
+        json!({ "provider": ProviderId::Qq, "id": ids.id, "mid": ids.mid }),
+    ))
+}
+
+/// `GET /api/listenreport`: the profile's listening report as QQ Music sends it.
+async fn listen_report(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Answer {
+    let seed = seed(&state)?;
+    let auth = seed.auth(&headers, None).await.map_err(qq_error)?;
+    let api = seed.qq.api();
+    let (user_id, report) = seed
+        .run(&auth, |c| async move {
+            let euin = api.user_info(&c).await?.encrypt_uin;
+            let report = api.listening_report(&c, &euin).await?;
+            Ok((c.musicid, report))
+        })
+        .await
+        .map_err(qq_error)?;
+    Ok(Json(json!({
+        "provider": ProviderId::Qq,
+        "user_id": user_id.to_string(),
+        "report": report,
+    })))
+}
+
+/// `POST /api/accelerate/refreshkey`: renews the key of the session this server logged in
+/// (the only one with the refresh tokens, §4.5). A caller that presented that session's key
+/// gets the new one (the old one stops working); a bare musicid + musickey cannot be renewed.
+async fn refresh_key(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer {
+    let seed = seed(&state)?;
+    let body = json_body(&body).map_err(qq_error)?;
+    let presented = given(&headers, Some(&body)).map_err(qq_error)?;
+    let held = seed.held().await.map_err(qq_error)?;
+    let hand_back = match (&presented, &held) {
+        (None, None) => return Err(qq_error(no_credentials())),
+        (Some(c), Some(session))
+            if c.musicid == session.musicid && c.musickey.expose() == session.musickey.expose() =>
+        {
+            true
+        }
+        (Some(_), _) => {
+            return Err(qq_error(bad(
+                "this key cannot be renewed: QQ Music renews a key only with the refresh_key and \
+                 refresh_token of the login that made it, and a bare musicid + musickey carries \
+                 neither. Log this server in with GET /api/login/qrcode: it keeps those tokens \
+                 and renews its key itself",
+            )))
+        }
+        (None, Some(_)) => false,
+    };
+    let fresh = seed.qq.refresh().await.map_err(qq_error)?;
+    let session = seed.held().await.map_err(qq_error)?;
+    let mut answer = json!({
+        "provider": ProviderId::Qq,
+        "refreshed": true,
+        "uin": fresh.musicid.to_string(),
+    });
+    if let Some(session) = session.filter(|s| s.musicid == fresh.musicid) {
+        answer["key_expires_at"] = json!(session.key_created_at + session.key_expires_in);
+    }
+    if hand_back {
+        answer["musickey"] = json!(fresh.musickey.expose());
+        answer["cookie"] = json!(fresh.cookie_header());
+    }
+    Ok(Json(answer))
+}
+
+/// `GET /api/stats`: calls per route since the server started (declined ones included).
+async fn stats(State(state): State<Arc<AppState>>) -> Json<Value> {
+    Json(state.stats.to_json())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(*name, HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn credentials_come_from_headers_then_cookies_then_the_body() {
+        let body = json!({"musicid": 3, "musickey": "body"});
+        let c = given(
+            &headers(&[
+                ("Uin", "1"),
+                ("Qm-keyst", "head"),
+                ("cookie", "uin=2; qm_keyst=jar"),
+            ]),
+            Some(&body),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!((c.musicid, c.musickey.expose()), (1, "head"));
+        let c = given(
+            &headers(&[("cookie", "uin=o02; qqmusic_key=jar")]),
+            Some(&body),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!((c.musicid, c.musickey.expose()), (2, "jar"));
+        let c = given(&headers(&[]), Some(&body)).unwrap().unwrap();
+        assert_eq!((c.musicid, c.musickey.expose()), (3, "body"));
+        assert!(given(&headers(&[]), None).unwrap().is_none());
+        assert!(given(&headers(&[]), Some(&json!({}))).unwrap().is_none());
+    }
+
+    #[test]
+    fn half_a_credential_or_a_malformed_one_is_a_bad_request() {
+        for h in [
+            headers(&[("Uin", "1")]),
+            headers(&[("Qm-keyst", "k")]),
+            headers(&[("cookie", "uin=1")]),
+            headers(&[("cookie", "qm_keyst=k")]),
+            headers(&[("Uin", "abc"), ("Qm-keyst", "k")]),
+            headers(&[("Uin", "1"), ("Qm-keyst", "a b")]),
+        ] {
+            let error = given(&h, None).unwrap_err();
+            assert_eq!(error.kind, ErrorKind::BadRequest, "{h:?}");
+        }
+        for body in [
+            json!({"musicid": "1"}),
+            json!({"musickey": "k"}),
+            json!({"musicid": [1], "musickey": "k"}),
+            json!({"musicid": 1, "musickey": 2}),
+        ] {
+            let error = given(&headers(&[]), Some(&body)).unwrap_err();
+            assert_eq!(error.kind, ErrorKind::BadRequest, "{body}");
+        }
+    }
+
+    #[test]
+    fn stats_list_every_route() {
+        let stats = Stats::new();
+        stats.hit("GET", "/api/search");
+        stats.hit("GET", "/api/search");
+        stats.hit("GET", "/api/{*rest}");
+        let json = stats.to_json();
+        assert_eq!(json["calls"].as_object().unwrap().len(), ROUTES.len());
+        assert_eq!(json["calls"]["GET /api/search"], 2);
+        assert_eq!(json["calls"]["POST /api/sign"], 0);
+        assert_eq!(json["total"], 2);
+    }
+
+    #[test]
+    fn bodies_are_empty_or_objects() {
+        assert_eq!(json_body(&Bytes::from_static(b"")).unwrap(), json!({}));
+        assert_eq!(
+            json_body(&Bytes::from_static(b" {\"a\":1}")).unwrap()["a"],
+            1
+        );
+        assert!(json_body(&Bytes::from_static(b"[1]")).is_err());
+        assert!(json_body(&Bytes::from_static(b"{")).is_err());
+    }
+}
