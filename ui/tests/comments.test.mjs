@@ -81,6 +81,96 @@ describe('comments', () => {
     }
   });
 
+  test('Reply answers a comment: the post names it in reply_to and quotes it', async () => {
+    const app = await openApp(h, { mock: { playing: true } });
+    const { page } = app;
+    try {
+      await openComments(app);
+      const hot = page.locator(`${id('comments-hot')} ${id('comment')}`).first();
+      await hot.waitFor();
+      const target = { id: await hot.getAttribute('data-id'), name: /哲也love/ };
+      assert.ok(target.id);
+      await hot.locator(id('comment-reply')).click();
+      const chip = page.locator(id('reply-target'));
+      await chip.waitFor();
+      assert.equal(await chip.getAttribute('data-id'), target.id);
+      assert.match(await chip.innerText(), /Replying to 哲也love/);
+      // the box is ready to type into, and says whom it answers
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'comment-input');
+      assert.match(await page.locator(id('comment-input')).getAttribute('placeholder'), /Reply to 哲也love/);
+      assert.match(await page.locator(id('comment-post')).innerText(), /Reply/);
+      await shot(page, 'comments-reply');
+
+      await page.locator(id('comment-input')).fill('八年了，还在听');
+      await page.locator(id('comment-post')).click();
+      await eventually(async () => (await app.count('post_comment')) === 1);
+      const trackId = await app.duet(() => window.__duet.player.track.id);
+      assert.deepEqual(await app.duet(() => window.__duet.last('post_comment')), {
+        provider: 'netease',
+        track_id: trackId,
+        content: '八年了，还在听',
+        reply_to: target.id,
+      });
+      const mine = page.locator(`${id('comments-recent')} ${id('comment')}`).first();
+      await eventually(async () => /八年了，还在听/.test(await mine.innerText()));
+      assert.match(await mine.innerText(), /@哲也love/, 'the answered comment is quoted');
+      await page.waitForSelector(`${id('toast')}:has-text("Reply posted")`);
+      assert.equal(await page.locator(id('reply-target')).count(), 0, 'the reply is done');
+
+      // a plain comment afterwards carries no reply_to; a dropped reply neither
+      await page.locator(`${id('comments-recent')} ${id('comment')}`).nth(1).locator(id('comment-reply')).click();
+      await page.locator(id('reply-target')).waitFor();
+      await page.locator(id('reply-cancel')).click();
+      assert.equal(await page.locator(id('reply-target')).count(), 0);
+      await page.locator(id('comment-input')).fill('just a comment');
+      await page.locator(id('comment-post')).click();
+      await eventually(async () => (await app.count('post_comment')) === 2);
+      const plain = await app.duet(() => window.__duet.last('post_comment'));
+      assert.equal(plain.content, 'just a comment');
+      assert.ok(!('reply_to' in plain), 'no reply_to on a plain comment');
+
+      // Escape in the box drops a reply first, and leaves the lyrics view open
+      await page.locator(`${id('comments-hot')} ${id('comment')}`).nth(1).locator(id('comment-reply')).click();
+      await page.locator(id('reply-target')).waitFor();
+      await page.locator(id('comment-input')).press('Escape');
+      await page.waitForSelector(id('reply-target'), { state: 'detached' });
+      assert.equal(await page.locator(id('lyrics-view')).count(), 1);
+      assert.deepEqual(app.problems, []);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('replying on a QQ Music track sends the QQ comment id', async () => {
+    const app = await openApp(h, { mock: { providers: ['netease', 'qq'], qqSession: 'logged_in', playing: 'qq' } });
+    const { page } = app;
+    try {
+      await openComments(app);
+      const first = page.locator(`${id('comments-recent')} ${id('comment')}`).first();
+      await first.waitFor();
+      assert.equal((await app.duet(() => window.__duet.last('comments'))).provider, 'qq');
+      const cid = await first.getAttribute('data-id');
+      assert.match(cid, /^qq_cm_/);
+      await first.locator(id('comment-reply')).click();
+      await page.locator(id('comment-input')).fill('同感');
+      await page.locator(id('comment-input')).press('Control+Enter');
+      await eventually(async () => (await app.count('post_comment')) === 1);
+      const trackId = await app.duet(() => window.__duet.player.track.id);
+      assert.equal(trackId.length, 14);
+      assert.deepEqual(await app.duet(() => window.__duet.last('post_comment')), {
+        provider: 'qq',
+        track_id: trackId,
+        content: '同感',
+        reply_to: cid,
+      });
+      const mine = page.locator(`${id('comments-recent')} ${id('comment')}`).first();
+      await eventually(async () => /同感/.test(await mine.innerText()));
+      assert.match(await mine.innerText(), /晚风与海/);
+    } finally {
+      await app.close();
+    }
+  });
+
   test('errors loading or posting are explained in place', async () => {
     const app = await openApp(h, {
       mock: {

@@ -46,6 +46,18 @@ function serve() {
   });
 }
 
+/** QQ Music's image CDNs (covers, playlist art, avatars). */
+export const QQ_IMAGE_HOSTS = /(^|\.)(gtimg\.cn|qpic\.y\.qq\.com|music-file\.y\.qq\.com|qlogo\.cn)$/;
+
+/** Deterministic stand-in artwork for an image URL. */
+function artFor(url) {
+  let h = 2166136261;
+  for (let i = 0; i < url.length; i++) h = Math.imul(h ^ url.charCodeAt(i), 16777619) >>> 0;
+  const a = h % 360;
+  const b = (a + 50 + ((h >> 9) % 70)) % 360;
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 300" width="300" height="300"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="hsl(${a} 60% 60%)"/><stop offset="1" stop-color="hsl(${b} 55% 34%)"/></linearGradient></defs><rect width="300" height="300" fill="url(#g)"/><circle cx="${90 + (h % 120)}" cy="${80 + ((h >> 7) % 140)}" r="${40 + (h % 50)}" fill="#fff" opacity=".22"/><circle cx="210" cy="220" r="60" fill="hsl(${(a + 180) % 360} 70% 72%)" opacity=".55"/></svg>`;
+}
+
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -101,10 +113,18 @@ export async function openApp(h, options = {}) {
     deviceScaleFactor: 1,
   });
   context.setDefaultTimeout(20_000);
-  // Nothing leaves the machine: anything not served from our loopback server is refused.
+  // Nothing leaves the machine: anything not served from our loopback server is refused, except
+  // QQ Music's image hosts, which are answered here with generated artwork (QQ covers arrive as
+  // y.gtimg.cn URLs, and the UI must show them as they are).
   await context.route(
     (url) => !url.href.startsWith(h.base) && !url.protocol.startsWith('data'),
-    (route) => route.abort(),
+    (route) => {
+      const url = new URL(route.request().url());
+      if (QQ_IMAGE_HOSTS.test(url.hostname)) {
+        return route.fulfill({ status: 200, contentType: 'image/svg+xml', body: artFor(url.href) });
+      }
+      return route.abort();
+    },
   );
   await context.addInitScript((cfg) => {
     window.__DUET_MOCK__ = cfg;

@@ -32,6 +32,7 @@ describe('login', () => {
       const key = await app.duet(() => window.__duet.qr.netease.key);
       await app.emit('login-state', {
         provider: 'netease',
+        method: 'app',
         key,
         state: 'scanned',
         message: '授权登录中',
@@ -44,6 +45,7 @@ describe('login', () => {
 
       await app.emit('login-state', {
         provider: 'netease',
+        method: 'app',
         key,
         state: 'confirmed',
         profile: {
@@ -69,7 +71,7 @@ describe('login', () => {
     try {
       await page.waitForSelector(id('qr-image-netease'));
       const first = await app.duet(() => window.__duet.qr.netease);
-      await app.emit('login-state', { provider: 'netease', key: first.key, state: 'expired' });
+      await app.emit('login-state', { provider: 'netease', method: 'app', key: first.key, state: 'expired' });
       const refresh = page.locator(id('qr-refresh-netease'));
       await refresh.waitFor();
       assert.match(await refresh.innerText(), /Get a new code/);
@@ -88,7 +90,7 @@ describe('login', () => {
       assert.equal(await page.locator(id('qr-refresh-netease')).count(), 0);
 
       // events for the old key are ignored
-      await app.emit('login-state', { provider: 'netease', key: first.key, state: 'expired' });
+      await app.emit('login-state', { provider: 'netease', method: 'app', key: first.key, state: 'expired' });
       await page.waitForTimeout(200);
       assert.equal(await page.locator(id('qr-state-netease')).getAttribute('data-state'), 'waiting');
     } finally {
@@ -104,6 +106,7 @@ describe('login', () => {
       const key = await app.duet(() => window.__duet.qr.netease.key);
       await app.emit('login-state', {
         provider: 'netease',
+        method: 'app',
         key,
         state: 'failed',
         message: '安全验证',
@@ -224,11 +227,23 @@ describe('login', () => {
       await page.waitForSelector(id('qr-image-netease'));
       await page.waitForSelector(id('qr-image-qq'));
       const key = await app.duet(() => window.__duet.qr.netease.key);
-      await app.emit('login-state', { provider: 'netease', key, state: 'confirmed' });
+      await app.emit('login-state', { provider: 'netease', method: 'app', key, state: 'confirmed' });
       await page.waitForSelector(id('library-screen'));
       assert.equal(await app.count('profile'), 1);
-      const cancels = (await app.calls('login_qr_cancel')).map((c) => c.args.provider);
-      assert.deepEqual(cancels, ['qq'], 'the waiting QQ code is cancelled, the confirmed one is not');
+      const cancels = (await app.calls('login_qr_cancel')).map((c) => c.args);
+      assert.deepEqual(
+        cancels,
+        [{ provider: 'qq', method: 'qq' }],
+        'the waiting QQ code is cancelled (WeChat never started), the confirmed one is not',
+      );
+      // the first code of each card named its method
+      assert.deepEqual(
+        (await app.calls('login_qr_start')).map((c) => c.args).sort((x, y) => x.provider.localeCompare(y.provider)),
+        [
+          { provider: 'netease', method: 'app' },
+          { provider: 'qq', method: 'qq' },
+        ],
+      );
     } finally {
       await app.close();
     }

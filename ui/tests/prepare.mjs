@@ -27,8 +27,13 @@ if (!existsSync(distIndex) || statSync(distIndex).mtimeMs < srcTime || process.e
 }
 
 const mockOut = join(ui, 'tests', '.build', 'mock.js');
-const fixtures = join(ui, '..', 'testdata', 'fixtures', 'netease');
-const mockTime = Math.max(newest(join(ui, 'tests', 'mock')), newest(fixtures), newest(join(ui, 'package-lock.json')));
+const fixtures = join(ui, '..', 'testdata', 'fixtures');
+const mockTime = Math.max(
+  newest(join(ui, 'tests', 'mock')),
+  newest(join(fixtures, 'netease')),
+  newest(join(fixtures, 'qqmusic')),
+  newest(join(ui, 'package-lock.json')),
+);
 if (!existsSync(mockOut) || statSync(mockOut).mtimeMs < mockTime) {
   console.log('# bundling the mock backend');
   await build({

@@ -42,7 +42,7 @@ describe('session', () => {
       assert.match(await page.locator(id('login-notice')).innerText(), /login expired/);
       // and signing in again comes back
       const key = await eventually(() => app.duet(() => window.__duet.qr.netease?.key));
-      await app.emit('login-state', { provider: 'netease', key, state: 'confirmed' });
+      await app.emit('login-state', { provider: 'netease', method: 'app', key, state: 'confirmed' });
       await page.waitForSelector(id('library-screen'));
     } finally {
       await app.close();

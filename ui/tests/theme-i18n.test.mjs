@@ -115,7 +115,7 @@ describe('language', () => {
       assert.match(await page.locator(id('login-screen')).innerText(), /登录后开始聆听/);
       await shot(page, 'login-zh');
       const key = await app.duet(() => window.__duet.qr.netease.key);
-      await app.emit('login-state', { provider: 'netease', key, state: 'scanned' });
+      await app.emit('login-state', { provider: 'netease', method: 'app', key, state: 'scanned' });
       await page.waitForSelector(`${id('qr-state-netease')}[data-state="scanned"]`);
       assert.match(await page.locator(id('qr-state-netease')).innerText(), /已扫码，请在手机上确认/);
     } finally {

@@ -1,7 +1,8 @@
 //! Single-threaded zzc throughput, for `bench/compare-qqmusic-sign.sh`.
 //!
 //! Usage: `sign_throughput <bodies.jsonl> <iterations>`, one JSON string (a request body) per
-//! line. Signs every body `iterations` times and prints one JSON object:
+//! line. After `iterations / 20` warm-up passes, signs every body `iterations` times and
+//! prints one JSON object:
 //! `{"ns_per_sign": …, "signs": ["zzc…", …]}` (the signs in input order, for cross-checking).
 
 use std::hint::black_box;

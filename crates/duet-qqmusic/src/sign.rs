@@ -27,27 +27,13 @@ const BASE64_LOWER: &[u8; 64] = b"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrst
 /// The current web sign: `"zzc" + 7 + base64(sha1 ^ K) without '+/=' + 8`, lowercased.
 pub fn zzc(body: &[u8]) -> String {
     let digest: [u8; 20] = Sha1::digest(body).into();
-    let mut sign = String::with_capacity(3 + ZZC_HEAD.len() + 27 + ZZC_TAIL.len());
-    sign.push_str("zzc");
-    push_hex_digits(&mut sign, &digest, &ZZC_HEAD);
-    let mut masked = digest;
-    xor_in_place(&mut masked, &ZZC_XOR);
-    push_stripped_base64(&mut sign, &masked);
-    push_hex_digits(&mut sign, &digest, &ZZC_TAIL);
-    sign
+    assemble_sign("zzc", &digest, &ZZC_HEAD, &ZZC_XOR, &ZZC_TAIL)
 }
 
 /// The 2023 – mid-2025 web sign: `"zzb" + 8 + base64(md5 ^ L) without '+/=' + 8`, lowercased.
 pub fn zzb(body: &[u8]) -> String {
     let digest: [u8; 16] = Md5::digest(body).into();
-    let mut sign = String::with_capacity(3 + ZZB_HEAD.len() + 22 + ZZB_TAIL.len());
-    sign.push_str("zzb");
-    push_hex_digits(&mut sign, &digest, &ZZB_HEAD);
-    let mut masked = digest;
-    xor_in_place(&mut masked, &ZZB_XOR);
-    push_stripped_base64(&mut sign, &masked);
-    push_hex_digits(&mut sign, &digest, &ZZB_TAIL);
-    sign
+    assemble_sign("zzb", &digest, &ZZB_HEAD, &ZZB_XOR, &ZZB_TAIL)
 }
 
 /// Whether `sign` (any letter case) is a valid zzc, zzb or zza sign of `body`.
@@ -97,56 +83,80 @@ fn is_valid_zza(body: &[u8], sign: &[u8]) -> bool {
         })
 }
 
-/// Appends hex digit `i` (lowercase) of `digest`'s hex form for each `i` in `positions`.
-fn push_hex_digits(out: &mut String, digest: &[u8], positions: &[usize]) {
-    for &position in positions {
-        let byte = digest[position / 2];
+/// `prefix + hex(digest) at head + base64(digest ^ mask) without '+/=' + hex(digest) at
+/// tail`, all lowercase (spec §3.5).
+///
+/// Built in a local buffer with a local length, so the compiler keeps the length in a register
+/// (a length stored next to the bytes costs a store-to-load round trip per character).
+fn assemble_sign<const N: usize>(
+    prefix: &str,
+    digest: &[u8; N],
+    head: &[usize],
+    mask: &[u8; N],
+    tail: &[usize],
+) -> String {
+    let mut out = [0u8; 64];
+    let mut len = 0;
+    // Writes `byte` at the end and keeps it only if `keep`: branch-free '+' / '/' removal.
+    let mut put = |byte: u8, keep: bool| {
+        if let Some(slot) = out.get_mut(len) {
+            *slot = byte;
+            len += usize::from(keep);
+        }
+    };
+    let hex_digit = |position: usize| {
+        let byte = digest.get(position / 2).copied().unwrap_or(0);
         let nibble = if position.is_multiple_of(2) {
             byte >> 4
         } else {
             byte & 0x0f
         };
-        out.push(char::from(LOWER_HEX[usize::from(nibble)]));
-    }
-}
-
-fn xor_in_place(bytes: &mut [u8], mask: &[u8]) {
-    for (byte, m) in bytes.iter_mut().zip(mask) {
-        *byte ^= m;
-    }
-}
-
-/// Appends lowercased standard base64 of `bytes` with every '+', '/' and '=' left out.
-fn push_stripped_base64(out: &mut String, bytes: &[u8]) {
-    let mut push_sextet = |sextet: u32| {
-        let symbol = BASE64_LOWER[(sextet & 0x3f) as usize];
-        if symbol != b'+' && symbol != b'/' {
-            out.push(char::from(symbol));
-        }
+        LOWER_HEX[usize::from(nibble)]
     };
-    let mut chunks = bytes.chunks_exact(3);
-    for chunk in &mut chunks {
-        let group = u32::from(chunk[0]) << 16 | u32::from(chunk[1]) << 8 | u32::from(chunk[2]);
-        push_sextet(group >> 18);
-        push_sextet(group >> 12);
-        push_sextet(group >> 6);
-        push_sextet(group);
+
+    for &byte in prefix.as_bytes() {
+        put(byte, true);
+    }
+    for &position in head {
+        put(hex_digit(position), true);
+    }
+    let mut put_sextet = |sextet: u32| {
+        let symbol = BASE64_LOWER[(sextet & 0x3f) as usize];
+        put(symbol, symbol != b'+' && symbol != b'/');
+    };
+    let masked = |i: usize| u32::from(digest[i] ^ mask[i]);
+    let full_groups = N / 3;
+    for group_index in 0..full_groups {
+        let i = group_index * 3;
+        let group = masked(i) << 16 | masked(i + 1) << 8 | masked(i + 2);
+        put_sextet(group >> 18);
+        put_sextet(group >> 12);
+        put_sextet(group >> 6);
+        put_sextet(group);
     }
     // The '=' padding is dropped, so a short tail only yields its significant sextets.
-    match *chunks.remainder() {
-        [a] => {
-            let group = u32::from(a) << 16;
-            push_sextet(group >> 18);
-            push_sextet(group >> 12);
+    let i = full_groups * 3;
+    match N - i {
+        1 => {
+            let group = masked(i) << 16;
+            put_sextet(group >> 18);
+            put_sextet(group >> 12);
         }
-        [a, b] => {
-            let group = u32::from(a) << 16 | u32::from(b) << 8;
-            push_sextet(group >> 18);
-            push_sextet(group >> 12);
-            push_sextet(group >> 6);
+        2 => {
+            let group = masked(i) << 16 | masked(i + 1) << 8;
+            put_sextet(group >> 18);
+            put_sextet(group >> 12);
+            put_sextet(group >> 6);
         }
         _ => {}
     }
+    for &position in tail {
+        put(hex_digit(position), true);
+    }
+    // Only ASCII was written, so this is always valid UTF-8.
+    std::str::from_utf8(&out[..len])
+        .unwrap_or_default()
+        .to_owned()
 }
 
 #[cfg(test)]

@@ -66,13 +66,17 @@ export function artistNames(artists: ArtistRef[]): string {
   return artists.map((a) => a.name).join(locale() === 'zh' ? ' / ' : ', ');
 }
 
+/** NetEase's image CDN (p1.music.126.net, p2.…): the only one that understands `?param=`. */
+const NETEASE_IMG = /^https?:\/\/([a-z0-9-]+\.)*music\.126\.net\//i;
+
 /**
  * A cover URL at about `px` pixels. NetEase's image CDN scales on request (`?param=WxH`), which
- * keeps a grid of covers light; other URLs are returned as they are.
+ * keeps a grid of covers light; other URLs (QQ Music's y.gtimg.cn, data: URIs, …) are returned
+ * as they are.
  */
 export function sized(url: string | null | undefined, px: number): string | null {
   if (!url) return null;
-  if (/^https?:\/\/[^/]*music\.126\.net\//.test(url) && !url.includes('?')) {
+  if (NETEASE_IMG.test(url) && !url.includes('?')) {
     const n = Math.round(px * Math.min(2, window.devicePixelRatio || 1));
     return `${url}?param=${n}y${n}`;
   }

@@ -20,6 +20,7 @@ import {
   type Profile,
   type Provider,
   type QrLogin,
+  type QrMethod,
   type RepeatMode,
   type SearchPage,
   type SearchType,
@@ -89,9 +90,12 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 export const api = {
   appInfo: () => call<AppInfo>('app_info'),
   sessionRestore: () => call<SessionStatus[]>('session_restore'),
-  loginQrStart: (provider: Provider, method?: 'wechat') =>
-    call<QrLogin>('login_qr_start', method ? { provider, method } : { provider }),
-  loginQrCancel: (provider: Provider) => call<null>('login_qr_cancel', { provider }),
+  /** The UI always names the method (`app` for NetEase; `qq` or `wechat` for QQ Music). */
+  loginQrStart: (provider: Provider, method: QrMethod) =>
+    call<QrLogin>('login_qr_start', { provider, method }),
+  /** Without `method`: every unfinished login of `provider`. */
+  loginQrCancel: (provider: Provider, method?: QrMethod) =>
+    call<null>('login_qr_cancel', method ? { provider, method } : { provider }),
   logout: (provider: Provider) => call<null>('logout', { provider }),
   profile: (provider: Provider) => call<Profile>('profile', { provider }),
   userPlaylists: (provider: Provider) => call<Playlist[]>('user_playlists', { provider }),
@@ -102,8 +106,12 @@ export const api = {
   lyrics: (provider: Provider, track_id: string) => call<Lyrics>('lyrics', { provider, track_id }),
   comments: (provider: Provider, track_id: string, page: number, page_size: number) =>
     call<CommentPage>('comments', { provider, track_id, page, page_size }),
-  postComment: (provider: Provider, track_id: string, content: string) =>
-    call<Comment>('post_comment', { provider, track_id, content }),
+  /** `reply_to`: the id of the comment this one answers (sent only for a reply). */
+  postComment: (provider: Provider, track_id: string, content: string, reply_to?: string) =>
+    call<Comment>(
+      'post_comment',
+      reply_to ? { provider, track_id, content, reply_to } : { provider, track_id, content },
+    ),
   dailyCheckin: (provider: Provider) => call<CheckIn>('daily_checkin', { provider }),
   coverColors: (url: string) => call<CoverColors>('cover_colors', { url }),
 

@@ -133,12 +133,19 @@ export interface Profile {
   vip: boolean;
 }
 
+/**
+ * Which phone app scans a login QR: `app` the service's own app (NetEase's only method), `qq`
+ * mobile QQ and `wechat` WeChat (both for QQ Music).
+ */
+export type QrMethod = 'app' | 'qq' | 'wechat';
+
 export interface QrLogin {
   provider: Provider;
+  method: QrMethod;
   key: string;
-  /** What the QR encodes (the service's login URL). */
-  qr_url: string;
-  /** `data:image/png;base64,…` */
+  /** What the QR encodes when Duet knows it (NetEase's login URL); null for QQ and WeChat. */
+  qr_url: string | null;
+  /** The image as a `data:` URI: `data:image/png;…`, or `data:image/jpeg;…` (WeChat). */
   qr_png: string;
   /** Seconds until the service forgets this code. */
   expires_in_s: number;
@@ -146,8 +153,10 @@ export interface QrLogin {
 
 export type QrState = 'waiting' | 'scanned' | 'confirmed' | 'expired' | 'failed';
 
+/** The `login-state` event: matched to its QR by provider, method and key. */
 export interface LoginState {
   provider: Provider;
+  method: QrMethod;
   key: string;
   state: QrState;
   profile?: Profile;

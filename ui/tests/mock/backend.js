@@ -15,6 +15,13 @@ import {
   moreComments,
   playlists as defaultPlaylists,
   profile,
+  qqHotComments,
+  qqLyrics,
+  qqPlaylists,
+  qqProfile,
+  qqRecentComments,
+  qqSearchItems,
+  qqTracks,
   realTracks,
   recentComments,
   searchItems,
@@ -25,13 +32,23 @@ const cfg = window.__DUET_MOCK__ ?? {};
 
 const clone = (v) => (v === undefined ? v : JSON.parse(JSON.stringify(v)));
 
-function qrPng(key) {
-  // A QR-looking code: finder patterns, timing lines and seeded data modules, 1 px per module.
+/**
+ * A QR-looking code: finder patterns, timing lines and seeded data modules. As the services send
+ * them: NetEase's and QQ's as a small PNG (1 px per module here), WeChat's as a 430 px JPEG.
+ */
+function qrImage(key, format = 'png') {
   const n = 33;
+  const jpeg = format === 'jpeg';
+  const scale = jpeg ? 12 : 1;
+  const pad = jpeg ? 17 : 0;
   const c = document.createElement('canvas');
-  c.width = n;
-  c.height = n;
+  c.width = n * scale + 2 * pad;
+  c.height = n * scale + 2 * pad;
   const g = c.getContext('2d');
+  g.fillStyle = '#fff';
+  g.fillRect(0, 0, c.width, c.height);
+  g.translate(pad, pad);
+  g.scale(scale, scale);
   g.fillStyle = '#fff';
   g.fillRect(0, 0, n, n);
   g.fillStyle = '#111';
@@ -61,21 +78,36 @@ function qrPng(key) {
   finder(q, q);
   finder(q + m - 7, q);
   finder(q, q + m - 7);
-  return c.toDataURL('image/png');
+  return jpeg ? c.toDataURL('image/jpeg', 0.9) : c.toDataURL('image/png');
 }
 
 // ---------- state ----------
 
 const providers = cfg.providers ?? ['netease'];
-let userPlaylists =
-  cfg.playlists === 'empty' ? [] : clone(cfg.playlists ?? defaultPlaylists);
+const userPlaylists = {
+  netease: cfg.playlists === 'empty' ? [] : clone(cfg.playlists ?? defaultPlaylists),
+  qq: cfg.qqPlaylists === 'empty' ? [] : clone(cfg.qqPlaylists ?? qqPlaylists),
+};
 const playlistOverrides = cfg.playlistOverrides ?? {};
 
 const seenPlaylists = new Map();
 
-function playlistDetail(id) {
-  const base = userPlaylists.find((p) => p.id === id) ??
-    seenPlaylists.get(id) ??
+function playlistDetail(provider, id) {
+  if (provider === 'qq') {
+    const base = userPlaylists.qq.find((p) => p.id === id) ??
+      seenPlaylists.get(`qq:${id}`) ?? {
+        provider: 'qq',
+        id,
+        name: `歌单 ${id}`,
+        cover_url: null,
+        creator: { id: '0', name: 'QQ音乐' },
+        track_count: 18,
+      };
+    const seed = Math.max(0, userPlaylists.qq.findIndex((p) => p.id === id));
+    return { ...base, tracks: qqTracks(Math.min(base.track_count, 2000), seed) };
+  }
+  const base = userPlaylists.netease.find((p) => p.id === id) ??
+    seenPlaylists.get(`netease:${id}`) ??
     defaultPlaylists.find((p) => p.id === id) ?? {
       provider: 'netease',
       id,
@@ -99,6 +131,11 @@ const session = {
   netease: cfg.session ?? 'logged_in',
   qq: cfg.qqSession ?? 'logged_out',
 };
+const profiles = { netease: profile, qq: qqProfile };
+/** The QR methods of each provider, its default first (duet-core's `Provider::qr_methods`). */
+const QR_METHODS = { netease: ['app'], qq: ['qq', 'wechat'] };
+/** How tests name a QR: the provider for its own app, else the app. */
+const cardOf = (provider, method) => (method === 'app' ? provider : method);
 
 const player = {
   status: 'idle',
@@ -114,9 +151,23 @@ const player = {
   output: cfg.output ?? 'device',
   error: null,
 };
+/** NetEase and QQ tracks taking turns: a queue built from both services. */
+function mixedQueue() {
+  const ne = makeTracks(6, 2).map((t) => ({ ...t, playable: true }));
+  const qq = qqTracks(6);
+  return ne.flatMap((t, i) => [t, qq[i]]);
+}
+
 if (cfg.playing) {
   // `queueSize` makes a long queue (e.g. 10,000) without sending it through the config
-  const tracks = cfg.playing === 'words' ? [wordTrack()] : makeTracks(cfg.queueSize ?? 12);
+  const tracks =
+    cfg.playing === 'words'
+      ? [wordTrack()]
+      : cfg.playing === 'mixed'
+        ? mixedQueue()
+        : cfg.playing === 'qq'
+          ? qqTracks(cfg.queueSize ?? 8)
+          : makeTracks(cfg.queueSize ?? 12);
   Object.assign(player, {
     status: 'playing',
     queue: tracks,
@@ -148,6 +199,12 @@ function wordTrack() {
 const qrs = {};
 let qrCounter = 0;
 let commentCounter = 0;
+/** Every comment handed out, by id: what `reply_to` may name. */
+const knownComments = new Map();
+const remember = (list) => {
+  for (const c of list) knownComments.set(c.id, c);
+  return list;
+};
 
 // ---------- control surface for tests ----------
 
@@ -177,6 +234,25 @@ const duet = {
   emit(event, payload) {
     return window.__TAURI_INTERNALS__.invoke('plugin:event|emit', { event, payload });
   },
+  /** A QR's state changes as the Rust side reports them; `card`: netease | qq | wechat. */
+  async qrState(card, state, extra = {}) {
+    const q = qrs[card];
+    if (!q) throw new Error(`no QR shown for ${card}`);
+    await duet.emit('login-state', { provider: q.provider, method: q.method, key: q.key, state, ...extra });
+  },
+  /**
+   * The phone confirmed `card`'s QR: like src-tauri's observer, a login-state "confirmed" with the
+   * profile, then a session-changed "logged_in"; the fake's session is then live.
+   */
+  async confirm(card, p) {
+    const q = qrs[card];
+    if (!q) throw new Error(`no QR shown for ${card}`);
+    const prof = p ?? profiles[q.provider];
+    session[q.provider] = 'logged_in';
+    q.done = true;
+    await duet.emit('login-state', { provider: q.provider, method: q.method, key: q.key, state: 'confirmed', profile: prof });
+    await duet.emit('session-changed', { provider: q.provider, state: 'logged_in', profile: prof });
+  },
   qr: qrs,
   player,
   session,
@@ -184,8 +260,9 @@ const duet = {
 for (const c of cfg.hold ?? []) duet.hold(c);
 window.__duet = duet;
 
-function reject(error) {
-  return Promise.reject({ provider: 'netease', ...error });
+/** Errors carry the provider of the call that failed (netease when the call names none). */
+function reject(error, args) {
+  return Promise.reject({ provider: args?.provider ?? 'netease', ...error });
 }
 
 /** The state as the app sends it: the queue's length, not the queue (docs/desktop-ipc.md). */
@@ -221,40 +298,63 @@ const handlers = {
     providers.map((p) => {
       const state = session[p];
       const s = { provider: p, state };
-      if (state === 'logged_in') s.profile = p === 'netease' ? profile : { ...profile, provider: 'qq' };
+      if (state === 'logged_in') s.profile = profiles[p];
       if (state === 'expired')
-        s.error = { kind: 'session_expired', message: 'MUSIC_U rejected (301)', provider: p, upstream_code: 301 };
+        s.error =
+          p === 'qq'
+            ? { kind: 'session_expired', message: 'qqmusic_key rejected (1000)', provider: p, upstream_code: 1000 }
+            : { kind: 'session_expired', message: 'MUSIC_U rejected (301)', provider: p, upstream_code: 301 };
       if (state === 'unavailable')
         s.error = { kind: 'network', message: 'connection timed out', provider: p };
       return s;
     }),
-  login_qr_start: ({ provider, method }) => {
-    const key = `${method ?? provider}-key-${++qrCounter}`;
+  login_qr_start: (args) => {
+    const { provider } = args;
+    const methods = QR_METHODS[provider];
+    if (!methods || !providers.includes(provider))
+      return reject({ kind: 'bad_request', message: `unknown provider ${provider}` }, args);
+    const method = args.method ?? methods[0];
+    if (!methods.includes(method))
+      return reject({ kind: 'bad_request', message: `${provider} cannot be logged into by scanning with ${method}` }, args);
+    const card = cardOf(provider, method);
+    const key = provider === 'qq' ? `${card}-${(++qrCounter).toString(36)}-qrsig` : `${card}-key-${++qrCounter}`;
     const q = {
       provider,
+      method,
       key,
-      qr_url: `https://music.163.com/login?codekey=${key}`,
-      qr_png: qrPng(key),
-      expires_in_s: 180,
+      // NetEase's code is a URL Duet renders; QQ and WeChat send an image and no URL
+      qr_url: provider === 'netease' ? `https://music.163.com/login?codekey=${key}` : null,
+      qr_png: qrImage(key, method === 'wechat' ? 'jpeg' : 'png'),
+      expires_in_s: provider === 'netease' ? 180 : 120,
     };
-    qrs[method ?? provider] = q;
+    qrs[card] = q;
     return q;
   },
-  login_qr_cancel: () => null,
+  // without `method`: every unfinished login of the provider (duet-core's QrLogins::cancel)
+  login_qr_cancel: ({ provider, method }) => {
+    for (const q of Object.values(qrs)) {
+      if (q.provider === provider && (!method || q.method === method) && !q.done) q.cancelled = true;
+    }
+    return null;
+  },
   logout: ({ provider }) => {
     session[provider] = 'logged_out';
     return null;
   },
-  profile: ({ provider }) => ({ ...profile, provider }),
-  user_playlists: () => clone(userPlaylists),
-  playlist: ({ id }) => playlistDetail(id),
-  search: ({ q, type, page, page_size }) => {
+  profile: ({ provider }) => ({ ...profiles[provider ?? 'netease'] }),
+  user_playlists: ({ provider }) => clone(userPlaylists[provider ?? 'netease']),
+  playlist: ({ provider, id }) => playlistDetail(provider, id),
+  search: (args) => {
+    const { provider = 'netease', q, type, page, page_size } = args;
+    // QQ Music answers searches only with a login (item code 2001)
+    if (provider === 'qq' && session.qq !== 'logged_in')
+      return reject({ kind: 'not_logged_in', message: 'QQ Music search needs a login', upstream_code: 2001 }, args);
     const empty = /^(zzz|nothing)/i.test(q);
     const total = empty ? 0 : duet.searchTotal;
-    const items = searchItems(type, q, page, page_size, total);
-    if (type === 'playlist') for (const p of items) seenPlaylists.set(p.id, p);
+    const items = (provider === 'qq' ? qqSearchItems : searchItems)(type, q, page, page_size, total);
+    if (type === 'playlist') for (const p of items) seenPlaylists.set(`${provider}:${p.id}`, p);
     return {
-      provider: 'netease',
+      provider,
       query: q,
       page,
       page_size,
@@ -264,9 +364,14 @@ const handlers = {
       items,
     };
   },
-  recommended_tracks: () => makeTracks(30, 3).map((t, i) => (i < realTracks.length ? realTracks[i] : t)),
-  lyrics: ({ track_id }) => {
-    const mode = duet.lyricsMode[track_id] ?? (track_id === '1999999' ? 'words' : 'fixture');
+  recommended_tracks: ({ provider }) =>
+    provider === 'qq'
+      ? qqTracks(20, 2)
+      : makeTracks(30, 3).map((t, i) => (i < realTracks.length ? realTracks[i] : t)),
+  lyrics: ({ provider, track_id }) => {
+    const mode =
+      duet.lyricsMode[track_id] ?? (provider === 'qq' ? 'qq' : track_id === '1999999' ? 'words' : 'fixture');
+    if (mode === 'qq') return qqLyrics(track_id);
     if (mode === 'instrumental')
       return { provider: 'netease', track_id, instrumental: true, lines: [] };
     if (mode === 'none') return { provider: 'netease', track_id, instrumental: false, lines: [] };
@@ -278,29 +383,57 @@ const handlers = {
     }
     return fixtureLyrics(track_id);
   },
-  comments: ({ track_id, page, page_size }) => {
+  comments: ({ provider = 'netease', track_id, page, page_size }) => {
+    if (provider === 'qq') {
+      return {
+        provider,
+        track_id,
+        page,
+        total: 3521,
+        has_more: page < 3,
+        hot: page === 1 ? remember(qqHotComments) : [],
+        comments: remember(qqRecentComments(page, page_size)),
+      };
+    }
     const total = 268272;
     return {
-      provider: 'netease',
+      provider,
       track_id,
       page,
       total,
       has_more: page < 3,
-      hot: page === 1 ? hotComments : [],
-      comments: page === 1 ? [...recentComments, ...moreComments(page, page_size - 2)] : moreComments(page, page_size),
+      hot: page === 1 ? remember(hotComments) : [],
+      comments: remember(
+        page === 1 ? [...recentComments, ...moreComments(page, page_size - 2)] : moreComments(page, page_size),
+      ),
     };
   },
-  post_comment: ({ content }) => ({
-    id: `posted-${++commentCounter}`,
-    user: { id: profile.user_id, name: profile.nickname, avatar_url: profile.avatar_url },
-    content,
-    time_ms: Date.now(),
-    liked_count: 0,
-  }),
-  daily_checkin: () =>
-    cfg.checkinAlready
-      ? { provider: 'netease', already_done: true, message: '重复签到' }
-      : { provider: 'netease', already_done: false, points: 3, message: 'ok' },
+  post_comment: (args) => {
+    const { provider = 'netease', content, reply_to } = args;
+    const me = profiles[provider];
+    const c = {
+      id: `posted-${++commentCounter}`,
+      user: { id: me.user_id, name: me.nickname, avatar_url: me.avatar_url },
+      content,
+      time_ms: Date.now(),
+      liked_count: 0,
+    };
+    if (reply_to !== undefined) {
+      const target = knownComments.get(reply_to);
+      if (!target) return reject({ kind: 'not_found', message: `no comment ${reply_to}` }, args);
+      const { replied_to: _, ...quoted } = target;
+      c.replied_to = quoted;
+    }
+    return c;
+  },
+  daily_checkin: ({ provider = 'netease' }) =>
+    provider === 'qq'
+      ? cfg.checkinAlready
+        ? { provider, already_done: true, message: '今天已经签过到了' }
+        : { provider, already_done: false, message: '签到成功 · 本月已签到 3 天' }
+      : cfg.checkinAlready
+        ? { provider, already_done: true, message: '重复签到' }
+        : { provider, already_done: false, points: 3, message: 'ok' },
   cover_colors: ({ url }) =>
     colorsByUrl.get(url) ?? { background: '#2a1f2b', accent: '#b0455a', text: '#ffffff' },
 
@@ -364,14 +497,19 @@ mockIPC(
   async (cmd, args) => {
     duet.calls.push({ cmd, args: clone(args) });
     if (holds.has(cmd)) await new Promise((r) => holds.get(cmd).push(r));
-    if (duet.failOnce[cmd]) {
-      const e = duet.failOnce[cmd];
-      delete duet.failOnce[cmd];
-      return reject(e);
+    // `fail["search:qq"]` fails only that provider's calls; `fail.search` every one
+    const scoped = args?.provider ? `${cmd}:${args.provider}` : null;
+    for (const k of [scoped, cmd]) {
+      if (k && duet.failOnce[k]) {
+        const e = duet.failOnce[k];
+        delete duet.failOnce[k];
+        return reject(e, args);
+      }
     }
-    if (duet.fail[cmd]) return reject(duet.fail[cmd]);
+    if (scoped && duet.fail[scoped]) return reject(duet.fail[scoped], args);
+    if (duet.fail[cmd]) return reject(duet.fail[cmd], args);
     const h = handlers[cmd];
-    if (!h) return reject({ kind: 'bad_request', message: `unknown command ${cmd}` });
+    if (!h) return reject({ kind: 'bad_request', message: `unknown command ${cmd}` }, args);
     return h(args ?? {});
   },
   { shouldMockEvents: true },

@@ -1,6 +1,7 @@
 // Realistic data for the in-page fake backend, shaped like crates/duet-core/src/model.rs.
-// Strings come from testdata/fixtures/netease where they exist; images are generated locally
-// (SVG data URIs) because the tests have no network.
+// Strings come from testdata/fixtures/netease and testdata/fixtures/qqmusic where they exist;
+// NetEase images are generated locally (SVG data URIs) because the tests have no network, and
+// QQ Music's y.gtimg.cn covers are answered in memory by the test harness.
 
 import lyricFixture from '../../../testdata/fixtures/netease/lyric.json';
 import commentFixture from '../../../testdata/fixtures/netease/comment_music.json';
@@ -11,6 +12,12 @@ import recommendFixture from '../../../testdata/fixtures/netease/recommend_songs
 import songDetailFixture from '../../../testdata/fixtures/netease/song_detail.json';
 import cloudsearchFixture from '../../../testdata/fixtures/netease/cloudsearch_type1_songs.json';
 import yrcExcerpt from '../../../testdata/fixtures/netease/lyric_new.yrc_excerpt.txt?raw';
+import qqSongDetailFixture from '../../../testdata/fixtures/qqmusic/song_detail_get_song_detail_yqq.envelope.json';
+import qqTrackInfoFixture from '../../../testdata/fixtures/qqmusic/trackinfo_CgiGetTrackInfo.item.json';
+import qqDissFixture from '../../../testdata/fixtures/qqmusic/playlist_uniform_get_Dissinfo.envelope.json';
+import qqAlbumFixture from '../../../testdata/fixtures/qqmusic/album_fcg_v8_album_detail_cp.data.json';
+import qqSearchPlaylistsFixture from '../../../testdata/fixtures/qqmusic/search_desktop_body.songlist.list.json';
+import qqSearchSingersFixture from '../../../testdata/fixtures/qqmusic/search_desktop_body.singer.list.json';
 
 // ---------- generated artwork ----------
 
@@ -345,6 +352,223 @@ export function searchItems(type, q, page, size, total) {
         cover_url: art(`sp:${k}`),
         creator: { id: String(900 + k), name: `用户${900 + k}` },
         track_count: k < 2 ? [69, 26][k] : 20 + k,
+      });
+    }
+  }
+  return items;
+}
+
+// ---------- QQ Music ----------
+// Shaped as the Rust side maps QQ Music (provider "qq"): track ids are songmids (14 chars), covers
+// are y.gtimg.cn URLs (the tests serve those from memory, see helpers.mjs › QQ_IMAGE_HOSTS).
+// Songs, playlists and artists come from testdata/fixtures/qqmusic where they exist.
+
+export function qqCover(albumMid, size = 300) {
+  return `https://y.gtimg.cn/music/photo_new/T002R${size}x${size}M000${albumMid}.jpg?max_age=2592000`;
+}
+
+/** A plausible 14-character songmid/albummid for generated entries. */
+function qqMid(seed) {
+  const abc = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+  let h = hash(`qq:${seed}`);
+  let out = '00';
+  for (let i = 0; i < 12; i++) {
+    out += abc[h % abc.length];
+    h = Math.imul(h ^ (h >>> 13), 2654435761) >>> 0;
+  }
+  return out;
+}
+
+function fromQq(t) {
+  const vip = t.pay?.pay_play === 1;
+  const out = {
+    provider: 'qq',
+    id: t.mid,
+    title: t.name,
+    artists: t.singer.map((s) => ({ id: s.mid, name: s.name })),
+    album: { id: t.album.mid, name: t.album.name, cover_url: qqCover(t.album.mid) },
+    duration_ms: t.interval * 1000,
+    playable: true,
+    vip,
+  };
+  if (vip && t.file?.try_end > t.file?.try_begin) out.trial = { start_ms: t.file.try_begin, end_ms: t.file.try_end };
+  return out;
+}
+
+const qqDiss = qqDissFixture.req.data;
+
+export const qqRealTracks = [
+  fromQq(qqSongDetailFixture.req_0.data.track_info),
+  ...qqTrackInfoFixture.data.tracks.map(fromQq),
+  ...qqDiss.songlist.map(fromQq),
+  ...qqAlbumFixture.getSongInfo.map(fromQq),
+];
+
+const QQ_POOL = [
+  ['七里香', '周杰伦', '七里香', 299000],
+  ['告白气球', '周杰伦', '周杰伦的床边故事', 215000],
+  ['孤勇者', '陈奕迅', '孤勇者', 256000],
+  ['句号', 'G.E.M.邓紫棋', '启示录', 235000],
+  ['年少有为', '李荣浩', '耳朵', 279000],
+  ['山丘', '李宗盛', '山丘', 354000],
+  ['小幸运', '田馥甄', '我的少女时代 电影原声带', 265000],
+  ['漠河舞厅', '柳爽', '漠河舞厅·2022', 243000],
+  ['成都', '赵雷', '无法长大', 328000],
+  ['Mojito', '周杰伦', 'Mojito', 185000],
+];
+
+export function qqPoolTrack(i, extra = {}) {
+  const [title, artist, album, dur] = QQ_POOL[i % QQ_POOL.length];
+  const alMid = qqMid(`al:${album}`);
+  return {
+    provider: 'qq',
+    id: qqMid(`song:${i}`),
+    title,
+    artists: [{ id: qqMid(`ar:${artist}`), name: artist }],
+    album: { id: alMid, name: album, cover_url: qqCover(alMid) },
+    duration_ms: dur,
+    playable: true,
+    vip: false,
+    ...extra,
+  };
+}
+
+/** QQ tracks: the fixtures' songs first, then the pool; a grey and a trial one sprinkled in. */
+export function qqTracks(n, seed = 0) {
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    let t = i < qqRealTracks.length && seed === 0 ? { ...qqRealTracks[i] } : qqPoolTrack(i + seed * 7, { id: qqMid(`song:${seed}:${i}`) });
+    if (i % 9 === 6) t = { ...t, playable: false, unavailable_reason: '应版权方要求暂不能播放' };
+    out.push(t);
+  }
+  return out;
+}
+
+export const qqProfile = {
+  provider: 'qq',
+  user_id: '2530713361',
+  nickname: '晚风与海',
+  avatar_url: 'https://thirdqq.qlogo.cn/g?b=sdk&k=Dq3ZibcQxw9rGm0RkQ5ribOA&s=140',
+  vip: true,
+};
+
+const qqOwner = { id: qqProfile.user_id, name: qqProfile.nickname, avatar_url: qqProfile.avatar_url };
+
+/**
+ * The QQ user's playlists as the service lists them: created ones first, then "我喜欢" (liked,
+ * from the profile's `mymusic`), then collected ones. The UI puts the liked one first.
+ */
+export const qqPlaylists = [
+  { provider: 'qq', id: '8205593127', name: '通勤路上 · 耳机里的城市', cover_url: qqCover('000MkMni19ClKG'), creator: qqOwner, track_count: 42 },
+  { provider: 'qq', id: '7764021958', name: '周末咖啡馆', cover_url: qqCover('002ZTAeN4Z4GU1'), creator: qqOwner, track_count: 27 },
+  { provider: 'qq', id: '7039628457', name: '我喜欢', cover_url: 'https://y.gtimg.cn/mediastyle/y/img/cover_love_300.jpg', creator: qqOwner, track_count: 318 },
+  {
+    provider: 'qq',
+    id: String(qqDiss.dirinfo.id),
+    name: qqDiss.dirinfo.title,
+    cover_url: qqDiss.dirinfo.picurl.replace(/^http:/, 'https:'),
+    creator: { id: String(qqDiss.dirinfo.creator.musicid), name: qqDiss.dirinfo.creator.nick },
+    track_count: qqDiss.dirinfo.songnum,
+    description: qqDiss.dirinfo.desc,
+  },
+  ...qqSearchPlaylistsFixture.map((p) => ({
+    provider: 'qq',
+    id: p.dissid,
+    name: p.dissname,
+    cover_url: p.imgurl.replace(/^http:/, 'https:'),
+    creator: { id: p.creator.creator_uin, name: p.creator.name },
+    track_count: p.song_count,
+  })),
+];
+
+/** Word-timed QQ lyrics (QRC) with translation and romanisation, as the Lyrics model carries them. */
+export function qqLyrics(trackId) {
+  const src = [
+    ['夜明けの街をひとり歩いた', 'I walked the dawn-lit town alone', 'yoake no machi wo hitori aruita'],
+    ['消えそうな星を数えながら', 'Counting the stars about to fade', 'kiesou na hoshi wo kazoe nagara'],
+    ['君の声がまだ聞こえる', 'I can still hear your voice', 'kimi no koe ga mada kikoeru'],
+    ['遠い遠い夏の向こうで', 'Far, far beyond that summer', 'tooi tooi natsu no mukou de'],
+    ['忘れないよ', 'I won’t forget', 'wasurenai yo'],
+    ['この歌が終わっても', 'Even after this song ends', 'kono uta ga owattemo'],
+  ];
+  let at = 12_000;
+  const lines = src.map(([text, translation, romanized]) => {
+    const chars = [...text];
+    const step = 360;
+    const words = chars.map((c, i) => ({ start_ms: at + i * step, duration_ms: step, text: c }));
+    const line = { start_ms: at, text, translation, romanized, words };
+    at += chars.length * step + 1600;
+    return line;
+  });
+  return { provider: 'qq', track_id: trackId, instrumental: false, lines };
+}
+
+// comments: QQ's CmId-style ids (the ones `reply_to` names)
+const QQ_USERS = ['夏天的风', '一只鹿', 'Mia', '周末不加班', '阿拉斯加海湾', '小满'];
+const QQ_LINES = [
+  '从初中听到现在，还是会被前奏击中。',
+  '每次循环到这首都会停下来听完。',
+  '这首歌陪我度过了整个高三。',
+  'Live 版更好听，有人同意吗？',
+  '听着听着就想起了那年夏天。',
+  '歌词写得太好了，每一句都是故事。',
+];
+export function qqComment(n, extra = {}) {
+  const name = QQ_USERS[n % QQ_USERS.length];
+  return {
+    id: `qq_cm_${(1_000_000 + n * 7919).toString(36)}`,
+    user: { id: String(6_000_000 + n), name, avatar_url: avatar(`qq:${name}`) },
+    content: QQ_LINES[n % QQ_LINES.length],
+    time_ms: Date.now() - (n + 1) * 5_400_000,
+    liked_count: (n * 131) % 2000,
+    ...extra,
+  };
+}
+export const qqHotComments = [qqComment(0, { liked_count: 12840 }), qqComment(1, { liked_count: 9311 })];
+export function qqRecentComments(page, size) {
+  const out = [];
+  for (let i = 0; i < size; i++) out.push(qqComment(10 + (page - 1) * size + i));
+  return out;
+}
+
+export function qqSearchItems(type, q, page, size, total) {
+  const start = (page - 1) * size;
+  const n = Math.max(0, Math.min(size, total - start));
+  const items = [];
+  for (let i = 0; i < n; i++) {
+    const k = start + i;
+    if (type === 'track') {
+      items.push(k < qqRealTracks.length ? { ...qqRealTracks[k] } : qqPoolTrack(k, { id: qqMid(`search:${k}`) }));
+    } else if (type === 'album') {
+      const [, artist, album] = QQ_POOL[k % QQ_POOL.length];
+      const mid = qqMid(`al:${album}:${k}`);
+      items.push({
+        provider: 'qq',
+        id: mid,
+        name: album,
+        cover_url: qqCover(mid),
+        artists: [{ id: qqMid(`ar:${artist}`), name: artist }],
+        track_count: 6 + (k % 8),
+        published_at_ms: Date.UTC(2005 + (k % 19), k % 12, 1),
+      });
+    } else if (type === 'artist') {
+      const s = qqSearchSingersFixture[k % qqSearchSingersFixture.length];
+      items.push({
+        provider: 'qq',
+        id: s.singerMID,
+        name: k < qqSearchSingersFixture.length ? s.singerName : `${s.singerName} ${Math.floor(k / qqSearchSingersFixture.length) + 1}`,
+        picture_url: s.singerPic.replace(/^http:/, 'https:'),
+        album_count: s.albumNum,
+      });
+    } else {
+      const p = qqSearchPlaylistsFixture[k % qqSearchPlaylistsFixture.length];
+      items.push({
+        provider: 'qq',
+        id: k < qqSearchPlaylistsFixture.length ? p.dissid : String(9_000_000_000 + k),
+        name: k < qqSearchPlaylistsFixture.length ? p.dissname : `${q} · 歌单 ${k + 1}`,
+        cover_url: p.imgurl.replace(/^http:/, 'https:'),
+        creator: { id: p.creator.creator_uin, name: p.creator.name },
+        track_count: p.song_count,
       });
     }
   }

@@ -1,25 +1,35 @@
-// A tiny hash router: #/library, #/daily, #/search?q=…&type=…, #/playlist/<provider>/<id>.
+// A tiny hash router: #/library, #/daily?provider=…, #/search?q=…&type=…&provider=…,
+// #/playlist/<provider>/<id>. `provider` picks the service of a search or of the daily picks;
+// without it the screen uses the default one (stores/session.svelte.ts › defaultProvider).
 import type { Provider, SearchType } from '../types';
 
 export type Route =
   | { name: 'library' }
-  | { name: 'daily' }
-  | { name: 'search'; q: string; type: SearchType }
+  | { name: 'daily'; provider?: Provider }
+  | { name: 'search'; q: string; type: SearchType; provider?: Provider }
   | { name: 'playlist'; provider: Provider; id: string };
+
+function providerParam(v: string | null): Provider | undefined {
+  return v === 'netease' || v === 'qq' ? v : undefined;
+}
 
 function parse(hash: string): Route {
   const [path, query = ''] = hash.replace(/^#\/?/, '').split('?');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   const params = new URLSearchParams(query);
   switch (parts[0]) {
-    case 'daily':
-      return { name: 'daily' };
+    case 'daily': {
+      const provider = providerParam(params.get('provider'));
+      return provider ? { name: 'daily', provider } : { name: 'daily' };
+    }
     case 'search': {
       const type = params.get('type');
+      const provider = providerParam(params.get('provider'));
       return {
         name: 'search',
         q: params.get('q') ?? '',
         type: type === 'album' || type === 'artist' || type === 'playlist' ? type : 'track',
+        ...(provider ? { provider } : {}),
       };
     }
     case 'playlist':
@@ -37,11 +47,12 @@ export function href(route: Route): string {
     case 'library':
       return '#/library';
     case 'daily':
-      return '#/daily';
+      return route.provider ? `#/daily?provider=${route.provider}` : '#/daily';
     case 'search': {
       const p = new URLSearchParams();
       if (route.q) p.set('q', route.q);
       if (route.type !== 'track') p.set('type', route.type);
+      if (route.provider) p.set('provider', route.provider);
       const s = p.toString();
       return s ? `#/search?${s}` : '#/search';
     }

@@ -1,9 +1,11 @@
 // Who is signed in, to which services, and which screen family (login or main) is showing.
+// Several services can be signed in at once (NetEase and QQ Music); each one's session lives and
+// ends on its own: one expiring or logging out leaves the others usable.
 import { api, on, onSessionExpired } from '../ipc';
-import type { AppInfo, DuetError, Profile, Provider, SessionStatus } from '../types';
+import type { AppInfo, DuetError, Profile, Provider, QrMethod, SessionStatus } from '../types';
 import { errorTitle, providerName, t } from '../i18n';
 import { toast } from './toasts.svelte';
-import { navigate } from './router.svelte';
+import { navigate, router, type Route } from './router.svelte';
 import { resetLibrary } from './library.svelte';
 import { player, refreshPlayer } from './player.svelte';
 
@@ -14,11 +16,18 @@ export const session = $state({
   info: null as AppInfo | null,
   infoError: null as DuetError | null,
   accounts: {} as Partial<Record<Provider, Profile>>,
+  /** The service used where one has to be picked and the route doesn't say (search, daily). */
   active: null as Provider | null,
   /** Why the login screen is showing (an expired session), shown above the QR cards. */
   loginNotice: null as DuetError | null,
   /** session_restore could not check a stored session (e.g. offline). */
   restoreError: null as DuetError | null,
+  /** Services whose session ended while another stayed signed in: "log in again" in place. */
+  expired: {} as Partial<Record<Provider, DuetError>>,
+  /** A QR of this provider was confirmed with this method: its other QR cards stop. */
+  confirmed: {} as Partial<Record<Provider, QrMethod>>,
+  /** Where to go once the login that is under way succeeds (the library when unset). */
+  returnTo: null as Route | null,
 });
 
 export function providers(): Provider[] {
@@ -27,6 +36,27 @@ export function providers(): Provider[] {
 
 export function loggedIn(): Provider[] {
   return providers().filter((p) => session.accounts[p]);
+}
+
+/** Services the app offers that nobody is signed in to (what "add account" offers). */
+export function notLoggedIn(): Provider[] {
+  return providers().filter((p) => !session.accounts[p]);
+}
+
+/**
+ * Whether to mark something of `provider` with its service's badge: whenever more than one
+ * service is signed in, and for anything of a service that isn't the one signed in.
+ */
+export function markService(provider: Provider): boolean {
+  const ins = loggedIn();
+  return ins.length > 1 || (ins.length === 1 && ins[0] !== provider);
+}
+
+/** The service a screen without one in its route shows. */
+export function defaultProvider(): Provider {
+  const ins = loggedIn();
+  if (session.active && ins.includes(session.active)) return session.active;
+  return ins[0] ?? providers()[0];
 }
 
 function enterMain(): void {
@@ -40,6 +70,7 @@ function enterMain(): void {
 function applyStatus(s: SessionStatus): void {
   switch (s.state) {
     case 'logged_in':
+      delete session.expired[s.provider];
       if (s.profile) session.accounts[s.provider] = s.profile;
       else
         void api
@@ -57,14 +88,13 @@ function applyStatus(s: SessionStatus): void {
         };
       }
       break;
-    case 'expired':
+    case 'expired': {
       delete session.accounts[s.provider];
-      session.loginNotice = s.error ?? {
-        kind: 'session_expired',
-        message: '',
-        provider: s.provider,
-      };
+      const error = s.error ?? { kind: 'session_expired', message: '', provider: s.provider };
+      session.loginNotice = { ...error, provider: error.provider ?? s.provider };
+      session.expired[s.provider] = session.loginNotice;
       break;
+    }
     case 'unavailable':
       session.restoreError = s.error ?? { kind: 'network', message: '', provider: s.provider };
       break;
@@ -91,6 +121,7 @@ export async function start(): Promise<void> {
   }
   if (loggedIn().length) {
     enterMain();
+    // Another service is still signed in: say so, and offer "log in again" where it shows.
     if (session.loginNotice) {
       const p = session.loginNotice.provider;
       toast(
@@ -104,10 +135,13 @@ export async function start(): Promise<void> {
   }
 }
 
-/** A QR login was confirmed. */
+/** A QR login was confirmed (or a session-changed "logged_in" arrived while on the login). */
 export async function loggedInWith(provider: Provider, profile?: Profile): Promise<void> {
   // the same login reported twice (login-state and session-changed): once is enough
-  if (session.phase === 'main' && session.active === provider && session.accounts[provider]) return;
+  if (session.phase === 'main' && session.accounts[provider]) {
+    if (profile) session.accounts[provider] = profile;
+    return;
+  }
   let p = profile;
   if (!p) {
     try {
@@ -116,27 +150,54 @@ export async function loggedInWith(provider: Provider, profile?: Profile): Promi
       p = { provider, user_id: '', nickname: '', avatar_url: null, vip: false };
     }
   }
+  if (session.phase === 'main' && session.accounts[provider]) return;
+  const first = loggedIn().length === 0;
   session.accounts[provider] = p;
-  session.active = provider;
+  delete session.expired[provider];
+  if (first || !session.active) session.active = provider;
   session.loginNotice = null;
   session.restoreError = null;
   resetLibrary(provider);
+  const to = session.returnTo;
+  session.returnTo = null;
   session.phase = 'starting';
   enterMain();
-  navigate({ name: 'library' });
+  navigate(to ?? { name: 'library' });
 }
 
-/** A session ended under us: back to the QR with the reason. */
+/** A session ended under us: back to that service's QR with the reason; the others stay. */
 export function expire(provider: Provider | undefined, error: DuetError): void {
   const p = provider ?? error.provider ?? session.active ?? undefined;
+  const notice = { ...error, provider: error.provider ?? p };
   if (p) {
     delete session.accounts[p];
     resetLibrary(p);
+    if (error.kind === 'session_expired') session.expired[p] = notice;
   }
-  session.loginNotice = { ...error, provider: error.provider ?? p };
+  session.loginNotice = notice;
+  session.returnTo = null;
   player.lyricsOpen = false;
-  session.active = loggedIn()[0] ?? null;
+  session.active = defaultActive();
   session.phase = 'login';
+}
+
+function defaultActive(): Provider | null {
+  const ins = loggedIn();
+  return session.active && ins.includes(session.active) ? session.active : (ins[0] ?? null);
+}
+
+/** After `provider` is signed out: leave its pages, fall back to the login when none is left. */
+function signedOut(provider: Provider): void {
+  delete session.accounts[provider];
+  resetLibrary(provider);
+  session.active = defaultActive();
+  if (!session.active) {
+    player.lyricsOpen = false;
+    session.phase = 'login';
+    return;
+  }
+  const r = router.route;
+  if (r.name === 'playlist' && r.provider === provider) navigate({ name: 'library' }, true);
 }
 
 export async function logout(provider: Provider): Promise<void> {
@@ -147,23 +208,23 @@ export async function logout(provider: Provider): Promise<void> {
     toast(errorTitle(err.kind), 'error', err.message);
     return;
   }
-  delete session.accounts[provider];
-  resetLibrary(provider);
   session.loginNotice = null;
-  session.active = loggedIn()[0] ?? null;
-  if (!session.active) {
-    player.lyricsOpen = false;
-    session.phase = 'login';
-  }
+  delete session.expired[provider];
+  signedOut(provider);
 }
 
-/** Opens the login screen to add a service while staying signed in to the others. */
-export function addAccount(): void {
+/**
+ * Opens the login screen to add a service while staying signed in to the others (it shows only
+ * the services not signed in). `returnTo`: where to come back to once signed in.
+ */
+export function addAccount(returnTo?: Route): void {
   session.loginNotice = null;
+  session.returnTo = returnTo ?? null;
   session.phase = 'login';
 }
 
 export function backToMain(): void {
+  session.returnTo = null;
   if (loggedIn().length) enterMain();
 }
 
@@ -173,14 +234,14 @@ export async function wireSessionEvents(): Promise<void> {
     if (s.state === 'expired') {
       expire(s.provider, s.error ?? { kind: 'session_expired', message: '', provider: s.provider });
     } else if (s.state === 'logged_out') {
-      delete session.accounts[s.provider];
-      resetLibrary(s.provider);
-      session.active = loggedIn()[0] ?? null;
-      if (!session.active) session.phase = 'login';
+      if (session.accounts[s.provider]) signedOut(s.provider);
     } else if (s.state === 'logged_in' && s.profile) {
-      const had = !!session.accounts[s.provider];
-      session.accounts[s.provider] = s.profile;
-      if (!had && session.phase === 'login') void loggedInWith(s.provider, s.profile);
+      if (session.phase === 'login' && !session.accounts[s.provider]) {
+        void loggedInWith(s.provider, s.profile);
+      } else {
+        session.accounts[s.provider] = s.profile;
+        delete session.expired[s.provider];
+      }
     }
   });
 }
