@@ -334,7 +334,7 @@ describe('two services', () => {
       // a QQ playlist opens with QQ tracks
       await qqCards.first().click();
       await page.waitForSelector(`${id('track-row')}[data-provider="qq"]`);
-      assert.deepEqual(await app.duet(() => window.__duet.last('playlist')), { provider: 'qq', id: '7039628457' });
+      assert.deepEqual(await app.duet(() => window.__duet.last('playlist')), { provider: 'qq', id: 'liked' });
       assert.match(await page.locator(id('playlist-screen')).innerText(), /QQ Music · Playlist/i);
       assert.deepEqual(app.problems, []);
     } finally {

@@ -94,6 +94,9 @@ pub struct Playlist {
     pub track_count: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The account's own liked-songs list (NetEase "…喜欢的音乐", QQ Music "我喜欢").
+    #[serde(default)]
+    pub liked: bool,
     /// Present on a playlist's own page (all of them), absent in lists of playlists.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tracks: Option<Vec<Track>>,

@@ -29,6 +29,7 @@ use tokio::sync::oneshot;
 mod audio;
 mod control;
 mod covers;
+mod fixture_set;
 mod http_util;
 mod journal;
 pub mod netease;

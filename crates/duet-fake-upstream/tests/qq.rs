@@ -1591,11 +1591,11 @@ async fn lyrics_decrypt_to_qrc_with_translation() {
     assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>"));
     let content = qrc::lyric_content(&xml).unwrap();
     assert!(content.contains("[ti:晴天]"));
-    assert!(content.contains("[20000,5400]雨(20000,600)后(20600,600)的(21200,600)"));
+    assert!(content.contains("[1000,1800]雨(1000,200)后(1200,200)的(1400,200)"));
     let trans = decrypt(&d["trans"]);
-    assert!(trans.contains("[00:20.00]The playground is still lit after the rain"));
+    assert!(trans.contains("[00:01.00]The playground is still lit after the rain"));
     let roma = qrc::lyric_content(&decrypt(&d["roma"])).unwrap();
-    assert!(roma.contains("[20000,5400]yu (20000,600)hou (20600,600)"));
+    assert!(roma.contains("[1000,1800]yu (1000,200)hou (1200,200)"));
     // Every translated line starts where a QRC line starts.
     for line in trans.lines().filter(|l| l.starts_with("[0")) {
         let (m, s) = line[1..9].split_once(':').unwrap();
@@ -1615,7 +1615,7 @@ async fn lyrics_decrypt_to_qrc_with_translation() {
         .await;
     assert_eq!(r["data"]["qrc"], 0);
     let lrc = decrypt(&r["data"]["lyric"]);
-    assert!(lrc.contains("[00:20.00]雨后的操场还亮着灯"));
+    assert!(lrc.contains("[00:01.00]雨后的操场还亮着灯"));
     assert_eq!(r["data"]["trans"], "");
     assert_eq!(r["data"]["roma"], "");
     // Instrumental: nothing.
@@ -1645,7 +1645,7 @@ async fn lyrics_decrypt_to_qrc_with_translation() {
         .unwrap();
     assert!(String::from_utf8(plain)
         .unwrap()
-        .contains("[00:20.00]雨后的操场还亮着灯"));
+        .contains("[00:01.00]雨后的操场还亮着灯"));
     assert_eq!(r["data"]["qrc"], 0);
     // L-1124's spelling works too.
     let r = c

@@ -224,6 +224,9 @@ pub(crate) struct RawPlaylist {
     #[serde(rename = "trackCount", default)]
     track_count: u64,
     description: Option<String>,
+    /// 5: the account's liked songs.
+    #[serde(rename = "specialType", default)]
+    special_type: i64,
 }
 
 pub(crate) fn playlist(raw: RawPlaylist) -> Playlist {
@@ -240,6 +243,7 @@ pub(crate) fn playlist(raw: RawPlaylist) -> Playlist {
         creator,
         track_count: raw.track_count,
         description: non_empty(raw.description),
+        liked: raw.special_type == 5,
         tracks: None,
     }
 }

@@ -278,6 +278,8 @@ fn user_playlist() {
     assert_eq!(playlists.len(), 3);
     assert!(!more);
     assert!(playlists[0].name.contains("喜欢的音乐"));
+    assert!(playlists[0].liked, "specialType 5");
+    assert!(!playlists[1].liked && !playlists[2].liked);
     assert_eq!(playlists[0].creator.id, "32953014");
 }
 

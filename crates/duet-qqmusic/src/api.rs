@@ -67,6 +67,20 @@ fn validate_mid(id: &str) -> Result<(), Error> {
     }
 }
 
+/// A positive number of at most 20 digits, else a `bad_request` saying what was `expected`.
+fn numeric_id(input: &str, expected: &str) -> Result<u64, Error> {
+    input
+        .parse()
+        .ok()
+        .filter(|n| *n > 0 && input.len() <= 20)
+        .ok_or_else(|| {
+            qq(Error::bad_request(format!(
+                "expected {expected}, got {:?}",
+                input.chars().take(40).collect::<String>()
+            )))
+        })
+}
+
 /// A lookup the module rejects (500003, §6) names an id it does not know.
 fn unknown_id(error: Error, what: &str) -> Error {
     if error.upstream_code == Some(500003) {
@@ -191,16 +205,7 @@ impl QqApi {
                 mid: files.songmid,
             });
         }
-        let id: u64 = input
-            .parse()
-            .ok()
-            .filter(|n| *n > 0 && input.len() <= 20)
-            .ok_or_else(|| {
-                qq(Error::bad_request(format!(
-                    "expected a songid (digits) or a 14-character songmid, got {:?}",
-                    input.chars().take(40).collect::<String>()
-                )))
-            })?;
+        let id = numeric_id(input, "a songid (digits) or a 14-character songmid")?;
         let data = self
             .client
             .call_one(
@@ -475,16 +480,7 @@ impl QqApi {
                 .ok_or_else(|| need_login("see your liked songs"))?;
             json!({"disstid": 0, "dirid": parse::LIKED_DIRID, "enc_host_uin": euin})
         } else {
-            let disstid: u64 = id
-                .parse()
-                .ok()
-                .filter(|n| *n > 0 && id.len() <= 20)
-                .ok_or_else(|| {
-                    qq(Error::bad_request(format!(
-                        "a QQ Music playlist id is numeric (or \"liked\"), got {:?}",
-                        id.chars().take(40).collect::<String>()
-                    )))
-                })?;
+            let disstid = numeric_id(id, "a numeric QQ Music playlist id (or \"liked\")")?;
             json!({"disstid": disstid, "enc_host_uin": ""})
         };
         let limit = limit.unwrap_or(usize::MAX);

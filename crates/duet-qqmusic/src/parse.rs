@@ -207,6 +207,7 @@ fn searched_playlist(v: &Value) -> Option<Playlist> {
         },
         track_count: number_of(v, &["song_count", "songnum"]).unwrap_or(0),
         description: non_empty(text(v, "introduction")),
+        liked: false,
         tracks: None,
     })
 }
@@ -279,6 +280,7 @@ pub fn playlist_page(data: &Value, id: &str) -> Result<PlaylistPage, Error> {
         .with_fallback_name(&text(info, "host_nick")),
         track_count: total,
         description: non_empty(text(info, "desc")),
+        liked: id == LIKED_PLAYLIST_ID,
         tracks: None,
     };
     Ok(PlaylistPage {
@@ -327,6 +329,7 @@ pub fn created_playlists(data: &Value, owner: &UserRef) -> Result<Vec<Playlist>,
             }
             Some(Playlist {
                 provider: ProviderId::Qq,
+                liked: id == LIKED_PLAYLIST_ID,
                 id,
                 name: text_of(v, &["dirName", "diss_name", "title"]),
                 cover_url: non_empty(text_of(v, &["picUrl", "bigpicUrl", "diss_cover"])),
@@ -366,6 +369,7 @@ pub fn collected_playlists(data: &Value) -> Result<Vec<Playlist>, Error> {
                 },
                 track_count: number_of(v, &["songnum", "songNum"]).unwrap_or(0),
                 description: None,
+                liked: false,
                 tracks: None,
             })
         })

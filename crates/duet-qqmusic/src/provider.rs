@@ -90,6 +90,24 @@ impl QqProvider {
         self.keep(renewed).await
     }
 
+    /// Runs `call` under `given` as it is (a caller's bare credential has no refresh tokens,
+    /// §4.5), or without one under the held session, renewed as [`QqProvider`] renews it.
+    pub async fn run<T, F, Fut>(&self, given: Option<Credential>, call: F) -> Result<T>
+    where
+        F: Fn(Credential) -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
+        match given {
+            Some(credential) => call(credential).await,
+            None => self.authed(call).await,
+        }
+    }
+
+    /// The held session (its tokens included), if any.
+    pub async fn session(&self) -> Option<Session> {
+        self.session.lock().await.clone()
+    }
+
     /// Runs `call` under the session: renews a key that ran out by the clock first, and once
     /// more when the service calls it expired; otherwise says it expired.
     async fn authed<T, F, Fut>(&self, call: F) -> Result<T>
@@ -185,7 +203,8 @@ impl QqProvider {
         }
     }
 
-    fn image_urls<T: duet_core::ImageUrls>(&self, mut value: T) -> T {
+    /// Image URLs routed like every request (`DUET_UPSTREAM`), https otherwise.
+    pub fn image_urls<T: duet_core::ImageUrls>(&self, mut value: T) -> T {
         let upstream = self.api.client().upstream().clone();
         value.visit_image_urls(&mut |url| *url = upstream.image_url(url));
         value
@@ -402,14 +421,14 @@ impl Provider for QqProvider {
         content: &str,
         reply_to: Option<&str>,
     ) -> Result<Comment> {
+        if !crate::identity::is_mid(track_id) {
+            return Err(qq(Error::bad_request("a QQ Music song id is its songmid")));
+        }
         let credential = self
             .credential()
             .await
             .ok_or_else(|| qq(Error::not_logged_in("log in to QQ Music to comment")))?;
         let ids = self.api.convert(Some(&credential), track_id).await?;
-        if !crate::identity::is_mid(track_id) {
-            return Err(qq(Error::bad_request("a QQ Music song id is its songmid")));
-        }
         let author = self.me().await;
         let songid = ids.id.to_string();
         let comment = self

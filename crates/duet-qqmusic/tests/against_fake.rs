@@ -172,6 +172,7 @@ async fn qq_qr_login_then_everything() {
     // The user's playlists, liked songs first, and the liked songs themselves.
     let mine = provider.user_playlists().await.unwrap();
     assert_eq!(mine[0].id, "liked");
+    assert!(mine[0].liked && mine[1..].iter().all(|p| !p.liked));
     let liked = provider.playlist("liked").await.unwrap();
     assert_eq!(
         liked.tracks.as_ref().unwrap().len() as u64,

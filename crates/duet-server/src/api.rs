@@ -10,7 +10,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use duet_core::credentials::SharedStore;
 use duet_core::qr::QrLogins;
 use duet_core::{
     Error, ErrorKind, Provider, ProviderId, QrMethod, Quality, SearchQuery, SearchType,
@@ -34,14 +33,12 @@ impl AppState {
         Self::build(providers, None)
     }
 
-    /// With the seed-compatible `/api/...` over `qq` (the same provider as in `providers`)
-    /// and the store its session is kept in.
+    /// With the seed-compatible `/api/...` over `qq` (the same provider as in `providers`).
     pub fn with_qq(
         providers: Vec<Arc<dyn Provider>>,
         qq: Arc<duet_qqmusic::QqProvider>,
-        store: SharedStore,
     ) -> Arc<Self> {
-        Self::build(providers, Some(SeedQq::new(qq, store)))
+        Self::build(providers, Some(SeedQq::new(qq)))
     }
 
     fn build(providers: Vec<Arc<dyn Provider>>, seed: Option<SeedQq>) -> Arc<Self> {

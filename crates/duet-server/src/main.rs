@@ -73,7 +73,7 @@ async fn run(args: Args) -> Result<(), String> {
     let services = duet_services::services(&settings, store.store.clone())
         .await
         .map_err(|e| e.message)?;
-    let state = AppState::with_qq(services.providers, services.qq, store.store);
+    let state = AppState::with_qq(services.providers, services.qq);
     let app = duet_server::router(state, token);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await

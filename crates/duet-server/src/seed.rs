@@ -25,19 +25,15 @@ use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::{any, get, post};
 use axum::{Json, Router};
-use duet_core::credentials::{self, SharedStore};
 use duet_core::{
-    Error, ErrorKind, ImageUrls, Provider, ProviderId, QrMethod, QrState, Quality, SearchQuery,
-    SearchType, UserRef,
+    Error, ImageUrls, Provider, ProviderId, QrMethod, QrState, Quality, SearchQuery, SearchType,
+    UserRef,
 };
 use duet_qqmusic::{Credential, QqProvider, Session};
 use serde_json::{json, Map, Value};
 
 use crate::api::{ApiError, AppState};
 
-/// Renew the held session's key this close to its end by the local clock (as the provider
-/// does for `/v1`).
-const REFRESH_MARGIN_S: u64 = 3600;
 /// `/api/playlist` without `num` (or with 0).
 const DEFAULT_PLAYLIST_TRACKS: u32 = 30;
 
@@ -121,89 +117,47 @@ impl Default for Stats {
 }
 
 /// What the seed routes need besides the shared state: the concrete QQ Music provider (its
-/// API, its session's renewal) and the store its session is kept in.
+/// API, its session and the session's renewal).
 pub struct SeedQq {
     qq: Arc<QqProvider>,
-    store: SharedStore,
 }
 
 impl SeedQq {
-    pub fn new(qq: Arc<QqProvider>, store: SharedStore) -> Self {
-        Self { qq, store }
+    pub fn new(qq: Arc<QqProvider>) -> Self {
+        Self { qq }
     }
 
-    /// The session this server holds, as the provider last stored it.
+    /// The session this server holds.
     async fn held(&self) -> Result<Option<Session>, Error> {
-        if !self.qq.has_session().await {
-            return Ok(None);
-        }
-        match credentials::load(&self.store, ProviderId::Qq).await? {
-            Some(secret) => Session::from_secret(&secret).map(Some),
-            None => Ok(None),
-        }
+        Ok(self.qq.session().await)
     }
 
-    /// The credential of this request, or the held session.
-    async fn auth(&self, headers: &HeaderMap, body: Option<&Value>) -> Result<Auth, Error> {
-        if let Some(credential) = given(headers, body)? {
-            return Ok(Auth::Given(credential));
-        }
-        match self.held().await? {
-            Some(session) => Ok(Auth::Held(Box::new(session))),
+    /// The credential of this request (`Some`), or `None` for the held session; an error when
+    /// there is neither.
+    async fn auth(
+        &self,
+        headers: &HeaderMap,
+        body: Option<&Value>,
+    ) -> Result<Option<Credential>, Error> {
+        match given(headers, body)? {
+            Some(credential) => Ok(Some(credential)),
+            None if self.qq.has_session().await => Ok(None),
             None => Err(no_credentials()),
         }
     }
 
-    /// Runs `call` under `auth`. The held session is renewed first when its key ran out by the
-    /// clock, and once more when the service calls it expired; a credential the caller gave is
-    /// used as it is (it has no refresh tokens, §4.5).
-    async fn run<T, F, Fut>(&self, auth: &Auth, call: F) -> Result<T, Error>
+    /// Runs `call` under `auth` (the held session renewed by the provider when it runs out).
+    async fn run<T, F, Fut>(&self, auth: &Option<Credential>, call: F) -> Result<T, Error>
     where
         F: Fn(Credential) -> Fut,
         Fut: Future<Output = Result<T, Error>>,
     {
-        let session = match auth {
-            Auth::Given(credential) => return call(credential.clone()).await,
-            Auth::Held(session) => session,
-        };
-        let mut credential = session.credential();
-        let mut renewed = false;
-        if session.key_is_stale(REFRESH_MARGIN_S) && session.can_refresh() {
-            if let Ok(fresh) = self.qq.refresh().await {
-                credential = fresh;
-                renewed = true;
-            }
-        }
-        match call(credential).await {
-            Err(e) if e.kind == ErrorKind::SessionExpired && !renewed => {
-                match self.qq.refresh().await {
-                    Ok(fresh) => call(fresh).await,
-                    Err(refresh_error) => {
-                        tracing::info!(
-                            "the held QQ Music key expired and was not renewed: {refresh_error}"
-                        );
-                        Err(e)
-                    }
-                }
-            }
-            result => result,
-        }
+        self.qq.run(auth.clone(), call).await
     }
 
-    /// Image URLs through the same routing as `/v1` (`DUET_UPSTREAM`).
-    fn images<T: ImageUrls>(&self, mut value: T) -> T {
-        let upstream = self.qq.api().client().upstream();
-        value.visit_image_urls(&mut |url| *url = upstream.image_url(url));
-        value
+    fn images<T: ImageUrls>(&self, value: T) -> T {
+        self.qq.image_urls(value)
     }
-}
-
-/// Whose credential a call runs under.
-enum Auth {
-    /// Sent with the request.
-    Given(Credential),
-    /// The session this server logged in itself.
-    Held(Box<Session>),
 }
 
 fn qq_error(error: Error) -> ApiError {
@@ -798,6 +752,7 @@ async fn stats(State(state): State<Arc<AppState>>) -> Json<Value> {
 mod tests {
     use super::*;
     use axum::http::HeaderValue;
+    use duet_core::ErrorKind;
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
         let mut map = HeaderMap::new();

@@ -82,6 +82,8 @@ export interface Playlist {
   creator: UserRef;
   track_count: number;
   description?: string;
+  /** The account's own liked-songs list (NetEase "…喜欢的音乐", QQ Music "我喜欢"). */
+  liked?: boolean;
   /** Present on a playlist's own page (all of them), absent in lists of playlists. */
   tracks?: Track[];
 }

@@ -174,6 +174,7 @@ const fixtureLists = userPlaylistFixture.playlist.map((p) => ({
   creator: { id: String(p.creator.userId), name: p.creator.nickname },
   track_count: p.trackCount,
   ...(p.description ? { description: p.description } : {}),
+  liked: p.specialType === 5,
 }));
 
 const pd = playlistDetailFixture.playlist;
@@ -198,6 +199,7 @@ export const playlists = [
     creator: { id: String(acc.userId), name: acc.nickname },
     track_count: count,
     ...(description ? { description } : {}),
+    liked: false,
   })),
 ];
 
@@ -461,7 +463,7 @@ const qqOwner = { id: qqProfile.user_id, name: qqProfile.nickname, avatar_url: q
 export const qqPlaylists = [
   { provider: 'qq', id: '8205593127', name: '通勤路上 · 耳机里的城市', cover_url: qqCover('000MkMni19ClKG'), creator: qqOwner, track_count: 42 },
   { provider: 'qq', id: '7764021958', name: '周末咖啡馆', cover_url: qqCover('002ZTAeN4Z4GU1'), creator: qqOwner, track_count: 27 },
-  { provider: 'qq', id: '7039628457', name: '我喜欢', cover_url: 'https://y.gtimg.cn/mediastyle/y/img/cover_love_300.jpg', creator: qqOwner, track_count: 318 },
+  { provider: 'qq', id: 'liked', name: '我喜欢', cover_url: 'https://y.gtimg.cn/mediastyle/y/img/cover_love_300.jpg', creator: qqOwner, track_count: 318, liked: true },
   {
     provider: 'qq',
     id: String(qqDiss.dirinfo.id),

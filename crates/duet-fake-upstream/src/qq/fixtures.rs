@@ -3,7 +3,10 @@
 
 use std::sync::OnceLock;
 
+#[cfg(test)]
 use serde_json::Value;
+
+pub(crate) use crate::fixture_set::FixtureSet as Fixtures;
 
 macro_rules! fixture {
     ($name:literal) => {
@@ -67,39 +70,10 @@ pub(crate) const RAW: &[(&str, &str)] = &[
     ),
 ];
 
-/// Parsed fixtures by file name.
-pub(crate) struct Fixtures {
-    parsed: Vec<(&'static str, Value)>,
-}
-
-impl Fixtures {
-    /// The parsed body of `name` (a file of [`RAW`]); `Value::Null` for an unknown name, which
-    /// the fixture test rules out.
-    pub(crate) fn get(&self, name: &str) -> &Value {
-        static NULL: Value = Value::Null;
-        self.parsed
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v)
-            .unwrap_or(&NULL)
-    }
-
-    /// A string field of the ptlogin2 / WeChat body collections.
-    pub(crate) fn text(&self, name: &str, key: &str) -> &str {
-        self.get(name)[key].as_str().unwrap_or("")
-    }
-}
-
-/// All fixtures, parsed on first use (a fixture that is not JSON parses as `Null` and fails
-/// the `fixtures_parse` test rather than panicking inside a request).
+/// Parsed on first use.
 pub(crate) fn get() -> &'static Fixtures {
     static F: OnceLock<Fixtures> = OnceLock::new();
-    F.get_or_init(|| Fixtures {
-        parsed: RAW
-            .iter()
-            .map(|(n, t)| (*n, serde_json::from_str(t).unwrap_or(Value::Null)))
-            .collect(),
-    })
+    F.get_or_init(|| Fixtures::parse(RAW))
 }
 
 #[cfg(test)]

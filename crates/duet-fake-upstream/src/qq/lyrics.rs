@@ -48,8 +48,11 @@ const VERSE: [(&str, &str, &str); 8] = [
     ),
 ];
 
-const WORD_MS: u64 = 600;
-const FIRST_LINE_MS: u64 = 20_000;
+const WORD_MS: u64 = 200;
+const FIRST_LINE_MS: u64 = 1_000;
+/// Lines follow each other this fast so that all of them pass within the fake's 20 s of audio
+/// (whatever length the song claims): the demo's and the end-to-end test's lyrics move.
+const LINE_STEP_MS: u64 = 2_300;
 
 /// The texts of one song's lyric; `None` fields are absent (served as `""`).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -90,13 +93,9 @@ fn lrc_time(ms: u64) -> String {
     )
 }
 
-/// Start of line `i` for a song `interval_s` long (lines spread over the song).
-fn line_start(i: usize, interval_s: u64) -> u64 {
-    let span = interval_s
-        .saturating_mul(1000)
-        .saturating_sub(FIRST_LINE_MS + 8_000);
-    let step = (span / VERSE.len() as u64).clamp(6_000, 16_000);
-    FIRST_LINE_MS + i as u64 * step
+/// Start of line `i`.
+fn line_start(i: usize) -> u64 {
+    FIRST_LINE_MS + i as u64 * LINE_STEP_MS
 }
 
 /// `[start,dur]w(start,dur)w(start,dur)…` for `words`, each followed by `sep`.
@@ -145,7 +144,7 @@ pub(crate) fn texts(song: &Song) -> Texts {
     let (mut q, mut l, mut t, mut rq, mut rl) =
         (head.clone(), head.clone(), head.clone(), head.clone(), head);
     for (i, (line, en, pinyin)) in VERSE.iter().enumerate() {
-        let start = line_start(i, song.interval_s);
+        let start = line_start(i);
         let chars: Vec<String> = line.chars().map(String::from).collect();
         let chars: Vec<&str> = chars.iter().map(String::as_str).collect();
         let syllables: Vec<&str> = pinyin.split(' ').collect();
@@ -184,13 +183,13 @@ mod tests {
         let t = texts(&song_by_mid(SONG_QRC_FULL).unwrap());
         let qrc = t.qrc.unwrap();
         assert!(qrc.contains("LyricContent=\"[ti:晴天]"));
-        assert!(qrc.contains("[20000,5400]雨(20000,600)后(20600,600)"));
-        assert!(t.trans.unwrap().contains("[00:20.00]The playground"));
+        assert!(qrc.contains("[1000,1800]雨(1000,200)后(1200,200)"));
+        assert!(t.trans.unwrap().contains("[00:01.00]The playground"));
         assert!(t
             .roma_qrc
             .unwrap()
-            .contains("[20000,5400]yu (20000,600)hou (20600,600)"));
-        assert!(t.lrc.unwrap().contains("[00:20.00]雨后的操场还亮着灯"));
+            .contains("[1000,1800]yu (1000,200)hou (1200,200)"));
+        assert!(t.lrc.unwrap().contains("[00:01.00]雨后的操场还亮着灯"));
     }
 
     #[test]

@@ -76,11 +76,14 @@ export function resetLibrary(p: Provider): void {
   checkins.get(p)?.reset();
 }
 
-// NetEase names it "<nickname>喜欢的音乐", QQ Music "我喜欢"; neither list says which one it is.
+// Rust marks the liked-songs list (`liked`); by name only when an older answer lacks the flag.
 const LIKED_NAME = /(^我喜欢(的音乐)?$)|(喜欢的音乐$)|(^liked songs$)/i;
 
 /** The id of the service's liked-songs playlist in `lists`, if there is one. */
 export function likedId(lists: Playlist[], profile: Profile | undefined): string | null {
+  const flagged = lists.find((p) => p.liked === true);
+  if (flagged) return flagged.id;
+  if (lists.some((p) => p.liked === false)) return null;
   const named = lists.filter((p) => LIKED_NAME.test(p.name.trim()));
   const own = named.find((p) => profile?.user_id && p.creator.id === profile.user_id);
   return (own ?? named[0])?.id ?? null;
