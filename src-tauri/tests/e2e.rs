@@ -220,23 +220,19 @@ async fn scan_browse_search_play_read_lyrics_log_out_and_restart() {
         .unwrap()
         .unwrap()
         .starts_with("data:image/png;base64,"));
-    screenshot(&app, "login").await;
-    // A slow start (a loaded CI machine) can outlive the first code: ask for a new one, as a
+    // A slow start (a loaded CI machine) can outlive the first codes: ask for new ones, as a
     // person would.
-    if attr(&app, &testid("qr-state-netease"), "data-state")
-        .await
-        .as_deref()
-        == Some("expired")
-    {
-        click(&app, &testid("qr-refresh-netease")).await;
-        eventually("a fresh code", || async {
-            attr(&app, &testid("qr-state-netease"), "data-state")
-                .await
-                .as_deref()
-                == Some("waiting")
-        })
-        .await;
+    for card in ["netease", "qq"] {
+        let state = testid(&format!("qr-state-{card}"));
+        if attr(&app, &state, "data-state").await.as_deref() == Some("expired") {
+            click(&app, &testid(&format!("qr-refresh-{card}"))).await;
+            eventually("a fresh code", || async {
+                attr(&app, &state, "data-state").await.as_deref() == Some("waiting")
+            })
+            .await;
+        }
     }
+    screenshot(&app, "login").await;
     // The phone scans whatever code is on screen: every key still waiting (the UI may have asked
     // for more than one, e.g. after a slow start).
     let waiting: Vec<String> = fake

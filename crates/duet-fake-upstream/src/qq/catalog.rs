@@ -75,7 +75,6 @@ pub(crate) struct Song {
     pub name: String,
     pub singer: String,
     pub album: String,
-    pub interval_s: u64,
     pub lyric: LyricKind,
     /// The full track object (§5.2).
     pub track: Value,
@@ -346,7 +345,6 @@ fn song_from_track(track: Value, lyric: LyricKind) -> Option<Song> {
         name: s(&track["name"]),
         singer: s(&track["singer"][0]["name"]),
         album: s(&track["album"]["name"]),
-        interval_s: track["interval"].as_u64().unwrap_or(0),
         lyric,
         track,
     })
