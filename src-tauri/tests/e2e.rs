@@ -107,8 +107,27 @@ fn screenshot_dir() -> PathBuf {
     dir
 }
 
+/// WebKitWebDriver takes a screenshot at the page's next rendering update; a still page (the
+/// login screen) has none for two minutes. A 1-pixel, nearly transparent element animates
+/// while the shot is taken, so there is one.
 async fn screenshot(client: &Client, name: &str) {
+    client
+        .execute(
+            r#"const tick = document.createElement('div');
+               tick.id = 'e2e-tick';
+               tick.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;opacity:0.01;pointer-events:none';
+               tick.animate([{transform: 'translateX(0)'}, {transform: 'translateX(1px)'}],
+                            {duration: 100, iterations: Infinity});
+               document.body.appendChild(tick);"#,
+            vec![],
+        )
+        .await
+        .unwrap();
     let png = client.screenshot().await.unwrap();
+    client
+        .execute("document.getElementById('e2e-tick')?.remove();", vec![])
+        .await
+        .unwrap();
     assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
     std::fs::write(screenshot_dir().join(format!("{name}.png")), png).unwrap();
 }
@@ -176,11 +195,21 @@ fn stored_session() -> Option<String> {
     stored(ProviderId::Netease)
 }
 
+/// The keychain entry of `provider`. Read while the app writes it, gnome-keyring now and then
+/// answers with a failure; a few tries ride that out.
 fn stored(provider: ProviderId) -> Option<String> {
-    KeyringStore::new()
-        .load(provider)
-        .expect("a Secret Service must be running (./dev test starts one)")
-        .map(|s| s.expose().to_owned())
+    let mut tries = 0;
+    loop {
+        match KeyringStore::new().load(provider) {
+            Ok(entry) => return entry.map(|s| s.expose().to_owned()),
+            Err(e) if tries < 10 => {
+                tries += 1;
+                eprintln!("e2e: keychain read failed ({e}); trying again");
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            Err(e) => panic!("a Secret Service must be running (./dev test starts one): {e}"),
+        }
+    }
 }
 
 /// The text of the first element matching `css`, read from the DOM.

@@ -229,7 +229,7 @@ const en = {
     'You seem to be offline, or the connection timed out. Check your internet connection, then try again.',
   'error.declined.title': 'Duet won’t do that',
   'error.declined.body':
-    'Duet refuses this on purpose to keep your account safe (automated actions can get accounts banned).',
+    'Duet doesn’t do this, on purpose: to keep your account safe (automated actions get accounts banned), or because the service has no documented way to. The reason is below.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -451,7 +451,7 @@ const zh: Record<MessageKey, string> = {
   'error.network.title': '连不上服务',
   'error.network.body': '你好像离线了，或者连接超时。请检查网络连接后再试。',
   'error.declined.title': 'Duet 不会这样做',
-  'error.declined.body': '为了保护你的账号安全，Duet 有意拒绝这个操作（自动化操作可能导致封号）。',
+  'error.declined.body': 'Duet 有意不做这件事：为了保护你的账号安全（自动化操作可能导致封号），或因为该服务没有公开的做法。原因见下。',
 };
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, zh };
