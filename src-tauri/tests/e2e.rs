@@ -226,6 +226,19 @@ async fn text(client: &Client, css: &str) -> String {
         .to_owned()
 }
 
+/// The state a QR card (`netease`, `qq`, `wechat`) shows.
+async fn card_state(client: &Client, card: &str) -> Option<String> {
+    attr(client, &testid(&format!("qr-state-{card}")), "data-state").await
+}
+
+/// Waits until the QR card `card` shows `state`.
+async fn wait_card(client: &Client, card: &str, state: &str) {
+    eventually(&format!("the {card} card to read {state}"), || async {
+        card_state(client, card).await.as_deref() == Some(state)
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scan_browse_search_play_read_lyrics_log_out_and_restart() {
     // Codes live longer than the app's own limit, so the app decides when one expired.
@@ -252,13 +265,9 @@ async fn scan_browse_search_play_read_lyrics_log_out_and_restart() {
     // A slow start (a loaded CI machine) can outlive the first codes: ask for new ones, as a
     // person would.
     for card in ["netease", "qq"] {
-        let state = testid(&format!("qr-state-{card}"));
-        if attr(&app, &state, "data-state").await.as_deref() == Some("expired") {
+        if card_state(&app, card).await.as_deref() == Some("expired") {
             click(&app, &testid(&format!("qr-refresh-{card}"))).await;
-            eventually("a fresh code", || async {
-                attr(&app, &state, "data-state").await.as_deref() == Some("waiting")
-            })
-            .await;
+            wait_card(&app, card, "waiting").await;
         }
     }
     screenshot(&app, "login").await;
@@ -274,13 +283,7 @@ async fn scan_browse_search_play_read_lyrics_log_out_and_restart() {
     for key in &waiting {
         assert!(fake.netease().scan(key));
     }
-    eventually("the scanned state", || async {
-        attr(&app, &testid("qr-state-netease"), "data-state")
-            .await
-            .as_deref()
-            == Some("scanned")
-    })
-    .await;
+    wait_card(&app, "netease", "scanned").await;
     for key in &waiting {
         fake.netease().confirm(key);
     }
@@ -423,13 +426,7 @@ async fn scan_browse_search_play_read_lyrics_log_out_and_restart() {
     for id in &codes {
         assert!(fake.qq().scan(id));
     }
-    eventually("the QQ card to read scanned", || async {
-        attr(&app, &testid("qr-state-qq"), "data-state")
-            .await
-            .as_deref()
-            == Some("scanned")
-    })
-    .await;
+    wait_card(&app, "qq", "scanned").await;
     for id in &codes {
         fake.qq().confirm(id);
     }

@@ -90,28 +90,18 @@ fn unknown_id(error: Error, what: &str) -> Error {
     }
 }
 
-/// A call refused the way an anonymous one is (search 2001, vkey 104003) while a key was
-/// sent: asks the service whether the key still works, so a dead key reads as expired (and
-/// gets renewed) instead of as risk control or missing rights.
-async fn blame_the_key(client: &Client, credential: &Credential, error: Error) -> Error {
-    if !matches!(error.upstream_code, Some(2001 | 104003)) {
-        return error;
+/// A comment's text, trimmed, or why it cannot be posted.
+pub(crate) fn checked_comment(content: &str) -> Result<&str, Error> {
+    let content = content.trim();
+    if content.is_empty() {
+        return Err(qq(Error::bad_request("the comment is empty")));
     }
-    let probe = client
-        .call_one(
-            Some(credential),
-            Effect::Read,
-            Item::new(
-                "music.UserInfo.userInfoServer",
-                "GetLoginUserInfo",
-                json!({}),
-            ),
-        )
-        .await;
-    match probe {
-        Err(expired) if expired.kind == ErrorKind::SessionExpired => expired,
-        _ => error,
+    if content.chars().count() > MAX_COMMENT_CHARS {
+        return Err(qq(Error::bad_request(format!(
+            "comments are at most {MAX_COMMENT_CHARS} characters"
+        ))));
     }
+    Ok(content)
 }
 
 fn need_login(what: &str) -> Error {
@@ -269,7 +259,7 @@ impl QqApi {
         for reply in replies {
             let data = match reply.into_data(true) {
                 Ok(data) => data,
-                Err(e) => return Err(blame_the_key(&self.client, credential, e).await),
+                Err(e) => return Err(self.blame_the_key(credential, e).await),
             };
             let (items, total, more) = parse::search(&data, query.kind)?;
             merged = Some(match merged {
@@ -413,7 +403,16 @@ impl QqApi {
             .await?;
         let mut last_result = None;
         for (choice, reply) in choices.iter().zip(replies) {
-            let data = reply.into_data(true)?;
+            let code = reply.code;
+            let data = match reply.into_data(true) {
+                Ok(data) => data,
+                // No rights to this file (an item-level 104003): the next quality may do.
+                Err(e) if e.kind == ErrorKind::Unavailable => {
+                    last_result = Some(code as u64);
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             let info = data
                 .get("midurlinfo")
                 .and_then(Value::as_array)
@@ -455,7 +454,7 @@ impl QqApi {
                 format: choice.ext.to_owned(),
                 bitrate: choice.bitrate,
                 size: Some(choice.size),
-                expires_at: Some(now_s() + expiration),
+                expires_at: Some(now_s().saturating_add(expiration)),
                 trial: choice.trial.then_some(TrialWindow {
                     start_ms: files.try_begin_ms,
                     end_ms: files.try_end_ms.max(files.try_begin_ms),
@@ -463,7 +462,7 @@ impl QqApi {
             });
         }
         let refused = crate::errors::error_for_code(last_result.map_or(104003, |r| r as i64), true);
-        Err(blame_the_key(&self.client, credential, refused).await)
+        Err(self.blame_the_key(credential, refused).await)
     }
 
     /// A playlist with all its tracks; `"liked"` is the user's liked songs (needs `euin`).
@@ -582,6 +581,19 @@ impl QqApi {
             vip: vip.get("identity").cloned().unwrap_or(vip),
             profile,
         })
+    }
+
+    /// A call refused the way an anonymous one is (search 2001, vkey 104003) while a key was
+    /// sent: asks the service whether the key still works, so a dead key reads as expired (and
+    /// gets renewed) instead of as risk control or missing rights.
+    async fn blame_the_key(&self, credential: &Credential, error: Error) -> Error {
+        if !matches!(error.upstream_code, Some(2001 | 104003)) {
+            return error;
+        }
+        match self.probe(credential).await {
+            Err(expired) if expired.kind == ErrorKind::SessionExpired => expired,
+            _ => error,
+        }
     }
 
     /// Whether the key still works (§4.4): `GetLoginUserInfo`.
@@ -727,15 +739,7 @@ impl QqApi {
         reply_to: Option<&str>,
         author: UserRef,
     ) -> Result<Comment, Error> {
-        let content = content.trim();
-        if content.is_empty() {
-            return Err(qq(Error::bad_request("the comment is empty")));
-        }
-        if content.chars().count() > MAX_COMMENT_CHARS {
-            return Err(qq(Error::bad_request(format!(
-                "comments are at most {MAX_COMMENT_CHARS} characters"
-            ))));
-        }
+        let content = checked_comment(content)?;
         if !(1..=3).contains(&biz_type) {
             return Err(qq(Error::bad_request(
                 "biztype is 1 (song), 2 (album) or 3 (playlist)",

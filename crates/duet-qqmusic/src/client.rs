@@ -85,14 +85,33 @@ impl ItemReply {
 }
 
 /// A raw answer of the login chain: status, the `Set-Cookie` name=value pairs, `Location`,
-/// body bytes and content type.
-#[derive(Debug)]
+/// body bytes and content type. Its cookies and redirects carry login secrets: `Debug` names
+/// them without their values.
 pub struct RawReply {
     pub status: u16,
     pub cookies: Vec<(String, String)>,
     pub location: Option<String>,
     pub content_type: String,
     pub body: Vec<u8>,
+}
+
+impl std::fmt::Debug for RawReply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawReply")
+            .field("status", &self.status)
+            .field(
+                "cookies",
+                &self
+                    .cookies
+                    .iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .field("location", &self.location.as_ref().map(|_| "<redacted>"))
+            .field("content_type", &self.content_type)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
 }
 
 impl RawReply {
@@ -233,7 +252,7 @@ impl Client {
             identity::REFERER
         };
         let mut attempt = 0;
-        let text = loop {
+        let envelope: Value = loop {
             attempt += 1;
             let mut request = self
                 .http
@@ -256,11 +275,14 @@ impl Client {
                         response.status()
                     ))))
                 }
-                Ok(response) => response.text().await.map_err(network),
+                Ok(response) => match response.text().await {
+                    Ok(text) => serde_json::from_str(&text).map_err(|_| not_understood(&what)),
+                    Err(e) => Err(network(e)),
+                },
                 Err(e) => Err(network(e)),
             };
             match result {
-                Ok(text) => break text,
+                Ok(envelope) => break envelope,
                 Err(e)
                     if effect == Effect::Read
                         && attempt < 2
@@ -272,7 +294,6 @@ impl Client {
                 Err(e) => return Err(e),
             }
         };
-        let envelope: Value = serde_json::from_str(&text).map_err(|_| not_understood(&what))?;
         let top = envelope.get("code").and_then(Value::as_i64).unwrap_or(-1);
         if top != 0 {
             return Err(error_for_code(top, credential.is_some()));
@@ -358,6 +379,20 @@ impl Client {
         headers: HeaderMap,
         form: Option<&[(&str, String)]>,
     ) -> Result<RawReply, Error> {
+        match self.raw_unless_timeout(method, url, headers, form).await? {
+            Some(reply) => Ok(reply),
+            None => Err(qq(Error::network("QQ Music did not answer in time"))),
+        }
+    }
+
+    /// [`raw`](Self::raw), with a timeout answered as `None` (a long poll's "nothing yet").
+    pub async fn raw_unless_timeout(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        headers: HeaderMap,
+        form: Option<&[(&str, String)]>,
+    ) -> Result<Option<RawReply>, Error> {
         let mut request = self
             .http
             .request(method, self.url(url)?)
@@ -371,7 +406,11 @@ impl Client {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .body(body);
         }
-        let response = request.send().await.map_err(network)?;
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(e) if e.is_timeout() => return Ok(None),
+            Err(e) => return Err(network(e)),
+        };
         let status = response.status().as_u16();
         let cookies = response
             .headers()
@@ -395,14 +434,18 @@ impl Client {
             .and_then(|h| h.to_str().ok())
             .unwrap_or("")
             .to_owned();
-        let body = response.bytes().await.map_err(network)?.to_vec();
-        Ok(RawReply {
+        let body = match response.bytes().await {
+            Ok(body) => body.to_vec(),
+            Err(e) if e.is_timeout() => return Ok(None),
+            Err(e) => return Err(network(e)),
+        };
+        Ok(Some(RawReply {
             status,
             cookies,
             location,
             content_type,
             body,
-        })
+        }))
     }
 
     /// `HEADERS` of one header.

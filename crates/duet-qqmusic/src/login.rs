@@ -27,7 +27,8 @@ pub enum QqPoll {
     Expired,
     Refused,
     Confirmed {
-        check_sig_url: String,
+        /// Carries the one-time `ptsigx`.
+        check_sig_url: Secret,
         nickname: String,
     },
 }
@@ -53,10 +54,6 @@ fn refused(step: &str, why: impl std::fmt::Display) -> Error {
     qq(Error::upstream(format!("QQ login failed at {step}: {why}")))
 }
 
-fn header(name: &'static str, value: &str) -> HeaderMap {
-    Client::header(name, value)
-}
-
 /// Step 1: a new code and its `qrsig` cookie.
 pub async fn qq_qr_start(client: &Client) -> Result<QqQr, Error> {
     let t: f64 = rand::random();
@@ -71,7 +68,7 @@ pub async fn qq_qr_start(client: &Client) -> Result<QqQr, Error> {
         .raw(
             Method::GET,
             &url,
-            header("Referer", identity::PTLOGIN_REFERER),
+            Client::header("Referer", identity::PTLOGIN_REFERER),
             None,
         )
         .await?;
@@ -102,8 +99,11 @@ pub async fn qq_qr_poll(client: &Client, qrsig: &Secret) -> Result<QqPoll, Error
         identity::PTLOGIN_DAID,
         identity::QQ_CONNECT_CLIENT_ID,
     );
-    let mut headers = header("Referer", identity::PTLOGIN_REFERER);
-    headers.extend(header("Cookie", &format!("qrsig={}", qrsig.expose())));
+    let mut headers = Client::header("Referer", identity::PTLOGIN_REFERER);
+    headers.extend(Client::header(
+        "Cookie",
+        &format!("qrsig={}", qrsig.expose()),
+    ));
     let reply = client.raw(Method::GET, &url, headers, None).await?;
     if reply.status != 200 {
         return Err(refused(
@@ -125,7 +125,7 @@ pub fn parse_ptqrlogin(body: &str) -> Result<QqPoll, Error> {
         "65" => QqPoll::Expired,
         "68" => QqPoll::Refused,
         "0" => QqPoll::Confirmed {
-            check_sig_url: arg(2),
+            check_sig_url: Secret::new(arg(2)),
             nickname: arg(5),
         },
         other => {
@@ -151,7 +151,7 @@ pub async fn qq_qr_finish(client: &Client, check_sig_url: &str) -> Result<Sessio
         .raw(
             Method::GET,
             check_sig_url,
-            header("Referer", identity::PTLOGIN_REFERER),
+            Client::header("Referer", identity::PTLOGIN_REFERER),
             None,
         )
         .await?;
@@ -181,8 +181,8 @@ pub async fn qq_qr_finish(client: &Client, check_sig_url: &str) -> Result<Sessio
         ("auth_time", now_ms().to_string()),
         ("ui", uuid::Uuid::new_v4().to_string().to_uppercase()),
     ];
-    let mut headers = header("Cookie", &cookies);
-    headers.extend(header("Referer", "https://xui.ptlogin2.qq.com/"));
+    let mut headers = Client::header("Cookie", &cookies);
+    headers.extend(Client::header("Referer", identity::PTLOGIN_REFERER));
     let reply = client
         .raw(Method::POST, identity::AUTHORIZE_URL, headers, Some(&form))
         .await?;
@@ -269,7 +269,7 @@ pub async fn wechat_qr_start(client: &Client) -> Result<WechatQr, Error> {
         .raw(
             Method::GET,
             &format!("{}{uuid}", identity::WECHAT_QRCODE_URL),
-            header("Referer", "https://open.weixin.qq.com/connect/qrconnect"),
+            Client::header("Referer", "https://open.weixin.qq.com/connect/qrconnect"),
             None,
         )
         .await?;
@@ -301,20 +301,17 @@ pub async fn wechat_qr_poll(client: &Client, uuid: &Secret) -> Result<WechatPoll
         uuid.expose(),
         now_ms()
     );
-    let reply = match client
-        .raw(
+    let reply = client
+        .raw_unless_timeout(
             Method::GET,
             &url,
-            header("Referer", "https://open.weixin.qq.com/"),
+            Client::header("Referer", "https://open.weixin.qq.com/"),
             None,
         )
-        .await
-    {
-        Ok(reply) => reply,
-        Err(e) if e.kind == ErrorKind::Network && e.message.contains("in time") => {
-            return Ok(WechatPoll::Waiting)
-        }
-        Err(e) => return Err(e),
+        .await?;
+    // §4.2: a client-side timeout of the long poll means "still waiting".
+    let Some(reply) = reply else {
+        return Ok(WechatPoll::Waiting);
     };
     if reply.status != 200 {
         return Err(refused("the WeChat poll", format!("HTTP {}", reply.status)));

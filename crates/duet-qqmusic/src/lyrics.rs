@@ -89,7 +89,7 @@ pub fn parse_qrc(content: &str) -> Vec<(u64, String, Vec<LyricWord>)> {
             words.push(LyricWord {
                 start_ms: words
                     .last()
-                    .map_or(line_start, |w| w.start_ms + w.duration_ms),
+                    .map_or(line_start, |w| w.start_ms.saturating_add(w.duration_ms)),
                 duration_ms: 0,
                 text: pending,
             });

@@ -96,7 +96,15 @@ impl TrackFiles {
     }
 
     pub fn any_audio(&self) -> bool {
-        self.size_128mp3 + self.size_320mp3 + self.size_flac + self.size_hires + self.size_try > 0
+        [
+            self.size_128mp3,
+            self.size_320mp3,
+            self.size_flac,
+            self.size_hires,
+            self.size_try,
+        ]
+        .iter()
+        .any(|&size| size > 0)
     }
 }
 

@@ -44,6 +44,8 @@ pub struct QqProvider {
     pending: Mutex<HashMap<String, PendingQr>>,
     /// The logged-in user's name and id, for comments posted.
     me: Mutex<Option<UserRef>>,
+    /// Held while a key is renewed.
+    renewing: Mutex<()>,
 }
 
 impl QqProvider {
@@ -54,6 +56,7 @@ impl QqProvider {
             session: Mutex::new(None),
             pending: Mutex::new(HashMap::new()),
             me: Mutex::new(None),
+            renewing: Mutex::new(()),
         })
     }
 
@@ -78,16 +81,39 @@ impl QqProvider {
 
     /// Renews the key with the stored tokens and keeps the new one.
     pub async fn refresh(&self) -> Result<Credential> {
+        let key = self.current().await?.musickey;
+        self.renew(&key).await
+    }
+
+    /// Renews the key `spent`, once however many calls found it spent at the same time: a call
+    /// that waited for another's renewal gets the new key. A refresh the service refuses is not
+    /// tried again for this login.
+    async fn renew(&self, spent: &Secret) -> Result<Credential> {
+        let _one_at_a_time = self.renewing.lock().await;
         let session = self.current().await?;
+        if &session.musickey != spent {
+            return Ok(session.credential());
+        }
         if !session.can_refresh() {
             return Err(qq(Error::new(
                 ErrorKind::SessionExpired,
                 "the QQ Music login ran out and cannot be renewed; scan the QR code again",
             )));
         }
-        let renewed = login::refresh(self.api.client(), &session).await?;
-        tracing::info!("renewed the QQ Music key");
-        self.keep(renewed).await
+        match login::refresh(self.api.client(), &session).await {
+            Ok(renewed) => {
+                tracing::info!("renewed the QQ Music key");
+                self.keep(renewed).await
+            }
+            Err(refused) => {
+                if refused.kind == ErrorKind::SessionExpired {
+                    if let Some(held) = self.session.lock().await.as_mut() {
+                        held.refresh_key = Secret::default();
+                    }
+                }
+                Err(refused)
+            }
+        }
     }
 
     /// Runs `call` under `given` as it is (a caller's bare credential has no refresh tokens,
@@ -119,14 +145,15 @@ impl QqProvider {
         let mut credential = session.credential();
         let mut refreshed = false;
         if session.key_is_stale(REFRESH_MARGIN_S) && session.can_refresh() {
-            if let Ok(renewed) = self.refresh().await {
+            if let Ok(renewed) = self.renew(&session.musickey).await {
                 credential = renewed;
                 refreshed = true;
             }
         }
+        let used = credential.musickey.clone();
         match call(credential).await {
             Err(e) if e.kind == ErrorKind::SessionExpired && !refreshed => {
-                match self.refresh().await {
+                match self.renew(&used).await {
                     Ok(renewed) => call(renewed).await,
                     Err(refresh_error) => {
                         tracing::info!("QQ Music key expired and was not renewed: {refresh_error}");
@@ -185,22 +212,17 @@ impl QqProvider {
             .await
     }
 
-    async fn me(&self) -> UserRef {
+    /// The logged-in user (learnt once per login).
+    async fn me(&self) -> Result<UserRef> {
         if let Some(me) = self.me.lock().await.clone() {
-            return me;
+            return Ok(me);
         }
-        match self.user_info().await {
-            Ok(info) => UserRef {
-                id: info.encrypt_uin,
-                name: info.profile.nickname,
-                avatar_url: info.profile.avatar_url,
-            },
-            Err(_) => UserRef {
-                id: String::new(),
-                name: String::new(),
-                avatar_url: None,
-            },
-        }
+        let info = self.user_info().await?;
+        Ok(UserRef {
+            id: info.encrypt_uin,
+            name: info.profile.nickname,
+            avatar_url: info.profile.avatar_url,
+        })
     }
 
     /// Image URLs routed like every request (`DUET_UPSTREAM`), https otherwise.
@@ -302,7 +324,7 @@ impl Provider for QqProvider {
                     )));
                 }
                 QqPoll::Confirmed { check_sig_url, .. } => {
-                    login::qq_qr_finish(client, &check_sig_url).await?
+                    login::qq_qr_finish(client, check_sig_url.expose()).await?
                 }
             },
         };
@@ -382,15 +404,7 @@ impl Provider for QqProvider {
     }
 
     async fn user_playlists(&self) -> Result<Vec<Playlist>> {
-        let owner = self.me().await;
-        let owner = if owner.id.is_empty() {
-            UserRef {
-                id: self.euin().await?,
-                ..owner
-            }
-        } else {
-            owner
-        };
+        let owner = self.me().await?;
         let playlists = self
             .authed(|c| {
                 let owner = owner.clone();
@@ -424,12 +438,13 @@ impl Provider for QqProvider {
         if !crate::identity::is_mid(track_id) {
             return Err(qq(Error::bad_request("a QQ Music song id is its songmid")));
         }
+        crate::api::checked_comment(content)?;
         let credential = self
             .credential()
             .await
             .ok_or_else(|| qq(Error::not_logged_in("log in to QQ Music to comment")))?;
         let ids = self.api.convert(Some(&credential), track_id).await?;
-        let author = self.me().await;
+        let author = self.me().await?;
         let songid = ids.id.to_string();
         let comment = self
             .authed(|c| {

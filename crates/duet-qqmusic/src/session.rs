@@ -8,6 +8,7 @@ use duet_core::{Error, ErrorKind, ProviderId, Secret};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::parse::{number, text};
 use crate::tokens;
 
 /// Which phone app the person logged in with; the API's `tmeLoginType` (§1: 2 = QQ, 1 = WeChat).
@@ -101,27 +102,11 @@ pub struct Session {
     pub expired_at: u64,
 }
 
-pub(crate) fn now_s() -> u64 {
+pub fn now_s() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0)
-}
-
-fn text(v: &Value, key: &str) -> String {
-    match v.get(key) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => String::new(),
-    }
-}
-
-fn number(v: &Value, key: &str) -> Option<u64> {
-    match v.get(key) {
-        Some(Value::Number(n)) => n.as_u64(),
-        Some(Value::String(s)) => s.trim().parse().ok(),
-        _ => None,
-    }
 }
 
 impl Session {
@@ -162,8 +147,12 @@ impl Session {
 
     /// Whether the key is past (or within `margin_s` of) its lifetime by the local clock.
     pub fn key_is_stale(&self, margin_s: u64) -> bool {
-        self.key_expires_in > 0
-            && now_s() + margin_s >= self.key_created_at.saturating_add(self.key_expires_in)
+        self.key_expires_in > 0 && now_s().saturating_add(margin_s) >= self.key_expires_at()
+    }
+
+    /// Unix seconds the key stops working.
+    pub fn key_expires_at(&self) -> u64 {
+        self.key_created_at.saturating_add(self.key_expires_in)
     }
 
     /// Whether a refresh can be tried: the tokens exist and have not run out (§4.5).

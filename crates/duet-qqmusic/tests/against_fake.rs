@@ -377,6 +377,21 @@ async fn an_expired_key_is_renewed_and_a_dead_one_reported() {
         .unwrap();
     assert_ne!(stored(&store).musickey, renewed);
 
+    // Calls that find the key dead at the same time renew it once.
+    fake.qq().expire_session(QqAccount::Qq.musicid());
+    fake.qq().clear_requests();
+    let (a, b, c) = tokio::join!(provider.probe(), provider.probe(), provider.probe());
+    a.unwrap();
+    b.unwrap();
+    c.unwrap();
+    let renewals = fake
+        .qq()
+        .requests()
+        .iter()
+        .filter(|r| r.call.as_deref() == Some("music.login.LoginServer.Login"))
+        .count();
+    assert_eq!(renewals, 1);
+
     fake.qq().revoke_sessions();
     let error = provider.profile().await.unwrap_err();
     assert_eq!(error.kind, ErrorKind::SessionExpired);

@@ -199,7 +199,10 @@ fn login_poll_bodies() {
     else {
         panic!()
     };
-    assert!(check_sig_url.starts_with("https://ssl.ptlogin2.graph.qq.com/check_sig?"));
+    assert!(check_sig_url
+        .expose()
+        .starts_with("https://ssl.ptlogin2.graph.qq.com/check_sig?"));
+    assert!(!format!("{:?}", poll("success_0_qqmusic_REDACTED")).contains("ptsigx"));
     assert_eq!(nickname, "<NICKNAME>");
     assert!(matches!(
         poll("success_0_qqmusic_REDACTED_2"),

@@ -16,7 +16,6 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
 use axum::extract::{MatchedPath, Query, Request, State};
@@ -80,7 +79,7 @@ pub struct Stats {
 impl Stats {
     pub fn new() -> Self {
         Self {
-            started_at: now_s(),
+            started_at: duet_qqmusic::session::now_s(),
             calls: ROUTES
                 .iter()
                 .map(|(method, path)| (*method, *path, AtomicU64::new(0)))
@@ -128,8 +127,8 @@ impl SeedQq {
     }
 
     /// The session this server holds.
-    async fn held(&self) -> Result<Option<Session>, Error> {
-        Ok(self.qq.session().await)
+    async fn held(&self) -> Option<Session> {
+        self.qq.session().await
     }
 
     /// The credential of this request (`Some`), or `None` for the held session; an error when
@@ -179,13 +178,6 @@ fn no_credentials() -> Error {
          server in with GET /api/login/qrcode",
     )
     .with_provider(ProviderId::Qq)
-}
-
-fn now_s() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, Error> {
@@ -388,11 +380,11 @@ async fn login_check(State(state): State<Arc<AppState>>, Query(params): Params) 
         })?;
     let mut answer = to_json(&login)?;
     if login.state == QrState::Confirmed {
-        if let Some(session) = seed.held().await.map_err(qq_error)? {
+        if let Some(session) = seed.held().await {
             let same_account = login
                 .profile
                 .as_ref()
-                .is_none_or(|p| p.user_id == session.musicid.to_string());
+                .is_some_and(|p| p.user_id == session.musicid.to_string());
             if same_account {
                 let credential = session.credential();
                 answer["uin"] = json!(session.musicid.to_string());
@@ -708,7 +700,7 @@ async fn refresh_key(
     let seed = seed(&state)?;
     let body = json_body(&body).map_err(qq_error)?;
     let presented = given(&headers, Some(&body)).map_err(qq_error)?;
-    let held = seed.held().await.map_err(qq_error)?;
+    let held = seed.held().await;
     let hand_back = match (&presented, &held) {
         (None, None) => return Err(qq_error(no_credentials())),
         (Some(c), Some(session))
@@ -727,14 +719,14 @@ async fn refresh_key(
         (None, Some(_)) => false,
     };
     let fresh = seed.qq.refresh().await.map_err(qq_error)?;
-    let session = seed.held().await.map_err(qq_error)?;
+    let session = seed.held().await;
     let mut answer = json!({
         "provider": ProviderId::Qq,
         "refreshed": true,
         "uin": fresh.musicid.to_string(),
     });
     if let Some(session) = session.filter(|s| s.musicid == fresh.musicid) {
-        answer["key_expires_at"] = json!(session.key_created_at + session.key_expires_in);
+        answer["key_expires_at"] = json!(session.key_expires_at());
     }
     if hand_back {
         answer["musickey"] = json!(fresh.musickey.expose());

@@ -89,3 +89,20 @@ export function hueOf(s: string): number {
   for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) % 360;
   return h;
 }
+
+/**
+ * The rows of a virtualised list worth rendering: those in `[offset, offset + viewport)` plus
+ * `overscan` rows on each side. `end` is exclusive.
+ */
+export function rowWindow(
+  offset: number,
+  viewport: number,
+  count: number,
+  row: number,
+  overscan: number,
+): { start: number; end: number } {
+  return {
+    start: Math.max(0, Math.floor(offset / row) - overscan),
+    end: Math.min(count, Math.ceil((offset + viewport) / row) + overscan),
+  };
+}
