@@ -5,6 +5,7 @@
 /// `capabilities/main.json` grants to the main window.
 const COMMANDS: &[&str] = &[
     "app_info",
+    "keychain_retry",
     "session_restore",
     "login_qr_start",
     "login_qr_cancel",

@@ -47,8 +47,7 @@ pub struct AppInfo {
 
 pub struct Duet {
     providers: BTreeMap<ProviderId, Arc<dyn Provider>>,
-    store: StoreKind,
-    keychain_message: Option<String>,
+    store: Mutex<Store>,
     pub(crate) logins: QrLogins,
     pub(crate) events: EventSink,
     pub(crate) http: reqwest::Client,
@@ -60,7 +59,7 @@ pub struct Duet {
 impl Duet {
     pub async fn new(settings: Settings, store: Store, events: EventSink) -> Result<Self> {
         let providers: BTreeMap<ProviderId, Arc<dyn Provider>> =
-            duet_services::providers(&settings, store.store)
+            duet_services::providers(&settings, store.store.clone())
                 .await?
                 .into_iter()
                 .map(|p| (p.id(), p))
@@ -72,8 +71,7 @@ impl Duet {
         let player = crate::playback::Playback::new(providers.clone(), events.clone());
         Ok(Self {
             providers,
-            store: store.kind,
-            keychain_message: store.keychain_problem,
+            store: Mutex::new(store),
             logins: QrLogins::new(),
             events,
             http,
@@ -84,13 +82,39 @@ impl Duet {
     }
 
     pub fn info(&self) -> AppInfo {
+        let store = self.store.lock().unwrap_or_else(|e| e.into_inner());
         AppInfo {
             version: env!("CARGO_PKG_VERSION"),
             providers: self.providers.keys().copied().collect(),
-            keychain: self.store,
-            keychain_message: self.keychain_message.clone(),
+            keychain: store.kind,
+            keychain_message: store.keychain_problem.clone(),
             demo: self.upstream.is_override(),
         }
+    }
+
+    /// Looks at a locked keychain again (the person says they unlocked it); once it opens, the
+    /// sessions kept in it are read. Answers what the UI shows either way.
+    pub async fn recheck_keychain(&self) -> Result<AppInfo> {
+        let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let was_locked = store.kind == StoreKind::Locked;
+        let checked = tokio::task::spawn_blocking(move || store.recheck().map(|()| store))
+            .await
+            .map_err(|e| {
+                Error::new(
+                    ErrorKind::Keychain,
+                    format!("the keychain check failed: {e}"),
+                )
+            })??;
+        let opened = was_locked && checked.kind == StoreKind::Os;
+        *self.store.lock().unwrap_or_else(|e| e.into_inner()) = checked;
+        if opened {
+            for provider in self.providers.values() {
+                if let Err(e) = provider.restore_session().await {
+                    tracing::warn!(provider = %provider.id(), "could not restore the session: {e}");
+                }
+            }
+        }
+        Ok(self.info())
     }
 
     pub fn provider(&self, id: ProviderId) -> Result<Arc<dyn Provider>> {

@@ -163,6 +163,8 @@ fn app_info_and_session_restore_logged_out() {
     assert_eq!(info["providers"], json!(["netease", "qq"]));
     assert_eq!(info["keychain"], "memory");
     assert_eq!(info["demo"], true);
+    // Nothing locked to look at again: the same answer, not an error.
+    assert_eq!(h.ok("keychain_retry", json!({})), info);
     let statuses = h.ok("session_restore", json!({}));
     assert_eq!(
         statuses,

@@ -162,6 +162,36 @@ describe('login', () => {
     }
   });
 
+  test('a locked keyring: say so, and once unlocked, read the sessions it keeps', async () => {
+    const app = await openApp(h, {
+      mock: {
+        ...loggedOut,
+        keychain: 'locked',
+        keychain_message: 'your keyring is locked: unlock it, then try again',
+        unlockAfterRetries: 2,
+        unlockedSession: { netease: 'logged_in' },
+      },
+    });
+    const { page } = app;
+    try {
+      const banner = page.locator(id('keychain-locked'));
+      await banner.waitFor();
+      assert.match(await banner.innerText(), /Unlock your keyring/);
+      await shot(page, 'login-keychain-locked');
+      // Still locked: the reason, in place, and the QR codes stay usable.
+      await page.locator(id('keychain-retry')).click();
+      await page.waitForSelector(id('keychain-locked-error'));
+      assert.match(await page.locator(id('keychain-locked-error')).innerText(), /unlock it/);
+      await page.waitForSelector(id('qr-image-netease'));
+      // Unlocked: the stored session is read and the library opens.
+      await page.locator(id('keychain-retry')).click();
+      await page.waitForSelector(id('library-screen'));
+      assert.equal(await page.locator(id('keychain-locked')).count(), 0);
+    } finally {
+      await app.close();
+    }
+  });
+
   test('no keychain banner with the OS keychain', async () => {
     const app = await openApp(h, { mock: loggedOut });
     try {

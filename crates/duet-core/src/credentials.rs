@@ -3,13 +3,27 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::Serialize;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::ProviderId;
 use crate::secret::Secret;
 
-/// The keychain service name under which Duet keeps its entries.
+/// The keychain service name under which the desktop app keeps its entries.
 pub const KEYCHAIN_SERVICE: &str = "duet";
+/// The keychain service name of `duet-server`. Its own, so the app and the server running at once
+/// on one machine never overwrite, renew or wipe each other's sessions.
+pub const SERVER_KEYCHAIN_SERVICE: &str = "duet-server";
+/// How long one keychain operation may take before Duet stops waiting (an unlock prompt nobody
+/// answers, a hung keyring daemon).
+pub const KEYCHAIN_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long the start-up probe waits: a locked keyring's unlock prompt may be on screen, and the
+/// window should not wait for it; the person unlocks, then asks Duet to look again.
+pub const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
+/// The account name of the start-up probe's entry; never a provider's name.
+const PROBE_ACCOUNT: &str = "duet-probe";
 
 /// Stores one opaque secret blob per provider. Implementations block; async callers go through
 /// [`spawn_blocking`](tokio::task::spawn_blocking) (see [`load`], [`save`], [`delete`]).
@@ -50,11 +64,58 @@ async fn run_blocking<T: Send + 'static>(
     })?
 }
 
-/// The OS keychain through the `keyring` crate (Secret Service on Linux, Keychain on macOS,
-/// Credential Manager on Windows).
+/// Why the OS keychain cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeychainTrouble {
+    /// It exists but is locked, or its unlock prompt was dismissed or went unanswered: unlocking
+    /// it (and retrying) is all it takes.
+    Locked,
+    /// There is none (no Secret Service on this Linux), or it failed, or it would not keep
+    /// entries across a restart.
+    Unavailable,
+}
+
+/// What the keychain said, in words a person can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct KeychainProblem {
+    pub trouble: KeychainTrouble,
+    pub message: String,
+}
+
+impl KeychainProblem {
+    fn locked() -> Self {
+        Self {
+            trouble: KeychainTrouble::Locked,
+            message: "your keyring is locked: unlock it (your desktop asks for its password, or \
+                      open your keyring or password manager), then try again"
+                .into(),
+        }
+    }
+
+    fn unavailable(message: impl Into<String>) -> Self {
+        Self {
+            trouble: KeychainTrouble::Unavailable,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<KeychainProblem> for Error {
+    fn from(problem: KeychainProblem) -> Self {
+        Error::new(ErrorKind::Keychain, problem.message)
+    }
+}
+
+/// The OS keychain through the `keyring` crate (Secret Service on Linux and the BSDs, Keychain on
+/// macOS, Credential Manager on Windows: crates/duet-core/Cargo.toml picks the store per target).
+/// A locked keychain's unlock prompt is dismissed after a timeout, and every operation gives up
+/// after one, so nobody answering it never blocks a command or the start-up forever.
 #[derive(Debug, Clone)]
 pub struct KeyringStore {
     service: String,
+    timeout: Duration,
 }
 
 impl KeyringStore {
@@ -62,21 +123,69 @@ impl KeyringStore {
         Self::with_service(KEYCHAIN_SERVICE)
     }
 
-    /// A separate namespace, for tests that must not touch a person's real entries.
+    /// A separate namespace: `duet-server`'s, or tests' that must not touch a person's entries.
     pub fn with_service(service: impl Into<String>) -> Self {
         Self {
             service: service.into(),
+            timeout: KEYCHAIN_TIMEOUT,
         }
     }
 
-    /// Opens the keychain and makes one harmless read, so a missing Secret Service is found at
-    /// start-up (and the UI can say so) rather than at the first login.
-    pub fn probe(&self) -> Result<()> {
-        self.load(ProviderId::Netease).map(|_| ())
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
     }
 
-    fn entry(&self, provider: ProviderId) -> Result<keyring::Entry> {
-        keyring::Entry::new(&self.service, provider.as_str()).map_err(keychain_error)
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+
+    /// Proves at start-up that entries written now are there after a restart, so a missing,
+    /// locked or memory-only keychain is found before the first login: the store must keep
+    /// entries until they are deleted, and a probe entry written, read back through a new
+    /// handle and deleted must come back as written. A locked keychain gets its unlock prompt
+    /// for [`PROBE_TIMEOUT`] at most.
+    pub fn probe(&self) -> std::result::Result<(), KeychainProblem> {
+        self.probe_within(self.timeout.min(PROBE_TIMEOUT))
+    }
+
+    /// [`probe`](Self::probe), with the whole timeout for the unlock prompt: for when the person
+    /// asked Duet to look again.
+    pub fn probe_patiently(&self) -> std::result::Result<(), KeychainProblem> {
+        self.probe_within(self.timeout)
+    }
+
+    fn probe_within(&self, timeout: Duration) -> std::result::Result<(), KeychainProblem> {
+        if !keeps_entries_until_deleted() {
+            return Err(KeychainProblem::unavailable(
+                "this system's keychain would not keep sessions across a restart",
+            ));
+        }
+        let service = self.service.clone();
+        let same = within(timeout, move || {
+            let nonce = format!("probe-{:016x}", rand_u64());
+            let entry = || keyring::Entry::new(&service, PROBE_ACCOUNT).map_err(problem_of);
+            entry()?.set_password(&nonce).map_err(problem_of)?;
+            let read = entry()?.get_password().map_err(problem_of)?;
+            entry()?.delete_credential().map_err(problem_of)?;
+            Ok(read == nonce)
+        })?;
+        same.then_some(()).ok_or_else(|| {
+            KeychainProblem::unavailable("the keychain did not give back what was stored")
+        })
+    }
+
+    /// One operation on this store's entry of `provider`, after the keychain is unlocked.
+    fn on_entry<T: Send + 'static>(
+        &self,
+        provider: ProviderId,
+        operation: impl FnOnce(&keyring::Entry) -> keyring::Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let service = self.service.clone();
+        Ok(within(self.timeout, move || {
+            let entry = keyring::Entry::new(&service, provider.as_str()).map_err(problem_of)?;
+            operation(&entry).map_err(problem_of)
+        })?)
     }
 }
 
@@ -86,46 +195,194 @@ impl Default for KeyringStore {
     }
 }
 
-/// Keychain errors can quote what was stored; keep only their kind.
-fn keychain_error(error: keyring::Error) -> Error {
-    let what = match &error {
-        keyring::Error::NoStorageAccess(_) | keyring::Error::PlatformFailure(_) => {
-            "the OS keychain is not available (on Linux: is a Secret Service such as gnome-keyring running and unlocked?)"
-        }
-        keyring::Error::BadEncoding(_) => "the keychain entry is not valid UTF-8",
-        keyring::Error::TooLong(..) => "the keychain entry is too long",
-        keyring::Error::Invalid(..) => "the keychain rejected the entry's attributes",
-        keyring::Error::Ambiguous(_) => "the keychain holds several entries for this account",
-        _ => "the keychain failed",
+/// Runs one keychain operation on its own thread, after making sure the keychain is unlocked
+/// (its unlock prompt dismissed after `timeout`), and waits a little longer than that for it:
+/// a keychain daemon that hangs leaves the thread behind, not the caller.
+fn within<T: Send + 'static>(
+    timeout: Duration,
+    operation: impl FnOnce() -> std::result::Result<T, KeychainProblem> + Send + 'static,
+) -> std::result::Result<T, KeychainProblem> {
+    let (sender, receiver) = std::sync::mpsc::sync_channel(1);
+    std::thread::Builder::new()
+        .name("duet-keychain".into())
+        .spawn(move || {
+            let _ = sender.send(unlocked(timeout).and_then(|()| operation()));
+        })
+        .map_err(|_| KeychainProblem::unavailable("cannot start a keychain operation"))?;
+    receiver
+        .recv_timeout(timeout + Duration::from_secs(5))
+        .unwrap_or_else(|_| Err(KeychainProblem::locked()))
+}
+
+// Only the Secret Service locks (a collection, until the person types its password), and only
+// its own client can ask with a prompt that gives up: keyring's would wait forever.
+#[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd"))]
+fn unlocked(timeout: Duration) -> std::result::Result<(), KeychainProblem> {
+    use dbus_secret_service::{EncryptionType, Error as SsError, SecretService};
+    let service = SecretService::connect_with_max_prompt_timeout(
+        EncryptionType::Plain,
+        timeout.as_secs().max(1),
+    )
+    .map_err(|_| problem_of(keyring::Error::PlatformFailure("no Secret Service".into())))?;
+    let collection = match service.get_default_collection() {
+        Ok(collection) => collection,
+        // None yet: the first entry written creates it.
+        Err(SsError::NoResult) => return Ok(()),
+        Err(_) => return Err(KeychainProblem::unavailable("the Secret Service failed")),
     };
-    Error::new(ErrorKind::Upstream, what)
+    match collection.is_locked() {
+        Ok(false) => Ok(()),
+        Ok(true) => collection.unlock().map_err(|_| KeychainProblem::locked()),
+        Err(_) => Err(KeychainProblem::unavailable("the Secret Service failed")),
+    }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd")))]
+fn unlocked(_: Duration) -> std::result::Result<(), KeychainProblem> {
+    Ok(())
+}
+
+/// Whether `keyring`'s store for this system keeps entries until they are deleted (its mock
+/// store, used when no real one is built in, keeps them only as long as the `Entry` value).
+fn keeps_entries_until_deleted() -> bool {
+    matches!(
+        keyring::default::default_credential_builder().persistence(),
+        keyring::credential::CredentialPersistence::UntilDelete
+    )
+}
+
+fn rand_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default(),
+    );
+    hasher.finish()
+}
+
+/// Keychain errors can quote what was stored; keep only their kind.
+fn problem_of(error: keyring::Error) -> KeychainProblem {
+    match error {
+        // A locked collection, a dismissed unlock prompt (keyring's mapping of the Secret
+        // Service's Locked / Prompt / NoResult errors).
+        keyring::Error::NoStorageAccess(_) => KeychainProblem::locked(),
+        keyring::Error::PlatformFailure(_) => KeychainProblem::unavailable(
+            "the OS keychain is not available (on Linux: is a Secret Service such as \
+             gnome-keyring or KWallet running?)",
+        ),
+        keyring::Error::BadEncoding(_) => {
+            KeychainProblem::unavailable("the keychain entry is not valid UTF-8")
+        }
+        keyring::Error::TooLong(..) => {
+            KeychainProblem::unavailable("the keychain entry is too long")
+        }
+        keyring::Error::Invalid(..) => {
+            KeychainProblem::unavailable("the keychain rejected the entry's attributes")
+        }
+        keyring::Error::Ambiguous(_) => KeychainProblem::unavailable(
+            "the keychain holds several entries for this account and they could not be merged",
+        ),
+        _ => KeychainProblem::unavailable("the keychain failed"),
+    }
 }
 
 impl CredentialStore for KeyringStore {
     fn load(&self, provider: ProviderId) -> Result<Option<Secret>> {
-        match self.entry(provider)?.get_password() {
-            Ok(value) => Ok(Some(Secret::new(value))),
+        let value = self.on_entry(provider, |entry| match entry.get_password() {
+            Ok(value) => Ok(Some(value)),
             Err(keyring::Error::NoEntry) => Ok(None),
-            Err(e) => Err(keychain_error(e)),
-        }
+            Err(keyring::Error::Ambiguous(_)) => merge_duplicates(entry).map(Some),
+            Err(e) => Err(e),
+        })?;
+        Ok(value.map(Secret::new))
     }
 
     fn save(&self, provider: ProviderId, secret: &Secret) -> Result<()> {
-        self.entry(provider)?
-            .set_password(secret.expose())
-            .map_err(keychain_error)
+        let value = secret.clone();
+        self.on_entry(provider, move |entry| {
+            match entry.set_password(value.expose()) {
+                Err(keyring::Error::Ambiguous(_)) => {
+                    delete_every_copy(entry)?;
+                    entry.set_password(value.expose())
+                }
+                other => other,
+            }
+        })
     }
 
     fn delete(&self, provider: ProviderId) -> Result<()> {
-        match self.entry(provider)?.delete_credential() {
+        self.on_entry(provider, |entry| match entry.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(e) => Err(keychain_error(e)),
-        }
+            Err(keyring::Error::Ambiguous(_)) => delete_every_copy(entry),
+            Err(e) => Err(e),
+        })
     }
 
     fn is_persistent(&self) -> bool {
         true
     }
+}
+
+/// Several entries for one account (two processes that created it at the same moment, a copy in
+/// another collection): keep the most recently written one, delete the rest, and write it back
+/// as the only one.
+fn merge_duplicates(entry: &keyring::Entry) -> keyring::Result<String> {
+    let newest = newest_copy(entry)?;
+    delete_every_copy(entry)?;
+    entry.set_password(&newest)?;
+    tracing::warn!("merged duplicate keychain entries into the most recent one");
+    Ok(newest)
+}
+
+// Only the Secret Service can hold two entries for one account (Keychain and Credential Manager
+// key them uniquely), and only its own credential type can tell the copies apart.
+#[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd"))]
+fn secret_service(
+    entry: &keyring::Entry,
+) -> keyring::Result<&keyring::secret_service::SsCredential> {
+    entry
+        .get_credential()
+        .downcast_ref::<keyring::secret_service::SsCredential>()
+        .ok_or_else(|| {
+            keyring::Error::Invalid("credential".into(), "not a Secret Service item".into())
+        })
+}
+
+#[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd"))]
+fn newest_copy(entry: &keyring::Entry) -> keyring::Result<String> {
+    use keyring::secret_service::{decode_error, get_item_password};
+    let copies = secret_service(entry)?.map_matching_items(
+        |item| {
+            Ok((
+                item.get_modified().map_err(decode_error)?,
+                get_item_password(item)?,
+            ))
+        },
+        false,
+    )?;
+    copies
+        .into_iter()
+        .max_by_key(|(modified, _)| *modified)
+        .map(|(_, value)| value)
+        .ok_or(keyring::Error::NoEntry)
+}
+
+#[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd"))]
+fn delete_every_copy(entry: &keyring::Entry) -> keyring::Result<()> {
+    secret_service(entry)?.delete_all_passwords()
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd")))]
+fn newest_copy(_: &keyring::Entry) -> keyring::Result<String> {
+    Err(keyring::Error::Ambiguous(Vec::new()))
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd")))]
+fn delete_every_copy(_: &keyring::Entry) -> keyring::Result<()> {
+    Err(keyring::Error::Ambiguous(Vec::new()))
 }
 
 /// Keeps sessions in memory only: for machines without a keychain (the UI says so) and unit
@@ -172,6 +429,13 @@ impl CredentialStore for MemoryStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Without its system's store feature, keyring silently keeps entries in memory: every
+    /// restart would log the person out (run on each system's CI).
+    #[test]
+    fn this_build_has_a_keychain_that_keeps_entries() {
+        assert!(keeps_entries_until_deleted());
+    }
 
     #[test]
     fn memory_store_round_trip() {

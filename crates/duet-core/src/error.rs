@@ -31,6 +31,9 @@ pub enum ErrorKind {
     Network,
     /// Duet refuses on purpose (account safety, unsupported by design).
     Declined,
+    /// The OS keychain is locked (or its unlock prompt went unanswered) or failed: sessions
+    /// cannot be read or kept until it is unlocked.
+    Keychain,
 }
 
 impl ErrorKind {
@@ -47,6 +50,7 @@ impl ErrorKind {
             ErrorKind::Upstream => "upstream",
             ErrorKind::Network => "network",
             ErrorKind::Declined => "declined",
+            ErrorKind::Keychain => "keychain",
         }
     }
 
@@ -61,6 +65,7 @@ impl ErrorKind {
             ErrorKind::BadRequest => 400,
             ErrorKind::Upstream => 502,
             ErrorKind::Network => 504,
+            ErrorKind::Keychain => 503,
         }
     }
 }
@@ -168,6 +173,7 @@ mod tests {
             ErrorKind::Upstream,
             ErrorKind::Network,
             ErrorKind::Declined,
+            ErrorKind::Keychain,
         ] {
             assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
             assert!(kind.http_status() >= 400);

@@ -24,8 +24,9 @@ struct Args {
     /// process.
     #[arg(long)]
     no_keychain: bool,
-    /// The keychain service name the sessions are stored under.
-    #[arg(long, default_value = duet_core::credentials::KEYCHAIN_SERVICE)]
+    /// The keychain service name the sessions are stored under: the server's own by default,
+    /// so it and the desktop app never overwrite or wipe each other's sessions.
+    #[arg(long, default_value = duet_core::credentials::SERVER_KEYCHAIN_SERVICE)]
     keychain_service: String,
     /// Seconds to wait for an answer from a service.
     #[arg(long, default_value_t = 15)]
@@ -65,7 +66,7 @@ async fn run(args: Args) -> Result<(), String> {
     } else {
         duet_services::open_store(&args.keychain_service, false).map_err(|e| {
             format!(
-                "{}. Start one, or run with --no-keychain to keep sessions in memory only.",
+                "{}. (Or run with --no-keychain to keep sessions in memory only.)",
                 e.message
             )
         })?

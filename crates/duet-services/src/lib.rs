@@ -6,6 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use duet_core::credentials::KeychainTrouble;
 use duet_core::credentials::SharedStore;
 use duet_core::{Error, KeyringStore, MemoryStore, Provider, Upstream};
 use serde::Serialize;
@@ -16,38 +17,78 @@ use serde::Serialize;
 pub enum StoreKind {
     /// The OS keychain: sessions survive a restart.
     Os,
+    /// The OS keychain, locked (or its unlock prompt went unanswered): nothing can be read or
+    /// kept until the person unlocks it and Duet looks again ([`Store::recheck`]).
+    Locked,
     /// Memory only: sessions end with the process.
     Memory,
 }
 
-/// The opened credential store and, for memory, why.
+/// The opened credential store and, when it is not a working keychain, why.
 #[derive(Debug, Clone)]
 pub struct Store {
     pub store: SharedStore,
     pub kind: StoreKind,
     /// Why the keychain could not be used (shown to the person).
     pub keychain_problem: Option<String>,
+    keyring: Option<KeyringStore>,
 }
 
-/// Opens the OS keychain under `service`. When it is unavailable: with `allow_memory`, falls
-/// back to memory and says why in `keychain_problem`; without, fails with the reason.
+impl Store {
+    /// Probes a locked keychain again (after the person unlocked it): [`StoreKind::Os`] when it
+    /// now works; the store object is the same, so the providers need nothing new.
+    pub fn recheck(&mut self) -> Result<(), Error> {
+        let (StoreKind::Locked, Some(keyring)) = (self.kind, &self.keyring) else {
+            return Ok(());
+        };
+        keyring.probe_patiently()?;
+        self.kind = StoreKind::Os;
+        self.keychain_problem = None;
+        Ok(())
+    }
+}
+
+/// Opens the OS keychain under `service` and proves it keeps what it is given (see
+/// [`KeyringStore::probe`]). When it cannot be used: without `allow_memory` (duet-server), fails
+/// with the reason; with it (the app), keeps the locked keychain to retry once unlocked, or falls
+/// back to memory and says why in `keychain_problem`.
 pub fn open_store(service: &str, allow_memory: bool) -> Result<Store, Error> {
-    let keyring = KeyringStore::with_service(service);
-    match keyring.probe() {
-        Ok(()) => Ok(Store {
-            store: Arc::new(keyring),
-            kind: StoreKind::Os,
-            keychain_problem: None,
-        }),
-        Err(problem) if allow_memory => {
+    open_keyring(KeyringStore::with_service(service), allow_memory)
+}
+
+/// [`open_store`] over a given keychain handle (its own timeout, in tests).
+pub fn open_keyring(keyring: KeyringStore, allow_memory: bool) -> Result<Store, Error> {
+    let problem = match keyring.probe() {
+        Ok(()) => {
+            return Ok(Store {
+                store: Arc::new(keyring.clone()),
+                kind: StoreKind::Os,
+                keychain_problem: None,
+                keyring: Some(keyring),
+            })
+        }
+        Err(problem) if !allow_memory => return Err(problem.into()),
+        Err(problem) => problem,
+    };
+    match problem.trouble {
+        KeychainTrouble::Locked => {
+            tracing::warn!("the OS keychain is locked: {problem}");
+            Ok(Store {
+                store: Arc::new(keyring.clone()),
+                kind: StoreKind::Locked,
+                keychain_problem: Some(problem.message),
+                keyring: Some(keyring),
+            })
+        }
+        KeychainTrouble::Unavailable => {
             tracing::warn!("no OS keychain ({problem}); sessions are kept in memory only");
             Ok(Store {
                 store: Arc::new(MemoryStore::new()),
                 kind: StoreKind::Memory,
                 keychain_problem: Some(problem.message),
+                keyring: None,
             })
         }
-        Err(problem) => Err(problem),
     }
 }
 
@@ -57,6 +98,7 @@ pub fn memory_store() -> Store {
         store: Arc::new(MemoryStore::new()),
         kind: StoreKind::Memory,
         keychain_problem: None,
+        keyring: None,
     }
 }
 

@@ -9,6 +9,7 @@ pub mod session;
 pub fn register<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder.invoke_handler(tauri::generate_handler![
         session::app_info,
+        session::keychain_retry,
         session::session_restore,
         session::login_qr_start,
         session::login_qr_cancel,

@@ -13,6 +13,13 @@ pub fn app_info(duet: State<'_, Duet>) -> AppInfo {
     duet.info()
 }
 
+/// The keychain was locked at start; the person unlocked it: look again, and read the sessions
+/// it keeps (the UI then calls `session_restore`).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn keychain_retry(duet: State<'_, Duet>) -> Result<AppInfo> {
+    duet.recheck_keychain().await
+}
+
 /// Checks every stored session with its service; called once when the UI starts.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn session_restore(duet: State<'_, Duet>) -> Result<Vec<SessionStatus>> {

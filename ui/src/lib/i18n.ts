@@ -47,6 +47,10 @@ const en = {
   'login.restore_failed': 'Duet couldn’t check your saved session.',
   'login.back': 'Back to my music',
   'login.qr_alt': 'Login QR code for {provider}',
+  'keychain.locked.title': 'Unlock your keyring to stay signed in',
+  'keychain.locked.body':
+    'Your system keyring is locked, so Duet can’t read or keep your login. Unlock it (your desktop asks for its password), then press “I’ve unlocked it”.',
+  'keychain.locked.retry': 'I’ve unlocked it',
   'keychain.title': 'Your system keychain isn’t available',
   'keychain.body':
     'Duet won’t write your login to a plain file, so this session lasts only until you close the app.',
@@ -230,6 +234,9 @@ const en = {
   'error.declined.title': 'Duet won’t do that',
   'error.declined.body':
     'Duet doesn’t do this, on purpose: to keep your account safe (automated actions get accounts banned), or because the service has no documented way to. The reason is below.',
+  'error.keychain.title': 'Your keyring is locked',
+  'error.keychain.body':
+    'Duet keeps your login in your system’s keyring, and it didn’t open. Unlock your keyring (your desktop asks for its password), then try again.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -276,6 +283,9 @@ const zh: Record<MessageKey, string> = {
   'login.restore_failed': 'Duet 无法检查已保存的登录状态。',
   'login.back': '返回我的音乐',
   'login.qr_alt': '{provider}登录二维码',
+  'keychain.locked.title': '解锁系统密钥环以保持登录',
+  'keychain.locked.body': '系统密钥环已锁定，Duet 无法读取或保存你的登录信息。请先解锁（桌面会询问密钥环密码），再点“我已解锁”。',
+  'keychain.locked.retry': '我已解锁',
   'keychain.title': '系统钥匙串不可用',
   'keychain.body': 'Duet 不会把登录信息写进明文文件，所以这次登录只保持到你关闭应用为止。',
 
@@ -452,6 +462,8 @@ const zh: Record<MessageKey, string> = {
   'error.network.body': '你好像离线了，或者连接超时。请检查网络连接后再试。',
   'error.declined.title': 'Duet 不会这样做',
   'error.declined.body': 'Duet 有意不做这件事：为了保护你的账号安全（自动化操作可能导致封号），或因为该服务没有公开的做法。原因见下。',
+  'error.keychain.title': '系统密钥环已锁定',
+  'error.keychain.body': 'Duet 把登录信息保存在系统密钥环中，但它没有打开。请解锁密钥环（桌面会询问密码），然后重试。',
 };
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, zh };

@@ -90,6 +90,8 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 export const api = {
   appInfo: () => call<AppInfo>('app_info'),
   sessionRestore: () => call<SessionStatus[]>('session_restore'),
+  /** The person unlocked the keychain: look again (then `sessionRestore`). */
+  keychainRetry: () => call<AppInfo>('keychain_retry'),
   /** The UI always names the method (`app` for NetEase; `qq` or `wechat` for QQ Music). */
   loginQrStart: (provider: Provider, method: QrMethod) =>
     call<QrLogin>('login_qr_start', { provider, method }),

@@ -15,7 +15,8 @@ export type ErrorKind =
   | 'bad_request'
   | 'upstream'
   | 'network'
-  | 'declined';
+  | 'declined'
+  | 'keychain';
 
 export const ERROR_KINDS: readonly ErrorKind[] = [
   'not_logged_in',
@@ -29,6 +30,7 @@ export const ERROR_KINDS: readonly ErrorKind[] = [
   'upstream',
   'network',
   'declined',
+  'keychain',
 ];
 
 /** `duet_core::Error`: what every command rejects with. */
@@ -218,7 +220,8 @@ export interface CheckIn {
 export interface AppInfo {
   version: string;
   providers: Provider[];
-  keychain: 'os' | 'memory';
+  /** `locked`: the OS keychain is there but locked; `keychain_retry` looks again once unlocked. */
+  keychain: 'os' | 'locked' | 'memory';
   keychain_message?: string;
   demo: boolean;
 }

@@ -286,14 +286,28 @@ function setTrack(index) {
 
 // ---------- commands ----------
 
+// `keychain: 'locked'`: nothing is read until "I've unlocked it" is pressed `unlockAfterRetries`
+// times (1 by default); then the sessions of `unlockedSession` are found.
+const keychain = { state: cfg.keychain ?? 'os', retries: 0 };
+const appInfo = () => ({
+  version: '0.1.0',
+  providers,
+  keychain: keychain.state,
+  ...(keychain.state !== 'os' && cfg.keychain_message ? { keychain_message: cfg.keychain_message } : {}),
+  demo: false,
+});
+
 const handlers = {
-  app_info: () => ({
-    version: '0.1.0',
-    providers,
-    keychain: cfg.keychain ?? 'os',
-    ...(cfg.keychain_message ? { keychain_message: cfg.keychain_message } : {}),
-    demo: false,
-  }),
+  app_info: appInfo,
+  keychain_retry: () => {
+    if (keychain.state !== 'locked') return appInfo();
+    keychain.retries += 1;
+    if (keychain.retries < (cfg.unlockAfterRetries ?? 1))
+      return reject({ kind: 'keychain', message: 'your keyring is locked: unlock it, then try again' });
+    keychain.state = 'os';
+    for (const p of providers) session[p] = cfg.unlockedSession?.[p] ?? session[p];
+    return appInfo();
+  },
   session_restore: () =>
     providers.map((p) => {
       const state = session[p];

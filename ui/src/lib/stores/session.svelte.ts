@@ -22,6 +22,9 @@ export const session = $state({
   loginNotice: null as DuetError | null,
   /** session_restore could not check a stored session (e.g. offline). */
   restoreError: null as DuetError | null,
+  /** The keychain is still locked after "I've unlocked it" (why, in its words). */
+  keychainError: null as DuetError | null,
+  keychainChecking: false,
   /** Services whose session ended while another stayed signed in: "log in again" in place. */
   expired: {} as Partial<Record<Provider, DuetError>>,
   /** A QR of this provider was confirmed with this method: its other QR cards stop. */
@@ -132,6 +135,20 @@ export async function start(): Promise<void> {
     }
   } else {
     session.phase = 'login';
+  }
+}
+
+/** The person unlocked the keychain: look again, and restore the sessions it keeps. */
+export async function retryKeychain(): Promise<void> {
+  session.keychainChecking = true;
+  try {
+    session.info = await api.keychainRetry();
+    session.keychainError = null;
+    if (session.info.keychain === 'os') await start();
+  } catch (e) {
+    session.keychainError = e as DuetError;
+  } finally {
+    session.keychainChecking = false;
   }
 }
 

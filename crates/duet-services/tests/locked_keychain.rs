@@ -1,0 +1,147 @@
+//! A locked keyring is found at start, never blocks start-up or a command forever, and works
+//! again once unlocked. Each run gets its own D-Bus session and gnome-keyring (locking the
+//! shared test keyring would break the tests running beside it): the test starts
+//! `dbus-run-session` and runs the `#[ignore]`d body below inside it, once with no display (the
+//! unlock prompt cannot open and fails at once) and once on the display when there is one (the
+//! prompt opens and waits for a password nobody types).
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use duet_core::credentials::KeyringStore;
+use duet_core::{ErrorKind, ProviderId, Secret};
+use duet_services::{open_keyring, StoreKind};
+
+const SERVICE: &str = "duet-test-locked";
+const LOGIN_COLLECTION: &str = "/org/freedesktop/secrets/collection/login";
+
+fn run_inside_a_fresh_secret_service(display: Option<&str>) {
+    let home = std::env::temp_dir().join(format!(
+        "duet-locked-{}-{}",
+        std::process::id(),
+        display.is_some()
+    ));
+    std::fs::create_dir_all(&home).unwrap();
+    let mut command = Command::new("dbus-run-session");
+    command
+        .args(["--", "bash", "-c"])
+        .arg(
+            r#"echo -n duet | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
+               exec "$0" --exact body_inside_a_private_secret_service --ignored --nocapture"#,
+        )
+        .arg(std::env::current_exe().unwrap())
+        .env("HOME", &home)
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("DUET_LOCKED_KEYCHAIN_RUN", "1");
+    match display {
+        Some(display) => command.env("DISPLAY", display),
+        None => command.env_remove("DISPLAY"),
+    };
+    let output = command
+        .output()
+        .expect("dbus-run-session (package dbus) must be installed");
+    let _ = std::fs::remove_dir_all(&home);
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.status.success(),
+        "the locked-keyring run failed:\n{log}"
+    );
+    assert!(log.contains("1 passed"), "the body did not run:\n{log}");
+}
+
+#[test]
+fn a_locked_keyring_is_reported_and_recovers_without_a_display() {
+    run_inside_a_fresh_secret_service(None);
+}
+
+#[test]
+fn a_locked_keyring_is_reported_and_recovers_with_a_prompt_on_screen() {
+    let display =
+        std::env::var("DISPLAY").expect("no DISPLAY: run the tests under Xvfb (./dev test does)");
+    run_inside_a_fresh_secret_service(Some(&display));
+}
+
+fn gnome_keyring(args: &str) {
+    let status = Command::new("bash").arg("-c").arg(args).status().unwrap();
+    assert!(status.success(), "{args}");
+}
+
+fn lock_the_login_keyring() {
+    gnome_keyring(&format!(
+        "dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets \
+         org.freedesktop.Secret.Service.Lock array:objpath:{LOGIN_COLLECTION} >/dev/null"
+    ));
+}
+
+/// gnome-keyring unlocks only at start: a new daemon, given the password, stands for the person
+/// typing it.
+fn unlock_the_login_keyring() {
+    let _ = Command::new("pkill")
+        .args(["-x", "gnome-keyring-d"])
+        .status();
+    std::thread::sleep(Duration::from_millis(300));
+    gnome_keyring("echo -n duet | gnome-keyring-daemon --unlock --components=secrets >/dev/null");
+}
+
+#[test]
+#[ignore = "runs inside its own Secret Service, started by the tests above"]
+fn body_inside_a_private_secret_service() {
+    assert!(
+        std::env::var_os("DUET_LOCKED_KEYCHAIN_RUN").is_some(),
+        "run through the tests above, never against a person's keyring"
+    );
+    let keyring = || KeyringStore::with_service(SERVICE).with_timeout(Duration::from_secs(3));
+    let store = open_keyring(keyring(), true).expect("an unlocked keyring opens");
+    assert_eq!(store.kind, StoreKind::Os);
+    store
+        .store
+        .save(ProviderId::Netease, &Secret::new("kept across the lock"))
+        .unwrap();
+
+    lock_the_login_keyring();
+
+    let started = Instant::now();
+    let mut store = open_keyring(keyring(), true).expect("the app starts with a locked keyring");
+    assert_eq!(store.kind, StoreKind::Locked);
+    let message = store.keychain_problem.clone().unwrap();
+    assert!(message.contains("unlock"), "{message}");
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "start-up waited {:?} on the keyring",
+        started.elapsed()
+    );
+    // duet-server has no one to ask: it refuses to start, saying why.
+    let refused = open_keyring(keyring(), false).unwrap_err();
+    assert_eq!(refused.kind, ErrorKind::Keychain);
+    assert!(refused.message.contains("locked"), "{}", refused.message);
+    // A command under a locked keyring answers with the typed error instead of hanging.
+    let failed = store.store.load(ProviderId::Netease).unwrap_err();
+    assert_eq!(failed.kind, ErrorKind::Keychain);
+    assert!(failed.message.contains("unlock"), "{}", failed.message);
+    assert!(store.recheck().is_err(), "still locked");
+    assert_eq!(store.kind, StoreKind::Locked);
+
+    unlock_the_login_keyring();
+
+    // "Unlocked it, look again": the same store now works, with what was kept before.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while let Err(e) = store.recheck() {
+        assert!(
+            Instant::now() < deadline,
+            "still locked after unlocking: {e}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(store.kind, StoreKind::Os);
+    assert_eq!(store.keychain_problem, None);
+    assert_eq!(
+        store.store.load(ProviderId::Netease).unwrap(),
+        Some(Secret::new("kept across the lock"))
+    );
+    store.store.delete(ProviderId::Netease).unwrap();
+}
