@@ -65,6 +65,31 @@ describe('login', () => {
     }
   });
 
+  test('a login the keychain would not keep is made, and said so', async () => {
+    const app = await openApp(h, { mock: loggedOut });
+    const { page } = app;
+    try {
+      const img = page.locator(id('qr-image-netease'));
+      await img.waitFor();
+      const key = await app.duet(() => window.__duet.qr.netease.key);
+      await app.emit('login-state', {
+        provider: 'netease',
+        method: 'app',
+        key,
+        state: 'confirmed',
+        profile: { provider: 'netease', user_id: '1', nickname: '大不6仙', avatar_url: null, vip: false },
+        message: 'logged in until Duet closes: the session was not kept (your keyring is locked)',
+        error: { kind: 'keychain', message: 'your keyring is locked', provider: 'netease' },
+      });
+      await page.waitForSelector(id('library-screen'));
+      const toast = page.locator(id('toast'), { hasText: 'Your keyring is locked' });
+      await toast.waitFor();
+      assert.match(await toast.innerText(), /until Duet closes/);
+    } finally {
+      await app.close();
+    }
+  });
+
   test('an expired code is dimmed and "Get a new code" starts a new QR', async () => {
     const app = await openApp(h, { mock: loggedOut });
     const { page } = app;

@@ -5,6 +5,7 @@
 pub mod art;
 pub mod credentials;
 pub mod error;
+pub mod keeper;
 pub mod lyrics;
 pub mod model;
 pub mod provider;

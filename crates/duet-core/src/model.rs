@@ -240,7 +240,8 @@ pub struct LoginState {
     pub profile: Option<Profile>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// The typed error behind a `failed` state.
+    /// The typed error behind a `failed` state; on `confirmed`, why the session was not kept in
+    /// the keychain (kind `keychain`: the login lasts until the app closes).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<Error>,
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::*;
 
 /// What the service hands out to start a QR login.
@@ -42,8 +42,11 @@ pub enum QrPoll {
     Scanned {
         nickname: Option<String>,
     },
-    /// Confirmed; the provider now holds (and has stored) the session.
-    Confirmed,
+    /// Confirmed; the provider now holds the session, and has stored it unless `not_kept` says
+    /// why not (a locked keychain: the login lasts until the app closes).
+    Confirmed {
+        not_kept: Option<Error>,
+    },
     Expired,
 }
 

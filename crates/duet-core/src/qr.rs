@@ -195,12 +195,19 @@ async fn poll_until_final(
                 });
                 return;
             }
-            Ok(QrPoll::Confirmed) => {
+            Ok(QrPoll::Confirmed { not_kept }) => {
                 let next = match provider.profile().await {
+                    // Logged in; a keychain that would not keep the session is said, not hidden.
                     Ok(profile) => LoginState {
                         state: QrState::Confirmed,
                         profile: Some(profile),
-                        message: None,
+                        message: not_kept.as_ref().map(|e| {
+                            format!(
+                                "logged in until Duet closes: the session was not kept ({})",
+                                e.message
+                            )
+                        }),
+                        error: not_kept,
                         ..base.clone()
                     },
                     Err(error) => failed(&base, error),
@@ -418,7 +425,7 @@ mod tests {
                 Ok(QrPoll::Scanned {
                     nickname: Some("小明".into()),
                 }),
-                Ok(QrPoll::Confirmed),
+                Ok(QrPoll::Confirmed { not_kept: None }),
             ],
             Duration::from_secs(60),
         );

@@ -5,11 +5,11 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use duet_core::credentials::{self, SharedStore};
+use duet_core::credentials::SharedStore;
+use duet_core::keeper::{Change, Generation, SessionKeeper};
 use duet_core::{Error, ErrorKind, ProviderId, Result, Upstream};
 use rand::Rng;
 use serde_json::{Map, Value};
-use tokio::sync::RwLock;
 
 use crate::crypto;
 use crate::errors::{code_of, error_for_code, netease};
@@ -99,15 +99,18 @@ impl Endpoint {
 pub struct Client {
     http: reqwest::Client,
     config: Config,
-    store: SharedStore,
-    session: RwLock<Session>,
+    /// The session arrives and changes as Set-Cookie on any answer (§5.5); one lock and a
+    /// generation order those changes with restore and logout.
+    keeper: SessionKeeper<Session>,
+    /// Why the latest session change was not kept in the keychain, until a login reports it.
+    not_kept: std::sync::Mutex<Option<Error>>,
 }
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("netease::Client")
             .field("config", &self.config)
-            .field("store", &self.store)
+            .field("keeper", &self.keeper)
             .finish_non_exhaustive()
     }
 }
@@ -127,8 +130,8 @@ impl Client {
         Ok(Arc::new(Self {
             http,
             config,
-            store,
-            session: RwLock::new(Session::new()),
+            keeper: SessionKeeper::new(ProviderId::Netease, store, || Some(Session::new())),
+            not_kept: std::sync::Mutex::new(None),
         }))
     }
 
@@ -140,30 +143,36 @@ impl Client {
         &self.http
     }
 
+    /// The session requests are made with now, and the generation its answers apply to.
+    fn current(&self) -> (Session, Generation) {
+        let (session, generation) = self.keeper.current();
+        (session.unwrap_or_default(), generation)
+    }
+
     pub async fn is_logged_in(&self) -> bool {
-        self.session.read().await.is_logged_in()
+        self.current().0.is_logged_in()
     }
 
     /// Loads the stored session; `Ok(false)` when there is none.
     pub async fn restore(&self) -> Result<bool> {
-        match credentials::load(&self.store, ProviderId::Netease).await {
-            Ok(Some(secret)) => {
-                let stored = Session::from_secret(&secret).map_err(netease)?;
-                let logged_in = stored.is_logged_in();
-                *self.session.write().await = stored;
-                Ok(logged_in)
-            }
-            Ok(None) => Ok(false),
-            Err(e) => Err(netease(e)),
+        if !self.keeper.restore().await.map_err(netease)? {
+            return Ok(false);
         }
+        Ok(self.is_logged_in().await)
     }
 
-    /// Forgets the session here and in the credential store.
+    /// Forgets the session here, then in the credential store; answers still in flight no
+    /// longer change it.
     pub async fn forget(&self) -> Result<()> {
-        *self.session.write().await = Session::new();
-        credentials::delete(&self.store, ProviderId::Netease)
-            .await
-            .map_err(netease)
+        self.keeper.end().await.map_err(netease)
+    }
+
+    /// Why the session the latest answer brought was not kept in the keychain, if it was not.
+    pub fn take_not_kept(&self) -> Option<Error> {
+        self.not_kept
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
     }
 
     /// Calls an endpoint and returns its JSON when `code` is 200 (or one of `accept`).
@@ -206,20 +215,17 @@ impl Client {
         accept: &[i64],
     ) -> Result<Json, Failure> {
         let transport = self.config.transport_override.unwrap_or(endpoint.transport);
-        let (had_session, request) = {
-            let session = self.session.read().await;
-            (
-                session.is_logged_in(),
-                self.build(transport, &endpoint.path, params, &session)
-                    .map_err(Failure::Final)?,
-            )
-        };
+        let (session, generation) = self.current();
+        let had_session = session.is_logged_in();
+        let request = self
+            .build(transport, &endpoint.path, params, &session)
+            .map_err(Failure::Final)?;
         let expects_ciphertext = transport == Transport::Eapi;
         let response = request
             .send()
             .await
             .map_err(|e| Failure::Transient(transport_error(e)))?;
-        self.absorb_cookies(&response).await;
+        self.absorb_cookies(&response, generation).await;
         let status = response.status();
         let bytes = response
             .bytes()
@@ -336,28 +342,39 @@ impl Client {
         self.config.upstream.route(url).map_err(netease)
     }
 
-    async fn absorb_cookies(&self, response: &reqwest::Response) {
-        let headers: Vec<&str> = response
+    /// Applies an answer's Set-Cookie headers to the session the request was made under: not
+    /// after a logout or another login since (an answer in flight cannot bring back a session
+    /// that was ended), and kept in the keychain when it is a logged-in one.
+    async fn absorb_cookies(&self, response: &reqwest::Response, generation: Generation) {
+        let headers: Vec<String> = response
             .headers()
             .get_all(reqwest::header::SET_COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
+            .map(str::to_owned)
             .collect();
         if headers.is_empty() {
             return;
         }
-        let snapshot = {
-            let mut session = self.session.write().await;
-            let mut changed = false;
-            for header in headers {
-                changed |= session.apply_set_cookie(header);
-            }
-            (changed && session.is_logged_in()).then(|| session.to_secret())
-        };
-        if let Some(secret) = snapshot {
-            if let Err(e) = credentials::save(&self.store, ProviderId::Netease, secret).await {
-                tracing::error!("could not store the NetEase session: {e}");
-            }
+        let changed = self
+            .keeper
+            .change(generation, move |held| {
+                let mut session = held.cloned().unwrap_or_default();
+                let was_logged_in = session.is_logged_in();
+                let mut changed = false;
+                for header in &headers {
+                    changed |= session.apply_set_cookie(header);
+                }
+                match changed {
+                    false => Change::Keep,
+                    true if !was_logged_in && session.is_logged_in() => Change::Login(session),
+                    true => Change::Update(session),
+                }
+            })
+            .await;
+        if let Err(not_kept) = changed {
+            tracing::error!("could not keep the NetEase session: {not_kept}");
+            *self.not_kept.lock().unwrap_or_else(|e| e.into_inner()) = Some(not_kept);
         }
     }
 }

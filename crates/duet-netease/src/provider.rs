@@ -229,7 +229,9 @@ impl Provider for NeteaseProvider {
             // The session arrives only as Set-Cookie (§5.5), which the client has absorbed.
             parse::QrAnswer::Confirmed if self.client.is_logged_in().await => {
                 *self.user_id.lock().await = None;
-                Ok(QrPoll::Confirmed)
+                Ok(QrPoll::Confirmed {
+                    not_kept: self.client.take_not_kept(),
+                })
             }
             parse::QrAnswer::Confirmed => Err(netease(Error::upstream(
                 "NetEase confirmed the QR login but sent no session cookie",

@@ -84,6 +84,21 @@ impl Session {
     }
 }
 
+impl duet_core::keeper::StoredSession for Session {
+    fn to_secret(&self) -> Secret {
+        Session::to_secret(self)
+    }
+
+    fn from_secret(secret: &Secret) -> Result<Self, Error> {
+        Session::from_secret(secret)
+    }
+
+    /// A visitor's cookies are not worth a keychain entry.
+    fn worth_keeping(&self) -> bool {
+        self.is_logged_in()
+    }
+}
+
 impl Default for Session {
     fn default() -> Self {
         Self::new()

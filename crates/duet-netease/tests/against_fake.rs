@@ -36,7 +36,7 @@ async fn log_in(fake: &FakeUpstream, provider: &NeteaseProvider) {
     fake.netease().confirm(&ticket.key);
     assert_eq!(
         provider.qr_poll(&ticket.key).await.unwrap(),
-        QrPoll::Confirmed
+        QrPoll::Confirmed { not_kept: None }
     );
     assert_eq!(
         provider.qr_poll(&ticket.key).await.unwrap(),
@@ -171,5 +171,39 @@ async fn a_restored_session_is_used_and_a_corrupt_one_reported() {
     assert_eq!(
         third.restore_session().await.unwrap_err().kind,
         ErrorKind::SessionExpired
+    );
+}
+
+/// The session only changes in order: an answer that was in flight when the person logged out
+/// (here the QR confirmation carrying a session cookie) cannot log them back in.
+#[tokio::test]
+async fn an_answer_in_flight_cannot_undo_a_logout() {
+    let fake = FakeUpstream::spawn(FakeConfig::default()).await.unwrap();
+    let (provider, store) = provider(&fake, None).await;
+    let provider = Arc::new(provider);
+    let ticket = provider.qr_start(QrMethod::App).await.unwrap();
+    fake.netease().scan(&ticket.key);
+    fake.netease().confirm(&ticket.key);
+    fake.netease().fail(
+        duet_fake_upstream::Fault::new(duet_fake_upstream::FaultKind::Slow)
+            .path("/login/qrcode/client/login")
+            .delay(std::time::Duration::from_millis(800)),
+    );
+    let poll = tokio::spawn({
+        let provider = provider.clone();
+        async move { provider.qr_poll(&ticket.key).await }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    provider.logout().await.unwrap();
+    let late = poll.await.unwrap();
+    assert!(
+        late.is_err(),
+        "the late confirmation is not a login: {late:?}"
+    );
+    assert!(!provider.has_session().await);
+    assert_eq!(store.load(ProviderId::Netease).unwrap(), None);
+    assert_eq!(
+        provider.profile().await.unwrap_err().kind,
+        ErrorKind::NotLoggedIn
     );
 }

@@ -6,13 +6,15 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use duet_core::credentials::{self, SharedStore};
+use duet_core::credentials::SharedStore;
+use duet_core::keeper::{Change, Changed, SessionKeeper};
 use duet_core::provider::{QrCode, QrPolicy, QrPoll, QrTicket};
 use duet_core::{
     CheckIn, Comment, CommentPage, Error, ErrorKind, Lyrics, Playlist, Profile, Provider,
     ProviderId, QrMethod, Quality, Result, SearchPage, SearchQuery, Secret, StreamUrl, Track,
     UserRef,
 };
+use std::sync::Arc;
 use tokio::sync::Mutex;
 
 use crate::api::{QqApi, UserInfo};
@@ -38,25 +40,24 @@ struct PendingQr {
 
 pub struct QqProvider {
     api: QqApi,
-    store: SharedStore,
-    session: Mutex<Option<Session>>,
+    /// The login: one lock and a generation order login, renewal and logout.
+    keeper: SessionKeeper<Session>,
     /// Our key (a random id, never the service's qrsig/uuid) → the login.
     pending: Mutex<HashMap<String, PendingQr>>,
     /// The logged-in user's name and id, for comments posted.
     me: Mutex<Option<UserRef>>,
     /// Held while a key is renewed.
-    renewing: Mutex<()>,
+    renewing: Arc<Mutex<()>>,
 }
 
 impl QqProvider {
     pub fn new(config: Config, store: SharedStore) -> Result<Self> {
         Ok(Self {
             api: QqApi::new(&config)?,
-            store,
-            session: Mutex::new(None),
+            keeper: SessionKeeper::new(ProviderId::Qq, store, || None),
             pending: Mutex::new(HashMap::new()),
             me: Mutex::new(None),
-            renewing: Mutex::new(()),
+            renewing: Arc::default(),
         })
     }
 
@@ -64,18 +65,9 @@ impl QqProvider {
         &self.api
     }
 
-    async fn keep(&self, session: Session) -> Result<Credential> {
-        credentials::save(&self.store, ProviderId::Qq, session.to_secret()).await?;
-        let credential = session.credential();
-        *self.session.lock().await = Some(session);
-        Ok(credential)
-    }
-
     async fn current(&self) -> Result<Session> {
-        self.session
-            .lock()
-            .await
-            .clone()
+        self.keeper
+            .session()
             .ok_or_else(|| qq(Error::not_logged_in("log in to QQ Music first")))
     }
 
@@ -87,33 +79,70 @@ impl QqProvider {
 
     /// Renews the key `spent`, once however many calls found it spent at the same time: a call
     /// that waited for another's renewal gets the new key. A refresh the service refuses is not
-    /// tried again for this login.
+    /// tried again for this login. The service retires a key once it hands out the next, so the
+    /// renewal runs to its end (the new key kept) even when the caller goes away; a logout or a
+    /// new login meanwhile wins over it.
     async fn renew(&self, spent: &Secret) -> Result<Credential> {
-        let _one_at_a_time = self.renewing.lock().await;
-        let session = self.current().await?;
-        if &session.musickey != spent {
-            return Ok(session.credential());
-        }
-        if !session.can_refresh() {
-            return Err(qq(Error::new(
-                ErrorKind::SessionExpired,
-                "the QQ Music login ran out and cannot be renewed; scan the QR code again",
-            )));
-        }
-        match login::refresh(self.api.client(), &session).await {
-            Ok(renewed) => {
-                tracing::info!("renewed the QQ Music key");
-                self.keep(renewed).await
+        let renewing = self.renewing.clone();
+        let keeper = self.keeper.clone();
+        let client = self.api.client().clone();
+        let spent = spent.clone();
+        tokio::spawn(async move {
+            let _one_at_a_time = renewing.lock().await;
+            let (session, generation) = keeper.current();
+            let session =
+                session.ok_or_else(|| qq(Error::not_logged_in("log in to QQ Music first")))?;
+            if session.musickey != spent {
+                return Ok(session.credential());
             }
-            Err(refused) => {
-                if refused.kind == ErrorKind::SessionExpired {
-                    if let Some(held) = self.session.lock().await.as_mut() {
-                        held.refresh_key = Secret::default();
+            if !session.can_refresh() {
+                return Err(qq(Error::new(
+                    ErrorKind::SessionExpired,
+                    "the QQ Music login ran out and cannot be renewed; scan the QR code again",
+                )));
+            }
+            match login::refresh(&client, &session).await {
+                Ok(renewed) => {
+                    tracing::info!("renewed the QQ Music key");
+                    let credential = renewed.credential();
+                    match keeper
+                        .change(generation, move |_| Change::Update(renewed))
+                        .await
+                    {
+                        Ok(Changed::Applied(_) | Changed::Unchanged) => Ok(credential),
+                        Ok(Changed::Superseded) => Err(qq(Error::not_logged_in(
+                            "the QQ Music login ended while its key was being renewed",
+                        ))),
+                        // Held in memory, not in the keychain: this run goes on with it.
+                        Err(not_kept) => {
+                            tracing::error!("the renewed QQ Music key was not kept: {not_kept}");
+                            Ok(credential)
+                        }
                     }
                 }
-                Err(refused)
+                Err(refused) => {
+                    if refused.kind == ErrorKind::SessionExpired {
+                        let _ = keeper
+                            .change(generation, |held| match held {
+                                Some(held) => {
+                                    let mut held = held.clone();
+                                    held.refresh_key = Secret::default();
+                                    Change::Update(held)
+                                }
+                                None => Change::Keep,
+                            })
+                            .await;
+                    }
+                    Err(refused)
+                }
             }
-        }
+        })
+        .await
+        .map_err(|e| {
+            qq(Error::upstream(format!(
+                "the QQ Music key renewal failed: {e}"
+            )))
+        })?
     }
 
     /// Runs `call` under `given` as it is (a caller's bare credential has no refresh tokens,
@@ -131,7 +160,7 @@ impl QqProvider {
 
     /// The held session (its tokens included), if any.
     pub async fn session(&self) -> Option<Session> {
-        self.session.lock().await.clone()
+        self.keeper.session()
     }
 
     /// Runs `call` under the session: renews a key that ran out by the clock first, and once
@@ -167,13 +196,13 @@ impl QqProvider {
 
     /// The credential of the held session, if any.
     pub async fn credential(&self) -> Option<Credential> {
-        self.session.lock().await.as_ref().map(Session::credential)
+        self.keeper.session().as_ref().map(Session::credential)
     }
 
     async fn euin(&self) -> Result<String> {
-        if let Some(session) = self.session.lock().await.as_ref() {
+        if let Some(session) = self.keeper.session() {
             if !session.encrypt_uin.is_empty() {
-                return Ok(session.encrypt_uin.clone());
+                return Ok(session.encrypt_uin);
             }
         }
         Ok(self.user_info().await?.encrypt_uin)
@@ -184,10 +213,21 @@ impl QqProvider {
         let info = self
             .authed(|c| async move { self.api.user_info(&c).await })
             .await?;
-        if let Some(session) = self.session.lock().await.as_mut() {
-            if session.encrypt_uin.is_empty() && !info.encrypt_uin.is_empty() {
-                session.encrypt_uin = info.encrypt_uin.clone();
-            }
+        let (_, generation) = self.keeper.current();
+        let encrypt_uin = info.encrypt_uin.clone();
+        let learnt = self
+            .keeper
+            .change(generation, move |held| match held {
+                Some(held) if held.encrypt_uin.is_empty() && !encrypt_uin.is_empty() => {
+                    let mut held = held.clone();
+                    held.encrypt_uin = encrypt_uin;
+                    Change::Update(held)
+                }
+                _ => Change::Keep,
+            })
+            .await;
+        if let Err(not_kept) = learnt {
+            tracing::warn!("the QQ Music account's id was not kept: {not_kept}");
         }
         *self.me.lock().await = Some(UserRef {
             id: info.encrypt_uin.clone(),
@@ -330,21 +370,21 @@ impl Provider for QqProvider {
         };
         self.pending.lock().await.remove(key);
         *self.me.lock().await = None;
-        self.keep(session).await?;
-        Ok(QrPoll::Confirmed)
+        match self.keeper.login(session).await {
+            Ok(_) => Ok(QrPoll::Confirmed { not_kept: None }),
+            Err(not_kept) if not_kept.kind == ErrorKind::Keychain => Ok(QrPoll::Confirmed {
+                not_kept: Some(not_kept),
+            }),
+            Err(e) => Err(e),
+        }
     }
 
     async fn restore_session(&self) -> Result<bool> {
-        let Some(secret) = credentials::load(&self.store, ProviderId::Qq).await? else {
-            return Ok(false);
-        };
-        let session = Session::from_secret(&secret)?;
-        *self.session.lock().await = Some(session);
-        Ok(true)
+        self.keeper.restore().await
     }
 
     async fn has_session(&self) -> bool {
-        self.session.lock().await.is_some()
+        self.keeper.session().is_some()
     }
 
     async fn profile(&self) -> Result<Profile> {
@@ -352,14 +392,16 @@ impl Provider for QqProvider {
     }
 
     async fn logout(&self) -> Result<()> {
-        let session = self.session.lock().await.take();
+        let session = self.keeper.session();
         *self.me.lock().await = None;
+        // Here first (memory, then the keychain), whatever the service says after.
+        let ended = self.keeper.end().await;
         if let Some(session) = session {
             if let Err(e) = login::logout(self.api.client(), &session).await {
                 tracing::info!("QQ Music logout call failed (the key is dropped anyway): {e}");
             }
         }
-        credentials::delete(&self.store, ProviderId::Qq).await
+        ended
     }
 
     async fn search(&self, query: &SearchQuery) -> Result<SearchPage> {

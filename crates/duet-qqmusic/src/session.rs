@@ -175,6 +175,16 @@ impl Session {
     }
 }
 
+impl duet_core::keeper::StoredSession for Session {
+    fn to_secret(&self) -> Secret {
+        Session::to_secret(self)
+    }
+
+    fn from_secret(secret: &Secret) -> Result<Self, Error> {
+        Session::from_secret(secret)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

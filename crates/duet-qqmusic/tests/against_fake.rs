@@ -80,7 +80,7 @@ async fn log_in(fake: &FakeUpstream, provider: &QqProvider, method: QrMethod) {
     assert!(fake.qq().confirm(&id));
     assert_eq!(
         provider.qr_poll(&ticket.key).await.unwrap(),
-        QrPoll::Confirmed
+        QrPoll::Confirmed { not_kept: None }
     );
     assert!(provider.has_session().await);
     let err = provider.qr_poll(&ticket.key).await.unwrap_err();
@@ -537,4 +537,56 @@ async fn secrets_stay_out_of_debug_and_errors() {
     );
     assert!(!shown.contains(&key), "{shown}");
     assert!(!shown.contains(session.refresh_key.expose()));
+}
+
+fn slow_renewals(fake: &FakeUpstream) {
+    fake.qq().fail(
+        Fault::new(FaultKind::Slow)
+            .module("music.login.LoginServer")
+            .method("Login")
+            .delay(std::time::Duration::from_millis(800)),
+    );
+}
+
+/// A logout while the key is being renewed wins: the renewed key does not bring the session
+/// back, here or in the keychain.
+#[tokio::test]
+async fn a_renewal_in_flight_loses_to_a_logout() {
+    let fake = fake().await;
+    let (provider, store) = provider(&fake);
+    log_in(&fake, &provider, QrMethod::Qq).await;
+    fake.qq().expire_session(QqAccount::Qq.musicid());
+    slow_renewals(&fake);
+    let probe = tokio::spawn({
+        let provider = provider.clone();
+        async move { provider.probe().await }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    provider.logout().await.unwrap();
+    assert!(probe.await.unwrap().is_err());
+    assert!(!provider.has_session().await);
+    assert_eq!(store.load(ProviderId::Qq).unwrap(), None);
+}
+
+/// The service retires a key once it hands out the next: a renewal runs to its end and keeps the
+/// new key even when the call that started it goes away (a dropped HTTP request).
+#[tokio::test]
+async fn a_renewal_is_kept_when_its_caller_goes_away() {
+    let fake = fake().await;
+    let (provider, store) = provider(&fake);
+    log_in(&fake, &provider, QrMethod::Qq).await;
+    let before = stored(&store).musickey;
+    fake.qq().expire_session(QqAccount::Qq.musicid());
+    slow_renewals(&fake);
+    let gave_up =
+        tokio::time::timeout(std::time::Duration::from_millis(300), provider.probe()).await;
+    assert!(gave_up.is_err(), "the caller went away mid-renewal");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while stored(&store).musickey == before {
+        assert!(std::time::Instant::now() < deadline, "the renewal was lost");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let renewed = stored(&store).musickey;
+    assert_eq!(provider.credential().await.unwrap().musickey, renewed);
+    provider.profile().await.unwrap();
 }

@@ -1,0 +1,402 @@
+//! One provider's session, held in memory and kept in the credential store, changed in one
+//! order: login, renewal and logout of one provider take one lock, and a generation counter tells
+//! which login a change was prepared under, so a renewal (or a response's cookies) that was in
+//! flight when the person logged out, or logged in again, cannot bring back the old session or
+//! overwrite the new one. Every change runs to completion on its own task, even when the caller
+//! goes away (a dropped HTTP request, an aborted QR login); memory is updated first, then the
+//! store, and a failed store write is reported to the caller, not swallowed.
+
+use std::sync::{Arc, RwLock};
+
+use crate::credentials::{self, SharedStore};
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::ProviderId;
+use crate::secret::Secret;
+
+/// A session that can be kept in the credential store as one secret blob.
+pub trait StoredSession: Clone + Send + Sync + 'static {
+    fn to_secret(&self) -> Secret;
+    fn from_secret(secret: &Secret) -> Result<Self>;
+    /// Whether this session is worth a keychain entry (a logged-out visitor's cookies are not).
+    fn worth_keeping(&self) -> bool {
+        true
+    }
+}
+
+/// Which login a session belongs to: a new one with every login, logout and restore.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Generation(u64);
+
+/// What a [`SessionKeeper::change`] does with the session it is shown.
+#[derive(Debug)]
+pub enum Change<S> {
+    /// Nothing to change.
+    Keep,
+    /// The same login, updated (a renewed key, refreshed cookies).
+    Update(S),
+    /// A new login (a QR confirmed): a new generation.
+    Login(S),
+}
+
+/// What a change came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Changed {
+    /// Applied in memory and, when worth it, in the store.
+    Applied(Generation),
+    /// Nothing to change.
+    Unchanged,
+    /// Dropped: the session it was prepared under was replaced or ended since.
+    Superseded,
+}
+
+#[derive(Debug)]
+struct Held<S> {
+    session: Option<S>,
+    generation: Generation,
+}
+
+/// One provider's session (see the module documentation).
+pub struct SessionKeeper<S> {
+    provider: ProviderId,
+    store: SharedStore,
+    held: Arc<RwLock<Held<S>>>,
+    /// Orders the changes (memory, then store), never held by a read.
+    writer: Arc<tokio::sync::Mutex<()>>,
+    /// What a logout leaves behind (NetEase: a fresh visitor identity; QQ Music: nothing).
+    blank: fn() -> Option<S>,
+}
+
+impl<S> Clone for SessionKeeper<S> {
+    fn clone(&self) -> Self {
+        Self {
+            provider: self.provider,
+            store: self.store.clone(),
+            held: self.held.clone(),
+            writer: self.writer.clone(),
+            blank: self.blank,
+        }
+    }
+}
+
+impl<S> std::fmt::Debug for SessionKeeper<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionKeeper")
+            .field("provider", &self.provider)
+            .field("store", &self.store)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: StoredSession> SessionKeeper<S> {
+    /// Holds `blank()` until a session is restored or a login happens.
+    pub fn new(provider: ProviderId, store: SharedStore, blank: fn() -> Option<S>) -> Self {
+        Self {
+            provider,
+            store,
+            held: Arc::new(RwLock::new(Held {
+                session: blank(),
+                generation: Generation::default(),
+            })),
+            writer: Arc::new(tokio::sync::Mutex::new(())),
+            blank,
+        }
+    }
+
+    /// The session held now, and the generation to prepare a change under.
+    pub fn current(&self) -> (Option<S>, Generation) {
+        let held = self.held.read().unwrap_or_else(|e| e.into_inner());
+        (held.session.clone(), held.generation)
+    }
+
+    pub fn session(&self) -> Option<S> {
+        self.current().0
+    }
+
+    /// Reads the stored session (at start, or once the keychain is unlocked). `Ok(false)`:
+    /// none is stored, and whatever was held stays.
+    pub async fn restore(&self) -> Result<bool> {
+        let held = self.held.clone();
+        let writer = self.writer.clone();
+        let store = self.store.clone();
+        let provider = self.provider;
+        run_to_completion(async move {
+            let _in_order = writer.lock().await;
+            let Some(secret) = credentials::load(&store, provider).await? else {
+                return Ok(false);
+            };
+            let session = S::from_secret(&secret)?;
+            let mut held = held.write().unwrap_or_else(|e| e.into_inner());
+            held.session = Some(session);
+            held.generation = Generation(held.generation.0 + 1);
+            Ok(true)
+        })
+        .await
+    }
+
+    /// Changes the session if it still belongs to `generation`: `change` is shown the held
+    /// session under the lock ([`Change::Login`] then starts a new generation). Memory first,
+    /// then the store; a store failure is the error (kind `keychain`), memory already changed.
+    pub async fn change(
+        &self,
+        generation: Generation,
+        change: impl FnOnce(Option<&S>) -> Change<S> + Send + 'static,
+    ) -> Result<Changed> {
+        self.apply(Some(generation), change).await
+    }
+
+    /// A new login: replaces whatever is held, in a new generation.
+    pub async fn login(&self, session: S) -> Result<Generation> {
+        match self.apply(None, |_| Change::Login(session)).await? {
+            Changed::Applied(generation) => Ok(generation),
+            // Not reached: a login is never compared with a generation, nor left unchanged.
+            Changed::Unchanged | Changed::Superseded => Ok(self.current().1),
+        }
+    }
+
+    async fn apply(
+        &self,
+        prepared_under: Option<Generation>,
+        change: impl FnOnce(Option<&S>) -> Change<S> + Send + 'static,
+    ) -> Result<Changed> {
+        let held = self.held.clone();
+        let writer = self.writer.clone();
+        let store = self.store.clone();
+        let provider = self.provider;
+        run_to_completion(async move {
+            let _in_order = writer.lock().await;
+            let applied = {
+                let mut held = held.write().unwrap_or_else(|e| e.into_inner());
+                if prepared_under.is_some_and(|g| g != held.generation) {
+                    return Ok(Changed::Superseded);
+                }
+                let next = match change(held.session.as_ref()) {
+                    Change::Keep => return Ok(Changed::Unchanged),
+                    Change::Update(session) => session,
+                    Change::Login(session) => {
+                        held.generation = Generation(held.generation.0 + 1);
+                        session
+                    }
+                };
+                let keep = next.worth_keeping().then(|| next.to_secret());
+                held.session = Some(next);
+                (held.generation, keep)
+            };
+            let (generation, keep) = applied;
+            if let Some(secret) = keep {
+                credentials::save(&store, provider, secret)
+                    .await
+                    .map_err(|e| not_kept(e, provider))?;
+            }
+            Ok(Changed::Applied(generation))
+        })
+        .await
+    }
+
+    /// Logout: the session goes from memory, then from the store; changes prepared under it
+    /// are dropped from now on.
+    pub async fn end(&self) -> Result<()> {
+        let held = self.held.clone();
+        let writer = self.writer.clone();
+        let store = self.store.clone();
+        let provider = self.provider;
+        let blank = self.blank;
+        run_to_completion(async move {
+            let _in_order = writer.lock().await;
+            {
+                let mut held = held.write().unwrap_or_else(|e| e.into_inner());
+                held.session = blank();
+                held.generation = Generation(held.generation.0 + 1);
+            }
+            credentials::delete(&store, provider)
+                .await
+                .map_err(|e| not_kept(e, provider))
+        })
+        .await
+    }
+}
+
+/// Runs `work` on its own task and waits for it: dropping the waiting future leaves the work
+/// running to its end.
+async fn run_to_completion<T: Send + 'static>(
+    work: impl std::future::Future<Output = Result<T>> + Send + 'static,
+) -> Result<T> {
+    tokio::spawn(work).await.map_err(|e| {
+        Error::new(
+            ErrorKind::Keychain,
+            format!("keeping the session failed: {e}"),
+        )
+    })?
+}
+
+fn not_kept(error: Error, provider: ProviderId) -> Error {
+    let error = if error.kind == ErrorKind::Keychain {
+        error
+    } else {
+        Error::new(ErrorKind::Keychain, error.message)
+    };
+    error.with_provider(provider)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::{CredentialStore, MemoryStore};
+    use std::time::Duration;
+
+    #[derive(Debug, Clone, PartialEq)]
+    struct Login(String);
+
+    impl StoredSession for Login {
+        fn to_secret(&self) -> Secret {
+            Secret::new(self.0.clone())
+        }
+        fn from_secret(secret: &Secret) -> Result<Self> {
+            Ok(Login(secret.expose().to_owned()))
+        }
+    }
+
+    fn login(name: &str) -> Login {
+        Login(name.to_owned())
+    }
+
+    /// The real in-memory store, each write slowed down, or refused.
+    #[derive(Debug, Default)]
+    struct SlowStore {
+        inner: MemoryStore,
+        delay: Duration,
+        refuse: bool,
+    }
+
+    impl CredentialStore for SlowStore {
+        fn load(&self, provider: ProviderId) -> Result<Option<Secret>> {
+            self.inner.load(provider)
+        }
+        fn save(&self, provider: ProviderId, secret: &Secret) -> Result<()> {
+            std::thread::sleep(self.delay);
+            if self.refuse {
+                return Err(Error::new(ErrorKind::Keychain, "your keyring is locked"));
+            }
+            self.inner.save(provider, secret)
+        }
+        fn delete(&self, provider: ProviderId) -> Result<()> {
+            std::thread::sleep(self.delay);
+            self.inner.delete(provider)
+        }
+        fn is_persistent(&self) -> bool {
+            true
+        }
+    }
+
+    fn keeper(store: Arc<SlowStore>) -> SessionKeeper<Login> {
+        SessionKeeper::new(ProviderId::Qq, store, || None)
+    }
+
+    fn stored(store: &SlowStore) -> Option<String> {
+        store
+            .load(ProviderId::Qq)
+            .unwrap()
+            .map(|s| s.expose().to_owned())
+    }
+
+    #[tokio::test]
+    async fn a_renewal_in_flight_does_not_bring_back_a_logged_out_session() {
+        let store = Arc::new(SlowStore::default());
+        let keeper = keeper(store.clone());
+        keeper.login(login("first")).await.unwrap();
+        let (_, prepared_under) = keeper.current();
+        keeper.end().await.unwrap();
+        let renewed = keeper
+            .change(prepared_under, |_| Change::Update(login("renewed")))
+            .await
+            .unwrap();
+        assert_eq!(renewed, Changed::Superseded);
+        assert_eq!(keeper.session(), None);
+        assert_eq!(stored(&store), None);
+    }
+
+    #[tokio::test]
+    async fn a_renewal_in_flight_does_not_overwrite_a_newer_login() {
+        let store = Arc::new(SlowStore::default());
+        let keeper = keeper(store.clone());
+        keeper.login(login("old account")).await.unwrap();
+        let (_, prepared_under) = keeper.current();
+        keeper.login(login("new account")).await.unwrap();
+        let renewed = keeper
+            .change(prepared_under, |_| Change::Update(login("old renewed")))
+            .await
+            .unwrap();
+        assert_eq!(renewed, Changed::Superseded);
+        assert_eq!(keeper.session(), Some(login("new account")));
+        assert_eq!(stored(&store).as_deref(), Some("new account"));
+        // Under the current generation the update applies.
+        let (_, now) = keeper.current();
+        assert!(matches!(
+            keeper
+                .change(now, |_| Change::Update(login("new renewed")))
+                .await
+                .unwrap(),
+            Changed::Applied(g) if g == now
+        ));
+        assert_eq!(stored(&store).as_deref(), Some("new renewed"));
+    }
+
+    #[tokio::test]
+    async fn a_change_finishes_when_its_caller_goes_away() {
+        let store = Arc::new(SlowStore {
+            delay: Duration::from_millis(300),
+            ..SlowStore::default()
+        });
+        let keeper = keeper(store.clone());
+        let gave_up =
+            tokio::time::timeout(Duration::from_millis(20), keeper.login(login("kept"))).await;
+        assert!(gave_up.is_err(), "the caller went away mid-write");
+        // Memory first: the session is held at once; the store write goes on without the caller.
+        assert_eq!(keeper.session(), Some(login("kept")));
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while stored(&store).is_none() {
+            assert!(std::time::Instant::now() < deadline, "the write was lost");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(stored(&store).as_deref(), Some("kept"));
+        // The next change waits for that one, in order.
+        keeper.end().await.unwrap();
+        assert_eq!(stored(&store), None);
+    }
+
+    #[tokio::test]
+    async fn a_failed_store_write_is_reported_and_the_session_still_held() {
+        let store = Arc::new(SlowStore {
+            refuse: true,
+            ..SlowStore::default()
+        });
+        let keeper = keeper(store.clone());
+        let error = keeper.login(login("this run only")).await.unwrap_err();
+        assert_eq!(error.kind, ErrorKind::Keychain);
+        assert_eq!(error.provider, Some(ProviderId::Qq));
+        assert_eq!(keeper.session(), Some(login("this run only")));
+        assert_eq!(stored(&store), None);
+    }
+
+    #[tokio::test]
+    async fn restore_starts_a_generation() {
+        let store = Arc::new(SlowStore::default());
+        store.save(ProviderId::Qq, &Secret::new("stored")).unwrap();
+        let keeper = keeper(store.clone());
+        let (_, before) = keeper.current();
+        assert!(keeper.restore().await.unwrap());
+        let (session, after) = keeper.current();
+        assert_eq!(session, Some(login("stored")));
+        assert_ne!(before, after);
+        assert_eq!(
+            keeper
+                .change(before, |_| Change::Update(login("stale")))
+                .await
+                .unwrap(),
+            Changed::Superseded
+        );
+        assert_eq!(
+            keeper.change(after, |_| Change::Keep).await.unwrap(),
+            Changed::Unchanged
+        );
+    }
+}
