@@ -28,6 +28,8 @@ const KINDS = [
   'upstream',
   'network',
   'declined',
+  'forbidden',
+  'unsupported_media_type',
 ];
 
 describe('search', () => {

@@ -31,6 +31,10 @@ pub enum ErrorKind {
     Network,
     /// Duet refuses on purpose (account safety, unsupported by design).
     Declined,
+    /// The caller may not drive this server: a foreign `Host` or a web page's `Origin`.
+    Forbidden,
+    /// A request body that is not `application/json`.
+    UnsupportedMediaType,
 }
 
 impl ErrorKind {
@@ -47,6 +51,8 @@ impl ErrorKind {
             ErrorKind::Upstream => "upstream",
             ErrorKind::Network => "network",
             ErrorKind::Declined => "declined",
+            ErrorKind::Forbidden => "forbidden",
+            ErrorKind::UnsupportedMediaType => "unsupported_media_type",
         }
     }
 
@@ -54,7 +60,11 @@ impl ErrorKind {
     pub fn http_status(self) -> u16 {
         match self {
             ErrorKind::NotLoggedIn | ErrorKind::SessionExpired => 401,
-            ErrorKind::RiskControl | ErrorKind::VerificationRequired | ErrorKind::Declined => 403,
+            ErrorKind::RiskControl
+            | ErrorKind::VerificationRequired
+            | ErrorKind::Declined
+            | ErrorKind::Forbidden => 403,
+            ErrorKind::UnsupportedMediaType => 415,
             ErrorKind::RateLimited => 429,
             ErrorKind::NotFound => 404,
             ErrorKind::Unavailable => 451,
@@ -168,6 +178,8 @@ mod tests {
             ErrorKind::Upstream,
             ErrorKind::Network,
             ErrorKind::Declined,
+            ErrorKind::Forbidden,
+            ErrorKind::UnsupportedMediaType,
         ] {
             assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
             assert!(kind.http_status() >= 400);

@@ -230,6 +230,12 @@ const en = {
   'error.declined.title': 'Duet won’t do that',
   'error.declined.body':
     'Duet doesn’t do this, on purpose: to keep your account safe (automated actions get accounts banned), or because the service has no documented way to. The reason is below.',
+  'error.forbidden.title': 'Refused by Duet’s local server',
+  'error.forbidden.body':
+    'Duet’s local server answers only its owner: requests from web pages, or for another host name, are refused. Call it from a script, or allow your own front-end with --allow-origin.',
+  'error.unsupported_media_type.title': 'Not sent as JSON',
+  'error.unsupported_media_type.body':
+    'Duet’s local server takes request bodies as JSON only (Content-Type: application/json).',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -452,6 +458,10 @@ const zh: Record<MessageKey, string> = {
   'error.network.body': '你好像离线了，或者连接超时。请检查网络连接后再试。',
   'error.declined.title': 'Duet 不会这样做',
   'error.declined.body': 'Duet 有意不做这件事：为了保护你的账号安全（自动化操作可能导致封号），或因为该服务没有公开的做法。原因见下。',
+  'error.forbidden.title': 'Duet 本地服务器拒绝了请求',
+  'error.forbidden.body': 'Duet 的本地服务器只听从它的主人：来自网页或其他主机名的请求都会被拒绝。请用脚本调用，或用 --allow-origin 允许你自己的前端。',
+  'error.unsupported_media_type.title': '请求体不是 JSON',
+  'error.unsupported_media_type.body': 'Duet 的本地服务器只接受 JSON 格式的请求体（Content-Type: application/json）。',
 };
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, zh };

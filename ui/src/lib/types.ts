@@ -15,7 +15,9 @@ export type ErrorKind =
   | 'bad_request'
   | 'upstream'
   | 'network'
-  | 'declined';
+  | 'declined'
+  | 'forbidden'
+  | 'unsupported_media_type';
 
 export const ERROR_KINDS: readonly ErrorKind[] = [
   'not_logged_in',
@@ -29,6 +31,8 @@ export const ERROR_KINDS: readonly ErrorKind[] = [
   'upstream',
   'network',
   'declined',
+  'forbidden',
+  'unsupported_media_type',
 ];
 
 /** `duet_core::Error`: what every command rejects with. */
