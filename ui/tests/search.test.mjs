@@ -28,6 +28,9 @@ const KINDS = [
   'upstream',
   'network',
   'declined',
+  'forbidden',
+  'unsupported_media_type',
+  'keychain',
 ];
 
 describe('search', () => {

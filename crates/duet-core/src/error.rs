@@ -34,6 +34,10 @@ pub enum ErrorKind {
     /// The OS keychain is locked (or its unlock prompt went unanswered) or failed: sessions
     /// cannot be read or kept until it is unlocked.
     Keychain,
+    /// The caller may not drive this server: a foreign `Host` or a web page's `Origin`.
+    Forbidden,
+    /// A request body that is not `application/json`.
+    UnsupportedMediaType,
 }
 
 impl ErrorKind {
@@ -51,6 +55,8 @@ impl ErrorKind {
             ErrorKind::Network => "network",
             ErrorKind::Declined => "declined",
             ErrorKind::Keychain => "keychain",
+            ErrorKind::Forbidden => "forbidden",
+            ErrorKind::UnsupportedMediaType => "unsupported_media_type",
         }
     }
 
@@ -58,7 +64,11 @@ impl ErrorKind {
     pub fn http_status(self) -> u16 {
         match self {
             ErrorKind::NotLoggedIn | ErrorKind::SessionExpired => 401,
-            ErrorKind::RiskControl | ErrorKind::VerificationRequired | ErrorKind::Declined => 403,
+            ErrorKind::RiskControl
+            | ErrorKind::VerificationRequired
+            | ErrorKind::Declined
+            | ErrorKind::Forbidden => 403,
+            ErrorKind::UnsupportedMediaType => 415,
             ErrorKind::RateLimited => 429,
             ErrorKind::NotFound => 404,
             ErrorKind::Unavailable => 451,
@@ -174,6 +184,8 @@ mod tests {
             ErrorKind::Network,
             ErrorKind::Declined,
             ErrorKind::Keychain,
+            ErrorKind::Forbidden,
+            ErrorKind::UnsupportedMediaType,
         ] {
             assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
             assert!(kind.http_status() >= 400);

@@ -1,10 +1,11 @@
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
 use duet_core::{Secret, Upstream};
-use duet_server::AppState;
+use duet_server::{Access, AllowedOrigin, AppState};
 use duet_services::Settings;
 
 /// Duet's local HTTP API for NetEase Cloud Music and QQ Music.
@@ -14,12 +15,20 @@ struct Args {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:3000")]
     listen: SocketAddr,
-    /// Allow a non-loopback --listen address (needs --token).
+    /// Serve any Host name and allow a non-loopback --listen address (needs an access token).
     #[arg(long)]
     allow_remote: bool,
-    /// Access token clients must send as `Authorization: Bearer <token>`.
+    /// A web front-end of your own that may call this server (exactly scheme://host[:port]);
+    /// it gets CORS headers. Repeat for several. Every other web page is refused.
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    allow_origins: Vec<AllowedOrigin>,
+    /// Access token clients must send as `Authorization: Bearer <token>` (visible to `ps`:
+    /// prefer --token-file).
     #[arg(long, env = "DUET_SERVER_TOKEN", hide_env_values = true)]
     token: Option<String>,
+    /// Read the access token from this file (one line, private to you: chmod 600).
+    #[arg(long, value_name = "PATH")]
+    token_file: Option<PathBuf>,
     /// Keep sessions in memory only (for machines without an OS keychain); they end with the
     /// process.
     #[arg(long)]
@@ -31,6 +40,10 @@ struct Args {
     /// Seconds to wait for an answer from a service.
     #[arg(long, default_value_t = 15)]
     upstream_timeout_secs: u64,
+    /// A test knob: seconds after a QR login's confirmation during which `/api/login/check`
+    /// may hand out its key (once).
+    #[arg(long, hide = true, default_value_t = duet_server::LOGIN_KEY_WINDOW.as_secs())]
+    login_key_window_secs: u64,
 }
 
 #[tokio::main]
@@ -51,8 +64,24 @@ async fn main() -> ExitCode {
     }
 }
 
+/// The access token from `--token-file`, or `--token` / `DUET_SERVER_TOKEN`; never both.
+fn access_token(args: &Args) -> Result<Option<Secret>, String> {
+    let token = match (&args.token, &args.token_file) {
+        (Some(_), Some(_)) => {
+            return Err("give the access token one way: --token-file, or --token / \
+                        DUET_SERVER_TOKEN, not both"
+                .into())
+        }
+        (Some(token), None) => Secret::new(token.as_str()),
+        (None, Some(path)) => duet_server::token_from_file(path).map_err(|e| e.message)?,
+        (None, None) => return Ok(None),
+    };
+    duet_server::check_token(&token).map_err(|e| e.message)?;
+    Ok(Some(token))
+}
+
 async fn run(args: Args) -> Result<(), String> {
-    let token = args.token.map(Secret::new);
+    let token = access_token(&args)?;
     duet_server::check_bind(args.listen, args.allow_remote, token.as_ref())
         .map_err(|e| e.message)?;
     let mut settings = Settings::from_env().map_err(|e| e.message)?;
@@ -74,12 +103,30 @@ async fn run(args: Args) -> Result<(), String> {
     let services = duet_services::services(&settings, store.store.clone())
         .await
         .map_err(|e| e.message)?;
-    let state = AppState::with_qq(services.providers, services.qq);
-    let app = duet_server::router(state, token);
+    let state = AppState::with_qq(
+        services.providers,
+        services.qq,
+        Duration::from_secs(args.login_key_window_secs),
+    );
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
     let bound = listener.local_addr().map_err(|e| e.to_string())?;
+    if args.allow_remote {
+        tracing::warn!("--allow-remote: serving any Host name; every request needs the token");
+    }
+    for origin in &args.allow_origins {
+        tracing::info!("allowing the web front-end at {origin} (CORS)");
+    }
+    let app = duet_server::router(
+        state,
+        Access {
+            bound,
+            allow_remote: args.allow_remote,
+            allowed_origins: args.allow_origins,
+            token,
+        },
+    );
     println!("duet-server listening on http://{bound}");
     axum::serve(listener, app)
         .with_graceful_shutdown(async {

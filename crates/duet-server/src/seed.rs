@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::extract::{MatchedPath, Query, Request, State};
@@ -32,6 +33,7 @@ use duet_qqmusic::{Credential, QqProvider, Session};
 use serde_json::{json, Map, Value};
 
 use crate::api::{ApiError, AppState};
+use crate::login_keys::Handout;
 
 /// `/api/playlist` without `num` (or with 0).
 const DEFAULT_PLAYLIST_TRACKS: u32 = 30;
@@ -254,8 +256,8 @@ fn given(headers: &HeaderMap, body: Option<&Value>) -> Result<Option<Credential>
     }
 }
 
-/// A POST body: empty, or a JSON object (whatever the Content-Type says, as the seed's
-/// clients send it).
+/// A POST body: empty, or a JSON object (the access gate refuses a body that is not
+/// `application/json` before it gets here, as the seed's clients label theirs).
 fn json_body(body: &Bytes) -> Result<Value, Error> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(json!({}));
@@ -355,8 +357,7 @@ async fn login_qrcode(State(state): State<Arc<AppState>>, Query(params): Params)
     };
     let provider: Arc<dyn Provider> = seed.qq.clone();
     let login = state
-        .qr_logins
-        .start(provider, Some(method), None)
+        .start_qr_login(provider, Some(method))
         .await
         .map_err(qq_error)?;
     let mut answer = to_json(&login)?;
@@ -365,35 +366,73 @@ async fn login_qrcode(State(state): State<Arc<AppState>>, Query(params): Params)
 }
 
 /// `GET /api/login/check?key=`: the login's state; once confirmed, the cookies of the new
-/// session (uin, musickey and a ready `cookie` string), as the seed hands them out.
+/// session (uin, musickey and a ready `cookie` string), as the seed hands them out, but only
+/// once: to the first check within the window after the confirmation. Later checks answer
+/// `confirmed` without them; past the window the login is forgotten (`not_found`).
 async fn login_check(State(state): State<Arc<AppState>>, Query(params): Params) -> Answer {
     let seed = seed(&state)?;
     let key = required(&params, "key").map_err(qq_error)?;
+    let unknown = || {
+        qq_error(Error::not_found(format!(
+            "no QR login with this key (a confirmed one is forgotten {} after its confirmation); \
+             start one with GET /api/login/qrcode",
+            describe(state.login_keys.window())
+        )))
+    };
     let login = state
         .qr_logins
         .state(ProviderId::Qq, key)
         .await
-        .ok_or_else(|| {
-            qq_error(Error::not_found(
-                "no QR login with this key; start one with GET /api/login/qrcode",
-            ))
-        })?;
+        .ok_or_else(unknown)?;
     let mut answer = to_json(&login)?;
-    if login.state == QrState::Confirmed {
-        if let Some(session) = seed.held().await {
-            let same_account = login
-                .profile
-                .as_ref()
-                .is_some_and(|p| p.user_id == session.musicid.to_string());
-            if same_account {
-                let credential = session.credential();
-                answer["uin"] = json!(session.musicid.to_string());
-                answer["musickey"] = json!(credential.musickey.expose());
-                answer["cookie"] = json!(credential.cookie_header());
-            }
+    if login.state != QrState::Confirmed {
+        return Ok(Json(answer));
+    }
+    if state
+        .login_keys
+        .is_forgotten(ProviderId::Qq, key, Instant::now())
+    {
+        return Err(unknown());
+    }
+    let held = seed.held().await.filter(|session| {
+        login
+            .profile
+            .as_ref()
+            .is_some_and(|p| p.user_id == session.musicid.to_string())
+    });
+    let Some(session) = held else {
+        answer["message"] = json!(
+            "this server no longer holds the session of this login (logged out, or replaced by \
+             another login): there is no key to hand out"
+        );
+        return Ok(Json(answer));
+    };
+    match state.login_keys.claim(ProviderId::Qq, key, Instant::now()) {
+        Handout::Give => {
+            let credential = session.credential();
+            answer["uin"] = json!(session.musicid.to_string());
+            answer["musickey"] = json!(credential.musickey.expose());
+            answer["cookie"] = json!(credential.cookie_header());
+            tracing::info!("handed out the key of a confirmed QQ Music login (once)");
         }
+        Handout::Given => {
+            answer["message"] = json!(
+                "the key of this login was handed out once already, to the first check after \
+                 its confirmation, and is not shown again; this server goes on using the session"
+            );
+        }
+        Handout::Forgotten => return Err(unknown()),
     }
     Ok(Json(answer))
+}
+
+/// "5 minutes", "90 s".
+fn describe(window: Duration) -> String {
+    match window.as_secs() {
+        60 => "1 minute".to_owned(),
+        s if s % 60 == 0 => format!("{} minutes", s / 60),
+        s => format!("{s} s"),
+    }
 }
 
 /// `POST /api/login/qrcode` (approve a code from its image): declined.

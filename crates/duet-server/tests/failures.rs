@@ -112,6 +112,7 @@ async fn bad_input_gets_a_4xx_with_the_error_object() {
     let response = server
         .http
         .post(server.url("/v1/netease/tracks/347230/comments"))
+        .header("content-type", "application/json")
         .body("{\"content\": 12")
         .send()
         .await

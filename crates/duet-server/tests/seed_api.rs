@@ -667,22 +667,30 @@ async fn qr_login_hands_out_the_cookies_and_the_held_session_serves_bare_calls()
     assert_eq!(refreshed["uin"], uin);
     assert!(refreshed.get("musickey").is_none(), "{refreshed}");
     assert!(refreshed["key_expires_at"].as_u64().unwrap() > 1_700_000_000);
-    // With the held session's key as the credential (any style), the new key comes back.
-    let (_, check) = api
+    // login/check handed the key out once: later checks say so and show none, renewed or not.
+    let (status, check) = api
         .server
         .get(&format!(
             "/api/login/check?key={}",
             confirmed["key"].as_str().unwrap()
         ))
         .await;
+    assert_eq!((status, check["state"].as_str()), (200, Some("confirmed")));
+    assert_no_key(&check);
+    // With the held session's key as the credential (any style), the new key comes back.
+    let stored: Value = serde_json::from_str(
+        keychain(&service)
+            .load(ProviderId::Qq)
+            .unwrap()
+            .unwrap()
+            .expose(),
+    )
+    .unwrap();
     let mut current = Key {
-        musicid: check["uin"].as_str().unwrap().to_owned(),
-        musickey: check["musickey"].as_str().unwrap().to_owned(),
+        musicid: uin.clone(),
+        musickey: stored["musickey"].as_str().unwrap().to_owned(),
     };
-    assert_ne!(
-        current.musickey, musickey,
-        "login/check hands out the current key"
-    );
+    assert_ne!(current.musickey, musickey, "the renewed key");
     for style in STYLES {
         let (status, refreshed) = api
             .post("/api/accelerate/refreshkey", style, Some(&current), None)
@@ -730,6 +738,100 @@ async fn qr_login_hands_out_the_cookies_and_the_held_session_serves_bare_calls()
     let (status, body) = api.get("/api/user", Style::Bare, None).await;
     assert_error(status, &body, 401, "not_logged_in");
     api.server.stop().await;
+}
+
+/// A `confirmed` check that shows no key material and says why.
+fn assert_no_key(check: &Value) {
+    for field in ["uin", "musickey", "cookie"] {
+        assert!(check.get(field).is_none(), "{field} shown again: {check}");
+    }
+    assert!(
+        check["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("handed out once")),
+        "{check}"
+    );
+}
+
+/// `/api/login/check` hands the key to the first check after the confirmation only, and
+/// forgets the login after the window (shortened here with the test knob).
+#[tokio::test]
+async fn login_check_hands_the_key_out_once_then_forgets_the_login() {
+    let fake = fake().await;
+    let window = Duration::from_secs(3);
+    let api = Api {
+        server: Server::start_with(
+            &fake,
+            &keychain_service(),
+            Options {
+                extra_args: vec![
+                    "--login-key-window-secs".into(),
+                    window.as_secs().to_string(),
+                ],
+                ..Options::default()
+            },
+        )
+        .await,
+        calls: BTreeMap::new(),
+    };
+    let (status, qr) = api.server.get("/api/login/qrcode").await;
+    assert_eq!(status, 200, "{qr}");
+    let key = qr["key"].as_str().unwrap().to_owned();
+    let check_path = format!("/api/login/check?key={key}");
+    let id = fake.qq().pending_qr().last().expect("a code").id.clone();
+    assert!(fake.qq().scan(&id) && fake.qq().confirm(&id));
+    // Eight clients poll at once until they see `confirmed`: the key goes to exactly one.
+    let checks = concurrent_checks(&api.server, &check_path, 8).await;
+    let seen = Instant::now();
+    let (given, others): (Vec<_>, Vec<_>) =
+        checks.iter().partition(|c| c.get("musickey").is_some());
+    assert_eq!(given.len(), 1, "the key went out {} times", given.len());
+    assert!(given[0]["musickey"].as_str().unwrap().starts_with("Q_H_L_"));
+    assert!(given[0]["cookie"].as_str().is_some());
+    for check in others {
+        assert_no_key(check);
+    }
+    let (status, check) = api.server.get(&check_path).await;
+    assert_eq!((status, check["state"].as_str()), (200, Some("confirmed")));
+    assert_no_key(&check);
+    // The session itself goes on serving bare calls.
+    let (status, user) = api.server.get("/api/user").await;
+    assert_eq!(status, 200, "{user}");
+
+    tokio::time::sleep(window.saturating_sub(seen.elapsed()) + Duration::from_millis(300)).await;
+    let (status, body) = api.server.get(&check_path).await;
+    assert_error(status, &body, 404, "not_found");
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("3 s"),
+        "{body}"
+    );
+    assert_eq!(body["error"]["provider"], "qq");
+    // The /v1 state of the login, which never carries a key, is still there.
+    let (status, state) = api.server.get(&format!("/v1/qq/login/qr/{key}")).await;
+    assert_eq!((status, state["state"].as_str()), (200, Some("confirmed")));
+    api.server.stop().await;
+}
+
+/// `n` clients polling `path` at the same time until each sees `confirmed`; their last answers.
+async fn concurrent_checks(server: &Server, path: &str, n: usize) -> Vec<Value> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..n {
+        let (http, url) = (server.http.clone(), server.url(path));
+        tasks.spawn(async move {
+            let deadline = Instant::now() + Duration::from_secs(20);
+            loop {
+                let response = http.get(&url).send().await.unwrap();
+                assert_eq!(response.status(), 200);
+                let check: Value = response.json().await.unwrap();
+                if check["state"] == "confirmed" {
+                    return check;
+                }
+                assert!(Instant::now() < deadline, "{check}");
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        });
+    }
+    tasks.join_all().await
 }
 
 #[tokio::test]
@@ -876,6 +978,7 @@ async fn hostile_input_gets_a_typed_error_or_an_intact_string() {
             .post(api.server.url(path))
             .header("Uin", &key.musicid)
             .header("Qm-keyst", &key.musickey)
+            .header("Content-Type", "application/json")
             .body(body)
             .send()
             .await

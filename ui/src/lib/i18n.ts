@@ -237,6 +237,12 @@ const en = {
   'error.keychain.title': 'Your keyring is locked',
   'error.keychain.body':
     'Duet keeps your login in your system’s keyring, and it didn’t open. Unlock your keyring (your desktop asks for its password), then try again.',
+  'error.forbidden.title': 'Refused by Duet’s local server',
+  'error.forbidden.body':
+    'Duet’s local server answers only its owner: requests from web pages, or for another host name, are refused. Call it from a script, or allow your own front-end with --allow-origin.',
+  'error.unsupported_media_type.title': 'Not sent as JSON',
+  'error.unsupported_media_type.body':
+    'Duet’s local server takes request bodies as JSON only (Content-Type: application/json).',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -464,6 +470,10 @@ const zh: Record<MessageKey, string> = {
   'error.declined.body': 'Duet 有意不做这件事：为了保护你的账号安全（自动化操作可能导致封号），或因为该服务没有公开的做法。原因见下。',
   'error.keychain.title': '系统密钥环已锁定',
   'error.keychain.body': 'Duet 把登录信息保存在系统密钥环中，但它没有打开。请解锁密钥环（桌面会询问密码），然后重试。',
+  'error.forbidden.title': 'Duet 本地服务器拒绝了请求',
+  'error.forbidden.body': 'Duet 的本地服务器只听从它的主人：来自网页或其他主机名的请求都会被拒绝。请用脚本调用，或用 --allow-origin 允许你自己的前端。',
+  'error.unsupported_media_type.title': '请求体不是 JSON',
+  'error.unsupported_media_type.body': 'Duet 的本地服务器只接受 JSON 格式的请求体（Content-Type: application/json）。',
 };
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, zh };

@@ -16,7 +16,9 @@ export type ErrorKind =
   | 'upstream'
   | 'network'
   | 'declined'
-  | 'keychain';
+  | 'keychain'
+  | 'forbidden'
+  | 'unsupported_media_type';
 
 export const ERROR_KINDS: readonly ErrorKind[] = [
   'not_logged_in',
@@ -31,6 +33,8 @@ export const ERROR_KINDS: readonly ErrorKind[] = [
   'network',
   'declined',
   'keychain',
+  'forbidden',
+  'unsupported_media_type',
 ];
 
 /** `duet_core::Error`: what every command rejects with. */
