@@ -51,6 +51,8 @@ pub struct Options {
     pub upstream_timeout_secs: u64,
     pub extra_args: Vec<String>,
     pub token: Option<String>,
+    /// Leave out `--keychain-service`: the server's own default entries.
+    pub default_keychain: bool,
 }
 
 impl Default for Options {
@@ -59,6 +61,7 @@ impl Default for Options {
             upstream_timeout_secs: 5,
             extra_args: Vec::new(),
             token: None,
+            default_keychain: false,
         }
     }
 }
@@ -72,8 +75,11 @@ impl Server {
         let log = std::env::temp_dir().join(format!("{service}-{}.log", rand_suffix()));
         let log_file = std::fs::File::create(&log).unwrap();
         let mut command = Command::new(env!("CARGO_BIN_EXE_duet-server"));
+        command.args(["--listen", "127.0.0.1:0"]);
+        if !options.default_keychain {
+            command.args(["--keychain-service", service]);
+        }
         command
-            .args(["--listen", "127.0.0.1:0", "--keychain-service", service])
             .args([
                 "--upstream-timeout-secs",
                 &options.upstream_timeout_secs.to_string(),
