@@ -54,6 +54,17 @@ pub fn run() {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .init();
+    // Before any window: a DUET_UPSTREAM that is not on this machine is refused, with its name.
+    let settings = match duet_services::Settings::from_env() {
+        Ok(settings) => settings,
+        Err(e) => {
+            eprintln!("duet: {}", e.message);
+            std::process::exit(2);
+        }
+    };
+    if let Some(base) = settings.upstream.override_base() {
+        tracing::warn!("test upstream: every service request goes to {base} (DUET_UPSTREAM)");
+    }
     let context = tauri::generate_context!("../tauri.conf.json");
     commands::register(tauri::Builder::default())
         .plugin(tauri_plugin_window_state::Builder::default().build())
@@ -65,8 +76,7 @@ pub fn run() {
                 save_window_state_soon(window.app_handle().clone());
             }
         })
-        .setup(|app| {
-            let settings = duet_services::Settings::from_env()?;
+        .setup(move |app| {
             // No keychain: keep sessions in memory and let the UI say so (app_info).
             let store = duet_services::open_store(KEYCHAIN_SERVICE, true)?;
             let events = events::to_webview(app.handle().clone());

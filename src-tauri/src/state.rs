@@ -43,6 +43,9 @@ pub struct AppInfo {
     pub keychain_message: Option<String>,
     /// Routed to a fake upstream (`DUET_UPSTREAM`), as in the demo.
     pub demo: bool,
+    /// Where, then (always a loopback address): the UI's "test upstream" badge shows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upstream: Option<String>,
 }
 
 pub struct Duet {
@@ -89,6 +92,7 @@ impl Duet {
             keychain: store.kind,
             keychain_message: store.keychain_problem.clone(),
             demo: self.upstream.is_override(),
+            upstream: self.upstream.override_base().map(|base| base.to_string()),
         }
     }
 

@@ -163,6 +163,10 @@ fn app_info_and_session_restore_logged_out() {
     assert_eq!(info["providers"], json!(["netease", "qq"]));
     assert_eq!(info["keychain"], "memory");
     assert_eq!(info["demo"], true);
+    assert_eq!(
+        info["upstream"].as_str().unwrap().trim_end_matches('/'),
+        h.fake.base_url().trim_end_matches('/')
+    );
     // Nothing locked to look at again: the same answer, not an error.
     assert_eq!(h.ok("keychain_retry", json!({})), info);
     let statuses = h.ok("session_restore", json!({}));

@@ -217,6 +217,29 @@ describe('login', () => {
     }
   });
 
+  test('a test upstream is badged on every screen, and only then', async () => {
+    const app = await openApp(h, { mock: { ...loggedOut, upstream: 'http://127.0.0.1:9000/' } });
+    const { page } = app;
+    try {
+      const badge = page.locator(id('test-upstream-badge'));
+      await badge.waitFor();
+      assert.equal(await badge.innerText(), 'Test upstream');
+      assert.match(await badge.getAttribute('title'), /127\.0\.0\.1:9000.*DUET_UPSTREAM/);
+      await app.duet(() => window.__duet.confirm('netease'));
+      await page.waitForSelector(id('library-screen'));
+      assert.ok(await page.locator(`${id('sidebar')} ${id('test-upstream-badge')}`).isVisible());
+    } finally {
+      await app.close();
+    }
+    const real = await openApp(h, { mock: loggedOut });
+    try {
+      await real.page.waitForSelector(id('qr-image-netease'));
+      assert.equal(await real.page.locator(id('test-upstream-badge')).count(), 0);
+    } finally {
+      await real.close();
+    }
+  });
+
   test('no keychain banner with the OS keychain', async () => {
     const app = await openApp(h, { mock: loggedOut });
     try {

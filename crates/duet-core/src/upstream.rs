@@ -1,6 +1,8 @@
 //! The `DUET_UPSTREAM` switch (DESIGN.md §3): when set, every request for `https://HOST/PATH?Q`
 //! goes to `DUET_UPSTREAM/HOST/PATH?Q` instead, for all hosts of all services. Tests, the demo and
-//! offline checks rely on it; it is the only switch they need.
+//! offline checks rely on it; it is the only switch they need. It is a test switch, not a way to
+//! send accounts elsewhere: only a loopback address is accepted (every cookie, key and login of
+//! both services would travel to it).
 
 use url::Url;
 
@@ -35,7 +37,22 @@ impl Upstream {
                 "{UPSTREAM_ENV}={base:?} must be an http(s) URL with a host"
             )));
         }
+        if !is_loopback(&url) {
+            return Err(Error::bad_request(format!(
+                "{UPSTREAM_ENV}={base:?} is not on this machine: it is a switch for tests and the \
+                 offline demo, and only accepts a loopback address (127.0.0.1, [::1] or \
+                 localhost), since every login and cookie would be sent there"
+            )));
+        }
         Ok(Upstream::Override(url))
+    }
+
+    /// The override's base URL, when set (shown by the app's "test upstream" badge).
+    pub fn override_base(&self) -> Option<&Url> {
+        match self {
+            Upstream::Direct => None,
+            Upstream::Override(base) => Some(base),
+        }
     }
 
     pub fn is_override(&self) -> bool {
@@ -59,6 +76,15 @@ impl Upstream {
                 Ok(routed)
             }
         }
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
     }
 }
 
@@ -101,6 +127,32 @@ mod tests {
     fn rejects_nonsense() {
         assert!(Upstream::parse_override("not a url").is_err());
         assert!(Upstream::parse_override("ftp://x").is_err());
+    }
+
+    #[test]
+    fn only_loopback_is_accepted() {
+        for ok in [
+            "http://127.0.0.1:9000",
+            "http://127.8.9.10",
+            "http://[::1]:9000/fake",
+            "http://localhost:9000",
+            "https://LOCALHOST",
+        ] {
+            assert!(Upstream::parse_override(ok).is_ok(), "{ok}");
+        }
+        for refused in [
+            "http://10.0.0.1:9000",
+            "http://192.168.1.2",
+            "https://evil.example",
+            "http://localhost.evil.example",
+            "http://127.0.0.1.nip.io",
+            "http://[::ffff:10.0.0.1]",
+            "http://0.0.0.0:9000",
+        ] {
+            let error = Upstream::parse_override(refused).unwrap_err();
+            assert!(error.message.contains(UPSTREAM_ENV), "{}", error.message);
+            assert!(error.message.contains("loopback"), "{}", error.message);
+        }
     }
 }
 

@@ -162,3 +162,20 @@ async fn off_loopback_needs_the_flag_and_a_token() {
     assert_eq!(ok.status(), 200);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_remote_upstream_is_refused_at_start() {
+    for remote in ["http://192.168.1.20:9000", "https://example.com"] {
+        let refused = tokio::process::Command::new(env!("CARGO_BIN_EXE_duet-server"))
+            .args(["--listen", "127.0.0.1:0", "--no-keychain"])
+            .env("DUET_UPSTREAM", remote)
+            .output()
+            .await
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(!refused.status.success(), "started with {remote}");
+        assert!(stderr.contains("DUET_UPSTREAM"), "{stderr}");
+        assert!(stderr.contains("loopback"), "{stderr}");
+        assert!(refused.stdout.is_empty(), "it never listened");
+    }
+}

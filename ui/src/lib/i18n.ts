@@ -197,6 +197,9 @@ const en = {
   'settings.add_account': 'Log in to {provider}',
   'settings.version': 'Duet {version}',
   'settings.demo': 'Demo mode',
+  'badge.test_upstream': 'Test upstream',
+  'badge.test_upstream.title':
+    'Every request goes to {url} (DUET_UPSTREAM), a test stand-in on this computer, not to NetEase or QQ Music.',
 
   'common.retry': 'Try again',
   'common.close': 'Close',
@@ -436,6 +439,8 @@ const zh: Record<MessageKey, string> = {
   'settings.add_account': '登录{provider}',
   'settings.version': 'Duet {version}',
   'settings.demo': '演示模式',
+  'badge.test_upstream': '测试上游',
+  'badge.test_upstream.title': '所有请求都发往 {url}（DUET_UPSTREAM），这是本机上的测试替身，而不是网易云音乐或 QQ 音乐。',
 
   'common.retry': '重试',
   'common.close': '关闭',

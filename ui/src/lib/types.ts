@@ -228,6 +228,8 @@ export interface AppInfo {
   keychain: 'os' | 'locked' | 'memory';
   keychain_message?: string;
   demo: boolean;
+  /** With `demo`: the loopback test upstream every request goes to (`DUET_UPSTREAM`). */
+  upstream?: string;
 }
 
 export type SessionState = 'logged_in' | 'logged_out' | 'expired' | 'unavailable';

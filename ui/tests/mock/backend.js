@@ -294,7 +294,8 @@ const appInfo = () => ({
   providers,
   keychain: keychain.state,
   ...(keychain.state !== 'os' && cfg.keychain_message ? { keychain_message: cfg.keychain_message } : {}),
-  demo: false,
+  demo: !!cfg.upstream,
+  ...(cfg.upstream ? { upstream: cfg.upstream } : {}),
 });
 
 const handlers = {
