@@ -178,6 +178,48 @@ async fn click(client: &Client, css: &str) {
     assert_eq!(clicked, json!(true), "nothing visible to click at {css}");
 }
 
+/// Chinese renders as glyphs, not as boxes (a fresh machine without a CJK font shows every title
+/// and lyric as tofu): in the page's own font, 晴天 is two full-width ideographs, about 2 em wide,
+/// and 晴 draws pixels of its own, unlike 天 and unlike the font's missing-glyph box (two boxes
+/// would be the same picture).
+async fn assert_chinese_renders_as_glyphs(client: &Client) {
+    let measured = client
+        .execute(
+            r#"const family = getComputedStyle(document.body).fontFamily;
+               const size = 40;
+               const canvas = document.createElement('canvas');
+               canvas.width = canvas.height = 2 * size;
+               const ctx = canvas.getContext('2d');
+               ctx.font = `${size}px ${family}`;
+               const pixels = (text) => {
+                 ctx.clearRect(0, 0, canvas.width, canvas.height);
+                 ctx.fillText(text, 0, size);
+                 return Array.from(ctx.getImageData(0, 0, canvas.width, canvas.height).data).join(',');
+               };
+               const qing = pixels('晴');
+               return {
+                 em: size,
+                 width: ctx.measureText('晴天').width,
+                 unlike_tian: qing !== pixels('天'),
+                 unlike_box: qing !== pixels('\u{10FFFD}'),
+                 family,
+               };"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    let em = measured["em"].as_f64().unwrap();
+    let width = measured["width"].as_f64().unwrap();
+    let glyphs = (width / em - 2.0).abs() < 0.15
+        && measured["unlike_tian"] == json!(true)
+        && measured["unlike_box"] == json!(true);
+    assert!(
+        glyphs,
+        "晴天 renders as boxes: no CJK font for {} ({measured})",
+        measured["family"]
+    );
+}
+
 /// Polls `check` until it is true.
 async fn eventually<F, Fut>(what: &str, mut check: F)
 where
@@ -270,6 +312,9 @@ async fn scan_browse_search_play_read_lyrics_log_out_and_restart() {
             wait_card(&app, card, "waiting").await;
         }
     }
+    assert_chinese_renders_as_glyphs(&app).await;
+    // Routed to the fake: the app says so on every screen.
+    wait_for(&app, &testid("test-upstream-badge")).await;
     screenshot(&app, "login").await;
     // The phone scans whatever code is on screen: every key still waiting (the UI may have asked
     // for more than one, e.g. after a slow start).
