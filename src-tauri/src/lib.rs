@@ -3,6 +3,7 @@
 //! and lyric changes back to the UI. No URL, cookie or cipher lives here.
 
 pub mod commands;
+pub mod display;
 pub mod events;
 pub mod playback;
 pub mod state;
@@ -10,20 +11,6 @@ pub mod state;
 use tauri::Manager;
 
 pub use state::Duet;
-
-/// WebKitGTK composites pages on the GPU (or, without one, through Mesa's llvmpipe) as soon as
-/// a page uses transforms or animations; for Duet's UI that costs about 120 MB in the web
-/// process (bench/footprint.sh) and buys nothing a virtualised list needs. Off unless the person
-/// chose otherwise (`WEBKIT_DISABLE_COMPOSITING_MODE` set either way, or `DUET_GPU_COMPOSITING=1`).
-fn prefer_software_compositing() {
-    #[cfg(target_os = "linux")]
-    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none()
-        && std::env::var_os("DUET_GPU_COMPOSITING").is_none()
-    {
-        // Before any thread exists: nothing else reads the environment concurrently.
-        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
-    }
-}
 
 /// Saves the window's size and place half a second after it stops changing. The plugin saves
 /// on a clean exit only; a crash, a kill or a session logout would lose the size otherwise.
@@ -46,7 +33,7 @@ fn save_window_state_soon<R: tauri::Runtime>(app: tauri::AppHandle<R>) {
 pub const KEYCHAIN_SERVICE: &str = duet_core::credentials::KEYCHAIN_SERVICE;
 
 pub fn run() {
-    prefer_software_compositing();
+    display::apply();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
@@ -54,6 +41,7 @@ pub fn run() {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .init();
+    display::log();
     // Before any window: a DUET_UPSTREAM that is not on this machine is refused, with its name.
     let settings = match duet_services::Settings::from_env() {
         Ok(settings) => settings,
