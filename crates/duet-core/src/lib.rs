@@ -1,10 +1,12 @@
 //! Duet's provider-neutral core: the data model every front end speaks (DESIGN.md §2), the typed
 //! error kinds, the [`Provider`] trait each music service implements, the QR login session
-//! machine, the credential store, and the `DUET_UPSTREAM` routing switch.
+//! machine, the credential store, the `DUET_UPSTREAM` routing switch, and size-capped reading
+//! of HTTP answers.
 
 pub mod art;
 pub mod credentials;
 pub mod error;
+pub mod http;
 pub mod lyrics;
 pub mod model;
 pub mod provider;

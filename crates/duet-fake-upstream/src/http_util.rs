@@ -150,6 +150,27 @@ pub(crate) fn response(status: StatusCode, content_type: &str, body: Vec<u8>) ->
     resp
 }
 
+/// A 200 JSON answer that never ends: `{"code":200,"data":"aaaa…` forever, in 64 KiB chunks
+/// of one static buffer (the fake itself allocates nothing while it streams). The client hangs
+/// up to end it.
+pub(crate) fn endless_json() -> Response {
+    static FILLER: [u8; 64 * 1024] = [b'a'; 64 * 1024];
+    let head = futures_util::stream::once(async {
+        Ok::<_, std::convert::Infallible>(axum::body::Bytes::from_static(
+            b"{\"code\":200,\"data\":\"",
+        ))
+    });
+    let filler = futures_util::stream::repeat_with(|| Ok(axum::body::Bytes::from_static(&FILLER)));
+    let mut resp = Response::new(Body::from_stream(futures_util::StreamExt::chain(
+        head, filler,
+    )));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json;charset=UTF-8"),
+    );
+    resp
+}
+
 /// Adds `Set-Cookie` headers (values that are not valid header text are skipped).
 pub(crate) fn add_set_cookies(resp: &mut Response, cookies: &[String]) {
     for c in cookies {
