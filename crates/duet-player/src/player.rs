@@ -20,6 +20,7 @@ use tokio::sync::mpsc;
 use crate::output::{OutputFactory, OutputKind};
 use crate::queue::{Advance, Queue, Repeat};
 use crate::session::{self, SessionCtl};
+use crate::source::SpoolOptions;
 
 /// `previous` within this much of the start goes to the previous track; later it restarts.
 const RESTART_THRESHOLD_MS: u64 = 3_000;
@@ -113,6 +114,8 @@ pub struct PlayerOptions {
     /// How long the resolver may take.
     pub resolve_timeout: Duration,
     pub volume: f32,
+    /// How much of a download stays in memory, and where the rest goes.
+    pub spool: SpoolOptions,
 }
 
 impl Default for PlayerOptions {
@@ -124,6 +127,7 @@ impl Default for PlayerOptions {
             stall_timeout: Duration::from_secs(20),
             resolve_timeout: Duration::from_secs(20),
             volume: 1.0,
+            spool: SpoolOptions::default(),
         }
     }
 }
@@ -199,6 +203,7 @@ pub(crate) struct Shared {
     pub(crate) http: reqwest::Client,
     pub(crate) stall_timeout: Duration,
     pub(crate) resolve_timeout: Duration,
+    pub(crate) spool: SpoolOptions,
     _own_runtime: OwnedRuntime,
 }
 
@@ -451,6 +456,7 @@ impl Player {
             http,
             stall_timeout: options.stall_timeout,
             resolve_timeout: options.resolve_timeout,
+            spool: options.spool,
             _own_runtime: own_runtime,
         });
         Self {

@@ -186,7 +186,7 @@ impl Playback<'_> {
         }
         self.shared.session_resolved(generation, url.trial);
 
-        let buffer = StreamBuffer::new();
+        let buffer = StreamBuffer::with_spool(self.shared.spool.clone());
         self.ctl.set_buffer(buffer.clone());
         let _download = AbortOnDrop(self.shared.runtime.spawn(source::download(
             self.shared.http.clone(),

@@ -244,6 +244,16 @@ impl StreamResolver for TableResolver {
 
 /// A player on the null sink, recording what it plays into `capture`.
 pub fn player(resolver: Arc<TableResolver>, pace: Pace, capture: &Capture) -> Player {
+    player_with(resolver, pace, capture, PlayerOptions::default())
+}
+
+/// [`player`] with `options` (its timeouts and shuffle seed set for tests).
+pub fn player_with(
+    resolver: Arc<TableResolver>,
+    pace: Pace,
+    capture: &Capture,
+    options: PlayerOptions,
+) -> Player {
     Player::new(
         resolver,
         Arc::new(NullOutputFactory::new(pace).with_capture(capture.clone())),
@@ -251,7 +261,7 @@ pub fn player(resolver: Arc<TableResolver>, pace: Pace, capture: &Capture) -> Pl
             shuffle_seed: Some(7),
             stall_timeout: Duration::from_secs(5),
             resolve_timeout: Duration::from_secs(5),
-            ..Default::default()
+            ..options
         },
     )
 }
