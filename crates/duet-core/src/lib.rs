@@ -6,6 +6,7 @@
 pub mod art;
 pub mod credentials;
 pub mod error;
+pub mod hosts;
 pub mod http;
 pub mod lyrics;
 pub mod model;
@@ -19,4 +20,4 @@ pub use error::{Error, ErrorKind, Result};
 pub use model::*;
 pub use provider::Provider;
 pub use secret::Secret;
-pub use upstream::Upstream;
+pub use upstream::{StreamLocation, Upstream};

@@ -141,3 +141,110 @@ mod image_tests {
         assert_eq!(fake.image_url("not a url"), "not a url");
     }
 }
+
+/// Where to fetch one of a service's audio files from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamLocation {
+    pub url: String,
+    /// The same file over plain http, to be used only when TLS to `url` fails: set when `url`
+    /// is the https upgrade of an http URL the service handed out.
+    pub http_fallback: Option<String>,
+}
+
+impl Upstream {
+    /// Where to fetch a stream URL the service handed out. Through the override when set (as
+    /// it is, plain http to the fake). Otherwise an `http` URL on one of `cdn_hosts` (the
+    /// provider's audio CDNs, which serve both) is upgraded to `https`, with the original kept
+    /// as the fallback for when TLS fails; never less secure than what the service gave.
+    pub fn stream_location(&self, url: &str, cdn_hosts: &[&str]) -> Result<StreamLocation> {
+        let parsed = self.route(url)?;
+        if self.is_override() || parsed.scheme() != "http" {
+            return Ok(StreamLocation {
+                url: parsed.into(),
+                http_fallback: None,
+            });
+        }
+        let on_cdn = parsed
+            .host_str()
+            .is_some_and(|host| crate::hosts::matches(host, cdn_hosts));
+        if !on_cdn {
+            return Ok(StreamLocation {
+                url: parsed.into(),
+                http_fallback: None,
+            });
+        }
+        let mut secure = parsed.clone();
+        // An explicit :80 was dropped when parsing (the default of http); any other port stays.
+        secure
+            .set_scheme("https")
+            .map_err(|()| Error::upstream(format!("cannot use https for {url:?}")))?;
+        Ok(StreamLocation {
+            url: secure.into(),
+            http_fallback: Some(parsed.into()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod stream_tests {
+    use super::*;
+
+    const CDNS: &[&str] = &["*.music.126.net", "*.stream.qqmusic.qq.com"];
+
+    #[test]
+    fn cdn_streams_go_https_with_the_http_url_as_fallback() {
+        let url = "http://m701.music.126.net/20230316/55d1/jdymusic/obj/a.mp3?x=1";
+        let location = Upstream::Direct.stream_location(url, CDNS).unwrap();
+        assert_eq!(
+            location.url,
+            "https://m701.music.126.net/20230316/55d1/jdymusic/obj/a.mp3?x=1"
+        );
+        assert_eq!(location.http_fallback.as_deref(), Some(url));
+        let qq = "http://ws.stream.qqmusic.qq.com:80/C400x.m4a?vkey=K&guid=1";
+        let location = Upstream::Direct.stream_location(qq, CDNS).unwrap();
+        assert_eq!(
+            location.url,
+            "https://ws.stream.qqmusic.qq.com/C400x.m4a?vkey=K&guid=1"
+        );
+        assert_eq!(
+            location.http_fallback.as_deref(),
+            Some("http://ws.stream.qqmusic.qq.com/C400x.m4a?vkey=K&guid=1")
+        );
+    }
+
+    #[test]
+    fn https_stays_https_and_other_hosts_stay_as_they_are() {
+        let https = "https://isure.stream.qqmusic.qq.com/C400x.m4a?vkey=K";
+        assert_eq!(
+            Upstream::Direct.stream_location(https, CDNS).unwrap(),
+            StreamLocation {
+                url: https.into(),
+                http_fallback: None
+            }
+        );
+        let elsewhere = "http://cdn.example.com/a.mp3";
+        assert_eq!(
+            Upstream::Direct.stream_location(elsewhere, CDNS).unwrap(),
+            StreamLocation {
+                url: elsewhere.into(),
+                http_fallback: None
+            }
+        );
+        assert!(Upstream::Direct.stream_location("not a url", CDNS).is_err());
+    }
+
+    #[test]
+    fn the_override_routes_streams_over_plain_http_without_fallback() {
+        let fake = Upstream::parse_override("http://127.0.0.1:9").unwrap();
+        let location = fake
+            .stream_location("http://m701.music.126.net/fake/1.mp3", CDNS)
+            .unwrap();
+        assert_eq!(
+            location,
+            StreamLocation {
+                url: "http://127.0.0.1:9/m701.music.126.net/fake/1.mp3".into(),
+                http_fallback: None
+            }
+        );
+    }
+}

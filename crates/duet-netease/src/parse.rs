@@ -605,6 +605,7 @@ pub fn stream_url(body: &Value, id: &str, quality: Quality) -> Result<StreamUrl>
             .and_then(Value::as_u64)
             .map(|s| unix_now() + s),
         trial: item.get("freeTrialInfo").and_then(trial_window),
+        http_fallback_url: None,
     })
 }
 

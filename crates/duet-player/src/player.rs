@@ -65,6 +65,9 @@ pub struct PlayerState {
     pub trial: Option<TrialWindow>,
     pub output: OutputKind,
     pub error: Option<Error>,
+    /// The current track streams over plain http because TLS to its CDN failed (the service's
+    /// own http URL; say so).
+    pub http_fallback: bool,
 }
 
 /// The payload of `player-position`.
@@ -153,6 +156,7 @@ struct Core {
     trial: Option<TrialWindow>,
     output: OutputKind,
     error: Option<Error>,
+    http_fallback: bool,
     session: Option<Arc<SessionCtl>>,
     generation: u64,
     /// Tracks in a row that failed before playing anything.
@@ -176,6 +180,7 @@ impl Core {
             trial: self.trial,
             output: self.output,
             error: self.error.clone(),
+            http_fallback: self.http_fallback,
         }
     }
 
@@ -228,6 +233,7 @@ impl Shared {
         core.stop_session();
         core.position_ms = 0;
         core.trial = None;
+        core.http_fallback = false;
         let Some(track) = core.queue.current().cloned() else {
             core.status = PlayerStatus::Idle;
             core.duration_ms = 0;
@@ -263,6 +269,15 @@ impl Shared {
         let mut core = self.lock();
         if core.is_current(generation) {
             core.trial = trial;
+        }
+    }
+
+    /// TLS to the track's CDN failed; it streams over the service's plain-http URL.
+    pub(crate) fn session_http_fallback(&self, generation: u64) {
+        let mut core = self.lock();
+        if core.is_current(generation) && !core.http_fallback {
+            core.http_fallback = true;
+            self.emit_state(&core);
         }
     }
 
@@ -442,6 +457,7 @@ impl Player {
             trial: None,
             output: outputs.kind(),
             error: None,
+            http_fallback: false,
             session: None,
             generation: 0,
             failures: 0,
@@ -742,6 +758,7 @@ mod tests {
             }),
             output: OutputKind::Null,
             error: Some(Error::new(ErrorKind::Unavailable, "nope")),
+            http_fallback: true,
         };
         let json = serde_json::to_value(&state).unwrap();
         let keys: Vec<&str> = json
@@ -757,6 +774,7 @@ mod tests {
             [
                 "duration_ms",
                 "error",
+                "http_fallback",
                 "index",
                 "output",
                 "position_ms",
@@ -778,6 +796,7 @@ mod tests {
         assert_eq!(json["error"]["kind"], "unavailable");
         assert_eq!(json["queue_length"], 1);
         assert_eq!(json["track"]["id"], "1");
+        assert_eq!(json["http_fallback"], true);
 
         let idle = PlayerState {
             status: PlayerStatus::Idle,
@@ -787,6 +806,7 @@ mod tests {
             error: None,
             output: OutputKind::Device,
             repeat: Repeat::Off,
+            http_fallback: false,
             ..state
         };
         let json = serde_json::to_value(&idle).unwrap();
@@ -795,6 +815,7 @@ mod tests {
         assert_eq!(json["repeat"], "off");
         assert!(json["index"].is_null() && json["track"].is_null());
         assert!(json["trial"].is_null() && json["error"].is_null());
+        assert_eq!(json["http_fallback"], false);
         for (status, name) in [
             (PlayerStatus::Loading, "loading"),
             (PlayerStatus::Paused, "paused"),

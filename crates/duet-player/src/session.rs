@@ -191,11 +191,16 @@ impl Playback<'_> {
         let _download = AbortOnDrop(self.shared.runtime.spawn(source::download(
             self.shared.http.clone(),
             url.url.clone(),
+            url.http_fallback_url.clone(),
             buffer.clone(),
             self.shared.stall_timeout,
         )));
-        if let Err(error) = buffer.wait_started(self.shared.stall_timeout) {
+        // Twice the stall timeout: a failed https attempt may come before the http one.
+        if let Err(error) = buffer.wait_started(self.shared.stall_timeout * 2) {
             return self.stopped_or(error);
+        }
+        if buffer.used_http_fallback() {
+            self.shared.session_http_fallback(generation);
         }
         let source = StreamSource::new(buffer.clone(), self.shared.stall_timeout);
         let mut decoder = match Decoder::open(

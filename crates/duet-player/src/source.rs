@@ -37,6 +37,8 @@ struct Inner {
     content_type: Option<String>,
     /// The response headers arrived (the download may have failed since).
     started: bool,
+    /// TLS to the https URL failed; the bytes come over plain http.
+    http_fallback: bool,
     progress: Progress,
 }
 
@@ -62,6 +64,7 @@ impl StreamBuffer {
                 total: None,
                 content_type: None,
                 started: false,
+                http_fallback: false,
                 progress: Progress::Connecting,
             }),
             changed: Condvar::new(),
@@ -90,6 +93,15 @@ impl StreamBuffer {
     fn update(&self, f: impl FnOnce(&mut Inner)) {
         f(&mut self.lock());
         self.changed.notify_all();
+    }
+
+    fn mark_http_fallback(&self) {
+        self.update(|inner| inner.http_fallback = true);
+    }
+
+    /// Whether the bytes come over plain http because TLS to the https URL failed.
+    pub fn used_http_fallback(&self) -> bool {
+        self.lock().http_fallback
     }
 
     /// The response headers are in: `total` is the Content-Length, when known.
@@ -367,28 +379,82 @@ fn status_error(status: reqwest::StatusCode) -> Error {
     Error::new(kind, format!("the audio server answered HTTP {status}"))
 }
 
-/// Downloads `url` into `buffer`. Never panics; every failure ends up in [`StreamBuffer::fail`].
-/// Returns early when the buffer is cancelled.
+/// Whether a request failed in the TLS handshake (a certificate refused, a server or middlebox
+/// that does not speak TLS), as opposed to DNS, TCP or a timeout. rustls reports those wrapped
+/// in `io::Error`s, whose `source()` skips the wrapped error itself, hence `get_ref`.
+fn is_tls_failure(error: &reqwest::Error) -> bool {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = next {
+        if e.is::<rustls::Error>() {
+            return true;
+        }
+        next = match e.downcast_ref::<io::Error>().and_then(io::Error::get_ref) {
+            Some(inner) => Some(inner),
+            None => e.source(),
+        };
+    }
+    false
+}
+
+/// Sends the GET of `url`; the error says whether TLS was what failed.
+async fn send(
+    client: &reqwest::Client,
+    url: &str,
+    stall_timeout: Duration,
+) -> Result<reqwest::Response, (Error, bool)> {
+    match tokio::time::timeout(stall_timeout, client.get(url).send()).await {
+        Ok(Ok(response)) => Ok(response),
+        Ok(Err(e)) => Err((
+            Error::network(format!(
+                "could not download the audio: {}",
+                describe_reqwest(&e)
+            )),
+            is_tls_failure(&e),
+        )),
+        Err(_) => Err((
+            Error::network(format!(
+                "the audio server did not answer within {} s",
+                stall_timeout.as_secs()
+            )),
+            false,
+        )),
+    }
+}
+
+/// Downloads `url` into `buffer`. When TLS to `url` fails and there is an `http_fallback` (the
+/// service's own plain-http URL of the file), downloads that instead and marks the buffer
+/// ([`StreamBuffer::used_http_fallback`]). Never panics; every failure ends up in
+/// [`StreamBuffer::fail`]. Returns early when the buffer is cancelled.
 pub async fn download(
     client: reqwest::Client,
     url: String,
+    http_fallback: Option<String>,
     buffer: Arc<StreamBuffer>,
     stall_timeout: Duration,
 ) {
-    let response = match tokio::time::timeout(stall_timeout, client.get(&url).send()).await {
-        Ok(Ok(response)) => response,
-        Ok(Err(e)) => {
-            buffer.fail(Error::network(format!(
-                "could not download the audio: {}",
-                describe_reqwest(&e)
-            )));
-            return;
+    let response = match send(&client, &url, stall_timeout).await {
+        Ok(response) => response,
+        Err((error, true)) if http_fallback.is_some() => {
+            let host = reqwest::Url::parse(&url)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_owned))
+                .unwrap_or_default();
+            tracing::warn!(
+                host,
+                "TLS to the audio CDN failed, so over plain http: {error}"
+            );
+            buffer.mark_http_fallback();
+            let fallback = http_fallback.unwrap_or_default();
+            match send(&client, &fallback, stall_timeout).await {
+                Ok(response) => response,
+                Err((error, _)) => {
+                    buffer.fail(error);
+                    return;
+                }
+            }
         }
-        Err(_) => {
-            buffer.fail(Error::network(format!(
-                "the audio server did not answer within {} s",
-                stall_timeout.as_secs()
-            )));
+        Err((error, _)) => {
+            buffer.fail(error);
             return;
         }
     };
@@ -615,6 +681,7 @@ mod tests {
         download(
             reqwest::Client::new(),
             url,
+            None,
             buffer.clone(),
             Duration::from_secs(5),
         )

@@ -415,6 +415,63 @@ async fn a_download_cut_off_mid_track_is_an_error_and_playback_goes_on() {
     assert_eq!(events.played_indices(), [0, 1]);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_tls_handshake_falls_back_to_the_http_url_and_says_so() {
+    let server = Server::start().await;
+    let http = server.route("/tone.mp3", Route::audio("tone.mp3"));
+    let https = server.https_url("/tone.mp3");
+    let resolver = TableResolver::new();
+    // TLS fails, the service's http URL is there: it plays, and the state says how.
+    resolver.url_with_fallback("fallback", &https, &http, "mp3");
+    // TLS fails and there is no fallback (the service gave https itself): no downgrade.
+    resolver.url("no-fallback", &https, "mp3");
+    // Not a TLS failure (nothing listens): the fallback is not used either.
+    let refused = format!("https://127.0.0.1:{}/tone.mp3", closed_port().await);
+    resolver.url_with_fallback("refused", &refused, &http, "mp3");
+    // Plain http from the start (the test upstream): not a fallback.
+    resolver.url("plain", &http, "mp3");
+
+    let player = player(resolver, Pace::Unlimited, &Capture::new());
+    let mut events = Events::new(&player);
+    let state = player
+        .play(
+            vec![
+                track("fallback"),
+                track("no-fallback"),
+                track("refused"),
+                track("plain"),
+            ],
+            0,
+        )
+        .unwrap();
+    assert!(!state.http_fallback);
+    let playing = events.until_status(WAIT, PlayerStatus::Playing).await;
+    assert_eq!(playing.index, Some(0));
+    assert!(playing.http_fallback, "{playing:?}");
+    events.until_status(WAIT, PlayerStatus::Ended).await;
+
+    assert_eq!(events.played_indices(), [0, 3]);
+    let skipped = events.skipped();
+    assert_eq!(skipped.len(), 2, "{skipped:?}");
+    assert_eq!(skipped[0].track.id, "no-fallback");
+    assert_eq!(skipped[0].kind, ErrorKind::Network);
+    assert_eq!(skipped[1].track.id, "refused");
+    assert_eq!(skipped[1].kind, ErrorKind::Network);
+    let plain = events
+        .states()
+        .into_iter()
+        .find(|s| s.index == Some(3) && s.status == PlayerStatus::Playing)
+        .cloned()
+        .unwrap();
+    assert!(!plain.http_fallback, "plain http is not a fallback");
+}
+
+/// A loopback port nothing listens on.
+async fn closed_port() -> u16 {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    listener.local_addr().unwrap().port()
+}
+
 /// Open descriptors of this process on files in `dir` (Linux; `None` elsewhere).
 fn open_files_in(dir: &std::path::Path) -> Option<usize> {
     let fds = std::fs::read_dir("/proc/self/fd").ok()?;
