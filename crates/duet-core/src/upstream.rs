@@ -122,6 +122,38 @@ impl Upstream {
     }
 }
 
+impl Upstream {
+    /// Whether `url`, as the UI got it from [`image_url`](Self::image_url), is a picture of
+    /// one of `image_hosts`: https on such a host, or, through the override, a URL of the
+    /// override's own origin and path routed to such a host. Nothing else is fetched for the UI.
+    pub fn is_service_image(&self, url: &str, image_hosts: &[&str]) -> bool {
+        let Ok(url) = Url::parse(url) else {
+            return false;
+        };
+        if !url.username().is_empty() || url.password().is_some() {
+            return false;
+        }
+        match self {
+            Upstream::Direct => {
+                url.scheme() == "https"
+                    && url
+                        .host_str()
+                        .is_some_and(|host| crate::hosts::matches(host, image_hosts))
+            }
+            Upstream::Override(base) => {
+                let base_path = base.path().trim_end_matches('/');
+                url.origin() == base.origin()
+                    && url
+                        .path()
+                        .strip_prefix(base_path)
+                        .and_then(|rest| rest.strip_prefix('/'))
+                        .and_then(|rest| rest.split('/').next())
+                        .is_some_and(|host| crate::hosts::matches(host, image_hosts))
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod image_tests {
     use super::*;
@@ -139,6 +171,49 @@ mod image_tests {
             "http://127.0.0.1:9/p1.music.126.net/a==/1.jpg"
         );
         assert_eq!(fake.image_url("not a url"), "not a url");
+    }
+
+    #[test]
+    fn service_images_are_told_from_anything_else() {
+        let hosts = ["*.music.126.net", "y.gtimg.cn"];
+        let direct = Upstream::Direct;
+        assert!(direct.is_service_image("https://p1.music.126.net/a==/1.jpg?param=80y80", &hosts));
+        assert!(direct.is_service_image("https://y.gtimg.cn/music/photo_new/T002.jpg", &hosts));
+        for refused in [
+            "http://p1.music.126.net/a==/1.jpg",
+            "https://example.com/a.jpg",
+            "https://p1.music.126.net.example.com/a.jpg",
+            "https://user:pw@p1.music.126.net/a.jpg",
+            "file:///etc/passwd",
+            "data:image/png;base64,AAAA",
+            "https://127.0.0.1:9/p1.music.126.net/a.jpg",
+            "not a url",
+            "",
+        ] {
+            assert!(!direct.is_service_image(refused, &hosts), "{refused}");
+        }
+
+        let fake = Upstream::parse_override("http://127.0.0.1:9").unwrap();
+        assert!(fake.is_service_image("http://127.0.0.1:9/p1.music.126.net/a==/1.jpg", &hosts));
+        assert!(fake.is_service_image(
+            "http://127.0.0.1:9/y.gtimg.cn/music/photo_new/x.jpg",
+            &hosts
+        ));
+        for refused in [
+            "https://p1.music.126.net/a==/1.jpg",
+            "http://127.0.0.1:9/example.com/a.jpg",
+            "http://127.0.0.1:9/interface.music.163.com/eapi/x",
+            "http://127.0.0.1:10/p1.music.126.net/a.jpg",
+            "http://localhost:9/p1.music.126.net/a.jpg",
+            "http://127.0.0.1:9/",
+            "http://127.0.0.1:9/__fake/requests",
+        ] {
+            assert!(!fake.is_service_image(refused, &hosts), "{refused}");
+        }
+        let with_path = Upstream::parse_override("http://127.0.0.1:9/fake").unwrap();
+        assert!(with_path.is_service_image("http://127.0.0.1:9/fake/y.gtimg.cn/x.jpg", &hosts));
+        assert!(!with_path.is_service_image("http://127.0.0.1:9/fakey.gtimg.cn/x.jpg", &hosts));
+        assert!(!with_path.is_service_image("http://127.0.0.1:9/y.gtimg.cn/x.jpg", &hosts));
     }
 }
 

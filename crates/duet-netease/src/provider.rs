@@ -187,6 +187,10 @@ impl Provider for NeteaseProvider {
         &[QrMethod::App]
     }
 
+    fn image_hosts(&self) -> &'static [&'static str] {
+        identity::IMAGE_HOSTS
+    }
+
     async fn qr_start(&self, method: QrMethod) -> Result<QrTicket> {
         if method != QrMethod::App {
             return Err(netease(Error::bad_request(

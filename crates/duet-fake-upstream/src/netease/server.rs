@@ -44,7 +44,7 @@ pub(crate) async fn handle(
         return audio::serve(ctl, host, rest, method, headers).await;
     }
     if super::covers::COVER_HOSTS.contains(&host) {
-        return super::covers::serve(rest, method);
+        return super::covers::serve(ctl, rest, method).await;
     }
     let Some(route) = transport::route(host, rest) else {
         tracing::debug!(host, "no NetEase transport at this path");
