@@ -29,6 +29,26 @@ fn save_window_state_soon<R: tauri::Runtime>(app: tauri::AppHandle<R>) {
     });
 }
 
+/// Lets the page show pictures from the test upstream. The CSP of tauri.conf.json allows images
+/// from the services' image hosts over https only; with `DUET_UPSTREAM` set, every picture comes
+/// from the override's origin instead (a loopback `http://127.0.0.1:PORT` in the demo and the
+/// tests), so that origin is added to `img-src` before the app starts.
+pub fn allow_upstream_images(config: &mut tauri::Config, upstream: &duet_core::Upstream) {
+    use tauri::utils::config::{Csp, CspDirectiveSources};
+    let duet_core::Upstream::Override(base) = upstream else {
+        return;
+    };
+    let Some(csp) = config.app.security.csp.take() else {
+        return;
+    };
+    let mut directives: std::collections::HashMap<String, CspDirectiveSources> = csp.into();
+    directives
+        .entry("img-src".into())
+        .or_insert_with(|| CspDirectiveSources::List(vec!["'self'".into()]))
+        .push(base.origin().ascii_serialization());
+    config.app.security.csp = Some(Csp::DirectiveMap(directives));
+}
+
 /// The keychain service name the app (and duet-server) keep sessions under.
 pub const KEYCHAIN_SERVICE: &str = duet_core::credentials::KEYCHAIN_SERVICE;
 
@@ -53,7 +73,8 @@ pub fn run() {
     if let Some(base) = settings.upstream.override_base() {
         tracing::warn!("test upstream: every service request goes to {base} (DUET_UPSTREAM)");
     }
-    let context = tauri::generate_context!("../tauri.conf.json");
+    let mut context = tauri::generate_context!("../tauri.conf.json");
+    allow_upstream_images(context.config_mut(), &settings.upstream);
     commands::register(tauri::Builder::default())
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .on_window_event(|window, event| {

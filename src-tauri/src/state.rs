@@ -1,10 +1,10 @@
 //! The app's state: the providers over the credential store, the QR logins, the player, and
 //! the small caches the UI leans on. Built once at start-up.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use duet_core::art::CoverColors;
+use duet_core::art::CoverCache;
 use duet_core::qr::QrLogins;
 use duet_core::{Error, ErrorKind, Profile, Provider, ProviderId, Result, Upstream};
 use duet_services::{Settings, Store, StoreKind};
@@ -53,9 +53,12 @@ pub struct Duet {
     store: Mutex<Store>,
     pub(crate) logins: QrLogins,
     pub(crate) events: EventSink,
-    pub(crate) http: reqwest::Client,
+    /// Fetches covers for their colours; follows redirects only to other service images.
+    pub(crate) covers_http: reqwest::Client,
     pub(crate) upstream: Upstream,
-    pub(crate) covers: Mutex<HashMap<String, CoverColors>>,
+    /// Where the services' pictures come from (every provider's `image_hosts`).
+    image_hosts: Vec<&'static str>,
+    pub(crate) covers: Mutex<CoverCache>,
     pub(crate) player: crate::playback::Playback,
 }
 
@@ -67,8 +70,27 @@ impl Duet {
                 .into_iter()
                 .map(|p| (p.id(), p))
                 .collect();
-        let http = reqwest::Client::builder()
+        let mut image_hosts: Vec<&'static str> = providers
+            .values()
+            .flat_map(|p| p.image_hosts().iter().copied())
+            .collect();
+        image_hosts.sort_unstable();
+        image_hosts.dedup();
+        let redirects = {
+            let (upstream, hosts) = (settings.upstream.clone(), image_hosts.clone());
+            reqwest::redirect::Policy::custom(move |attempt| {
+                if attempt.previous().len() < 5
+                    && upstream.is_service_image(attempt.url().as_str(), &hosts)
+                {
+                    attempt.follow()
+                } else {
+                    attempt.stop()
+                }
+            })
+        };
+        let covers_http = reqwest::Client::builder()
             .timeout(settings.timeout)
+            .redirect(redirects)
             .build()
             .map_err(|e| Error::network(format!("cannot build the HTTP client: {e}")))?;
         let player = crate::playback::Playback::new(providers.clone(), events.clone());
@@ -77,9 +99,10 @@ impl Duet {
             store: Mutex::new(store),
             logins: QrLogins::new(),
             events,
-            http,
+            covers_http,
             upstream: settings.upstream,
-            covers: Mutex::new(HashMap::new()),
+            image_hosts,
+            covers: Mutex::new(CoverCache::default()),
             player,
         })
     }
@@ -119,6 +142,17 @@ impl Duet {
             }
         }
         Ok(self.info())
+    }
+
+    /// Whether `url` is a picture of one of the services (or of the test upstream's routes to
+    /// them): the only URLs the app fetches for the UI.
+    pub fn is_service_image(&self, url: &str) -> bool {
+        self.upstream.is_service_image(url, &self.image_hosts)
+    }
+
+    /// The hosts the services' pictures come from.
+    pub fn image_hosts(&self) -> &[&'static str] {
+        &self.image_hosts
     }
 
     pub fn provider(&self, id: ProviderId) -> Result<Arc<dyn Provider>> {

@@ -49,15 +49,19 @@ fn harness() -> Harness {
             .unwrap()
             .push((event.name().to_owned(), event.payload()));
     });
+    let upstream = Upstream::parse_override(&fake.base_url()).unwrap();
     let settings = duet_services::Settings {
-        upstream: Upstream::parse_override(&fake.base_url()).unwrap(),
+        upstream: upstream.clone(),
         timeout: Duration::from_secs(5),
     };
     let duet = rt
         .block_on(async { Duet::new(settings, duet_services::memory_store(), sink).await })
         .unwrap();
+    // As `run` does with DUET_UPSTREAM set.
+    let mut context = tauri::generate_context!("../tauri.conf.json");
+    duet_app::allow_upstream_images(context.config_mut(), &upstream);
     let app = duet_app::commands::register(mock_builder())
-        .build(tauri::generate_context!("../tauri.conf.json"))
+        .build(context)
         .unwrap();
     app.manage(duet);
     let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
@@ -231,10 +235,10 @@ fn login_browse_and_logout_through_commands() {
         false
     );
 
-    let cover = long["tracks"][0]["album"]["cover_url"]
+    let url = long["tracks"][0]["album"]["cover_url"]
         .as_str()
-        .map(str::to_owned);
-    let url = cover.unwrap_or_else(|| "http://p1.music.126.net/abc==/1.jpg".into());
+        .expect("a cover")
+        .to_owned();
     let colors = h.ok("cover_colors", json!({ "url": url }));
     for key in ["background", "accent", "text"] {
         assert!(colors[key].as_str().unwrap().starts_with('#'), "{colors}");
@@ -431,9 +435,13 @@ fn playback_advances_follows_lyrics_and_skips_the_unplayable() {
     assert_eq!(skipped["track"]["id"], grey["id"]);
     assert!(!skipped["reason"].as_str().unwrap().is_empty());
 
-    h.wait_event("player-state", |s| {
+    let playing = h.wait_event("player-state", |s| {
         s["status"] == "playing" && s["track"]["id"] == playable["id"]
     });
+    assert_eq!(
+        playing["http_fallback"], false,
+        "plain http to the test upstream is no fallback"
+    );
     h.wait_event("player-position", |p| {
         p["position_ms"].as_u64().unwrap() >= 500
     });
@@ -499,4 +507,125 @@ fn handler_manifest_and_capability_agree() {
     assert!(handler.len() >= 25, "{handler:?}");
     assert_eq!(handler, manifest);
     assert_eq!(handler, granted);
+}
+
+/// Covers are fetched only from the services' picture hosts (here: the fake's routes to them),
+/// at most 8 MiB each, and the page's CSP allows images from the same hosts and nowhere else.
+#[test]
+fn covers_come_only_from_the_services_and_the_csp_names_the_same_hosts() {
+    let h = harness();
+    let base = h.fake.base_url();
+    let duet = h._app.state::<Duet>();
+    let cover = format!("{base}/p1.music.126.net/6y-UleORITEDbvrOLV0Q8A==/5639395138885805.jpg");
+    let colors = h.ok("cover_colors", json!({ "url": cover }));
+    assert!(colors["accent"].as_str().unwrap().starts_with('#'));
+    let qq_cover = format!("{base}/y.gtimg.cn/music/photo_new/T002R300x300M000002Neh8l0uciQZ.jpg");
+    h.ok("cover_colors", json!({ "url": qq_cover }));
+
+    let other_port = format!(
+        "http://127.0.0.1:{}/p1.music.126.net/a.jpg",
+        h.fake.addr().port().wrapping_add(1)
+    );
+    for refused in [
+        "https://example.com/cover.jpg".to_owned(),
+        "https://p1.music.126.net/a.jpg".to_owned(),
+        format!("{base}/example.com/cover.jpg"),
+        format!("{base}/interface.music.163.com/api/v6/playlist/detail"),
+        format!("{base}/__fake/requests"),
+        other_port,
+        format!("{base}/p1.music.126.net/{}.jpg", "a".repeat(3000)),
+        "file:///etc/passwd".to_owned(),
+    ] {
+        assert_eq!(
+            h.error_kind("cover_colors", json!({ "url": refused })),
+            "bad_request",
+            "{refused}"
+        );
+    }
+    assert!(
+        !h.fake
+            .requests()
+            .iter()
+            .any(|r| r.host == "example.com" || r.logical_path.contains("playlist/detail")),
+        "nothing refused was fetched"
+    );
+
+    // An endless picture ends at the cap.
+    let path = "/endless==/1.jpg";
+    h.fake
+        .fail(duet_fake_upstream::Fault::new(duet_fake_upstream::FaultKind::Oversized).path(path));
+    let started = Instant::now();
+    let error = h
+        .invoke(
+            "cover_colors",
+            json!({ "url": format!("{base}/p2.music.126.net{path}") }),
+        )
+        .unwrap_err();
+    assert_eq!(error["kind"], "upstream", "{error}");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("larger than 8 MiB"),
+        "{error}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(20));
+
+    // The CSP: data: (QR codes) and https from each service's picture hosts, nothing else;
+    // with DUET_UPSTREAM, the upstream's origin as well.
+    let config: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tauri.conf.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let img_src = |csp: &str| -> Vec<String> {
+        let directive = csp
+            .split(';')
+            .map(str::trim)
+            .find_map(|d| d.strip_prefix("img-src "))
+            .expect("an img-src directive");
+        let mut sources: Vec<String> = directive.split_whitespace().map(str::to_owned).collect();
+        sources.sort();
+        sources
+    };
+    let mut expected: Vec<String> = ["'self'".to_owned(), "data:".to_owned()]
+        .into_iter()
+        .chain(duet.image_hosts().iter().map(|h| format!("https://{h}")))
+        .collect();
+    expected.sort();
+    assert_eq!(
+        img_src(config["app"]["security"]["csp"].as_str().unwrap()),
+        expected
+    );
+
+    let mut context: tauri::Context<MockRuntime> = tauri::generate_context!("../tauri.conf.json");
+    duet_app::allow_upstream_images(context.config_mut(), &Upstream::Direct);
+    let direct = context
+        .config()
+        .app
+        .security
+        .csp
+        .clone()
+        .unwrap()
+        .to_string();
+    assert_eq!(img_src(&direct), expected, "the real services: unchanged");
+    let upstream = Upstream::parse_override(&base).unwrap();
+    duet_app::allow_upstream_images(context.config_mut(), &upstream);
+    let routed = context
+        .config()
+        .app
+        .security
+        .csp
+        .clone()
+        .unwrap()
+        .to_string();
+    expected.push(base.clone());
+    expected.sort();
+    assert_eq!(img_src(&routed), expected);
+    for directive in [
+        "default-src 'self'",
+        "connect-src ipc: http://ipc.localhost",
+    ] {
+        assert!(routed.contains(directive), "{routed}");
+    }
 }

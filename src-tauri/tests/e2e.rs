@@ -232,6 +232,20 @@ async fn scan_browse_search_play_read_lyrics_log_out_and_restart() {
         count(&app, &testid("playlist-card")).await >= 3
     })
     .await;
+    // The pictures themselves load: the CSP, narrowed to the services' image hosts, lets the
+    // test upstream's origin through (added at start from DUET_UPSTREAM).
+    eventually("cover pictures", || async {
+        app.execute(
+            r#"return [...document.querySelectorAll('[data-testid="playlist-card"] img')]
+                 .filter(i => i.complete && i.naturalWidth > 0).length;"#,
+            vec![],
+        )
+        .await
+        .ok()
+        .and_then(|n| n.as_u64())
+        .is_some_and(|n| n >= 3)
+    })
+    .await;
     screenshot(&app, "library").await;
 
     // A long playlist: whole, virtualised.

@@ -178,6 +178,25 @@ describe('player bar', () => {
     }
   });
 
+  test('a stream that fell back to plain HTTP says so, and only while it does', async () => {
+    const app = await openApp(h, { mock: { ...paused, player: { status: 'playing', http_fallback: true } } });
+    const { page } = app;
+    try {
+      const note = page.locator(id('player-http-fallback'));
+      await note.waitFor();
+      assert.equal(await note.innerText(), 'Not encrypted');
+      assert.match(await note.getAttribute('title'), /secure connection to the music server failed/);
+      await shot(page, 'player-http-fallback');
+      // The next track comes over TLS again: the note goes.
+      const state = await app.duet(() => ({ ...window.__duet.player }));
+      await app.emit('player-state', { ...state, http_fallback: false });
+      await note.waitFor({ state: 'detached' });
+      assert.deepEqual(app.problems, []);
+    } finally {
+      await app.close();
+    }
+  });
+
   test('player-skipped and error events show toasts', async () => {
     const app = await openApp(h, { mock: paused });
     const { page } = app;

@@ -1,10 +1,13 @@
 //! Duet's provider-neutral core: the data model every front end speaks (DESIGN.md §2), the typed
 //! error kinds, the [`Provider`] trait each music service implements, the QR login session
-//! machine, the credential store, and the `DUET_UPSTREAM` routing switch.
+//! machine, the credential store, the `DUET_UPSTREAM` routing switch, and size-capped reading
+//! of HTTP answers.
 
 pub mod art;
 pub mod credentials;
 pub mod error;
+pub mod hosts;
+pub mod http;
 pub mod keeper;
 pub mod lyrics;
 pub mod model;
@@ -18,4 +21,4 @@ pub use error::{Error, ErrorKind, Result};
 pub use model::*;
 pub use provider::Provider;
 pub use secret::Secret;
-pub use upstream::Upstream;
+pub use upstream::{StreamLocation, Upstream};

@@ -28,7 +28,10 @@ pub fn parse_stamp(stamp: &str) -> Option<u64> {
         2 => fraction.parse::<u64>().ok()? * 10,
         _ => fraction.parse::<u64>().ok()?,
     };
-    Some(minutes.checked_mul(60_000)? + seconds * 1000 + fraction_ms)
+    // A stamp past what a u64 of milliseconds holds is not a time: no line, no overflow.
+    minutes
+        .checked_mul(60_000)?
+        .checked_add(seconds * 1000 + fraction_ms)
 }
 
 /// A JSON credit line `{"t":ms,"c":[{"tx":…},…]}` → (ms, text).
@@ -78,12 +81,13 @@ pub fn parse_lrc(lrc: &str) -> Vec<(u64, String)> {
     lines
 }
 
-/// The first non-empty text within the tolerance of `start` (lines sorted by time).
+/// The first non-empty text within the tolerance of `start` (lines sorted by time). Times are
+/// the service's: near `u64::MAX` the window saturates instead of overflowing.
 pub fn find_near(lines: &[(u64, String)], start: u64) -> Option<String> {
-    let index = lines.partition_point(|(ms, _)| *ms + MATCH_TOLERANCE_MS < start);
+    let index = lines.partition_point(|(ms, _)| ms.saturating_add(MATCH_TOLERANCE_MS) < start);
     lines[index..]
         .iter()
-        .take_while(|(ms, _)| *ms <= start + MATCH_TOLERANCE_MS)
+        .take_while(|(ms, _)| *ms <= start.saturating_add(MATCH_TOLERANCE_MS))
         .map(|(_, text)| text.clone())
         .find(|text| !text.is_empty())
 }
@@ -120,6 +124,39 @@ mod tests {
         assert_eq!(parse_stamp("ar:Eve"), None);
         assert_eq!(parse_stamp("00:75.00"), None);
         assert_eq!(parse_stamp("99999999999999999999:00"), None);
+        assert_eq!(parse_stamp("99999999:99.999"), None, "99 seconds");
+        assert_eq!(parse_stamp("99999999:59.999"), Some(5_999_999_999_999));
+        // u64::MAX ms is 307445734561825 min 51.615 s: one second more is not a time.
+        assert_eq!(
+            parse_stamp("307445734561825:51.615"),
+            Some(u64::MAX),
+            "the very last millisecond"
+        );
+        assert_eq!(parse_stamp("307445734561825:52.000"), None);
+        assert_eq!(parse_stamp("307445734561826:00"), None);
+    }
+
+    #[test]
+    fn times_at_the_end_of_u64_merge_without_overflow() {
+        let lrc =
+            "{\"t\":18446744073709551615,\"c\":[{\"tx\":\"end\"}]}\n[307445734561825:51.615]last";
+        let lines = parse_lrc(lrc);
+        assert_eq!(lines.len(), 2);
+        assert!(lines.iter().all(|(ms, _)| *ms == u64::MAX));
+        let translation = vec![
+            (u64::MAX - 10, "译".to_owned()),
+            (u64::MAX, "尾".to_owned()),
+        ];
+        assert_eq!(find_near(&translation, u64::MAX).as_deref(), Some("译"));
+        assert_eq!(find_near(&translation, 0), None);
+        let merged = merge(
+            vec![(u64::MAX, "x".to_owned(), None), (0, "y".to_owned(), None)],
+            &translation,
+            &lines,
+        );
+        assert_eq!(merged[0].translation.as_deref(), Some("译"));
+        assert_eq!(merged[0].romanized.as_deref(), Some("end"));
+        assert_eq!(merged[1].translation, None);
     }
 
     #[test]
@@ -136,6 +173,26 @@ mod tests {
                 (5000, "chorus".to_owned()),
             ]
         );
+    }
+
+    proptest::proptest! {
+        /// Any stamp and any credit time, merged with itself as translation: no overflow
+        /// (which panics in debug builds), whatever the service sends.
+        #[test]
+        fn extreme_times_never_overflow(
+            minutes in proptest::prelude::any::<u64>(),
+            seconds in 0u64..100,
+            fraction in 0u32..1000,
+            credit in proptest::prelude::any::<u64>(),
+        ) {
+            let lrc = format!(
+                "[{minutes}:{seconds:02}.{fraction:03}]a\n{{\"t\":{credit},\"c\":[{{\"tx\":\"b\"}}]}}"
+            );
+            let lines = parse_lrc(&lrc);
+            let base = lines.iter().map(|(ms, t)| (*ms, t.clone(), None)).collect();
+            let merged = merge(base, &lines, &lines);
+            proptest::prop_assert_eq!(merged.len(), lines.len());
+        }
     }
 
     #[test]

@@ -289,6 +289,10 @@ pub struct StreamUrl {
     pub expires_at: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trial: Option<TrialWindow>,
+    /// The same file over plain http, for when TLS to `url` fails: set when Duet upgraded the
+    /// service's http URL of a known audio CDN to https. Never use it otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_fallback_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -66,6 +66,10 @@ pub trait Provider: Send + Sync + 'static {
     fn qr_policy(&self) -> QrPolicy;
     /// The phone apps that can scan this service's codes; the first is the default.
     fn qr_methods(&self) -> &'static [QrMethod];
+    /// The hosts the service's pictures (covers, avatars) come from, as
+    /// [`hosts::matches`](crate::hosts::matches) patterns. The app fetches covers from these
+    /// only, and its CSP names the same.
+    fn image_hosts(&self) -> &'static [&'static str];
     /// Starts a QR login scanned with `method` (one of [`qr_methods`]).
     ///
     /// [`qr_methods`]: Provider::qr_methods

@@ -334,6 +334,9 @@ mod tests {
         fn qr_methods(&self) -> &'static [QrMethod] {
             &[QrMethod::App]
         }
+        fn image_hosts(&self) -> &'static [&'static str] {
+            &[]
+        }
         async fn qr_start(&self, _method: QrMethod) -> Result<QrTicket> {
             Ok(QrTicket {
                 key: "k1".into(),

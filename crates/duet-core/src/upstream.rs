@@ -174,6 +174,38 @@ impl Upstream {
     }
 }
 
+impl Upstream {
+    /// Whether `url`, as the UI got it from [`image_url`](Self::image_url), is a picture of
+    /// one of `image_hosts`: https on such a host, or, through the override, a URL of the
+    /// override's own origin and path routed to such a host. Nothing else is fetched for the UI.
+    pub fn is_service_image(&self, url: &str, image_hosts: &[&str]) -> bool {
+        let Ok(url) = Url::parse(url) else {
+            return false;
+        };
+        if !url.username().is_empty() || url.password().is_some() {
+            return false;
+        }
+        match self {
+            Upstream::Direct => {
+                url.scheme() == "https"
+                    && url
+                        .host_str()
+                        .is_some_and(|host| crate::hosts::matches(host, image_hosts))
+            }
+            Upstream::Override(base) => {
+                let base_path = base.path().trim_end_matches('/');
+                url.origin() == base.origin()
+                    && url
+                        .path()
+                        .strip_prefix(base_path)
+                        .and_then(|rest| rest.strip_prefix('/'))
+                        .and_then(|rest| rest.split('/').next())
+                        .is_some_and(|host| crate::hosts::matches(host, image_hosts))
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod image_tests {
     use super::*;
@@ -191,5 +223,155 @@ mod image_tests {
             "http://127.0.0.1:9/p1.music.126.net/a==/1.jpg"
         );
         assert_eq!(fake.image_url("not a url"), "not a url");
+    }
+
+    #[test]
+    fn service_images_are_told_from_anything_else() {
+        let hosts = ["*.music.126.net", "y.gtimg.cn"];
+        let direct = Upstream::Direct;
+        assert!(direct.is_service_image("https://p1.music.126.net/a==/1.jpg?param=80y80", &hosts));
+        assert!(direct.is_service_image("https://y.gtimg.cn/music/photo_new/T002.jpg", &hosts));
+        for refused in [
+            "http://p1.music.126.net/a==/1.jpg",
+            "https://example.com/a.jpg",
+            "https://p1.music.126.net.example.com/a.jpg",
+            "https://user:pw@p1.music.126.net/a.jpg",
+            "file:///etc/passwd",
+            "data:image/png;base64,AAAA",
+            "https://127.0.0.1:9/p1.music.126.net/a.jpg",
+            "not a url",
+            "",
+        ] {
+            assert!(!direct.is_service_image(refused, &hosts), "{refused}");
+        }
+
+        let fake = Upstream::parse_override("http://127.0.0.1:9").unwrap();
+        assert!(fake.is_service_image("http://127.0.0.1:9/p1.music.126.net/a==/1.jpg", &hosts));
+        assert!(fake.is_service_image(
+            "http://127.0.0.1:9/y.gtimg.cn/music/photo_new/x.jpg",
+            &hosts
+        ));
+        for refused in [
+            "https://p1.music.126.net/a==/1.jpg",
+            "http://127.0.0.1:9/example.com/a.jpg",
+            "http://127.0.0.1:9/interface.music.163.com/eapi/x",
+            "http://127.0.0.1:10/p1.music.126.net/a.jpg",
+            "http://localhost:9/p1.music.126.net/a.jpg",
+            "http://127.0.0.1:9/",
+            "http://127.0.0.1:9/__fake/requests",
+        ] {
+            assert!(!fake.is_service_image(refused, &hosts), "{refused}");
+        }
+        let with_path = Upstream::parse_override("http://127.0.0.1:9/fake").unwrap();
+        assert!(with_path.is_service_image("http://127.0.0.1:9/fake/y.gtimg.cn/x.jpg", &hosts));
+        assert!(!with_path.is_service_image("http://127.0.0.1:9/fakey.gtimg.cn/x.jpg", &hosts));
+        assert!(!with_path.is_service_image("http://127.0.0.1:9/y.gtimg.cn/x.jpg", &hosts));
+    }
+}
+
+/// Where to fetch one of a service's audio files from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamLocation {
+    pub url: String,
+    /// The same file over plain http, to be used only when TLS to `url` fails: set when `url`
+    /// is the https upgrade of an http URL the service handed out.
+    pub http_fallback: Option<String>,
+}
+
+impl Upstream {
+    /// Where to fetch a stream URL the service handed out. Through the override when set (as
+    /// it is, plain http to the fake). Otherwise an `http` URL on one of `cdn_hosts` (the
+    /// provider's audio CDNs, which serve both) is upgraded to `https`, with the original kept
+    /// as the fallback for when TLS fails; never less secure than what the service gave.
+    pub fn stream_location(&self, url: &str, cdn_hosts: &[&str]) -> Result<StreamLocation> {
+        let parsed = self.route(url)?;
+        if self.is_override() || parsed.scheme() != "http" {
+            return Ok(StreamLocation {
+                url: parsed.into(),
+                http_fallback: None,
+            });
+        }
+        let on_cdn = parsed
+            .host_str()
+            .is_some_and(|host| crate::hosts::matches(host, cdn_hosts));
+        if !on_cdn {
+            return Ok(StreamLocation {
+                url: parsed.into(),
+                http_fallback: None,
+            });
+        }
+        let mut secure = parsed.clone();
+        // An explicit :80 was dropped when parsing (the default of http); any other port stays.
+        secure
+            .set_scheme("https")
+            .map_err(|()| Error::upstream(format!("cannot use https for {url:?}")))?;
+        Ok(StreamLocation {
+            url: secure.into(),
+            http_fallback: Some(parsed.into()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod stream_tests {
+    use super::*;
+
+    const CDNS: &[&str] = &["*.music.126.net", "*.stream.qqmusic.qq.com"];
+
+    #[test]
+    fn cdn_streams_go_https_with_the_http_url_as_fallback() {
+        let url = "http://m701.music.126.net/20230316/55d1/jdymusic/obj/a.mp3?x=1";
+        let location = Upstream::Direct.stream_location(url, CDNS).unwrap();
+        assert_eq!(
+            location.url,
+            "https://m701.music.126.net/20230316/55d1/jdymusic/obj/a.mp3?x=1"
+        );
+        assert_eq!(location.http_fallback.as_deref(), Some(url));
+        let qq = "http://ws.stream.qqmusic.qq.com:80/C400x.m4a?vkey=K&guid=1";
+        let location = Upstream::Direct.stream_location(qq, CDNS).unwrap();
+        assert_eq!(
+            location.url,
+            "https://ws.stream.qqmusic.qq.com/C400x.m4a?vkey=K&guid=1"
+        );
+        assert_eq!(
+            location.http_fallback.as_deref(),
+            Some("http://ws.stream.qqmusic.qq.com/C400x.m4a?vkey=K&guid=1")
+        );
+    }
+
+    #[test]
+    fn https_stays_https_and_other_hosts_stay_as_they_are() {
+        let https = "https://isure.stream.qqmusic.qq.com/C400x.m4a?vkey=K";
+        assert_eq!(
+            Upstream::Direct.stream_location(https, CDNS).unwrap(),
+            StreamLocation {
+                url: https.into(),
+                http_fallback: None
+            }
+        );
+        let elsewhere = "http://cdn.example.com/a.mp3";
+        assert_eq!(
+            Upstream::Direct.stream_location(elsewhere, CDNS).unwrap(),
+            StreamLocation {
+                url: elsewhere.into(),
+                http_fallback: None
+            }
+        );
+        assert!(Upstream::Direct.stream_location("not a url", CDNS).is_err());
+    }
+
+    #[test]
+    fn the_override_routes_streams_over_plain_http_without_fallback() {
+        let fake = Upstream::parse_override("http://127.0.0.1:9").unwrap();
+        let location = fake
+            .stream_location("http://m701.music.126.net/fake/1.mp3", CDNS)
+            .unwrap();
+        assert_eq!(
+            location,
+            StreamLocation {
+                url: "http://127.0.0.1:9/m701.music.126.net/fake/1.mp3".into(),
+                http_fallback: None
+            }
+        );
     }
 }

@@ -150,6 +150,31 @@ pub(crate) fn response(status: StatusCode, content_type: &str, body: Vec<u8>) ->
     resp
 }
 
+/// A 200 JSON answer that never ends: `{"code":200,"data":"aaaa…` forever.
+pub(crate) fn endless_json() -> Response {
+    endless(
+        "application/json;charset=UTF-8",
+        b"{\"code\":200,\"data\":\"",
+    )
+}
+
+/// A 200 answer of `content_type` that never ends: `head`, then `aaaa…` forever in 64 KiB
+/// chunks of one static buffer (the fake itself allocates nothing while it streams). The
+/// client hangs up to end it.
+pub(crate) fn endless(content_type: &'static str, head: &'static [u8]) -> Response {
+    static FILLER: [u8; 64 * 1024] = [b'a'; 64 * 1024];
+    let head = futures_util::stream::once(async move {
+        Ok::<_, std::convert::Infallible>(axum::body::Bytes::from_static(head))
+    });
+    let filler = futures_util::stream::repeat_with(|| Ok(axum::body::Bytes::from_static(&FILLER)));
+    let mut resp = Response::new(Body::from_stream(futures_util::StreamExt::chain(
+        head, filler,
+    )));
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    resp
+}
+
 /// Adds `Set-Cookie` headers (values that are not valid header text are skipped).
 pub(crate) fn add_set_cookies(resp: &mut Response, cookies: &[String]) {
     for c in cookies {

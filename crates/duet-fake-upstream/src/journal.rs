@@ -72,6 +72,9 @@ pub enum FaultKind {
     Truncated,
     /// Wait `delay` (default 30 s), then answer normally.
     Slow,
+    /// HTTP 200 whose JSON body never ends (chunked, no Content-Length): a broken or hostile
+    /// server that would fill the client's memory if it read answers whole.
+    Oversized,
     /// QQ Music item `{"code":1000}`: not logged in / musickey expired.
     QqNotLoggedIn,
     /// QQ Music item `{"code":104400}`: credential or login code invalid.
@@ -99,7 +102,10 @@ pub(crate) enum FaultScope {
 impl FaultKind {
     pub(crate) fn scope(self) -> FaultScope {
         match self {
-            FaultKind::ServerError | FaultKind::Truncated | FaultKind::Slow => FaultScope::Any,
+            FaultKind::ServerError
+            | FaultKind::Truncated
+            | FaultKind::Slow
+            | FaultKind::Oversized => FaultScope::Any,
             FaultKind::RiskControl
             | FaultKind::RiskControlVerify
             | FaultKind::Verification

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use duet_core::credentials::SharedStore;
+use duet_core::http::{answer_too_large, read_capped, BodyError, MAX_API_ANSWER};
 use duet_core::keeper::{Change, Generation, SessionKeeper};
 use duet_core::{Error, ErrorKind, ProviderId, Result, Upstream};
 use rand::Rng;
@@ -227,10 +228,13 @@ impl Client {
             .map_err(|e| Failure::Transient(transport_error(e)))?;
         self.absorb_cookies(&response, generation).await;
         let status = response.status();
-        let bytes = response
-            .bytes()
+        let bytes = read_capped(response, MAX_API_ANSWER)
             .await
-            .map_err(|e| Failure::Transient(transport_error(e)))?;
+            .map_err(|e| match e {
+                // Asking again would only read the same 16 MiB again.
+                BodyError::TooLarge { limit } => Failure::Final(netease(answer_too_large(limit))),
+                BodyError::Http(e) => Failure::Transient(transport_error(e)),
+            })?;
         if status.as_u16() == 429 {
             return Err(Failure::Final(netease(Error::new(
                 ErrorKind::RateLimited,

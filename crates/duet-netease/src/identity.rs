@@ -21,6 +21,12 @@ pub const USER_AGENT: &str = concat!(
 pub const EAPI_HOST: &str = "interface.music.163.com";
 pub const WEB_HOST: &str = "music.163.com";
 pub const ORIGIN: &str = "https://music.163.com";
+/// The audio CDN (`m7`, `m8`, `m701`, `m801`… `.music.126.net`, §7.5). Song URLs come as plain
+/// http; these hosts serve https as well, so Duet asks for https first.
+pub const STREAM_HOSTS: &[&str] = &["*.music.126.net"];
+/// Where covers and avatars come from (`p1`…`p4.music.126.net`); the app's CSP names the same.
+pub const IMAGE_HOSTS: &[&str] = &["*.music.126.net"];
+
 /// What the QR encodes; the phone app opens it (§7.1 step 2).
 pub const QR_LOGIN_URL_PREFIX: &str = "https://music.163.com/login?codekey=";
 /// The QR `type` of the desktop/eapi flow since 2024-10 (§7.1, §10).

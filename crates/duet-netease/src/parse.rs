@@ -536,7 +536,13 @@ pub fn checkin(body: &Value) -> CheckIn {
 fn trial_window(info: &Value) -> Option<TrialWindow> {
     let start = info.get("start")?.as_u64()?;
     let end = info.get("end")?.as_u64()?;
-    let to_ms = |v: u64| if end < 3600 { v * 1000 } else { v };
+    let to_ms = |v: u64| {
+        if end < 3600 {
+            v.saturating_mul(1000)
+        } else {
+            v
+        }
+    };
     (end > start).then(|| TrialWindow {
         start_ms: to_ms(start),
         end_ms: to_ms(end),
@@ -603,8 +609,9 @@ pub fn stream_url(body: &Value, id: &str, quality: Quality) -> Result<StreamUrl>
         expires_at: item
             .get("expi")
             .and_then(Value::as_u64)
-            .map(|s| unix_now() + s),
+            .map(|s| unix_now().saturating_add(s)),
         trial: item.get("freeTrialInfo").and_then(trial_window),
+        http_fallback_url: None,
     })
 }
 

@@ -187,6 +187,10 @@ impl Provider for NeteaseProvider {
         &[QrMethod::App]
     }
 
+    fn image_hosts(&self) -> &'static [&'static str] {
+        identity::IMAGE_HOSTS
+    }
+
     async fn qr_start(&self, method: QrMethod) -> Result<QrTicket> {
         if method != QrMethod::App {
             return Err(netease(Error::bad_request(
@@ -332,7 +336,13 @@ impl Provider for NeteaseProvider {
             )
             .await?;
         let mut stream = parse::stream_url(&body, id, quality)?;
-        stream.url = self.client.route(&stream.url)?.to_string();
+        let location = self
+            .client
+            .upstream()
+            .stream_location(&stream.url, identity::STREAM_HOSTS)
+            .map_err(netease)?;
+        stream.url = location.url;
+        stream.http_fallback_url = location.http_fallback;
         Ok(stream)
     }
 

@@ -364,3 +364,60 @@ fn vendored_fixtures_match_shared_originals() {
     }
     assert!(compared > 50);
 }
+
+/// Every `http(s)://host/path` in the text of every fixture.
+fn fixture_urls() -> Vec<url::Url> {
+    let dir = format!(
+        "{}/../../testdata/fixtures/netease",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let mut urls = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for (at, _) in text.match_indices("http") {
+            let end = text[at..]
+                .find(['"', ' ', '\\', '\n'])
+                .map_or(text.len(), |n| at + n);
+            if let Ok(url) = url::Url::parse(&text[at..end]) {
+                urls.push(url);
+            }
+        }
+    }
+    urls
+}
+
+#[test]
+fn every_audio_and_picture_url_of_the_fixtures_is_on_a_listed_host() {
+    use duet_netease::identity::{IMAGE_HOSTS, STREAM_HOSTS};
+    let urls = fixture_urls();
+    let audio: Vec<_> = urls
+        .iter()
+        .filter(|u| {
+            [".mp3", ".flac", ".m4a"]
+                .iter()
+                .any(|e| u.path().ends_with(e))
+        })
+        .collect();
+    let pictures: Vec<_> = urls
+        .iter()
+        .filter(|u| {
+            [".jpg", ".jpeg", ".png"]
+                .iter()
+                .any(|e| u.path().ends_with(e))
+        })
+        .collect();
+    assert!(audio.len() >= 3 && pictures.len() >= 20, "{audio:?}");
+    for url in audio {
+        let host = url.host_str().unwrap();
+        assert!(duet_core::hosts::matches(host, STREAM_HOSTS), "{url}");
+        let location = duet_core::Upstream::Direct
+            .stream_location(url.as_str(), STREAM_HOSTS)
+            .unwrap();
+        assert!(location.url.starts_with("https://"), "{url}");
+        assert_eq!(location.http_fallback.as_deref(), Some(url.as_str()));
+    }
+    for url in pictures {
+        let host = url.host_str().unwrap();
+        assert!(duet_core::hosts::matches(host, IMAGE_HOSTS), "{url}");
+    }
+}

@@ -11,6 +11,8 @@ fn arbitrary_json() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::from),
+        // Past i64: counts and times near the end of u64 (arithmetic on them must saturate).
+        prop_oneof![Just(u64::MAX), Just(u64::MAX - 1), any::<u64>()].prop_map(Value::from),
         any::<f64>()
             .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
         "[a-zA-Z0-9 \\[\\]:.,(){}]{0,24}".prop_map(Value::String),
@@ -53,6 +55,9 @@ fn arbitrary_json() -> impl Strategy<Value = Value> {
                         Just("name"),
                         Just("creator"),
                         Just("point"),
+                        Just("expi"),
+                        Just("br"),
+                        Just("size"),
                     ]
                     .prop_map(str::to_owned),
                     inner,
@@ -126,6 +131,47 @@ fn load_fixtures() -> Vec<Value> {
     all.sort_by_key(|v| v.to_string());
     assert!(all.len() > 30);
     all
+}
+
+/// Times and sizes at the end of u64: a URL's expiry, a preview window, lyric stamps, credit
+/// lines and word timings. Overflow panics in debug builds; these must saturate or be refused.
+#[test]
+fn upstream_numbers_at_the_end_of_u64_do_not_overflow() {
+    let max = u64::MAX;
+    let body = serde_json::json!({"code": 200, "data": [{
+        "id": 1, "url": "http://m8.music.126.net/a.mp3", "br": max, "size": max, "expi": max,
+        "freeTrialInfo": {"start": max - 1, "end": max},
+    }]});
+    let stream = parse::stream_url(&body, "1", Quality::High).unwrap();
+    assert_eq!(stream.expires_at, Some(max));
+    let trial = stream.trial.unwrap();
+    assert_eq!((trial.start_ms, trial.end_ms), (max - 1, max));
+    let short = serde_json::json!({"code": 200, "data": [{
+        "id": 1, "url": "http://m8.music.126.net/a.mp3", "freeTrialInfo": {"start": 0, "end": 30},
+    }]});
+    assert_eq!(
+        parse::stream_url(&short, "1", Quality::High)
+            .unwrap()
+            .trial
+            .unwrap()
+            .end_ms,
+        30_000,
+        "seconds below an hour"
+    );
+
+    let lyric = format!(
+        "{{\"t\":{max},\"c\":[{{\"tx\":\"credits\"}}]}}\n[99999999:99.999]never\n[307445734561825:51.615]last"
+    );
+    let yrc = format!("[{max},{max}]({max},{max},0)词({},{max},0)尾", max - 1);
+    let body = serde_json::json!({
+        "lrc": {"lyric": &lyric}, "tlyric": {"lyric": &lyric}, "romalrc": {"lyric": &lyric},
+        "yrc": {"lyric": yrc},
+    });
+    let parsed = lyrics::lyrics(&body, "1");
+    assert_eq!(parsed.lines.len(), 1);
+    let words = parsed.lines[0].words.as_ref().unwrap();
+    assert_eq!(words[0].duration_ms, max);
+    assert_eq!(parsed.lines[0].translation.as_deref(), Some("credits"));
 }
 
 proptest! {

@@ -30,6 +30,7 @@ impl StreamResolver for UrlResolver {
             size: None,
             expires_at: None,
             trial: None,
+            http_fallback_url: None,
         })
     }
 }

@@ -12,6 +12,23 @@ use symphonia::core::units::{Time, TimeBase, Timestamp};
 /// Consecutive undecodable packets tolerated before the file counts as corrupt.
 const MAX_BAD_PACKETS: u32 = 64;
 
+/// Sample rates a file may declare. Outside them it is broken or hostile: a rate of 1 Hz would
+/// make the resampler write 48,000 output frames for each input frame.
+const SAMPLE_RATES: std::ops::RangeInclusive<u32> = 1_000..=768_000;
+
+/// How long `frames` last at `rate`, in milliseconds; saturates (the counts come from files).
+pub fn frames_to_ms(frames: u64, rate: u32) -> u64 {
+    if rate == 0 {
+        return 0;
+    }
+    u64::try_from(u128::from(frames) * 1000 / u128::from(rate)).unwrap_or(u64::MAX)
+}
+
+/// How many frames at `rate` make `ms` milliseconds; saturates.
+pub fn ms_to_frames(ms: u64, rate: u32) -> u64 {
+    u64::try_from(u128::from(ms) * u128::from(rate) / 1000).unwrap_or(u64::MAX)
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
     /// Reading the source failed (the download failed, stalled or was cancelled).
@@ -110,6 +127,11 @@ impl Decoder {
             .make_audio_decoder(params, &AudioDecoderOptions::default())
             .map_err(|e| DecodeError::Unsupported(e.to_string()))?;
         let rate = params.sample_rate.unwrap_or(0);
+        if rate != 0 && !SAMPLE_RATES.contains(&rate) {
+            return Err(DecodeError::Unsupported(format!(
+                "a sample rate of {rate} Hz"
+            )));
+        }
         let track_id = track.id;
         let time_base = track.time_base.or_else(|| TimeBase::try_from_recip(rate));
         let duration_ms = match (time_base, track.duration) {
@@ -118,7 +140,7 @@ impl Decoder {
         }
         .or_else(|| {
             let frames = track.num_frames?;
-            (rate > 0).then(|| frames * 1000 / u64::from(rate))
+            (rate > 0).then(|| frames_to_ms(frames, rate))
         })
         .filter(|&ms| ms > 0);
         Ok(Self {
@@ -142,10 +164,8 @@ impl Decoder {
 
     /// The media time at the end of the last decoded chunk.
     pub fn position_ms(&self) -> u64 {
-        if self.rate == 0 {
-            return self.base_ms;
-        }
-        self.base_ms + self.frames * 1000 / u64::from(self.rate)
+        self.base_ms
+            .saturating_add(frames_to_ms(self.frames, self.rate))
     }
 
     /// Decodes the next packet of the track into `out` (interleaved, replaced). `Ok(None)` at the
@@ -178,6 +198,12 @@ impl Decoder {
                     if buffer.frames() == 0 || spec.channels == 0 || spec.sample_rate == 0 {
                         continue;
                     }
+                    if !SAMPLE_RATES.contains(&spec.sample_rate) {
+                        return Err(DecodeError::Unsupported(format!(
+                            "a sample rate of {} Hz",
+                            spec.sample_rate
+                        )));
+                    }
                     buffer.copy_to_vec_interleaved(out);
                     if let Some(skip_before) = self.skip_before {
                         let skip = self.frames_between(packet.pts, skip_before, spec.sample_rate);
@@ -194,7 +220,9 @@ impl Decoder {
                         self.frames = 0;
                         self.rate = spec.sample_rate;
                     }
-                    self.frames += (out.len() / usize::from(spec.channels)) as u64;
+                    self.frames = self
+                        .frames
+                        .saturating_add((out.len() / usize::from(spec.channels)) as u64);
                     return Ok(Some(spec));
                 }
                 Err(SymphoniaError::DecodeError(_)) | Err(SymphoniaError::IoError(_)) => {
@@ -325,6 +353,38 @@ mod tests {
                 / u64::from(spec.sample_rate);
             assert!((700..=900).contains(&ms), "{name}: {ms} ms after the seek");
             assert_eq!(decoder.seek(60_000).unwrap(), None, "{name}: past the end");
+        }
+    }
+
+    #[test]
+    fn frame_and_time_conversions_saturate() {
+        assert_eq!(frames_to_ms(44_100, 44_100), 1000);
+        assert_eq!(frames_to_ms(u64::MAX, 1), u64::MAX);
+        // u64::MAX is (2^32 - 1)(2^32 + 1): exact, no rounding.
+        assert_eq!(frames_to_ms(u64::MAX, u32::MAX), 4_294_967_297_000);
+        assert_eq!(frames_to_ms(5, 0), 0);
+        assert_eq!(ms_to_frames(1000, 48_000), 48_000);
+        assert_eq!(ms_to_frames(u64::MAX, u32::MAX), u64::MAX);
+        assert_eq!(ms_to_frames(u64::MAX, 0), 0);
+    }
+
+    #[test]
+    fn a_wav_declaring_an_absurd_sample_rate_is_refused() {
+        let path = format!("{}/testdata/tone.wav", env!("CARGO_MANIFEST_DIR"));
+        let wav = std::fs::read(path).unwrap();
+        for rate in [1u32, 999, 768_001, u32::MAX] {
+            let mut bytes = wav.clone();
+            // The fmt chunk: sample rate at 24..28, byte rate at 28..32.
+            assert_eq!(&bytes[12..16], b"fmt ");
+            bytes[24..28].copy_from_slice(&rate.to_le_bytes());
+            let source = StreamSource::new(StreamBuffer::complete(bytes), Duration::from_secs(1));
+            match Decoder::open(Box::new(source), Some("wav"), None) {
+                Err(DecodeError::Unsupported(why)) => {
+                    assert!(why.starts_with("a sample rate of"), "{why}")
+                }
+                Err(other) => panic!("{rate} Hz: {other}"),
+                Ok(_) => panic!("{rate} Hz was accepted"),
+            }
         }
     }
 

@@ -1,7 +1,8 @@
 //! Duet's playback engine, in Rust rather than the webview's `<audio>` (which needs GStreamer
 //! plugins many Linux systems lack).
 //!
-//! - [`source`]: download over HTTP into a growing buffer that the decoder reads while it grows;
+//! - [`source`]: download over HTTP into a growing buffer that the decoder reads while it grows,
+//!   kept in memory up to a limit and in a temporary file past it;
 //! - [`decode`]: symphonia (MP3, FLAC, AAC/M4A, WAV, Ogg Vorbis), seeking;
 //! - [`output`]: the [`AudioOutput`] trait, the sound card ([`CpalOutput`]) and the null sink
 //!   ([`NullOutput`]); [`output_from_env`] picks one (`DUET_AUDIO_OUTPUT=null` forces the null sink);
@@ -30,6 +31,7 @@ mod player;
 pub mod queue;
 mod session;
 pub mod source;
+mod spool;
 
 pub use output::{
     output_from_env, select_output, AudioOutput, Capture, CpalOutput, CpalOutputFactory,
@@ -41,3 +43,4 @@ pub use player::{
     SkippedTrack, StreamResolver,
 };
 pub use queue::{Queue, Repeat};
+pub use source::SpoolOptions;

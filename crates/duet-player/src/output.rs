@@ -478,8 +478,8 @@ fn build_stream(preferred: OutputSpec) -> Result<(cpal::Stream, Opened), OutputE
         sample_rate: config.sample_rate(),
         channels: config.channels(),
     };
-    let capacity = (f64::from(spec.sample_rate) * DEVICE_BUFFER.as_secs_f64()) as usize
-        * usize::from(spec.channels);
+    let capacity = ((f64::from(spec.sample_rate) * DEVICE_BUFFER.as_secs_f64()) as usize)
+        .saturating_mul(usize::from(spec.channels));
     let (producer, consumer) = rtrb::RingBuffer::new(capacity.max(1024));
     let flags = Arc::new(DeviceFlags::default());
     let stream_config = config.config();

@@ -20,6 +20,7 @@ use tokio::sync::mpsc;
 use crate::output::{OutputFactory, OutputKind};
 use crate::queue::{Advance, Queue, Repeat};
 use crate::session::{self, SessionCtl};
+use crate::source::SpoolOptions;
 
 /// `previous` within this much of the start goes to the previous track; later it restarts.
 const RESTART_THRESHOLD_MS: u64 = 3_000;
@@ -64,6 +65,9 @@ pub struct PlayerState {
     pub trial: Option<TrialWindow>,
     pub output: OutputKind,
     pub error: Option<Error>,
+    /// The current track streams over plain http because TLS to its CDN failed (the service's
+    /// own http URL; say so).
+    pub http_fallback: bool,
 }
 
 /// The payload of `player-position`.
@@ -113,6 +117,8 @@ pub struct PlayerOptions {
     /// How long the resolver may take.
     pub resolve_timeout: Duration,
     pub volume: f32,
+    /// How much of a download stays in memory, and where the rest goes.
+    pub spool: SpoolOptions,
 }
 
 impl Default for PlayerOptions {
@@ -124,6 +130,7 @@ impl Default for PlayerOptions {
             stall_timeout: Duration::from_secs(20),
             resolve_timeout: Duration::from_secs(20),
             volume: 1.0,
+            spool: SpoolOptions::default(),
         }
     }
 }
@@ -149,6 +156,7 @@ struct Core {
     trial: Option<TrialWindow>,
     output: OutputKind,
     error: Option<Error>,
+    http_fallback: bool,
     session: Option<Arc<SessionCtl>>,
     generation: u64,
     /// Tracks in a row that failed before playing anything.
@@ -172,6 +180,7 @@ impl Core {
             trial: self.trial,
             output: self.output,
             error: self.error.clone(),
+            http_fallback: self.http_fallback,
         }
     }
 
@@ -199,6 +208,7 @@ pub(crate) struct Shared {
     pub(crate) http: reqwest::Client,
     pub(crate) stall_timeout: Duration,
     pub(crate) resolve_timeout: Duration,
+    pub(crate) spool: SpoolOptions,
     _own_runtime: OwnedRuntime,
 }
 
@@ -223,6 +233,7 @@ impl Shared {
         core.stop_session();
         core.position_ms = 0;
         core.trial = None;
+        core.http_fallback = false;
         let Some(track) = core.queue.current().cloned() else {
             core.status = PlayerStatus::Idle;
             core.duration_ms = 0;
@@ -258,6 +269,15 @@ impl Shared {
         let mut core = self.lock();
         if core.is_current(generation) {
             core.trial = trial;
+        }
+    }
+
+    /// TLS to the track's CDN failed; it streams over the service's plain-http URL.
+    pub(crate) fn session_http_fallback(&self, generation: u64) {
+        let mut core = self.lock();
+        if core.is_current(generation) && !core.http_fallback {
+            core.http_fallback = true;
+            self.emit_state(&core);
         }
     }
 
@@ -437,6 +457,7 @@ impl Player {
             trial: None,
             output: outputs.kind(),
             error: None,
+            http_fallback: false,
             session: None,
             generation: 0,
             failures: 0,
@@ -451,6 +472,7 @@ impl Player {
             http,
             stall_timeout: options.stall_timeout,
             resolve_timeout: options.resolve_timeout,
+            spool: options.spool,
             _own_runtime: own_runtime,
         });
         Self {
@@ -736,6 +758,7 @@ mod tests {
             }),
             output: OutputKind::Null,
             error: Some(Error::new(ErrorKind::Unavailable, "nope")),
+            http_fallback: true,
         };
         let json = serde_json::to_value(&state).unwrap();
         let keys: Vec<&str> = json
@@ -751,6 +774,7 @@ mod tests {
             [
                 "duration_ms",
                 "error",
+                "http_fallback",
                 "index",
                 "output",
                 "position_ms",
@@ -772,6 +796,7 @@ mod tests {
         assert_eq!(json["error"]["kind"], "unavailable");
         assert_eq!(json["queue_length"], 1);
         assert_eq!(json["track"]["id"], "1");
+        assert_eq!(json["http_fallback"], true);
 
         let idle = PlayerState {
             status: PlayerStatus::Idle,
@@ -781,6 +806,7 @@ mod tests {
             error: None,
             output: OutputKind::Device,
             repeat: Repeat::Off,
+            http_fallback: false,
             ..state
         };
         let json = serde_json::to_value(&idle).unwrap();
@@ -789,6 +815,7 @@ mod tests {
         assert_eq!(json["repeat"], "off");
         assert!(json["index"].is_null() && json["track"].is_null());
         assert!(json["trial"].is_null() && json["error"].is_null());
+        assert_eq!(json["http_fallback"], false);
         for (status, name) in [
             (PlayerStatus::Loading, "loading"),
             (PlayerStatus::Paused, "paused"),

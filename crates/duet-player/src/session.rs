@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use duet_core::{Error, ErrorKind, StreamUrl, Track};
 
 use crate::convert::Converter;
-use crate::decode::{DecodeError, Decoder};
+use crate::decode::{frames_to_ms, ms_to_frames, DecodeError, Decoder};
 use crate::output::{AudioOutput, OutputSpec};
 use crate::player::Shared;
 use crate::source::{self, StreamBuffer, StreamSource};
@@ -186,16 +186,21 @@ impl Playback<'_> {
         }
         self.shared.session_resolved(generation, url.trial);
 
-        let buffer = StreamBuffer::new();
+        let buffer = StreamBuffer::with_spool(self.shared.spool.clone());
         self.ctl.set_buffer(buffer.clone());
         let _download = AbortOnDrop(self.shared.runtime.spawn(source::download(
             self.shared.http.clone(),
             url.url.clone(),
+            url.http_fallback_url.clone(),
             buffer.clone(),
             self.shared.stall_timeout,
         )));
-        if let Err(error) = buffer.wait_started(self.shared.stall_timeout) {
+        // Twice the stall timeout: a failed https attempt may come before the http one.
+        if let Err(error) = buffer.wait_started(self.shared.stall_timeout * 2) {
             return self.stopped_or(error);
+        }
+        if buffer.used_http_fallback() {
+            self.shared.session_http_fallback(generation);
         }
         let source = StreamSource::new(buffer.clone(), self.shared.stall_timeout);
         let mut decoder = match Decoder::open(
@@ -337,7 +342,9 @@ impl Playback<'_> {
             let channels = usize::from(spec.channels);
             if let Some(limit) = trial_ms {
                 let over_ms = decoder.position_ms().saturating_sub(limit);
-                let over = (over_ms * u64::from(spec.sample_rate) / 1000) as usize * channels;
+                let over = usize::try_from(ms_to_frames(over_ms, spec.sample_rate))
+                    .unwrap_or(usize::MAX)
+                    .saturating_mul(channels);
                 chunk.truncate(chunk.len().saturating_sub(over));
             }
             let output = match output.as_mut() {
@@ -372,8 +379,8 @@ impl Playback<'_> {
                 converted.iter_mut().for_each(|s| *s *= volume);
             }
 
-            let piece = (MAX_WRITE.as_secs_f64() * f64::from(out_spec.sample_rate)) as usize
-                * usize::from(out_spec.channels);
+            let piece = ((MAX_WRITE.as_secs_f64() * f64::from(out_spec.sample_rate)) as usize)
+                .saturating_mul(usize::from(out_spec.channels));
             for samples in converted.chunks(piece.max(usize::from(out_spec.channels))) {
                 if self.ctl.stopped() || self.ctl.seek_pending() {
                     break;
@@ -386,8 +393,7 @@ impl Playback<'_> {
                     self.shared
                         .session_started(generation, self.ctl.is_paused());
                 }
-                let buffered_ms =
-                    output.buffered_frames() * 1000 / u64::from(out_spec.sample_rate.max(1));
+                let buffered_ms = frames_to_ms(output.buffered_frames(), out_spec.sample_rate);
                 let position = decoder.position_ms().saturating_sub(buffered_ms);
                 let announce = last_announce.is_none_or(|at| at.elapsed() >= POSITION_EVERY);
                 if announce {

@@ -3,7 +3,8 @@
 //!
 //! The download runs as a task on the tokio runtime; the decoder reads on the playback thread and
 //! blocks (with a stall timeout) until the bytes it asks for have arrived. Seeking is free: only a
-//! read past what has arrived waits.
+//! read past what has arrived waits. The bytes are kept in memory up to a limit and in a
+//! temporary file past it (`spool.rs`).
 
 use std::io::{self, Read, Seek, SeekFrom};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -12,8 +13,8 @@ use std::time::{Duration, Instant};
 use duet_core::{Error, ErrorKind};
 use symphonia::core::io::MediaSource;
 
-/// A download larger than this is refused (the whole file is kept in memory).
-pub const MAX_STREAM_BYTES: u64 = 1 << 30;
+use crate::spool::{Spool, SpoolError};
+pub use crate::spool::{SpoolOptions, DEFAULT_MEMORY_LIMIT, MAX_STREAM_BYTES};
 
 /// How a download ended, or that it has not yet.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,12 +31,14 @@ enum Progress {
 
 #[derive(Debug)]
 struct Inner {
-    data: Vec<u8>,
+    data: Spool,
     /// From Content-Length when the server sent one; the real length once the download is done.
     total: Option<u64>,
     content_type: Option<String>,
     /// The response headers arrived (the download may have failed since).
     started: bool,
+    /// TLS to the https URL failed; the bytes come over plain http.
+    http_fallback: bool,
     progress: Progress,
 }
 
@@ -48,13 +51,20 @@ pub struct StreamBuffer {
 }
 
 impl StreamBuffer {
+    /// A buffer that keeps [`DEFAULT_MEMORY_LIMIT`] bytes in memory and the rest on disk.
     pub fn new() -> Arc<Self> {
+        Self::with_spool(SpoolOptions::default())
+    }
+
+    /// A buffer that keeps bytes as `options` say.
+    pub fn with_spool(options: SpoolOptions) -> Arc<Self> {
         Arc::new(Self {
             inner: Mutex::new(Inner {
-                data: Vec::new(),
+                data: Spool::new(options),
                 total: None,
                 content_type: None,
                 started: false,
+                http_fallback: false,
                 progress: Progress::Connecting,
             }),
             changed: Condvar::new(),
@@ -67,7 +77,7 @@ impl StreamBuffer {
         {
             let mut inner = buffer.lock();
             inner.total = Some(bytes.len() as u64);
-            inner.data = bytes;
+            inner.data = Spool::of(bytes);
             inner.started = true;
             inner.progress = Progress::Done;
         }
@@ -83,6 +93,15 @@ impl StreamBuffer {
     fn update(&self, f: impl FnOnce(&mut Inner)) {
         f(&mut self.lock());
         self.changed.notify_all();
+    }
+
+    fn mark_http_fallback(&self) {
+        self.update(|inner| inner.http_fallback = true);
+    }
+
+    /// Whether the bytes come over plain http because TLS to the https URL failed.
+    pub fn used_http_fallback(&self) -> bool {
+        self.lock().http_fallback
     }
 
     /// The response headers are in: `total` is the Content-Length, when known.
@@ -102,18 +121,13 @@ impl StreamBuffer {
         let mut keep_going = true;
         self.update(|inner| match inner.progress {
             Progress::Cancelled | Progress::Failed(_) | Progress::Done => keep_going = false,
-            Progress::Connecting | Progress::Receiving => {
-                if inner.data.len() as u64 + bytes.len() as u64 > MAX_STREAM_BYTES {
-                    inner.progress = Progress::Failed(Error::new(
-                        ErrorKind::Unavailable,
-                        format!("the audio file is larger than {MAX_STREAM_BYTES} bytes"),
-                    ));
+            Progress::Connecting | Progress::Receiving => match inner.data.append(bytes) {
+                Ok(()) => inner.progress = Progress::Receiving,
+                Err(e) => {
+                    inner.progress = Progress::Failed(spool_error(e));
                     keep_going = false;
-                } else {
-                    inner.data.extend_from_slice(bytes);
-                    inner.progress = Progress::Receiving;
                 }
-            }
+            },
         });
         keep_going
     }
@@ -122,7 +136,7 @@ impl StreamBuffer {
     pub fn finish(&self) {
         self.update(|inner| {
             if matches!(inner.progress, Progress::Connecting | Progress::Receiving) {
-                inner.total = Some(inner.data.len() as u64);
+                inner.total = Some(inner.data.len());
                 inner.progress = Progress::Done;
             }
         });
@@ -152,7 +166,12 @@ impl StreamBuffer {
 
     /// Bytes received so far.
     pub fn downloaded(&self) -> u64 {
-        self.lock().data.len() as u64
+        self.lock().data.len()
+    }
+
+    /// Bytes of the download held in memory (the rest is in a temporary file).
+    pub fn in_memory(&self) -> usize {
+        self.lock().data.in_memory()
     }
 
     pub fn is_complete(&self) -> bool {
@@ -208,6 +227,10 @@ impl StreamBuffer {
 
 fn cancelled_error() -> Error {
     Error::new(ErrorKind::Declined, "playback of this track was stopped")
+}
+
+fn spool_error(error: SpoolError) -> Error {
+    Error::new(ErrorKind::Unavailable, error.to_string())
 }
 
 /// Reads a [`StreamBuffer`] as a seekable file, blocking until the requested bytes arrive.
@@ -276,15 +299,9 @@ impl Read for StreamSource {
             return Ok(0);
         }
         let pos = self.pos;
-        let inner = self.wait(self.buffer.lock(), |inner| inner.data.len() as u64 > pos)?;
+        let inner = self.wait(self.buffer.lock(), |inner| inner.data.len() > pos)?;
         // Ready, or the download is complete: past the end reads 0 (EOF).
-        let available = inner.data.len() as u64;
-        if pos >= available {
-            return Ok(0);
-        }
-        let start = pos as usize;
-        let n = out.len().min(inner.data.len() - start);
-        out[..n].copy_from_slice(&inner.data[start..start + n]);
+        let n = inner.data.read_at(pos, out)?;
         drop(inner);
         self.pos += n as u64;
         Ok(n)
@@ -299,7 +316,7 @@ impl Seek for StreamSource {
             SeekFrom::End(delta) => {
                 // The length is known from Content-Length, or once the download is complete.
                 let inner = self.wait(self.buffer.lock(), |inner| inner.total.is_some())?;
-                let end = inner.total.unwrap_or(inner.data.len() as u64);
+                let end = inner.total.unwrap_or(inner.data.len());
                 end.checked_add_signed(delta)
             }
         };
@@ -362,28 +379,82 @@ fn status_error(status: reqwest::StatusCode) -> Error {
     Error::new(kind, format!("the audio server answered HTTP {status}"))
 }
 
-/// Downloads `url` into `buffer`. Never panics; every failure ends up in [`StreamBuffer::fail`].
-/// Returns early when the buffer is cancelled.
+/// Whether a request failed in the TLS handshake (a certificate refused, a server or middlebox
+/// that does not speak TLS), as opposed to DNS, TCP or a timeout. rustls reports those wrapped
+/// in `io::Error`s, whose `source()` skips the wrapped error itself, hence `get_ref`.
+fn is_tls_failure(error: &reqwest::Error) -> bool {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = next {
+        if e.is::<rustls::Error>() {
+            return true;
+        }
+        next = match e.downcast_ref::<io::Error>().and_then(io::Error::get_ref) {
+            Some(inner) => Some(inner),
+            None => e.source(),
+        };
+    }
+    false
+}
+
+/// Sends the GET of `url`; the error says whether TLS was what failed.
+async fn send(
+    client: &reqwest::Client,
+    url: &str,
+    stall_timeout: Duration,
+) -> Result<reqwest::Response, (Error, bool)> {
+    match tokio::time::timeout(stall_timeout, client.get(url).send()).await {
+        Ok(Ok(response)) => Ok(response),
+        Ok(Err(e)) => Err((
+            Error::network(format!(
+                "could not download the audio: {}",
+                describe_reqwest(&e)
+            )),
+            is_tls_failure(&e),
+        )),
+        Err(_) => Err((
+            Error::network(format!(
+                "the audio server did not answer within {} s",
+                stall_timeout.as_secs()
+            )),
+            false,
+        )),
+    }
+}
+
+/// Downloads `url` into `buffer`. When TLS to `url` fails and there is an `http_fallback` (the
+/// service's own plain-http URL of the file), downloads that instead and marks the buffer
+/// ([`StreamBuffer::used_http_fallback`]). Never panics; every failure ends up in
+/// [`StreamBuffer::fail`]. Returns early when the buffer is cancelled.
 pub async fn download(
     client: reqwest::Client,
     url: String,
+    http_fallback: Option<String>,
     buffer: Arc<StreamBuffer>,
     stall_timeout: Duration,
 ) {
-    let response = match tokio::time::timeout(stall_timeout, client.get(&url).send()).await {
-        Ok(Ok(response)) => response,
-        Ok(Err(e)) => {
-            buffer.fail(Error::network(format!(
-                "could not download the audio: {}",
-                describe_reqwest(&e)
-            )));
-            return;
+    let response = match send(&client, &url, stall_timeout).await {
+        Ok(response) => response,
+        Err((error, true)) if http_fallback.is_some() => {
+            let host = reqwest::Url::parse(&url)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_owned))
+                .unwrap_or_default();
+            tracing::warn!(
+                host,
+                "TLS to the audio CDN failed, so over plain http: {error}"
+            );
+            buffer.mark_http_fallback();
+            let fallback = http_fallback.unwrap_or_default();
+            match send(&client, &fallback, stall_timeout).await {
+                Ok(response) => response,
+                Err((error, _)) => {
+                    buffer.fail(error);
+                    return;
+                }
+            }
         }
-        Err(_) => {
-            buffer.fail(Error::network(format!(
-                "the audio server did not answer within {} s",
-                stall_timeout.as_secs()
-            )));
+        Err((error, _)) => {
+            buffer.fail(error);
             return;
         }
     };
@@ -406,10 +477,7 @@ pub async fn download(
     }
     let total = response.content_length();
     if total.is_some_and(|n| n > MAX_STREAM_BYTES) {
-        buffer.fail(Error::new(
-            ErrorKind::Unavailable,
-            format!("the audio file is larger than {MAX_STREAM_BYTES} bytes"),
-        ));
+        buffer.fail(spool_error(SpoolError::TooLarge));
         return;
     }
     buffer.start(total, content_type);
@@ -514,6 +582,115 @@ mod tests {
         assert_eq!(&two, b"67");
         writer.join().unwrap();
         assert_eq!(source.read(&mut two).unwrap(), 0, "EOF after the end");
+    }
+
+    /// Open descriptors of this process on files in `dir` (Linux; `None` elsewhere).
+    fn open_files_in(dir: &std::path::Path) -> Option<usize> {
+        let fds = std::fs::read_dir("/proc/self/fd").ok()?;
+        Some(
+            fds.filter_map(|fd| std::fs::read_link(fd.ok()?.path()).ok())
+                .filter(|target| target.starts_with(dir))
+                .count(),
+        )
+    }
+
+    #[test]
+    fn a_stream_past_the_memory_limit_spills_to_a_file_that_goes_with_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let limit = 64 * 1024;
+        let buffer = StreamBuffer::with_spool(SpoolOptions {
+            memory_limit: limit,
+            dir: Some(dir.path().to_owned()),
+        });
+        let data: Vec<u8> = (0..1_000_003u32).map(|i| (i % 253) as u8).collect();
+        buffer.start(Some(data.len() as u64), Some("audio/flac".into()));
+        let mut source = StreamSource::new(buffer.clone(), Duration::from_secs(5));
+        let writer = {
+            let buffer = buffer.clone();
+            let data = data.clone();
+            thread::spawn(move || {
+                for piece in data.chunks(16 * 1024 + 5) {
+                    assert!(buffer.append(piece));
+                    assert!(buffer.in_memory() <= limit, "{}", buffer.in_memory());
+                }
+                buffer.finish();
+            })
+        };
+        // Read while it downloads, across the boundary, in odd sizes.
+        let mut all = Vec::new();
+        let mut chunk = [0u8; 7919];
+        loop {
+            let n = source.read(&mut chunk).unwrap();
+            if n == 0 {
+                break;
+            }
+            all.extend_from_slice(&chunk[..n]);
+        }
+        writer.join().unwrap();
+        assert!(all == data, "read back byte-exact");
+        assert_eq!(buffer.in_memory(), limit);
+
+        // Seeks back and forth across the boundary.
+        for (at, len) in [
+            (limit as u64 - 10, 20),
+            (0, 5),
+            (900_000, 100_003),
+            (limit as u64, 1),
+            (3, limit + 9),
+        ] {
+            let mut got = vec![0u8; len];
+            source.seek(SeekFrom::Start(at)).unwrap();
+            source.read_exact(&mut got).unwrap();
+            assert!(got == data[at as usize..at as usize + len], "at {at}");
+        }
+        assert_eq!(
+            source.seek(SeekFrom::End(-1)).unwrap(),
+            data.len() as u64 - 1
+        );
+        let mut last = [0u8; 1];
+        source.read_exact(&mut last).unwrap();
+        assert_eq!(last[0], data[data.len() - 1]);
+
+        // The file never has a name; it is open while the buffer lives, and closed with it.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        if let Some(open) = open_files_in(dir.path()) {
+            assert_eq!(open, 1, "the spill file is open");
+            drop(source);
+            drop(buffer);
+            assert_eq!(open_files_in(dir.path()), Some(0), "and closed afterwards");
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_stream_announced_larger_than_the_cap_is_refused_before_any_byte() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/huge.flac", listener.local_addr().unwrap());
+        let server = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let _ = socket.read(&mut [0u8; 1024]).await;
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: audio/flac\r\nContent-Length: {}\r\n\r\n",
+                MAX_STREAM_BYTES + 1
+            );
+            let _ = socket.write_all(head.as_bytes()).await;
+            let _ = socket.write_all(&[0u8; 4096]).await;
+        });
+        let buffer = StreamBuffer::new();
+        download(
+            reqwest::Client::new(),
+            url,
+            None,
+            buffer.clone(),
+            Duration::from_secs(5),
+        )
+        .await;
+        let failure = buffer.failure().expect("refused");
+        assert_eq!(failure.kind, ErrorKind::Unavailable);
+        assert_eq!(failure.message, "the audio file is larger than 2 GiB");
+        assert_eq!(buffer.downloaded(), 0);
+        server.abort();
     }
 
     #[test]

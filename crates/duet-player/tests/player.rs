@@ -6,7 +6,10 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use duet_core::{Error, ErrorKind, TrialWindow};
-use duet_player::{Capture, OutputKind, Pace, PlayerEvent, PlayerStatus, Queue, Repeat};
+use duet_player::{
+    Capture, OutputKind, Pace, PlayerEvent, PlayerOptions, PlayerStatus, Queue, Repeat,
+    SpoolOptions,
+};
 
 const WAIT: Duration = Duration::from_secs(15);
 
@@ -410,6 +413,140 @@ async fn a_download_cut_off_mid_track_is_an_error_and_playback_goes_on() {
     assert_eq!(errors[0].kind, ErrorKind::Network);
     assert!(errors[0].message.contains("cut off") || errors[0].message.contains("interrupted"));
     assert_eq!(events.played_indices(), [0, 1]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_tls_handshake_falls_back_to_the_http_url_and_says_so() {
+    let server = Server::start().await;
+    let http = server.route("/tone.mp3", Route::audio("tone.mp3"));
+    let https = server.https_url("/tone.mp3");
+    let resolver = TableResolver::new();
+    // TLS fails, the service's http URL is there: it plays, and the state says how.
+    resolver.url_with_fallback("fallback", &https, &http, "mp3");
+    // TLS fails and there is no fallback (the service gave https itself): no downgrade.
+    resolver.url("no-fallback", &https, "mp3");
+    // Not a TLS failure (nothing listens): the fallback is not used either.
+    let refused = format!("https://127.0.0.1:{}/tone.mp3", closed_port().await);
+    resolver.url_with_fallback("refused", &refused, &http, "mp3");
+    // Plain http from the start (the test upstream): not a fallback.
+    resolver.url("plain", &http, "mp3");
+
+    let player = player(resolver, Pace::Unlimited, &Capture::new());
+    let mut events = Events::new(&player);
+    let state = player
+        .play(
+            vec![
+                track("fallback"),
+                track("no-fallback"),
+                track("refused"),
+                track("plain"),
+            ],
+            0,
+        )
+        .unwrap();
+    assert!(!state.http_fallback);
+    let playing = events.until_status(WAIT, PlayerStatus::Playing).await;
+    assert_eq!(playing.index, Some(0));
+    assert!(playing.http_fallback, "{playing:?}");
+    events.until_status(WAIT, PlayerStatus::Ended).await;
+
+    assert_eq!(events.played_indices(), [0, 3]);
+    let skipped = events.skipped();
+    assert_eq!(skipped.len(), 2, "{skipped:?}");
+    assert_eq!(skipped[0].track.id, "no-fallback");
+    assert_eq!(skipped[0].kind, ErrorKind::Network);
+    assert_eq!(skipped[1].track.id, "refused");
+    assert_eq!(skipped[1].kind, ErrorKind::Network);
+    let plain = events
+        .states()
+        .into_iter()
+        .find(|s| s.index == Some(3) && s.status == PlayerStatus::Playing)
+        .cloned()
+        .unwrap();
+    assert!(!plain.http_fallback, "plain http is not a fallback");
+}
+
+/// A loopback port nothing listens on.
+async fn closed_port() -> u16 {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+/// Open descriptors of this process on files in `dir` (Linux; `None` elsewhere).
+fn open_files_in(dir: &std::path::Path) -> Option<usize> {
+    let fds = std::fs::read_dir("/proc/self/fd").ok()?;
+    Some(
+        fds.filter_map(|fd| std::fs::read_link(fd.ok()?.path()).ok())
+            .filter(|target| target.starts_with(dir))
+            .count(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tracks_past_the_memory_limit_play_from_disk_the_same() {
+    let server = Server::start().await;
+    let spill = tempfile::tempdir().unwrap();
+    // 4 KiB in memory: almost all of each file is read back from the temporary file.
+    let on_disk = PlayerOptions {
+        spool: SpoolOptions {
+            memory_limit: 4096,
+            dir: Some(spill.path().to_owned()),
+        },
+        ..PlayerOptions::default()
+    };
+    for name in ["tone.mp3", "tone.flac", "tone.m4a", "tone.wav"] {
+        let format = name.rsplit('.').next().unwrap();
+        let url = server.route(&format!("/{name}"), Route::audio(name));
+        let mut heard = Vec::new();
+        for options in [PlayerOptions::default(), on_disk.clone()] {
+            let resolver = TableResolver::new();
+            resolver.url("1", &url, format);
+            let capture = Capture::new();
+            let player = player_with(resolver, Pace::Unlimited, &capture, options);
+            let mut events = Events::new(&player);
+            player.play(vec![track("1")], 0).unwrap();
+            events.until_status(WAIT, PlayerStatus::Ended).await;
+            assert!(events.skipped().is_empty() && events.errors().is_empty());
+            heard.push(capture.samples());
+        }
+        assert!(heard[0].len() > 10_000, "{name}");
+        assert!(heard[0] == heard[1], "{name}: the same samples from disk");
+    }
+
+    // Seeking into the part on disk.
+    let resolver = TableResolver::new();
+    resolver.url(
+        "long",
+        &server.route("/long.mp3", Route::audio("long.mp3")),
+        "mp3",
+    );
+    let capture = Capture::new();
+    let player = player_with(resolver, Pace::RealTime, &capture, on_disk);
+    let mut events = Events::new(&player);
+    player.play(vec![track("long")], 0).unwrap();
+    events.until_status(WAIT, PlayerStatus::Playing).await;
+    if let Some(open) = open_files_in(spill.path()) {
+        assert_eq!(open, 1, "the spill file is open while the track plays");
+    }
+    player.seek(6000);
+    events
+        .until(
+            WAIT,
+            |e| matches!(e, PlayerEvent::Position(p) if p.position_ms >= 6300),
+        )
+        .await;
+    events.until_status(WAIT, PlayerStatus::Ended).await;
+    assert!(events.errors().is_empty());
+
+    // Nothing is left behind: no name in the directory, ever, and no open file once done.
+    assert_eq!(std::fs::read_dir(spill.path()).unwrap().count(), 0);
+    if open_files_in(spill.path()).is_some() {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while open_files_in(spill.path()) != Some(0) {
+            assert!(Instant::now() < deadline, "the spill file was not closed");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

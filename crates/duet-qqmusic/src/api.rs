@@ -440,16 +440,17 @@ impl QqApi {
                 .or(sips.first())
                 .cloned()
                 .unwrap_or_else(|| "https://isure.stream.qqmusic.qq.com/".to_owned());
-            let url = self
+            let location = self
                 .client
                 .upstream()
-                .route(&format!("{sip}{purl}"))
+                .stream_location(&format!("{sip}{purl}"), identity::STREAM_HOSTS)
                 .map_err(qq)?;
             let expiration = parse::number(&data, "expiration").unwrap_or(80_400);
             return Ok(StreamUrl {
                 provider: ProviderId::Qq,
                 track_id: mid.to_owned(),
-                url: url.to_string(),
+                url: location.url,
+                http_fallback_url: location.http_fallback,
                 quality: choice.quality,
                 format: choice.ext.to_owned(),
                 bitrate: choice.bitrate,

@@ -4,6 +4,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use duet_core::http::{answer_too_large, read_capped, BodyError, MAX_API_ANSWER};
 use duet_core::{Error, ErrorKind, Upstream};
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::{json, Value};
@@ -275,9 +276,11 @@ impl Client {
                         response.status()
                     ))))
                 }
-                Ok(response) => match response.text().await {
-                    Ok(text) => serde_json::from_str(&text).map_err(|_| not_understood(&what)),
-                    Err(e) => Err(network(e)),
+                Ok(response) => match read_capped(response, MAX_API_ANSWER).await {
+                    Ok(body) => serde_json::from_slice(&body).map_err(|_| not_understood(&what)),
+                    // Asking again would only read the same 16 MiB again.
+                    Err(BodyError::TooLarge { limit }) => return Err(qq(answer_too_large(limit))),
+                    Err(BodyError::Http(e)) => Err(network(e)),
                 },
                 Err(e) => Err(network(e)),
             };
@@ -360,7 +363,10 @@ impl Client {
                 response.status()
             ))));
         }
-        let text = response.text().await.map_err(network)?;
+        let body = read_capped(response, MAX_API_ANSWER)
+            .await
+            .map_err(|e| qq(e.into_error(network)))?;
+        let text = String::from_utf8_lossy(&body);
         let value: Value =
             serde_json::from_str(strip_jsonp(&text)).map_err(|_| not_understood("a page"))?;
         match value.get("code").and_then(Value::as_i64) {
@@ -434,10 +440,10 @@ impl Client {
             .and_then(|h| h.to_str().ok())
             .unwrap_or("")
             .to_owned();
-        let body = match response.bytes().await {
-            Ok(body) => body.to_vec(),
-            Err(e) if e.is_timeout() => return Ok(None),
-            Err(e) => return Err(network(e)),
+        let body = match read_capped(response, MAX_API_ANSWER).await {
+            Ok(body) => body,
+            Err(BodyError::Http(e)) if e.is_timeout() => return Ok(None),
+            Err(e) => return Err(qq(e.into_error(network))),
         };
         Ok(Some(RawReply {
             status,

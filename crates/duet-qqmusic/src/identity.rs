@@ -51,6 +51,22 @@ pub const WECHAT_STYLE_HREF: &str =
 pub const SIGN_IN_ACT_ID: &str = "Z25hHGi";
 pub const SIGN_IN_SCENES_ID: &str = "3";
 
+/// The audio CDNs the vkey's `sip` list names (§1, §5.4: `ws`, `isure`, `dl`
+/// `.stream.qqmusic.qq.com`, `aqqmusic.tc.qq.com`), handed out as plain http. Duet asks for
+/// https first and falls back to the http URL only when TLS fails.
+pub const STREAM_HOSTS: &[&str] = &["*.stream.qqmusic.qq.com", "aqqmusic.tc.qq.com"];
+/// Where covers, playlist pictures and avatars come from (`y.gtimg.cn`, `qpic.y.qq.com`,
+/// `music-file.y.qq.com`, `y.qq.com/music/photo_new`, `thirdqq.qlogo.cn`, …); the app's CSP
+/// names the same.
+pub const IMAGE_HOSTS: &[&str] = &[
+    "*.gtimg.cn",
+    "*.qpic.cn",
+    "*.qlogo.cn",
+    "y.qq.com",
+    "qpic.y.qq.com",
+    "music-file.y.qq.com",
+];
+
 /// Cover art is derived, not fetched (§0).
 pub fn album_cover_url(album_mid: &str) -> Option<String> {
     is_mid(album_mid)

@@ -196,6 +196,40 @@ mod tests {
         assert!(!lyrics.instrumental);
     }
 
+    /// Times and durations at the end of u64 (and u32): saturate, never overflow (which panics
+    /// in debug builds).
+    #[test]
+    fn extreme_times_and_durations_do_not_overflow() {
+        let max = u64::MAX;
+        let lines = parse_qrc(&format!(
+            "[{max},{max}]词({max},{max})尾巴\n[0,{}]a(0,{})b(1,{})",
+            u32::MAX,
+            u32::MAX,
+            u64::from(u32::MAX) * 3
+        ));
+        assert_eq!(lines.len(), 2);
+        let (start, text, words) = &lines[0];
+        assert_eq!((*start, text.as_str()), (0, "ab"));
+        assert_eq!(words[0].duration_ms, u64::from(u32::MAX));
+        let (start, text, words) = &lines[1];
+        assert_eq!((*start, text.as_str()), (max, "词尾巴"));
+        // Text after the last timing starts where that word ends: saturated at u64::MAX.
+        assert_eq!(words.last().unwrap().start_ms, max);
+
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        let lrc = format!("{{\"t\":{max},\"c\":[{{\"tx\":\"c\"}}]}}\n[307445734561825:51.615]x\n[307445734561826:00.00]y");
+        let parsed = lyrics(
+            &json!({"crypt": 0, "lyric": b64(&lrc), "trans": b64(&lrc), "roma": b64(&lrc)}),
+            "m",
+        )
+        .unwrap();
+        assert_eq!(parsed.lines.len(), 2, "the stamp past u64 is dropped");
+        assert!(parsed
+            .lines
+            .iter()
+            .all(|l| l.start_ms == max && l.translation.is_some()));
+    }
+
     #[test]
     fn base64_lrc_instrumental_and_garbage() {
         let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);

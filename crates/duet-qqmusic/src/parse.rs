@@ -428,7 +428,8 @@ pub fn comment(v: &Value) -> Option<Comment> {
             avatar_url: non_empty(text(v, "Avatar")),
         },
         content: text(v, "Content"),
-        time_ms: number(v, "PubTime").unwrap_or(0).saturating_mul(1000) as i64,
+        time_ms: i64::try_from(number(v, "PubTime").unwrap_or(0).saturating_mul(1000))
+            .unwrap_or(i64::MAX),
         liked_count: number(v, "PraiseNum").unwrap_or(0),
         replied_to: None,
     })
@@ -462,5 +463,16 @@ mod tests {
         assert!(track(&json!({"mid": "../../etc"})).is_none());
         assert!(search(&json!({}), SearchType::Track).is_err());
         assert!(playlist_page(&json!({"dirinfo": {}}), "1").is_err());
+    }
+
+    #[test]
+    fn numbers_at_the_end_of_u64_saturate() {
+        let max = u64::MAX;
+        let t = track(&json!({"mid": "0039MnYb0qxYhV", "name": "x", "interval": max})).unwrap();
+        assert_eq!(t.duration_ms, max);
+        let c = comment(&json!({"CmId": "1", "Content": "x", "PubTime": max, "PraiseNum": max}))
+            .unwrap();
+        assert_eq!(c.time_ms, i64::MAX, "not a negative time");
+        assert_eq!(c.liked_count, max);
     }
 }

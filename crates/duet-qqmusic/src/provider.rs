@@ -287,6 +287,10 @@ impl Provider for QqProvider {
         &[QrMethod::Qq, QrMethod::Wechat]
     }
 
+    fn image_hosts(&self) -> &'static [&'static str] {
+        crate::identity::IMAGE_HOSTS
+    }
+
     async fn qr_start(&self, method: QrMethod) -> Result<QrTicket> {
         let (handle, code) = match method {
             QrMethod::Qq => {

@@ -539,6 +539,60 @@ async fn secrets_stay_out_of_debug_and_errors() {
     assert!(!shown.contains(session.refresh_key.expose()));
 }
 
+#[tokio::test]
+async fn answers_that_never_end_are_cut_at_the_cap_and_typed() {
+    let fake = fake().await;
+    let (provider, _store) = provider(&fake);
+    let too_large = |error: duet_core::Error, what: &str| {
+        assert_eq!(error.kind, ErrorKind::Upstream, "{what}: {error}");
+        assert!(
+            error.message.contains("larger than 16 MiB"),
+            "{what}: {error}"
+        );
+        assert_eq!(error.provider, Some(ProviderId::Qq), "{what}");
+    };
+    let bounded = std::time::Duration::from_secs(60);
+
+    // A login page (ptlogin2's QR picture, read raw).
+    fake.qq()
+        .fail(Fault::new(FaultKind::Oversized).path("/ptqrshow"));
+    let error = tokio::time::timeout(bounded, provider.qr_start(QrMethod::Qq))
+        .await
+        .expect("the QR start ends")
+        .unwrap_err();
+    too_large(error, "ptqrshow");
+
+    log_in(&fake, &provider, QrMethod::Qq).await;
+    // The legacy profile page (JSONP).
+    fake.qq()
+        .fail(Fault::new(FaultKind::Oversized).path("fcg_get_profile_homepage"));
+    let error = tokio::time::timeout(bounded, provider.profile())
+        .await
+        .expect("the profile call ends")
+        .unwrap_err();
+    too_large(error, "profile page");
+
+    // A signed envelope; not asked again (another read would stream another 16 MiB).
+    fake.qq().clear_requests();
+    fake.qq()
+        .fail(Fault::new(FaultKind::Oversized).path("musics.fcg"));
+    let search = SearchQuery::new("晴天", SearchType::Track, 1, 10).unwrap();
+    let error = tokio::time::timeout(bounded, provider.search(&search))
+        .await
+        .expect("the search ends")
+        .unwrap_err();
+    too_large(error, "musics.fcg");
+    assert_eq!(
+        fake.qq()
+            .requests()
+            .iter()
+            .filter(|r| r.logical_path.contains("musics.fcg"))
+            .count(),
+        1
+    );
+    provider.search(&search).await.unwrap();
+}
+
 fn slow_renewals(fake: &FakeUpstream) {
     fake.qq().fail(
         Fault::new(FaultKind::Slow)

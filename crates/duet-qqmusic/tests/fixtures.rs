@@ -1,7 +1,7 @@
 //! Every captured QQ Music body of `testdata/fixtures/qqmusic` parses into the model (or into
 //! the typed error it stands for).
 
-use duet_core::{ErrorKind, SearchItems, SearchType};
+use duet_core::{ErrorKind, ImageUrls, SearchItems, SearchType};
 use duet_qqmusic::client::ItemReply;
 use duet_qqmusic::login::{parse_ptqrlogin, parse_wechat_poll, QqPoll, WechatPoll};
 use duet_qqmusic::parse;
@@ -239,4 +239,95 @@ fn login_poll_bodies() {
     }
     assert!(parse_wechat_poll("window.wx_errcode=405;window.wx_code='';").is_err());
     assert!(parse_wechat_poll("garbage").is_err());
+}
+
+/// Every `http(s)://host/path` in the text of every fixture.
+fn fixture_urls() -> Vec<url::Url> {
+    let dir = format!(
+        "{}/../../testdata/fixtures/qqmusic",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let mut urls = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for (at, _) in text.match_indices("http") {
+            let end = text[at..]
+                .find(['"', ' ', '\\', '\n'])
+                .map_or(text.len(), |n| at + n);
+            if let Ok(url) = url::Url::parse(&text[at..end]) {
+                urls.push(url);
+            }
+        }
+    }
+    urls
+}
+
+/// The image URLs of models, as the app would show them.
+fn image_urls(mut models: impl ImageUrls) -> Vec<url::Url> {
+    let mut urls = Vec::new();
+    models.visit_image_urls(&mut |u| urls.push(url::Url::parse(u).unwrap()));
+    urls
+}
+
+#[test]
+fn every_audio_cdn_and_picture_of_the_fixtures_is_on_a_listed_host() {
+    use duet_qqmusic::identity::{IMAGE_HOSTS, STREAM_HOSTS};
+    // The vkey's `sip` list: bases of the audio CDNs.
+    let cdns: Vec<_> = fixture_urls()
+        .into_iter()
+        .filter(|u| u.host_str().is_some_and(|h| h.contains("stream.qqmusic")))
+        .collect();
+    assert!(cdns.len() >= 2, "{cdns:?}");
+    for url in cdns {
+        let host = url.host_str().unwrap();
+        assert!(duet_core::hosts::matches(host, STREAM_HOSTS), "{url}");
+        let file = url.join("C400000.m4a?vkey=K").unwrap();
+        let location = duet_core::Upstream::Direct
+            .stream_location(file.as_str(), STREAM_HOSTS)
+            .unwrap();
+        assert!(location.url.starts_with("https://"), "{url}");
+    }
+
+    // Every picture the parsed models carry: covers, playlist art, avatars.
+    let mut pictures = Vec::new();
+    let data = item(&fixture("playlist_uniform_get_Dissinfo.envelope.json"))
+        .into_data(false)
+        .unwrap();
+    let page = parse::playlist_page(&data, "211111").unwrap();
+    pictures.extend(image_urls(page.playlist));
+    pictures.extend(image_urls(page.tracks));
+    let lists = fixture("search_desktop_body.songlist.list.json");
+    let singers = fixture("search_desktop_body.singer.list.json");
+    for (kind, data) in [
+        (
+            SearchType::Playlist,
+            serde_json::json!({"body": {"songlist": {"list": lists}}, "meta": {}}),
+        ),
+        (
+            SearchType::Artist,
+            serde_json::json!({"body": {"singer": {"list": singers}}, "meta": {}}),
+        ),
+        (
+            SearchType::Album,
+            item(&fixture("search_desktop_album_type2.TRIMMED.envelope.json"))
+                .into_data(true)
+                .unwrap(),
+        ),
+    ] {
+        pictures.extend(match parse::search(&data, kind).unwrap().0 {
+            SearchItems::Track(v) => image_urls(v),
+            SearchItems::Album(v) => image_urls(v),
+            SearchItems::Artist(v) => image_urls(v),
+            SearchItems::Playlist(v) => image_urls(v),
+        });
+    }
+    let batch = fixture("trackinfo_CgiGetTrackInfo.item.json");
+    pictures.extend(image_urls(parse::tracks(
+        batch["data"]["tracks"].as_array().unwrap(),
+    )));
+    assert!(pictures.len() >= 10, "{pictures:?}");
+    for url in pictures {
+        let host = url.host_str().unwrap();
+        assert!(duet_core::hosts::matches(host, IMAGE_HOSTS), "{url}");
+    }
 }

@@ -2,6 +2,7 @@
 //! colours.
 
 use duet_core::art::{cover_colors as colors_of, CoverColors};
+use duet_core::http::{read_capped, MAX_IMAGE};
 use duet_core::{
     CheckIn, Comment, CommentPage, Error, Lyrics, Playlist, ProviderId, Result, SearchPage,
     SearchQuery, SearchType, Track,
@@ -89,25 +90,33 @@ pub async fn daily_checkin(duet: State<'_, Duet>, provider: ProviderId) -> Resul
     duet.watch(provider, result)
 }
 
-/// Colours for a cover, computed once per URL and cached for the session.
+/// A cover URL longer than this is not one (and would bloat the cache).
+const MAX_COVER_URL: usize = 2048;
+
+/// Colours for a cover, computed once per URL and kept for the covers used last. Only the
+/// services' own pictures are fetched (or the test upstream's), at most 8 MiB each.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn cover_colors(duet: State<'_, Duet>, url: String) -> Result<CoverColors> {
-    if let Some(colors) = duet.covers.lock().expect("poisoned").get(&url) {
-        return Ok(colors.clone());
+    if url.len() > MAX_COVER_URL || !duet.is_service_image(&url) {
+        return Err(Error::bad_request(
+            "covers are only fetched from the music services' image hosts",
+        ));
     }
-    if !(url.starts_with("https://") || url.starts_with("http://")) {
-        return Err(Error::bad_request("a cover URL must be http(s)"));
+    if let Some(colors) = duet.covers.lock().expect("poisoned").get(&url) {
+        return Ok(colors);
     }
     // Image URLs reach the UI already routed (`Upstream::image_url`): fetch them as they are.
     let response = duet
-        .http
+        .covers_http
         .get(&url)
         .send()
         .await
         .and_then(|r| r.error_for_status())
         .map_err(|e| Error::network(format!("cannot fetch the cover: {}", e.without_url())))?;
-    let bytes = response.bytes().await.map_err(|e| {
-        Error::network(format!("the cover download broke off: {}", e.without_url()))
+    let bytes = read_capped(response, MAX_IMAGE).await.map_err(|e| {
+        e.into_error(|e| {
+            Error::network(format!("the cover download broke off: {}", e.without_url()))
+        })
     })?;
     let colors = tokio::task::spawn_blocking(move || colors_of(&bytes))
         .await

@@ -147,6 +147,9 @@ const en = {
   'player.trial_hint': 'Only a preview of this VIP song plays.',
   'player.no_device': 'No audio device',
   'player.no_device_hint': 'Duet can’t find a speaker or headphones; playback continues silently.',
+  'player.http_fallback': 'Not encrypted',
+  'player.http_fallback_hint':
+    'The secure connection to the music server failed, so this song streams over plain HTTP, from the address the service gave.',
   'player.loading': 'Loading…',
   'player.skipped': 'Skipped {title}: {reason}',
   'player.queue': 'Queue',
@@ -389,6 +392,8 @@ const zh: Record<MessageKey, string> = {
   'player.trial_hint': '这首 VIP 歌曲只能试听片段。',
   'player.no_device': '没有音频设备',
   'player.no_device_hint': 'Duet 找不到扬声器或耳机，播放会静音继续。',
+  'player.http_fallback': '未加密',
+  'player.http_fallback_hint': '与音乐服务器的加密连接失败，这首歌改用服务提供的普通 HTTP 地址传输。',
   'player.loading': '加载中…',
   'player.skipped': '已跳过《{title}》：{reason}',
   'player.queue': '播放队列',

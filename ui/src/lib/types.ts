@@ -264,6 +264,8 @@ export interface PlayerState {
   trial: TrialWindow | null;
   output: 'device' | 'null';
   error: DuetError | null;
+  /** The song streams over plain HTTP because TLS to its CDN failed (say so). */
+  http_fallback: boolean;
 }
 
 export interface PlayerPosition {

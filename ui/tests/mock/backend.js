@@ -150,6 +150,7 @@ const player = {
   trial: null,
   output: cfg.output ?? 'device',
   error: null,
+  http_fallback: false,
 };
 /** NetEase and QQ tracks taking turns: a queue built from both services. */
 function mixedQueue() {

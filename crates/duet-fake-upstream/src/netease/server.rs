@@ -11,8 +11,8 @@ use super::endpoints::{self, Answer, Call};
 use super::transport::{self, DecodeError, Decoded};
 use super::{audio, fixtures, identity, NeteaseControl, AUDIO_HOST};
 use crate::http_util::{
-    accepts_gzip, add_set_cookies, gzip, parse_cookies, plain_404, random_token, response,
-    NGINX_500,
+    accepts_gzip, add_set_cookies, endless_json, gzip, parse_cookies, plain_404, random_token,
+    response, NGINX_500,
 };
 use crate::journal::{FaultKind, RecordedRequest, DEFAULT_SLOW_DELAY};
 
@@ -24,6 +24,8 @@ enum Outcome {
     Json(Answer),
     /// An injected HTTP 500.
     ServerError,
+    /// An injected answer that never ends.
+    Oversized,
     /// Wrong HTTP method for the transport.
     MethodNotAllowed,
 }
@@ -42,7 +44,7 @@ pub(crate) async fn handle(
         return audio::serve(ctl, host, rest, method, headers).await;
     }
     if super::covers::COVER_HOSTS.contains(&host) {
-        return super::covers::serve(rest, method);
+        return super::covers::serve(ctl, rest, method).await;
     }
     let Some(route) = transport::route(host, rest) else {
         tracing::debug!(host, "no NetEase transport at this path");
@@ -72,6 +74,7 @@ pub(crate) async fn handle(
                         tracing::debug!(path = %req.logical_path, kind = ?f.kind, "injecting fault");
                         match f.kind {
                             FaultKind::ServerError => Outcome::ServerError,
+                            FaultKind::Oversized => Outcome::Oversized,
                             FaultKind::Slow => {
                                 tokio::time::sleep(f.delay.unwrap_or(DEFAULT_SLOW_DELAY)).await;
                                 Outcome::Json(answer(ctl, req, &cookies))
@@ -95,6 +98,7 @@ pub(crate) async fn handle(
             None,
             response(StatusCode::METHOD_NOT_ALLOWED, "text/plain", Vec::new()),
         ),
+        Outcome::Oversized => (StatusCode::OK, None, endless_json()),
         Outcome::ServerError => (
             StatusCode::INTERNAL_SERVER_ERROR,
             None,

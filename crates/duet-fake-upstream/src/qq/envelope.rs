@@ -11,8 +11,8 @@ use super::login::{param, parse_query};
 use super::modules::{self, Ctx};
 use super::{QqAccount, QqControl};
 use crate::http_util::{
-    accepts_gzip, add_set_cookies, gzip, now_ms, parse_cookies, random_hex, response, Cookies,
-    NGINX_500,
+    accepts_gzip, add_set_cookies, endless_json, gzip, now_ms, parse_cookies, random_hex, response,
+    Cookies, NGINX_500,
 };
 use crate::journal::{
     Fault, FaultKind, FaultScope, RecordedRequest, Transport, DEFAULT_SLOW_DELAY,
@@ -219,6 +219,15 @@ pub(crate) async fn serve(
             }
             FaultKind::Slow => tokio::time::sleep(f.delay.unwrap_or(DEFAULT_SLOW_DELAY)).await,
             FaultKind::Truncated => truncate = true,
+            FaultKind::Oversized => {
+                for i in &items {
+                    record(200, None, Some(format!("{}.{}", i.module, i.method)));
+                }
+                if items.is_empty() {
+                    record(200, None, None);
+                }
+                return endless_json();
+            }
             _ => {}
         }
     }

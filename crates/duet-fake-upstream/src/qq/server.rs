@@ -14,7 +14,9 @@ use super::{
     catalog, cdn, QqAccount, QqControl, API_HOSTS, AUDIO_HOSTS, CHECK_SIG_HOST, COVER_HOST,
     GRAPH_HOST, LEGACY_HOSTS, PTLOGIN_HOST, WX_HOST, WX_POLL_HOST,
 };
-use crate::http_util::{add_set_cookies, parse_cookies, plain_404, response, NGINX_500};
+use crate::http_util::{
+    add_set_cookies, endless_json, parse_cookies, plain_404, response, NGINX_500,
+};
 use crate::journal::{
     Fault, FaultKind, FaultScope, RecordedRequest, Transport, DEFAULT_SLOW_DELAY,
 };
@@ -116,6 +118,10 @@ async fn web(
                 );
             }
             FaultKind::Slow => tokio::time::sleep(f.delay.unwrap_or(DEFAULT_SLOW_DELAY)).await,
+            FaultKind::Oversized => {
+                record(StatusCode::OK, None);
+                return endless_json();
+            }
             _ => truncate = true,
         }
     }

@@ -119,6 +119,11 @@ impl Server {
         format!("http://{}{path}", self.addr)
     }
 
+    /// `path` on this server as an https URL: TLS to it fails (the server speaks plain HTTP).
+    pub fn https_url(&self, path: &str) -> String {
+        format!("https://{}{path}", self.addr)
+    }
+
     /// When the last byte of `path` went out.
     pub fn last_byte_at(&self, path: &str) -> Option<Instant> {
         self.state.lock().unwrap().last_byte_at.get(path).copied()
@@ -133,6 +138,14 @@ impl Server {
                 return Ok(());
             }
             request.extend_from_slice(&buf[..n]);
+            // A TLS handshake (record type 22) on this plain-HTTP port: answer as a web server
+            // does to something that is not HTTP, so the client's TLS fails at once.
+            if request[0] == 0x16 {
+                stream
+                    .write_all(b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n")
+                    .await?;
+                return stream.shutdown().await;
+            }
         }
         let text = String::from_utf8_lossy(&request);
         let path = text.split_whitespace().nth(1).unwrap_or("/").to_owned();
@@ -205,6 +218,7 @@ pub fn stream_url(id: &str, url: &str, format: &str) -> StreamUrl {
         size: None,
         expires_at: None,
         trial: None,
+        http_fallback_url: None,
     }
 }
 
@@ -221,6 +235,13 @@ impl TableResolver {
 
     pub fn url(&self, id: &str, url: &str, format: &str) {
         self.set(id, Ok(stream_url(id, url, format)));
+    }
+
+    /// `url` with `fallback` as its plain-http fallback.
+    pub fn url_with_fallback(&self, id: &str, url: &str, fallback: &str, format: &str) {
+        let mut stream = stream_url(id, url, format);
+        stream.http_fallback_url = Some(fallback.into());
+        self.set(id, Ok(stream));
     }
 
     pub fn trial(&self, id: &str, url: &str, format: &str, trial: TrialWindow) {
@@ -244,6 +265,16 @@ impl StreamResolver for TableResolver {
 
 /// A player on the null sink, recording what it plays into `capture`.
 pub fn player(resolver: Arc<TableResolver>, pace: Pace, capture: &Capture) -> Player {
+    player_with(resolver, pace, capture, PlayerOptions::default())
+}
+
+/// [`player`] with `options` (its timeouts and shuffle seed set for tests).
+pub fn player_with(
+    resolver: Arc<TableResolver>,
+    pace: Pace,
+    capture: &Capture,
+    options: PlayerOptions,
+) -> Player {
     Player::new(
         resolver,
         Arc::new(NullOutputFactory::new(pace).with_capture(capture.clone())),
@@ -251,7 +282,7 @@ pub fn player(resolver: Arc<TableResolver>, pace: Pace, capture: &Capture) -> Pl
             shuffle_seed: Some(7),
             stall_timeout: Duration::from_secs(5),
             resolve_timeout: Duration::from_secs(5),
-            ..Default::default()
+            ..options
         },
     )
 }
