@@ -115,17 +115,14 @@ impl<S: StoredSession> SessionKeeper<S> {
     /// Reads the stored session (at start, or once the keychain is unlocked). `Ok(false)`:
     /// none is stored, and whatever was held stays.
     pub async fn restore(&self) -> Result<bool> {
-        let held = self.held.clone();
-        let writer = self.writer.clone();
-        let store = self.store.clone();
-        let provider = self.provider;
+        let keeper = self.clone();
         run_to_completion(async move {
-            let _in_order = writer.lock().await;
-            let Some(secret) = credentials::load(&store, provider).await? else {
+            let _in_order = keeper.writer.lock().await;
+            let Some(secret) = credentials::load(&keeper.store, keeper.provider).await? else {
                 return Ok(false);
             };
             let session = S::from_secret(&secret)?;
-            let mut held = held.write().unwrap_or_else(|e| e.into_inner());
+            let mut held = keeper.held.write().unwrap_or_else(|e| e.into_inner());
             held.session = Some(session);
             held.generation = Generation(held.generation.0 + 1);
             Ok(true)
@@ -158,14 +155,11 @@ impl<S: StoredSession> SessionKeeper<S> {
         prepared_under: Option<Generation>,
         change: impl FnOnce(Option<&S>) -> Change<S> + Send + 'static,
     ) -> Result<Changed> {
-        let held = self.held.clone();
-        let writer = self.writer.clone();
-        let store = self.store.clone();
-        let provider = self.provider;
+        let keeper = self.clone();
         run_to_completion(async move {
-            let _in_order = writer.lock().await;
+            let _in_order = keeper.writer.lock().await;
             let applied = {
-                let mut held = held.write().unwrap_or_else(|e| e.into_inner());
+                let mut held = keeper.held.write().unwrap_or_else(|e| e.into_inner());
                 if prepared_under.is_some_and(|g| g != held.generation) {
                     return Ok(Changed::Superseded);
                 }
@@ -183,9 +177,9 @@ impl<S: StoredSession> SessionKeeper<S> {
             };
             let (generation, keep) = applied;
             if let Some(secret) = keep {
-                credentials::save(&store, provider, secret)
+                credentials::save(&keeper.store, keeper.provider, secret)
                     .await
-                    .map_err(|e| not_kept(e, provider))?;
+                    .map_err(|e| not_kept(e, keeper.provider))?;
             }
             Ok(Changed::Applied(generation))
         })
@@ -195,21 +189,17 @@ impl<S: StoredSession> SessionKeeper<S> {
     /// Logout: the session goes from memory, then from the store; changes prepared under it
     /// are dropped from now on.
     pub async fn end(&self) -> Result<()> {
-        let held = self.held.clone();
-        let writer = self.writer.clone();
-        let store = self.store.clone();
-        let provider = self.provider;
-        let blank = self.blank;
+        let keeper = self.clone();
         run_to_completion(async move {
-            let _in_order = writer.lock().await;
+            let _in_order = keeper.writer.lock().await;
             {
-                let mut held = held.write().unwrap_or_else(|e| e.into_inner());
-                held.session = blank();
+                let mut held = keeper.held.write().unwrap_or_else(|e| e.into_inner());
+                held.session = (keeper.blank)();
                 held.generation = Generation(held.generation.0 + 1);
             }
-            credentials::delete(&store, provider)
+            credentials::delete(&keeper.store, keeper.provider)
                 .await
-                .map_err(|e| not_kept(e, provider))
+                .map_err(|e| not_kept(e, keeper.provider))
         })
         .await
     }
