@@ -10,7 +10,7 @@
 // compiles exactly what `cargo build -p duet-app` compiles.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -18,8 +18,8 @@ const appDir = join(root, 'src-tauri');
 const cli = join(root, 'ui', 'node_modules', '@tauri-apps', 'cli', 'tauri.js');
 const placed = join(appDir, 'tauri.conf.json');
 
-// Every field of tauri.conf.json that holds a path relative to the file. A path field added to
-// the config belongs here too (tools/tauri.mjs is the only reader that needs rebasing).
+// Every field of tauri.conf.json that holds a path relative to the file (a test in
+// src-tauri/tests/bundle.rs finds any path in the config that is missing here).
 const PATH_FIELDS = [
   ['build', 'frontendDist'],
   ['bundle', 'icon'],
@@ -33,7 +33,8 @@ function rebased(config) {
     const parent = field.slice(0, -1).reduce((node, key) => node?.[key], copy);
     const key = field.at(-1);
     if (parent?.[key] === undefined) continue;
-    const onto = (path) => `../${path}`;
+    // URLs and absolute paths stay as they are.
+    const onto = (path) => (/^[a-z][a-z0-9+.-]*:/i.test(path) || isAbsolute(path) ? path : `../${path}`);
     parent[key] = Array.isArray(parent[key]) ? parent[key].map(onto) : onto(parent[key]);
   }
   return copy;

@@ -247,6 +247,49 @@ fn the_config_depends_on_every_loaded_library_but_the_clis_own() {
     }
 }
 
+/// Every string in `value` that names a file or a folder of the repository, with where it sits
+/// (object keys; an array's items share their array's place).
+fn paths_in<'a>(value: &'a Value, at: &mut Vec<String>, found: &mut Vec<(Vec<String>, &'a str)>) {
+    match value {
+        Value::String(s) if !s.is_empty() && repo().join(s).exists() => {
+            found.push((at.clone(), s.as_str()))
+        }
+        Value::Array(items) => items.iter().for_each(|v| paths_in(v, at, found)),
+        Value::Object(fields) => {
+            for (key, v) in fields {
+                at.push(key.clone());
+                paths_in(v, at, found);
+                at.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// tools/tauri.mjs rebases each path of the config for the Tauri CLI, which reads them relative
+/// to src-tauri/: a path field it does not know would point the CLI at nothing.
+#[test]
+fn tools_tauri_mjs_rebases_every_path_of_the_config() {
+    let wrapper = std::fs::read_to_string(repo().join("tools/tauri.mjs")).unwrap();
+    let config = config();
+    let mut found = Vec::new();
+    paths_in(&config, &mut Vec::new(), &mut found);
+    assert!(found.len() >= 4, "{found:?}");
+    for (at, path) in found {
+        let field = format!(
+            "[{}]",
+            at.iter()
+                .map(|k| format!("'{k}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        assert!(
+            wrapper.contains(&field),
+            "{path} sits at {field}, which PATH_FIELDS in tools/tauri.mjs does not list"
+        );
+    }
+}
+
 #[cfg(target_os = "linux")]
 mod linux {
     //! The real bundler on this build, and the packages it makes read back by the distributions'
