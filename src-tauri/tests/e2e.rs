@@ -6,6 +6,10 @@
 //! Screenshots of the key screens go to `target/tmp/screenshots/`, or to `docs/screenshots/`
 //! (the README's) with `DUET_UPDATE_SCREENSHOTS=1`.
 
+// Xvfb, WebKitWebDriver and the Secret Service are Linux's; on macOS and Windows this file
+// builds to nothing.
+#![cfg(target_os = "linux")]
+
 mod common;
 
 use std::path::PathBuf;

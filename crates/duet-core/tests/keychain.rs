@@ -2,6 +2,10 @@
 //! README's test command provides one). Without one these tests fail, on purpose: a keychain
 //! that silently falls back to memory is the bug they exist to catch.
 
+// The Secret Service runs on Linux (and ./dev test starts one); on macOS and Windows this file
+// builds to nothing.
+#![cfg(target_os = "linux")]
+
 use duet_core::{CredentialStore, KeyringStore, ProviderId, Secret};
 
 fn store() -> KeyringStore {

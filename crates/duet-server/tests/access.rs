@@ -5,6 +5,9 @@
 //! JSON only; `--allow-remote` needs the token and serves any name; the token from a private
 //! file.
 
+// The tests' Secret Service is Linux's; on macOS and Windows this file builds to nothing.
+#![cfg(target_os = "linux")]
+
 mod common;
 
 use std::path::PathBuf;

@@ -5,6 +5,9 @@
 //! unlock prompt cannot open and fails at once) and once on the display when there is one (the
 //! prompt opens and waits for a password nobody types).
 
+// gnome-keyring and D-Bus are Linux's; on macOS and Windows this file builds to nothing.
+#![cfg(target_os = "linux")]
+
 use std::process::Command;
 use std::time::{Duration, Instant};
 

@@ -2,6 +2,9 @@
 //! which then tells the person), an error otherwise (duet-server without --no-keychain).
 //! Its own test binary, because it points this process's D-Bus address at nothing.
 
+// A missing Secret Service is a Linux state; on macOS and Windows this file builds to nothing.
+#![cfg(target_os = "linux")]
+
 use duet_services::{open_store, StoreKind};
 
 #[test]
