@@ -65,7 +65,7 @@ pub struct Duet {
 impl Duet {
     pub async fn new(settings: Settings, store: Store, events: EventSink) -> Result<Self> {
         let providers: BTreeMap<ProviderId, Arc<dyn Provider>> =
-            duet_services::providers(&settings, store.store.clone())
+            duet_services::providers(&settings, &store)
                 .await?
                 .into_iter()
                 .map(|p| (p.id(), p))

@@ -1,6 +1,9 @@
 //! The real app under a Wayland compositor (Debian's weston, headless), not only under Xvfb:
-//! with no X display at all, it starts, draws the login screen and its QR code, and answers the
-//! UI. `./dev test` installs weston and tauri-driver; without them this test fails and says so.
+//! with no X display at all, GTK opens its window on Wayland, the page lays out the login screen
+//! and its QR code, and the UI talks to the Rust side. (The screenshot is WebKit's picture of
+//! the page, not the compositor's: a window the compositor shows blank, the failure some GPU
+//! drivers cause, would not show here.) `./dev test` installs weston and tauri-driver; without
+//! them this test fails and says so.
 
 // weston and WebKitWebDriver are Linux's; on macOS and Windows this file builds to nothing.
 #![cfg(target_os = "linux")]
@@ -93,7 +96,7 @@ async fn the_app_starts_and_draws_under_wayland() {
     // The UI talks to the Rust side: the app's info names the test upstream.
     wait_for(&app, &testid("test-upstream-badge")).await;
 
-    // What the window shows is a drawn page, not a blank one.
+    // The page is drawn, not blank.
     let png = common::capture(&app).await;
     let picture = image::load_from_memory(&png).unwrap().to_rgb8();
     let mut colours: Vec<[u8; 3]> = picture.pixels().map(|p| p.0).collect();

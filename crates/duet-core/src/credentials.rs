@@ -16,6 +16,9 @@ pub const KEYCHAIN_SERVICE: &str = "duet";
 /// The keychain service name of `duet-server`. Its own, so the app and the server running at once
 /// on one machine never overwrite, renew or wipe each other's sessions.
 pub const SERVER_KEYCHAIN_SERVICE: &str = "duet-server";
+/// The longest secret Windows' Credential Manager keeps, in UTF-16 units (CRED_MAX_CREDENTIAL_BLOB_SIZE
+/// of 2560 bytes, as keyring stores it): each provider's session must fit.
+pub const WINDOWS_CREDENTIAL_LIMIT: usize = 1280;
 /// How long one keychain operation may take before Duet stops waiting (an unlock prompt nobody
 /// answers, a hung keyring daemon).
 pub const KEYCHAIN_TIMEOUT: Duration = Duration::from_secs(20);
@@ -111,11 +114,13 @@ impl From<KeychainProblem> for Error {
 /// The OS keychain through the `keyring` crate (Secret Service on Linux and the BSDs, Keychain on
 /// macOS, Credential Manager on Windows: crates/duet-core/Cargo.toml picks the store per target).
 /// A locked keychain's unlock prompt is dismissed after a timeout, and every operation gives up
-/// after one, so nobody answering it never blocks a command or the start-up forever.
+/// after one, so nobody answering it never blocks a command or the start-up forever. One thread
+/// per store talks to the keychain, in the order operations were asked.
 #[derive(Debug, Clone)]
 pub struct KeyringStore {
     service: String,
     timeout: Duration,
+    worker: Arc<Worker>,
 }
 
 impl KeyringStore {
@@ -128,6 +133,7 @@ impl KeyringStore {
         Self {
             service: service.into(),
             timeout: KEYCHAIN_TIMEOUT,
+            worker: Worker::start(),
         }
     }
 
@@ -162,7 +168,7 @@ impl KeyringStore {
             ));
         }
         let service = self.service.clone();
-        let same = within(timeout, move || {
+        let same = self.worker.run(timeout, Prompt::Always, move || {
             let nonce = format!("probe-{:016x}", rand_u64());
             let entry = || keyring::Entry::new(&service, PROBE_ACCOUNT).map_err(problem_of);
             entry()?.set_password(&nonce).map_err(problem_of)?;
@@ -182,10 +188,12 @@ impl KeyringStore {
         operation: impl FnOnce(&keyring::Entry) -> keyring::Result<T> + Send + 'static,
     ) -> Result<T> {
         let service = self.service.clone();
-        Ok(within(self.timeout, move || {
-            let entry = keyring::Entry::new(&service, provider.as_str()).map_err(problem_of)?;
-            operation(&entry).map_err(problem_of)
-        })?)
+        Ok(self
+            .worker
+            .run(self.timeout, Prompt::UnlessRefused, move || {
+                let entry = keyring::Entry::new(&service, provider.as_str()).map_err(problem_of)?;
+                operation(&entry).map_err(problem_of)
+            })?)
     }
 }
 
@@ -195,35 +203,119 @@ impl Default for KeyringStore {
     }
 }
 
-/// Runs one keychain operation on its own thread, after making sure the keychain is unlocked
-/// (its unlock prompt dismissed after `timeout`), and waits a little longer than that for it:
-/// a keychain daemon that hangs leaves the thread behind, not the caller.
-fn within<T: Send + 'static>(
-    timeout: Duration,
-    operation: impl FnOnce() -> std::result::Result<T, KeychainProblem> + Send + 'static,
-) -> std::result::Result<T, KeychainProblem> {
-    let (sender, receiver) = std::sync::mpsc::sync_channel(1);
-    std::thread::Builder::new()
-        .name("duet-keychain".into())
-        .spawn(move || {
-            let _ = sender.send(unlocked(timeout).and_then(|()| operation()));
+/// Whether an operation may show the keychain's unlock prompt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Prompt {
+    /// Yes (the start-up probe; the person asked to look again).
+    Always,
+    /// Unless a prompt was refused or left unanswered since the keychain was last seen
+    /// unlocked: then fail at once instead of prompting at every step (each login, each cookie).
+    UnlessRefused,
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The thread that talks to the keychain for a store and its clones: operations run in the order
+/// they were asked, so one that ends late (a prompt answered after its caller gave up) never
+/// overtakes a newer one.
+struct Worker {
+    jobs: Mutex<std::sync::mpsc::Sender<Job>>,
+    state: Arc<WorkerState>,
+}
+
+#[derive(Default)]
+struct WorkerState {
+    /// An operation outlived its caller's wait (a hung keychain daemon): the next ones fail at
+    /// once instead of queueing behind it, until it ends.
+    stuck: std::sync::atomic::AtomicBool,
+    /// An unlock prompt was refused or went unanswered.
+    refused: std::sync::atomic::AtomicBool,
+}
+
+impl std::fmt::Debug for Worker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("keychain::Worker").finish_non_exhaustive()
+    }
+}
+
+impl Worker {
+    fn start() -> Arc<Self> {
+        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+        let state = Arc::new(WorkerState::default());
+        let mine = state.clone();
+        // If the thread cannot start, sending fails and every operation says the keychain is
+        // unavailable.
+        let _ = std::thread::Builder::new()
+            .name("duet-keychain".into())
+            .spawn(move || {
+                for job in queue {
+                    job();
+                    mine.stuck.store(false, std::sync::atomic::Ordering::SeqCst);
+                }
+            });
+        Arc::new(Self {
+            jobs: Mutex::new(jobs),
+            state,
         })
-        .map_err(|_| KeychainProblem::unavailable("cannot start a keychain operation"))?;
-    receiver
-        .recv_timeout(timeout + Duration::from_secs(5))
-        .unwrap_or_else(|_| Err(KeychainProblem::locked()))
+    }
+
+    /// Runs `operation` on the keychain thread after making sure the keychain is unlocked (its
+    /// unlock prompt dismissed after `timeout`), and waits a little longer than that for it.
+    fn run<T: Send + 'static>(
+        &self,
+        timeout: Duration,
+        prompt: Prompt,
+        operation: impl FnOnce() -> std::result::Result<T, KeychainProblem> + Send + 'static,
+    ) -> std::result::Result<T, KeychainProblem> {
+        use std::sync::atomic::Ordering;
+        if self.state.stuck.load(Ordering::SeqCst) {
+            return Err(KeychainProblem::locked());
+        }
+        let may_prompt = prompt == Prompt::Always || !self.state.refused.load(Ordering::SeqCst);
+        let state = self.state.clone();
+        let (reply, answer) = std::sync::mpsc::sync_channel(1);
+        let job: Job = Box::new(move || {
+            let unlocked = unlocked(may_prompt.then_some(timeout));
+            state.refused.store(
+                matches!(&unlocked, Err(p) if p.trouble == KeychainTrouble::Locked),
+                Ordering::SeqCst,
+            );
+            let _ = reply.send(unlocked.and_then(|()| operation()));
+        });
+        self.jobs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .send(job)
+            .map_err(|_| KeychainProblem::unavailable("cannot start a keychain operation"))?;
+        match answer.recv_timeout(timeout + Duration::from_secs(5)) {
+            Ok(result) => result,
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(
+                KeychainProblem::unavailable("the keychain operation failed"),
+            ),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                self.state.stuck.store(true, Ordering::SeqCst);
+                // It may have ended just now.
+                match answer.try_recv() {
+                    Ok(result) => {
+                        self.state.stuck.store(false, Ordering::SeqCst);
+                        result
+                    }
+                    Err(_) => Err(KeychainProblem::locked()),
+                }
+            }
+        }
+    }
 }
 
 // Only the Secret Service locks (a collection, until the person types its password), and only
-// its own client can ask with a prompt that gives up: keyring's would wait forever.
+// its own client can ask with a prompt that gives up: keyring's would wait forever. `prompt`:
+// how long the unlock prompt may wait; `None`: do not prompt, a locked keychain fails at once.
 #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd"))]
-fn unlocked(timeout: Duration) -> std::result::Result<(), KeychainProblem> {
+fn unlocked(prompt: Option<Duration>) -> std::result::Result<(), KeychainProblem> {
     use dbus_secret_service::{EncryptionType, Error as SsError, SecretService};
-    let service = SecretService::connect_with_max_prompt_timeout(
-        EncryptionType::Plain,
-        timeout.as_secs().max(1),
-    )
-    .map_err(|_| problem_of(keyring::Error::PlatformFailure("no Secret Service".into())))?;
+    let seconds = prompt.map_or(0, |t| t.as_secs().max(1));
+    let service = SecretService::connect_with_max_prompt_timeout(EncryptionType::Plain, seconds)
+        .map_err(|_| problem_of(keyring::Error::PlatformFailure("no Secret Service".into())))?;
     let collection = match service.get_default_collection() {
         Ok(collection) => collection,
         // None yet: the first entry written creates it.
@@ -232,13 +324,14 @@ fn unlocked(timeout: Duration) -> std::result::Result<(), KeychainProblem> {
     };
     match collection.is_locked() {
         Ok(false) => Ok(()),
+        Ok(true) if prompt.is_none() => Err(KeychainProblem::locked()),
         Ok(true) => collection.unlock().map_err(|_| KeychainProblem::locked()),
         Err(_) => Err(KeychainProblem::unavailable("the Secret Service failed")),
     }
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd")))]
-fn unlocked(_: Duration) -> std::result::Result<(), KeychainProblem> {
+fn unlocked(_: Option<Duration>) -> std::result::Result<(), KeychainProblem> {
     Ok(())
 }
 

@@ -112,12 +112,26 @@ impl<S: StoredSession> SessionKeeper<S> {
         self.current().0
     }
 
-    /// Reads the stored session (at start, or once the keychain is unlocked). `Ok(false)`:
-    /// none is stored, and whatever was held stays.
+    /// Reads the stored session (at start, or once a locked keychain is unlocked). `Ok(false)`:
+    /// none is stored, and whatever was held stays. When a login or logout happened here since
+    /// start (while the keychain could not be read), what is held is the truth: the store is
+    /// brought in line with it instead (the login kept, or the logged-out entry deleted).
     pub async fn restore(&self) -> Result<bool> {
         let keeper = self.clone();
         run_to_completion(async move {
             let _in_order = keeper.writer.lock().await;
+            let (held, generation) = keeper.current();
+            if generation != Generation::default() {
+                let kept = held.filter(StoredSession::worth_keeping);
+                let synced = match &kept {
+                    Some(session) => {
+                        credentials::save(&keeper.store, keeper.provider, session.to_secret()).await
+                    }
+                    None => credentials::delete(&keeper.store, keeper.provider).await,
+                };
+                synced.map_err(|e| not_kept(e, keeper.provider))?;
+                return Ok(kept.is_some());
+            }
             let Some(secret) = credentials::load(&keeper.store, keeper.provider).await? else {
                 return Ok(false);
             };
@@ -171,16 +185,19 @@ impl<S: StoredSession> SessionKeeper<S> {
                         session
                     }
                 };
+                let was_kept = held.session.as_ref().is_some_and(S::worth_keeping);
                 let keep = next.worth_keeping().then(|| next.to_secret());
                 held.session = Some(next);
-                (held.generation, keep)
+                (held.generation, keep, was_kept)
             };
-            let (generation, keep) = applied;
-            if let Some(secret) = keep {
-                credentials::save(&keeper.store, keeper.provider, secret)
-                    .await
-                    .map_err(|e| not_kept(e, keeper.provider))?;
-            }
+            let (generation, keep, was_kept) = applied;
+            let stored = match keep {
+                Some(secret) => credentials::save(&keeper.store, keeper.provider, secret).await,
+                // No longer worth keeping (the service ended it with a cookie): nor the entry.
+                None if was_kept => credentials::delete(&keeper.store, keeper.provider).await,
+                None => Ok(()),
+            };
+            stored.map_err(|e| not_kept(e, keeper.provider))?;
             Ok(Changed::Applied(generation))
         })
         .await
@@ -243,6 +260,10 @@ mod tests {
         fn from_secret(secret: &Secret) -> Result<Self> {
             Ok(Login(secret.expose().to_owned()))
         }
+        /// An empty name stands for a logged-out visitor.
+        fn worth_keeping(&self) -> bool {
+            !self.0.is_empty()
+        }
     }
 
     fn login(name: &str) -> Login {
@@ -254,22 +275,40 @@ mod tests {
     struct SlowStore {
         inner: MemoryStore,
         delay: Duration,
-        refuse: bool,
+        refuse: std::sync::atomic::AtomicBool,
+    }
+
+    impl SlowStore {
+        fn refusing() -> Self {
+            let store = Self::default();
+            store.set_refusing(true);
+            store
+        }
+        fn set_refusing(&self, refusing: bool) {
+            self.refuse
+                .store(refusing, std::sync::atomic::Ordering::SeqCst);
+        }
+        fn refuses(&self) -> Result<()> {
+            if self.refuse.load(std::sync::atomic::Ordering::SeqCst) {
+                return Err(Error::new(ErrorKind::Keychain, "your keyring is locked"));
+            }
+            Ok(())
+        }
     }
 
     impl CredentialStore for SlowStore {
         fn load(&self, provider: ProviderId) -> Result<Option<Secret>> {
+            self.refuses()?;
             self.inner.load(provider)
         }
         fn save(&self, provider: ProviderId, secret: &Secret) -> Result<()> {
             std::thread::sleep(self.delay);
-            if self.refuse {
-                return Err(Error::new(ErrorKind::Keychain, "your keyring is locked"));
-            }
+            self.refuses()?;
             self.inner.save(provider, secret)
         }
         fn delete(&self, provider: ProviderId) -> Result<()> {
             std::thread::sleep(self.delay);
+            self.refuses()?;
             self.inner.delete(provider)
         }
         fn is_persistent(&self) -> bool {
@@ -355,15 +394,63 @@ mod tests {
 
     #[tokio::test]
     async fn a_failed_store_write_is_reported_and_the_session_still_held() {
-        let store = Arc::new(SlowStore {
-            refuse: true,
-            ..SlowStore::default()
-        });
+        let store = Arc::new(SlowStore::refusing());
         let keeper = keeper(store.clone());
         let error = keeper.login(login("this run only")).await.unwrap_err();
         assert_eq!(error.kind, ErrorKind::Keychain);
         assert_eq!(error.provider, Some(ProviderId::Qq));
         assert_eq!(keeper.session(), Some(login("this run only")));
+        store.set_refusing(false);
+        assert_eq!(stored(&store), None);
+    }
+
+    /// The keychain was locked at start; the person logged in (kept in memory only), then
+    /// unlocked it: the new login is written, not replaced by the older stored one.
+    #[tokio::test]
+    async fn a_login_made_while_locked_wins_over_the_stored_one_once_unlocked() {
+        let store = Arc::new(SlowStore::default());
+        store.save(ProviderId::Qq, &Secret::new("older")).unwrap();
+        store.set_refusing(true);
+        let keeper = keeper(store.clone());
+        assert!(keeper.restore().await.is_err(), "locked at start");
+        assert!(keeper.login(login("newer")).await.is_err(), "not kept yet");
+        store.set_refusing(false);
+        assert!(keeper.restore().await.unwrap());
+        assert_eq!(keeper.session(), Some(login("newer")));
+        assert_eq!(stored(&store).as_deref(), Some("newer"));
+    }
+
+    /// A logout while the keychain was locked could not delete the entry: once unlocked, the
+    /// entry goes instead of coming back.
+    #[tokio::test]
+    async fn a_logout_made_while_locked_deletes_the_entry_once_unlocked() {
+        let store = Arc::new(SlowStore::default());
+        store
+            .save(ProviderId::Qq, &Secret::new("logged out"))
+            .unwrap();
+        let keeper = keeper(store.clone());
+        assert!(keeper.restore().await.unwrap());
+        store.set_refusing(true);
+        assert!(keeper.end().await.is_err(), "the entry could not go");
+        assert_eq!(keeper.session(), None);
+        store.set_refusing(false);
+        assert!(!keeper.restore().await.unwrap());
+        assert_eq!(keeper.session(), None);
+        assert_eq!(stored(&store), None);
+    }
+
+    /// The service ended the session with a cookie: its keychain entry goes too, so the next
+    /// start does not bring it back.
+    #[tokio::test]
+    async fn an_update_that_ends_the_session_removes_its_entry() {
+        let store = Arc::new(SlowStore::default());
+        let keeper = keeper(store.clone());
+        let generation = keeper.login(login("alive")).await.unwrap();
+        assert_eq!(stored(&store).as_deref(), Some("alive"));
+        keeper
+            .change(generation, |_| Change::Update(login("")))
+            .await
+            .unwrap();
         assert_eq!(stored(&store), None);
     }
 

@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use duet_core::credentials::SharedStore;
 use duet_core::http::{answer_too_large, read_capped, BodyError, MAX_API_ANSWER};
-use duet_core::keeper::{Change, Generation, SessionKeeper};
+use duet_core::keeper::{Change, Changed, Generation, SessionKeeper};
 use duet_core::{Error, ErrorKind, ProviderId, Result, Upstream};
 use rand::Rng;
 use serde_json::{Map, Value};
@@ -148,6 +148,11 @@ impl Client {
     fn current(&self) -> (Session, Generation) {
         let (session, generation) = self.keeper.current();
         (session.unwrap_or_default(), generation)
+    }
+
+    /// Which login the session belongs to (see [`SessionKeeper`]).
+    pub fn generation(&self) -> Generation {
+        self.keeper.current().1
     }
 
     pub async fn is_logged_in(&self) -> bool {
@@ -376,9 +381,14 @@ impl Client {
                 }
             })
             .await;
-        if let Err(not_kept) = changed {
-            tracing::error!("could not keep the NetEase session: {not_kept}");
-            *self.not_kept.lock().unwrap_or_else(|e| e.into_inner()) = Some(not_kept);
+        let mut last_failure = self.not_kept.lock().unwrap_or_else(|e| e.into_inner());
+        match changed {
+            Err(not_kept) => {
+                tracing::error!("could not keep the NetEase session: {not_kept}");
+                *last_failure = Some(not_kept);
+            }
+            Ok(Changed::Applied(_)) => *last_failure = None,
+            Ok(_) => {}
         }
     }
 }

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use duet_core::credentials::SharedStore;
+use duet_core::keeper::Generation;
 use duet_core::provider::{QrCode, QrPolicy, QrPoll, QrTicket};
 use duet_core::{
     CheckIn, Comment, CommentPage, Error, ErrorKind, ImageUrls, Lyrics, Playlist, Profile,
@@ -50,7 +51,8 @@ mod path {
 pub struct NeteaseProvider {
     client: Arc<Client>,
     /// The logged-in user's id, learnt from the profile.
-    user_id: Mutex<Option<String>>,
+    /// The logged-in user's id, learnt under the login of that generation.
+    user_id: Mutex<Option<(Generation, String)>>,
 }
 
 impl std::fmt::Debug for NeteaseProvider {
@@ -166,8 +168,10 @@ fn search_type_code(kind: SearchType) -> u32 {
 
 impl NeteaseProvider {
     async fn current_user_id(&self) -> Result<String> {
-        if let Some(id) = self.user_id.lock().await.clone() {
-            return Ok(id);
+        if let Some((learnt_under, id)) = self.user_id.lock().await.clone() {
+            if learnt_under == self.client.generation() {
+                return Ok(id);
+            }
         }
         Ok(self.profile().await?.user_id)
     }
@@ -253,13 +257,14 @@ impl Provider for NeteaseProvider {
 
     async fn profile(&self) -> Result<Profile> {
         let had_session = self.client.is_logged_in().await;
+        let generation = self.client.generation();
         let body = self
             .client
             .call(&Endpoint::read(path::ACCOUNT), json!({}))
             .await?;
         match parse::profile(&body)? {
             Some(profile) => {
-                *self.user_id.lock().await = Some(profile.user_id.clone());
+                *self.user_id.lock().await = Some((generation, profile.user_id.clone()));
                 Ok(self.with_images(profile))
             }
             None if had_session => Err(netease(Error::new(
@@ -271,18 +276,26 @@ impl Provider for NeteaseProvider {
     }
 
     async fn logout(&self) -> Result<()> {
-        if self.client.is_logged_in().await {
-            let ended = self
-                .client
-                .call(&Endpoint::write(path::LOGOUT, Transport::Eapi), json!({}))
-                .await;
-            if let Err(e) = ended {
-                // The local session goes whatever the service says.
-                tracing::warn!("NetEase logout call failed, wiping the local session anyway: {e}");
-            }
-        }
         *self.user_id.lock().await = None;
-        self.client.forget().await
+        // The service's logout needs the session's cookies, so it goes first; the whole logout
+        // runs to its end even when the caller goes away (a dropped HTTP request), and the local
+        // session goes whatever the service says.
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            if client.is_logged_in().await {
+                let ended = client
+                    .call(&Endpoint::write(path::LOGOUT, Transport::Eapi), json!({}))
+                    .await;
+                if let Err(e) = ended {
+                    tracing::warn!(
+                        "NetEase logout call failed, wiping the local session anyway: {e}"
+                    );
+                }
+            }
+            client.forget().await
+        })
+        .await
+        .map_err(|e| netease(Error::upstream(format!("the NetEase logout failed: {e}"))))?
     }
 
     async fn search(&self, query: &SearchQuery) -> Result<SearchPage> {

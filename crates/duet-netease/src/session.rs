@@ -125,6 +125,23 @@ mod tests {
         assert!(!session.apply_set_cookie("garbage"));
     }
 
+    /// Windows keeps at most 1280 UTF-16 units in a credential: a session with values longer
+    /// than any the service hands out (MUSIC_U runs to about 360 characters) still fits.
+    #[test]
+    fn the_longest_session_fits_a_windows_credential() {
+        let mut session = Session::new();
+        for (name, length) in [(MUSIC_U, 480), (CSRF, 64), ("MUSIC_A", 320), ("NMTID", 64)] {
+            session.apply_set_cookie(&format!("{name}={}; Path=/", "A".repeat(length)));
+        }
+        let stored = session.to_secret();
+        assert!(
+            stored.expose().encode_utf16().count()
+                <= duet_core::credentials::WINDOWS_CREDENTIAL_LIMIT,
+            "{} units",
+            stored.expose().len()
+        );
+    }
+
     #[test]
     fn survives_the_store_and_hides_values() {
         let mut session = Session::new();

@@ -187,13 +187,14 @@ async fn an_answer_in_flight_cannot_undo_a_logout() {
     fake.netease().fail(
         duet_fake_upstream::Fault::new(duet_fake_upstream::FaultKind::Slow)
             .path("/login/qrcode/client/login")
-            .delay(std::time::Duration::from_millis(800)),
+            .delay(std::time::Duration::from_millis(3000)),
     );
     let poll = tokio::spawn({
         let provider = provider.clone();
         async move { provider.qr_poll(&ticket.key).await }
     });
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    // The poll is out (the fake holds its answer 3 s) when the person logs out.
+    tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
     provider.logout().await.unwrap();
     let late = poll.await.unwrap();
     assert!(
@@ -206,4 +207,27 @@ async fn an_answer_in_flight_cannot_undo_a_logout() {
         provider.profile().await.unwrap_err().kind,
         ErrorKind::NotLoggedIn
     );
+}
+
+/// A logout runs to its end even when the caller goes away (a dropped HTTP request) while the
+/// service's logout call is out: the session goes, here and in the keychain.
+#[tokio::test]
+async fn a_logout_finishes_when_its_caller_goes_away() {
+    let fake = FakeUpstream::spawn(FakeConfig::default()).await.unwrap();
+    let (provider, store) = provider(&fake, None).await;
+    log_in(&fake, &provider).await;
+    fake.netease().fail(
+        duet_fake_upstream::Fault::new(duet_fake_upstream::FaultKind::Slow)
+            .path("/logout")
+            .delay(std::time::Duration::from_millis(2000)),
+    );
+    let gave_up =
+        tokio::time::timeout(std::time::Duration::from_millis(500), provider.logout()).await;
+    assert!(gave_up.is_err(), "the caller went away mid-logout");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while store.load(ProviderId::Netease).unwrap().is_some() {
+        assert!(std::time::Instant::now() < deadline, "the logout was lost");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(!provider.has_session().await);
 }

@@ -21,7 +21,7 @@ pub const MAX_STREAM_BYTES: u64 = 2 << 30;
 pub struct SpoolOptions {
     /// Bytes kept in memory; the rest goes to a temporary file.
     pub memory_limit: usize,
-    /// Where the temporary file is made (the system's temporary directory when `None`).
+    /// Where the temporary file is made ([`default_dir`] when `None`).
     pub dir: Option<PathBuf>,
 }
 
@@ -32,6 +32,22 @@ impl Default for SpoolOptions {
             dir: None,
         }
     }
+}
+
+/// Where spilled streams go by default: the user's cache directory on Linux and the BSDs, where
+/// `/tmp` is often a RAM disk (tmpfs) and spilling there would keep the bytes in memory after
+/// all; the system's temporary directory elsewhere (`None`).
+pub fn default_dir() -> Option<PathBuf> {
+    if !cfg!(unix) || cfg!(target_os = "macos") {
+        return None;
+    }
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|dir| !dir.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))?;
+    let dir = base.join("duet");
+    std::fs::create_dir_all(&dir).ok()?;
+    Some(dir)
 }
 
 /// Why bytes could not be kept.
@@ -105,7 +121,10 @@ impl Spool {
             Some(file) => file,
             None => self.file.insert(match &self.options.dir {
                 Some(dir) => tempfile::tempfile_in(dir)?,
-                None => tempfile::tempfile()?,
+                None => match default_dir() {
+                    Some(dir) => tempfile::tempfile_in(dir).or_else(|_| tempfile::tempfile())?,
+                    None => tempfile::tempfile()?,
+                },
             }),
         };
         file.seek(SeekFrom::End(0))?;

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use duet_core::credentials::SharedStore;
-use duet_core::keeper::{Change, Changed, SessionKeeper};
+use duet_core::keeper::{Change, Changed, Generation, SessionKeeper};
 use duet_core::provider::{QrCode, QrPolicy, QrPoll, QrTicket};
 use duet_core::{
     CheckIn, Comment, CommentPage, Error, ErrorKind, Lyrics, Playlist, Profile, Provider,
@@ -45,7 +45,8 @@ pub struct QqProvider {
     /// Our key (a random id, never the service's qrsig/uuid) → the login.
     pending: Mutex<HashMap<String, PendingQr>>,
     /// The logged-in user's name and id, for comments posted.
-    me: Mutex<Option<UserRef>>,
+    /// Learnt under the login of that generation, and good for that login only.
+    me: Mutex<Option<(Generation, UserRef)>>,
     /// Held while a key is renewed.
     renewing: Arc<Mutex<()>>,
 }
@@ -210,10 +211,11 @@ impl QqProvider {
 
     /// Profile, VIP identity and level; learns the user's encrypted id.
     pub async fn user_info(&self) -> Result<UserInfo> {
+        // The login asked about: what is learnt goes to that login only, not to one made since.
+        let (_, generation) = self.keeper.current();
         let info = self
             .authed(|c| async move { self.api.user_info(&c).await })
             .await?;
-        let (_, generation) = self.keeper.current();
         let encrypt_uin = info.encrypt_uin.clone();
         let learnt = self
             .keeper
@@ -229,11 +231,14 @@ impl QqProvider {
         if let Err(not_kept) = learnt {
             tracing::warn!("the QQ Music account's id was not kept: {not_kept}");
         }
-        *self.me.lock().await = Some(UserRef {
-            id: info.encrypt_uin.clone(),
-            name: info.profile.nickname.clone(),
-            avatar_url: info.profile.avatar_url.clone(),
-        });
+        *self.me.lock().await = Some((
+            generation,
+            UserRef {
+                id: info.encrypt_uin.clone(),
+                name: info.profile.nickname.clone(),
+                avatar_url: info.profile.avatar_url.clone(),
+            },
+        ));
         Ok(info)
     }
 
@@ -254,8 +259,10 @@ impl QqProvider {
 
     /// The logged-in user (learnt once per login).
     async fn me(&self) -> Result<UserRef> {
-        if let Some(me) = self.me.lock().await.clone() {
-            return Ok(me);
+        if let Some((learnt_under, me)) = self.me.lock().await.clone() {
+            if learnt_under == self.keeper.current().1 {
+                return Ok(me);
+            }
         }
         let info = self.user_info().await?;
         Ok(UserRef {

@@ -211,6 +211,29 @@ mod tests {
         }
     }
 
+    /// Windows keeps at most 1280 UTF-16 units in a credential: a login with tokens longer than
+    /// any the service hands out (a musickey runs to about 110 characters) still fits.
+    #[test]
+    fn the_longest_login_fits_a_windows_credential() {
+        let long = |n: usize| "A".repeat(n);
+        let session = Session::from_login(
+            LoginKind::Wechat,
+            &json!({"musicid": u64::MAX, "musickey": long(200), "encryptUin": long(64),
+                    "refresh_key": long(200), "refresh_token": long(200),
+                    "access_token": long(64), "openid": long(64), "unionid": long(64),
+                    "musickeyCreateTime": u64::MAX, "keyExpiresIn": u64::MAX,
+                    "expired_at": u64::MAX}),
+        )
+        .unwrap();
+        let stored = session.to_secret();
+        assert!(
+            stored.expose().encode_utf16().count()
+                <= duet_core::credentials::WINDOWS_CREDENTIAL_LIMIT,
+            "{} units",
+            stored.expose().len()
+        );
+    }
+
     #[test]
     fn login_answer_round_trips_and_never_shows_its_key() {
         let session = Session::from_login(

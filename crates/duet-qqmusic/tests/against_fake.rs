@@ -598,7 +598,7 @@ fn slow_renewals(fake: &FakeUpstream) {
         Fault::new(FaultKind::Slow)
             .module("music.login.LoginServer")
             .method("Login")
-            .delay(std::time::Duration::from_millis(800)),
+            .delay(std::time::Duration::from_millis(3000)),
     );
 }
 
@@ -615,7 +615,8 @@ async fn a_renewal_in_flight_loses_to_a_logout() {
         let provider = provider.clone();
         async move { provider.probe().await }
     });
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // The renewal is out (the fake holds its answer 3 s) when the person logs out.
+    tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
     provider.logout().await.unwrap();
     assert!(probe.await.unwrap().is_err());
     assert!(!provider.has_session().await);
@@ -633,7 +634,7 @@ async fn a_renewal_is_kept_when_its_caller_goes_away() {
     fake.qq().expire_session(QqAccount::Qq.musicid());
     slow_renewals(&fake);
     let gave_up =
-        tokio::time::timeout(std::time::Duration::from_millis(300), provider.probe()).await;
+        tokio::time::timeout(std::time::Duration::from_millis(1000), provider.probe()).await;
     assert!(gave_up.is_err(), "the caller went away mid-renewal");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while stored(&store).musickey == before {

@@ -100,7 +100,7 @@ async fn run(args: Args) -> Result<(), String> {
             )
         })?
     };
-    let services = duet_services::services(&settings, store.store.clone())
+    let services = duet_services::services(&settings, &store)
         .await
         .map_err(|e| e.message)?;
     let state = AppState::with_qq(

@@ -49,9 +49,7 @@ async fn the_app_and_the_server_keep_their_own_sessions() {
         upstream: Upstream::parse_override(&fake.base_url()).unwrap(),
         timeout: Duration::from_secs(5),
     };
-    let app = duet_services::providers(&settings, store.store.clone())
-        .await
-        .unwrap();
+    let app = duet_services::providers(&settings, &store).await.unwrap();
     let app_netease = app
         .iter()
         .find(|p| p.id() == ProviderId::Netease)

@@ -127,25 +127,34 @@ pub struct Services {
 }
 
 /// Builds one provider per service over `store` and restores their stored sessions (a failure
-/// to restore one is logged and leaves that provider logged out).
+/// to restore one is logged and leaves that provider logged out). A locked keychain is not read:
+/// each read would show the unlock prompt again and hold up the start; the sessions are read
+/// once the person has unlocked it ([`Store::recheck`], then each provider's `restore_session`).
 pub async fn providers(
     settings: &Settings,
-    store: SharedStore,
+    store: &Store,
 ) -> Result<Vec<Arc<dyn Provider>>, Error> {
     Ok(services(settings, store).await?.providers)
 }
 
 /// [`providers`], keeping hold of the concrete QQ Music provider.
-pub async fn services(settings: &Settings, store: SharedStore) -> Result<Services, Error> {
+pub async fn services(settings: &Settings, store: &Store) -> Result<Services, Error> {
     let mut netease = duet_netease::Config::new(settings.upstream.clone());
     netease.timeout = settings.timeout;
     let mut qq = duet_qqmusic::Config::new(settings.upstream.clone());
     qq.timeout = settings.timeout;
-    let qq = Arc::new(duet_qqmusic::QqProvider::new(qq, store.clone())?);
+    let qq = Arc::new(duet_qqmusic::QqProvider::new(qq, store.store.clone())?);
     let providers: Vec<Arc<dyn Provider>> = vec![
-        Arc::new(duet_netease::NeteaseProvider::new(netease, store)?),
+        Arc::new(duet_netease::NeteaseProvider::new(
+            netease,
+            store.store.clone(),
+        )?),
         qq.clone(),
     ];
+    if store.kind == StoreKind::Locked {
+        tracing::info!("the keychain is locked: sessions are read once it is unlocked");
+        return Ok(Services { providers, qq });
+    }
     for provider in &providers {
         match provider.restore_session().await {
             Ok(true) => tracing::info!(provider = %provider.id(), "restored the stored session"),
