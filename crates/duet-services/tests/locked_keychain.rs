@@ -81,6 +81,33 @@ fn lock_the_login_keyring() {
     ));
 }
 
+/// gnome-keyring takes its bus name a moment after it starts; a call before that would make D-Bus
+/// start a second, locked daemon. Waits for the name (asking does not start anything).
+fn wait_for_the_secret_service() {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let owned = Command::new("dbus-send")
+            .args([
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/",
+                "org.freedesktop.DBus.NameHasOwner",
+                "string:org.freedesktop.secrets",
+            ])
+            .output()
+            .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("boolean true"));
+        if owned {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "gnome-keyring never took its bus name"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// gnome-keyring unlocks only at start: a new daemon, given the password, stands for the person
 /// typing it.
 fn unlock_the_login_keyring() {
@@ -89,6 +116,7 @@ fn unlock_the_login_keyring() {
         .status();
     std::thread::sleep(Duration::from_millis(300));
     gnome_keyring("echo -n duet | gnome-keyring-daemon --unlock --components=secrets >/dev/null");
+    wait_for_the_secret_service();
 }
 
 #[test]
@@ -98,6 +126,7 @@ fn body_inside_a_private_secret_service() {
         std::env::var_os("DUET_LOCKED_KEYCHAIN_RUN").is_some(),
         "run through the tests above, never against a person's keyring"
     );
+    wait_for_the_secret_service();
     let keyring = || KeyringStore::with_service(SERVICE).with_timeout(Duration::from_secs(3));
     let store = open_keyring(keyring(), true).expect("an unlocked keyring opens");
     assert_eq!(store.kind, StoreKind::Os);
