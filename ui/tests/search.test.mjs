@@ -122,8 +122,14 @@ describe('search', () => {
       await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight));
       await page.locator(id('load-more')).click();
       await eventually(async () => (await app.duet(() => window.__duet.last('search').page)) === 2);
-      await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight));
-      await page.waitForSelector(`${id('search-result')}[data-index="59"]`);
+      // The appended rows lay out a frame or two after the answer: scroll to the end until the
+      // last one is rendered.
+      const last = page.locator(`${id('search-result')}[data-index="59"]`);
+      await eventually(async () => {
+        await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight));
+        return (await last.count()) > 0;
+      });
+      await last.waitFor();
     } finally {
       await app.close();
     }
