@@ -600,25 +600,21 @@ fn covers_come_only_from_the_services_and_the_csp_names_the_same_hosts() {
 
     let mut context: tauri::Context<MockRuntime> = tauri::generate_context!("../tauri.conf.json");
     duet_app::allow_upstream_images(context.config_mut(), &Upstream::Direct);
-    let direct = context
-        .config()
-        .app
-        .security
-        .csp
-        .clone()
-        .unwrap()
-        .to_string();
+    let csp = |context: &tauri::Context<MockRuntime>| {
+        context
+            .config()
+            .app
+            .security
+            .csp
+            .clone()
+            .unwrap()
+            .to_string()
+    };
+    let direct = csp(&context);
     assert_eq!(img_src(&direct), expected, "the real services: unchanged");
     let upstream = Upstream::parse_override(&base).unwrap();
     duet_app::allow_upstream_images(context.config_mut(), &upstream);
-    let routed = context
-        .config()
-        .app
-        .security
-        .csp
-        .clone()
-        .unwrap()
-        .to_string();
+    let routed = csp(&context);
     expected.push(base.clone());
     expected.sort();
     assert_eq!(img_src(&routed), expected);

@@ -19,6 +19,11 @@ pub const SERVER_KEYCHAIN_SERVICE: &str = "duet-server";
 /// The longest secret Windows' Credential Manager keeps, in UTF-16 units (CRED_MAX_CREDENTIAL_BLOB_SIZE
 /// of 2560 bytes, as keyring stores it): each provider's session must fit.
 pub const WINDOWS_CREDENTIAL_LIMIT: usize = 1280;
+
+/// Whether `secret` fits every system's keychain (Windows' is the smallest).
+pub fn fits_every_keychain(secret: &Secret) -> bool {
+    secret.expose().encode_utf16().count() <= WINDOWS_CREDENTIAL_LIMIT
+}
 /// How long one keychain operation may take before Duet stops waiting (an unlock prompt nobody
 /// answers, a hung keyring daemon).
 pub const KEYCHAIN_TIMEOUT: Duration = Duration::from_secs(20);

@@ -129,6 +129,30 @@ impl FakeState {
     }
 }
 
+/// Every `http(s)://host/path` written in the captured fixtures of `service` (`netease`,
+/// `qqmusic`): the real hosts the services hand out, for tests that check lists of hosts.
+pub fn fixture_urls(service: &str) -> Vec<url::Url> {
+    let dir = format!(
+        "{}/../../testdata/fixtures/{service}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let mut urls = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{dir}: {e}")) {
+        let path = entry.expect("a fixture").path();
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        for (at, _) in text.match_indices("http") {
+            let end = text[at..]
+                .find(['"', ' ', '\\', '\n'])
+                .map_or(text.len(), |n| at + n);
+            if let Ok(url) = url::Url::parse(&text[at..end]) {
+                urls.push(url);
+            }
+        }
+    }
+    urls
+}
+
 /// The whole fake as an axum router: the upstream hosts plus the `/__fake` control routes.
 ///
 /// Control routes (all JSON):

@@ -365,31 +365,10 @@ fn vendored_fixtures_match_shared_originals() {
     assert!(compared > 50);
 }
 
-/// Every `http(s)://host/path` in the text of every fixture.
-fn fixture_urls() -> Vec<url::Url> {
-    let dir = format!(
-        "{}/../../testdata/fixtures/netease",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let mut urls = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-        for (at, _) in text.match_indices("http") {
-            let end = text[at..]
-                .find(['"', ' ', '\\', '\n'])
-                .map_or(text.len(), |n| at + n);
-            if let Ok(url) = url::Url::parse(&text[at..end]) {
-                urls.push(url);
-            }
-        }
-    }
-    urls
-}
-
 #[test]
 fn every_audio_and_picture_url_of_the_fixtures_is_on_a_listed_host() {
     use duet_netease::identity::{IMAGE_HOSTS, STREAM_HOSTS};
-    let urls = fixture_urls();
+    let urls = duet_fake_upstream::fixture_urls("netease");
     let audio: Vec<_> = urls
         .iter()
         .filter(|u| {

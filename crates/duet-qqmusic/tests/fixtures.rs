@@ -241,27 +241,6 @@ fn login_poll_bodies() {
     assert!(parse_wechat_poll("garbage").is_err());
 }
 
-/// Every `http(s)://host/path` in the text of every fixture.
-fn fixture_urls() -> Vec<url::Url> {
-    let dir = format!(
-        "{}/../../testdata/fixtures/qqmusic",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let mut urls = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-        for (at, _) in text.match_indices("http") {
-            let end = text[at..]
-                .find(['"', ' ', '\\', '\n'])
-                .map_or(text.len(), |n| at + n);
-            if let Ok(url) = url::Url::parse(&text[at..end]) {
-                urls.push(url);
-            }
-        }
-    }
-    urls
-}
-
 /// The image URLs of models, as the app would show them.
 fn image_urls(mut models: impl ImageUrls) -> Vec<url::Url> {
     let mut urls = Vec::new();
@@ -273,7 +252,7 @@ fn image_urls(mut models: impl ImageUrls) -> Vec<url::Url> {
 fn every_audio_cdn_and_picture_of_the_fixtures_is_on_a_listed_host() {
     use duet_qqmusic::identity::{IMAGE_HOSTS, STREAM_HOSTS};
     // The vkey's `sip` list: bases of the audio CDNs.
-    let cdns: Vec<_> = fixture_urls()
+    let cdns: Vec<_> = duet_fake_upstream::fixture_urls("qqmusic")
         .into_iter()
         .filter(|u| u.host_str().is_some_and(|h| h.contains("stream.qqmusic")))
         .collect();

@@ -1,7 +1,7 @@
 //! A locked keyring is found at start, never blocks start-up or a command forever, and works
 //! again once unlocked. Each run gets its own D-Bus session and gnome-keyring (locking the
-//! shared test keyring would break the tests running beside it): the test starts
-//! `dbus-run-session` and runs the `#[ignore]`d body below inside it, once with no display (the
+//! shared test keyring would break the tests running beside it): the test runs the `#[ignore]`d
+//! body below inside `./dev with-keyring`, once with no display (the
 //! unlock prompt cannot open and fails at once) and once on the display when there is one (the
 //! prompt opens and waits for a password nobody types).
 
@@ -18,33 +18,29 @@ use duet_services::{open_keyring, StoreKind};
 const SERVICE: &str = "duet-test-locked";
 const LOGIN_COLLECTION: &str = "/org/freedesktop/secrets/collection/login";
 
+/// `./dev with-keyring`, the recipe every keychain test runs in (a private D-Bus session, a
+/// throwaway HOME, an unlocked gnome-keyring), around the body below.
 fn run_inside_a_fresh_secret_service(display: Option<&str>) {
-    let home = std::env::temp_dir().join(format!(
-        "duet-locked-{}-{}",
-        std::process::id(),
-        display.is_some()
-    ));
-    std::fs::create_dir_all(&home).unwrap();
-    let mut command = Command::new("dbus-run-session");
+    // One at a time: two gnome-keyrings prompting on one display at once now and then lose a
+    // daemon mid-call.
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let mut command = Command::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../dev"));
     command
-        .args(["--", "bash", "-c"])
-        .arg(
-            r#"echo -n duet | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
-               exec "$0" --exact body_inside_a_private_secret_service --ignored --nocapture"#,
-        )
+        .arg("with-keyring")
         .arg(std::env::current_exe().unwrap())
-        .env("HOME", &home)
-        .env("XDG_DATA_HOME", home.join(".local/share"))
-        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .args([
+            "--exact",
+            "body_inside_a_private_secret_service",
+            "--ignored",
+            "--nocapture",
+        ])
         .env("DUET_LOCKED_KEYCHAIN_RUN", "1");
     match display {
         Some(display) => command.env("DISPLAY", display),
         None => command.env_remove("DISPLAY"),
     };
-    let output = command
-        .output()
-        .expect("dbus-run-session (package dbus) must be installed");
-    let _ = std::fs::remove_dir_all(&home);
+    let output = command.output().expect("./dev runs");
     let log = format!(
         "{}{}",
         String::from_utf8_lossy(&output.stdout),
@@ -82,7 +78,8 @@ fn lock_the_login_keyring() {
 }
 
 /// gnome-keyring takes its bus name a moment after it starts; a call before that would make D-Bus
-/// start a second, locked daemon. Waits for the name (asking does not start anything).
+/// start a second, locked daemon. Waits for the name (asking does not start anything), as
+/// `./dev with-keyring` does before the body starts.
 fn wait_for_the_secret_service() {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
@@ -126,7 +123,6 @@ fn body_inside_a_private_secret_service() {
         std::env::var_os("DUET_LOCKED_KEYCHAIN_RUN").is_some(),
         "run through the tests above, never against a person's keyring"
     );
-    wait_for_the_secret_service();
     let keyring = || KeyringStore::with_service(SERVICE).with_timeout(Duration::from_secs(3));
     let store = open_keyring(keyring(), true).expect("an unlocked keyring opens");
     assert_eq!(store.kind, StoreKind::Os);

@@ -172,14 +172,17 @@ fn rand_suffix() -> u128 {
 
 async fn into_json(response: reqwest::Response) -> (u16, Value) {
     let status = response.status().as_u16();
-    let bytes = response.bytes().await.unwrap();
-    let value = if bytes.is_empty() {
+    (status, json_body(&response.bytes().await.unwrap()))
+}
+
+/// An answer's body as JSON (`Null` when empty); anything else fails the test.
+pub fn json_body(bytes: &[u8]) -> Value {
+    if bytes.is_empty() {
         Value::Null
     } else {
-        serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&bytes)))
-    };
-    (status, value)
+        serde_json::from_slice(bytes)
+            .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(bytes)))
+    }
 }
 
 /// Polls the server's login state until it reads `state` (the server itself polls the service
