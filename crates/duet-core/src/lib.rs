@@ -4,6 +4,7 @@
 //! of HTTP answers.
 
 pub mod art;
+pub mod clock;
 pub mod credentials;
 pub mod error;
 pub mod hosts;

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use duet_core::credentials::SharedStore;
 use duet_core::http::{answer_too_large, read_capped, BodyError, MAX_API_ANSWER};
@@ -440,17 +440,10 @@ fn decode_body(bytes: &[u8], maybe_ciphertext: bool) -> Result<Value, &'static s
     })
 }
 
-fn unix_millis() -> u128 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis())
-        .unwrap_or_default()
-}
-
 /// The client-info map of §3.3: sent as `header` inside eapi payloads and, the same map, as the
 /// Cookie header.
 fn eapi_header(session: &Session) -> Map<String, Value> {
-    let now = unix_millis();
+    let now = duet_core::clock::unix_ms();
     let mut header = Map::new();
     let mut put = |k: &str, v: String| {
         header.insert(k.to_owned(), Value::String(v));

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use duet_core::{
-    CheckIn, Comment, CommentPage, Error, ErrorKind, Lyrics, Playlist, Profile, ProviderId,
+    clock, CheckIn, Comment, CommentPage, Error, ErrorKind, Lyrics, Playlist, Profile, ProviderId,
     Quality, SearchPage, SearchQuery, StreamUrl, Track, TrialWindow, UserRef,
 };
 use serde::Serialize;
@@ -19,7 +19,7 @@ use crate::errors::qq;
 use crate::identity;
 use crate::lyrics;
 use crate::parse::{self, TrackFiles};
-use crate::session::{now_s, Credential};
+use crate::session::Credential;
 
 /// The largest page `uniform_get_Dissinfo` is asked for.
 const PLAYLIST_PAGE: usize = 1000;
@@ -455,7 +455,7 @@ impl QqApi {
                 format: choice.ext.to_owned(),
                 bitrate: choice.bitrate,
                 size: Some(choice.size),
-                expires_at: Some(now_s().saturating_add(expiration)),
+                expires_at: Some(clock::unix_s().saturating_add(expiration)),
                 trial: choice.trial.then_some(TrialWindow {
                     start_ms: files.try_begin_ms,
                     end_ms: files.try_end_ms.max(files.try_begin_ms),
@@ -792,7 +792,7 @@ impl QqApi {
             id: parse::text(&data, "AddedCmId"),
             user: author,
             content: content.to_owned(),
-            time_ms: (now_s() * 1000) as i64,
+            time_ms: clock::unix_ms() as i64,
             liked_count: 0,
             replied_to: None,
         })

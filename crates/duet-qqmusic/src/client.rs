@@ -2,10 +2,10 @@
 //! the legacy `*.fcg` GETs, and raw requests for the login redirect chains (never followed
 //! automatically: the 302s carry the cookies, §4.1 step 3).
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use duet_core::http::{answer_too_large, read_capped, BodyError, MAX_API_ANSWER};
-use duet_core::{Error, ErrorKind, Upstream};
+use duet_core::{clock, Error, ErrorKind, Upstream};
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::{json, Value};
 
@@ -130,13 +130,6 @@ pub struct Client {
     upstream: Upstream,
 }
 
-pub(crate) fn now_ms() -> u128 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis())
-        .unwrap_or(0)
-}
-
 fn network(error: reqwest::Error) -> Error {
     // reqwest's message names the URL, which holds no secret (keys travel in cookies).
     let what = if error.is_timeout() {
@@ -240,7 +233,7 @@ impl Client {
         let sign = sign::zzc(body.as_bytes());
         let mut url = self.url(identity::MUSICS_URL)?;
         url.query_pairs_mut()
-            .append_pair("_", &now_ms().to_string())
+            .append_pair("_", &clock::unix_ms().to_string())
             .append_pair("sign", &sign);
         let names: Vec<String> = items
             .iter()
