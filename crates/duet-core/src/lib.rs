@@ -14,6 +14,7 @@ pub mod lyrics;
 pub mod model;
 pub mod provider;
 pub mod qr;
+pub mod retry;
 pub mod secret;
 pub mod upstream;
 

@@ -6,8 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use duet_core::credentials::SharedStore;
-use duet_core::http::{answer_too_large, read_capped, BodyError, MAX_API_ANSWER};
+use duet_core::http::{read_capped, MAX_API_ANSWER};
 use duet_core::keeper::{Change, Changed, Generation, SessionKeeper};
+use duet_core::retry::{Effect, Failure, RetryPolicy};
 use duet_core::{Error, ErrorKind, ProviderId, Result, Upstream};
 use rand::Rng;
 use serde_json::{Map, Value};
@@ -49,8 +50,8 @@ pub struct Config {
     /// Forces one transport for every endpoint (tests run the suite through each).
     pub transport_override: Option<Transport>,
     pub weapi_secret: WeapiSecret,
-    /// Retries of idempotent reads after a network error or a 5xx.
-    pub read_retries: u32,
+    /// How reads are asked again after a network error or a 5xx.
+    pub retry: RetryPolicy,
 }
 
 impl Config {
@@ -65,7 +66,7 @@ impl Config {
             timeout: Duration::from_secs(15),
             transport_override: None,
             weapi_secret,
-            read_retries: 2,
+            retry: RetryPolicy::STANDARD,
         }
     }
 }
@@ -75,8 +76,8 @@ impl Config {
 pub struct Endpoint {
     pub path: Cow<'static, str>,
     pub transport: Transport,
-    /// Safe to repeat after a failure: reads and polls, never writes.
-    pub idempotent: bool,
+    /// Whether it may be repeated after a failure: reads and polls, never writes.
+    pub effect: Effect,
 }
 
 impl Endpoint {
@@ -84,7 +85,7 @@ impl Endpoint {
         Self {
             path: path.into(),
             transport: Transport::Eapi,
-            idempotent: true,
+            effect: Effect::Read,
         }
     }
 
@@ -92,7 +93,7 @@ impl Endpoint {
         Self {
             path: path.into(),
             transport,
-            idempotent: false,
+            effect: Effect::Write,
         }
     }
 }
@@ -192,26 +193,12 @@ impl Client {
         params: Value,
         accept: &[i64],
     ) -> Result<Json> {
-        let attempts = if endpoint.idempotent {
-            1 + self.config.read_retries
-        } else {
-            1
-        };
-        let mut last = None;
-        for attempt in 0..attempts {
-            if attempt > 0 {
-                tokio::time::sleep(Duration::from_millis(300 * 3u64.pow(attempt - 1))).await;
-            }
-            match self.call_once(endpoint, &params, accept).await {
-                Ok(body) => return Ok(body),
-                Err(Failure::Final(e)) => return Err(e),
-                Err(Failure::Transient(e)) => {
-                    tracing::debug!(path = %endpoint.path, attempt, "retrying after: {e}");
-                    last = Some(e);
-                }
-            }
-        }
-        Err(last.expect("at least one attempt"))
+        self.config
+            .retry
+            .run(endpoint.effect, &endpoint.path, || {
+                self.call_once(endpoint, &params, accept)
+            })
+            .await
     }
 
     async fn call_once(
@@ -235,11 +222,7 @@ impl Client {
         let status = response.status();
         let bytes = read_capped(response, MAX_API_ANSWER)
             .await
-            .map_err(|e| match e {
-                // Asking again would only read the same 16 MiB again.
-                BodyError::TooLarge { limit } => Failure::Final(netease(answer_too_large(limit))),
-                BodyError::Http(e) => Failure::Transient(transport_error(e)),
-            })?;
+            .map_err(|e| Failure::of_body(e, transport_error).map(netease))?;
         if status.as_u16() == 429 {
             return Err(Failure::Final(netease(Error::new(
                 ErrorKind::RateLimited,
@@ -252,11 +235,7 @@ impl Client {
                 status.as_u16(),
                 endpoint.path
             )));
-            return Err(if status.is_server_error() {
-                Failure::Transient(error)
-            } else {
-                Failure::Final(error)
-            });
+            return Err(Failure::of_status(status.as_u16(), error));
         }
         let body = decode_body(&bytes, expects_ciphertext).map_err(|what| {
             Failure::Final(netease(Error::upstream(format!(
@@ -391,13 +370,6 @@ impl Client {
             Ok(_) => {}
         }
     }
-}
-
-/// How one attempt failed: a dropped connection, a timeout or a 5xx may pass on a retry (of an
-/// idempotent read); anything the service said on purpose will not.
-enum Failure {
-    Transient(Error),
-    Final(Error),
 }
 
 fn transport_error(error: reqwest::Error) -> Error {
