@@ -12,7 +12,7 @@ use duet_core::provider::{QrCode, QrPolicy, QrPoll, QrTicket};
 use duet_core::{
     CheckIn, Comment, CommentPage, Error, ErrorKind, Lyrics, Playlist, Profile, Provider,
     ProviderId, QrMethod, Quality, Result, SearchPage, SearchQuery, Secret, StreamUrl, Track,
-    UserRef,
+    Upstream, UserRef,
 };
 use std::sync::Arc;
 use tokio::sync::Mutex;
@@ -272,11 +272,9 @@ impl QqProvider {
         })
     }
 
-    /// Image URLs routed like every request (`DUET_UPSTREAM`), https otherwise.
-    pub fn image_urls<T: duet_core::ImageUrls>(&self, mut value: T) -> T {
-        let upstream = self.api.client().upstream().clone();
-        value.visit_image_urls(&mut |url| *url = upstream.image_url(url));
-        value
+    /// Where requests go (`DUET_UPSTREAM`, or the service), for routing image URLs.
+    pub fn upstream(&self) -> &Upstream {
+        self.api.client().upstream()
     }
 }
 
@@ -399,7 +397,9 @@ impl Provider for QqProvider {
     }
 
     async fn profile(&self) -> Result<Profile> {
-        Ok(self.image_urls(self.user_info().await?.profile))
+        Ok(self
+            .upstream()
+            .route_images(self.user_info().await?.profile))
     }
 
     async fn logout(&self) -> Result<()> {
@@ -419,12 +419,14 @@ impl Provider for QqProvider {
         let page = self
             .authed(|c| async move { self.api.search(Some(&c), query).await })
             .await?;
-        Ok(self.image_urls(page))
+        Ok(self.upstream().route_images(page))
     }
 
     async fn track(&self, id: &str) -> Result<Track> {
         let credential = self.credential().await;
-        Ok(self.image_urls(self.api.track(credential.as_ref(), id).await?))
+        Ok(self
+            .upstream()
+            .route_images(self.api.track(credential.as_ref(), id).await?))
     }
 
     async fn stream_url(&self, id: &str, quality: Quality) -> Result<StreamUrl> {
@@ -453,7 +455,7 @@ impl Provider for QqProvider {
             }
             None => self.api.playlist(None, id, None, None).await?,
         };
-        Ok(self.image_urls(playlist))
+        Ok(self.upstream().route_images(playlist))
     }
 
     async fn user_playlists(&self) -> Result<Vec<Playlist>> {
@@ -464,7 +466,7 @@ impl Provider for QqProvider {
                 async move { self.api.user_playlists(&c, &owner).await }
             })
             .await?;
-        Ok(self.image_urls(playlists))
+        Ok(self.upstream().route_images(playlists))
     }
 
     async fn recommended_tracks(&self) -> Result<Vec<Track>> {
@@ -479,7 +481,7 @@ impl Provider for QqProvider {
             .api
             .comments(credential.as_ref(), track_id, page, page_size)
             .await?;
-        Ok(self.image_urls(comments))
+        Ok(self.upstream().route_images(comments))
     }
 
     async fn post_comment(
@@ -510,7 +512,7 @@ impl Provider for QqProvider {
                 }
             })
             .await?;
-        Ok(self.image_urls(comment))
+        Ok(self.upstream().route_images(comment))
     }
 
     async fn daily_checkin(&self) -> Result<CheckIn> {

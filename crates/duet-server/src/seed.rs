@@ -157,7 +157,7 @@ impl SeedQq {
     }
 
     fn images<T: ImageUrls>(&self, value: T) -> T {
-        self.qq.image_urls(value)
+        self.qq.upstream().route_images(value)
     }
 }
 
