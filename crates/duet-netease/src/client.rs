@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use duet_core::credentials::SharedStore;
 use duet_core::http::{read_capped, MAX_API_ANSWER};
-use duet_core::keeper::{Change, Changed, Generation, SessionKeeper};
+use duet_core::keeper::{Generation, SessionKeeper};
 use duet_core::retry::{Effect, Failure, RetryPolicy};
 use duet_core::{Error, ErrorKind, ProviderId, Result, Upstream};
 use rand::Rng;
@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 use crate::crypto;
 use crate::errors::{code_of, error_for_code, netease};
 use crate::identity;
-use crate::session::{Session, MUSIC_U};
+use crate::session::{CookieUpdate, Session, MUSIC_U};
 
 /// How a request is wrapped (protocol/netease.md §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,8 +104,6 @@ pub struct Client {
     /// The session arrives and changes as Set-Cookie on any answer (§5.5); one lock and a
     /// generation order those changes with restore and logout.
     keeper: SessionKeeper<Session>,
-    /// Why the latest session change was not kept in the keychain, until a login reports it.
-    not_kept: std::sync::Mutex<Option<Error>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -133,7 +131,6 @@ impl Client {
             http,
             config,
             keeper: SessionKeeper::new(ProviderId::Netease, store, || Some(Session::new())),
-            not_kept: std::sync::Mutex::new(None),
         }))
     }
 
@@ -176,10 +173,7 @@ impl Client {
 
     /// Why the session the latest answer brought was not kept in the keychain, if it was not.
     pub fn take_not_kept(&self) -> Option<Error> {
-        self.not_kept
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take()
+        self.keeper.take_not_kept()
     }
 
     /// Calls an endpoint and returns its JSON when `code` is 200 (or one of `accept`).
@@ -218,7 +212,9 @@ impl Client {
             .send()
             .await
             .map_err(|e| Failure::Transient(transport_error(e)))?;
-        self.absorb_cookies(&response, generation).await;
+        // Read the answer's cookies, and keep what they change before reading on.
+        let cookies = cookie_updates(&response);
+        self.keep_cookies(generation, cookies).await;
         let status = response.status();
         let bytes = read_capped(response, MAX_API_ANSWER)
             .await
@@ -330,46 +326,30 @@ impl Client {
         self.config.upstream.route(url).map_err(netease)
     }
 
-    /// Applies an answer's Set-Cookie headers to the session the request was made under: not
-    /// after a logout or another login since (an answer in flight cannot bring back a session
-    /// that was ended), and kept in the keychain when it is a logged-in one.
-    async fn absorb_cookies(&self, response: &reqwest::Response, generation: Generation) {
-        let headers: Vec<String> = response
-            .headers()
-            .get_all(reqwest::header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .map(str::to_owned)
-            .collect();
-        if headers.is_empty() {
+    /// The keep step of an answer's cookies: applied to the session the request was made under,
+    /// not after a logout or another login since (an answer in flight cannot bring back a
+    /// session that was ended), and kept in the keychain when it is a logged-in one. A store
+    /// failure is logged and remembered by the keeper, for the login to report.
+    async fn keep_cookies(&self, generation: Generation, cookies: Vec<CookieUpdate>) {
+        if cookies.is_empty() {
             return;
         }
-        let changed = self
+        let _ = self
             .keeper
-            .change(generation, move |held| {
-                let mut session = held.cloned().unwrap_or_default();
-                let was_logged_in = session.is_logged_in();
-                let mut changed = false;
-                for header in &headers {
-                    changed |= session.apply_set_cookie(header);
-                }
-                match changed {
-                    false => Change::Keep,
-                    true if !was_logged_in && session.is_logged_in() => Change::Login(session),
-                    true => Change::Update(session),
-                }
-            })
+            .keep(generation, move |held| Session::change_by(held, &cookies))
             .await;
-        let mut last_failure = self.not_kept.lock().unwrap_or_else(|e| e.into_inner());
-        match changed {
-            Err(not_kept) => {
-                tracing::error!("could not keep the NetEase session: {not_kept}");
-                *last_failure = Some(not_kept);
-            }
-            Ok(Changed::Applied(_)) => *last_failure = None,
-            Ok(_) => {}
-        }
     }
+}
+
+/// The kept cookies an answer's `Set-Cookie` headers update.
+fn cookie_updates(response: &reqwest::Response) -> Vec<CookieUpdate> {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(CookieUpdate::parse)
+        .collect()
 }
 
 fn transport_error(error: reqwest::Error) -> Error {

@@ -226,7 +226,7 @@ impl Provider for NeteaseProvider {
             parse::QrAnswer::Waiting => Ok(QrPoll::Waiting),
             parse::QrAnswer::Scanned { nickname } => Ok(QrPoll::Scanned { nickname }),
             parse::QrAnswer::Expired => Ok(QrPoll::Expired),
-            // The session arrives only as Set-Cookie (§5.5), which the client has absorbed.
+            // The session arrives only as Set-Cookie (§5.5), which the client has kept.
             parse::QrAnswer::Confirmed if self.client.is_logged_in().await => {
                 *self.user_id.lock().await = None;
                 Ok(QrPoll::Confirmed {

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use duet_core::credentials::SharedStore;
-use duet_core::keeper::{Change, Changed, Generation, SessionKeeper};
+use duet_core::keeper::{Basis, Change, Changed, Generation, SessionKeeper};
 use duet_core::provider::{QrCode, QrPolicy, QrPoll, QrTicket};
 use duet_core::{
     CheckIn, Comment, CommentPage, Error, ErrorKind, Lyrics, Playlist, Profile, Provider,
@@ -107,24 +107,21 @@ impl QqProvider {
                     tracing::info!("renewed the QQ Music key");
                     let credential = renewed.credential();
                     match keeper
-                        .change(generation, move |_| Change::Update(renewed))
+                        .keep(generation, move |_| Change::Update(renewed))
                         .await
                     {
-                        Ok(Changed::Applied(_) | Changed::Unchanged) => Ok(credential),
                         Ok(Changed::Superseded) => Err(qq(Error::not_logged_in(
                             "the QQ Music login ended while its key was being renewed",
                         ))),
-                        // Held in memory, not in the keychain: this run goes on with it.
-                        Err(not_kept) => {
-                            tracing::error!("the renewed QQ Music key was not kept: {not_kept}");
-                            Ok(credential)
-                        }
+                        // Not in the keychain (the keeper logged why), but held in memory:
+                        // this run goes on with it.
+                        Ok(Changed::Applied(_) | Changed::Unchanged) | Err(_) => Ok(credential),
                     }
                 }
                 Err(refused) => {
                     if refused.kind == ErrorKind::SessionExpired {
                         let _ = keeper
-                            .change(generation, |held| match held {
+                            .keep(generation, |held| match held {
                                 Some(held) => {
                                     let mut held = held.clone();
                                     held.refresh_key = Secret::default();
@@ -217,9 +214,10 @@ impl QqProvider {
             .authed(|c| async move { self.api.user_info(&c).await })
             .await?;
         let encrypt_uin = info.encrypt_uin.clone();
-        let learnt = self
+        // Not kept in the keychain is no failure of this call (the keeper logged why).
+        let _ = self
             .keeper
-            .change(generation, move |held| match held {
+            .keep(generation, move |held| match held {
                 Some(held) if held.encrypt_uin.is_empty() && !encrypt_uin.is_empty() => {
                     let mut held = held.clone();
                     held.encrypt_uin = encrypt_uin;
@@ -228,9 +226,6 @@ impl QqProvider {
                 _ => Change::Keep,
             })
             .await;
-        if let Err(not_kept) = learnt {
-            tracing::warn!("the QQ Music account's id was not kept: {not_kept}");
-        }
         *self.me.lock().await = Some((
             generation,
             UserRef {
@@ -379,13 +374,15 @@ impl Provider for QqProvider {
         };
         self.pending.lock().await.remove(key);
         *self.me.lock().await = None;
-        match self.keeper.login(session).await {
-            Ok(_) => Ok(QrPoll::Confirmed { not_kept: None }),
-            Err(not_kept) if not_kept.kind == ErrorKind::Keychain => Ok(QrPoll::Confirmed {
-                not_kept: Some(not_kept),
-            }),
-            Err(e) => Err(e),
-        }
+        // A login the keychain refused is still a login, held for this run: confirmed, with
+        // the keeper's reason why it was not kept (as NetEase reports it).
+        let _ = self
+            .keeper
+            .keep(Basis::NewLogin, |_| Change::Login(session))
+            .await;
+        Ok(QrPoll::Confirmed {
+            not_kept: self.keeper.take_not_kept(),
+        })
     }
 
     async fn restore_session(&self) -> Result<bool> {
