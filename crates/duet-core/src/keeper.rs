@@ -323,6 +323,12 @@ mod tests {
     }
 
     impl SlowStore {
+        fn slow(delay: Duration) -> Self {
+            Self {
+                delay,
+                ..Self::default()
+            }
+        }
         fn refusing() -> Self {
             let store = Self::default();
             store.set_refusing(true);
@@ -369,6 +375,24 @@ mod tests {
         {
             Changed::Applied(generation) => Ok(generation),
             other => panic!("a login is always applied, not {other:?}"),
+        }
+    }
+
+    /// Starts a login and goes away 20 ms in, while the store is still being written.
+    async fn log_in_and_walk_away(keeper: &SessionKeeper<Login>, name: &str) {
+        let gave_up = tokio::time::timeout(Duration::from_millis(20), log_in(keeper, name)).await;
+        assert!(gave_up.is_err(), "the caller went away mid-write");
+    }
+
+    /// What `probe` finds within five seconds; `what` was lost otherwise.
+    async fn within_seconds<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            if let Some(found) = probe() {
+                return found;
+            }
+            assert!(std::time::Instant::now() < deadline, "{what} was lost");
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
 
@@ -427,21 +451,12 @@ mod tests {
 
     #[tokio::test]
     async fn a_change_finishes_when_its_caller_goes_away() {
-        let store = Arc::new(SlowStore {
-            delay: Duration::from_millis(300),
-            ..SlowStore::default()
-        });
+        let store = Arc::new(SlowStore::slow(Duration::from_millis(300)));
         let keeper = keeper(store.clone());
-        let gave_up =
-            tokio::time::timeout(Duration::from_millis(20), log_in(&keeper, "kept")).await;
-        assert!(gave_up.is_err(), "the caller went away mid-write");
+        log_in_and_walk_away(&keeper, "kept").await;
         // Memory first: the session is held at once; the store write goes on without the caller.
         assert_eq!(keeper.session(), Some(login("kept")));
-        let deadline = std::time::Instant::now() + Duration::from_secs(5);
-        while stored(&store).is_none() {
-            assert!(std::time::Instant::now() < deadline, "the write was lost");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        within_seconds("the write", || stored(&store)).await;
         assert_eq!(stored(&store).as_deref(), Some("kept"));
         // The next change waits for that one, in order.
         keeper.end().await.unwrap();
@@ -464,23 +479,12 @@ mod tests {
     /// and forgotten once a later change is kept.
     #[tokio::test]
     async fn why_a_change_was_not_kept_is_remembered_until_one_is() {
-        let store = Arc::new(SlowStore {
-            delay: Duration::from_millis(200),
-            ..SlowStore::refusing()
-        });
+        let store = Arc::new(SlowStore::slow(Duration::from_millis(200)));
+        store.set_refusing(true);
         let keeper = keeper(store.clone());
         assert_eq!(keeper.take_not_kept(), None);
-        let gave_up =
-            tokio::time::timeout(Duration::from_millis(20), log_in(&keeper, "refused")).await;
-        assert!(gave_up.is_err(), "the caller went away mid-write");
-        let deadline = std::time::Instant::now() + Duration::from_secs(5);
-        let why = loop {
-            if let Some(why) = keeper.take_not_kept() {
-                break why;
-            }
-            assert!(std::time::Instant::now() < deadline, "the failure was lost");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        };
+        log_in_and_walk_away(&keeper, "refused").await;
+        let why = within_seconds("the failure", || keeper.take_not_kept()).await;
         assert_eq!(why.kind, ErrorKind::Keychain);
         assert_eq!(why.provider, Some(ProviderId::Qq));
         assert_eq!(keeper.take_not_kept(), None, "taken once");
