@@ -5,6 +5,10 @@
 //! overwrite the new one. Every change runs to completion on its own task, even when the caller
 //! goes away (a dropped HTTP request, an aborted QR login); memory is updated first, then the
 //! store, and a failed store write is reported to the caller, not swallowed.
+//!
+//! Providers change a session one way: read the answer, decide what it means for the session
+//! (a [`Change`]), and hand that to [`SessionKeeper::keep`]. Nothing is kept as a side effect of
+//! parsing.
 
 use std::sync::{Arc, RwLock};
 
@@ -27,7 +31,23 @@ pub trait StoredSession: Clone + Send + Sync + 'static {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Generation(u64);
 
-/// What a [`SessionKeeper::change`] does with the session it is shown.
+/// What a change was prepared under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// The session of this generation: the change is dropped ([`Changed::Superseded`]) when a
+    /// logout, another login or a restore replaced it since.
+    Generation(Generation),
+    /// None: a login the person just confirmed, which replaces whatever is held.
+    NewLogin,
+}
+
+impl From<Generation> for Basis {
+    fn from(generation: Generation) -> Self {
+        Basis::Generation(generation)
+    }
+}
+
+/// What a [`SessionKeeper::keep`] does with the session it is shown.
 #[derive(Debug)]
 pub enum Change<S> {
     /// Nothing to change.
@@ -64,6 +84,8 @@ pub struct SessionKeeper<S> {
     writer: Arc<tokio::sync::Mutex<()>>,
     /// What a logout leaves behind (NetEase: a fresh visitor identity; QQ Music: nothing).
     blank: fn() -> Option<S>,
+    /// Why the latest change was not kept in the store, until a login reports it.
+    not_kept: Arc<std::sync::Mutex<Option<Error>>>,
 }
 
 impl<S> Clone for SessionKeeper<S> {
@@ -74,6 +96,7 @@ impl<S> Clone for SessionKeeper<S> {
             held: self.held.clone(),
             writer: self.writer.clone(),
             blank: self.blank,
+            not_kept: self.not_kept.clone(),
         }
     }
 }
@@ -99,6 +122,7 @@ impl<S: StoredSession> SessionKeeper<S> {
             })),
             writer: Arc::new(tokio::sync::Mutex::new(())),
             blank,
+            not_kept: Arc::default(),
         }
     }
 
@@ -144,63 +168,83 @@ impl<S: StoredSession> SessionKeeper<S> {
         .await
     }
 
-    /// Changes the session if it still belongs to `generation`: `change` is shown the held
-    /// session under the lock ([`Change::Login`] then starts a new generation). Memory first,
-    /// then the store; a store failure is the error (kind `keychain`), memory already changed.
-    pub async fn change(
+    /// The one step that changes the session: `change` is shown the held session under the lock
+    /// and says what becomes of it ([`Change::Login`] starts a new generation), unless the
+    /// session it was prepared under (`basis`) was replaced since. Memory first, then the store;
+    /// a store failure is the error (kind `keychain`), memory already changed, and is
+    /// remembered for [`take_not_kept`](Self::take_not_kept) until a change is kept.
+    pub async fn keep(
         &self,
-        generation: Generation,
+        basis: impl Into<Basis>,
         change: impl FnOnce(Option<&S>) -> Change<S> + Send + 'static,
     ) -> Result<Changed> {
-        self.apply(Some(generation), change).await
-    }
-
-    /// A new login: replaces whatever is held, in a new generation.
-    pub async fn login(&self, session: S) -> Result<Generation> {
-        match self.apply(None, |_| Change::Login(session)).await? {
-            Changed::Applied(generation) => Ok(generation),
-            // Not reached: a login is never compared with a generation, nor left unchanged.
-            Changed::Unchanged | Changed::Superseded => Ok(self.current().1),
-        }
-    }
-
-    async fn apply(
-        &self,
-        prepared_under: Option<Generation>,
-        change: impl FnOnce(Option<&S>) -> Change<S> + Send + 'static,
-    ) -> Result<Changed> {
+        let prepared_under = match basis.into() {
+            Basis::Generation(generation) => Some(generation),
+            Basis::NewLogin => None,
+        };
         let keeper = self.clone();
         run_to_completion(async move {
             let _in_order = keeper.writer.lock().await;
-            let applied = {
-                let mut held = keeper.held.write().unwrap_or_else(|e| e.into_inner());
-                if prepared_under.is_some_and(|g| g != held.generation) {
-                    return Ok(Changed::Superseded);
-                }
-                let next = match change(held.session.as_ref()) {
-                    Change::Keep => return Ok(Changed::Unchanged),
-                    Change::Update(session) => session,
-                    Change::Login(session) => {
-                        held.generation = Generation(held.generation.0 + 1);
-                        session
-                    }
-                };
-                let was_kept = held.session.as_ref().is_some_and(S::worth_keeping);
-                let keep = next.worth_keeping().then(|| next.to_secret());
-                held.session = Some(next);
-                (held.generation, keep, was_kept)
-            };
-            let (generation, keep, was_kept) = applied;
-            let stored = match keep {
-                Some(secret) => credentials::save(&keeper.store, keeper.provider, secret).await,
-                // No longer worth keeping (the service ended it with a cookie): nor the entry.
-                None if was_kept => credentials::delete(&keeper.store, keeper.provider).await,
-                None => Ok(()),
-            };
-            stored.map_err(|e| not_kept(e, keeper.provider))?;
-            Ok(Changed::Applied(generation))
+            let kept = keeper.apply(prepared_under, change).await;
+            keeper.remember(&kept);
+            kept
         })
         .await
+    }
+
+    /// Why the latest change was not kept in the store, if it was not (taken once).
+    pub fn take_not_kept(&self) -> Option<Error> {
+        self.not_kept
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+    }
+
+    /// The change itself, under the writer lock.
+    async fn apply(
+        &self,
+        prepared_under: Option<Generation>,
+        change: impl FnOnce(Option<&S>) -> Change<S>,
+    ) -> Result<Changed> {
+        let (generation, keep, was_kept) = {
+            let mut held = self.held.write().unwrap_or_else(|e| e.into_inner());
+            if prepared_under.is_some_and(|g| g != held.generation) {
+                return Ok(Changed::Superseded);
+            }
+            let next = match change(held.session.as_ref()) {
+                Change::Keep => return Ok(Changed::Unchanged),
+                Change::Update(session) => session,
+                Change::Login(session) => {
+                    held.generation = Generation(held.generation.0 + 1);
+                    session
+                }
+            };
+            let was_kept = held.session.as_ref().is_some_and(S::worth_keeping);
+            let keep = next.worth_keeping().then(|| next.to_secret());
+            held.session = Some(next);
+            (held.generation, keep, was_kept)
+        };
+        let stored = match keep {
+            Some(secret) => credentials::save(&self.store, self.provider, secret).await,
+            // No longer worth keeping (the service ended it with a cookie): nor the entry.
+            None if was_kept => credentials::delete(&self.store, self.provider).await,
+            None => Ok(()),
+        };
+        stored.map_err(|e| not_kept(e, self.provider))?;
+        Ok(Changed::Applied(generation))
+    }
+
+    /// Notes why a change was not kept (logged once, here), or that the latest one was.
+    fn remember(&self, kept: &Result<Changed>) {
+        let mut not_kept = self.not_kept.lock().unwrap_or_else(|e| e.into_inner());
+        match kept {
+            Err(why) => {
+                tracing::error!("the {} session was not kept: {why}", self.provider);
+                *not_kept = Some(why.clone());
+            }
+            Ok(Changed::Applied(_)) => *not_kept = None,
+            Ok(Changed::Unchanged | Changed::Superseded) => {}
+        }
     }
 
     /// Logout: the session goes from memory, then from the store; changes prepared under it
@@ -279,6 +323,12 @@ mod tests {
     }
 
     impl SlowStore {
+        fn slow(delay: Duration) -> Self {
+            Self {
+                delay,
+                ..Self::default()
+            }
+        }
         fn refusing() -> Self {
             let store = Self::default();
             store.set_refusing(true);
@@ -316,6 +366,36 @@ mod tests {
         }
     }
 
+    /// A QR login the person confirmed: kept whatever is held.
+    async fn log_in(keeper: &SessionKeeper<Login>, name: &str) -> Result<Generation> {
+        let session = login(name);
+        match keeper
+            .keep(Basis::NewLogin, |_| Change::Login(session))
+            .await?
+        {
+            Changed::Applied(generation) => Ok(generation),
+            other => panic!("a login is always applied, not {other:?}"),
+        }
+    }
+
+    /// Starts a login and goes away 20 ms in, while the store is still being written.
+    async fn log_in_and_walk_away(keeper: &SessionKeeper<Login>, name: &str) {
+        let gave_up = tokio::time::timeout(Duration::from_millis(20), log_in(keeper, name)).await;
+        assert!(gave_up.is_err(), "the caller went away mid-write");
+    }
+
+    /// What `probe` finds within five seconds; `what` was lost otherwise.
+    async fn within_seconds<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            if let Some(found) = probe() {
+                return found;
+            }
+            assert!(std::time::Instant::now() < deadline, "{what} was lost");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     fn keeper(store: Arc<SlowStore>) -> SessionKeeper<Login> {
         SessionKeeper::new(ProviderId::Qq, store, || None)
     }
@@ -331,11 +411,11 @@ mod tests {
     async fn a_renewal_in_flight_does_not_bring_back_a_logged_out_session() {
         let store = Arc::new(SlowStore::default());
         let keeper = keeper(store.clone());
-        keeper.login(login("first")).await.unwrap();
+        log_in(&keeper, "first").await.unwrap();
         let (_, prepared_under) = keeper.current();
         keeper.end().await.unwrap();
         let renewed = keeper
-            .change(prepared_under, |_| Change::Update(login("renewed")))
+            .keep(prepared_under, |_| Change::Update(login("renewed")))
             .await
             .unwrap();
         assert_eq!(renewed, Changed::Superseded);
@@ -347,11 +427,11 @@ mod tests {
     async fn a_renewal_in_flight_does_not_overwrite_a_newer_login() {
         let store = Arc::new(SlowStore::default());
         let keeper = keeper(store.clone());
-        keeper.login(login("old account")).await.unwrap();
+        log_in(&keeper, "old account").await.unwrap();
         let (_, prepared_under) = keeper.current();
-        keeper.login(login("new account")).await.unwrap();
+        log_in(&keeper, "new account").await.unwrap();
         let renewed = keeper
-            .change(prepared_under, |_| Change::Update(login("old renewed")))
+            .keep(prepared_under, |_| Change::Update(login("old renewed")))
             .await
             .unwrap();
         assert_eq!(renewed, Changed::Superseded);
@@ -361,7 +441,7 @@ mod tests {
         let (_, now) = keeper.current();
         assert!(matches!(
             keeper
-                .change(now, |_| Change::Update(login("new renewed")))
+                .keep(now, |_| Change::Update(login("new renewed")))
                 .await
                 .unwrap(),
             Changed::Applied(g) if g == now
@@ -371,21 +451,12 @@ mod tests {
 
     #[tokio::test]
     async fn a_change_finishes_when_its_caller_goes_away() {
-        let store = Arc::new(SlowStore {
-            delay: Duration::from_millis(300),
-            ..SlowStore::default()
-        });
+        let store = Arc::new(SlowStore::slow(Duration::from_millis(300)));
         let keeper = keeper(store.clone());
-        let gave_up =
-            tokio::time::timeout(Duration::from_millis(20), keeper.login(login("kept"))).await;
-        assert!(gave_up.is_err(), "the caller went away mid-write");
+        log_in_and_walk_away(&keeper, "kept").await;
         // Memory first: the session is held at once; the store write goes on without the caller.
         assert_eq!(keeper.session(), Some(login("kept")));
-        let deadline = std::time::Instant::now() + Duration::from_secs(5);
-        while stored(&store).is_none() {
-            assert!(std::time::Instant::now() < deadline, "the write was lost");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        within_seconds("the write", || stored(&store)).await;
         assert_eq!(stored(&store).as_deref(), Some("kept"));
         // The next change waits for that one, in order.
         keeper.end().await.unwrap();
@@ -396,12 +467,50 @@ mod tests {
     async fn a_failed_store_write_is_reported_and_the_session_still_held() {
         let store = Arc::new(SlowStore::refusing());
         let keeper = keeper(store.clone());
-        let error = keeper.login(login("this run only")).await.unwrap_err();
+        let error = log_in(&keeper, "this run only").await.unwrap_err();
         assert_eq!(error.kind, ErrorKind::Keychain);
         assert_eq!(error.provider, Some(ProviderId::Qq));
         assert_eq!(keeper.session(), Some(login("this run only")));
         store.set_refusing(false);
         assert_eq!(stored(&store), None);
+    }
+
+    /// A store failure is remembered for the login to report, even when the caller went away,
+    /// and forgotten once a later change is kept.
+    #[tokio::test]
+    async fn why_a_change_was_not_kept_is_remembered_until_one_is() {
+        let store = Arc::new(SlowStore::slow(Duration::from_millis(200)));
+        store.set_refusing(true);
+        let keeper = keeper(store.clone());
+        assert_eq!(keeper.take_not_kept(), None);
+        log_in_and_walk_away(&keeper, "refused").await;
+        let why = within_seconds("the failure", || keeper.take_not_kept()).await;
+        assert_eq!(why.kind, ErrorKind::Keychain);
+        assert_eq!(why.provider, Some(ProviderId::Qq));
+        assert_eq!(keeper.take_not_kept(), None, "taken once");
+
+        let (_, generation) = keeper.current();
+        let refused = |keeper: SessionKeeper<Login>| async move {
+            keeper
+                .keep(generation, |_| Change::Update(login("refused again")))
+                .await
+        };
+        assert!(refused(keeper.clone()).await.is_err());
+        store.set_refusing(false);
+        assert_eq!(
+            keeper.keep(generation, |_| Change::Keep).await.unwrap(),
+            Changed::Unchanged
+        );
+        assert!(keeper.take_not_kept().is_some(), "nothing was kept since");
+        store.set_refusing(true);
+        assert!(refused(keeper.clone()).await.is_err());
+        store.set_refusing(false);
+        keeper
+            .keep(generation, |_| Change::Update(login("kept")))
+            .await
+            .unwrap();
+        assert_eq!(keeper.take_not_kept(), None, "a kept change clears it");
+        assert_eq!(stored(&store).as_deref(), Some("kept"));
     }
 
     /// The keychain was locked at start; the person logged in (kept in memory only), then
@@ -413,7 +522,7 @@ mod tests {
         store.set_refusing(true);
         let keeper = keeper(store.clone());
         assert!(keeper.restore().await.is_err(), "locked at start");
-        assert!(keeper.login(login("newer")).await.is_err(), "not kept yet");
+        assert!(log_in(&keeper, "newer").await.is_err(), "not kept yet");
         store.set_refusing(false);
         assert!(keeper.restore().await.unwrap());
         assert_eq!(keeper.session(), Some(login("newer")));
@@ -445,10 +554,10 @@ mod tests {
     async fn an_update_that_ends_the_session_removes_its_entry() {
         let store = Arc::new(SlowStore::default());
         let keeper = keeper(store.clone());
-        let generation = keeper.login(login("alive")).await.unwrap();
+        let generation = log_in(&keeper, "alive").await.unwrap();
         assert_eq!(stored(&store).as_deref(), Some("alive"));
         keeper
-            .change(generation, |_| Change::Update(login("")))
+            .keep(generation, |_| Change::Update(login("")))
             .await
             .unwrap();
         assert_eq!(stored(&store), None);
@@ -466,13 +575,13 @@ mod tests {
         assert_ne!(before, after);
         assert_eq!(
             keeper
-                .change(before, |_| Change::Update(login("stale")))
+                .keep(before, |_| Change::Update(login("stale")))
                 .await
                 .unwrap(),
             Changed::Superseded
         );
         assert_eq!(
-            keeper.change(after, |_| Change::Keep).await.unwrap(),
+            keeper.keep(after, |_| Change::Keep).await.unwrap(),
             Changed::Unchanged
         );
     }

@@ -4,6 +4,7 @@
 //! of HTTP answers.
 
 pub mod art;
+pub mod clock;
 pub mod credentials;
 pub mod error;
 pub mod hosts;
@@ -13,6 +14,7 @@ pub mod lyrics;
 pub mod model;
 pub mod provider;
 pub mod qr;
+pub mod retry;
 pub mod secret;
 pub mod upstream;
 

@@ -7,6 +7,7 @@
 use url::Url;
 
 use crate::error::{Error, Result};
+use crate::model::ImageUrls;
 
 pub const UPSTREAM_ENV: &str = "DUET_UPSTREAM";
 
@@ -172,6 +173,14 @@ impl Upstream {
                 .unwrap_or_else(|_| url.to_owned()),
         }
     }
+
+    /// `value` with every image URL in it (covers, avatars, pictures) turned into the one the
+    /// webview loads ([`image_url`](Self::image_url)): what each provider does to a model
+    /// before handing it out.
+    pub fn route_images<T: ImageUrls>(&self, mut value: T) -> T {
+        value.visit_image_urls(&mut |url| *url = self.image_url(url));
+        value
+    }
 }
 
 impl Upstream {
@@ -223,6 +232,38 @@ mod image_tests {
             "http://127.0.0.1:9/p1.music.126.net/a==/1.jpg"
         );
         assert_eq!(fake.image_url("not a url"), "not a url");
+    }
+
+    #[test]
+    fn every_image_of_a_model_is_routed() {
+        let user = |avatar: Option<&str>| crate::model::UserRef {
+            id: "1".into(),
+            name: "周杰伦".into(),
+            avatar_url: avatar.map(str::to_owned),
+        };
+        let users = vec![
+            user(Some("http://p1.music.126.net/a==/1.jpg")),
+            user(None),
+            user(Some("https://y.gtimg.cn/music/photo_new/T001.jpg")),
+        ];
+        let direct = Upstream::Direct.route_images(users.clone());
+        assert_eq!(
+            direct[0].avatar_url.as_deref(),
+            Some("https://p1.music.126.net/a==/1.jpg")
+        );
+        assert_eq!(direct[1].avatar_url, None);
+        assert_eq!(direct[2].avatar_url, users[2].avatar_url);
+        let fake = Upstream::parse_override("http://127.0.0.1:9").unwrap();
+        let routed = fake.route_images(users);
+        assert_eq!(
+            routed[0].avatar_url.as_deref(),
+            Some("http://127.0.0.1:9/p1.music.126.net/a==/1.jpg")
+        );
+        assert_eq!(
+            routed[2].avatar_url.as_deref(),
+            Some("http://127.0.0.1:9/y.gtimg.cn/music/photo_new/T001.jpg")
+        );
+        assert_eq!(routed[1].name, "周杰伦", "nothing else changes");
     }
 
     #[test]

@@ -3,11 +3,12 @@
 
 use std::borrow::Cow;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use duet_core::credentials::SharedStore;
-use duet_core::http::{answer_too_large, read_capped, BodyError, MAX_API_ANSWER};
-use duet_core::keeper::{Change, Changed, Generation, SessionKeeper};
+use duet_core::http::{read_capped, MAX_API_ANSWER};
+use duet_core::keeper::{Generation, SessionKeeper};
+use duet_core::retry::{Effect, Failure, RetryPolicy};
 use duet_core::{Error, ErrorKind, ProviderId, Result, Upstream};
 use rand::Rng;
 use serde_json::{Map, Value};
@@ -15,7 +16,7 @@ use serde_json::{Map, Value};
 use crate::crypto;
 use crate::errors::{code_of, error_for_code, netease};
 use crate::identity;
-use crate::session::{Session, MUSIC_U};
+use crate::session::{CookieUpdate, Session, MUSIC_U};
 
 /// How a request is wrapped (protocol/netease.md §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,8 +50,8 @@ pub struct Config {
     /// Forces one transport for every endpoint (tests run the suite through each).
     pub transport_override: Option<Transport>,
     pub weapi_secret: WeapiSecret,
-    /// Retries of idempotent reads after a network error or a 5xx.
-    pub read_retries: u32,
+    /// How reads are asked again after a network error or a 5xx.
+    pub retry: RetryPolicy,
 }
 
 impl Config {
@@ -65,7 +66,7 @@ impl Config {
             timeout: Duration::from_secs(15),
             transport_override: None,
             weapi_secret,
-            read_retries: 2,
+            retry: RetryPolicy::STANDARD,
         }
     }
 }
@@ -75,8 +76,8 @@ impl Config {
 pub struct Endpoint {
     pub path: Cow<'static, str>,
     pub transport: Transport,
-    /// Safe to repeat after a failure: reads and polls, never writes.
-    pub idempotent: bool,
+    /// Whether it may be repeated after a failure: reads and polls, never writes.
+    pub effect: Effect,
 }
 
 impl Endpoint {
@@ -84,7 +85,7 @@ impl Endpoint {
         Self {
             path: path.into(),
             transport: Transport::Eapi,
-            idempotent: true,
+            effect: Effect::Read,
         }
     }
 
@@ -92,7 +93,7 @@ impl Endpoint {
         Self {
             path: path.into(),
             transport,
-            idempotent: false,
+            effect: Effect::Write,
         }
     }
 }
@@ -103,8 +104,6 @@ pub struct Client {
     /// The session arrives and changes as Set-Cookie on any answer (§5.5); one lock and a
     /// generation order those changes with restore and logout.
     keeper: SessionKeeper<Session>,
-    /// Why the latest session change was not kept in the keychain, until a login reports it.
-    not_kept: std::sync::Mutex<Option<Error>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -132,7 +131,6 @@ impl Client {
             http,
             config,
             keeper: SessionKeeper::new(ProviderId::Netease, store, || Some(Session::new())),
-            not_kept: std::sync::Mutex::new(None),
         }))
     }
 
@@ -175,10 +173,7 @@ impl Client {
 
     /// Why the session the latest answer brought was not kept in the keychain, if it was not.
     pub fn take_not_kept(&self) -> Option<Error> {
-        self.not_kept
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take()
+        self.keeper.take_not_kept()
     }
 
     /// Calls an endpoint and returns its JSON when `code` is 200 (or one of `accept`).
@@ -192,26 +187,12 @@ impl Client {
         params: Value,
         accept: &[i64],
     ) -> Result<Json> {
-        let attempts = if endpoint.idempotent {
-            1 + self.config.read_retries
-        } else {
-            1
-        };
-        let mut last = None;
-        for attempt in 0..attempts {
-            if attempt > 0 {
-                tokio::time::sleep(Duration::from_millis(300 * 3u64.pow(attempt - 1))).await;
-            }
-            match self.call_once(endpoint, &params, accept).await {
-                Ok(body) => return Ok(body),
-                Err(Failure::Final(e)) => return Err(e),
-                Err(Failure::Transient(e)) => {
-                    tracing::debug!(path = %endpoint.path, attempt, "retrying after: {e}");
-                    last = Some(e);
-                }
-            }
-        }
-        Err(last.expect("at least one attempt"))
+        self.config
+            .retry
+            .run(endpoint.effect, &endpoint.path, || {
+                self.call_once(endpoint, &params, accept)
+            })
+            .await
     }
 
     async fn call_once(
@@ -231,15 +212,13 @@ impl Client {
             .send()
             .await
             .map_err(|e| Failure::Transient(transport_error(e)))?;
-        self.absorb_cookies(&response, generation).await;
+        // Read the answer's cookies, and keep what they change before reading on.
+        let cookies = cookie_updates(&response);
+        self.keep_cookies(generation, cookies).await;
         let status = response.status();
         let bytes = read_capped(response, MAX_API_ANSWER)
             .await
-            .map_err(|e| match e {
-                // Asking again would only read the same 16 MiB again.
-                BodyError::TooLarge { limit } => Failure::Final(netease(answer_too_large(limit))),
-                BodyError::Http(e) => Failure::Transient(transport_error(e)),
-            })?;
+            .map_err(|e| Failure::of_body(e, transport_error).map(netease))?;
         if status.as_u16() == 429 {
             return Err(Failure::Final(netease(Error::new(
                 ErrorKind::RateLimited,
@@ -252,11 +231,7 @@ impl Client {
                 status.as_u16(),
                 endpoint.path
             )));
-            return Err(if status.is_server_error() {
-                Failure::Transient(error)
-            } else {
-                Failure::Final(error)
-            });
+            return Err(Failure::of_status(status.as_u16(), error));
         }
         let body = decode_body(&bytes, expects_ciphertext).map_err(|what| {
             Failure::Final(netease(Error::upstream(format!(
@@ -351,53 +326,30 @@ impl Client {
         self.config.upstream.route(url).map_err(netease)
     }
 
-    /// Applies an answer's Set-Cookie headers to the session the request was made under: not
-    /// after a logout or another login since (an answer in flight cannot bring back a session
-    /// that was ended), and kept in the keychain when it is a logged-in one.
-    async fn absorb_cookies(&self, response: &reqwest::Response, generation: Generation) {
-        let headers: Vec<String> = response
-            .headers()
-            .get_all(reqwest::header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .map(str::to_owned)
-            .collect();
-        if headers.is_empty() {
+    /// The keep step of an answer's cookies: applied to the session the request was made under,
+    /// not after a logout or another login since (an answer in flight cannot bring back a
+    /// session that was ended), and kept in the keychain when it is a logged-in one. A store
+    /// failure is logged and remembered by the keeper, for the login to report.
+    async fn keep_cookies(&self, generation: Generation, cookies: Vec<CookieUpdate>) {
+        if cookies.is_empty() {
             return;
         }
-        let changed = self
+        let _ = self
             .keeper
-            .change(generation, move |held| {
-                let mut session = held.cloned().unwrap_or_default();
-                let was_logged_in = session.is_logged_in();
-                let mut changed = false;
-                for header in &headers {
-                    changed |= session.apply_set_cookie(header);
-                }
-                match changed {
-                    false => Change::Keep,
-                    true if !was_logged_in && session.is_logged_in() => Change::Login(session),
-                    true => Change::Update(session),
-                }
-            })
+            .keep(generation, move |held| Session::change_by(held, &cookies))
             .await;
-        let mut last_failure = self.not_kept.lock().unwrap_or_else(|e| e.into_inner());
-        match changed {
-            Err(not_kept) => {
-                tracing::error!("could not keep the NetEase session: {not_kept}");
-                *last_failure = Some(not_kept);
-            }
-            Ok(Changed::Applied(_)) => *last_failure = None,
-            Ok(_) => {}
-        }
     }
 }
 
-/// How one attempt failed: a dropped connection, a timeout or a 5xx may pass on a retry (of an
-/// idempotent read); anything the service said on purpose will not.
-enum Failure {
-    Transient(Error),
-    Final(Error),
+/// The kept cookies an answer's `Set-Cookie` headers update.
+fn cookie_updates(response: &reqwest::Response) -> Vec<CookieUpdate> {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(CookieUpdate::parse)
+        .collect()
 }
 
 fn transport_error(error: reqwest::Error) -> Error {
@@ -440,17 +392,10 @@ fn decode_body(bytes: &[u8], maybe_ciphertext: bool) -> Result<Value, &'static s
     })
 }
 
-fn unix_millis() -> u128 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis())
-        .unwrap_or_default()
-}
-
 /// The client-info map of §3.3: sent as `header` inside eapi payloads and, the same map, as the
 /// Cookie header.
 fn eapi_header(session: &Session) -> Map<String, Value> {
-    let now = unix_millis();
+    let now = duet_core::clock::unix_ms();
     let mut header = Map::new();
     let mut put = |k: &str, v: String| {
         header.insert(k.to_owned(), Value::String(v));

@@ -5,13 +5,12 @@
 use std::collections::HashMap;
 
 use duet_core::{
-    Album, AlbumRef, Artist, ArtistRef, CheckIn, Comment, CommentPage, Error, ErrorKind, Playlist,
-    Profile, ProviderId, Quality, Result, StreamUrl, Track, TrialWindow, UserRef,
+    clock, Album, AlbumRef, Artist, ArtistRef, CheckIn, Comment, CommentPage, Error, ErrorKind,
+    Playlist, Profile, ProviderId, Quality, Result, StreamUrl, Track, TrialWindow, UserRef,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::errors::netease;
 
@@ -549,13 +548,6 @@ fn trial_window(info: &Value) -> Option<TrialWindow> {
     })
 }
 
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default()
-}
-
 /// `/api/song/enhance/player/url/v1` (§7.5). The URL is the service's; callers route it.
 pub fn stream_url(body: &Value, id: &str, quality: Quality) -> Result<StreamUrl> {
     let items = body
@@ -609,7 +601,7 @@ pub fn stream_url(body: &Value, id: &str, quality: Quality) -> Result<StreamUrl>
         expires_at: item
             .get("expi")
             .and_then(Value::as_u64)
-            .map(|s| unix_now().saturating_add(s)),
+            .map(|s| clock::unix_s().saturating_add(s)),
         trial: item.get("freeTrialInfo").and_then(trial_window),
         http_fallback_url: None,
     })

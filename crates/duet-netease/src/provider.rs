@@ -8,9 +8,8 @@ use duet_core::credentials::SharedStore;
 use duet_core::keeper::Generation;
 use duet_core::provider::{QrCode, QrPolicy, QrPoll, QrTicket};
 use duet_core::{
-    CheckIn, Comment, CommentPage, Error, ErrorKind, ImageUrls, Lyrics, Playlist, Profile,
-    Provider, ProviderId, QrMethod, Quality, Result, SearchPage, SearchQuery, SearchType,
-    StreamUrl, Track,
+    CheckIn, Comment, CommentPage, Error, ErrorKind, Lyrics, Playlist, Profile, Provider,
+    ProviderId, QrMethod, Quality, Result, SearchPage, SearchQuery, SearchType, StreamUrl, Track,
 };
 use serde_json::{json, Value};
 use tokio::sync::{Mutex, Semaphore};
@@ -73,13 +72,6 @@ impl NeteaseProvider {
 
     pub fn client(&self) -> &Arc<Client> {
         &self.client
-    }
-
-    /// Routes every image URL of `value` the way the webview must load it.
-    fn with_images<T: ImageUrls>(&self, mut value: T) -> T {
-        let upstream = self.client.upstream();
-        value.visit_image_urls(&mut |url| *url = upstream.image_url(url));
-        value
     }
 
     async fn tracks_by_id(&self, ids: &[String]) -> Result<Vec<Track>> {
@@ -234,7 +226,7 @@ impl Provider for NeteaseProvider {
             parse::QrAnswer::Waiting => Ok(QrPoll::Waiting),
             parse::QrAnswer::Scanned { nickname } => Ok(QrPoll::Scanned { nickname }),
             parse::QrAnswer::Expired => Ok(QrPoll::Expired),
-            // The session arrives only as Set-Cookie (§5.5), which the client has absorbed.
+            // The session arrives only as Set-Cookie (§5.5), which the client has kept.
             parse::QrAnswer::Confirmed if self.client.is_logged_in().await => {
                 *self.user_id.lock().await = None;
                 Ok(QrPoll::Confirmed {
@@ -265,7 +257,7 @@ impl Provider for NeteaseProvider {
         match parse::profile(&body)? {
             Some(profile) => {
                 *self.user_id.lock().await = Some((generation, profile.user_id.clone()));
-                Ok(self.with_images(profile))
+                Ok(self.client.upstream().route_images(profile))
             }
             None if had_session => Err(netease(Error::new(
                 ErrorKind::SessionExpired,
@@ -314,7 +306,7 @@ impl Provider for NeteaseProvider {
             .await?;
         let result = parse::search(&body, query.kind)?;
         let seen = query.offset() + result.items.len() as u64;
-        Ok(self.with_images(SearchPage {
+        Ok(self.client.upstream().route_images(SearchPage {
             provider: ProviderId::Netease,
             query: query.q.clone(),
             page: query.page,
@@ -331,7 +323,7 @@ impl Provider for NeteaseProvider {
             .await?
             .into_iter()
             .find(|t| t.id == id)
-            .map(|t| self.with_images(t))
+            .map(|t| self.client.upstream().route_images(t))
             .ok_or_else(|| netease(Error::not_found(format!("NetEase has no track {id}"))))
     }
 
@@ -409,7 +401,7 @@ impl Provider for NeteaseProvider {
         }
         playlist.track_count = playlist.track_count.max(tracks.len() as u64);
         playlist.tracks = Some(tracks);
-        Ok(self.with_images(playlist))
+        Ok(self.client.upstream().route_images(playlist))
     }
 
     async fn user_playlists(&self) -> Result<Vec<Playlist>> {
@@ -432,7 +424,7 @@ impl Provider for NeteaseProvider {
                 break;
             }
         }
-        Ok(self.with_images(all))
+        Ok(self.client.upstream().route_images(all))
     }
 
     async fn recommended_tracks(&self) -> Result<Vec<Track>> {
@@ -440,7 +432,7 @@ impl Provider for NeteaseProvider {
             .client
             .call(&Endpoint::read(path::DAILY_SONGS), json!({}))
             .await?;
-        parse::recommended(&body).map(|t| self.with_images(t))
+        parse::recommended(&body).map(|t| self.client.upstream().route_images(t))
     }
 
     async fn comments(&self, track_id: &str, page: u32, page_size: u32) -> Result<CommentPage> {
@@ -462,7 +454,7 @@ impl Provider for NeteaseProvider {
                 }),
             )
             .await?;
-        parse::comments(&body, track_id, page).map(|c| self.with_images(c))
+        parse::comments(&body, track_id, page).map(|c| self.client.upstream().route_images(c))
     }
 
     async fn post_comment(
@@ -500,7 +492,7 @@ impl Provider for NeteaseProvider {
             .client
             .call(&Endpoint::write(path, Transport::Weapi), params)
             .await?;
-        parse::posted_comment(&body).map(|c| self.with_images(c))
+        parse::posted_comment(&body).map(|c| self.client.upstream().route_images(c))
     }
 
     async fn daily_checkin(&self) -> Result<CheckIn> {

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use duet_core::keeper::Change;
 use duet_core::{Error, Secret};
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +17,32 @@ pub const CSRF: &str = "__csrf";
 /// service hands every new client. The per-path `MUSIC_A_T`/`MUSIC_R_T` log cookies are not sent
 /// by the API client, so they are not kept.
 const KEPT_COOKIES: [&str; 4] = [MUSIC_U, CSRF, "MUSIC_A", "NMTID"];
+
+/// What one `Set-Cookie` header does to a kept cookie: a new value, or gone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CookieUpdate {
+    name: &'static str,
+    value: Option<Secret>,
+}
+
+impl CookieUpdate {
+    /// The update of one `Set-Cookie` header, when it is about a cookie worth keeping.
+    pub fn parse(header: &str) -> Option<Self> {
+        let (pair, attributes) = header.split_once(';').unwrap_or((header, ""));
+        let (name, value) = pair.split_once('=')?;
+        let name = KEPT_COOKIES.into_iter().find(|kept| *kept == name.trim())?;
+        let value = value.trim();
+        let deleted = value.is_empty()
+            || attributes.split(';').any(|attr| {
+                let attr = attr.trim().to_ascii_lowercase();
+                attr == "max-age=0" || attr.starts_with("max-age=-")
+            });
+        Some(Self {
+            name,
+            value: (!deleted).then(|| Secret::new(value)),
+        })
+    }
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Session {
@@ -46,27 +73,33 @@ impl Session {
 
     /// Applies one `Set-Cookie` header. Returns whether a kept cookie changed.
     pub fn apply_set_cookie(&mut self, header: &str) -> bool {
-        let Some(pair) = header.split(';').next() else {
-            return false;
-        };
-        let Some((name, value)) = pair.split_once('=') else {
-            return false;
-        };
-        let name = name.trim();
-        if !KEPT_COOKIES.contains(&name) {
-            return false;
+        CookieUpdate::parse(header).is_some_and(|update| self.apply(&update))
+    }
+
+    /// Applies one cookie update. Returns whether the cookie changed.
+    pub fn apply(&mut self, update: &CookieUpdate) -> bool {
+        match &update.value {
+            None => self.cookies.remove(update.name).is_some(),
+            Some(value) => {
+                self.cookies.insert(update.name.to_owned(), value.clone()) != Some(value.clone())
+            }
         }
-        let value = value.trim();
-        let deleted = value.is_empty()
-            || header.split(';').skip(1).any(|attr| {
-                let attr = attr.trim().to_ascii_lowercase();
-                attr == "max-age=0" || attr.starts_with("max-age=-")
-            });
-        if deleted {
-            self.cookies.remove(name).is_some()
-        } else {
-            let new = Secret::new(value);
-            self.cookies.insert(name.to_owned(), new.clone()) != Some(new)
+    }
+
+    /// What an answer's cookie updates make of the session `held` (§5.5: the session arrives
+    /// and changes only this way): nothing, the same login updated, or a new login when the
+    /// login cookie arrived on a visitor's session.
+    pub fn change_by(held: Option<&Session>, updates: &[CookieUpdate]) -> Change<Session> {
+        let mut session = held.cloned().unwrap_or_default();
+        let was_logged_in = session.is_logged_in();
+        let mut changed = false;
+        for update in updates {
+            changed |= session.apply(update);
+        }
+        match changed {
+            false => Change::Keep,
+            true if !was_logged_in && session.is_logged_in() => Change::Login(session),
+            true => Change::Update(session),
         }
     }
 
@@ -123,6 +156,60 @@ mod tests {
         assert!(session.apply_set_cookie("MUSIC_U=; Max-Age=0; Path=/"));
         assert!(!session.is_logged_in());
         assert!(!session.apply_set_cookie("garbage"));
+    }
+
+    fn updates(headers: &[&str]) -> Vec<CookieUpdate> {
+        headers
+            .iter()
+            .filter_map(|h| CookieUpdate::parse(h))
+            .collect()
+    }
+
+    #[test]
+    fn only_kept_cookies_make_updates() {
+        assert_eq!(
+            updates(&[
+                "MUSIC_A_T=1453993203804; Path=/wapi/feedback",
+                "garbage",
+                "=value",
+                "NMTID=00Oabc; Max-Age=315360000; Path=/",
+                "__csrf=; Path=/",
+            ])
+            .iter()
+            .map(|u| (u.name, u.value.as_ref().map(Secret::expose)))
+            .collect::<Vec<_>>(),
+            [("NMTID", Some("00Oabc")), (CSRF, None)]
+        );
+    }
+
+    #[test]
+    fn an_answer_decides_whether_the_session_changed() {
+        let visitor = Session::new();
+        assert!(matches!(
+            Session::change_by(Some(&visitor), &updates(&["NMTID=00O; Path=/"])),
+            Change::Update(s) if s.cookie("NMTID") == Some("00O") && !s.is_logged_in()
+        ));
+        let login = updates(&["MUSIC_U=00ABCDEF; Path=/", "__csrf=0123; Path=/"]);
+        let Change::Login(logged_in) = Session::change_by(Some(&visitor), &login) else {
+            panic!("the login cookie on a visitor's session is a new login");
+        };
+        assert_eq!(logged_in.device_id, visitor.device_id, "the same device");
+        assert!(matches!(
+            Session::change_by(Some(&logged_in), &login),
+            Change::Keep
+        ));
+        assert!(matches!(
+            Session::change_by(Some(&logged_in), &[]),
+            Change::Keep
+        ));
+        assert!(matches!(
+            Session::change_by(Some(&logged_in), &updates(&["MUSIC_U=; Max-Age=0"])),
+            Change::Update(s) if !s.is_logged_in()
+        ));
+        assert!(matches!(
+            Session::change_by(None, &login),
+            Change::Login(s) if s.is_logged_in()
+        ));
     }
 
     /// Windows keeps at most 1280 UTF-16 units in a credential: a session with values longer

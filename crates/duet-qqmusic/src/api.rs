@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use duet_core::{
-    CheckIn, Comment, CommentPage, Error, ErrorKind, Lyrics, Playlist, Profile, ProviderId,
+    clock, CheckIn, Comment, CommentPage, Error, ErrorKind, Lyrics, Playlist, Profile, ProviderId,
     Quality, SearchPage, SearchQuery, StreamUrl, Track, TrialWindow, UserRef,
 };
 use serde::Serialize;
@@ -19,7 +19,8 @@ use crate::errors::qq;
 use crate::identity;
 use crate::lyrics;
 use crate::parse::{self, TrackFiles};
-use crate::session::{now_s, Credential};
+use crate::session::Credential;
+use crate::vkey::{FileChoice, Grant};
 
 /// The largest page `uniform_get_Dissinfo` is asked for.
 const PLAYLIST_PAGE: usize = 1000;
@@ -44,16 +45,6 @@ pub struct UserInfo {
     /// "音乐等级" when the service names it (§5.8).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub music_level: Option<u64>,
-}
-
-/// A play URL request for one file (§5.4 table).
-struct FileChoice {
-    quality: Quality,
-    prefix: &'static str,
-    ext: &'static str,
-    size: u64,
-    bitrate: Option<u64>,
-    trial: bool,
 }
 
 fn validate_mid(id: &str) -> Result<(), Error> {
@@ -102,6 +93,75 @@ pub(crate) fn checked_comment(content: &str) -> Result<&str, Error> {
         ))));
     }
     Ok(content)
+}
+
+/// Which playlist `uniform_get_Dissinfo` is asked for: a numeric one, or the liked songs of
+/// the account `euin` (§5.6).
+fn playlist_param(id: &str, euin: Option<&str>) -> Result<Value, Error> {
+    if id == parse::LIKED_PLAYLIST_ID {
+        let euin = euin
+            .filter(|e| !e.is_empty())
+            .ok_or_else(|| need_login("see your liked songs"))?;
+        Ok(json!({"disstid": 0, "dirid": parse::LIKED_DIRID, "enc_host_uin": euin}))
+    } else {
+        let disstid = numeric_id(id, "a numeric QQ Music playlist id (or \"liked\")")?;
+        Ok(json!({"disstid": disstid, "enc_host_uin": ""}))
+    }
+}
+
+/// The param of one page of `which`: `count` songs from `begin`, with the playlist's details.
+fn playlist_page_param(which: &Value, begin: usize, count: usize) -> Value {
+    let mut param = which.clone();
+    if let Some(map) = param.as_object_mut() {
+        for (k, v) in [
+            ("userinfo", json!(1)),
+            ("tag", json!(1)),
+            ("orderlist", json!(1)),
+            ("song_begin", json!(begin)),
+            ("song_num", json!(count)),
+            ("onlysonglist", json!(0)),
+        ] {
+            map.insert(k.into(), v);
+        }
+    }
+    param
+}
+
+/// The id of a comment replied to, or why it cannot be one.
+fn checked_comment_id(id: &str) -> Result<&str, Error> {
+    let well_formed = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if well_formed {
+        Ok(id)
+    } else {
+        Err(qq(Error::bad_request(
+            "the comment replied to has a malformed id",
+        )))
+    }
+}
+
+/// The new comment's id from `AddComment`'s answer, or why it was not posted: a captcha
+/// wanted, or a refusal with its `SubCode` (§5.10).
+fn posted_comment_id(data: &Value) -> Result<String, Error> {
+    if !parse::text(data, "VerifyUrl").is_empty() {
+        return Err(qq(Error::new(
+            ErrorKind::VerificationRequired,
+            "QQ Music wants a captcha before this comment; post it from QQ Music once",
+        )));
+    }
+    let sub_code = parse::number(data, "SubCode").unwrap_or(0);
+    if sub_code != 0 {
+        let message = parse::text(data, "Msg");
+        return Err(qq(Error::new(
+            ErrorKind::Unavailable,
+            format!("QQ Music refused the comment: {message}"),
+        )
+        .with_upstream_code(sub_code as i64)));
+    }
+    Ok(parse::text(data, "AddedCmId"))
 }
 
 fn need_login(what: &str) -> Error {
@@ -324,58 +384,7 @@ impl QqApi {
             .detail(Some(credential), json!({ "song_mid": mid }))
             .await?;
         let files = TrackFiles::of(&info);
-        let all = [
-            FileChoice {
-                quality: Quality::Hires,
-                prefix: "RS01",
-                ext: "flac",
-                size: files.size_hires,
-                bitrate: None,
-                trial: false,
-            },
-            FileChoice {
-                quality: Quality::Lossless,
-                prefix: "F000",
-                ext: "flac",
-                size: files.size_flac,
-                bitrate: None,
-                trial: false,
-            },
-            FileChoice {
-                quality: Quality::High,
-                prefix: "M800",
-                ext: "mp3",
-                size: files.size_320mp3,
-                bitrate: Some(320_000),
-                trial: false,
-            },
-            FileChoice {
-                quality: Quality::Standard,
-                prefix: "M500",
-                ext: "mp3",
-                size: files.size_128mp3,
-                bitrate: Some(128_000),
-                trial: false,
-            },
-            FileChoice {
-                quality: Quality::Standard,
-                prefix: "RS02",
-                ext: "mp3",
-                size: files.size_try,
-                bitrate: None,
-                trial: true,
-            },
-        ];
-        let rank = |q: Quality| match q {
-            Quality::Hires => 3,
-            Quality::Lossless => 2,
-            Quality::High => 1,
-            Quality::Standard => 0,
-        };
-        let choices: Vec<&FileChoice> = all
-            .iter()
-            .filter(|c| c.size > 0 && rank(c.quality) <= rank(quality))
-            .collect();
+        let choices = FileChoice::up_to(quality, &files);
         if choices.is_empty() {
             return Err(qq(Error::new(
                 ErrorKind::Unavailable,
@@ -383,87 +392,57 @@ impl QqApi {
             )));
         }
         let guid = identity::new_guid();
-        let items: Vec<Item> = choices
+        let requests: Vec<Item> = choices
             .iter()
-            .map(|c| {
-                Item::new(
-                    "vkey.GetVkeyServer",
-                    "CgiGetVkey",
-                    json!({
-                        "filename": [format!("{}{}.{}", c.prefix, files.media_mid, c.ext)],
-                        "guid": guid, "songmid": [mid], "songtype": [0],
-                        "uin": credential.musicid.to_string(), "loginflag": 1, "platform": "20",
-                    }),
-                )
-            })
+            .map(|choice| choice.request(&files, mid, &guid, credential))
             .collect();
         let replies = self
             .client
-            .call(Some(credential), Comm::Web, Effect::Read, &items)
+            .call(Some(credential), Comm::Web, Effect::Read, &requests)
             .await?;
-        let mut last_result = None;
+        let mut refusal = None;
         for (choice, reply) in choices.iter().zip(replies) {
-            let code = reply.code;
-            let data = match reply.into_data(true) {
-                Ok(data) => data,
-                // No rights to this file (an item-level 104003): the next quality may do.
-                Err(e) if e.kind == ErrorKind::Unavailable => {
-                    last_result = Some(code as u64);
-                    continue;
+            match Grant::of(reply)? {
+                Grant::Url { url, expires_in_s } => {
+                    return self.granted(mid, choice, &files, &url, expires_in_s)
                 }
-                Err(e) => return Err(e),
-            };
-            let info = data
-                .get("midurlinfo")
-                .and_then(Value::as_array)
-                .and_then(|l| l.first())
-                .cloned()
-                .unwrap_or(Value::Null);
-            let purl = parse::text(&info, "purl");
-            if purl.is_empty() {
-                last_result = parse::number(&info, "result");
-                continue;
+                Grant::Refused(result) => refusal = result,
             }
-            let sips: Vec<String> = data
-                .get("sip")
-                .and_then(Value::as_array)
-                .map(|l| {
-                    l.iter()
-                        .filter_map(|s| s.as_str().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default();
-            // jsososo's choice: the first CDN that is not `ws` (§5.4).
-            let sip = sips
-                .iter()
-                .find(|s| !s.starts_with("http://ws"))
-                .or(sips.first())
-                .cloned()
-                .unwrap_or_else(|| "https://isure.stream.qqmusic.qq.com/".to_owned());
-            let location = self
-                .client
-                .upstream()
-                .stream_location(&format!("{sip}{purl}"), identity::STREAM_HOSTS)
-                .map_err(qq)?;
-            let expiration = parse::number(&data, "expiration").unwrap_or(80_400);
-            return Ok(StreamUrl {
-                provider: ProviderId::Qq,
-                track_id: mid.to_owned(),
-                url: location.url,
-                http_fallback_url: location.http_fallback,
-                quality: choice.quality,
-                format: choice.ext.to_owned(),
-                bitrate: choice.bitrate,
-                size: Some(choice.size),
-                expires_at: Some(now_s().saturating_add(expiration)),
-                trial: choice.trial.then_some(TrialWindow {
-                    start_ms: files.try_begin_ms,
-                    end_ms: files.try_end_ms.max(files.try_begin_ms),
-                }),
-            });
         }
-        let refused = crate::errors::error_for_code(last_result.map_or(104003, |r| r as i64), true);
+        let refused = crate::errors::error_for_code(refusal.map_or(104003, |r| r as i64), true);
         Err(self.blame_the_key(credential, refused).await)
+    }
+
+    /// The stream of a granted file, routed like every request (and upgraded to https on the
+    /// audio CDNs).
+    fn granted(
+        &self,
+        mid: &str,
+        choice: &FileChoice,
+        files: &TrackFiles,
+        url: &str,
+        expires_in_s: u64,
+    ) -> Result<StreamUrl, Error> {
+        let location = self
+            .client
+            .upstream()
+            .stream_location(url, identity::STREAM_HOSTS)
+            .map_err(qq)?;
+        Ok(StreamUrl {
+            provider: ProviderId::Qq,
+            track_id: mid.to_owned(),
+            url: location.url,
+            http_fallback_url: location.http_fallback,
+            quality: choice.quality,
+            format: choice.ext.to_owned(),
+            bitrate: choice.bitrate,
+            size: Some(choice.size),
+            expires_at: Some(clock::unix_s().saturating_add(expires_in_s)),
+            trial: choice.trial.then_some(TrialWindow {
+                start_ms: files.try_begin_ms,
+                end_ms: files.try_end_ms.max(files.try_begin_ms),
+            }),
+        })
     }
 
     /// A playlist with all its tracks; `"liked"` is the user's liked songs (needs `euin`).
@@ -474,36 +453,14 @@ impl QqApi {
         euin: Option<&str>,
         limit: Option<usize>,
     ) -> Result<Playlist, Error> {
-        let base = if id == parse::LIKED_PLAYLIST_ID {
-            let euin = euin
-                .filter(|e| !e.is_empty())
-                .ok_or_else(|| need_login("see your liked songs"))?;
-            json!({"disstid": 0, "dirid": parse::LIKED_DIRID, "enc_host_uin": euin})
-        } else {
-            let disstid = numeric_id(id, "a numeric QQ Music playlist id (or \"liked\")")?;
-            json!({"disstid": disstid, "enc_host_uin": ""})
-        };
+        let which = playlist_param(id, euin)?;
         let limit = limit.unwrap_or(usize::MAX);
         let mut playlist: Option<Playlist> = None;
         let mut tracks: Vec<Track> = Vec::new();
         let mut begin = 0usize;
         loop {
-            let mut param = base.clone();
-            if let Some(map) = param.as_object_mut() {
-                for (k, v) in [
-                    ("userinfo", json!(1)),
-                    ("tag", json!(1)),
-                    ("orderlist", json!(1)),
-                    ("song_begin", json!(begin)),
-                    (
-                        "song_num",
-                        json!(PLAYLIST_PAGE.min(limit - tracks.len().min(limit)).max(1)),
-                    ),
-                    ("onlysonglist", json!(0)),
-                ] {
-                    map.insert(k.into(), v);
-                }
-            }
+            let wanted = PLAYLIST_PAGE.min(limit - tracks.len().min(limit)).max(1);
+            let param = playlist_page_param(&which, begin, wanted);
             let data = self
                 .client
                 .call_one(
@@ -748,17 +705,7 @@ impl QqApi {
         }
         let mut param = json!({"Content": content, "BizType": biz_type, "BizId": biz_id});
         if let (Some(parent), Some(map)) = (reply_to, param.as_object_mut()) {
-            if parent.is_empty()
-                || parent.len() > 64
-                || !parent
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-            {
-                return Err(qq(Error::bad_request(
-                    "the comment replied to has a malformed id",
-                )));
-            }
-            map.insert("RepliedCmId".into(), json!(parent));
+            map.insert("RepliedCmId".into(), json!(checked_comment_id(parent)?));
         }
         let data = self
             .client
@@ -772,27 +719,11 @@ impl QqApi {
                 ),
             )
             .await?;
-        let verify = parse::text(&data, "VerifyUrl");
-        if !verify.is_empty() {
-            return Err(qq(Error::new(
-                ErrorKind::VerificationRequired,
-                "QQ Music wants a captcha before this comment; post it from QQ Music once",
-            )));
-        }
-        let sub_code = parse::number(&data, "SubCode").unwrap_or(0);
-        if sub_code != 0 {
-            let message = parse::text(&data, "Msg");
-            return Err(qq(Error::new(
-                ErrorKind::Unavailable,
-                format!("QQ Music refused the comment: {message}"),
-            )
-            .with_upstream_code(sub_code as i64)));
-        }
         Ok(Comment {
-            id: parse::text(&data, "AddedCmId"),
+            id: posted_comment_id(&data)?,
             user: author,
             content: content.to_owned(),
-            time_ms: (now_s() * 1000) as i64,
+            time_ms: clock::unix_ms() as i64,
             liked_count: 0,
             replied_to: None,
         })

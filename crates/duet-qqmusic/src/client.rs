@@ -2,10 +2,11 @@
 //! the legacy `*.fcg` GETs, and raw requests for the login redirect chains (never followed
 //! automatically: the 302s carry the cookies, §4.1 step 3).
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use duet_core::http::{answer_too_large, read_capped, BodyError, MAX_API_ANSWER};
-use duet_core::{Error, ErrorKind, Upstream};
+use duet_core::http::{read_capped, BodyError, MAX_API_ANSWER};
+use duet_core::retry::{Failure, RetryPolicy};
+use duet_core::{clock, Error, Upstream};
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::{json, Value};
 
@@ -20,6 +21,8 @@ pub struct Config {
     pub upstream: Upstream,
     /// Per request.
     pub timeout: Duration,
+    /// How reads are asked again after a network error or a 5xx.
+    pub retry: RetryPolicy,
 }
 
 impl Config {
@@ -27,6 +30,8 @@ impl Config {
         Self {
             upstream,
             timeout: Duration::from_secs(15),
+            // One retry, not the standard two: QQ Music's reads have always had one here.
+            retry: RetryPolicy::STANDARD.with_attempts(2),
         }
     }
 }
@@ -60,12 +65,7 @@ pub enum Comm {
     H5,
 }
 
-/// Whether a call may be repeated after a network failure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Effect {
-    Read,
-    Write,
-}
+pub use duet_core::retry::Effect;
 
 /// One item's answer: its code and its `data`.
 #[derive(Debug, Clone)]
@@ -128,13 +128,7 @@ impl RawReply {
 pub struct Client {
     http: reqwest::Client,
     upstream: Upstream,
-}
-
-pub(crate) fn now_ms() -> u128 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis())
-        .unwrap_or(0)
+    retry: RetryPolicy,
 }
 
 fn network(error: reqwest::Error) -> Error {
@@ -182,6 +176,7 @@ impl Client {
         Ok(Self {
             http,
             upstream: config.upstream.clone(),
+            retry: config.retry,
         })
     }
 
@@ -240,7 +235,7 @@ impl Client {
         let sign = sign::zzc(body.as_bytes());
         let mut url = self.url(identity::MUSICS_URL)?;
         url.query_pairs_mut()
-            .append_pair("_", &now_ms().to_string())
+            .append_pair("_", &clock::unix_ms().to_string())
             .append_pair("sign", &sign);
         let names: Vec<String> = items
             .iter()
@@ -252,51 +247,12 @@ impl Client {
         } else {
             identity::REFERER
         };
-        let mut attempt = 0;
-        let envelope: Value = loop {
-            attempt += 1;
-            let mut request = self
-                .http
-                .post(url.clone())
-                .header("User-Agent", identity::USER_AGENT)
-                .header("Referer", referer)
-                .header("Origin", identity::ORIGIN)
-                .header("Content-Type", "application/json")
-                .body(body.clone());
-            if let Some(credential) = credential {
-                request = request.header("Cookie", credential.cookie_header());
-            }
-            let result = match request.send().await {
-                Ok(response) if response.status().is_server_error() => Err(qq(Error::upstream(
-                    format!("QQ Music answered HTTP {} to {what}", response.status()),
-                ))),
-                Ok(response) if !response.status().is_success() => {
-                    return Err(qq(Error::upstream(format!(
-                        "QQ Music answered HTTP {} to {what}",
-                        response.status()
-                    ))))
-                }
-                Ok(response) => match read_capped(response, MAX_API_ANSWER).await {
-                    Ok(body) => serde_json::from_slice(&body).map_err(|_| not_understood(&what)),
-                    // Asking again would only read the same 16 MiB again.
-                    Err(BodyError::TooLarge { limit }) => return Err(qq(answer_too_large(limit))),
-                    Err(BodyError::Http(e)) => Err(network(e)),
-                },
-                Err(e) => Err(network(e)),
-            };
-            match result {
-                Ok(envelope) => break envelope,
-                Err(e)
-                    if effect == Effect::Read
-                        && attempt < 2
-                        && matches!(e.kind, ErrorKind::Network | ErrorKind::Upstream) =>
-                {
-                    tracing::warn!("{what}: {e}; trying once more");
-                    tokio::time::sleep(Duration::from_millis(300)).await;
-                }
-                Err(e) => return Err(e),
-            }
-        };
+        let envelope = self
+            .retry
+            .run(effect, &what, || {
+                self.post_envelope(&url, referer, &body, credential, &what)
+            })
+            .await?;
         let top = envelope.get("code").and_then(Value::as_i64).unwrap_or(-1);
         if top != 0 {
             return Err(error_for_code(top, credential.is_some()));
@@ -317,6 +273,54 @@ impl Client {
                 }
             })
             .collect())
+    }
+
+    /// One attempt of [`call`](Self::call): the envelope as it came back.
+    async fn post_envelope(
+        &self,
+        url: &url::Url,
+        referer: &str,
+        body: &str,
+        credential: Option<&Credential>,
+        what: &str,
+    ) -> Result<Value, Failure> {
+        let request = self
+            .http
+            .post(url.clone())
+            .header("User-Agent", identity::USER_AGENT)
+            .header("Referer", referer)
+            .header("Origin", identity::ORIGIN)
+            .header("Content-Type", "application/json")
+            .body(body.to_owned());
+        let bytes = self.attempt(request, credential, what).await?;
+        serde_json::from_slice(&bytes).map_err(|_| Failure::Final(not_understood(what)))
+    }
+
+    /// Sends one attempt (with the credential's cookies) and reads its body, failing the way
+    /// the retry policy tells apart.
+    async fn attempt(
+        &self,
+        mut request: reqwest::RequestBuilder,
+        credential: Option<&Credential>,
+        what: &str,
+    ) -> Result<Vec<u8>, Failure> {
+        if let Some(credential) = credential {
+            request = request.header("Cookie", credential.cookie_header());
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| Failure::Transient(network(e)))?;
+        let status = response.status();
+        if !status.is_success() {
+            let error = qq(Error::upstream(format!(
+                "QQ Music answered HTTP {status} to {what}"
+            )));
+            return Err(Failure::of_status(status.as_u16(), error));
+        }
+        read_capped(response, MAX_API_ANSWER)
+            .await
+            .map_err(|e| Failure::of_body(e, network).map(qq))
     }
 
     /// One item; its data, or the typed error of its code.
@@ -348,32 +352,34 @@ impl Client {
                 pairs.append_pair(name, value);
             }
         }
-        let mut request = self
-            .http
-            .get(routed)
-            .header("User-Agent", identity::USER_AGENT)
-            .header("Referer", identity::REFERER);
-        if let Some(credential) = credential {
-            request = request.header("Cookie", credential.cookie_header());
-        }
-        let response = request.send().await.map_err(network)?;
-        if !response.status().is_success() {
-            return Err(qq(Error::upstream(format!(
-                "QQ Music answered HTTP {}",
-                response.status()
-            ))));
-        }
-        let body = read_capped(response, MAX_API_ANSWER)
-            .await
-            .map_err(|e| qq(e.into_error(network)))?;
-        let text = String::from_utf8_lossy(&body);
-        let value: Value =
-            serde_json::from_str(strip_jsonp(&text)).map_err(|_| not_understood("a page"))?;
+        let value = self
+            .retry
+            .run(Effect::Read, "a page", || {
+                self.get_page(&routed, credential)
+            })
+            .await?;
         match value.get("code").and_then(Value::as_i64) {
             Some(0) => Ok(value),
             Some(code) => Err(error_for_code(code, credential.is_some())),
             None => Err(not_understood("a page")),
         }
+    }
+
+    /// One attempt of [`legacy_get`](Self::legacy_get): the page's JSON, JSONP unwrapped.
+    async fn get_page(
+        &self,
+        url: &url::Url,
+        credential: Option<&Credential>,
+    ) -> Result<Value, Failure> {
+        let request = self
+            .http
+            .get(url.clone())
+            .header("User-Agent", identity::USER_AGENT)
+            .header("Referer", identity::REFERER);
+        let body = self.attempt(request, credential, "a page").await?;
+        let text = String::from_utf8_lossy(&body);
+        serde_json::from_str(strip_jsonp(&text))
+            .map_err(|_| Failure::Final(not_understood("a page")))
     }
 
     /// A request of the login chains, redirects not followed, every `Set-Cookie` kept as

@@ -17,6 +17,7 @@ pub mod qrc;
 pub mod session;
 pub mod sign;
 pub mod tokens;
+mod vkey;
 
 pub use api::{QqApi, SongIds, UserInfo};
 pub use client::Config;

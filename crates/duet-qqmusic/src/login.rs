@@ -1,12 +1,12 @@
 //! The two QR logins of QQ Music (protocol/qqmusic.md §4.1, §4.2), the key refresh (§4.5)
 //! and logout. Each flow ends in a [`Session`]; nothing here stores it.
 
-use duet_core::{Error, ErrorKind, Secret};
+use duet_core::{clock, Error, ErrorKind, Secret};
 use reqwest::header::HeaderMap;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::client::{now_ms, Client, Comm, Effect, Item};
+use crate::client::{Client, Comm, Effect, Item};
 use crate::errors::qq;
 use crate::identity;
 use crate::ptui;
@@ -93,7 +93,7 @@ pub async fn qq_qr_poll(client: &Client, qrsig: &Secret) -> Result<QqPoll, Error
          &js_ver={}&js_type=1&pt_uistyle=40&aid={}&daid={}&pt_3rd_aid={}&has_onekey=1",
         identity::PTQRLOGIN_URL,
         tokens::ptqrtoken(qrsig.expose()),
-        now_ms(),
+        clock::unix_ms(),
         identity::PTLOGIN_JS_VER,
         identity::PTLOGIN_APPID,
         identity::PTLOGIN_DAID,
@@ -178,7 +178,7 @@ pub async fn qq_qr_finish(client: &Client, check_sig_url: &str) -> Result<Sessio
         ("update_auth", "1".to_owned()),
         ("openapi", "1010_1030".to_owned()),
         ("g_tk", tokens::hash33(&p_skey, 5381).to_string()),
-        ("auth_time", now_ms().to_string()),
+        ("auth_time", clock::unix_ms().to_string()),
         ("ui", uuid::Uuid::new_v4().to_string().to_uppercase()),
     ];
     let mut headers = Client::header("Cookie", &cookies);
@@ -299,7 +299,7 @@ pub async fn wechat_qr_poll(client: &Client, uuid: &Secret) -> Result<WechatPoll
         "{}?uuid={}&_={}",
         identity::WECHAT_POLL_URL,
         uuid.expose(),
-        now_ms()
+        clock::unix_ms()
     );
     let reply = client
         .raw_unless_timeout(

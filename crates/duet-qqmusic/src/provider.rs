@@ -7,12 +7,12 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use duet_core::credentials::SharedStore;
-use duet_core::keeper::{Change, Changed, Generation, SessionKeeper};
+use duet_core::keeper::{Basis, Change, Changed, Generation, SessionKeeper};
 use duet_core::provider::{QrCode, QrPolicy, QrPoll, QrTicket};
 use duet_core::{
     CheckIn, Comment, CommentPage, Error, ErrorKind, Lyrics, Playlist, Profile, Provider,
     ProviderId, QrMethod, Quality, Result, SearchPage, SearchQuery, Secret, StreamUrl, Track,
-    UserRef,
+    Upstream, UserRef,
 };
 use std::sync::Arc;
 use tokio::sync::Mutex;
@@ -107,24 +107,21 @@ impl QqProvider {
                     tracing::info!("renewed the QQ Music key");
                     let credential = renewed.credential();
                     match keeper
-                        .change(generation, move |_| Change::Update(renewed))
+                        .keep(generation, move |_| Change::Update(renewed))
                         .await
                     {
-                        Ok(Changed::Applied(_) | Changed::Unchanged) => Ok(credential),
                         Ok(Changed::Superseded) => Err(qq(Error::not_logged_in(
                             "the QQ Music login ended while its key was being renewed",
                         ))),
-                        // Held in memory, not in the keychain: this run goes on with it.
-                        Err(not_kept) => {
-                            tracing::error!("the renewed QQ Music key was not kept: {not_kept}");
-                            Ok(credential)
-                        }
+                        // Not in the keychain (the keeper logged why), but held in memory:
+                        // this run goes on with it.
+                        Ok(Changed::Applied(_) | Changed::Unchanged) | Err(_) => Ok(credential),
                     }
                 }
                 Err(refused) => {
                     if refused.kind == ErrorKind::SessionExpired {
                         let _ = keeper
-                            .change(generation, |held| match held {
+                            .keep(generation, |held| match held {
                                 Some(held) => {
                                     let mut held = held.clone();
                                     held.refresh_key = Secret::default();
@@ -217,9 +214,10 @@ impl QqProvider {
             .authed(|c| async move { self.api.user_info(&c).await })
             .await?;
         let encrypt_uin = info.encrypt_uin.clone();
-        let learnt = self
+        // Not kept in the keychain is no failure of this call (the keeper logged why).
+        let _ = self
             .keeper
-            .change(generation, move |held| match held {
+            .keep(generation, move |held| match held {
                 Some(held) if held.encrypt_uin.is_empty() && !encrypt_uin.is_empty() => {
                     let mut held = held.clone();
                     held.encrypt_uin = encrypt_uin;
@@ -228,9 +226,6 @@ impl QqProvider {
                 _ => Change::Keep,
             })
             .await;
-        if let Err(not_kept) = learnt {
-            tracing::warn!("the QQ Music account's id was not kept: {not_kept}");
-        }
         *self.me.lock().await = Some((
             generation,
             UserRef {
@@ -272,11 +267,9 @@ impl QqProvider {
         })
     }
 
-    /// Image URLs routed like every request (`DUET_UPSTREAM`), https otherwise.
-    pub fn image_urls<T: duet_core::ImageUrls>(&self, mut value: T) -> T {
-        let upstream = self.api.client().upstream().clone();
-        value.visit_image_urls(&mut |url| *url = upstream.image_url(url));
-        value
+    /// Where requests go (`DUET_UPSTREAM`, or the service), for routing image URLs.
+    pub fn upstream(&self) -> &Upstream {
+        self.api.client().upstream()
     }
 }
 
@@ -381,13 +374,15 @@ impl Provider for QqProvider {
         };
         self.pending.lock().await.remove(key);
         *self.me.lock().await = None;
-        match self.keeper.login(session).await {
-            Ok(_) => Ok(QrPoll::Confirmed { not_kept: None }),
-            Err(not_kept) if not_kept.kind == ErrorKind::Keychain => Ok(QrPoll::Confirmed {
-                not_kept: Some(not_kept),
-            }),
-            Err(e) => Err(e),
-        }
+        // A login the keychain refused is still a login, held for this run: confirmed, with
+        // the keeper's reason why it was not kept (as NetEase reports it).
+        let _ = self
+            .keeper
+            .keep(Basis::NewLogin, |_| Change::Login(session))
+            .await;
+        Ok(QrPoll::Confirmed {
+            not_kept: self.keeper.take_not_kept(),
+        })
     }
 
     async fn restore_session(&self) -> Result<bool> {
@@ -399,7 +394,9 @@ impl Provider for QqProvider {
     }
 
     async fn profile(&self) -> Result<Profile> {
-        Ok(self.image_urls(self.user_info().await?.profile))
+        Ok(self
+            .upstream()
+            .route_images(self.user_info().await?.profile))
     }
 
     async fn logout(&self) -> Result<()> {
@@ -419,12 +416,14 @@ impl Provider for QqProvider {
         let page = self
             .authed(|c| async move { self.api.search(Some(&c), query).await })
             .await?;
-        Ok(self.image_urls(page))
+        Ok(self.upstream().route_images(page))
     }
 
     async fn track(&self, id: &str) -> Result<Track> {
         let credential = self.credential().await;
-        Ok(self.image_urls(self.api.track(credential.as_ref(), id).await?))
+        Ok(self
+            .upstream()
+            .route_images(self.api.track(credential.as_ref(), id).await?))
     }
 
     async fn stream_url(&self, id: &str, quality: Quality) -> Result<StreamUrl> {
@@ -453,7 +452,7 @@ impl Provider for QqProvider {
             }
             None => self.api.playlist(None, id, None, None).await?,
         };
-        Ok(self.image_urls(playlist))
+        Ok(self.upstream().route_images(playlist))
     }
 
     async fn user_playlists(&self) -> Result<Vec<Playlist>> {
@@ -464,7 +463,7 @@ impl Provider for QqProvider {
                 async move { self.api.user_playlists(&c, &owner).await }
             })
             .await?;
-        Ok(self.image_urls(playlists))
+        Ok(self.upstream().route_images(playlists))
     }
 
     async fn recommended_tracks(&self) -> Result<Vec<Track>> {
@@ -479,7 +478,7 @@ impl Provider for QqProvider {
             .api
             .comments(credential.as_ref(), track_id, page, page_size)
             .await?;
-        Ok(self.image_urls(comments))
+        Ok(self.upstream().route_images(comments))
     }
 
     async fn post_comment(
@@ -510,7 +509,7 @@ impl Provider for QqProvider {
                 }
             })
             .await?;
-        Ok(self.image_urls(comment))
+        Ok(self.upstream().route_images(comment))
     }
 
     async fn daily_checkin(&self) -> Result<CheckIn> {

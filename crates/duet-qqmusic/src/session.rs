@@ -2,9 +2,7 @@
 //! tokens that renew the key (protocol/qqmusic.md §4.1 step 5, §4.5). Persisted as one JSON
 //! blob in the credential store; every token is a [`Secret`].
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
-use duet_core::{Error, ErrorKind, ProviderId, Secret};
+use duet_core::{clock, Error, ErrorKind, ProviderId, Secret};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -102,13 +100,6 @@ pub struct Session {
     pub expired_at: u64,
 }
 
-pub fn now_s() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
-
 impl Session {
     /// The `data` of a login or refresh answer (§4.1 step 5).
     pub fn from_login(kind: LoginKind, data: &Value) -> Result<Self, Error> {
@@ -132,7 +123,7 @@ impl Session {
             access_token: Secret::new(text(data, "access_token")),
             openid: Secret::new(text(data, "openid")),
             unionid: Secret::new(text(data, "unionid")),
-            key_created_at: number(data, "musickeyCreateTime").unwrap_or_else(now_s),
+            key_created_at: number(data, "musickeyCreateTime").unwrap_or_else(clock::unix_s),
             key_expires_in: number(data, "keyExpiresIn").unwrap_or(259_200),
             expired_at: number(data, "expired_at").unwrap_or(0),
         })
@@ -147,7 +138,7 @@ impl Session {
 
     /// Whether the key is past (or within `margin_s` of) its lifetime by the local clock.
     pub fn key_is_stale(&self, margin_s: u64) -> bool {
-        self.key_expires_in > 0 && now_s().saturating_add(margin_s) >= self.key_expires_at()
+        self.key_expires_in > 0 && clock::unix_s().saturating_add(margin_s) >= self.key_expires_at()
     }
 
     /// Unix seconds the key stops working.
@@ -157,7 +148,7 @@ impl Session {
 
     /// Whether a refresh can be tried: the tokens exist and have not run out (§4.5).
     pub fn can_refresh(&self) -> bool {
-        !self.refresh_key.is_empty() && (self.expired_at == 0 || now_s() < self.expired_at)
+        !self.refresh_key.is_empty() && (self.expired_at == 0 || clock::unix_s() < self.expired_at)
     }
 
     pub fn to_secret(&self) -> Secret {

@@ -81,7 +81,7 @@ pub struct Stats {
 impl Stats {
     pub fn new() -> Self {
         Self {
-            started_at: duet_qqmusic::session::now_s(),
+            started_at: duet_core::clock::unix_s(),
             calls: ROUTES
                 .iter()
                 .map(|(method, path)| (*method, *path, AtomicU64::new(0)))
@@ -157,7 +157,7 @@ impl SeedQq {
     }
 
     fn images<T: ImageUrls>(&self, value: T) -> T {
-        self.qq.image_urls(value)
+        self.qq.upstream().route_images(value)
     }
 }
 
