@@ -1,11 +1,33 @@
-// The in-page fake of the Rust side: answers every command of docs/desktop-ipc.md through the real
-// `@tauri-apps/api/mocks` (mockIPC with event mocking), records every call, and lets a test make
-// commands fail, hang until released, or emit events.
+// The in-page fake of the Rust side: answers every command of the generated bindings
+// (src/lib/bindings.ts) through the real `@tauri-apps/api/mocks` (mockIPC with event mocking),
+// records every call, and lets a test make commands fail, hang until released, or emit events.
+// Its answers and the events it sends itself are typed against the bindings: a field renamed in
+// Rust fails `npm run check` here.
 //
 // Configure before the app starts with `window.__DUET_MOCK__ = {...}` (see tests/helpers.mjs);
 // drive it afterwards through `window.__duet`.
 
 import { mockIPC } from '@tauri-apps/api/mocks';
+import {
+  events,
+  type AppInfo,
+  type commands,
+  type Comment,
+  type DuetError,
+  type LoginState,
+  type PlayerState,
+  type Playlist,
+  type Profile,
+  type ProviderId,
+  type QrLogin,
+  type QrMethod,
+  type QrState,
+  type SearchPage,
+  type SessionState,
+  type SessionStatus,
+  type StoreKind,
+  type Track,
+} from '../../src/lib/bindings';
 import {
   art,
   colorsByUrl,
@@ -26,17 +48,75 @@ import {
   recentComments,
   searchItems,
   wordLyrics,
-} from './data.js';
+} from './data';
+
+/** What a test sets in `window.__DUET_MOCK__` before the app starts (tests/helpers.mjs). */
+interface MockConfig {
+  providers?: ProviderId[];
+  playlists?: Playlist[] | 'empty';
+  qqPlaylists?: Playlist[] | 'empty';
+  playlistOverrides?: Record<string, Partial<Playlist>>;
+  session?: SessionState;
+  qqSession?: SessionState;
+  output?: PlayerState['output'];
+  playing?: boolean | 'words' | 'mixed' | 'qq';
+  queueSize?: number;
+  player?: Partial<MockPlayer>;
+  fail?: Record<string, Failure>;
+  hold?: string[];
+  lyricsMode?: Record<string, LyricsMode>;
+  searchTotal?: number;
+  keychain?: StoreKind;
+  keychain_message?: string;
+  unlockAfterRetries?: number;
+  unlockedSession?: Partial<Record<ProviderId, SessionState>>;
+  upstream?: string;
+  checkinAlready?: boolean;
+}
+
+/** A rejection a test asks for: the error object, less what the mock fills in. */
+type Failure = Omit<DuetError, 'message'> & { message?: string };
+type LyricsMode = 'qq' | 'instrumental' | 'none' | 'words' | 'plain' | 'fixture';
+/** The player's state with the queue itself (the app sends only its length). */
+type MockPlayer = Omit<PlayerState, 'queue_length'> & { queue: Track[] };
+/** A QR code on screen, as the mock remembers it. */
+type ShownQr = QrLogin & { done?: boolean; cancelled?: boolean };
+/** How tests name a QR: the provider for its own app, else the app. */
+type Card = 'netease' | 'qq' | 'wechat';
+type LoginStateExtra = Pick<LoginState, 'profile' | 'message' | 'error'>;
+
+type Commands = typeof commands;
+/** What the app's command `K` answers (the generated function's promised value). */
+type Answer<K extends keyof Commands> = Awaited<ReturnType<Commands[K]>>;
+/**
+ * The arguments as they arrive over IPC (an object keyed by the Rust parameters' camelCase
+ * names); the generated functions type them positionally, so here they are read by name.
+ */
+interface IpcArgs {
+  provider: ProviderId;
+    [name: string]: any;
+}
+type Handlers = {
+  [K in keyof Commands]: (args: IpcArgs) => Answer<K> | Promise<Answer<K>>;
+};
+
+declare global {
+  interface Window {
+    __DUET_MOCK__?: MockConfig;
+    __duet: typeof duet;
+        __TAURI_INTERNALS__: any;
+  }
+}
 
 const cfg = window.__DUET_MOCK__ ?? {};
 
-const clone = (v) => (v === undefined ? v : JSON.parse(JSON.stringify(v)));
+const clone = <T>(v: T): T => (v === undefined ? v : JSON.parse(JSON.stringify(v)));
 
 /**
  * A QR-looking code: finder patterns, timing lines and seeded data modules. As the services send
  * them: NetEase's and QQ's as a small PNG (1 px per module here), WeChat's as a 430 px JPEG.
  */
-function qrImage(key, format = 'png') {
+function qrImage(key: string, format: 'png' | 'jpeg' = 'png'): string {
   const n = 33;
   const jpeg = format === 'jpeg';
   const scale = jpeg ? 12 : 1;
@@ -44,7 +124,7 @@ function qrImage(key, format = 'png') {
   const c = document.createElement('canvas');
   c.width = n * scale + 2 * pad;
   c.height = n * scale + 2 * pad;
-  const g = c.getContext('2d');
+  const g = c.getContext('2d')!;
   g.fillStyle = '#fff';
   g.fillRect(0, 0, c.width, c.height);
   g.translate(pad, pad);
@@ -55,7 +135,7 @@ function qrImage(key, format = 'png') {
   let s = 0;
   for (const ch of key) s = (s * 31 + ch.charCodeAt(0)) >>> 0;
   const rnd = () => ((s = (s * 1103515245 + 12345) >>> 0) >>> 16) / 65536;
-  const finder = (x, y) => {
+  const finder = (x: number, y: number) => {
     g.fillRect(x, y, 7, 7);
     g.clearRect(x + 1, y + 1, 5, 5);
     g.fillStyle = '#fff';
@@ -65,7 +145,7 @@ function qrImage(key, format = 'png') {
   };
   const q = 2; // quiet zone
   const m = n - 2 * q;
-  const reserved = (x, y) => (x < 8 && y < 8) || (x >= m - 8 && y < 8) || (x < 8 && y >= m - 8);
+  const reserved = (x: number, y: number) => (x < 8 && y < 8) || (x >= m - 8 && y < 8) || (x < 8 && y >= m - 8);
   for (let y = 0; y < m; y++)
     for (let x = 0; x < m; x++) {
       if (reserved(x, y)) continue;
@@ -83,18 +163,18 @@ function qrImage(key, format = 'png') {
 
 // ---------- state ----------
 
-const providers = cfg.providers ?? ['netease'];
-const userPlaylists = {
+const providers: ProviderId[] = cfg.providers ?? ['netease'];
+const userPlaylists: Record<ProviderId, Playlist[]> = {
   netease: cfg.playlists === 'empty' ? [] : clone(cfg.playlists ?? defaultPlaylists),
   qq: cfg.qqPlaylists === 'empty' ? [] : clone(cfg.qqPlaylists ?? qqPlaylists),
 };
 const playlistOverrides = cfg.playlistOverrides ?? {};
 
-const seenPlaylists = new Map();
+const seenPlaylists = new Map<string, Playlist>();
 
-function playlistDetail(provider, id) {
+function playlistDetail(provider: ProviderId, id: string): Playlist {
   if (provider === 'qq') {
-    const base = userPlaylists.qq.find((p) => p.id === id) ??
+    const base: Playlist = userPlaylists.qq.find((p) => p.id === id) ??
       seenPlaylists.get(`qq:${id}`) ?? {
         provider: 'qq',
         id,
@@ -106,7 +186,7 @@ function playlistDetail(provider, id) {
     const seed = Math.max(0, userPlaylists.qq.findIndex((p) => p.id === id));
     return { ...base, tracks: qqTracks(Math.min(base.track_count, 2000), seed) };
   }
-  const base = userPlaylists.netease.find((p) => p.id === id) ??
+  const base: Playlist = userPlaylists.netease.find((p) => p.id === id) ??
     seenPlaylists.get(`netease:${id}`) ??
     defaultPlaylists.find((p) => p.id === id) ?? {
       provider: 'netease',
@@ -127,17 +207,17 @@ function playlistDetail(provider, id) {
   };
 }
 
-const session = {
+const session: Record<ProviderId, SessionState> = {
   netease: cfg.session ?? 'logged_in',
   qq: cfg.qqSession ?? 'logged_out',
 };
-const profiles = { netease: profile, qq: qqProfile };
+const profiles: Record<ProviderId, Profile> = { netease: profile, qq: qqProfile };
 /** The QR methods of each provider, its default first (duet-core's `Provider::qr_methods`). */
-const QR_METHODS = { netease: ['app'], qq: ['qq', 'wechat'] };
+const QR_METHODS: Record<ProviderId, QrMethod[]> = { netease: ['app'], qq: ['qq', 'wechat'] };
 /** How tests name a QR: the provider for its own app, else the app. */
-const cardOf = (provider, method) => (method === 'app' ? provider : method);
+const cardOf = (provider: ProviderId, method: QrMethod): Card => (method === 'app' ? provider : method);
 
-const player = {
+const player: MockPlayer = {
   status: 'idle',
   queue: [],
   index: null,
@@ -153,7 +233,7 @@ const player = {
   http_fallback: false,
 };
 /** NetEase and QQ tracks taking turns: a queue built from both services. */
-function mixedQueue() {
+function mixedQueue(): Track[] {
   const ne = makeTracks(6, 2).map((t) => ({ ...t, playable: true }));
   const qq = qqTracks(6);
   return ne.flatMap((t, i) => [t, qq[i]]);
@@ -184,7 +264,7 @@ if (cfg.player?.index != null && player.queue[cfg.player.index]) {
   Object.assign(player, { track: player.queue[i], duration_ms: player.queue[i].duration_ms, trial: player.queue[i].trial ?? null });
 }
 
-function wordTrack() {
+function wordTrack(): Track {
   return {
     provider: 'netease',
     id: '1999999',
@@ -197,62 +277,63 @@ function wordTrack() {
   };
 }
 
-const qrs = {};
+const qrs: Partial<Record<Card, ShownQr>> = {};
 let qrCounter = 0;
 let commentCounter = 0;
 /** Every comment handed out, by id: what `reply_to` may name. */
-const knownComments = new Map();
-const remember = (list) => {
+const knownComments = new Map<string, Comment>();
+const remember = (list: Comment[]) => {
   for (const c of list) knownComments.set(c.id, c);
   return list;
 };
 
 // ---------- control surface for tests ----------
 
-const holds = new Map(); // cmd -> array of resolvers; presence means "hold"
+const holds = new Map<string, (() => void)[]>(); // cmd -> resolvers; presence means "hold"
 
 const duet = {
-  calls: [],
-  fail: { ...(cfg.fail ?? {}) },
-  failOnce: {},
+  calls: [] as { cmd: string; args: IpcArgs | undefined }[],
+  fail: { ...(cfg.fail ?? {}) } as Record<string, Failure | undefined>,
+  failOnce: {} as Record<string, Failure | undefined>,
   lyricsMode: cfg.lyricsMode ?? {},
   searchTotal: cfg.searchTotal ?? 95,
-  count(cmd) {
+  count(cmd: string): number {
     return this.calls.filter((c) => c.cmd === cmd).length;
   },
-  last(cmd) {
+  last(cmd: string): IpcArgs | undefined {
     const all = this.calls.filter((c) => c.cmd === cmd);
     return all[all.length - 1]?.args;
   },
-  hold(cmd) {
+  hold(cmd: string): void {
     if (!holds.has(cmd)) holds.set(cmd, []);
   },
-  release(cmd) {
+  release(cmd: string): void {
     const waiting = holds.get(cmd) ?? [];
     holds.delete(cmd);
     for (const r of waiting) r();
   },
-  emit(event, payload) {
+  /** Any event by its wire name, as a test sends it (untyped on purpose: tests send odd ones). */
+  emit(event: string, payload: unknown): Promise<unknown> {
     return window.__TAURI_INTERNALS__.invoke('plugin:event|emit', { event, payload });
   },
   /** A QR's state changes as the Rust side reports them; `card`: netease | qq | wechat. */
-  async qrState(card, state, extra = {}) {
+  async qrState(card: Card, state: QrState, extra: Partial<LoginStateExtra> = {}): Promise<void> {
     const q = qrs[card];
     if (!q) throw new Error(`no QR shown for ${card}`);
-    await duet.emit('login-state', { provider: q.provider, method: q.method, key: q.key, state, ...extra });
+    await events.login_state.emit({ provider: q.provider, method: q.method, key: q.key, state, ...extra });
   },
   /**
    * The phone confirmed `card`'s QR: like src-tauri's observer, a login-state "confirmed" with the
    * profile, then a session-changed "logged_in"; the fake's session is then live.
    */
-  async confirm(card, p) {
+  async confirm(card: Card, p?: Profile): Promise<void> {
     const q = qrs[card];
     if (!q) throw new Error(`no QR shown for ${card}`);
     const prof = p ?? profiles[q.provider];
     session[q.provider] = 'logged_in';
     q.done = true;
-    await duet.emit('login-state', { provider: q.provider, method: q.method, key: q.key, state: 'confirmed', profile: prof });
-    await duet.emit('session-changed', { provider: q.provider, state: 'logged_in', profile: prof });
+    await events.login_state.emit({ provider: q.provider, method: q.method, key: q.key, state: 'confirmed', profile: prof });
+    await events.session_changed.emit({ provider: q.provider, state: 'logged_in', profile: prof });
   },
   qr: qrs,
   player,
@@ -262,21 +343,21 @@ for (const c of cfg.hold ?? []) duet.hold(c);
 window.__duet = duet;
 
 /** Errors carry the provider of the call that failed (netease when the call names none). */
-function reject(error, args) {
+function reject(error: Failure, args?: IpcArgs): Promise<never> {
   return Promise.reject({ provider: args?.provider ?? 'netease', ...error });
 }
 
 /** The state as the app sends it: the queue's length, not the queue (docs/desktop-ipc.md). */
-function playerState() {
+function playerState(): PlayerState {
   const { queue, ...state } = clone(player);
   return { ...state, queue_length: queue.length };
 }
 
 function emitPlayer() {
-  void duet.emit('player-state', playerState());
+  void events.player_state.emit(playerState());
 }
 
-function setTrack(index) {
+function setTrack(index: number): void {
   player.index = index;
   player.track = player.queue[index] ?? null;
   player.position_ms = 0;
@@ -289,8 +370,8 @@ function setTrack(index) {
 
 // `keychain: 'locked'`: nothing is read until "I've unlocked it" is pressed `unlockAfterRetries`
 // times (1 by default); then the sessions of `unlockedSession` are found.
-const keychain = { state: cfg.keychain ?? 'os', retries: 0 };
-const appInfo = () => ({
+const keychain: { state: StoreKind; retries: number } = { state: cfg.keychain ?? 'os', retries: 0 };
+const appInfo = (): AppInfo => ({
   version: '0.1.0',
   providers,
   keychain: keychain.state,
@@ -299,7 +380,7 @@ const appInfo = () => ({
   ...(cfg.upstream ? { upstream: cfg.upstream } : {}),
 });
 
-const handlers = {
+const handlers: Handlers = {
   app_info: appInfo,
   keychain_retry: () => {
     if (keychain.state !== 'locked') return appInfo();
@@ -313,7 +394,7 @@ const handlers = {
   session_restore: () =>
     providers.map((p) => {
       const state = session[p];
-      const s = { provider: p, state };
+      const s: SessionStatus = { provider: p, state };
       if (state === 'logged_in') s.profile = profiles[p];
       if (state === 'expired')
         s.error =
@@ -334,7 +415,7 @@ const handlers = {
       return reject({ kind: 'bad_request', message: `${provider} cannot be logged into by scanning with ${method}` }, args);
     const card = cardOf(provider, method);
     const key = provider === 'qq' ? `${card}-${(++qrCounter).toString(36)}-qrsig` : `${card}-key-${++qrCounter}`;
-    const q = {
+    const q: ShownQr = {
       provider,
       method,
       key,
@@ -361,14 +442,14 @@ const handlers = {
   user_playlists: ({ provider }) => clone(userPlaylists[provider ?? 'netease']),
   playlist: ({ provider, id }) => playlistDetail(provider, id),
   search: (args) => {
-    const { provider = 'netease', q, type, page, page_size } = args;
+    const { provider = 'netease', q, type, page, pageSize: page_size } = args;
     // QQ Music answers searches only with a login (item code 2001)
     if (provider === 'qq' && session.qq !== 'logged_in')
       return reject({ kind: 'not_logged_in', message: 'QQ Music search needs a login', upstream_code: 2001 }, args);
     const empty = /^(zzz|nothing)/i.test(q);
     const total = empty ? 0 : duet.searchTotal;
     const items = (provider === 'qq' ? qqSearchItems : searchItems)(type, q, page, page_size, total);
-    if (type === 'playlist') for (const p of items) seenPlaylists.set(`${provider}:${p.id}`, p);
+    if (type === 'playlist') for (const p of items) seenPlaylists.set(`${provider}:${p.id}`, p as Playlist);
     return {
       provider,
       query: q,
@@ -378,13 +459,13 @@ const handlers = {
       has_more: page * page_size < total,
       type,
       items,
-    };
+    } as SearchPage;
   },
   recommended_tracks: ({ provider }) =>
     provider === 'qq'
       ? qqTracks(20, 2)
       : makeTracks(30, 3).map((t, i) => (i < realTracks.length ? realTracks[i] : t)),
-  lyrics: ({ provider, track_id }) => {
+  lyrics: ({ provider, trackId: track_id }) => {
     const mode =
       duet.lyricsMode[track_id] ?? (provider === 'qq' ? 'qq' : track_id === '1999999' ? 'words' : 'fixture');
     if (mode === 'qq') return qqLyrics(track_id);
@@ -399,7 +480,7 @@ const handlers = {
     }
     return fixtureLyrics(track_id);
   },
-  comments: ({ provider = 'netease', track_id, page, page_size }) => {
+  comments: ({ provider = 'netease', trackId: track_id, page, pageSize: page_size }) => {
     if (provider === 'qq') {
       return {
         provider,
@@ -425,16 +506,16 @@ const handlers = {
     };
   },
   post_comment: (args) => {
-    const { provider = 'netease', content, reply_to } = args;
+    const { provider = 'netease', content, replyTo: reply_to } = args;
     const me = profiles[provider];
-    const c = {
+    const c: Comment = {
       id: `posted-${++commentCounter}`,
       user: { id: me.user_id, name: me.nickname, avatar_url: me.avatar_url },
       content,
       time_ms: Date.now(),
       liked_count: 0,
     };
-    if (reply_to !== undefined) {
+    if (reply_to != null) {
       const target = knownComments.get(reply_to);
       if (!target) return reject({ kind: 'not_found', message: `no comment ${reply_to}` }, args);
       const { replied_to: _, ...quoted } = target;
@@ -455,7 +536,7 @@ const handlers = {
 
   player_state: () => playerState(),
   player_queue: () => clone(player.queue),
-  player_play: ({ tracks, start_index }) => {
+  player_play: ({ tracks, startIndex: start_index }) => {
     player.queue = tracks;
     setTrack(start_index);
     emitPlayer();
@@ -492,9 +573,9 @@ const handlers = {
     emitPlayer();
     return playerState();
   },
-  player_seek: ({ position_ms }) => {
+  player_seek: ({ positionMs: position_ms }) => {
     player.position_ms = position_ms;
-    void duet.emit('player-position', { position_ms, duration_ms: player.duration_ms });
+    void events.player_position.emit({ position_ms, duration_ms: player.duration_ms });
     return playerState();
   },
   player_set_volume: ({ volume }) => {
@@ -510,9 +591,11 @@ const handlers = {
 };
 
 mockIPC(
-  async (cmd, args) => {
+  async (cmd, raw) => {
+    const args = raw as IpcArgs | undefined;
     duet.calls.push({ cmd, args: clone(args) });
-    if (holds.has(cmd)) await new Promise((r) => holds.get(cmd).push(r));
+    const held = holds.get(cmd);
+    if (held) await new Promise<void>((r) => held.push(r));
     // `fail["search:qq"]` fails only that provider's calls; `fail.search` every one
     const scoped = args?.provider ? `${cmd}:${args.provider}` : null;
     for (const k of [scoped, cmd]) {
@@ -524,9 +607,9 @@ mockIPC(
     }
     if (scoped && duet.fail[scoped]) return reject(duet.fail[scoped], args);
     if (duet.fail[cmd]) return reject(duet.fail[cmd], args);
-    const h = handlers[cmd];
+    const h = (handlers as Record<string, (args: IpcArgs) => unknown>)[cmd];
     if (!h) return reject({ kind: 'bad_request', message: `unknown command ${cmd}` }, args);
-    return h(args ?? {});
+    return h(args ?? ({} as IpcArgs));
   },
   { shouldMockEvents: true },
 );
