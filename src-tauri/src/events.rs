@@ -11,9 +11,9 @@ use serde_json::Value;
 use specta::Type;
 use tauri_specta::Event;
 
-/// A QR code's state changed (`waiting` → `scanned` → `confirmed`, or `expired` / `failed`);
-/// `confirmed` carries the profile, and why the keychain did not keep the session when it did
-/// not (`error`, kind `keychain`).
+/// A QR code's state changed (`waiting` → `scanned` → `confirmed`, or `expired` / `failed`).
+/// The one report of a confirmed login: its profile, and why the keychain did not keep the
+/// session when it did not (`error`, kind `keychain`).
 #[derive(Debug, Clone, Serialize, Type, Event)]
 #[tauri_specta(event_name = "login-state")]
 pub struct LoginStateChanged(pub LoginState);

@@ -156,7 +156,12 @@ impl Harness {
             p["key"] == key.as_str() && p["state"] == "confirmed"
         });
         assert_eq!(confirmed["profile"]["nickname"], "大不6仙");
-        self.wait_event("session-changed", |p| p["state"] == "logged_in");
+        // The confirmation is told once, by `login-state`: no `session-changed` repeats it.
+        assert!(
+            !self.names().iter().any(|n| n == "session-changed"),
+            "{:?}",
+            self.names()
+        );
     }
 }
 

@@ -42,16 +42,10 @@ pub async fn login_qr_start(
 ) -> Result<QrLogin> {
     let service = duet.provider(provider)?;
     let events = duet.events.clone();
+    // A confirmed login is told once, by its QR's own `login-state` (with the profile, and the
+    // keychain's refusal if any); `session-changed` is for what happens to a session later.
     let observer = Arc::new(move |state: &duet_core::LoginState| {
         events(AppEvent::LoginState(LoginStateChanged(state.clone())));
-        if let Some(profile) = &state.profile {
-            events(AppEvent::SessionChanged(SessionStatus {
-                provider: state.provider,
-                state: SessionState::LoggedIn,
-                profile: Some(profile.clone()),
-                error: None,
-            }));
-        }
     });
     duet.logins.start(service, method, Some(observer)).await
 }

@@ -200,9 +200,9 @@ export type LoginState = {
 };
 
 /**
- *  A QR code's state changed (`waiting` → `scanned` → `confirmed`, or `expired` / `failed`);
- *  `confirmed` carries the profile, and why the keychain did not keep the session when it did
- *  not (`error`, kind `keychain`).
+ *  A QR code's state changed (`waiting` → `scanned` → `confirmed`, or `expired` / `failed`).
+ *  The one report of a confirmed login: its profile, and why the keychain did not keep the
+ *  session when it did not (`error`, kind `keychain`).
  */
 export type LoginStateChanged = LoginState;
 

@@ -323,8 +323,8 @@ const duet = {
     await events.login_state.emit({ provider: q.provider, method: q.method, key: q.key, state, ...extra });
   },
   /**
-   * The phone confirmed `card`'s QR: like src-tauri's observer, a login-state "confirmed" with the
-   * profile, then a session-changed "logged_in"; the fake's session is then live.
+   * The phone confirmed `card`'s QR: like src-tauri's observer, one login-state "confirmed" with
+   * the profile (the only report of a confirmed login); the fake's session is then live.
    */
   async confirm(card: Card, p?: Profile): Promise<void> {
     const q = qrs[card];
@@ -333,7 +333,6 @@ const duet = {
     session[q.provider] = 'logged_in';
     q.done = true;
     await events.login_state.emit({ provider: q.provider, method: q.method, key: q.key, state: 'confirmed', profile: prof });
-    await events.session_changed.emit({ provider: q.provider, state: 'logged_in', profile: prof });
   },
   qr: qrs,
   player,

@@ -154,11 +154,6 @@ export async function retryKeychain(): Promise<void> {
 
 /** A QR login was confirmed (or a session-changed "logged_in" arrived while on the login). */
 export async function loggedInWith(provider: Provider, profile?: Profile | null): Promise<void> {
-  // the same login reported twice (login-state and session-changed): once is enough
-  if (session.phase === 'main' && session.accounts[provider]) {
-    if (profile) session.accounts[provider] = profile;
-    return;
-  }
   let p = profile;
   if (!p) {
     try {
@@ -167,7 +162,6 @@ export async function loggedInWith(provider: Provider, profile?: Profile | null)
       p = { provider, user_id: '', nickname: '', avatar_url: null, vip: false };
     }
   }
-  if (session.phase === 'main' && session.accounts[provider]) return;
   const first = loggedIn().length === 0;
   session.accounts[provider] = p;
   delete session.expired[provider];
