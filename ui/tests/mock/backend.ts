@@ -88,16 +88,15 @@ type LoginStateExtra = Pick<LoginState, 'profile' | 'message' | 'error'>;
 type Commands = typeof commands;
 /** What the app's command `K` answers (the generated function's promised value). */
 type Answer<K extends keyof Commands> = Awaited<ReturnType<Commands[K]>>;
+/** The arguments as they arrive over IPC: an object keyed by the parameters' camelCase names. */
+type IpcArgs = Record<string, unknown>;
 /**
- * The arguments as they arrive over IPC (an object keyed by the Rust parameters' camelCase
- * names); the generated functions type them positionally, so here they are read by name.
+ * Each command answered with the generated function's own parameters and result, so neither the
+ * argument names nor the shapes are spelled here: a command whose arguments or answer change in
+ * Rust fails `npm run check` until the mock follows.
  */
-interface IpcArgs {
-  provider: ProviderId;
-    [name: string]: any;
-}
 type Handlers = {
-  [K in keyof Commands]: (args: IpcArgs) => Answer<K> | Promise<Answer<K>>;
+  [K in keyof Commands]: (...args: Parameters<Commands[K]>) => Answer<K> | Promise<Answer<K>>;
 };
 
 declare global {
@@ -342,8 +341,8 @@ for (const c of cfg.hold ?? []) duet.hold(c);
 window.__duet = duet;
 
 /** Errors carry the provider of the call that failed (netease when the call names none). */
-function reject(error: Failure, args?: IpcArgs): Promise<never> {
-  return Promise.reject({ provider: args?.provider ?? 'netease', ...error });
+function reject(error: Failure, provider?: unknown): Promise<never> {
+  return Promise.reject({ provider: provider ?? 'netease', ...error });
 }
 
 /** The state as the app sends it: the queue's length, not the queue (docs/desktop-ipc.md). */
@@ -404,14 +403,13 @@ const handlers: Handlers = {
         s.error = { kind: 'network', message: 'connection timed out', provider: p };
       return s;
     }),
-  login_qr_start: (args) => {
-    const { provider } = args;
+  login_qr_start: (provider, requested) => {
     const methods = QR_METHODS[provider];
     if (!methods || !providers.includes(provider))
-      return reject({ kind: 'bad_request', message: `unknown provider ${provider}` }, args);
-    const method = args.method ?? methods[0];
+      return reject({ kind: 'bad_request', message: `unknown provider ${provider}` }, provider);
+    const method = requested ?? methods[0];
     if (!methods.includes(method))
-      return reject({ kind: 'bad_request', message: `${provider} cannot be logged into by scanning with ${method}` }, args);
+      return reject({ kind: 'bad_request', message: `${provider} cannot be logged into by scanning with ${method}` }, provider);
     const card = cardOf(provider, method);
     const key = provider === 'qq' ? `${card}-${(++qrCounter).toString(36)}-qrsig` : `${card}-key-${++qrCounter}`;
     const q: ShownQr = {
@@ -427,24 +425,23 @@ const handlers: Handlers = {
     return q;
   },
   // without `method`: every unfinished login of the provider (duet-core's QrLogins::cancel)
-  login_qr_cancel: ({ provider, method }) => {
+  login_qr_cancel: (provider, method) => {
     for (const q of Object.values(qrs)) {
       if (q.provider === provider && (!method || q.method === method) && !q.done) q.cancelled = true;
     }
     return null;
   },
-  logout: ({ provider }) => {
+  logout: (provider) => {
     session[provider] = 'logged_out';
     return null;
   },
-  profile: ({ provider }) => ({ ...profiles[provider ?? 'netease'] }),
-  user_playlists: ({ provider }) => clone(userPlaylists[provider ?? 'netease']),
-  playlist: ({ provider, id }) => playlistDetail(provider, id),
-  search: (args) => {
-    const { provider = 'netease', q, type, page, pageSize: page_size } = args;
+  profile: (provider) => ({ ...profiles[provider] }),
+  user_playlists: (provider) => clone(userPlaylists[provider]),
+  playlist: (provider, id) => playlistDetail(provider, id),
+  search: (provider, q, type, page, page_size) => {
     // QQ Music answers searches only with a login (item code 2001)
     if (provider === 'qq' && session.qq !== 'logged_in')
-      return reject({ kind: 'not_logged_in', message: 'QQ Music search needs a login', upstream_code: 2001 }, args);
+      return reject({ kind: 'not_logged_in', message: 'QQ Music search needs a login', upstream_code: 2001 }, provider);
     const empty = /^(zzz|nothing)/i.test(q);
     const total = empty ? 0 : duet.searchTotal;
     const items = (provider === 'qq' ? qqSearchItems : searchItems)(type, q, page, page_size, total);
@@ -460,11 +457,11 @@ const handlers: Handlers = {
       items,
     } as SearchPage;
   },
-  recommended_tracks: ({ provider }) =>
+  recommended_tracks: (provider) =>
     provider === 'qq'
       ? qqTracks(20, 2)
       : makeTracks(30, 3).map((t, i) => (i < realTracks.length ? realTracks[i] : t)),
-  lyrics: ({ provider, trackId: track_id }) => {
+  lyrics: (provider, track_id) => {
     const mode =
       duet.lyricsMode[track_id] ?? (provider === 'qq' ? 'qq' : track_id === '1999999' ? 'words' : 'fixture');
     if (mode === 'qq') return qqLyrics(track_id);
@@ -479,7 +476,7 @@ const handlers: Handlers = {
     }
     return fixtureLyrics(track_id);
   },
-  comments: ({ provider = 'netease', trackId: track_id, page, pageSize: page_size }) => {
+  comments: (provider, track_id, page, page_size) => {
     if (provider === 'qq') {
       return {
         provider,
@@ -504,8 +501,7 @@ const handlers: Handlers = {
       ),
     };
   },
-  post_comment: (args) => {
-    const { provider = 'netease', content, replyTo: reply_to } = args;
+  post_comment: (provider, _track_id, content, reply_to) => {
     const me = profiles[provider];
     const c: Comment = {
       id: `posted-${++commentCounter}`,
@@ -516,13 +512,13 @@ const handlers: Handlers = {
     };
     if (reply_to != null) {
       const target = knownComments.get(reply_to);
-      if (!target) return reject({ kind: 'not_found', message: `no comment ${reply_to}` }, args);
+      if (!target) return reject({ kind: 'not_found', message: `no comment ${reply_to}` }, provider);
       const { replied_to: _, ...quoted } = target;
       c.replied_to = quoted;
     }
     return c;
   },
-  daily_checkin: ({ provider = 'netease' }) =>
+  daily_checkin: (provider) =>
     provider === 'qq'
       ? cfg.checkinAlready
         ? { provider, already_done: true, message: '今天已经签过到了' }
@@ -530,19 +526,19 @@ const handlers: Handlers = {
       : cfg.checkinAlready
         ? { provider, already_done: true, message: '重复签到' }
         : { provider, already_done: false, points: 3, message: 'ok' },
-  cover_colors: ({ url }) =>
+  cover_colors: (url) =>
     colorsByUrl.get(url) ?? { background: '#2a1f2b', accent: '#b0455a', text: '#ffffff' },
 
   player_state: () => playerState(),
   player_queue: () => clone(player.queue),
-  player_play: ({ tracks, startIndex: start_index }) => {
+  player_play: (tracks, start_index) => {
     player.queue = tracks;
     setTrack(start_index);
     emitPlayer();
     return playerState();
   },
   // appends; playback is not started (duet-player's Player::enqueue)
-  player_enqueue: ({ tracks }) => {
+  player_enqueue: (tracks) => {
     if (!Array.isArray(tracks)) return reject({ kind: 'bad_request', message: 'invalid args `tracks`' });
     if (tracks.length) {
       player.queue = [...player.queue, ...tracks];
@@ -565,23 +561,23 @@ const handlers: Handlers = {
     emitPlayer();
     return playerState();
   },
-  player_jump: ({ index }) => {
+  player_jump: (index) => {
     if (!Number.isInteger(index) || index < 0 || index >= player.queue.length)
       return reject({ kind: 'bad_request', message: `index ${index} is out of range for a queue of ${player.queue.length}` });
     setTrack(index);
     emitPlayer();
     return playerState();
   },
-  player_seek: ({ positionMs: position_ms }) => {
+  player_seek: (position_ms) => {
     player.position_ms = position_ms;
     void events.player_position.emit({ position_ms, duration_ms: player.duration_ms });
     return playerState();
   },
-  player_set_volume: ({ volume }) => {
-    player.volume = volume;
+  player_set_volume: (volume) => {
+    player.volume = volume ?? player.volume;
     return playerState();
   },
-  player_set_mode: ({ repeat, shuffle }) => {
+  player_set_mode: (repeat, shuffle) => {
     player.repeat = repeat;
     player.shuffle = shuffle;
     emitPlayer();
@@ -601,14 +597,16 @@ mockIPC(
       if (k && duet.failOnce[k]) {
         const e = duet.failOnce[k];
         delete duet.failOnce[k];
-        return reject(e, args);
+        return reject(e, args?.provider);
       }
     }
-    if (scoped && duet.fail[scoped]) return reject(duet.fail[scoped], args);
-    if (duet.fail[cmd]) return reject(duet.fail[cmd], args);
-    const h = (handlers as Record<string, (args: IpcArgs) => unknown>)[cmd];
-    if (!h) return reject({ kind: 'bad_request', message: `unknown command ${cmd}` }, args);
-    return h(args ?? ({} as IpcArgs));
+    if (scoped && duet.fail[scoped]) return reject(duet.fail[scoped], args?.provider);
+    if (duet.fail[cmd]) return reject(duet.fail[cmd], args?.provider);
+    const h = (handlers as Record<string, (...args: unknown[]) => unknown>)[cmd];
+    if (!h) return reject({ kind: 'bad_request', message: `unknown command ${cmd}` }, args?.provider);
+    // The generated functions send every parameter (null when absent), keyed in the order they
+    // take them: the values are the handler's arguments.
+    return h(...Object.values(args ?? {}));
   },
   { shouldMockEvents: true },
 );
