@@ -1,55 +1,102 @@
-//! Everything the Rust side tells the UI, as one enum; the event names live here and nowhere
-//! else (docs/desktop-ipc.md).
+//! Everything the Rust side tells the UI, as one enum of typed payloads. Each payload type names
+//! its event (`#[tauri_specta(event_name)]`), and the UI's listeners are generated from the same
+//! types (`ui/src/lib/bindings.ts`, see `bindings.rs`).
 
 use std::sync::Arc;
 
-use duet_core::{Error, LoginState, Track};
+use duet_core::{Error, LoginState, Profile, ProviderId, Track};
 use duet_player::PlayerState;
 use serde::Serialize;
 use serde_json::Value;
+use specta::Type;
+use tauri_specta::Event;
 
-use crate::state::SessionStatus;
+/// A QR code's state changed (`waiting` → `scanned` → `confirmed`, or `expired` / `failed`).
+/// The one report of a confirmed login: its profile, and why the keychain did not keep the
+/// session when it did not (`error`, kind `keychain`).
+#[derive(Debug, Clone, Serialize, Type, Event)]
+#[tauri_specta(event_name = "login-state")]
+pub struct LoginStateChanged(pub LoginState);
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Position {
+/// What `session_restore` and `session-changed` say about one provider.
+#[derive(Debug, Clone, Serialize, Type, Event)]
+#[tauri_specta(event_name = "session-changed")]
+pub struct SessionStatus {
+    pub provider: ProviderId,
+    pub state: SessionState,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<Profile>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<Error>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionState {
+    LoggedIn,
+    LoggedOut,
+    /// There was a session; the service no longer accepts it.
+    Expired,
+    /// A session is stored but could not be checked (offline, service error).
+    Unavailable,
+}
+
+/// On every status, track, queue, mode, volume or output change.
+#[derive(Debug, Clone, Serialize, Type, Event)]
+#[tauri_specta(event_name = "player-state")]
+pub struct PlayerStateChanged(pub PlayerState);
+
+/// About four times a second while playing, and after a seek.
+#[derive(Debug, Clone, Serialize, Type, Event)]
+#[tauri_specta(event_name = "player-position")]
+pub struct PlayerPosition {
     pub position_ms: u64,
     pub duration_ms: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct LyricLine {
+/// The current line of the playing track's lyrics changed.
+#[derive(Debug, Clone, Serialize, Type, Event)]
+#[tauri_specta(event_name = "lyric-line")]
+pub struct LyricLineChanged {
     pub track_id: String,
     /// Index into `Lyrics.lines`; -1 before the first line.
     pub index: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Skipped {
+/// An unplayable track was skipped.
+#[derive(Debug, Clone, Serialize, Type, Event)]
+#[tauri_specta(event_name = "player-skipped")]
+pub struct PlayerSkipped {
     pub track: Track,
     pub reason: String,
 }
 
+/// A failure not tied to a command (playback failed mid-stream).
+#[derive(Debug, Clone, Serialize, Type, Event)]
+#[tauri_specta(event_name = "error")]
+pub struct ErrorEvent(pub Error);
+
 #[derive(Debug, Clone)]
 pub enum AppEvent {
-    LoginState(LoginState),
+    LoginState(LoginStateChanged),
     SessionChanged(SessionStatus),
-    PlayerState(Box<PlayerState>),
-    PlayerPosition(Position),
-    LyricLine(LyricLine),
-    PlayerSkipped(Box<Skipped>),
-    Error(Error),
+    PlayerState(Box<PlayerStateChanged>),
+    PlayerPosition(PlayerPosition),
+    LyricLine(LyricLineChanged),
+    PlayerSkipped(Box<PlayerSkipped>),
+    Error(ErrorEvent),
 }
 
 impl AppEvent {
     pub fn name(&self) -> &'static str {
         match self {
-            AppEvent::LoginState(_) => "login-state",
-            AppEvent::SessionChanged(_) => "session-changed",
-            AppEvent::PlayerState(_) => "player-state",
-            AppEvent::PlayerPosition(_) => "player-position",
-            AppEvent::LyricLine(_) => "lyric-line",
-            AppEvent::PlayerSkipped(_) => "player-skipped",
-            AppEvent::Error(_) => "error",
+            AppEvent::LoginState(_) => LoginStateChanged::NAME,
+            AppEvent::SessionChanged(_) => SessionStatus::NAME,
+            AppEvent::PlayerState(_) => PlayerStateChanged::NAME,
+            AppEvent::PlayerPosition(_) => PlayerPosition::NAME,
+            AppEvent::LyricLine(_) => LyricLineChanged::NAME,
+            AppEvent::PlayerSkipped(_) => PlayerSkipped::NAME,
+            AppEvent::Error(_) => ErrorEvent::NAME,
         }
     }
 

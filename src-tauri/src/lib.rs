@@ -2,6 +2,7 @@
 //! under `commands/`) call the providers; events (`events.rs`) carry login, session, playback
 //! and lyric changes back to the UI. No URL, cookie or cipher lives here.
 
+pub mod bindings;
 pub mod commands;
 pub mod display;
 pub mod events;

@@ -8,7 +8,10 @@ use async_trait::async_trait;
 use duet_core::{Lyrics, Provider, ProviderId, Quality, Result, StreamUrl, Track};
 use duet_player::{Player, PlayerEvent, PlayerOptions, StreamResolver};
 
-use crate::events::{AppEvent, EventSink, LyricLine, Position, Skipped};
+use crate::events::{
+    AppEvent, ErrorEvent, EventSink, LyricLineChanged, PlayerPosition, PlayerSkipped,
+    PlayerStateChanged,
+};
 
 /// Stream URLs come from the track's own provider, asked right before playing (they expire).
 struct ProviderResolver {
@@ -86,10 +89,10 @@ fn forward(
             if let (true, Some((provider, id))) = (changed, playing) {
                 fetch_lyrics(provider, id, providers, follower.clone());
             }
-            events(AppEvent::PlayerState(Box::new(state)));
+            events(AppEvent::PlayerState(Box::new(PlayerStateChanged(state))));
         }
         PlayerEvent::Position(update) => {
-            events(AppEvent::PlayerPosition(Position {
+            events(AppEvent::PlayerPosition(PlayerPosition {
                 position_ms: update.position_ms,
                 duration_ms: update.duration_ms,
             }));
@@ -110,17 +113,17 @@ fn forward(
                 }
             };
             if let Some((track_id, line)) = line {
-                events(AppEvent::LyricLine(LyricLine {
+                events(AppEvent::LyricLine(LyricLineChanged {
                     track_id,
                     index: line.map_or(-1, |i| i as i64),
                 }));
             }
         }
-        PlayerEvent::Skipped(skipped) => events(AppEvent::PlayerSkipped(Box::new(Skipped {
+        PlayerEvent::Skipped(skipped) => events(AppEvent::PlayerSkipped(Box::new(PlayerSkipped {
             track: skipped.track,
             reason: skipped.reason,
         }))),
-        PlayerEvent::Error(error) => events(AppEvent::Error(error)),
+        PlayerEvent::Error(error) => events(AppEvent::Error(ErrorEvent(error))),
     }
 }
 

@@ -6,35 +6,13 @@ use std::sync::{Arc, Mutex};
 
 use duet_core::art::CoverCache;
 use duet_core::qr::QrLogins;
-use duet_core::{Error, ErrorKind, Profile, Provider, ProviderId, Result, Upstream};
+use duet_core::{Error, ErrorKind, Provider, ProviderId, Result, Upstream};
 use duet_services::{Settings, Store, StoreKind};
 use serde::Serialize;
 
-use crate::events::{AppEvent, EventSink};
+use crate::events::{AppEvent, EventSink, SessionState, SessionStatus};
 
-/// What `session_restore` and `session-changed` say about one provider.
-#[derive(Debug, Clone, Serialize)]
-pub struct SessionStatus {
-    pub provider: ProviderId,
-    pub state: SessionState,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub profile: Option<Profile>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<Error>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SessionState {
-    LoggedIn,
-    LoggedOut,
-    /// There was a session; the service no longer accepts it.
-    Expired,
-    /// A session is stored but could not be checked (offline, service error).
-    Unavailable,
-}
-
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct AppInfo {
     pub version: &'static str,
     pub providers: Vec<ProviderId>,

@@ -28,9 +28,9 @@ describe('comments', () => {
       const trackId = await app.duet(() => window.__duet.player.track.id);
       assert.deepEqual(await app.duet(() => window.__duet.last('comments')), {
         provider: 'netease',
-        track_id: trackId,
+        trackId,
         page: 1,
-        page_size: 20,
+        pageSize: 20,
       });
       const hot = page.locator(`${id('comments-hot')} ${id('comment')}`);
       assert.equal(await hot.count(), 2);
@@ -68,8 +68,9 @@ describe('comments', () => {
       const trackId = await app.duet(() => window.__duet.player.track.id);
       assert.deepEqual(await app.duet(() => window.__duet.last('post_comment')), {
         provider: 'netease',
-        track_id: trackId,
+        trackId,
         content: '前奏一响就泪目 <b>not bold</b>',
+        replyTo: null,
       });
       const first = page.locator(`${id('comments-recent')} ${id('comment')}`).first();
       await eventually(async () => /前奏一响就泪目 <b>not bold<\/b>/.test(await first.innerText()));
@@ -81,7 +82,7 @@ describe('comments', () => {
     }
   });
 
-  test('Reply answers a comment: the post names it in reply_to and quotes it', async () => {
+  test('Reply answers a comment: the post names it in replyTo and quotes it', async () => {
     const app = await openApp(h, { mock: { playing: true } });
     const { page } = app;
     try {
@@ -107,9 +108,9 @@ describe('comments', () => {
       const trackId = await app.duet(() => window.__duet.player.track.id);
       assert.deepEqual(await app.duet(() => window.__duet.last('post_comment')), {
         provider: 'netease',
-        track_id: trackId,
+        trackId,
         content: '八年了，还在听',
-        reply_to: target.id,
+        replyTo: target.id,
       });
       const mine = page.locator(`${id('comments-recent')} ${id('comment')}`).first();
       await eventually(async () => /八年了，还在听/.test(await mine.innerText()));
@@ -117,7 +118,7 @@ describe('comments', () => {
       await page.waitForSelector(`${id('toast')}:has-text("Reply posted")`);
       assert.equal(await page.locator(id('reply-target')).count(), 0, 'the reply is done');
 
-      // a plain comment afterwards carries no reply_to; a dropped reply neither
+      // a plain comment afterwards names no comment to reply to; a dropped reply neither
       await page.locator(`${id('comments-recent')} ${id('comment')}`).nth(1).locator(id('comment-reply')).click();
       await page.locator(id('reply-target')).waitFor();
       await page.locator(id('reply-cancel')).click();
@@ -127,7 +128,7 @@ describe('comments', () => {
       await eventually(async () => (await app.count('post_comment')) === 2);
       const plain = await app.duet(() => window.__duet.last('post_comment'));
       assert.equal(plain.content, 'just a comment');
-      assert.ok(!('reply_to' in plain), 'no reply_to on a plain comment');
+      assert.equal(plain.replyTo, null, 'no reply target on a plain comment');
 
       // Escape in the box drops a reply first, and leaves the lyrics view open
       await page.locator(`${id('comments-hot')} ${id('comment')}`).nth(1).locator(id('comment-reply')).click();
@@ -159,9 +160,9 @@ describe('comments', () => {
       assert.equal(trackId.length, 14);
       assert.deepEqual(await app.duet(() => window.__duet.last('post_comment')), {
         provider: 'qq',
-        track_id: trackId,
+        trackId,
         content: '同感',
-        reply_to: cid,
+        replyTo: cid,
       });
       const mine = page.locator(`${id('comments-recent')} ${id('comment')}`).first();
       await eventually(async () => /同感/.test(await mine.innerText()));

@@ -85,6 +85,7 @@ describe('login', () => {
       const toast = page.locator(id('toast'), { hasText: 'Your keyring is locked' });
       await toast.waitFor();
       assert.match(await toast.innerText(), /until Duet closes/);
+      assert.equal(await toast.count(), 1, 'the login is told once, so it is said once');
     } finally {
       await app.close();
     }

@@ -68,7 +68,7 @@ describe('player bar', () => {
       await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2, { steps: 4 });
       await page.mouse.up();
       await eventually(async () => (await app.count('player_seek')) >= 1);
-      const { position_ms } = await app.duet(() => window.__duet.last('player_seek'));
+      const { positionMs: position_ms } = await app.duet(() => window.__duet.last('player_seek'));
       const duration = await app.duet(() => window.__duet.player.duration_ms);
       assert.ok(Math.abs(position_ms - duration / 2) < duration * 0.06, `seek to ${position_ms} of ${duration}`);
       // one seek for the whole drag, not one per move
@@ -91,10 +91,10 @@ describe('player bar', () => {
 
       await page.keyboard.press('ArrowRight');
       await eventually(async () => (await app.count('player_seek')) === 1);
-      assert.equal((await app.duet(() => window.__duet.last('player_seek'))).position_ms, 25000);
+      assert.equal((await app.duet(() => window.__duet.last('player_seek'))).positionMs, 25000);
       await page.keyboard.press('ArrowLeft');
       await eventually(async () => (await app.count('player_seek')) === 2);
-      assert.equal((await app.duet(() => window.__duet.last('player_seek'))).position_ms, 20000);
+      assert.equal((await app.duet(() => window.__duet.last('player_seek'))).positionMs, 20000);
 
       await page.keyboard.press('ArrowUp');
       await eventually(async () => (await app.count('player_set_volume')) === 1);

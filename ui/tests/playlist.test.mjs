@@ -45,7 +45,7 @@ describe('playlist page', () => {
       await eventually(async () => (await app.count('player_play')) === 1);
       const args = await app.duet(() => {
         const a = window.__duet.last('player_play');
-        return { n: a.tracks.length, start: a.start_index, id: a.tracks[a.start_index].id };
+        return { n: a.tracks.length, start: a.startIndex, id: a.tracks[a.startIndex].id };
       });
       assert.deepEqual(args, { n: 10_000, start: 9999, id: await last.getAttribute('data-track-id') });
       await page.waitForSelector(id('player-bar'));
@@ -123,13 +123,13 @@ describe('playlist page', () => {
       await page.keyboard.press('ArrowDown');
       await page.keyboard.press('Enter');
       await eventually(async () => (await app.count('player_play')) === 1);
-      assert.equal(await app.duet(() => window.__duet.last('player_play').start_index), 3);
+      assert.equal(await app.duet(() => window.__duet.last('player_play').startIndex), 3);
       assert.equal(await app.count('player_set_volume'), 0, 'arrows in the list move between rows');
 
       await page.locator(id('play-all')).click();
       await eventually(async () => (await app.count('player_play')) === 2);
       const a = await app.duet(() => window.__duet.last('player_play'));
-      assert.equal(a.start_index, 0);
+      assert.equal(a.startIndex, 0);
       assert.equal(a.tracks.length, 48);
     } finally {
       await app.close();

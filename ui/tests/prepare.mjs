@@ -30,6 +30,7 @@ const mockOut = join(ui, 'tests', '.build', 'mock.js');
 const fixtures = join(ui, '..', 'testdata', 'fixtures');
 const mockTime = Math.max(
   newest(join(ui, 'tests', 'mock')),
+  newest(join(ui, 'src', 'lib', 'bindings.ts')),
   newest(join(fixtures, 'netease')),
   newest(join(fixtures, 'qqmusic')),
   newest(join(ui, 'package-lock.json')),
@@ -46,7 +47,7 @@ if (!existsSync(mockOut) || statSync(mockOut).mtimeMs < mockTime) {
       emptyOutDir: true,
       minify: false,
       lib: {
-        entry: join(ui, 'tests', 'mock', 'backend.js'),
+        entry: join(ui, 'tests', 'mock', 'backend.ts'),
         formats: ['iife'],
         name: 'DuetMock',
         fileName: () => 'mock.js',

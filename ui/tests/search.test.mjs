@@ -47,7 +47,7 @@ describe('search', () => {
         q: '搁浅',
         type: 'track',
         page: 1,
-        page_size: 30,
+        pageSize: 30,
       });
       const first = page.locator(id('search-result')).first();
       assert.ok(await first.getAttribute('data-track-id'));
@@ -86,7 +86,7 @@ describe('search', () => {
     try {
       await page.locator(id('search-result')).nth(2).dblclick();
       await eventually(async () => (await app.count('player_play')) === 1);
-      assert.equal(await app.duet(() => window.__duet.last('player_play').start_index), 2);
+      assert.equal(await app.duet(() => window.__duet.last('player_play').startIndex), 2);
     } finally {
       await app.close();
     }

@@ -379,7 +379,7 @@ describe('search across services', () => {
         q: '晴天',
         type: 'track',
         page: 1,
-        page_size: 30,
+        pageSize: 30,
       });
       assert.equal(await page.locator(id('search-provider-netease')).getAttribute('aria-checked'), 'true');
       // with two services signed in, every row says which one it is from
@@ -393,7 +393,7 @@ describe('search across services', () => {
         q: '晴天',
         type: 'track',
         page: 1,
-        page_size: 30,
+        pageSize: 30,
       });
       assert.equal(await page.locator(id('search-provider-qq')).getAttribute('aria-checked'), 'true');
       assert.match(await page.evaluate(() => location.hash), /provider=qq/);
@@ -463,7 +463,7 @@ describe('search across services', () => {
         q: '晴天',
         type: 'track',
         page: 1,
-        page_size: 30,
+        pageSize: 30,
       });
       assert.equal(await page.locator(id('search-result')).first().locator(id('provider-badge')).getAttribute('data-provider'), 'qq');
     } finally {
@@ -518,7 +518,7 @@ describe('mixed playback', () => {
       await page.locator(id('lyrics-button')).click();
       await page.waitForSelector(id('lyrics-view'));
       await eventually(async () => (await app.duet(() => window.__duet.last('lyrics')))?.provider === 'qq');
-      assert.deepEqual(await app.duet(() => window.__duet.last('lyrics')), { provider: 'qq', track_id: '0039MnYb0qxYhV' });
+      assert.deepEqual(await app.duet(() => window.__duet.last('lyrics')), { provider: 'qq', trackId: '0039MnYb0qxYhV' });
       await page.waitForSelector(`${id('lyrics-view')} :text("I walked the dawn-lit town alone")`);
       assert.equal(await page.locator(id('lyrics-provider')).getAttribute('data-provider'), 'qq');
       await page.locator(id('comments-button')).click();

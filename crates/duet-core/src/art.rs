@@ -19,6 +19,7 @@ const MAX_DECODE_BYTES: u64 = 256 << 20;
 pub const COVER_CACHE_SIZE: usize = 256;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CoverColors {
     /// A dark, calm version of the cover's average colour.
     pub background: String,

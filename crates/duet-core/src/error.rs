@@ -9,6 +9,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum ErrorKind {
     /// No session: log in first.
     NotLoggedIn,
@@ -41,6 +42,25 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Every kind. The UI's list of kinds is generated from this one (src-tauri's bindings,
+    /// whose test checks it names every variant).
+    pub const ALL: [ErrorKind; 14] = [
+        ErrorKind::NotLoggedIn,
+        ErrorKind::SessionExpired,
+        ErrorKind::RiskControl,
+        ErrorKind::VerificationRequired,
+        ErrorKind::RateLimited,
+        ErrorKind::NotFound,
+        ErrorKind::Unavailable,
+        ErrorKind::BadRequest,
+        ErrorKind::Upstream,
+        ErrorKind::Network,
+        ErrorKind::Declined,
+        ErrorKind::Keychain,
+        ErrorKind::Forbidden,
+        ErrorKind::UnsupportedMediaType,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorKind::NotLoggedIn => "not_logged_in",
@@ -89,6 +109,9 @@ impl std::fmt::Display for ErrorKind {
 /// A typed failure. The message is for people and never carries session material.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[error("{kind}: {message}")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+// `DuetError` in TypeScript, where `Error` is the built-in class (serde ignores a struct's name).
+#[cfg_attr(feature = "specta", serde(rename = "DuetError"))]
 pub struct Error {
     pub kind: ErrorKind,
     pub message: String,
@@ -171,22 +194,7 @@ mod tests {
 
     #[test]
     fn kind_names_match_serde() {
-        for kind in [
-            ErrorKind::NotLoggedIn,
-            ErrorKind::SessionExpired,
-            ErrorKind::RiskControl,
-            ErrorKind::VerificationRequired,
-            ErrorKind::RateLimited,
-            ErrorKind::NotFound,
-            ErrorKind::Unavailable,
-            ErrorKind::BadRequest,
-            ErrorKind::Upstream,
-            ErrorKind::Network,
-            ErrorKind::Declined,
-            ErrorKind::Keychain,
-            ErrorKind::Forbidden,
-            ErrorKind::UnsupportedMediaType,
-        ] {
+        for kind in ErrorKind::ALL {
             assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
             assert!(kind.http_status() >= 400);
         }

@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum ProviderId {
     Netease,
     Qq,
@@ -40,12 +41,14 @@ impl std::str::FromStr for ProviderId {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ArtistRef {
     pub id: String,
     pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AlbumRef {
     pub id: String,
     pub name: String,
@@ -54,12 +57,14 @@ pub struct AlbumRef {
 
 /// The part of a VIP track a non-VIP account may hear.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TrialWindow {
     pub start_ms: u64,
     pub end_ms: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Track {
     pub provider: ProviderId,
     /// NetEase numeric id, QQ `songmid`; always a string.
@@ -77,6 +82,7 @@ pub struct Track {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct UserRef {
     pub id: String,
     pub name: String,
@@ -85,6 +91,7 @@ pub struct UserRef {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Playlist {
     pub provider: ProviderId,
     pub id: String,
@@ -103,6 +110,7 @@ pub struct Playlist {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Album {
     pub provider: ProviderId,
     pub id: String,
@@ -116,6 +124,7 @@ pub struct Album {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Artist {
     pub provider: ProviderId,
     pub id: String,
@@ -126,6 +135,7 @@ pub struct Artist {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LyricWord {
     pub start_ms: u64,
     pub duration_ms: u64,
@@ -133,6 +143,7 @@ pub struct LyricWord {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LyricLine {
     pub start_ms: u64,
     pub text: String,
@@ -145,6 +156,7 @@ pub struct LyricLine {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Lyrics {
     pub provider: ProviderId,
     pub track_id: String,
@@ -163,6 +175,7 @@ impl Lyrics {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Profile {
     pub provider: ProviderId,
     pub user_id: String,
@@ -172,6 +185,7 @@ pub struct Profile {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct QrLogin {
     pub provider: ProviderId,
     pub method: QrMethod,
@@ -188,6 +202,7 @@ pub struct QrLogin {
 /// Which phone app scans the code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum QrMethod {
     /// The service's own app (NetEase Cloud Music).
     App,
@@ -213,6 +228,7 @@ impl std::str::FromStr for QrMethod {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum QrState {
     Waiting,
     Scanned,
@@ -231,6 +247,7 @@ impl QrState {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LoginState {
     pub provider: ProviderId,
     pub method: QrMethod,
@@ -297,6 +314,7 @@ pub struct StreamUrl {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum SearchType {
     Track,
     Album,
@@ -366,6 +384,7 @@ impl SearchQuery {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "items", rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum SearchItems {
     Track(Vec<Track>),
     Album(Vec<Album>),
@@ -389,6 +408,7 @@ impl SearchItems {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SearchPage {
     pub provider: ProviderId,
     pub query: String,
@@ -402,6 +422,7 @@ pub struct SearchPage {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Comment {
     pub id: String,
     pub user: UserRef,
@@ -414,6 +435,7 @@ pub struct Comment {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CommentPage {
     pub provider: ProviderId,
     pub track_id: String,
@@ -427,6 +449,7 @@ pub struct CommentPage {
 
 /// The result of pressing the daily check-in (签到) button.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CheckIn {
     pub provider: ProviderId,
     /// The service already counted today's check-in.

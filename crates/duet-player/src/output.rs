@@ -19,6 +19,7 @@ pub const OUTPUT_ENV: &str = "DUET_AUDIO_OUTPUT";
 /// What the player is playing into, as `PlayerState.output` reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum OutputKind {
     /// A sound device.
     Device,

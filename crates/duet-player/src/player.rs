@@ -34,6 +34,7 @@ pub trait StreamResolver: Send + Sync {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum PlayerStatus {
     /// Nothing is playing (nothing queued, stopped, or every track failed: see `error`).
     Idle,
@@ -47,6 +48,7 @@ pub enum PlayerStatus {
 
 /// The `PlayerState` of docs/desktop-ipc.md.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PlayerState {
     pub status: PlayerStatus,
     /// How many tracks are queued. The tracks themselves are in [`Player::queue`]: states are

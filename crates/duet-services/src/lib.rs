@@ -14,6 +14,7 @@ use serde::Serialize;
 /// Where sessions are kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum StoreKind {
     /// The OS keychain: sessions survive a restart.
     Os,

@@ -11,19 +11,22 @@ use tauri::State;
 
 use crate::state::Duet;
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
+#[specta::specta]
 pub async fn user_playlists(duet: State<'_, Duet>, provider: ProviderId) -> Result<Vec<Playlist>> {
     let result = duet.provider(provider)?.user_playlists().await;
     duet.watch(provider, result)
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
+#[specta::specta]
 pub async fn playlist(duet: State<'_, Duet>, provider: ProviderId, id: String) -> Result<Playlist> {
     let result = duet.provider(provider)?.playlist(&id).await;
     duet.watch(provider, result)
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
+#[specta::specta]
 pub async fn search(
     duet: State<'_, Duet>,
     provider: ProviderId,
@@ -37,13 +40,15 @@ pub async fn search(
     duet.watch(provider, result)
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
+#[specta::specta]
 pub async fn recommended_tracks(duet: State<'_, Duet>, provider: ProviderId) -> Result<Vec<Track>> {
     let result = duet.provider(provider)?.recommended_tracks().await;
     duet.watch(provider, result)
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
+#[specta::specta]
 pub async fn lyrics(
     duet: State<'_, Duet>,
     provider: ProviderId,
@@ -53,7 +58,8 @@ pub async fn lyrics(
     duet.watch(provider, result)
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
+#[specta::specta]
 pub async fn comments(
     duet: State<'_, Duet>,
     provider: ProviderId,
@@ -68,7 +74,8 @@ pub async fn comments(
     duet.watch(provider, result)
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
+#[specta::specta]
 pub async fn post_comment(
     duet: State<'_, Duet>,
     provider: ProviderId,
@@ -84,7 +91,8 @@ pub async fn post_comment(
 }
 
 /// The daily check-in (签到): only ever because a person pressed the button.
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
+#[specta::specta]
 pub async fn daily_checkin(duet: State<'_, Duet>, provider: ProviderId) -> Result<CheckIn> {
     let result = duet.provider(provider)?.daily_checkin().await;
     duet.watch(provider, result)
@@ -95,7 +103,8 @@ const MAX_COVER_URL: usize = 2048;
 
 /// Colours for a cover, computed once per URL and kept for the covers used last. Only the
 /// services' own pictures are fetched (or the test upstream's), at most 8 MiB each.
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
+#[specta::specta]
 pub async fn cover_colors(duet: State<'_, Duet>, url: String) -> Result<CoverColors> {
     if url.len() > MAX_COVER_URL || !duet.is_service_image(&url) {
         return Err(Error::bad_request(

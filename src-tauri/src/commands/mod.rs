@@ -1,13 +1,17 @@
 //! The Tauri commands, one file per domain; each is a thin call into `duet-core` through
 //! [`Duet`](crate::state::Duet). Errors reach the UI as the `duet_core::Error` object.
+//!
+//! A new command is its handler, one line in [`collected`] and its `allow-…` permission in
+//! `capabilities/main.json`: `build.rs` reads the ACL manifest from the list below, and the UI's
+//! typed functions are generated from it (`crate::bindings`).
 
 pub mod library;
 pub mod player;
 pub mod session;
 
-/// Registers every command on a builder (the app's and the tests' mock builder alike).
-pub fn register<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    builder.invoke_handler(tauri::generate_handler![
+/// Every command, with the types the bindings are generated from.
+pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
+    tauri_specta::collect_commands![
         session::app_info,
         session::keychain_retry,
         session::session_restore,
@@ -35,5 +39,10 @@ pub fn register<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder
         player::player_set_mode,
         player::player_state,
         player::player_queue,
-    ])
+    ]
+}
+
+/// Registers every command on a builder (the app's and the tests' mock builder alike).
+pub fn register<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(crate::bindings::builder::<R>().invoke_handler())
 }

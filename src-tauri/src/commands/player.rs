@@ -6,7 +6,8 @@ use tauri::State;
 
 use crate::state::Duet;
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
+#[specta::specta]
 pub fn player_play(
     duet: State<'_, Duet>,
     tracks: Vec<Track>,
@@ -15,53 +16,63 @@ pub fn player_play(
     duet.player.player().play(tracks, start_index)
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
+#[specta::specta]
 pub fn player_enqueue(duet: State<'_, Duet>, tracks: Vec<Track>) -> PlayerState {
     duet.player.player().enqueue(tracks)
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
+#[specta::specta]
 pub fn player_toggle(duet: State<'_, Duet>) -> PlayerState {
     duet.player.player().toggle()
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
+#[specta::specta]
 pub fn player_next(duet: State<'_, Duet>) -> PlayerState {
     duet.player.player().next()
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
+#[specta::specta]
 pub fn player_previous(duet: State<'_, Duet>) -> PlayerState {
     duet.player.player().previous()
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
+#[specta::specta]
 pub fn player_jump(duet: State<'_, Duet>, index: usize) -> Result<PlayerState> {
     duet.player.player().jump(index)
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
+#[specta::specta]
 pub fn player_seek(duet: State<'_, Duet>, position_ms: u64) -> PlayerState {
     duet.player.player().seek(position_ms)
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
+#[specta::specta]
 pub fn player_set_volume(duet: State<'_, Duet>, volume: f32) -> Result<PlayerState> {
     duet.player.player().set_volume(volume)
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
+#[specta::specta]
 pub fn player_set_mode(duet: State<'_, Duet>, repeat: Repeat, shuffle: bool) -> PlayerState {
     duet.player.player().set_mode(repeat, shuffle)
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
+#[specta::specta]
 pub fn player_state(duet: State<'_, Duet>) -> PlayerState {
     duet.player.player().state()
 }
 
 /// The queued tracks (states carry only `queue_length`).
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
+#[specta::specta]
 pub fn player_queue(duet: State<'_, Duet>) -> Vec<Track> {
     duet.player.player().queue()
 }

@@ -5,23 +5,26 @@ use std::sync::Arc;
 use duet_core::{Profile, ProviderId, QrLogin, QrMethod, Result};
 use tauri::State;
 
-use crate::events::AppEvent;
-use crate::state::{AppInfo, Duet, SessionState, SessionStatus};
+use crate::events::{AppEvent, LoginStateChanged, SessionState, SessionStatus};
+use crate::state::{AppInfo, Duet};
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
+#[specta::specta]
 pub fn app_info(duet: State<'_, Duet>) -> AppInfo {
     duet.info()
 }
 
 /// The keychain was locked at start; the person unlocked it: look again, and read the sessions
 /// it keeps (the UI then calls `session_restore`).
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
+#[specta::specta]
 pub async fn keychain_retry(duet: State<'_, Duet>) -> Result<AppInfo> {
     duet.recheck_keychain().await
 }
 
 /// Checks every stored session with its service; called once when the UI starts.
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
+#[specta::specta]
 pub async fn session_restore(duet: State<'_, Duet>) -> Result<Vec<SessionStatus>> {
     let mut statuses = Vec::new();
     for provider in duet.providers() {
@@ -30,7 +33,8 @@ pub async fn session_restore(duet: State<'_, Duet>) -> Result<Vec<SessionStatus>
     Ok(statuses)
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
+#[specta::specta]
 pub async fn login_qr_start(
     duet: State<'_, Duet>,
     provider: ProviderId,
@@ -38,21 +42,16 @@ pub async fn login_qr_start(
 ) -> Result<QrLogin> {
     let service = duet.provider(provider)?;
     let events = duet.events.clone();
+    // A confirmed login is told once, by its QR's own `login-state` (with the profile, and the
+    // keychain's refusal if any); `session-changed` is for what happens to a session later.
     let observer = Arc::new(move |state: &duet_core::LoginState| {
-        events(AppEvent::LoginState(state.clone()));
-        if let Some(profile) = &state.profile {
-            events(AppEvent::SessionChanged(SessionStatus {
-                provider: state.provider,
-                state: SessionState::LoggedIn,
-                profile: Some(profile.clone()),
-                error: None,
-            }));
-        }
+        events(AppEvent::LoginState(LoginStateChanged(state.clone())));
     });
     duet.logins.start(service, method, Some(observer)).await
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
+#[specta::specta]
 pub async fn login_qr_cancel(
     duet: State<'_, Duet>,
     provider: ProviderId,
@@ -62,7 +61,8 @@ pub async fn login_qr_cancel(
     Ok(())
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
+#[specta::specta]
 pub async fn logout(duet: State<'_, Duet>, provider: ProviderId) -> Result<()> {
     duet.provider(provider)?.logout().await?;
     duet.emit(AppEvent::SessionChanged(SessionStatus {
@@ -74,7 +74,8 @@ pub async fn logout(duet: State<'_, Duet>, provider: ProviderId) -> Result<()> {
     Ok(())
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
+#[specta::specta]
 pub async fn profile(duet: State<'_, Duet>, provider: ProviderId) -> Result<Profile> {
     let result = duet.provider(provider)?.profile().await;
     duet.watch(provider, result)

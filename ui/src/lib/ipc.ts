@@ -1,31 +1,16 @@
-// The one place that talks to the Rust side: typed wrappers over the commands and events of
-// docs/desktop-ipc.md. Every rejection comes out as a `DuetError`.
+// The one place that talks to the Rust side: the generated commands and events of ./bindings.ts
+// (src-tauri/src/bindings.rs) under the names the components use. Every rejection comes out as
+// a `DuetError`.
 
-import { invoke } from '@tauri-apps/api/core';
-import { listen } from '@tauri-apps/api/event';
-import {
-  ERROR_KINDS,
-  type AppInfo,
-  type CheckIn,
-  type Comment,
-  type CommentPage,
-  type CoverColors,
-  type DuetError,
-  type ErrorKind,
-  type EventMap,
-  type EventName,
-  type Lyrics,
-  type PlayerState,
-  type Playlist,
-  type Profile,
-  type Provider,
-  type QrLogin,
-  type QrMethod,
-  type RepeatMode,
-  type SearchPage,
-  type SearchType,
-  type SessionStatus,
-  type Track,
+import { commands, events, ERROR_KINDS } from './bindings';
+import type {
+  DuetError,
+  ErrorKind,
+  Provider,
+  QrMethod,
+  RepeatMode,
+  SearchType,
+  Track,
 } from './types';
 
 function isKind(v: unknown): v is ErrorKind {
@@ -75,9 +60,9 @@ export function onSessionExpired(hook: ExpiredHook): () => void {
   };
 }
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+async function call<T>(command: Promise<T>): Promise<T> {
   try {
-    return await invoke<T>(cmd, args);
+    return await command;
   } catch (raw) {
     const error = normalizeError(raw);
     if (error.kind === 'session_expired') {
@@ -88,59 +73,64 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 }
 
 export const api = {
-  appInfo: () => call<AppInfo>('app_info'),
-  sessionRestore: () => call<SessionStatus[]>('session_restore'),
+  appInfo: () => call(commands.app_info()),
+  sessionRestore: () => call(commands.session_restore()),
   /** The person unlocked the keychain: look again (then `sessionRestore`). */
-  keychainRetry: () => call<AppInfo>('keychain_retry'),
+  keychainRetry: () => call(commands.keychain_retry()),
   /** The UI always names the method (`app` for NetEase; `qq` or `wechat` for QQ Music). */
   loginQrStart: (provider: Provider, method: QrMethod) =>
-    call<QrLogin>('login_qr_start', { provider, method }),
+    call(commands.login_qr_start(provider, method)),
   /** Without `method`: every unfinished login of `provider`. */
   loginQrCancel: (provider: Provider, method?: QrMethod) =>
-    call<null>('login_qr_cancel', method ? { provider, method } : { provider }),
-  logout: (provider: Provider) => call<null>('logout', { provider }),
-  profile: (provider: Provider) => call<Profile>('profile', { provider }),
-  userPlaylists: (provider: Provider) => call<Playlist[]>('user_playlists', { provider }),
-  playlist: (provider: Provider, id: string) => call<Playlist>('playlist', { provider, id }),
-  search: (provider: Provider, q: string, type: SearchType, page: number, page_size: number) =>
-    call<SearchPage>('search', { provider, q, type, page, page_size }),
-  recommendedTracks: (provider: Provider) => call<Track[]>('recommended_tracks', { provider }),
-  lyrics: (provider: Provider, track_id: string) => call<Lyrics>('lyrics', { provider, track_id }),
-  comments: (provider: Provider, track_id: string, page: number, page_size: number) =>
-    call<CommentPage>('comments', { provider, track_id, page, page_size }),
-  /** `reply_to`: the id of the comment this one answers (sent only for a reply). */
-  postComment: (provider: Provider, track_id: string, content: string, reply_to?: string) =>
-    call<Comment>(
-      'post_comment',
-      reply_to ? { provider, track_id, content, reply_to } : { provider, track_id, content },
-    ),
-  dailyCheckin: (provider: Provider) => call<CheckIn>('daily_checkin', { provider }),
-  coverColors: (url: string) => call<CoverColors>('cover_colors', { url }),
+    call(commands.login_qr_cancel(provider, method ?? null)),
+  logout: (provider: Provider) => call(commands.logout(provider)),
+  profile: (provider: Provider) => call(commands.profile(provider)),
+  userPlaylists: (provider: Provider) => call(commands.user_playlists(provider)),
+  playlist: (provider: Provider, id: string) => call(commands.playlist(provider, id)),
+  search: (provider: Provider, q: string, type: SearchType, page: number, pageSize: number) =>
+    call(commands.search(provider, q, type, page, pageSize)),
+  recommendedTracks: (provider: Provider) => call(commands.recommended_tracks(provider)),
+  lyrics: (provider: Provider, trackId: string) => call(commands.lyrics(provider, trackId)),
+  comments: (provider: Provider, trackId: string, page: number, pageSize: number) =>
+    call(commands.comments(provider, trackId, page, pageSize)),
+  /** `replyTo`: the id of the comment this one answers (only for a reply). */
+  postComment: (provider: Provider, trackId: string, content: string, replyTo?: string) =>
+    call(commands.post_comment(provider, trackId, content, replyTo ?? null)),
+  dailyCheckin: (provider: Provider) => call(commands.daily_checkin(provider)),
+  coverColors: (url: string) => call(commands.cover_colors(url)),
 
-  playerPlay: (tracks: Track[], start_index: number) =>
-    call<PlayerState>('player_play', { tracks, start_index }),
-  playerEnqueue: (tracks: Track[]) => call<PlayerState>('player_enqueue', { tracks }),
-  playerToggle: () => call<PlayerState>('player_toggle'),
-  playerNext: () => call<PlayerState>('player_next'),
-  playerPrevious: () => call<PlayerState>('player_previous'),
-  playerJump: (index: number) => call<PlayerState>('player_jump', { index }),
-  playerSeek: (position_ms: number) =>
-    call<PlayerState>('player_seek', { position_ms: Math.max(0, Math.round(position_ms)) }),
+  playerPlay: (tracks: Track[], startIndex: number) => call(commands.player_play(tracks, startIndex)),
+  playerEnqueue: (tracks: Track[]) => call(commands.player_enqueue(tracks)),
+  playerToggle: () => call(commands.player_toggle()),
+  playerNext: () => call(commands.player_next()),
+  playerPrevious: () => call(commands.player_previous()),
+  playerJump: (index: number) => call(commands.player_jump(index)),
+  playerSeek: (positionMs: number) =>
+    call(commands.player_seek(Math.max(0, Math.round(positionMs)))),
   playerSetVolume: (volume: number) =>
-    call<PlayerState>('player_set_volume', { volume: Math.min(1, Math.max(0, volume)) }),
+    call(commands.player_set_volume(Math.min(1, Math.max(0, volume)))),
   playerSetMode: (repeat: RepeatMode, shuffle: boolean) =>
-    call<PlayerState>('player_set_mode', { repeat, shuffle }),
-  playerState: () => call<PlayerState>('player_state'),
+    call(commands.player_set_mode(repeat, shuffle)),
+  playerState: () => call(commands.player_state()),
   /** The queue itself, in queue order (states carry only `queue_length`). */
-  playerQueue: () => call<Track[]>('player_queue'),
+  playerQueue: () => call(commands.player_queue()),
 };
 
-/** Subscribes to one of the contract's events; resolves to the unsubscribe function. */
+/** The events of ./bindings.ts, by their accessor (`login_state` for `login-state`, …). */
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = Parameters<
+  Parameters<(typeof events)[E]['listen']>[0]
+>[0]['payload'];
+
+/** Subscribes to one of the generated events; resolves to the unsubscribe function. */
 export async function on<E extends EventName>(
   name: E,
-  handler: (payload: EventMap[E]) => void,
+  handler: (payload: EventPayload<E>) => void,
 ): Promise<() => void> {
-  const unlisten = await listen<EventMap[E]>(name, (event) => handler(event.payload));
+  const listen = events[name].listen as (
+    cb: (event: { payload: EventPayload<E> }) => void,
+  ) => Promise<() => void>;
+  const unlisten = await listen((event) => handler(event.payload));
   return () => {
     void unlisten();
   };

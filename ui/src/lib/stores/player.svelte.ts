@@ -150,16 +150,16 @@ export function colorsOf(url: string): Resource<CoverColors> {
 
 export async function wirePlayerEvents(): Promise<void> {
   await Promise.all([
-    on('player-state', apply),
-    on('player-position', (p) => {
+    on('player_state', apply),
+    on('player_position', (p) => {
       player.positionMs = p.position_ms;
       if (p.duration_ms > 0) player.durationMs = p.duration_ms;
       player.positionAt = performance.now();
     }),
-    on('lyric-line', (l) => {
+    on('lyric_line', (l) => {
       player.lyricLine = { track_id: l.track_id, index: l.index };
     }),
-    on('player-skipped', (s) => {
+    on('player_skipped', (s) => {
       toast(t('player.skipped', { title: s.track.title, reason: s.reason }), 'warn');
     }),
     on('error', (e) => explain(e)),

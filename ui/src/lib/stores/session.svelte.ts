@@ -153,12 +153,7 @@ export async function retryKeychain(): Promise<void> {
 }
 
 /** A QR login was confirmed (or a session-changed "logged_in" arrived while on the login). */
-export async function loggedInWith(provider: Provider, profile?: Profile): Promise<void> {
-  // the same login reported twice (login-state and session-changed): once is enough
-  if (session.phase === 'main' && session.accounts[provider]) {
-    if (profile) session.accounts[provider] = profile;
-    return;
-  }
+export async function loggedInWith(provider: Provider, profile?: Profile | null): Promise<void> {
   let p = profile;
   if (!p) {
     try {
@@ -167,7 +162,6 @@ export async function loggedInWith(provider: Provider, profile?: Profile): Promi
       p = { provider, user_id: '', nickname: '', avatar_url: null, vip: false };
     }
   }
-  if (session.phase === 'main' && session.accounts[provider]) return;
   const first = loggedIn().length === 0;
   session.accounts[provider] = p;
   delete session.expired[provider];
@@ -183,7 +177,7 @@ export async function loggedInWith(provider: Provider, profile?: Profile): Promi
 }
 
 /** A session ended under us: back to that service's QR with the reason; the others stay. */
-export function expire(provider: Provider | undefined, error: DuetError): void {
+export function expire(provider: Provider | null | undefined, error: DuetError): void {
   const p = provider ?? error.provider ?? session.active ?? undefined;
   const notice = { ...error, provider: error.provider ?? p };
   if (p) {
@@ -247,7 +241,7 @@ export function backToMain(): void {
 
 export async function wireSessionEvents(): Promise<void> {
   onSessionExpired((error) => expire(error.provider, error));
-  await on('session-changed', (s) => {
+  await on('session_changed', (s) => {
     if (s.state === 'expired') {
       expire(s.provider, s.error ?? { kind: 'session_expired', message: '', provider: s.provider });
     } else if (s.state === 'logged_out') {

@@ -1,11 +1,33 @@
-// The in-page fake of the Rust side: answers every command of docs/desktop-ipc.md through the real
-// `@tauri-apps/api/mocks` (mockIPC with event mocking), records every call, and lets a test make
-// commands fail, hang until released, or emit events.
+// The in-page fake of the Rust side: answers every command of the generated bindings
+// (src/lib/bindings.ts) through the real `@tauri-apps/api/mocks` (mockIPC with event mocking),
+// records every call, and lets a test make commands fail, hang until released, or emit events.
+// Its answers and the events it sends itself are typed against the bindings: a field renamed in
+// Rust fails `npm run check` here.
 //
 // Configure before the app starts with `window.__DUET_MOCK__ = {...}` (see tests/helpers.mjs);
 // drive it afterwards through `window.__duet`.
 
 import { mockIPC } from '@tauri-apps/api/mocks';
+import {
+  events,
+  type AppInfo,
+  type commands,
+  type Comment,
+  type DuetError,
+  type LoginState,
+  type PlayerState,
+  type Playlist,
+  type Profile,
+  type ProviderId,
+  type QrLogin,
+  type QrMethod,
+  type QrState,
+  type SearchPage,
+  type SessionState,
+  type SessionStatus,
+  type StoreKind,
+  type Track,
+} from '../../src/lib/bindings';
 import {
   art,
   colorsByUrl,
@@ -26,17 +48,74 @@ import {
   recentComments,
   searchItems,
   wordLyrics,
-} from './data.js';
+} from './data';
+
+/** What a test sets in `window.__DUET_MOCK__` before the app starts (tests/helpers.mjs). */
+interface MockConfig {
+  providers?: ProviderId[];
+  playlists?: Playlist[] | 'empty';
+  qqPlaylists?: Playlist[] | 'empty';
+  playlistOverrides?: Record<string, Partial<Playlist>>;
+  session?: SessionState;
+  qqSession?: SessionState;
+  output?: PlayerState['output'];
+  playing?: boolean | 'words' | 'mixed' | 'qq';
+  queueSize?: number;
+  player?: Partial<MockPlayer>;
+  fail?: Record<string, Failure>;
+  hold?: string[];
+  lyricsMode?: Record<string, LyricsMode>;
+  searchTotal?: number;
+  keychain?: StoreKind;
+  keychain_message?: string;
+  unlockAfterRetries?: number;
+  unlockedSession?: Partial<Record<ProviderId, SessionState>>;
+  upstream?: string;
+  checkinAlready?: boolean;
+}
+
+/** A rejection a test asks for: the error object, less what the mock fills in. */
+type Failure = Omit<DuetError, 'message'> & { message?: string };
+type LyricsMode = 'qq' | 'instrumental' | 'none' | 'words' | 'plain' | 'fixture';
+/** The player's state with the queue itself (the app sends only its length). */
+type MockPlayer = Omit<PlayerState, 'queue_length'> & { queue: Track[] };
+/** A QR code on screen, as the mock remembers it. */
+type ShownQr = QrLogin & { done?: boolean; cancelled?: boolean };
+/** How tests name a QR: the provider for its own app, else the app. */
+type Card = 'netease' | 'qq' | 'wechat';
+type LoginStateExtra = Pick<LoginState, 'profile' | 'message' | 'error'>;
+
+type Commands = typeof commands;
+/** What the app's command `K` answers (the generated function's promised value). */
+type Answer<K extends keyof Commands> = Awaited<ReturnType<Commands[K]>>;
+/** The arguments as they arrive over IPC: an object keyed by the parameters' camelCase names. */
+type IpcArgs = Record<string, unknown>;
+/**
+ * Each command answered with the generated function's own parameters and result, so neither the
+ * argument names nor the shapes are spelled here: a command whose arguments or answer change in
+ * Rust fails `npm run check` until the mock follows.
+ */
+type Handlers = {
+  [K in keyof Commands]: (...args: Parameters<Commands[K]>) => Answer<K> | Promise<Answer<K>>;
+};
+
+declare global {
+  interface Window {
+    __DUET_MOCK__?: MockConfig;
+    __duet: typeof duet;
+        __TAURI_INTERNALS__: any;
+  }
+}
 
 const cfg = window.__DUET_MOCK__ ?? {};
 
-const clone = (v) => (v === undefined ? v : JSON.parse(JSON.stringify(v)));
+const clone = <T>(v: T): T => (v === undefined ? v : JSON.parse(JSON.stringify(v)));
 
 /**
  * A QR-looking code: finder patterns, timing lines and seeded data modules. As the services send
  * them: NetEase's and QQ's as a small PNG (1 px per module here), WeChat's as a 430 px JPEG.
  */
-function qrImage(key, format = 'png') {
+function qrImage(key: string, format: 'png' | 'jpeg' = 'png'): string {
   const n = 33;
   const jpeg = format === 'jpeg';
   const scale = jpeg ? 12 : 1;
@@ -44,7 +123,7 @@ function qrImage(key, format = 'png') {
   const c = document.createElement('canvas');
   c.width = n * scale + 2 * pad;
   c.height = n * scale + 2 * pad;
-  const g = c.getContext('2d');
+  const g = c.getContext('2d')!;
   g.fillStyle = '#fff';
   g.fillRect(0, 0, c.width, c.height);
   g.translate(pad, pad);
@@ -55,7 +134,7 @@ function qrImage(key, format = 'png') {
   let s = 0;
   for (const ch of key) s = (s * 31 + ch.charCodeAt(0)) >>> 0;
   const rnd = () => ((s = (s * 1103515245 + 12345) >>> 0) >>> 16) / 65536;
-  const finder = (x, y) => {
+  const finder = (x: number, y: number) => {
     g.fillRect(x, y, 7, 7);
     g.clearRect(x + 1, y + 1, 5, 5);
     g.fillStyle = '#fff';
@@ -65,7 +144,7 @@ function qrImage(key, format = 'png') {
   };
   const q = 2; // quiet zone
   const m = n - 2 * q;
-  const reserved = (x, y) => (x < 8 && y < 8) || (x >= m - 8 && y < 8) || (x < 8 && y >= m - 8);
+  const reserved = (x: number, y: number) => (x < 8 && y < 8) || (x >= m - 8 && y < 8) || (x < 8 && y >= m - 8);
   for (let y = 0; y < m; y++)
     for (let x = 0; x < m; x++) {
       if (reserved(x, y)) continue;
@@ -83,18 +162,18 @@ function qrImage(key, format = 'png') {
 
 // ---------- state ----------
 
-const providers = cfg.providers ?? ['netease'];
-const userPlaylists = {
+const providers: ProviderId[] = cfg.providers ?? ['netease'];
+const userPlaylists: Record<ProviderId, Playlist[]> = {
   netease: cfg.playlists === 'empty' ? [] : clone(cfg.playlists ?? defaultPlaylists),
   qq: cfg.qqPlaylists === 'empty' ? [] : clone(cfg.qqPlaylists ?? qqPlaylists),
 };
 const playlistOverrides = cfg.playlistOverrides ?? {};
 
-const seenPlaylists = new Map();
+const seenPlaylists = new Map<string, Playlist>();
 
-function playlistDetail(provider, id) {
+function playlistDetail(provider: ProviderId, id: string): Playlist {
   if (provider === 'qq') {
-    const base = userPlaylists.qq.find((p) => p.id === id) ??
+    const base: Playlist = userPlaylists.qq.find((p) => p.id === id) ??
       seenPlaylists.get(`qq:${id}`) ?? {
         provider: 'qq',
         id,
@@ -106,7 +185,7 @@ function playlistDetail(provider, id) {
     const seed = Math.max(0, userPlaylists.qq.findIndex((p) => p.id === id));
     return { ...base, tracks: qqTracks(Math.min(base.track_count, 2000), seed) };
   }
-  const base = userPlaylists.netease.find((p) => p.id === id) ??
+  const base: Playlist = userPlaylists.netease.find((p) => p.id === id) ??
     seenPlaylists.get(`netease:${id}`) ??
     defaultPlaylists.find((p) => p.id === id) ?? {
       provider: 'netease',
@@ -127,17 +206,17 @@ function playlistDetail(provider, id) {
   };
 }
 
-const session = {
+const session: Record<ProviderId, SessionState> = {
   netease: cfg.session ?? 'logged_in',
   qq: cfg.qqSession ?? 'logged_out',
 };
-const profiles = { netease: profile, qq: qqProfile };
+const profiles: Record<ProviderId, Profile> = { netease: profile, qq: qqProfile };
 /** The QR methods of each provider, its default first (duet-core's `Provider::qr_methods`). */
-const QR_METHODS = { netease: ['app'], qq: ['qq', 'wechat'] };
+const QR_METHODS: Record<ProviderId, QrMethod[]> = { netease: ['app'], qq: ['qq', 'wechat'] };
 /** How tests name a QR: the provider for its own app, else the app. */
-const cardOf = (provider, method) => (method === 'app' ? provider : method);
+const cardOf = (provider: ProviderId, method: QrMethod): Card => (method === 'app' ? provider : method);
 
-const player = {
+const player: MockPlayer = {
   status: 'idle',
   queue: [],
   index: null,
@@ -153,7 +232,7 @@ const player = {
   http_fallback: false,
 };
 /** NetEase and QQ tracks taking turns: a queue built from both services. */
-function mixedQueue() {
+function mixedQueue(): Track[] {
   const ne = makeTracks(6, 2).map((t) => ({ ...t, playable: true }));
   const qq = qqTracks(6);
   return ne.flatMap((t, i) => [t, qq[i]]);
@@ -184,7 +263,7 @@ if (cfg.player?.index != null && player.queue[cfg.player.index]) {
   Object.assign(player, { track: player.queue[i], duration_ms: player.queue[i].duration_ms, trial: player.queue[i].trial ?? null });
 }
 
-function wordTrack() {
+function wordTrack(): Track {
   return {
     provider: 'netease',
     id: '1999999',
@@ -197,62 +276,62 @@ function wordTrack() {
   };
 }
 
-const qrs = {};
+const qrs: Partial<Record<Card, ShownQr>> = {};
 let qrCounter = 0;
 let commentCounter = 0;
 /** Every comment handed out, by id: what `reply_to` may name. */
-const knownComments = new Map();
-const remember = (list) => {
+const knownComments = new Map<string, Comment>();
+const remember = (list: Comment[]) => {
   for (const c of list) knownComments.set(c.id, c);
   return list;
 };
 
 // ---------- control surface for tests ----------
 
-const holds = new Map(); // cmd -> array of resolvers; presence means "hold"
+const holds = new Map<string, (() => void)[]>(); // cmd -> resolvers; presence means "hold"
 
 const duet = {
-  calls: [],
-  fail: { ...(cfg.fail ?? {}) },
-  failOnce: {},
+  calls: [] as { cmd: string; args: IpcArgs | undefined }[],
+  fail: { ...(cfg.fail ?? {}) } as Record<string, Failure | undefined>,
+  failOnce: {} as Record<string, Failure | undefined>,
   lyricsMode: cfg.lyricsMode ?? {},
   searchTotal: cfg.searchTotal ?? 95,
-  count(cmd) {
+  count(cmd: string): number {
     return this.calls.filter((c) => c.cmd === cmd).length;
   },
-  last(cmd) {
+  last(cmd: string): IpcArgs | undefined {
     const all = this.calls.filter((c) => c.cmd === cmd);
     return all[all.length - 1]?.args;
   },
-  hold(cmd) {
+  hold(cmd: string): void {
     if (!holds.has(cmd)) holds.set(cmd, []);
   },
-  release(cmd) {
+  release(cmd: string): void {
     const waiting = holds.get(cmd) ?? [];
     holds.delete(cmd);
     for (const r of waiting) r();
   },
-  emit(event, payload) {
+  /** Any event by its wire name, as a test sends it (untyped on purpose: tests send odd ones). */
+  emit(event: string, payload: unknown): Promise<unknown> {
     return window.__TAURI_INTERNALS__.invoke('plugin:event|emit', { event, payload });
   },
   /** A QR's state changes as the Rust side reports them; `card`: netease | qq | wechat. */
-  async qrState(card, state, extra = {}) {
+  async qrState(card: Card, state: QrState, extra: Partial<LoginStateExtra> = {}): Promise<void> {
     const q = qrs[card];
     if (!q) throw new Error(`no QR shown for ${card}`);
-    await duet.emit('login-state', { provider: q.provider, method: q.method, key: q.key, state, ...extra });
+    await events.login_state.emit({ provider: q.provider, method: q.method, key: q.key, state, ...extra });
   },
   /**
-   * The phone confirmed `card`'s QR: like src-tauri's observer, a login-state "confirmed" with the
-   * profile, then a session-changed "logged_in"; the fake's session is then live.
+   * The phone confirmed `card`'s QR: like src-tauri's observer, one login-state "confirmed" with
+   * the profile (the only report of a confirmed login); the fake's session is then live.
    */
-  async confirm(card, p) {
+  async confirm(card: Card, p?: Profile): Promise<void> {
     const q = qrs[card];
     if (!q) throw new Error(`no QR shown for ${card}`);
     const prof = p ?? profiles[q.provider];
     session[q.provider] = 'logged_in';
     q.done = true;
-    await duet.emit('login-state', { provider: q.provider, method: q.method, key: q.key, state: 'confirmed', profile: prof });
-    await duet.emit('session-changed', { provider: q.provider, state: 'logged_in', profile: prof });
+    await events.login_state.emit({ provider: q.provider, method: q.method, key: q.key, state: 'confirmed', profile: prof });
   },
   qr: qrs,
   player,
@@ -262,21 +341,21 @@ for (const c of cfg.hold ?? []) duet.hold(c);
 window.__duet = duet;
 
 /** Errors carry the provider of the call that failed (netease when the call names none). */
-function reject(error, args) {
-  return Promise.reject({ provider: args?.provider ?? 'netease', ...error });
+function reject(error: Failure, provider?: unknown): Promise<never> {
+  return Promise.reject({ provider: provider ?? 'netease', ...error });
 }
 
 /** The state as the app sends it: the queue's length, not the queue (docs/desktop-ipc.md). */
-function playerState() {
+function playerState(): PlayerState {
   const { queue, ...state } = clone(player);
   return { ...state, queue_length: queue.length };
 }
 
 function emitPlayer() {
-  void duet.emit('player-state', playerState());
+  void events.player_state.emit(playerState());
 }
 
-function setTrack(index) {
+function setTrack(index: number): void {
   player.index = index;
   player.track = player.queue[index] ?? null;
   player.position_ms = 0;
@@ -289,8 +368,8 @@ function setTrack(index) {
 
 // `keychain: 'locked'`: nothing is read until "I've unlocked it" is pressed `unlockAfterRetries`
 // times (1 by default); then the sessions of `unlockedSession` are found.
-const keychain = { state: cfg.keychain ?? 'os', retries: 0 };
-const appInfo = () => ({
+const keychain: { state: StoreKind; retries: number } = { state: cfg.keychain ?? 'os', retries: 0 };
+const appInfo = (): AppInfo => ({
   version: '0.1.0',
   providers,
   keychain: keychain.state,
@@ -299,7 +378,7 @@ const appInfo = () => ({
   ...(cfg.upstream ? { upstream: cfg.upstream } : {}),
 });
 
-const handlers = {
+const handlers: Handlers = {
   app_info: appInfo,
   keychain_retry: () => {
     if (keychain.state !== 'locked') return appInfo();
@@ -313,7 +392,7 @@ const handlers = {
   session_restore: () =>
     providers.map((p) => {
       const state = session[p];
-      const s = { provider: p, state };
+      const s: SessionStatus = { provider: p, state };
       if (state === 'logged_in') s.profile = profiles[p];
       if (state === 'expired')
         s.error =
@@ -324,17 +403,16 @@ const handlers = {
         s.error = { kind: 'network', message: 'connection timed out', provider: p };
       return s;
     }),
-  login_qr_start: (args) => {
-    const { provider } = args;
+  login_qr_start: (provider, requested) => {
     const methods = QR_METHODS[provider];
     if (!methods || !providers.includes(provider))
-      return reject({ kind: 'bad_request', message: `unknown provider ${provider}` }, args);
-    const method = args.method ?? methods[0];
+      return reject({ kind: 'bad_request', message: `unknown provider ${provider}` }, provider);
+    const method = requested ?? methods[0];
     if (!methods.includes(method))
-      return reject({ kind: 'bad_request', message: `${provider} cannot be logged into by scanning with ${method}` }, args);
+      return reject({ kind: 'bad_request', message: `${provider} cannot be logged into by scanning with ${method}` }, provider);
     const card = cardOf(provider, method);
     const key = provider === 'qq' ? `${card}-${(++qrCounter).toString(36)}-qrsig` : `${card}-key-${++qrCounter}`;
-    const q = {
+    const q: ShownQr = {
       provider,
       method,
       key,
@@ -347,28 +425,27 @@ const handlers = {
     return q;
   },
   // without `method`: every unfinished login of the provider (duet-core's QrLogins::cancel)
-  login_qr_cancel: ({ provider, method }) => {
+  login_qr_cancel: (provider, method) => {
     for (const q of Object.values(qrs)) {
       if (q.provider === provider && (!method || q.method === method) && !q.done) q.cancelled = true;
     }
     return null;
   },
-  logout: ({ provider }) => {
+  logout: (provider) => {
     session[provider] = 'logged_out';
     return null;
   },
-  profile: ({ provider }) => ({ ...profiles[provider ?? 'netease'] }),
-  user_playlists: ({ provider }) => clone(userPlaylists[provider ?? 'netease']),
-  playlist: ({ provider, id }) => playlistDetail(provider, id),
-  search: (args) => {
-    const { provider = 'netease', q, type, page, page_size } = args;
+  profile: (provider) => ({ ...profiles[provider] }),
+  user_playlists: (provider) => clone(userPlaylists[provider]),
+  playlist: (provider, id) => playlistDetail(provider, id),
+  search: (provider, q, type, page, page_size) => {
     // QQ Music answers searches only with a login (item code 2001)
     if (provider === 'qq' && session.qq !== 'logged_in')
-      return reject({ kind: 'not_logged_in', message: 'QQ Music search needs a login', upstream_code: 2001 }, args);
+      return reject({ kind: 'not_logged_in', message: 'QQ Music search needs a login', upstream_code: 2001 }, provider);
     const empty = /^(zzz|nothing)/i.test(q);
     const total = empty ? 0 : duet.searchTotal;
     const items = (provider === 'qq' ? qqSearchItems : searchItems)(type, q, page, page_size, total);
-    if (type === 'playlist') for (const p of items) seenPlaylists.set(`${provider}:${p.id}`, p);
+    if (type === 'playlist') for (const p of items) seenPlaylists.set(`${provider}:${p.id}`, p as Playlist);
     return {
       provider,
       query: q,
@@ -378,13 +455,13 @@ const handlers = {
       has_more: page * page_size < total,
       type,
       items,
-    };
+    } as SearchPage;
   },
-  recommended_tracks: ({ provider }) =>
+  recommended_tracks: (provider) =>
     provider === 'qq'
       ? qqTracks(20, 2)
       : makeTracks(30, 3).map((t, i) => (i < realTracks.length ? realTracks[i] : t)),
-  lyrics: ({ provider, track_id }) => {
+  lyrics: (provider, track_id) => {
     const mode =
       duet.lyricsMode[track_id] ?? (provider === 'qq' ? 'qq' : track_id === '1999999' ? 'words' : 'fixture');
     if (mode === 'qq') return qqLyrics(track_id);
@@ -399,7 +476,7 @@ const handlers = {
     }
     return fixtureLyrics(track_id);
   },
-  comments: ({ provider = 'netease', track_id, page, page_size }) => {
+  comments: (provider, track_id, page, page_size) => {
     if (provider === 'qq') {
       return {
         provider,
@@ -424,25 +501,24 @@ const handlers = {
       ),
     };
   },
-  post_comment: (args) => {
-    const { provider = 'netease', content, reply_to } = args;
+  post_comment: (provider, _track_id, content, reply_to) => {
     const me = profiles[provider];
-    const c = {
+    const c: Comment = {
       id: `posted-${++commentCounter}`,
       user: { id: me.user_id, name: me.nickname, avatar_url: me.avatar_url },
       content,
       time_ms: Date.now(),
       liked_count: 0,
     };
-    if (reply_to !== undefined) {
+    if (reply_to != null) {
       const target = knownComments.get(reply_to);
-      if (!target) return reject({ kind: 'not_found', message: `no comment ${reply_to}` }, args);
+      if (!target) return reject({ kind: 'not_found', message: `no comment ${reply_to}` }, provider);
       const { replied_to: _, ...quoted } = target;
       c.replied_to = quoted;
     }
     return c;
   },
-  daily_checkin: ({ provider = 'netease' }) =>
+  daily_checkin: (provider) =>
     provider === 'qq'
       ? cfg.checkinAlready
         ? { provider, already_done: true, message: '今天已经签过到了' }
@@ -450,19 +526,19 @@ const handlers = {
       : cfg.checkinAlready
         ? { provider, already_done: true, message: '重复签到' }
         : { provider, already_done: false, points: 3, message: 'ok' },
-  cover_colors: ({ url }) =>
+  cover_colors: (url) =>
     colorsByUrl.get(url) ?? { background: '#2a1f2b', accent: '#b0455a', text: '#ffffff' },
 
   player_state: () => playerState(),
   player_queue: () => clone(player.queue),
-  player_play: ({ tracks, start_index }) => {
+  player_play: (tracks, start_index) => {
     player.queue = tracks;
     setTrack(start_index);
     emitPlayer();
     return playerState();
   },
   // appends; playback is not started (duet-player's Player::enqueue)
-  player_enqueue: ({ tracks }) => {
+  player_enqueue: (tracks) => {
     if (!Array.isArray(tracks)) return reject({ kind: 'bad_request', message: 'invalid args `tracks`' });
     if (tracks.length) {
       player.queue = [...player.queue, ...tracks];
@@ -485,23 +561,23 @@ const handlers = {
     emitPlayer();
     return playerState();
   },
-  player_jump: ({ index }) => {
+  player_jump: (index) => {
     if (!Number.isInteger(index) || index < 0 || index >= player.queue.length)
       return reject({ kind: 'bad_request', message: `index ${index} is out of range for a queue of ${player.queue.length}` });
     setTrack(index);
     emitPlayer();
     return playerState();
   },
-  player_seek: ({ position_ms }) => {
+  player_seek: (position_ms) => {
     player.position_ms = position_ms;
-    void duet.emit('player-position', { position_ms, duration_ms: player.duration_ms });
+    void events.player_position.emit({ position_ms, duration_ms: player.duration_ms });
     return playerState();
   },
-  player_set_volume: ({ volume }) => {
-    player.volume = volume;
+  player_set_volume: (volume) => {
+    player.volume = volume ?? player.volume;
     return playerState();
   },
-  player_set_mode: ({ repeat, shuffle }) => {
+  player_set_mode: (repeat, shuffle) => {
     player.repeat = repeat;
     player.shuffle = shuffle;
     emitPlayer();
@@ -510,23 +586,27 @@ const handlers = {
 };
 
 mockIPC(
-  async (cmd, args) => {
+  async (cmd, raw) => {
+    const args = raw as IpcArgs | undefined;
     duet.calls.push({ cmd, args: clone(args) });
-    if (holds.has(cmd)) await new Promise((r) => holds.get(cmd).push(r));
+    const held = holds.get(cmd);
+    if (held) await new Promise<void>((r) => held.push(r));
     // `fail["search:qq"]` fails only that provider's calls; `fail.search` every one
     const scoped = args?.provider ? `${cmd}:${args.provider}` : null;
     for (const k of [scoped, cmd]) {
       if (k && duet.failOnce[k]) {
         const e = duet.failOnce[k];
         delete duet.failOnce[k];
-        return reject(e, args);
+        return reject(e, args?.provider);
       }
     }
-    if (scoped && duet.fail[scoped]) return reject(duet.fail[scoped], args);
-    if (duet.fail[cmd]) return reject(duet.fail[cmd], args);
-    const h = handlers[cmd];
-    if (!h) return reject({ kind: 'bad_request', message: `unknown command ${cmd}` }, args);
-    return h(args ?? {});
+    if (scoped && duet.fail[scoped]) return reject(duet.fail[scoped], args?.provider);
+    if (duet.fail[cmd]) return reject(duet.fail[cmd], args?.provider);
+    const h = (handlers as Record<string, (...args: unknown[]) => unknown>)[cmd];
+    if (!h) return reject({ kind: 'bad_request', message: `unknown command ${cmd}` }, args?.provider);
+    // The generated functions send every parameter (null when absent), keyed in the order they
+    // take them: the values are the handler's arguments.
+    return h(...Object.values(args ?? {}));
   },
   { shouldMockEvents: true },
 );

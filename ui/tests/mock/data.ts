@@ -1,4 +1,5 @@
-// Realistic data for the in-page fake backend, shaped like crates/duet-core/src/model.rs.
+// Realistic data for the in-page fake backend, typed against the generated bindings (the model
+// of crates/duet-core/src/model.rs), so a renamed field fails `npm run check`.
 // Strings come from testdata/fixtures/netease and testdata/fixtures/qqmusic where they exist;
 // NetEase images are generated locally (SVG data URIs) because the tests have no network, and
 // QQ Music's y.gtimg.cn covers are answered in memory by the test harness.
@@ -18,29 +19,49 @@ import qqDissFixture from '../../../testdata/fixtures/qqmusic/playlist_uniform_g
 import qqAlbumFixture from '../../../testdata/fixtures/qqmusic/album_fcg_v8_album_detail_cp.data.json';
 import qqSearchPlaylistsFixture from '../../../testdata/fixtures/qqmusic/search_desktop_body.songlist.list.json';
 import qqSearchSingersFixture from '../../../testdata/fixtures/qqmusic/search_desktop_body.singer.list.json';
+import type {
+  Album,
+  Artist,
+  Comment,
+  CoverColors,
+  LyricLine,
+  LyricWord,
+  Lyrics,
+  Playlist,
+  Profile,
+  SearchType,
+  Track,
+  UserRef,
+} from '../../src/lib/bindings';
+
+/** The services' own JSON, as the fixtures hold it (read, not modelled, here). */
+type Raw = any;
+
+/** What one page of search results holds, for each type. */
+export type SearchItem = Track | Album | Artist | Playlist;
 
 // ---------- generated artwork ----------
 
-export const colorsByUrl = new Map();
+export const colorsByUrl = new Map<string, CoverColors>();
 
-function hash(s) {
+function hash(s: string): number {
   let h = 2166136261;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
   return h >>> 0;
 }
 
-function hslHex(h, s, l) {
+function hslHex(h: number, s: number, l: number): string {
   s /= 100;
   l /= 100;
-  const k = (n) => (n + h / 30) % 12;
+  const k = (n: number) => (n + h / 30) % 12;
   const a = s * Math.min(l, 1 - l);
-  const f = (n) => l - a * Math.max(-1, Math.min(k(n) - 3, Math.min(9 - k(n), 1)));
-  const x = (v) => Math.round(v * 255).toString(16).padStart(2, '0');
+  const f = (n: number) => l - a * Math.max(-1, Math.min(k(n) - 3, Math.min(9 - k(n), 1)));
+  const x = (v: number) => Math.round(v * 255).toString(16).padStart(2, '0');
   return `#${x(f(0))}${x(f(8))}${x(f(4))}`;
 }
 
 /** A deterministic piece of "album art" for `seed`. */
-export function art(seed) {
+export function art(seed: string): string {
   const h = hash(seed);
   const hue = h % 360;
   const hue2 = (hue + 40 + ((h >> 9) % 80)) % 360;
@@ -70,7 +91,7 @@ export function art(seed) {
   return url;
 }
 
-export function avatar(seed) {
+export function avatar(seed: string): string {
   const h = hash(seed) % 360;
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><rect width="100" height="100" fill="${hslHex(h, 55, 62)}"/><circle cx="50" cy="40" r="18" fill="#fff" opacity=".9"/><ellipse cx="50" cy="92" rx="32" ry="24" fill="#fff" opacity=".9"/></svg>`;
   return `data:image/svg+xml,${encodeURIComponent(svg)}`;
@@ -78,14 +99,14 @@ export function avatar(seed) {
 
 // ---------- tracks ----------
 
-function fromNetease(s, extra = {}) {
+function fromNetease(s: Raw, extra: Partial<Track> = {}): Track {
   const al = s.al ?? s.album;
   const ar = s.ar ?? s.artists ?? [];
   return {
     provider: 'netease',
     id: String(s.id),
     title: s.name,
-    artists: ar.map((a) => ({ id: String(a.id), name: a.name })),
+    artists: ar.map((a: Raw) => ({ id: String(a.id), name: a.name })),
     album: { id: String(al.id), name: al.name, cover_url: art(`al:${al.id}`) },
     duration_ms: s.dt ?? s.duration ?? 200000,
     playable: true,
@@ -94,7 +115,7 @@ function fromNetease(s, extra = {}) {
   };
 }
 
-const POOL = [
+const POOL: [string, string, string, number][] = [
   ['晴天', '周杰伦', '叶惠美', 269000],
   ['稻香', '周杰伦', '魔杰座', 223000],
   ['后来', '刘若英', '我等你', 341000],
@@ -113,7 +134,7 @@ const POOL = [
   ['富士山下', '陈奕迅', 'What’s Going On…?', 259000],
 ];
 
-export function poolTrack(i, extra = {}) {
+export function poolTrack(i: number, extra: Partial<Track> = {}): Track {
   const [title, artist, album, dur] = POOL[i % POOL.length];
   const alId = 9000 + (i % POOL.length);
   return {
@@ -129,16 +150,16 @@ export function poolTrack(i, extra = {}) {
   };
 }
 
-export const realTracks = [
-  ...playlistDetailFixture.playlist.tracks.map((s) => fromNetease(s)),
-  ...recommendFixture.data.dailySongs.map((s) => fromNetease(s)),
-  ...songDetailFixture.songs.map((s) => fromNetease(s)),
-  ...cloudsearchFixture.result.songs.map((s) => fromNetease(s)),
+export const realTracks: Track[] = [
+  ...playlistDetailFixture.playlist.tracks.map((s: Raw) => fromNetease(s)),
+  ...recommendFixture.data.dailySongs.map((s: Raw) => fromNetease(s)),
+  ...songDetailFixture.songs.map((s: Raw) => fromNetease(s)),
+  ...cloudsearchFixture.result.songs.map((s: Raw) => fromNetease(s)),
 ];
 
 /** A playlist's tracks: real ones first, then the pool; with grey and VIP tracks sprinkled in. */
-export function makeTracks(n, seed = 0) {
-  const out = [];
+export function makeTracks(n: number, seed = 0): Track[] {
+  const out: Track[] = [];
   for (let i = 0; i < n; i++) {
     let t =
       i < realTracks.length && seed === 0
@@ -157,8 +178,8 @@ export function makeTracks(n, seed = 0) {
 
 // ---------- profile, playlists ----------
 
-const acc = accountFixture.profile;
-export const profile = {
+const acc: Raw = accountFixture.profile;
+export const profile: Profile = {
   provider: 'netease',
   user_id: String(acc.userId),
   nickname: acc.nickname,
@@ -166,7 +187,7 @@ export const profile = {
   vip: acc.vipType > 0,
 };
 
-const fixtureLists = userPlaylistFixture.playlist.map((p) => ({
+const fixtureLists: Playlist[] = userPlaylistFixture.playlist.map((p: Raw) => ({
   provider: 'netease',
   id: String(p.id),
   name: p.name,
@@ -177,8 +198,8 @@ const fixtureLists = userPlaylistFixture.playlist.map((p) => ({
   liked: p.specialType === 5,
 }));
 
-const pd = playlistDetailFixture.playlist;
-const MORE = [
+const pd: Raw = playlistDetailFixture.playlist;
+const MORE: [string, string, number, string?][] = [
   [String(pd.id), pd.name, pd.trackCount, pd.description],
   ['705619441', '深夜 · 适合一个人听的歌', 48],
   ['2829883282', 'Lo-fi beats to relax to', 120],
@@ -189,9 +210,9 @@ const MORE = [
   ['10000', '一万首 · The 10,000 Track Test', 10000],
 ];
 
-export const playlists = [
+export const playlists: Playlist[] = [
   ...fixtureLists,
-  ...MORE.map(([id, name, count, description]) => ({
+  ...MORE.map(([id, name, count, description]): Playlist => ({
     provider: 'netease',
     id,
     name,
@@ -205,8 +226,8 @@ export const playlists = [
 
 // ---------- lyrics ----------
 
-function parseLrc(text) {
-  const out = new Map();
+function parseLrc(text: string): Map<number, string> {
+  const out = new Map<number, string>();
   for (const raw of (text || '').split('\n')) {
     const m = [...raw.matchAll(/\[(\d+):(\d+(?:\.\d+)?)\]/g)];
     if (!m.length) continue;
@@ -216,14 +237,14 @@ function parseLrc(text) {
   return out;
 }
 
-export function fixtureLyrics(trackId) {
+export function fixtureLyrics(trackId: string): Lyrics {
   const main = parseLrc(lyricFixture.lrc.lyric);
   const tr = parseLrc(lyricFixture.tlyric.lyric);
   const ro = parseLrc(lyricFixture.romalrc.lyric);
   const lines = [...main.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([start_ms, text]) => {
-      const l = { start_ms, text };
+      const l: LyricLine = { start_ms, text };
       if (tr.get(start_ms)) l.translation = tr.get(start_ms);
       if (ro.get(start_ms)) l.romanized = ro.get(start_ms);
       return l;
@@ -232,25 +253,25 @@ export function fixtureLyrics(trackId) {
 }
 
 /** Word-timed lines (NetEase "yrc"): the fixture's excerpt, then a few more in the same format. */
-export function wordLyrics(trackId) {
+export function wordLyrics(trackId: string): Lyrics {
   const extra = [
     '[16210,3460](16210,670,0)还(16880,410,0)没(17290,590,0)好(17880,600,0)好(18480,1190,0)地',
     '[19670,4200](19670,700,0)感(20370,600,0)受(20970,800,0)雪(21770,700,0)花(22470,1400,0)绽放',
     '[23870,3800](23870,900,0)Hold (24770,800,0)me (25570,900,0)close(26470,1200,0)r',
     '[27670,4000](27670,1000,0)就(28670,1000,0)像(29670,1000,0)风(30670,1000,0)一样',
   ];
-  const lines = [];
+  const lines: LyricLine[] = [];
   for (const raw of [...yrcExcerpt.split('\n'), ...extra]) {
     const s = raw.trim();
     if (!s) continue;
     if (s.startsWith('{')) {
       const j = JSON.parse(s);
-      lines.push({ start_ms: j.t, text: j.c.map((c) => c.tx).join('') });
+      lines.push({ start_ms: j.t, text: j.c.map((c: Raw) => c.tx).join('') });
       continue;
     }
     const head = s.match(/^\[(\d+),(\d+)\]/);
     if (!head) continue;
-    const words = [...s.matchAll(/\((\d+),(\d+),\d+\)([^(]*)/g)].map((m) => ({
+    const words: LyricWord[] = [...s.matchAll(/\((\d+),(\d+),\d+\)([^(]*)/g)].map((m) => ({
       start_ms: Number(m[1]),
       duration_ms: Number(m[2]),
       text: m[3],
@@ -264,8 +285,8 @@ export function wordLyrics(trackId) {
 
 // ---------- comments ----------
 
-function fromNeteaseComment(c) {
-  const out = {
+function fromNeteaseComment(c: Raw): Comment {
+  const out: Comment = {
     id: String(c.commentId),
     user: { id: String(c.user.userId), name: c.user.nickname, avatar_url: avatar(c.user.nickname) },
     content: c.content,
@@ -297,8 +318,8 @@ const CHATTER = [
   '好听到哭，谁懂',
 ];
 
-export function moreComments(page, size) {
-  const out = [];
+export function moreComments(page: number, size: number): Comment[] {
+  const out: Comment[] = [];
   for (let i = 0; i < size; i++) {
     const n = page * 100 + i;
     out.push({
@@ -314,10 +335,10 @@ export function moreComments(page, size) {
 
 // ---------- search ----------
 
-export function searchItems(type, q, page, size, total) {
+export function searchItems(type: SearchType, q: string, page: number, size: number, total: number): SearchItem[] {
   const start = (page - 1) * size;
   const n = Math.max(0, Math.min(size, total - start));
-  const items = [];
+  const items: SearchItem[] = [];
   for (let i = 0; i < n; i++) {
     const k = start + i;
     if (type === 'track') {
@@ -365,12 +386,12 @@ export function searchItems(type, q, page, size, total) {
 // are y.gtimg.cn URLs (the tests serve those from memory, see helpers.mjs › QQ_IMAGE_HOSTS).
 // Songs, playlists and artists come from testdata/fixtures/qqmusic where they exist.
 
-export function qqCover(albumMid, size = 300) {
+export function qqCover(albumMid: string, size = 300): string {
   return `https://y.gtimg.cn/music/photo_new/T002R${size}x${size}M000${albumMid}.jpg?max_age=2592000`;
 }
 
 /** A plausible 14-character songmid/albummid for generated entries. */
-function qqMid(seed) {
+function qqMid(seed: string): string {
   const abc = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
   let h = hash(`qq:${seed}`);
   let out = '00';
@@ -381,13 +402,13 @@ function qqMid(seed) {
   return out;
 }
 
-function fromQq(t) {
+function fromQq(t: Raw): Track {
   const vip = t.pay?.pay_play === 1;
-  const out = {
+  const out: Track = {
     provider: 'qq',
     id: t.mid,
     title: t.name,
-    artists: t.singer.map((s) => ({ id: s.mid, name: s.name })),
+    artists: t.singer.map((s: Raw) => ({ id: s.mid, name: s.name })),
     album: { id: t.album.mid, name: t.album.name, cover_url: qqCover(t.album.mid) },
     duration_ms: t.interval * 1000,
     playable: true,
@@ -397,16 +418,16 @@ function fromQq(t) {
   return out;
 }
 
-const qqDiss = qqDissFixture.req.data;
+const qqDiss: Raw = qqDissFixture.req.data;
 
-export const qqRealTracks = [
+export const qqRealTracks: Track[] = [
   fromQq(qqSongDetailFixture.req_0.data.track_info),
   ...qqTrackInfoFixture.data.tracks.map(fromQq),
   ...qqDiss.songlist.map(fromQq),
   ...qqAlbumFixture.getSongInfo.map(fromQq),
 ];
 
-const QQ_POOL = [
+const QQ_POOL: [string, string, string, number][] = [
   ['七里香', '周杰伦', '七里香', 299000],
   ['告白气球', '周杰伦', '周杰伦的床边故事', 215000],
   ['孤勇者', '陈奕迅', '孤勇者', 256000],
@@ -419,7 +440,7 @@ const QQ_POOL = [
   ['Mojito', '周杰伦', 'Mojito', 185000],
 ];
 
-export function qqPoolTrack(i, extra = {}) {
+export function qqPoolTrack(i: number, extra: Partial<Track> = {}): Track {
   const [title, artist, album, dur] = QQ_POOL[i % QQ_POOL.length];
   const alMid = qqMid(`al:${album}`);
   return {
@@ -436,8 +457,8 @@ export function qqPoolTrack(i, extra = {}) {
 }
 
 /** QQ tracks: the fixtures' songs first, then the pool; a grey and a trial one sprinkled in. */
-export function qqTracks(n, seed = 0) {
-  const out = [];
+export function qqTracks(n: number, seed = 0): Track[] {
+  const out: Track[] = [];
   for (let i = 0; i < n; i++) {
     let t = i < qqRealTracks.length && seed === 0 ? { ...qqRealTracks[i] } : qqPoolTrack(i + seed * 7, { id: qqMid(`song:${seed}:${i}`) });
     if (i % 9 === 6) t = { ...t, playable: false, unavailable_reason: '应版权方要求暂不能播放' };
@@ -446,7 +467,7 @@ export function qqTracks(n, seed = 0) {
   return out;
 }
 
-export const qqProfile = {
+export const qqProfile: Profile = {
   provider: 'qq',
   user_id: '2530713361',
   nickname: '晚风与海',
@@ -454,13 +475,13 @@ export const qqProfile = {
   vip: true,
 };
 
-const qqOwner = { id: qqProfile.user_id, name: qqProfile.nickname, avatar_url: qqProfile.avatar_url };
+const qqOwner: UserRef = { id: qqProfile.user_id, name: qqProfile.nickname, avatar_url: qqProfile.avatar_url };
 
 /**
  * The QQ user's playlists as the service lists them: created ones first, then "我喜欢" (liked,
  * from the profile's `mymusic`), then collected ones. The UI puts the liked one first.
  */
-export const qqPlaylists = [
+export const qqPlaylists: Playlist[] = [
   { provider: 'qq', id: '8205593127', name: '通勤路上 · 耳机里的城市', cover_url: qqCover('000MkMni19ClKG'), creator: qqOwner, track_count: 42 },
   { provider: 'qq', id: '7764021958', name: '周末咖啡馆', cover_url: qqCover('002ZTAeN4Z4GU1'), creator: qqOwner, track_count: 27 },
   { provider: 'qq', id: 'liked', name: '我喜欢', cover_url: 'https://y.gtimg.cn/mediastyle/y/img/cover_love_300.jpg', creator: qqOwner, track_count: 318, liked: true },
@@ -473,7 +494,7 @@ export const qqPlaylists = [
     track_count: qqDiss.dirinfo.songnum,
     description: qqDiss.dirinfo.desc,
   },
-  ...qqSearchPlaylistsFixture.map((p) => ({
+  ...qqSearchPlaylistsFixture.map((p: Raw): Playlist => ({
     provider: 'qq',
     id: p.dissid,
     name: p.dissname,
@@ -484,8 +505,8 @@ export const qqPlaylists = [
 ];
 
 /** Word-timed QQ lyrics (QRC) with translation and romanisation, as the Lyrics model carries them. */
-export function qqLyrics(trackId) {
-  const src = [
+export function qqLyrics(trackId: string): Lyrics {
+  const src: [string, string, string][] = [
     ['夜明けの街をひとり歩いた', 'I walked the dawn-lit town alone', 'yoake no machi wo hitori aruita'],
     ['消えそうな星を数えながら', 'Counting the stars about to fade', 'kiesou na hoshi wo kazoe nagara'],
     ['君の声がまだ聞こえる', 'I can still hear your voice', 'kimi no koe ga mada kikoeru'],
@@ -494,7 +515,7 @@ export function qqLyrics(trackId) {
     ['この歌が終わっても', 'Even after this song ends', 'kono uta ga owattemo'],
   ];
   let at = 12_000;
-  const lines = src.map(([text, translation, romanized]) => {
+  const lines: LyricLine[] = src.map(([text, translation, romanized]) => {
     const chars = [...text];
     const step = 360;
     const words = chars.map((c, i) => ({ start_ms: at + i * step, duration_ms: step, text: c }));
@@ -515,7 +536,7 @@ const QQ_LINES = [
   '听着听着就想起了那年夏天。',
   '歌词写得太好了，每一句都是故事。',
 ];
-export function qqComment(n, extra = {}) {
+export function qqComment(n: number, extra: Partial<Comment> = {}): Comment {
   const name = QQ_USERS[n % QQ_USERS.length];
   return {
     id: `qq_cm_${(1_000_000 + n * 7919).toString(36)}`,
@@ -527,16 +548,16 @@ export function qqComment(n, extra = {}) {
   };
 }
 export const qqHotComments = [qqComment(0, { liked_count: 12840 }), qqComment(1, { liked_count: 9311 })];
-export function qqRecentComments(page, size) {
-  const out = [];
+export function qqRecentComments(page: number, size: number): Comment[] {
+  const out: Comment[] = [];
   for (let i = 0; i < size; i++) out.push(qqComment(10 + (page - 1) * size + i));
   return out;
 }
 
-export function qqSearchItems(type, q, page, size, total) {
+export function qqSearchItems(type: SearchType, q: string, page: number, size: number, total: number): SearchItem[] {
   const start = (page - 1) * size;
   const n = Math.max(0, Math.min(size, total - start));
-  const items = [];
+  const items: SearchItem[] = [];
   for (let i = 0; i < n; i++) {
     const k = start + i;
     if (type === 'track') {
@@ -554,7 +575,7 @@ export function qqSearchItems(type, q, page, size, total) {
         published_at_ms: Date.UTC(2005 + (k % 19), k % 12, 1),
       });
     } else if (type === 'artist') {
-      const s = qqSearchSingersFixture[k % qqSearchSingersFixture.length];
+      const s: Raw = qqSearchSingersFixture[k % qqSearchSingersFixture.length];
       items.push({
         provider: 'qq',
         id: s.singerMID,
@@ -563,7 +584,7 @@ export function qqSearchItems(type, q, page, size, total) {
         album_count: s.albumNum,
       });
     } else {
-      const p = qqSearchPlaylistsFixture[k % qqSearchPlaylistsFixture.length];
+      const p: Raw = qqSearchPlaylistsFixture[k % qqSearchPlaylistsFixture.length];
       items.push({
         provider: 'qq',
         id: k < qqSearchPlaylistsFixture.length ? p.dissid : String(9_000_000_000 + k),

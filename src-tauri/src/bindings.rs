@@ -1,0 +1,61 @@
+//! The TypeScript side of the IPC contract, generated from the Rust types: every command as a
+//! typed function, every event with its payload, the model and `ERROR_KINDS`. The generated
+//! file is checked in (`ui/src/lib/bindings.ts`); `tests/bindings.rs` fails when it is stale,
+//! and `./dev bindings` writes it anew.
+
+use std::path::{Path, PathBuf};
+
+use duet_core::ErrorKind;
+use tauri_specta::{collect_events, Builder, Casing, ErrorHandlingMode};
+
+use crate::events::{
+    ErrorEvent, LoginStateChanged, LyricLineChanged, PlayerPosition, PlayerSkipped,
+    PlayerStateChanged, SessionStatus,
+};
+
+/// Where the generated file lives, from the repository's top.
+pub const BINDINGS_FILE: &str = "ui/src/lib/bindings.ts";
+
+const HEADER: &str = "// Generated from the Rust types by src-tauri/src/bindings.rs: do not edit by hand.\n\
+                      // `./dev bindings` writes it anew; src-tauri/tests/bindings.rs fails when it is stale.\n\
+                      /* eslint-disable */";
+
+/// Commands, events and constants, for both the invoke handler and the generated file.
+pub fn builder<R: tauri::Runtime>() -> Builder<R> {
+    Builder::<R>::new()
+        .commands(crate::commands::collected())
+        .events(collect_events![
+            LoginStateChanged,
+            SessionStatus,
+            PlayerStateChanged,
+            PlayerPosition,
+            LyricLineChanged,
+            PlayerSkipped,
+            ErrorEvent,
+        ])
+        .constant("ERROR_KINDS", ErrorKind::ALL)
+        // Commands reject with the `DuetError` object; `ui/src/lib/ipc.ts` catches it.
+        .error_handling(ErrorHandlingMode::Throw)
+        // `commands.user_playlists`, `events.login_state`: the names the IPC itself uses.
+        .function_casing(Casing::SnakeCase)
+        // Every integer in the model is a count, a size or milliseconds, far below 2^53.
+        .dangerously_cast_bigints_to_number()
+        // One shape per type, as Rust sends it.
+        .disable_serde_phases()
+}
+
+/// The repository's top (`src-tauri/..`).
+pub fn repository_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("src-tauri sits in the repository")
+        .to_path_buf()
+}
+
+/// Writes the bindings to `path`.
+pub fn export(path: &Path) -> Result<(), specta_typescript::Error> {
+    builder::<tauri::Wry>().export(
+        specta_typescript::Typescript::default().header(HEADER),
+        path,
+    )
+}
