@@ -1,9 +1,8 @@
 //! Duet's provider-neutral core: the data model every front end speaks (DESIGN.md §2), the typed
 //! error kinds, the [`Provider`] trait each music service implements, the QR login session
-//! machine, the credential store, the `DUET_UPSTREAM` routing switch, and size-capped reading
-//! of HTTP answers.
+//! machine, the credential store's interface, the `DUET_UPSTREAM` routing switch, and
+//! size-capped reading of HTTP answers.
 
-pub mod art;
 pub mod credentials;
 pub mod error;
 pub mod hosts;
@@ -16,7 +15,7 @@ pub mod qr;
 pub mod secret;
 pub mod upstream;
 
-pub use credentials::{CredentialStore, KeyringStore, MemoryStore};
+pub use credentials::{CredentialStore, MemoryStore};
 pub use error::{Error, ErrorKind, Result};
 pub use model::*;
 pub use provider::Provider;

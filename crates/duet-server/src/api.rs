@@ -55,7 +55,7 @@ impl AppState {
     ) -> Arc<Self> {
         Arc::new(Self {
             providers: providers.into_iter().map(|p| (p.id(), p)).collect(),
-            qr_logins: QrLogins::new(),
+            qr_logins: QrLogins::new(duet_images::login_qr_png),
             login_keys: Arc::new(LoginKeys::new(login_key_window)),
             seed,
             stats: Stats::new(),

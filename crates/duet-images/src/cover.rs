@@ -7,7 +7,7 @@ use std::io::Cursor;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use duet_core::{Error, Result};
 
 /// The largest picture decoded, in pixels a side: covers come at up to 3000 (NetEase's
 /// originals); a small file announcing more would be a decompression bomb.
