@@ -7,10 +7,11 @@ use std::sync::Arc;
 
 use axum::http::HeaderMap;
 use duet_core::{Error, ImageUrls, Provider, ProviderId};
-use duet_qqmusic::{Credential, QqProvider, Session};
+use duet_qqmusic::{Credential, QqApi, QqProvider, Session};
 use serde_json::Value;
 
-use super::bad;
+use super::{bad, qq_error};
+use crate::api::ApiError;
 
 /// What the seed routes need besides the shared state: the concrete QQ Music provider (its
 /// API, its session and the session's renewal).
@@ -28,31 +29,30 @@ impl SeedQq {
         self.qq.session().await
     }
 
-    /// The credential of this request (`Some`), or `None` for the held session; an error when
-    /// there is neither.
-    pub(super) async fn auth(
-        &self,
+    /// Runs `call` with QQ Music's API under the credential this request carries (headers,
+    /// cookies, then `body`) or, with none, the session this server holds (renewed by the
+    /// provider when it runs out); an error when there is neither. Errors come back as QQ
+    /// Music's.
+    pub(super) async fn call<'a, T, F, Fut>(
+        &'a self,
         headers: &HeaderMap,
         body: Option<&Value>,
-    ) -> Result<Option<Credential>, Error> {
-        match given(headers, body)? {
-            Some(credential) => Ok(Some(credential)),
-            None if self.qq.has_session().await => Ok(None),
-            None => Err(no_credentials()),
-        }
-    }
-
-    /// Runs `call` under `auth` (the held session renewed by the provider when it runs out).
-    pub(super) async fn run<T, F, Fut>(
-        &self,
-        auth: &Option<Credential>,
         call: F,
-    ) -> Result<T, Error>
+    ) -> Result<T, ApiError>
     where
-        F: Fn(Credential) -> Fut,
+        F: Fn(&'a QqApi, Credential) -> Fut,
         Fut: Future<Output = Result<T, Error>>,
     {
-        self.qq.run(auth.clone(), call).await
+        let auth = match given(headers, body).map_err(qq_error)? {
+            Some(credential) => Some(credential),
+            None if self.qq.has_session().await => None,
+            None => return Err(qq_error(no_credentials())),
+        };
+        let api = self.qq.api();
+        self.qq
+            .run(auth, |credential| call(api, credential))
+            .await
+            .map_err(qq_error)
     }
 
     pub(super) fn images<T: ImageUrls>(&self, value: T) -> T {

@@ -243,13 +243,12 @@ async fn search(
         )
     })()
     .map_err(qq_error)?;
-    let auth = seed.auth(&headers, None).await.map_err(qq_error)?;
-    let api = seed.qq.api();
     let query = &query;
     let page = seed
-        .run(&auth, |c| async move { api.search(Some(&c), query).await })
-        .await
-        .map_err(qq_error)?;
+        .call(&headers, None, |api, c| async move {
+            api.search(Some(&c), query).await
+        })
+        .await?;
     Ok(Json(to_json(&seed.images(page))?))
 }
 
@@ -269,10 +268,8 @@ async fn playlist(
         Ok::<_, Error>((id, num as usize))
     })()
     .map_err(qq_error)?;
-    let auth = seed.auth(&headers, None).await.map_err(qq_error)?;
-    let api = seed.qq.api();
     let playlist = seed
-        .run(&auth, |c| async move {
+        .call(&headers, None, |api, c| async move {
             let euin = if id == duet_qqmusic::parse::LIKED_PLAYLIST_ID {
                 Some(api.user_info(&c).await?.encrypt_uin)
             } else {
@@ -280,20 +277,20 @@ async fn playlist(
             };
             api.playlist(Some(&c), id, euin.as_deref(), Some(num)).await
         })
-        .await
-        .map_err(qq_error)?;
+        .await?;
     Ok(Json(to_json(&seed.images(playlist))?))
 }
 
 /// `GET /api/user`: profile, VIP identity and music level.
 async fn user(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Answer {
     let seed = seed(&state)?;
-    let auth = seed.auth(&headers, None).await.map_err(qq_error)?;
-    let api = seed.qq.api();
     let mut info = seed
-        .run(&auth, |c| async move { api.user_info(&c).await })
-        .await
-        .map_err(qq_error)?;
+        .call(
+            &headers,
+            None,
+            |api, c| async move { api.user_info(&c).await },
+        )
+        .await?;
     info.profile = seed.images(info.profile);
     Ok(Json(to_json(&info)?))
 }
@@ -301,12 +298,13 @@ async fn user(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Answer 
 /// `GET /api/accelerate/userinfo`: nickname, avatar, VIP and level, flat.
 async fn accelerate_user_info(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Answer {
     let seed = seed(&state)?;
-    let auth = seed.auth(&headers, None).await.map_err(qq_error)?;
-    let api = seed.qq.api();
     let info = seed
-        .run(&auth, |c| async move { api.user_info(&c).await })
-        .await
-        .map_err(qq_error)?;
+        .call(
+            &headers,
+            None,
+            |api, c| async move { api.user_info(&c).await },
+        )
+        .await?;
     let profile = seed.images(info.profile);
     Ok(Json(json!({
         "provider": profile.provider,
@@ -332,12 +330,11 @@ async fn sign(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Byte
             )))
         }
     }
-    let auth = seed.auth(&headers, Some(&body)).await.map_err(qq_error)?;
-    let api = seed.qq.api();
     let done = seed
-        .run(&auth, |c| async move { api.check_in(&c).await })
-        .await
-        .map_err(qq_error)?;
+        .call(&headers, Some(&body), |api, c| async move {
+            api.check_in(&c).await
+        })
+        .await?;
     Ok(Json(to_json(&done)?))
 }
 
@@ -380,11 +377,9 @@ async fn add_comment(
         Ok((content, biz_id, biz_type, replied))
     })()
     .map_err(qq_error)?;
-    let auth = seed.auth(&headers, Some(&body)).await.map_err(qq_error)?;
-    let api = seed.qq.api();
     let (content, biz_id, replied) = (&content, &biz_id, replied.as_deref());
     let comment = seed
-        .run(&auth, |c| async move {
+        .call(&headers, Some(&body), |api, c| async move {
             let biz_id = if duet_qqmusic::identity::is_mid(biz_id) {
                 api.convert(Some(&c), biz_id).await?.id.to_string()
             } else {
@@ -399,8 +394,7 @@ async fn add_comment(
             api.post_comment(&c, biz_type, &biz_id, content, replied, author)
                 .await
         })
-        .await
-        .map_err(qq_error)?;
+        .await?;
     Ok((StatusCode::CREATED, Json(to_json(&seed.images(comment))?)))
 }
 
@@ -427,14 +421,11 @@ async fn music_url(
         Ok((mid, quality))
     })()
     .map_err(qq_error)?;
-    let auth = seed.auth(&headers, None).await.map_err(qq_error)?;
-    let api = seed.qq.api();
     let url = seed
-        .run(&auth, |c| async move {
+        .call(&headers, None, |api, c| async move {
             api.stream_url(Some(&c), mid, quality).await
         })
-        .await
-        .map_err(qq_error)?;
+        .await?;
     Ok(Json(to_json(&url)?))
 }
 
@@ -446,10 +437,8 @@ async fn lyric(
 ) -> Answer {
     let seed = seed(&state)?;
     let id = required(&params, "mid").map_err(qq_error)?;
-    let auth = seed.auth(&headers, None).await.map_err(qq_error)?;
-    let api = seed.qq.api();
     let lyrics = seed
-        .run(&auth, |c| async move {
+        .call(&headers, None, |api, c| async move {
             let mid = if duet_qqmusic::identity::is_mid(id) {
                 id.to_owned()
             } else {
@@ -457,8 +446,7 @@ async fn lyric(
             };
             api.lyrics(Some(&c), &mid).await
         })
-        .await
-        .map_err(qq_error)?;
+        .await?;
     Ok(Json(to_json(&lyrics)?))
 }
 
@@ -470,12 +458,11 @@ async fn convert(
 ) -> Answer {
     let seed = seed(&state)?;
     let id = required(&params, "id").map_err(qq_error)?;
-    let auth = seed.auth(&headers, None).await.map_err(qq_error)?;
-    let api = seed.qq.api();
     let ids = seed
-        .run(&auth, |c| async move { api.convert(Some(&c), id).await })
-        .await
-        .map_err(qq_error)?;
+        .call(&headers, None, |api, c| async move {
+            api.convert(Some(&c), id).await
+        })
+        .await?;
     Ok(Json(
         json!({ "provider": ProviderId::Qq, "id": ids.id, "mid": ids.mid }),
     ))
@@ -484,16 +471,13 @@ async fn convert(
 /// `GET /api/listenreport`: the profile's listening report as QQ Music sends it.
 async fn listen_report(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Answer {
     let seed = seed(&state)?;
-    let auth = seed.auth(&headers, None).await.map_err(qq_error)?;
-    let api = seed.qq.api();
     let (user_id, report) = seed
-        .run(&auth, |c| async move {
+        .call(&headers, None, |api, c| async move {
             let euin = api.user_info(&c).await?.encrypt_uin;
             let report = api.listening_report(&c, &euin).await?;
             Ok((c.musicid, report))
         })
-        .await
-        .map_err(qq_error)?;
+        .await?;
     Ok(Json(json!({
         "provider": ProviderId::Qq,
         "user_id": user_id.to_string(),
