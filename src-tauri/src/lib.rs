@@ -51,7 +51,7 @@ pub fn allow_upstream_images(config: &mut tauri::Config, upstream: &duet_core::U
 }
 
 /// The keychain service name the app (and duet-server) keep sessions under.
-pub const KEYCHAIN_SERVICE: &str = duet_core::credentials::KEYCHAIN_SERVICE;
+pub const KEYCHAIN_SERVICE: &str = duet_services::KEYCHAIN_SERVICE;
 
 pub fn run() {
     display::apply();

@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use duet_core::art::CoverCache;
 use duet_core::qr::QrLogins;
 use duet_core::{Error, ErrorKind, Provider, ProviderId, Result, Upstream};
+use duet_images::CoverCache;
 use duet_services::{Settings, Store, StoreKind};
 use serde::Serialize;
 
@@ -75,7 +75,7 @@ impl Duet {
         Ok(Self {
             providers,
             store: Mutex::new(store),
-            logins: QrLogins::new(),
+            logins: QrLogins::new(duet_images::login_qr_png),
             events,
             covers_http,
             upstream: settings.upstream,

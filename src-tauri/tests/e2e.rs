@@ -16,8 +16,9 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use common::{testid, wait_for, TauriDriver};
-use duet_core::{CredentialStore, KeyringStore, ProviderId};
+use duet_core::{CredentialStore, ProviderId};
 use duet_fake_upstream::{FakeConfig, FakeUpstream};
+use duet_services::KeyringStore;
 use fantoccini::{Client, Locator};
 use serde_json::json;
 

@@ -1,9 +1,8 @@
 //! Duet's provider-neutral core: the data model every front end speaks (DESIGN.md §2), the typed
 //! error kinds, the [`Provider`] trait each music service implements, the QR login session
-//! machine, the credential store, the `DUET_UPSTREAM` routing switch, and size-capped reading
-//! of HTTP answers.
+//! machine, the credential store's interface, the `DUET_UPSTREAM` routing switch, and
+//! size-capped reading of HTTP answers.
 
-pub mod art;
 pub mod clock;
 pub mod credentials;
 pub mod error;
@@ -18,7 +17,7 @@ pub mod retry;
 pub mod secret;
 pub mod upstream;
 
-pub use credentials::{CredentialStore, KeyringStore, MemoryStore};
+pub use credentials::{CredentialStore, MemoryStore};
 pub use error::{Error, ErrorKind, Result};
 pub use model::*;
 pub use provider::Provider;

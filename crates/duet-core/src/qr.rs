@@ -1,7 +1,7 @@
-//! The QR login session machine: creates the code (a PNG rendered locally from the login URL, so
-//! it works whatever the service sends), polls at the service's documented pace, reports every
-//! state change, expires after the service's limit, and fetches the profile once confirmed. A
-//! new session is a restart.
+//! The QR login session machine: creates the code (a PNG rendered locally from the login URL by
+//! the front end's [`QrRenderer`], so it works whatever the service sends), polls at the
+//! service's documented pace, reports every state change, expires after the service's limit,
+//! and fetches the profile once confirmed. A new session is a restart.
 
 use std::sync::Arc;
 
@@ -13,25 +13,9 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::model::{LoginState, ProviderId, QrLogin, QrMethod, QrState};
 use crate::provider::{Provider, QrCode, QrPoll};
 
-/// Renders `content` as a black-on-white PNG `data:` URI, `scale` pixels per module, with the
-/// standard 4-module quiet zone.
-pub fn render_qr_png(content: &str, scale: u32) -> Result<String> {
-    let code = qrcode::QrCode::with_error_correction_level(content, qrcode::EcLevel::M)
-        .map_err(|e| Error::bad_request(format!("cannot encode a QR code: {e}")))?;
-    let image = code
-        .render::<image::Luma<u8>>()
-        .module_dimensions(scale, scale)
-        .quiet_zone(true)
-        .build();
-    let mut png = Vec::new();
-    image::DynamicImage::ImageLuma8(image)
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .map_err(|e| Error::upstream(format!("cannot write the QR PNG: {e}")))?;
-    Ok(format!(
-        "data:image/png;base64,{}",
-        base64::engine::general_purpose::STANDARD.encode(png)
-    ))
-}
+/// Draws a login URL as the picture shown to scan: a `data:` URI (`duet_images::login_qr_png`).
+/// Handed in by the front end, so the core builds without an image codec.
+pub type QrRenderer = fn(&str) -> Result<String>;
 
 /// Called on every state change, in order.
 pub type StateObserver = Arc<dyn Fn(&LoginState) + Send + Sync>;
@@ -51,12 +35,13 @@ impl QrSession {
         provider: Arc<dyn Provider>,
         method: Option<QrMethod>,
         observer: Option<StateObserver>,
+        render: QrRenderer,
     ) -> Result<Self> {
         let policy = provider.qr_policy();
         let method = resolve_method(provider.as_ref(), method)?;
         let ticket = provider.qr_start(method).await?;
         let (qr_url, qr_png) = match ticket.code {
-            QrCode::Url(url) => (Some(url.clone()), render_qr_png(&url, 8)?),
+            QrCode::Url(url) => (Some(url.clone()), render(&url)?),
             QrCode::Image { mime, bytes } => (
                 None,
                 format!(
@@ -241,16 +226,21 @@ fn failed(base: &LoginState, error: Error) -> LoginState {
 /// The QR logins of one front end: at most one unfinished login per provider and method
 /// (starting a new one is the restart; QQ and WeChat codes for QQ Music can be on screen
 /// together), and the last few finished ones kept so a late reader still sees how they ended.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct QrLogins {
     sessions: tokio::sync::Mutex<Vec<QrSession>>,
+    render: QrRenderer,
 }
 
 impl QrLogins {
     const KEPT: usize = 16;
 
-    pub fn new() -> Self {
-        Self::default()
+    /// `render` draws the codes the services hand out as URLs.
+    pub fn new(render: QrRenderer) -> Self {
+        Self {
+            sessions: Default::default(),
+            render,
+        }
     }
 
     pub async fn start(
@@ -260,7 +250,7 @@ impl QrLogins {
         observer: Option<StateObserver>,
     ) -> Result<QrLogin> {
         let id = provider.id();
-        let session = QrSession::start(provider, method, observer).await?;
+        let session = QrSession::start(provider, method, observer, self.render).await?;
         let login = session.login().clone();
         let mut sessions = self.sessions.lock().await;
         sessions.retain(|s| {
@@ -407,6 +397,15 @@ mod tests {
         })
     }
 
+    /// Stands in for `duet_images::login_qr_png` (tested there): a `data:` URI naming what it
+    /// was asked to draw.
+    fn render(url: &str) -> Result<String> {
+        Ok(format!(
+            "data:image/png;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(url)
+        ))
+    }
+
     fn recorder() -> (StateObserver, Arc<Mutex<Vec<QrState>>>) {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let sink = seen.clone();
@@ -432,10 +431,14 @@ mod tests {
             ],
             Duration::from_secs(60),
         );
-        let session = QrSession::start(provider, None, Some(observer))
+        let session = QrSession::start(provider, None, Some(observer), render)
             .await
             .unwrap();
         assert!(session.login().qr_png.starts_with("data:image/png;base64,"));
+        assert_eq!(
+            session.login().qr_png,
+            render("https://music.163.com/login?codekey=k1").unwrap()
+        );
         let last = session.finished().await;
         assert_eq!(last.state, QrState::Confirmed);
         assert_eq!(last.profile.unwrap().nickname, "n");
@@ -448,7 +451,9 @@ mod tests {
     #[tokio::test]
     async fn expires_locally_when_the_service_never_does() {
         let provider = scripted(vec![], Duration::from_millis(30));
-        let session = QrSession::start(provider, None, None).await.unwrap();
+        let session = QrSession::start(provider, None, None, render)
+            .await
+            .unwrap();
         assert_eq!(session.finished().await.state, QrState::Expired);
     }
 
@@ -461,30 +466,17 @@ mod tests {
             ],
             Duration::from_secs(60),
         );
-        let session = QrSession::start(provider, None, None).await.unwrap();
+        let session = QrSession::start(provider, None, None, render)
+            .await
+            .unwrap();
         let last = session.finished().await;
         assert_eq!(last.state, QrState::Failed);
         assert_eq!(last.error.unwrap().kind, ErrorKind::VerificationRequired);
     }
 
-    #[test]
-    fn qr_png_decodes_as_png() {
-        let uri = render_qr_png("https://music.163.com/login?codekey=abc", 8).unwrap();
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(uri.trim_start_matches("data:image/png;base64,"))
-            .unwrap();
-        let image = image::load_from_memory_with_format(&bytes, image::ImageFormat::Png).unwrap();
-        assert!(
-            image.width() >= 200,
-            "QR should be large: {}",
-            image.width()
-        );
-        assert_eq!(image.width(), image.height());
-    }
-
     #[tokio::test]
     async fn a_new_login_replaces_the_unfinished_one_of_its_provider() {
-        let logins = QrLogins::new();
+        let logins = QrLogins::new(render);
         let first = logins
             .start(scripted(vec![], Duration::from_secs(60)), None, None)
             .await
@@ -507,7 +499,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_method_the_service_lacks_is_refused_and_the_default_is_its_first() {
-        let logins = QrLogins::new();
+        let logins = QrLogins::new(render);
         let error = logins
             .start(
                 scripted(vec![], Duration::from_secs(60)),

@@ -90,16 +90,19 @@ pub(crate) fn png(width: u32, height: u32, channels: u8, pixels: &[u8]) -> Vec<u
     png
 }
 
-/// A baseline JPEG of an RGB (`channels` 3) or grey (`channels` 1) raster.
+/// A baseline JPEG of an RGB (`channels` 3) or grey (`channels` 1) raster; empty for one larger
+/// than JPEG's 65,535 pixels a side.
 pub(crate) fn jpeg(width: u32, height: u32, channels: u8, pixels: &[u8]) -> Vec<u8> {
     let colour = if channels == 1 {
-        image::ExtendedColorType::L8
+        jpeg_encoder::ColorType::Luma
     } else {
-        image::ExtendedColorType::Rgb8
+        jpeg_encoder::ColorType::Rgb
+    };
+    let (Ok(width), Ok(height)) = (u16::try_from(width), u16::try_from(height)) else {
+        return Vec::new();
     };
     let mut out = Vec::new();
-    let encoded = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
-        .encode(pixels, width, height, colour);
+    let encoded = jpeg_encoder::Encoder::new(&mut out, 90).encode(pixels, width, height, colour);
     if encoded.is_err() {
         return Vec::new();
     }

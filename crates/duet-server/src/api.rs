@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -11,78 +10,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use duet_core::qr::QrLogins;
-use duet_core::{
-    Error, ErrorKind, Provider, ProviderId, QrMethod, Quality, SearchQuery, SearchType,
-};
+use duet_core::{Error, ErrorKind, QrMethod, Quality, SearchQuery, SearchType};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::login_keys::{LoginKeys, LOGIN_KEY_WINDOW};
-use crate::seed::{SeedQq, Stats};
-
-/// Everything the handlers share.
-pub struct AppState {
-    providers: HashMap<ProviderId, Arc<dyn Provider>>,
-    pub(crate) qr_logins: QrLogins,
-    /// When each QR login was confirmed, for `/api/login/check`'s once-only key.
-    pub(crate) login_keys: Arc<LoginKeys>,
-    /// The seed-compatible QQ Music API's needs (`/api/...`), when QQ Music is built in.
-    pub(crate) seed: Option<SeedQq>,
-    pub(crate) stats: Stats,
-}
-
-impl AppState {
-    pub fn new(providers: Vec<Arc<dyn Provider>>) -> Arc<Self> {
-        Self::build(providers, None, LOGIN_KEY_WINDOW)
-    }
-
-    /// With the seed-compatible `/api/...` over `qq` (the same provider as in `providers`);
-    /// `/api/login/check` hands a login's key out within `login_key_window` of its confirmation
-    /// ([`LOGIN_KEY_WINDOW`] unless a test shortens it).
-    pub fn with_qq(
-        providers: Vec<Arc<dyn Provider>>,
-        qq: Arc<duet_qqmusic::QqProvider>,
-        login_key_window: Duration,
-    ) -> Arc<Self> {
-        Self::build(providers, Some(SeedQq::new(qq)), login_key_window)
-    }
-
-    fn build(
-        providers: Vec<Arc<dyn Provider>>,
-        seed: Option<SeedQq>,
-        login_key_window: Duration,
-    ) -> Arc<Self> {
-        Arc::new(Self {
-            providers: providers.into_iter().map(|p| (p.id(), p)).collect(),
-            qr_logins: QrLogins::new(),
-            login_keys: Arc::new(LoginKeys::new(login_key_window)),
-            seed,
-            stats: Stats::new(),
-        })
-    }
-
-    /// Starts a QR login (both APIs start them here, so `/api/login/check` knows when each
-    /// was confirmed).
-    pub(crate) async fn start_qr_login(
-        &self,
-        provider: Arc<dyn Provider>,
-        method: Option<QrMethod>,
-    ) -> Result<duet_core::QrLogin, Error> {
-        self.qr_logins
-            .start(provider, method, Some(self.login_keys.observer()))
-            .await
-    }
-
-    fn provider(&self, name: &str) -> Result<Arc<dyn Provider>, ApiError> {
-        let id: ProviderId = name.parse()?;
-        self.providers.get(&id).cloned().ok_or_else(|| {
-            ApiError(Error::not_found(format!(
-                "{id} is not available in this build of duet-server"
-            )))
-        })
-    }
-}
+use crate::AppState;
 
 /// The error object at the HTTP boundary: `{"error": {kind, message, provider?, upstream_code?}}`
 /// with the status of its kind.

@@ -35,7 +35,7 @@ struct Args {
     no_keychain: bool,
     /// The keychain service name the sessions are stored under: the server's own by default,
     /// so it and the desktop app never overwrite or wipe each other's sessions.
-    #[arg(long, default_value = duet_core::credentials::SERVER_KEYCHAIN_SERVICE)]
+    #[arg(long, default_value = duet_services::SERVER_KEYCHAIN_SERVICE)]
     keychain_service: String,
     /// Seconds to wait for an answer from a service.
     #[arg(long, default_value_t = 15)]

@@ -10,7 +10,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use duet_core::qr::render_qr_png;
+use duet_images::render_qr_png;
 
 #[tokio::test]
 async fn qr_login_lands_in_the_keychain_survives_a_restart_and_logout_wipes_it() {

@@ -11,15 +11,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
-use duet_core::credentials::{KEYCHAIN_SERVICE, SERVER_KEYCHAIN_SERVICE};
 use duet_core::qr::QrLogins;
 use duet_core::{Provider, ProviderId, QrState, Upstream};
 use duet_fake_upstream::FakeUpstream;
+use duet_services::{KEYCHAIN_SERVICE, SERVER_KEYCHAIN_SERVICE};
 
 /// Logs the app's NetEase in the way the app does (its QR login machine), the phone played by
 /// the fake.
 async fn app_login(fake: &FakeUpstream, netease: Arc<dyn Provider>) {
-    let logins = QrLogins::new();
+    let logins = QrLogins::new(duet_images::login_qr_png);
     let login = logins.start(netease, None, None).await.unwrap();
     assert!(fake.netease().scan(&login.key));
     assert!(fake.netease().confirm(&login.key));

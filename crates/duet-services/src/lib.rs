@@ -3,13 +3,19 @@
 //! and one provider per service over it, with stored sessions restored. A new service is one
 //! line here.
 
+mod keychain;
+
 use std::sync::Arc;
 use std::time::Duration;
 
-use duet_core::credentials::KeychainTrouble;
 use duet_core::credentials::SharedStore;
-use duet_core::{Error, KeyringStore, MemoryStore, Provider, Upstream};
+use duet_core::{Error, MemoryStore, Provider, Upstream};
 use serde::Serialize;
+
+pub use keychain::{
+    KeychainProblem, KeychainTrouble, KeyringStore, KEYCHAIN_SERVICE, KEYCHAIN_TIMEOUT,
+    PROBE_TIMEOUT, SERVER_KEYCHAIN_SERVICE,
+};
 
 /// Where sessions are kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -11,9 +11,8 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use duet_core::credentials::KeyringStore;
 use duet_core::{ErrorKind, ProviderId, Secret};
-use duet_services::{open_keyring, StoreKind};
+use duet_services::{open_keyring, KeyringStore, StoreKind};
 
 const SERVICE: &str = "duet-test-locked";
 const LOGIN_COLLECTION: &str = "/org/freedesktop/secrets/collection/login";

@@ -1,12 +1,12 @@
 //! Browsing: playlists, search, recommendations, lyrics, comments, the check-in button, cover
 //! colours.
 
-use duet_core::art::{cover_colors as colors_of, CoverColors};
 use duet_core::http::{read_capped, MAX_IMAGE};
 use duet_core::{
     CheckIn, Comment, CommentPage, Error, Lyrics, Playlist, ProviderId, Result, SearchPage,
     SearchQuery, SearchType, Track,
 };
+use duet_images::{cover_colors as colors_of, CoverColors};
 use tauri::State;
 
 use crate::state::Duet;

@@ -8,8 +8,9 @@ use std::process::Stdio;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use duet_core::{CredentialStore, KeyringStore, ProviderId};
+use duet_core::{CredentialStore, ProviderId};
 use duet_fake_upstream::{FakeConfig, FakeUpstream};
+use duet_services::KeyringStore;
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};

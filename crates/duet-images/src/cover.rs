@@ -5,9 +5,8 @@
 use std::collections::HashMap;
 use std::io::Cursor;
 
+use duet_core::{Error, Result};
 use serde::{Deserialize, Serialize};
-
-use crate::error::{Error, Result};
 
 /// The largest picture decoded, in pixels a side: covers come at up to 3000 (NetEase's
 /// originals); a small file announcing more would be a decompression bomb.

@@ -6,7 +6,8 @@
 // builds to nothing.
 #![cfg(target_os = "linux")]
 
-use duet_core::{CredentialStore, KeyringStore, ProviderId, Secret};
+use duet_core::{CredentialStore, ProviderId, Secret};
+use duet_services::KeyringStore;
 
 fn store() -> KeyringStore {
     KeyringStore::with_service(format!("duet-test-{}", std::process::id()))
