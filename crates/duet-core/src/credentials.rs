@@ -1,4 +1,4 @@
-//! Where session material lives: the OS keychain (DESIGN.md §4), one entry per provider account.
+//! Where session material lives: the OS keychain (docs/design.md §4), one entry per provider account.
 //! Never a plain file, never a log line.
 
 use std::collections::HashMap;
