@@ -1,4 +1,4 @@
-//! Where session material lives: the OS keychain (DESIGN.md §4), one entry per provider account.
+//! Where session material lives: the OS keychain (docs/design.md §4), one entry per provider account.
 //! Never a plain file, never a log line. This is the store's interface and the in-memory store;
 //! the keychain itself is `duet_services::KeyringStore`, opened by the front ends.
 

@@ -1,4 +1,4 @@
-//! The error kinds of DESIGN.md §2. Every failure that reaches a front end is one [`Error`]; the UI
+//! The error kinds of docs/design.md §2. Every failure that reaches a front end is one [`Error`]; the UI
 //! and HTTP clients branch on [`ErrorKind`], never on the message.
 
 use serde::{Deserialize, Serialize};
@@ -166,7 +166,7 @@ impl Error {
         Self::new(ErrorKind::Declined, message)
     }
 
-    /// The wire shape of DESIGN.md §2: `{"error": {kind, message, provider?, upstream_code?}}`.
+    /// The wire shape of docs/design.md §2: `{"error": {kind, message, provider?, upstream_code?}}`.
     pub fn to_body(&self) -> serde_json::Value {
         serde_json::json!({ "error": self })
     }

@@ -1,4 +1,4 @@
-//! Duet's provider-neutral core: the data model every front end speaks (DESIGN.md §2), the typed
+//! Duet's provider-neutral core: the data model every front end speaks (docs/design.md §2), the typed
 //! error kinds, the [`Provider`] trait each music service implements, the QR login session
 //! machine, the credential store's interface, the `DUET_UPSTREAM` routing switch, and
 //! size-capped reading of HTTP answers.

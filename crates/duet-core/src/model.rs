@@ -1,4 +1,4 @@
-//! The data model of DESIGN.md §2: the same JSON shapes in Tauri commands, events and `/v1`.
+//! The data model of docs/design.md §2: the same JSON shapes in Tauri commands, events and `/v1`.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! The one retry policy of every provider (DESIGN.md §3: retries only for idempotent reads, with
+//! The one retry policy of every provider (docs/design.md §3: retries only for idempotent reads, with
 //! backoff): which failures may pass on another attempt ([`Failure`]), which calls may be
 //! repeated at all ([`Effect`]), how long to wait between attempts and how many to make
 //! ([`RetryPolicy`]).

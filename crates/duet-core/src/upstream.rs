@@ -1,4 +1,4 @@
-//! The `DUET_UPSTREAM` switch (DESIGN.md §3): when set, every request for `https://HOST/PATH?Q`
+//! The `DUET_UPSTREAM` switch (docs/design.md §3): when set, every request for `https://HOST/PATH?Q`
 //! goes to `DUET_UPSTREAM/HOST/PATH?Q` instead, for all hosts of all services. Tests, the demo and
 //! offline checks rely on it; it is the only switch they need. It is a test switch, not a way to
 //! send accounts elsewhere: only a loopback address is accepted (every cookie, key and login of

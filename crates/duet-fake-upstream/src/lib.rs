@@ -1,7 +1,7 @@
 //! `duet-fake-upstream`: a strict, offline fake of the music services Duet talks to.
 //!
 //! The Duet client sends every request for `https://HOST/PATH?Q` to `FAKE/HOST/PATH?Q`
-//! (DESIGN.md §3, `DUET_UPSTREAM`), so this server routes on `/{host}/{*path}`:
+//! (docs/design.md §3, `DUET_UPSTREAM`), so this server routes on `/{host}/{*path}`:
 //!
 //! - NetEase Cloud Music API hosts (`music.163.com`, `interface.music.163.com`,
 //!   `interfacepc.music.163.com`, `interface3.music.163.com`) and its audio CDN host

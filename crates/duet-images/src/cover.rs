@@ -1,4 +1,4 @@
-//! Colours for a cover, computed once per cover in Rust (DESIGN.md §7): the lyrics backdrop is a
+//! Colours for a cover, computed once per cover in Rust (docs/design.md §7): the lyrics backdrop is a
 //! gradient of these, not a blur filter recomputed every frame. [`CoverCache`] remembers them
 //! for the covers seen last.
 

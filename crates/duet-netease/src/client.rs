@@ -18,7 +18,7 @@ use crate::errors::{code_of, error_for_code, netease};
 use crate::identity;
 use crate::session::{CookieUpdate, Session, MUSIC_U};
 
-/// How a request is wrapped (protocol/netease.md §1).
+/// How a request is wrapped (docs/protocol/netease.md §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Transport {
     /// The desktop client's transport: AES-ECB with an MD5 digest, responses encrypted too.

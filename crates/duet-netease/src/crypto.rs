@@ -4,7 +4,7 @@
 //! Everything here is a pure function: no I/O, no global mutable state (the only
 //! statics are lazily-built, read-only AES key schedules and RSA/Montgomery
 //! constants, plus const lookup tables).
-//! The byte formats follow `shared/protocol/netease.md` §2 (weapi), §3 (eapi),
+//! The byte formats follow `docs/protocol/netease.md` §2 (weapi), §3 (eapi),
 //! §4 (linuxapi) and §5.2 (anonymous username); `testdata/vectors/netease.json`
 //! pins every one of them (see the tests at the bottom of this file).
 //!

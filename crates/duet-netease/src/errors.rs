@@ -1,4 +1,4 @@
-//! NetEase business codes → Duet's typed error kinds (protocol/netease.md §8).
+//! NetEase business codes → Duet's typed error kinds (docs/protocol/netease.md §8).
 
 use duet_core::{Error, ErrorKind, ProviderId};
 use serde_json::Value;

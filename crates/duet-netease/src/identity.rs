@@ -1,5 +1,5 @@
 //! Who Duet says it is to NetEase: the official Windows PC client, consistently, on every
-//! transport (protocol/netease.md §3.3, §5). One place to update when the client moves on.
+//! transport (docs/protocol/netease.md §3.3, §5). One place to update when the client moves on.
 
 use rand::Rng;
 

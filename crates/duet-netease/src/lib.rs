@@ -1,5 +1,6 @@
-//! NetEase Cloud Music for Duet: the ciphers and transports of `protocol/netease.md`, the PC
-//! client's identity, and [`NeteaseProvider`], the [`duet_core::Provider`] over them.
+//! NetEase Cloud Music for Duet: the ciphers and transports of `docs/protocol/netease.md`, the PC
+//! client's identity, and [`NeteaseProvider`], the [`duet_core::Provider`] over them. A bare `§N` in
+//! this crate (and in the fake's `netease` module) is a section of `docs/protocol/netease.md`.
 
 pub mod client;
 pub mod crypto;

@@ -1,6 +1,6 @@
 //! Lyrics: LRC (`[mm:ss.xx]text`, several stamps per line allowed), JSON credit lines, and yrc
 //! word timing (`[lineStart,lineDur](wordStart,wordDur,0)word…`), merged into one line list with
-//! translation and romanisation attached (protocol/netease.md §7.6).
+//! translation and romanisation attached (docs/protocol/netease.md §7.6).
 
 use duet_core::lyrics::{merge, parse_credit, parse_lrc};
 use duet_core::{LyricWord, Lyrics, ProviderId};

@@ -1,4 +1,4 @@
-//! NetEase answers → Duet's model. The raw shapes follow protocol/netease.md §7; every field that
+//! NetEase answers → Duet's model. The raw shapes follow docs/protocol/netease.md §7; every field that
 //! real answers sometimes omit or null is optional here, so a missing detail degrades one field,
 //! never the whole list.
 

@@ -1,4 +1,4 @@
-//! [`duet_core::Provider`] for NetEase Cloud Music: the endpoints of protocol/netease.md §7.
+//! [`duet_core::Provider`] for NetEase Cloud Music: the endpoints of docs/protocol/netease.md §7.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,7 +22,7 @@ use crate::{identity, lyrics, parse};
 pub const SONG_DETAIL_BATCH: usize = 1000;
 /// Batches fetched at the same time for a long playlist.
 const SONG_DETAIL_PARALLEL: usize = 4;
-/// The seed document: NetEase QR codes live about 3 minutes; poll every 2 s (DESIGN.md §3).
+/// The seed document: NetEase QR codes live about 3 minutes; poll every 2 s (docs/design.md §3).
 const QR_POLICY: QrPolicy = QrPolicy {
     poll_interval: Duration::from_secs(2),
     lifetime: Duration::from_secs(180),

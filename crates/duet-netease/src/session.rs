@@ -1,5 +1,5 @@
 //! The NetEase session: the device identity and the cookies the service issued. Persisted as one
-//! JSON blob in the credential store (DESIGN.md §4); every value is a [`Secret`].
+//! JSON blob in the credential store (docs/design.md §4); every value is a [`Secret`].
 
 use std::collections::BTreeMap;
 

@@ -340,8 +340,9 @@ fn error_fixtures_are_never_data() {
     }
 }
 
-/// The fixtures are copied verbatim from ../shared so that a clone builds alone; they must not
-/// drift from the originals where those are present.
+/// The fixtures are copied verbatim from the team's notes (a `shared` directory beside the clone
+/// on the team's machines, absent from a clone elsewhere) so that a clone builds alone; they must
+/// not drift from the originals where those are present.
 #[test]
 fn vendored_fixtures_match_shared_originals() {
     let ours = format!("{}/../../testdata", env!("CARGO_MANIFEST_DIR"));

@@ -1,4 +1,4 @@
-//! The transport: the signed `musics.fcg` envelope with per-item codes (protocol/qqmusic.md §3),
+//! The transport: the signed `musics.fcg` envelope with per-item codes (docs/protocol/qqmusic.md §3),
 //! the legacy `*.fcg` GETs, and raw requests for the login redirect chains (never followed
 //! automatically: the 302s carry the cookies, §4.1 step 3).
 

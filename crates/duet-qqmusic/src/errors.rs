@@ -1,4 +1,4 @@
-//! QQ Music's codes → the typed kinds of DESIGN.md (protocol/qqmusic.md §6).
+//! QQ Music's codes → the typed kinds of docs/design.md (docs/protocol/qqmusic.md §6).
 
 use duet_core::{Error, ErrorKind, ProviderId};
 

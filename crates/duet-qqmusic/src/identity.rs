@@ -1,5 +1,5 @@
 //! Who Duet says it is to QQ Music: the y.qq.com web player in a desktop browser, on every call
-//! (protocol/qqmusic.md §1, §3.2). The QR logins are the web's own flows, so the web identity is
+//! (docs/protocol/qqmusic.md §1, §3.2). The QR logins are the web's own flows, so the web identity is
 //! the one that stays consistent. One place to update when the service moves on.
 
 use rand::Rng;

@@ -1,4 +1,4 @@
-//! The two QR logins of QQ Music (protocol/qqmusic.md §4.1, §4.2), the key refresh (§4.5)
+//! The two QR logins of QQ Music (docs/protocol/qqmusic.md §4.1, §4.2), the key refresh (§4.5)
 //! and logout. Each flow ends in a [`Session`]; nothing here stores it.
 
 use duet_core::{clock, Error, ErrorKind, Secret};

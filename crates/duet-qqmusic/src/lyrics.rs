@@ -1,4 +1,4 @@
-//! Lyrics from `GetPlayLyricInfo` (protocol/qqmusic.md §5.5): with `crypt=1` every field is the
+//! Lyrics from `GetPlayLyricInfo` (docs/protocol/qqmusic.md §5.5): with `crypt=1` every field is the
 //! hex of the QRC cipher; the original is QRC (word timing, `[start,dur]word(start,dur)…`) or
 //! LRC, the translation LRC, the romanisation QRC. With `crypt=0` fields are base64.
 

@@ -1,4 +1,4 @@
-//! QQ Music's answers → the model of DESIGN.md §2 (shapes: protocol/qqmusic.md §5 and
+//! QQ Music's answers → the model of docs/design.md §2 (shapes: docs/protocol/qqmusic.md §5 and
 //! docs/qqmusic-wire.md). Lenient on what is optional, never panicking on what is hostile: a
 //! missing field becomes empty, a wrong type is skipped, a missing list is an error.
 

@@ -1,5 +1,5 @@
 //! A QQ Music login: the account id and the musickey that authenticate every call, and the
-//! tokens that renew the key (protocol/qqmusic.md §4.1 step 5, §4.5). Persisted as one JSON
+//! tokens that renew the key (docs/protocol/qqmusic.md §4.1 step 5, §4.5). Persisted as one JSON
 //! blob in the credential store; every token is a [`Secret`].
 
 use duet_core::{clock, Error, ErrorKind, ProviderId, Secret};

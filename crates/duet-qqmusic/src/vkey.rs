@@ -1,4 +1,4 @@
-//! Play URLs (protocol/qqmusic.md §5.4): which of a song's files to ask for up to a quality,
+//! Play URLs (docs/protocol/qqmusic.md §5.4): which of a song's files to ask for up to a quality,
 //! the `CgiGetVkey` item that asks for each, and what its answer grants.
 
 use duet_core::{Error, ErrorKind, Quality};

@@ -1,5 +1,5 @@
-//! The `/v1/{provider}/...` routes of DESIGN.md §5: thin handlers that parse input, call
-//! `duet-core`, and answer with the model of §2 or the error object.
+//! The `/v1/{provider}/...` routes of docs/design.md §5: thin handlers that parse input, call
+//! `duet-core`, and answer with the model of docs/design.md §2 or the error object.
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -1,4 +1,4 @@
-//! `duet-server`: Duet's headless local HTTP API (DESIGN.md §5), a thin adapter over
+//! `duet-server`: Duet's headless local HTTP API (docs/design.md §5), a thin adapter over
 //! `duet-core`: `/v1/{provider}/...` ([`api`]) and the seed-compatible QQ Music `/api/...`
 //! ([`seed`]), behind the checks of [`access`] (who may drive it). It knows no URL, cookie or
 //! cipher of any service.

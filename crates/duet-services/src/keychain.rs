@@ -1,4 +1,4 @@
-//! The OS keychain as a credential store (DESIGN.md §4): one entry per provider account under a
+//! The OS keychain as a credential store (docs/design.md §4): one entry per provider account under a
 //! service name, the start-up probe that proves entries are kept, and a locked keychain's unlock
 //! prompt that gives up. The front ends open it through [`crate::open_store`]; the core knows
 //! only the [`CredentialStore`] interface.

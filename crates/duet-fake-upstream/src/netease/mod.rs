@@ -1,4 +1,4 @@
-//! The NetEase Cloud Music fake (protocol: `shared/protocol/netease.md`, §9 checklist).
+//! The NetEase Cloud Music fake (protocol: `docs/protocol/netease.md`, §9 checklist).
 //!
 //! Pipeline of one API request (see `server.rs`):
 //! route (host + path shape → transport) → decode (decrypt, check digest/path, parse JSON) →

@@ -1,4 +1,4 @@
-//! The QQ Music fake (protocol: `shared/protocol/qqmusic.md`, §7; the client/fake contract:
+//! The QQ Music fake (protocol: `docs/protocol/qqmusic.md`, §7; the client/fake contract:
 //! `docs/qqmusic-wire.md`).
 //!
 //! Hosts: ptlogin2 + graph.qq.com OAuth (QQ QR login), open.weixin.qq.com (WeChat QR login),

@@ -1,5 +1,5 @@
-//! The seed-compatible QQ Music API (`/api/...`, DESIGN.md §5): the paths and parameters of
-//! `seeds/qqmusic-api-server.txt`, so its users can point their scripts at Duet. A thin
+//! The seed-compatible QQ Music API (`/api/...`, docs/design.md §5): the paths and parameters of
+//! `docs/seeds/qqmusic-api-server.txt`, so its users can point their scripts at Duet. A thin
 //! adapter like `/v1`: each route reads its parameters and the credential it runs under, calls
 //! `duet_qqmusic::QqApi` (or the `QqProvider` for the session this server holds), and answers
 //! with Duet's model JSON or the error object.

@@ -486,7 +486,7 @@ async fn listen_report(State(state): State<Arc<AppState>>, headers: HeaderMap) -
 }
 
 /// `POST /api/accelerate/refreshkey`: renews the key of the session this server logged in
-/// (the only one with the refresh tokens, §4.5). A caller that presented that session's key
+/// (the only one with the refresh tokens, docs/protocol/qqmusic.md §4.5). A caller that presented that session's key
 /// gets the new one (the old one stops working); a bare musicid + musickey cannot be renewed.
 async fn refresh_key(
     State(state): State<Arc<AppState>>,
