@@ -4,7 +4,7 @@
 # core each. Aborts unless both produce the same sign for every body.
 #
 # Bodies: the 13 zzc payloads of testdata/vectors/qqmusic.json plus a ~600-byte logged-in
-# search + lyric musics.fcg body (spec §8). Each is signed N times by each side.
+# search + lyric musics.fcg body (docs/protocol/qqmusic.md §8). Each is signed N times by each side.
 #
 # Usage: bench/compare-qqmusic-sign.sh [N]     (N passes over the bodies, default 20000)
 # Needs: python3 (venv + pip, PyPI), cargo. Honours CARGO_TARGET_DIR and TMPDIR.
