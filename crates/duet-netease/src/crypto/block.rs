@@ -1,6 +1,6 @@
 //! The block layer under every transport: AES-128 with PKCS#7 padding, in ECB (eapi,
-//! linuxapi) and CBC (weapi) mode, working in place in buffers sized up front, and the
-//! upper-case hex that eapi and linuxapi put on the wire.
+//! linuxapi) and CBC (weapi) mode, working in place in buffers sized up front, and the hex
+//! that goes on the wire (upper-case for eapi and linuxapi, lower-case for weapi's key).
 
 use aes::cipher::block_padding::Pkcs7;
 use aes::cipher::crypto_common::InnerInit;
@@ -9,7 +9,7 @@ use aes::Aes128;
 
 use super::CryptoError;
 
-pub(super) const BLOCK: usize = 16;
+const BLOCK: usize = 16;
 
 /// Length of `n` bytes after PKCS#7 padding (always adds 1..=16 bytes).
 #[inline]
@@ -59,12 +59,19 @@ pub(super) fn ecb_encrypt(cipher: &Aes128, msg: &[u8]) -> Vec<u8> {
     buf
 }
 
-/// Upper-case hex, the form eapi `params` and linuxapi `eparams` travel in.
-pub(super) fn hex_upper(bytes: &[u8]) -> String {
+/// Lower-case hex, written into a buffer sized up front (`hex::encode` pushes char by char
+/// and takes about twice as long).
+pub(super) fn hex_lower(bytes: &[u8]) -> String {
     let mut out = vec![0u8; bytes.len() * 2];
     hex::encode_to_slice(bytes, &mut out).expect("buffer is twice the input");
-    out.make_ascii_uppercase();
     String::from_utf8(out).expect("hex is ASCII")
+}
+
+/// Upper-case hex, the form eapi `params` and linuxapi `eparams` travel in.
+pub(super) fn hex_upper(bytes: &[u8]) -> String {
+    let mut out = hex_lower(bytes);
+    out.make_ascii_uppercase();
+    out
 }
 
 fn check_ct_len(len: usize) -> Result<(), CryptoError> {
@@ -99,7 +106,9 @@ pub(super) fn ecb_decrypt_in_place(cipher: Aes128, buf: &mut [u8]) -> Result<&[u
 /// Hex (either case) → AES-128-ECB decrypt → UTF-8: the inverse of eapi and linuxapi requests.
 #[cfg(feature = "service-side")]
 pub(super) fn ecb_decrypt_hex_to_string(cipher: &Aes128, hex: &str) -> Result<String, CryptoError> {
-    let mut buf = hex::decode(hex).map_err(|_| CryptoError::NotHex)?;
+    // Into a buffer sized up front: `hex::decode` collects, growing its Vec as it goes.
+    let mut buf = vec![0u8; hex.len() / 2];
+    hex::decode_to_slice(hex, &mut buf).map_err(|_| CryptoError::NotHex)?;
     let n = ecb_decrypt_in_place(cipher.clone(), &mut buf)?.len();
     buf.truncate(n);
     String::from_utf8(buf).map_err(|_| CryptoError::NotUtf8)

@@ -14,7 +14,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use rand::Rng as _;
 
-use super::block::{cbc_encrypt, encrypt_in_place_cbc, padded_len};
+use super::block::{cbc_encrypt, encrypt_in_place_cbc, hex_lower, padded_len};
 #[cfg(feature = "service-side")]
 use super::{block::cbc_decrypt_in_place, CryptoError};
 
@@ -44,13 +44,10 @@ impl WeapiForm {
     /// `URLSearchParams` (what NeteaseCloudMusicApi sends): `+`→`%2B`,
     /// `/`→`%2F`, `=`→`%3D`.
     pub fn to_form_body(&self) -> String {
-        let capacity = "params=&encSecKey=".len() + self.params.len() * 3 / 2 + 8;
-        url::form_urlencoded::Serializer::new(String::with_capacity(
-            capacity + self.enc_sec_key.len(),
-        ))
-        .append_pair("params", &self.params)
-        .append_pair("encSecKey", &self.enc_sec_key)
-        .finish()
+        url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("params", &self.params)
+            .append_pair("encSecKey", &self.enc_sec_key)
+            .finish()
     }
 }
 
@@ -81,7 +78,7 @@ pub fn weapi_layer1(text: &str) -> String {
 /// lower-case hex left-padded with zeros to 256 chars (spec §2.1 step 5).
 pub fn weapi_enc_sec_key(secret: &[u8; 16]) -> String {
     // The reversed secret read big-endian is the secret read little-endian.
-    hex::encode(rsa::encrypt_le(secret))
+    hex_lower(&rsa::encrypt_le(secret))
 }
 
 /// Inverse of both weapi AES layers, given the secret (the fake server knows it,

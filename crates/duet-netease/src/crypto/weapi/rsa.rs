@@ -2,11 +2,12 @@
 //! arithmetic on fixed-size limbs.
 //!
 //! Why not `num_bigint::BigUint::modpow` (the workspace already has num-bigint, and the tests
-//! check every result against it): on this one hot path it is ~8× slower (≈50 µs against
-//! ≈6.5 µs), and `BigUint` square-and-reduce ~2× slower (≈13 µs) — enough to halve weapi's
-//! throughput and bring it near the 20× NeteaseCloudMusicApi floor the README keeps. The
-//! criterion bench `weapi/rsa *` measures all three side by side. `BigUint` still parses the
-//! modulus and derives the Montgomery constants once.
+//! check every result against it): on this one hot path it is ~7× slower (≈37 µs against
+//! ≈5 µs on the README's machine), which would drop weapi to ~8× NeteaseCloudMusicApi's
+//! throughput, under the 20× floor the README keeps; `BigUint` square-and-reduce is ~2× slower
+//! (≈10 µs) and would halve weapi's throughput. The criterion bench `weapi/rsa num-bigint *`
+//! measures both beside `weapi_enc_sec_key`. `BigUint` still parses the modulus and derives
+//! the Montgomery constants once.
 //!
 //! Not constant-time: the exponent is public and the message is a fresh random secret.
 
