@@ -8,8 +8,10 @@
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use duet_netease::crypto::{
     eapi_decrypt_request, eapi_decrypt_response, eapi_encrypt, eapi_encrypt_response,
-    linuxapi_encrypt, random_weapi_secret, weapi_enc_sec_key, weapi_encrypt,
+    linuxapi_encrypt, random_weapi_secret, weapi_enc_sec_key, weapi_encrypt, WEAPI_RSA_EXPONENT,
+    WEAPI_RSA_MODULUS_HEX,
 };
+use num_bigint::BigUint;
 
 /// Song-URL request as the PC client sends it (header object included).
 const EAPI_URL: &str = "/api/song/enhance/player/url/v1";
@@ -80,6 +82,23 @@ fn benches(c: &mut Criterion) {
     });
     g.bench_function("weapi_enc_sec_key", |b| {
         b.iter(|| weapi_enc_sec_key(black_box(&secret)))
+    });
+    // The same RSA through num-bigint, two ways (without the hex encoding weapi_enc_sec_key
+    // includes): why `crypto/weapi/rsa.rs` keeps its own Montgomery arithmetic.
+    let n = BigUint::parse_bytes(WEAPI_RSA_MODULUS_HEX.as_bytes(), 16).unwrap();
+    let e = BigUint::from(WEAPI_RSA_EXPONENT);
+    g.bench_function("rsa num-bigint modpow", |b| {
+        b.iter(|| BigUint::from_bytes_le(black_box(&secret)).modpow(&e, &n))
+    });
+    g.bench_function("rsa num-bigint square-and-reduce", |b| {
+        b.iter(|| {
+            let m = BigUint::from_bytes_le(black_box(&secret));
+            let mut x = m.clone();
+            for _ in 0..16 {
+                x = &x * &x % &n;
+            }
+            x * &m % &n
+        })
     });
     g.finish();
 

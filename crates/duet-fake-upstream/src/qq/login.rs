@@ -1,6 +1,6 @@
 //! QR login on the web: QQ through ptlogin2 → check_sig → graph.qq.com OAuth (§4.1 steps
 //! 1–4) and WeChat through open.weixin.qq.com (§4.2 steps 1–3). The code exchange (step 5 /
-//! step 4) is an envelope item, in `modules.rs`.
+//! step 4) is an envelope item, in `modules/session.rs`.
 
 use std::time::Duration;
 

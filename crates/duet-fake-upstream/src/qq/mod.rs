@@ -8,8 +8,8 @@
 //!
 //! Pipeline of one envelope (see `envelope.rs`): parse the raw body as JSON → sign check on
 //! `musics.fcg` → HTTP-level fault → session (cookies + `comm.uin` + `comm.g_tk`) → per item:
-//! injected item fault, else the module's handler (`modules.rs`) over the catalogue
-//! (`catalog.rs`) → envelope with `code`, `ts`, `start_ts`, `traceid`.
+//! injected item fault, else the module's handler (`modules/`) over the catalogue
+//! (`catalog/`) → envelope with `code`, `ts`, `start_ts`, `traceid`.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};

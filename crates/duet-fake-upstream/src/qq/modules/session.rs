@@ -1,0 +1,133 @@
+//! The musickey's life: QQ and WeChat login, refresh, logout and the logged-in user.
+
+use serde_json::{json, Value};
+
+use super::{bad_credential, ok, Ctx, ItemAnswer};
+use crate::http_util::{http_date, now_ms};
+use crate::qq::envelope::musicid_of;
+use crate::qq::login::WX_APPID;
+use crate::qq::{QqAccount, QqIssuedSession, QqLoginMethod, KEY_LIFETIME_SECS};
+
+// ---- login, refresh, logout (§4.1 step 5, §4.2 step 4, §4.4, §4.5) ---------------------------
+
+/// The login result `data` (field names of §4.1 step 5).
+fn login_data(s: &QqIssuedSession) -> Value {
+    let now = now_ms() / 1000;
+    let refresh_in = (s.key_created_at + KEY_LIFETIME_SECS - 86_400 - now).max(0);
+    json!({
+        "musicid": s.musicid,
+        "musickey": s.musickey,
+        "str_musicid": s.musicid.to_string(),
+        "encryptUin": s.encrypt_uin,
+        "loginType": s.account.tme_login_type(),
+        "refresh_key": s.refresh_key,
+        "refresh_token": s.refresh_token,
+        "access_token": s.access_token,
+        "openid": s.openid,
+        "unionid": s.unionid,
+        "expired_at": s.expired_at,
+        "musickeyCreateTime": s.key_created_at,
+        "keyExpiresIn": KEY_LIFETIME_SECS,
+        "first_login": 0,
+        "bindAccountType": 0,
+        "needRefreshKeyIn": refresh_in,
+        "nick": s.account.nick(),
+    })
+}
+
+/// The web login cookies (`Domain=qq.com`), alive as long as the key.
+fn login_cookies(s: &QqIssuedSession) -> Vec<String> {
+    let attrs = format!(
+        "Domain=qq.com; Path=/; Expires={}",
+        http_date(s.key_created_at + KEY_LIFETIME_SECS)
+    );
+    [
+        ("uin", s.musicid.to_string()),
+        ("qqmusic_key", s.musickey.clone()),
+        ("qm_keyst", s.musickey.clone()),
+        ("euin", s.encrypt_uin.clone()),
+        ("tmeLoginType", s.account.tme_login_type().to_string()),
+    ]
+    .into_iter()
+    .map(|(n, v)| format!("{n}={v}; {attrs}"))
+    .collect()
+}
+
+fn logged_in(s: QqIssuedSession) -> ItemAnswer {
+    ItemAnswer {
+        set_cookies: login_cookies(&s),
+        body: ok(login_data(&s)),
+    }
+}
+
+pub(super) fn qq_login(c: &Ctx<'_>) -> Result<ItemAnswer, Value> {
+    let code = c
+        .str_p("code")
+        .filter(|s| !s.is_empty())
+        .ok_or_else(bad_credential)?;
+    let account = c.ctl.take_code(&code, QqLoginMethod::Qq).ok_or_else(|| {
+        tracing::debug!("QQLogin: unknown or reused code (104400)");
+        bad_credential()
+    })?;
+    Ok(logged_in(c.ctl.login(account)))
+}
+
+pub(super) fn login(c: &Ctx<'_>) -> Result<ItemAnswer, Value> {
+    if c.int_p("loginMode").ok().flatten() == Some(2) {
+        return refresh(c);
+    }
+    let code = c
+        .str_p("code")
+        .filter(|s| !s.is_empty())
+        .ok_or_else(bad_credential)?;
+    let method = if c.str_p("strAppid").as_deref() == Some(WX_APPID) {
+        QqLoginMethod::Wechat
+    } else {
+        QqLoginMethod::Qq
+    };
+    let account = c.ctl.take_code(&code, method).ok_or_else(|| {
+        tracing::debug!(?method, "Login: unknown or reused code (104400)");
+        bad_credential()
+    })?;
+    Ok(logged_in(c.ctl.login(account)))
+}
+
+fn refresh(c: &Ctx<'_>) -> Result<ItemAnswer, Value> {
+    let musicid = musicid_of(c.p("musicid")).or_else(|| musicid_of(c.p("str_musicid")));
+    let account = musicid
+        .and_then(QqAccount::by_musicid)
+        .ok_or_else(bad_credential)?;
+    let rk = c.str_p("refresh_key").unwrap_or_default();
+    let rt = c.str_p("refresh_token").unwrap_or_default();
+    let s = c.ctl.refresh(account, &rk, &rt).ok_or_else(|| {
+        tracing::debug!("refresh: tokens unknown, revoked or past expired_at (104400)");
+        bad_credential()
+    })?;
+    Ok(logged_in(s))
+}
+
+pub(super) fn logout(c: &Ctx<'_>) -> Result<ItemAnswer, Value> {
+    c.account()?;
+    if let Some(k) = &c.auth.musickey {
+        c.ctl.end_session(k);
+    }
+    let gone = http_date(0);
+    Ok(ItemAnswer {
+        body: ok(json!({})),
+        set_cookies: ["qqmusic_key", "qm_keyst"]
+            .iter()
+            .map(|n| format!("{n}=; Domain=qq.com; Path=/; Expires={gone}"))
+            .collect(),
+    })
+}
+
+pub(super) fn user_info(c: &Ctx<'_>) -> Result<Value, Value> {
+    let a = c.account()?;
+    Ok(ok(json!({
+        "uin": a.musicid(),
+        "nick": a.nick(),
+        "headurl": a.headpic(),
+        "encrypt_uin": a.encrypt_uin(),
+        "tmeLoginType": a.tme_login_type(),
+    })))
+}
