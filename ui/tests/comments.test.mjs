@@ -97,8 +97,14 @@ describe('comments', () => {
       assert.equal(await chip.getAttribute('data-id'), target.id);
       assert.match(await chip.innerText(), /Replying to 哲也love/);
       // the box is ready to type into, and says whom it answers
-      assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'comment-input');
-      assert.match(await page.locator(id('comment-input')).getAttribute('placeholder'), /Reply to 哲也love/);
+      assert.equal(
+        await page.evaluate(() => document.activeElement?.dataset.testid),
+        'comment-input',
+      );
+      assert.match(
+        await page.locator(id('comment-input')).getAttribute('placeholder'),
+        /Reply to 哲也love/,
+      );
       assert.match(await page.locator(id('comment-post')).innerText(), /Reply/);
       await shot(page, 'comments-reply');
 
@@ -119,7 +125,11 @@ describe('comments', () => {
       assert.equal(await page.locator(id('reply-target')).count(), 0, 'the reply is done');
 
       // a plain comment afterwards names no comment to reply to; a dropped reply neither
-      await page.locator(`${id('comments-recent')} ${id('comment')}`).nth(1).locator(id('comment-reply')).click();
+      await page
+        .locator(`${id('comments-recent')} ${id('comment')}`)
+        .nth(1)
+        .locator(id('comment-reply'))
+        .click();
       await page.locator(id('reply-target')).waitFor();
       await page.locator(id('reply-cancel')).click();
       assert.equal(await page.locator(id('reply-target')).count(), 0);
@@ -131,7 +141,11 @@ describe('comments', () => {
       assert.equal(plain.replyTo, null, 'no reply target on a plain comment');
 
       // Escape in the box drops a reply first, and leaves the lyrics view open
-      await page.locator(`${id('comments-hot')} ${id('comment')}`).nth(1).locator(id('comment-reply')).click();
+      await page
+        .locator(`${id('comments-hot')} ${id('comment')}`)
+        .nth(1)
+        .locator(id('comment-reply'))
+        .click();
       await page.locator(id('reply-target')).waitFor();
       await page.locator(id('comment-input')).press('Escape');
       await page.waitForSelector(id('reply-target'), { state: 'detached' });
@@ -143,7 +157,9 @@ describe('comments', () => {
   });
 
   test('replying on a QQ Music track sends the QQ comment id', async () => {
-    const app = await openApp(h, { mock: { providers: ['netease', 'qq'], qqSession: 'logged_in', playing: 'qq' } });
+    const app = await openApp(h, {
+      mock: { providers: ['netease', 'qq'], qqSession: 'logged_in', playing: 'qq' },
+    });
     const { page } = app;
     try {
       await openComments(app);
@@ -195,10 +211,16 @@ describe('comments', () => {
 
       await page.locator(id('comment-input')).fill('hello');
       await page.locator(id('comment-post')).click();
-      const postErr = page.locator(`${id('comments-panel')} ${id('error-panel')}[data-kind="verification_required"]`);
+      const postErr = page.locator(
+        `${id('comments-panel')} ${id('error-panel')}[data-kind="verification_required"]`,
+      );
       await postErr.waitFor();
       assert.match(await postErr.innerText(), /verification/);
-      assert.equal(await page.locator(id('comment-input')).inputValue(), 'hello', 'the draft is kept');
+      assert.equal(
+        await page.locator(id('comment-input')).inputValue(),
+        'hello',
+        'the draft is kept',
+      );
     } finally {
       await app.close();
     }

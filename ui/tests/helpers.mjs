@@ -35,7 +35,10 @@ function serve() {
     const file = join(dist, path);
     try {
       const body = readFileSync(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      res.writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+      });
       res.end(body);
     } catch {
       res.writeHead(404).end('not found');
@@ -47,7 +50,8 @@ function serve() {
 }
 
 /** QQ Music's image CDNs (covers, playlist art, avatars). */
-export const QQ_IMAGE_HOSTS = /(^|\.)(gtimg\.cn|qpic\.y\.qq\.com|music-file\.y\.qq\.com|qlogo\.cn)$/;
+export const QQ_IMAGE_HOSTS =
+  /(^|\.)(gtimg\.cn|qpic\.y\.qq\.com|music-file\.y\.qq\.com|qlogo\.cn)$/;
 
 /** Deterministic stand-in artwork for an image URL. */
 function artFor(url) {

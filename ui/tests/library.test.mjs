@@ -23,8 +23,13 @@ describe('library', () => {
       assert.match(await cards.first().innerText(), /866 tracks/);
       assert.equal(await cards.first().locator('img').getAttribute('loading'), 'lazy');
       // grid: several cards share the first row
-      const ys = await cards.evaluateAll((els) => els.slice(0, 4).map((e) => e.getBoundingClientRect().top));
-      assert.ok(ys.every((y) => Math.abs(y - ys[0]) < 1), 'cards laid out in a row');
+      const ys = await cards.evaluateAll((els) =>
+        els.slice(0, 4).map((e) => e.getBoundingClientRect().top),
+      );
+      assert.ok(
+        ys.every((y) => Math.abs(y - ys[0]) < 1),
+        'cards laid out in a row',
+      );
       assert.match(await page.locator(id('nickname')).innerText(), /大不6仙/);
       // the sidebar lists the playlists by name
       assert.equal(await page.locator(id('sidebar-playlist')).count(), 11);
@@ -69,7 +74,9 @@ describe('library', () => {
 
   test('check-in errors are explained in place', async () => {
     const app = await openApp(h, {
-      mock: { fail: { daily_checkin: { kind: 'risk_control', message: '-462', upstream_code: -462 } } },
+      mock: {
+        fail: { daily_checkin: { kind: 'risk_control', message: '-462', upstream_code: -462 } },
+      },
     });
     const { page } = app;
     try {
@@ -172,7 +179,10 @@ describe('library', () => {
     try {
       await page.locator(id('playlist-card')).nth(3).click();
       await page.waitForSelector(id('playlist-screen'));
-      assert.match(await page.locator(id('playlist-title')).innerText(), /华语‖一听就忍不住想哭的歌①/);
+      assert.match(
+        await page.locator(id('playlist-title')).innerText(),
+        /华语‖一听就忍不住想哭的歌①/,
+      );
       const args = await app.duet(() => window.__duet.last('playlist'));
       assert.deepEqual(args, { provider: 'netease', id: '131149308' });
     } finally {

@@ -77,7 +77,13 @@ describe('login', () => {
         method: 'app',
         key,
         state: 'confirmed',
-        profile: { provider: 'netease', user_id: '1', nickname: '大不6仙', avatar_url: null, vip: false },
+        profile: {
+          provider: 'netease',
+          user_id: '1',
+          nickname: '大不6仙',
+          avatar_url: null,
+          vip: false,
+        },
         message: 'logged in until Duet closes: the session was not kept (your keyring is locked)',
         error: { kind: 'keychain', message: 'your keyring is locked', provider: 'netease' },
       });
@@ -97,7 +103,12 @@ describe('login', () => {
     try {
       await page.waitForSelector(id('qr-image-netease'));
       const first = await app.duet(() => window.__duet.qr.netease);
-      await app.emit('login-state', { provider: 'netease', method: 'app', key: first.key, state: 'expired' });
+      await app.emit('login-state', {
+        provider: 'netease',
+        method: 'app',
+        key: first.key,
+        state: 'expired',
+      });
       const refresh = page.locator(id('qr-refresh-netease'));
       await refresh.waitFor();
       assert.match(await refresh.innerText(), /Get a new code/);
@@ -116,9 +127,17 @@ describe('login', () => {
       assert.equal(await page.locator(id('qr-refresh-netease')).count(), 0);
 
       // events for the old key are ignored
-      await app.emit('login-state', { provider: 'netease', method: 'app', key: first.key, state: 'expired' });
+      await app.emit('login-state', {
+        provider: 'netease',
+        method: 'app',
+        key: first.key,
+        state: 'expired',
+      });
       await page.waitForTimeout(200);
-      assert.equal(await page.locator(id('qr-state-netease')).getAttribute('data-state'), 'waiting');
+      assert.equal(
+        await page.locator(id('qr-state-netease')).getAttribute('data-state'),
+        'waiting',
+      );
     } finally {
       await app.close();
     }
@@ -136,7 +155,12 @@ describe('login', () => {
         key,
         state: 'failed',
         message: '安全验证',
-        error: { kind: 'risk_control', message: 'code 8821', provider: 'netease', upstream_code: 8821 },
+        error: {
+          kind: 'risk_control',
+          message: 'code 8821',
+          provider: 'netease',
+          upstream_code: 8821,
+        },
       });
       await page.waitForSelector(`${id('qr-state-netease')}[data-state="failed"]`);
       const text = await page.locator(id('qr-state-netease')).innerText();
@@ -151,7 +175,10 @@ describe('login', () => {
 
   test('login_qr_start failing shows the explained error in the card', async () => {
     const app = await openApp(h, {
-      mock: { ...loggedOut, fail: { login_qr_start: { kind: 'network', message: 'connect refused' } } },
+      mock: {
+        ...loggedOut,
+        fail: { login_qr_start: { kind: 'network', message: 'connect refused' } },
+      },
     });
     const { page } = app;
     try {
@@ -278,7 +305,9 @@ describe('login', () => {
   });
 
   test('with QQ available: NetEase, QQ and WeChat cards side by side', async () => {
-    const app = await openApp(h, { mock: { ...loggedOut, qqSession: 'logged_out', providers: ['netease', 'qq'] } });
+    const app = await openApp(h, {
+      mock: { ...loggedOut, qqSession: 'logged_out', providers: ['netease', 'qq'] },
+    });
     const { page } = app;
     try {
       await page.waitForSelector(id('qr-image-netease'));
@@ -286,7 +315,10 @@ describe('login', () => {
       const boxes = await Promise.all(
         ['netease', 'qq', 'wechat'].map((m) => page.locator(id(`qr-card-${m}`)).boundingBox()),
       );
-      assert.ok(boxes.every((b) => Math.abs(b.y - boxes[0].y) < 2), 'three cards in one row');
+      assert.ok(
+        boxes.every((b) => Math.abs(b.y - boxes[0].y) < 2),
+        'three cards in one row',
+      );
       assert.match(await page.locator(id('qr-state-qq')).innerText(), /Scan with the QQ app/);
       await shot(page, 'login-three-providers');
       await page.locator(id('qr-start-wechat')).click();
@@ -306,7 +338,12 @@ describe('login', () => {
       await page.waitForSelector(id('qr-image-netease'));
       await page.waitForSelector(id('qr-image-qq'));
       const key = await app.duet(() => window.__duet.qr.netease.key);
-      await app.emit('login-state', { provider: 'netease', method: 'app', key, state: 'confirmed' });
+      await app.emit('login-state', {
+        provider: 'netease',
+        method: 'app',
+        key,
+        state: 'confirmed',
+      });
       await page.waitForSelector(id('library-screen'));
       assert.equal(await app.count('profile'), 1);
       const cancels = (await app.calls('login_qr_cancel')).map((c) => c.args);
@@ -317,7 +354,9 @@ describe('login', () => {
       );
       // the first code of each card named its method
       assert.deepEqual(
-        (await app.calls('login_qr_start')).map((c) => c.args).sort((x, y) => x.provider.localeCompare(y.provider)),
+        (await app.calls('login_qr_start'))
+          .map((c) => c.args)
+          .sort((x, y) => x.provider.localeCompare(y.provider)),
         [
           { provider: 'netease', method: 'app' },
           { provider: 'qq', method: 'qq' },

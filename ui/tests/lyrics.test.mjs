@@ -36,7 +36,10 @@ describe('lyrics view', () => {
 
       await app.emit('lyric-line', { track_id: tid, index: 9 });
       await page.waitForSelector(`${id('lyric-line')}[data-index="9"][data-current="true"]`);
-      assert.equal(await page.locator(`${id('lyric-line')}[data-index="5"]`).getAttribute('data-current'), 'false');
+      assert.equal(
+        await page.locator(`${id('lyric-line')}[data-index="5"]`).getAttribute('data-current'),
+        'false',
+      );
       // centred in its scroller
       await eventually(async () => {
         const [line, box] = await Promise.all([
@@ -49,7 +52,9 @@ describe('lyrics view', () => {
       await eventually(async () => {
         const [cur, other] = await Promise.all([
           current(page).evaluate((el) => Number(getComputedStyle(el).opacity)),
-          page.locator(`${id('lyric-line')}[data-index="3"]`).evaluate((el) => Number(getComputedStyle(el).opacity)),
+          page
+            .locator(`${id('lyric-line')}[data-index="3"]`)
+            .evaluate((el) => Number(getComputedStyle(el).opacity)),
         ]);
         return cur > 0.9 && other < 0.6;
       });
@@ -57,7 +62,10 @@ describe('lyrics view', () => {
       // an event for another track highlights nothing in this one
       await app.emit('lyric-line', { track_id: 'other', index: 2 });
       await page.waitForSelector(`${id('lyric-line')}[data-current="true"]`, { state: 'detached' });
-      assert.equal(await page.locator(`${id('lyric-line')}[data-index="2"]`).getAttribute('data-current'), 'false');
+      assert.equal(
+        await page.locator(`${id('lyric-line')}[data-index="2"]`).getAttribute('data-current'),
+        'false',
+      );
       await app.emit('lyric-line', { track_id: tid, index: 9 });
       await page.waitForSelector(`${id('lyric-line')}[data-index="9"][data-current="true"]`);
 
@@ -66,11 +74,12 @@ describe('lyrics view', () => {
       await page.waitForSelector(`${id('lyrics-view')}.tinted`);
       const style = await page.locator(id('lyrics-view')).getAttribute('style');
       assert.match(style, /--ly-bg: #[0-9a-f]{6}/);
-      const blurred = await page.evaluate(() =>
-        [...document.querySelectorAll('*')].filter((el) => {
-          const cs = getComputedStyle(el);
-          return /blur/.test(cs.filter) || /blur/.test(cs.backdropFilter ?? '');
-        }).length,
+      const blurred = await page.evaluate(
+        () =>
+          [...document.querySelectorAll('*')].filter((el) => {
+            const cs = getComputedStyle(el);
+            return /blur/.test(cs.filter) || /blur/.test(cs.backdropFilter ?? '');
+          }).length,
       );
       assert.equal(blurred, 0);
       await shot(page, 'lyrics');
@@ -87,7 +96,10 @@ describe('lyrics view', () => {
       await openLyrics(app);
       await page.waitForSelector(id('lyric-translation'));
       assert.equal(await page.locator(id('lyric-romanized')).count(), 0);
-      assert.equal(await page.locator(id('translation-toggle')).getAttribute('aria-pressed'), 'true');
+      assert.equal(
+        await page.locator(id('translation-toggle')).getAttribute('aria-pressed'),
+        'true',
+      );
       await page.locator(id('translation-toggle')).click();
       assert.equal(await page.locator(id('lyric-translation')).count(), 0);
       await page.locator(id('romanization-toggle')).click();
@@ -105,7 +117,7 @@ describe('lyrics view', () => {
   });
 
   test('no toggles when the lyrics have no translation or romanisation', async () => {
-    const app = await openApp(h, { mock: { playing: true, lyricsMode: { '131149308': 'plain' } } });
+    const app = await openApp(h, { mock: { playing: true, lyricsMode: { 131149308: 'plain' } } });
     const { page } = app;
     try {
       const tid = await app.page.waitForSelector(id('player-bar')).then(() => trackId(app));
@@ -132,7 +144,9 @@ describe('lyrics view', () => {
       await app.emit('lyric-line', { track_id: '1999999', index: idx });
       const words = page.locator(`${id('lyric-line')}[data-current="true"] ${id('lyric-word')}`);
       await words.first().waitFor();
-      const states = await words.evaluateAll((els) => els.map((e) => [e.textContent, e.dataset.state, e.style.getPropertyValue('--wp')]));
+      const states = await words.evaluateAll((els) =>
+        els.map((e) => [e.textContent, e.dataset.state, e.style.getPropertyValue('--wp')]),
+      );
       // 感(19670+700) 受(20370+600) sung; 雪(20970+800) singing; 花, 绽放 pending
       assert.deepEqual(
         states.map((s) => s[1]),
@@ -142,7 +156,9 @@ describe('lyrics view', () => {
       assert.ok(parseFloat(states[2][2]) > 0 && parseFloat(states[2][2]) < 100);
       await shot(page, 'lyrics-words');
       await app.emit('player-position', { position_ms: 24500, duration_ms: 240000 });
-      await eventually(async () => (await words.evaluateAll((els) => els.every((e) => e.dataset.state === 'sung'))));
+      await eventually(
+        async () => await words.evaluateAll((els) => els.every((e) => e.dataset.state === 'sung')),
+      );
     } finally {
       await app.close();
     }
@@ -173,7 +189,9 @@ describe('lyrics view', () => {
   });
 
   test('a lyrics error is explained with a retry; Escape closes the view', async () => {
-    const app = await openApp(h, { mock: { playing: true, fail: { lyrics: { kind: 'upstream', message: 'code 500' } } } });
+    const app = await openApp(h, {
+      mock: { playing: true, fail: { lyrics: { kind: 'upstream', message: 'code 500' } } },
+    });
     const { page } = app;
     try {
       await openLyrics(app);

@@ -70,7 +70,10 @@ describe('player bar', () => {
       await eventually(async () => (await app.count('player_seek')) >= 1);
       const { positionMs: position_ms } = await app.duet(() => window.__duet.last('player_seek'));
       const duration = await app.duet(() => window.__duet.player.duration_ms);
-      assert.ok(Math.abs(position_ms - duration / 2) < duration * 0.06, `seek to ${position_ms} of ${duration}`);
+      assert.ok(
+        Math.abs(position_ms - duration / 2) < duration * 0.06,
+        `seek to ${position_ms} of ${duration}`,
+      );
       // one seek for the whole drag, not one per move
       assert.equal(await app.count('player_seek'), 1);
     } finally {
@@ -144,11 +147,17 @@ describe('player bar', () => {
       for (const mode of ['all', 'one', 'off']) {
         await repeat.click();
         await page.waitForSelector(`${id('player-repeat')}[data-mode="${mode}"]`);
-        assert.deepEqual(await app.duet(() => window.__duet.last('player_set_mode')), { repeat: mode, shuffle: false });
+        assert.deepEqual(await app.duet(() => window.__duet.last('player_set_mode')), {
+          repeat: mode,
+          shuffle: false,
+        });
       }
       await page.locator(id('player-shuffle')).click();
       await page.waitForSelector(`${id('player-shuffle')}[aria-pressed="true"]`);
-      assert.deepEqual(await app.duet(() => window.__duet.last('player_set_mode')), { repeat: 'off', shuffle: true });
+      assert.deepEqual(await app.duet(() => window.__duet.last('player_set_mode')), {
+        repeat: 'off',
+        shuffle: true,
+      });
 
       const vol = page.locator(id('player-volume'));
       const box = await vol.boundingBox();
@@ -157,7 +166,9 @@ describe('player bar', () => {
       const { volume } = await app.duet(() => window.__duet.last('player_set_volume'));
       assert.ok(volume > 0.15 && volume < 0.35, `volume ${volume}`);
       await page.locator(id('player-mute')).click();
-      await eventually(async () => (await app.duet(() => window.__duet.last('player_set_volume').volume)) === 0);
+      await eventually(
+        async () => (await app.duet(() => window.__duet.last('player_set_volume').volume)) === 0,
+      );
     } finally {
       await app.close();
     }
@@ -165,7 +176,11 @@ describe('player bar', () => {
 
   test('a VIP preview shows its badge; no audio device is said plainly', async () => {
     const app = await openApp(h, {
-      mock: { ...paused, output: 'null', player: { status: 'playing', trial: { start_ms: 60000, end_ms: 90000 } } },
+      mock: {
+        ...paused,
+        output: 'null',
+        player: { status: 'playing', trial: { start_ms: 60000, end_ms: 90000 } },
+      },
     });
     const { page } = app;
     try {
@@ -179,13 +194,18 @@ describe('player bar', () => {
   });
 
   test('a stream that fell back to plain HTTP says so, and only while it does', async () => {
-    const app = await openApp(h, { mock: { ...paused, player: { status: 'playing', http_fallback: true } } });
+    const app = await openApp(h, {
+      mock: { ...paused, player: { status: 'playing', http_fallback: true } },
+    });
     const { page } = app;
     try {
       const note = page.locator(id('player-http-fallback'));
       await note.waitFor();
       assert.equal(await note.innerText(), 'Not encrypted');
-      assert.match(await note.getAttribute('title'), /secure connection to the music server failed/);
+      assert.match(
+        await note.getAttribute('title'),
+        /secure connection to the music server failed/,
+      );
       await shot(page, 'player-http-fallback');
       // The next track comes over TLS again: the note goes.
       const state = await app.duet(() => ({ ...window.__duet.player }));
@@ -208,14 +228,22 @@ describe('player bar', () => {
       await toast.waitFor();
       assert.equal(await toast.locator('.main').innerText(), `Skipped ${track.title}: 暂无版权`);
 
-      await app.emit('error', { kind: 'network', message: 'stream cut off after 12 s', provider: 'netease' });
+      await app.emit('error', {
+        kind: 'network',
+        message: 'stream cut off after 12 s',
+        provider: 'netease',
+      });
       const err = page.locator(id('toast'), { hasText: 'Can’t reach the service' });
       await err.waitFor();
       assert.match(await err.innerText(), /Check your internet connection/);
       assert.match(await err.innerText(), /stream cut off after 12 s/);
       // a PlayerState carrying an error is explained once
       const state = await app.duet(() => ({ ...window.__duet.player }));
-      const failed = { ...state, status: 'paused', error: { kind: 'unavailable', message: 'no copyright for this region' } };
+      const failed = {
+        ...state,
+        status: 'paused',
+        error: { kind: 'unavailable', message: 'no copyright for this region' },
+      };
       await app.emit('player-state', failed);
       await app.emit('player-state', failed);
       const un = page.locator(id('toast'), { hasText: 'Not available' });
@@ -230,7 +258,10 @@ describe('player bar', () => {
 
   test('a failing player command explains itself in a toast', async () => {
     const app = await openApp(h, {
-      mock: { ...paused, fail: { player_next: { kind: 'unavailable', message: 'no rights', upstream_code: 404 } } },
+      mock: {
+        ...paused,
+        fail: { player_next: { kind: 'unavailable', message: 'no rights', upstream_code: 404 } },
+      },
     });
     const { page } = app;
     try {

@@ -36,7 +36,10 @@ describe('playlist page', () => {
       assert.ok(await last.isVisible());
       const lastBox = await last.boundingBox();
       const viewBox = await scroller.boundingBox();
-      assert.ok(lastBox.y + lastBox.height <= viewBox.y + viewBox.height + 1, 'last row inside the viewport');
+      assert.ok(
+        lastBox.y + lastBox.height <= viewBox.y + viewBox.height + 1,
+        'last row inside the viewport',
+      );
       assert.ok((await page.locator(id('track-row')).count()) < 100);
       await shot(page, 'playlist-end');
 
@@ -47,7 +50,11 @@ describe('playlist page', () => {
         const a = window.__duet.last('player_play');
         return { n: a.tracks.length, start: a.startIndex, id: a.tracks[a.startIndex].id };
       });
-      assert.deepEqual(args, { n: 10_000, start: 9999, id: await last.getAttribute('data-track-id') });
+      assert.deepEqual(args, {
+        n: 10_000,
+        start: 9999,
+        id: await last.getAttribute('data-track-id'),
+      });
       await page.waitForSelector(id('player-bar'));
       assert.match(await page.locator(id('player-title')).innerText(), /The Last Song #10000/);
     } finally {
@@ -63,7 +70,9 @@ describe('playlist page', () => {
       const grey = page.locator(`${id('track-row')}[data-playable="false"]`).first();
       assert.equal(await grey.getAttribute('title'), '暂无版权');
       assert.match(await grey.locator(id('unavailable-label')).innerText(), /暂无版权/);
-      const opacity = await grey.locator('.tt').evaluate((el) => Number(getComputedStyle(el).opacity));
+      const opacity = await grey
+        .locator('.tt')
+        .evaluate((el) => Number(getComputedStyle(el).opacity));
       assert.ok(opacity < 0.7, `grey row dimmed (${opacity})`);
       const vip = page.locator(id('track-row'), { has: page.locator(id('vip-badge')) }).first();
       assert.match(await vip.innerText(), /VIP/);
@@ -104,7 +113,12 @@ describe('playlist page', () => {
       assert.match(await page.locator(id('playlist-creator')).innerText(), /<b>bold<\/b><script>/);
       assert.match(await page.locator(id('playlist-description')).innerText(), /<iframe/);
       // no element was created from the text
-      assert.equal(await page.locator('img[src="x"], iframe, [data-testid="playlist-screen"] svg[onload], b').count(), 0);
+      assert.equal(
+        await page
+          .locator('img[src="x"], iframe, [data-testid="playlist-screen"] svg[onload], b')
+          .count(),
+        0,
+      );
       await page.waitForTimeout(300);
       assert.deepEqual(app.dialogs, [], 'no alert/dialog fired');
       assert.deepEqual(app.problems, []);

@@ -17,9 +17,20 @@ function newest(path) {
 }
 
 const distIndex = join(ui, 'dist', 'index.html');
-const inputs = ['src', 'public', 'index.html', 'vite.config.ts', 'svelte.config.js', 'package-lock.json'];
+const inputs = [
+  'src',
+  'public',
+  'index.html',
+  'vite.config.ts',
+  'svelte.config.js',
+  'package-lock.json',
+];
 const srcTime = Math.max(...inputs.map((p) => newest(join(ui, p))));
-if (!existsSync(distIndex) || statSync(distIndex).mtimeMs < srcTime || process.env.DUET_UI_REBUILD) {
+if (
+  !existsSync(distIndex) ||
+  statSync(distIndex).mtimeMs < srcTime ||
+  process.env.DUET_UI_REBUILD
+) {
   console.log('# building ui/dist');
   await build({ root: ui, logLevel: 'warn' });
 } else {

@@ -14,7 +14,9 @@ const row = (i) => `${id('queue-row')}[data-index="${i}"]`;
 
 describe('queue panel', () => {
   test('opens from the player bar, lists the queue and marks the current row', async () => {
-    const app = await openApp(h, { mock: { playing: true, player: { status: 'playing', index: 2 } } });
+    const app = await openApp(h, {
+      mock: { playing: true, player: { status: 'playing', index: 2 } },
+    });
     const { page } = app;
     try {
       await page.waitForSelector(id('player-bar'));
@@ -30,7 +32,10 @@ describe('queue panel', () => {
       assert.equal(queue.length, 12);
       assert.equal(await page.locator(id('queue-row')).count(), 12);
       for (const i of [0, 5, 11]) {
-        assert.match(await page.locator(row(i)).innerText(), new RegExp(queue[i].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+        assert.match(
+          await page.locator(row(i)).innerText(),
+          new RegExp(queue[i].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
+        );
       }
       assert.match(await page.locator(id('queue-count')).innerText(), /12 songs/);
 
@@ -41,7 +46,8 @@ describe('queue panel', () => {
       // current row highlighted (read after any background transition)
       await eventually(
         async () =>
-          (await current.evaluate((el) => getComputedStyle(el).backgroundColor)) !== 'rgba(0, 0, 0, 0)',
+          (await current.evaluate((el) => getComputedStyle(el).backgroundColor)) !==
+          'rgba(0, 0, 0, 0)',
       );
 
       // the mark follows player-state events
@@ -49,7 +55,11 @@ describe('queue panel', () => {
         const { queue, ...s } = window.__duet.player;
         return { ...s, queue_length: queue.length };
       });
-      await app.emit('player-state', { ...state, index: 7, track: await app.duet(() => window.__duet.player.queue[7]) });
+      await app.emit('player-state', {
+        ...state,
+        index: 7,
+        track: await app.duet(() => window.__duet.player.queue[7]),
+      });
       await page.waitForSelector(`${row(7)}[data-current="true"]`);
       assert.equal(await page.locator(`${id('queue-row')}[data-current="true"]`).count(), 1);
       assert.equal(await page.locator(row(2)).getAttribute('data-current'), 'false');
@@ -103,7 +113,10 @@ describe('queue panel', () => {
       // the Rust side appends two tracks
       await app.duet(() => {
         const q = window.__duet.player.queue;
-        q.push({ ...q[0], id: 'extra-1', title: 'Extra One' }, { ...q[1], id: 'extra-2', title: 'Extra Two' });
+        q.push(
+          { ...q[0], id: 'extra-1', title: 'Extra One' },
+          { ...q[1], id: 'extra-2', title: 'Extra Two' },
+        );
         const { queue, ...s } = window.__duet.player;
         return window.__duet.emit('player-state', { ...s, queue_length: queue.length });
       });
@@ -116,7 +129,9 @@ describe('queue panel', () => {
   });
 
   test('a 10,000-track queue keeps fewer than 100 rows in the DOM and scrolls to the end', async () => {
-    const app = await openApp(h, { mock: { playing: true, queueSize: 10_000, player: { index: 5000 } } });
+    const app = await openApp(h, {
+      mock: { playing: true, queueSize: 10_000, player: { index: 5000 } },
+    });
     const { page } = app;
     try {
       await page.locator(id('queue-button')).click();
@@ -132,7 +147,9 @@ describe('queue panel', () => {
       assert.match(await last.innerText(), /The Last Song #10000/);
       assert.ok((await page.locator(id('queue-row')).count()) < 100);
       await last.click();
-      await eventually(async () => (await app.duet(() => window.__duet.last('player_jump')?.index)) === 9999);
+      await eventually(
+        async () => (await app.duet(() => window.__duet.last('player_jump')?.index)) === 9999,
+      );
     } finally {
       await app.close();
     }
@@ -187,7 +204,9 @@ describe('add to queue', () => {
       // hidden until the row is hovered
       assert.equal(await button.evaluate((el) => getComputedStyle(el).opacity), '0');
       await playable.hover();
-      await eventually(async () => (await button.evaluate((el) => getComputedStyle(el).opacity)) === '1');
+      await eventually(
+        async () => (await button.evaluate((el) => getComputedStyle(el).opacity)) === '1',
+      );
       await shot(page, 'enqueue-hover');
       await button.click();
       await eventually(async () => (await app.count('player_enqueue')) === 1);

@@ -51,14 +51,22 @@ describe('search', () => {
       });
       const first = page.locator(id('search-result')).first();
       assert.ok(await first.getAttribute('data-track-id'));
-      assert.equal(await page.locator(id('search-tab-track')).getAttribute('aria-selected'), 'true');
+      assert.equal(
+        await page.locator(id('search-tab-track')).getAttribute('aria-selected'),
+        'true',
+      );
       await shot(page, 'search-tracks');
 
       for (const type of ['album', 'artist', 'playlist']) {
         await page.locator(id(`search-tab-${type}`)).click();
-        await eventually(async () => (await app.duet(() => window.__duet.last("search").type)) === type);
+        await eventually(
+          async () => (await app.duet(() => window.__duet.last('search').type)) === type,
+        );
         await page.waitForSelector(`${id('search-result')}:not([data-track-id])`);
-        assert.equal(await page.locator(id(`search-tab-${type}`)).getAttribute('aria-selected'), 'true');
+        assert.equal(
+          await page.locator(id(`search-tab-${type}`)).getAttribute('aria-selected'),
+          'true',
+        );
         await shot(page, `search-${type}s`);
       }
       assert.match(await page.locator(id('search-result')).first().innerText(), /死亡搁浅官方歌单/);
@@ -173,7 +181,10 @@ describe('search', () => {
       await page.waitForSelector(id('library-screen'));
       const texts = new Map();
       for (const kind of KINDS.filter((k) => k !== 'session_expired')) {
-        await app.duet((k) => (window.__duet.fail.search = { kind: k, message: `detail for ${k}` }), kind);
+        await app.duet(
+          (k) => (window.__duet.fail.search = { kind: k, message: `detail for ${k}` }),
+          kind,
+        );
         await search(page, `q ${kind}`);
         const panel = page.locator(`${id('error-panel')}[data-kind="${kind}"]`);
         await panel.waitFor();
@@ -192,7 +203,9 @@ describe('search', () => {
       await page.waitForSelector(id('search-result'));
 
       // session_expired: back to the QR, with the reason
-      await app.duet(() => (window.__duet.fail.search = { kind: 'session_expired', message: '301' }));
+      await app.duet(
+        () => (window.__duet.fail.search = { kind: 'session_expired', message: '301' }),
+      );
       await search(page, 'expired');
       await page.waitForSelector(id('login-screen'));
       const notice = await page.locator(id('login-notice')).innerText();
@@ -211,10 +224,16 @@ describe('search', () => {
       await page.waitForSelector(id('playlist-card'));
       await page.locator('body').click({ position: { x: 600, y: 700 } });
       await page.keyboard.press('Control+f');
-      assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'search-input');
+      assert.equal(
+        await page.evaluate(() => document.activeElement?.dataset.testid),
+        'search-input',
+      );
       await page.locator(id('nav-library')).focus();
       await page.keyboard.press('/');
-      assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'search-input');
+      assert.equal(
+        await page.evaluate(() => document.activeElement?.dataset.testid),
+        'search-input',
+      );
       assert.equal(await page.locator(id('search-input')).inputValue(), '');
     } finally {
       await app.close();

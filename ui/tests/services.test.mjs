@@ -45,32 +45,54 @@ describe('two services', () => {
       assert.equal(await page.locator(id('qr-card-netease')).count(), 0);
       assert.equal(await page.locator(id('qr-card-wechat')).count(), 1);
       assert.match(await page.locator(id('login-title')).innerText(), /Sign in to QQ Music/);
-      assert.match(await page.locator(id('login-screen')).innerText(), /You stay signed in to NetEase Cloud Music/);
-      assert.deepEqual(await app.duet(() => window.__duet.calls.filter((c) => c.cmd === 'login_qr_start').map((c) => c.args)), [
-        { provider: 'qq', method: 'qq' },
-      ]);
-      assert.match(await page.locator(id('qr-image-qq')).getAttribute('src'), /^data:image\/png;base64,/);
+      assert.match(
+        await page.locator(id('login-screen')).innerText(),
+        /You stay signed in to NetEase Cloud Music/,
+      );
+      assert.deepEqual(
+        await app.duet(() =>
+          window.__duet.calls.filter((c) => c.cmd === 'login_qr_start').map((c) => c.args),
+        ),
+        [{ provider: 'qq', method: 'qq' }],
+      );
+      assert.match(
+        await page.locator(id('qr-image-qq')).getAttribute('src'),
+        /^data:image\/png;base64,/,
+      );
       await shot(page, 'login-add-qq');
 
-      await app.duet(() => window.__duet.qrState('qq', 'scanned', { message: '已扫描，请在手机上确认' }));
+      await app.duet(() =>
+        window.__duet.qrState('qq', 'scanned', { message: '已扫描，请在手机上确认' }),
+      );
       await page.waitForSelector(`${id('qr-state-qq')}[data-state="scanned"]`);
       await app.duet(() => window.__duet.confirm('qq'));
 
       // back in the library, with both accounts and both services' playlists
       await page.waitForSelector(id('library-accounts'));
       const accounts = page.locator(id('library-account'));
-      assert.deepEqual(await accounts.evaluateAll((els) => els.map((e) => e.dataset.provider)), ['netease', 'qq']);
+      assert.deepEqual(await accounts.evaluateAll((els) => els.map((e) => e.dataset.provider)), [
+        'netease',
+        'qq',
+      ]);
       assert.match(await accounts.nth(0).innerText(), /大不6仙/);
       assert.match(await accounts.nth(1).innerText(), /晚风与海/);
       await page.waitForSelector(inGroup('qq', 'playlist-card'));
       assert.ok((await page.locator(inGroup('netease', 'playlist-card')).count()) > 0);
-      assert.deepEqual(await app.duet(() => window.__duet.last('user_playlists')), { provider: 'qq' });
+      assert.deepEqual(await app.duet(() => window.__duet.last('user_playlists')), {
+        provider: 'qq',
+      });
       // the confirmed code isn't cancelled, and WeChat's was never started
-      assert.deepEqual((await app.calls('login_qr_cancel')).map((c) => c.args), []);
+      assert.deepEqual(
+        (await app.calls('login_qr_cancel')).map((c) => c.args),
+        [],
+      );
 
       await page.locator(id('settings-button')).click();
       const menu = page.locator(id('settings-menu'));
-      assert.deepEqual(await menu.locator(id('account')).evaluateAll((els) => els.map((e) => e.dataset.provider)), ['netease', 'qq']);
+      assert.deepEqual(
+        await menu.locator(id('account')).evaluateAll((els) => els.map((e) => e.dataset.provider)),
+        ['netease', 'qq'],
+      );
       assert.equal(await menu.locator(id('logout-button')).count(), 2);
       assert.equal(await menu.locator(id('add-account')).count(), 0, 'nothing left to add');
       assert.equal(await page.locator(id('sidebar-add-account')).count(), 0);
@@ -92,20 +114,37 @@ describe('two services', () => {
       await page.waitForSelector(id('qr-image-qq'));
       await page.locator(id('qr-start-wechat')).click();
       await page.waitForSelector(id('qr-image-wechat'));
-      assert.deepEqual(await app.duet(() => window.__duet.last('login_qr_start')), { provider: 'qq', method: 'wechat' });
+      assert.deepEqual(await app.duet(() => window.__duet.last('login_qr_start')), {
+        provider: 'qq',
+        method: 'wechat',
+      });
 
       // WeChat sends a large JPEG: shown smoothed; QQ's small PNG stays pixel-sharp
       const wechat = page.locator(id('qr-image-wechat'));
       assert.match(await wechat.getAttribute('src'), /^data:image\/jpeg;base64,/);
-      assert.notEqual(await wechat.evaluate((el) => getComputedStyle(el).imageRendering), 'pixelated');
-      assert.equal(await page.locator(id('qr-image-qq')).evaluate((el) => getComputedStyle(el).imageRendering), 'pixelated');
+      assert.notEqual(
+        await wechat.evaluate((el) => getComputedStyle(el).imageRendering),
+        'pixelated',
+      );
+      assert.equal(
+        await page.locator(id('qr-image-qq')).evaluate((el) => getComputedStyle(el).imageRendering),
+        'pixelated',
+      );
       const box = await wechat.boundingBox();
       assert.ok(box.width >= 240 && box.height >= 240, `WeChat QR is ${box.width}×${box.height}`);
-      assert.ok(await wechat.evaluate((el) => el.complete && el.naturalWidth > 400), 'the JPEG decoded');
+      assert.ok(
+        await wechat.evaluate((el) => el.complete && el.naturalWidth > 400),
+        'the JPEG decoded',
+      );
 
       // events are matched on provider, method and key: a WeChat event naming the QQ key is ignored
       const qqKey = await app.duet(() => window.__duet.qr.qq.key);
-      await app.emit('login-state', { provider: 'qq', method: 'wechat', key: qqKey, state: 'expired' });
+      await app.emit('login-state', {
+        provider: 'qq',
+        method: 'wechat',
+        key: qqKey,
+        state: 'expired',
+      });
       await app.duet(() => window.__duet.qrState('wechat', 'scanned'));
       await page.waitForSelector(`${id('qr-state-wechat')}[data-state="scanned"]`);
       assert.equal(await page.locator(id('qr-state-qq')).getAttribute('data-state'), 'waiting');
@@ -116,7 +155,8 @@ describe('two services', () => {
       await page.waitForSelector(`${id('qr-state-qq')}[data-state="superseded"]`);
       assert.match(await page.locator(id('qr-state-qq')).innerText(), /Signed in with WeChat/);
       assert.equal(await page.locator(id('qr-refresh-qq')).count(), 0);
-      const dim = () => page.locator(id('qr-image-qq')).evaluate((el) => Number(getComputedStyle(el).opacity));
+      const dim = () =>
+        page.locator(id('qr-image-qq')).evaluate((el) => Number(getComputedStyle(el).opacity));
       await eventually(async () => (await dim()) < 0.5);
       assert.deepEqual(
         (await app.calls('login_qr_cancel')).map((c) => c.args),
@@ -182,13 +222,22 @@ describe('two services', () => {
       await page.locator(id('nav-library')).click();
       await page.waitForSelector(id('library-screen'));
       assert.equal(await page.locator(id('library-group')).count(), 1);
-      assert.equal(await page.locator(id('library-group')).getAttribute('data-provider'), 'netease');
+      assert.equal(
+        await page.locator(id('library-group')).getAttribute('data-provider'),
+        'netease',
+      );
       const again = page.locator(`${id('library-add-account')}[data-provider="qq"]`);
       assert.match(await again.innerText(), /Your QQ Music login expired/);
       assert.match(await again.innerText(), /musickey expired/);
-      assert.match(await page.locator(id('sidebar-add-account')).innerText(), /Log in to QQ Music again/);
+      assert.match(
+        await page.locator(id('sidebar-add-account')).innerText(),
+        /Log in to QQ Music again/,
+      );
       // the QQ code of the login screen was cancelled on leaving it
-      assert.deepEqual((await app.calls('login_qr_cancel')).map((c) => c.args), [{ provider: 'qq', method: 'qq' }]);
+      assert.deepEqual(
+        (await app.calls('login_qr_cancel')).map((c) => c.args),
+        [{ provider: 'qq', method: 'qq' }],
+      );
 
       // and NetEase answers
       const before = await app.count('search');
@@ -214,7 +263,12 @@ describe('two services', () => {
       await app.emit('session-changed', {
         provider: 'netease',
         state: 'expired',
-        error: { kind: 'session_expired', message: 'MUSIC_U rejected (301)', provider: 'netease', upstream_code: 301 },
+        error: {
+          kind: 'session_expired',
+          message: 'MUSIC_U rejected (301)',
+          provider: 'netease',
+          upstream_code: 301,
+        },
       });
       await page.waitForSelector(id('qr-image-netease'));
       assert.equal(await page.locator(id('qr-card-qq')).count(), 0);
@@ -256,14 +310,22 @@ describe('two services', () => {
     const { page } = app;
     try {
       await page.waitForSelector(`${id('track-row')}[data-provider="netease"]`);
-      assert.deepEqual((await app.calls('recommended_tracks')).map((c) => c.args), [{ provider: 'netease' }]);
+      assert.deepEqual(
+        (await app.calls('recommended_tracks')).map((c) => c.args),
+        [{ provider: 'netease' }],
+      );
       await page.locator(id('daily-provider-qq')).click();
       await page.waitForSelector(`${id('track-row')}[data-provider="qq"]`);
-      assert.deepEqual((await app.calls('recommended_tracks')).map((c) => c.args), [{ provider: 'netease' }, { provider: 'qq' }]);
+      assert.deepEqual(
+        (await app.calls('recommended_tracks')).map((c) => c.args),
+        [{ provider: 'netease' }, { provider: 'qq' }],
+      );
       assert.match(await page.evaluate(() => location.hash), /#\/daily\?provider=qq/);
       await page.locator(id('play-all')).click();
       await eventually(async () => (await app.count('player_play')) === 1);
-      const sent = await app.duet(() => window.__duet.last('player_play').tracks.map((t) => t.provider));
+      const sent = await app.duet(() =>
+        window.__duet.last('player_play').tracks.map((t) => t.provider),
+      );
       assert.ok(sent.length > 0 && sent.every((p) => p === 'qq'));
     } finally {
       await app.close();
@@ -277,13 +339,18 @@ describe('two services', () => {
       await page.waitForSelector(inGroup('qq', 'playlist-card'));
       await page.waitForSelector(inGroup('netease', 'playlist-card'));
       const groups = page.locator(id('library-group'));
-      assert.deepEqual(await groups.evaluateAll((els) => els.map((e) => e.dataset.provider)), ['netease', 'qq']);
+      assert.deepEqual(await groups.evaluateAll((els) => els.map((e) => e.dataset.provider)), [
+        'netease',
+        'qq',
+      ]);
       assert.match(await groups.nth(0).locator('h2').innerText(), /NetEase Cloud Music/);
       assert.match(await groups.nth(1).locator('h2').innerText(), /QQ Music/);
       assert.equal(await groups.nth(1).locator(`h2 .mark[data-provider="qq"]`).count(), 1);
 
       // QQ lists "我喜欢" third (created ones first); the library shows it first
-      const qqListed = await app.duet(() => window.__duet.calls.some((c) => c.cmd === 'user_playlists' && c.args.provider === 'qq'));
+      const qqListed = await app.duet(() =>
+        window.__duet.calls.some((c) => c.cmd === 'user_playlists' && c.args.provider === 'qq'),
+      );
       assert.ok(qqListed);
       const qqCards = page.locator(inGroup('qq', 'playlist-card'));
       assert.equal(await qqCards.count(), 6);
@@ -302,16 +369,28 @@ describe('two services', () => {
         .locator(inGroup('qq', 'playlist-card'))
         .nth(1)
         .locator('img')
-        .evaluate((el) => ({ src: el.getAttribute('src'), ok: el.complete && el.naturalWidth > 0 }));
-      assert.equal(cover.src, 'https://y.gtimg.cn/music/photo_new/T002R300x300M000000MkMni19ClKG.jpg?max_age=2592000');
+        .evaluate((el) => ({
+          src: el.getAttribute('src'),
+          ok: el.complete && el.naturalWidth > 0,
+        }));
+      assert.equal(
+        cover.src,
+        'https://y.gtimg.cn/music/photo_new/T002R300x300M000000MkMni19ClKG.jpg?max_age=2592000',
+      );
       await eventually(async () =>
-        page.locator(inGroup('qq', 'playlist-card')).nth(1).locator('img').evaluate((el) => el.complete && el.naturalWidth > 0),
+        page
+          .locator(inGroup('qq', 'playlist-card'))
+          .nth(1)
+          .locator('img')
+          .evaluate((el) => el.complete && el.naturalWidth > 0),
       );
 
       // the sidebar: one group per service, liked first in each
       const sideGroups = page.locator(id('sidebar-group'));
       assert.equal(await sideGroups.count(), 2);
-      const sideQq = page.locator(`${id('sidebar-group')}[data-provider="qq"] ${id('sidebar-playlist')}`);
+      const sideQq = page.locator(
+        `${id('sidebar-group')}[data-provider="qq"] ${id('sidebar-playlist')}`,
+      );
       assert.equal(await sideQq.first().getAttribute('data-liked'), 'true');
       assert.match(await sideQq.first().innerText(), /我喜欢/);
 
@@ -322,19 +401,31 @@ describe('two services', () => {
       const qqResult = page.locator(`${id('checkin-result')}[data-provider="qq"]`);
       await qqResult.waitFor();
       assert.match(await qqResult.innerText(), /签到成功 · 本月已签到 3 天/);
-      assert.deepEqual((await app.calls('daily_checkin')).map((c) => c.args), [{ provider: 'qq' }]);
+      assert.deepEqual(
+        (await app.calls('daily_checkin')).map((c) => c.args),
+        [{ provider: 'qq' }],
+      );
       assert.ok(await page.locator(`${id('checkin-button')}[data-provider="qq"]`).isDisabled());
       assert.ok(await page.locator(`${id('checkin-button')}[data-provider="netease"]`).isEnabled());
       await page.locator(`${id('checkin-button')}[data-provider="netease"]`).click();
       await page.locator(`${id('checkin-result')}[data-provider="netease"]`).waitFor();
-      assert.match(await page.locator(`${id('checkin-result')}[data-provider="netease"]`).innerText(), /\+3 points/);
-      assert.deepEqual((await app.calls('daily_checkin')).map((c) => c.args.provider), ['qq', 'netease']);
+      assert.match(
+        await page.locator(`${id('checkin-result')}[data-provider="netease"]`).innerText(),
+        /\+3 points/,
+      );
+      assert.deepEqual(
+        (await app.calls('daily_checkin')).map((c) => c.args.provider),
+        ['qq', 'netease'],
+      );
       await shot(page, 'library-two-services');
 
       // a QQ playlist opens with QQ tracks
       await qqCards.first().click();
       await page.waitForSelector(`${id('track-row')}[data-provider="qq"]`);
-      assert.deepEqual(await app.duet(() => window.__duet.last('playlist')), { provider: 'qq', id: 'liked' });
+      assert.deepEqual(await app.duet(() => window.__duet.last('playlist')), {
+        provider: 'qq',
+        id: 'liked',
+      });
       assert.match(await page.locator(id('playlist-screen')).innerText(), /QQ Music · Playlist/i);
       assert.deepEqual(app.problems, []);
     } finally {
@@ -353,7 +444,10 @@ describe('two services', () => {
       assert.deepEqual(await app.duet(() => window.__duet.last('logout')), { provider: 'qq' });
       assert.equal(await app.count('logout'), 1);
       assert.equal(await page.locator(id('login-screen')).count(), 0);
-      assert.equal(await page.locator(id('library-group')).getAttribute('data-provider'), 'netease');
+      assert.equal(
+        await page.locator(id('library-group')).getAttribute('data-provider'),
+        'netease',
+      );
       assert.match(await page.locator(id('nickname')).innerText(), /大不6仙/);
       // and QQ Music can be added again
       const invite = page.locator(`${id('library-add-account')}[data-provider="qq"]`);
@@ -381,10 +475,16 @@ describe('search across services', () => {
         page: 1,
         pageSize: 30,
       });
-      assert.equal(await page.locator(id('search-provider-netease')).getAttribute('aria-checked'), 'true');
+      assert.equal(
+        await page.locator(id('search-provider-netease')).getAttribute('aria-checked'),
+        'true',
+      );
       // with two services signed in, every row says which one it is from
       const firstRow = page.locator(id('search-result')).first();
-      assert.equal(await firstRow.locator(id('provider-badge')).getAttribute('data-provider'), 'netease');
+      assert.equal(
+        await firstRow.locator(id('provider-badge')).getAttribute('data-provider'),
+        'netease',
+      );
 
       await page.locator(id('search-provider-qq')).click();
       await page.waitForSelector(`${id('search-result')}[data-provider="qq"]`);
@@ -395,18 +495,26 @@ describe('search across services', () => {
         page: 1,
         pageSize: 30,
       });
-      assert.equal(await page.locator(id('search-provider-qq')).getAttribute('aria-checked'), 'true');
+      assert.equal(
+        await page.locator(id('search-provider-qq')).getAttribute('aria-checked'),
+        'true',
+      );
       assert.match(await page.evaluate(() => location.hash), /provider=qq/);
       const qqRow = page.locator(id('search-result')).first();
       assert.equal(await qqRow.getAttribute('data-track-id'), '0039MnYb0qxYhV');
       assert.equal((await qqRow.getAttribute('data-track-id')).length, 14);
       assert.equal(await qqRow.locator(id('provider-badge')).getAttribute('data-provider'), 'qq');
-      assert.equal(await page.locator(`${id('search-result')}[data-provider="netease"]`).count(), 0);
+      assert.equal(
+        await page.locator(`${id('search-result')}[data-provider="netease"]`).count(),
+        0,
+      );
       await shot(page, 'search-qq');
 
       // tabs keep the service; albums come from QQ Music
       await page.locator(id('search-tab-album')).click();
-      await eventually(async () => (await app.duet(() => window.__duet.last('search').type)) === 'album');
+      await eventually(
+        async () => (await app.duet(() => window.__duet.last('search').type)) === 'album',
+      );
       assert.equal((await app.duet(() => window.__duet.last('search'))).provider, 'qq');
       await page.waitForSelector(`${id('search-result')}[data-provider="qq"]:not([data-track-id])`);
       assert.match(await page.evaluate(() => location.hash), /type=album/);
@@ -415,7 +523,9 @@ describe('search across services', () => {
       // back to NetEase: cached, no new call
       const n = await app.count('search');
       await page.locator(id('search-provider-netease')).click();
-      await page.waitForSelector(`${id('search-result')}[data-provider="netease"]:not([data-track-id])`);
+      await page.waitForSelector(
+        `${id('search-result')}[data-provider="netease"]:not([data-track-id])`,
+      );
       assert.equal((await app.duet(() => window.__duet.last('search'))).provider, 'netease');
       await page.locator(id('search-provider-qq')).click();
       await page.waitForSelector(`${id('search-result')}[data-provider="qq"]:not([data-track-id])`);
@@ -423,12 +533,17 @@ describe('search across services', () => {
 
       // a new query from the top bar stays on QQ Music; so does a reload
       await search(page, '山丘');
-      await eventually(async () => (await app.duet(() => window.__duet.last('search').q)) === '山丘');
+      await eventually(
+        async () => (await app.duet(() => window.__duet.last('search').q)) === '山丘',
+      );
       assert.equal((await app.duet(() => window.__duet.last('search'))).provider, 'qq');
       await page.reload();
       await page.waitForSelector(`${id('search-result')}[data-provider="qq"]`);
       assert.equal((await app.duet(() => window.__duet.last('search'))).provider, 'qq');
-      assert.equal(await page.locator(id('search-provider-qq')).getAttribute('aria-checked'), 'true');
+      assert.equal(
+        await page.locator(id('search-provider-qq')).getAttribute('aria-checked'),
+        'true',
+      );
       assert.deepEqual(app.problems, []);
     } finally {
       await app.close();
@@ -448,7 +563,11 @@ describe('search across services', () => {
       await ask.waitFor();
       assert.match(await ask.innerText(), /Log in to QQ Music to search it/);
       assert.equal(
-        await app.duet(() => window.__duet.calls.filter((c) => c.cmd === 'search' && c.args.provider === 'qq').length),
+        await app.duet(
+          () =>
+            window.__duet.calls.filter((c) => c.cmd === 'search' && c.args.provider === 'qq')
+              .length,
+        ),
         0,
         'no QQ search without a QQ login',
       );
@@ -465,7 +584,14 @@ describe('search across services', () => {
         page: 1,
         pageSize: 30,
       });
-      assert.equal(await page.locator(id('search-result')).first().locator(id('provider-badge')).getAttribute('data-provider'), 'qq');
+      assert.equal(
+        await page
+          .locator(id('search-result'))
+          .first()
+          .locator(id('provider-badge'))
+          .getAttribute('data-provider'),
+        'qq',
+      );
     } finally {
       await app.close();
     }
@@ -477,10 +603,25 @@ describe('mixed playback', () => {
     const app = await openApp(h, { mock: { ...both, playing: 'mixed' } });
     const { page } = app;
     try {
-      const queue = await app.duet(() => window.__duet.player.queue.map((t) => ({ provider: t.provider, id: t.id })));
+      const queue = await app.duet(() =>
+        window.__duet.player.queue.map((t) => ({ provider: t.provider, id: t.id })),
+      );
       assert.deepEqual(
         queue.map((t) => t.provider),
-        ['netease', 'qq', 'netease', 'qq', 'netease', 'qq', 'netease', 'qq', 'netease', 'qq', 'netease', 'qq'],
+        [
+          'netease',
+          'qq',
+          'netease',
+          'qq',
+          'netease',
+          'qq',
+          'netease',
+          'qq',
+          'netease',
+          'qq',
+          'netease',
+          'qq',
+        ],
       );
       await page.waitForSelector(id('player-bar'));
       await page.locator(id('queue-button')).click();
@@ -509,16 +650,27 @@ describe('mixed playback', () => {
       await eventually(async () => (await mark.getAttribute('data-provider')) === 'qq');
       assert.equal(await page.locator(id('player-title')).innerText(), '晴天');
       // a QQ cover from y.gtimg.cn, untouched
-      const src = await page.locator(`${id('player-bar')} img`).first().getAttribute('src');
-      assert.equal(src, 'https://y.gtimg.cn/music/photo_new/T002R300x300M000000MkMni19ClKG.jpg?max_age=2592000');
+      const src = await page
+        .locator(`${id('player-bar')} img`)
+        .first()
+        .getAttribute('src');
+      assert.equal(
+        src,
+        'https://y.gtimg.cn/music/photo_new/T002R300x300M000000MkMni19ClKG.jpg?max_age=2592000',
+      );
       await shot(page, 'queue-mixed');
       await page.locator(id('queue-close')).click();
 
       // lyrics and comments ask the playing track's service
       await page.locator(id('lyrics-button')).click();
       await page.waitForSelector(id('lyrics-view'));
-      await eventually(async () => (await app.duet(() => window.__duet.last('lyrics')))?.provider === 'qq');
-      assert.deepEqual(await app.duet(() => window.__duet.last('lyrics')), { provider: 'qq', trackId: '0039MnYb0qxYhV' });
+      await eventually(
+        async () => (await app.duet(() => window.__duet.last('lyrics')))?.provider === 'qq',
+      );
+      assert.deepEqual(await app.duet(() => window.__duet.last('lyrics')), {
+        provider: 'qq',
+        trackId: '0039MnYb0qxYhV',
+      });
       await page.waitForSelector(`${id('lyrics-view')} :text("I walked the dawn-lit town alone")`);
       assert.equal(await page.locator(id('lyrics-provider')).getAttribute('data-provider'), 'qq');
       await page.locator(id('comments-button')).click();
@@ -529,7 +681,9 @@ describe('mixed playback', () => {
       // next: a NetEase track again
       await page.locator(id('player-next')).click();
       await eventually(async () => (await mark.getAttribute('data-provider')) === 'netease');
-      await eventually(async () => (await app.duet(() => window.__duet.last('lyrics')))?.provider === 'netease');
+      await eventually(
+        async () => (await app.duet(() => window.__duet.last('lyrics')))?.provider === 'netease',
+      );
       assert.deepEqual(app.problems, []);
     } finally {
       await app.close();
@@ -537,7 +691,10 @@ describe('mixed playback', () => {
   });
 
   test('enqueueing a QQ search result onto a NetEase queue sends the QQ track as it is', async () => {
-    const app = await openApp(h, { mock: { ...both, playing: true }, hash: '#/search?q=%E6%99%B4%E5%A4%A9&provider=qq' });
+    const app = await openApp(h, {
+      mock: { ...both, playing: true },
+      hash: '#/search?q=%E6%99%B4%E5%A4%A9&provider=qq',
+    });
     const { page } = app;
     try {
       const row = page.locator(`${id('search-result')}[data-provider="qq"]`).first();

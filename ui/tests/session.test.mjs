@@ -19,7 +19,12 @@ describe('session', () => {
       await app.emit('session-changed', {
         provider: 'netease',
         state: 'expired',
-        error: { kind: 'session_expired', message: 'MUSIC_U no longer accepted', provider: 'netease', upstream_code: 301 },
+        error: {
+          kind: 'session_expired',
+          message: 'MUSIC_U no longer accepted',
+          provider: 'netease',
+          upstream_code: 301,
+        },
       });
       await page.waitForSelector(id('login-screen'));
       const notice = await page.locator(id('login-notice')).innerText();
@@ -42,7 +47,12 @@ describe('session', () => {
       assert.match(await page.locator(id('login-notice')).innerText(), /login expired/);
       // and signing in again comes back
       const key = await eventually(() => app.duet(() => window.__duet.qr.netease?.key));
-      await app.emit('login-state', { provider: 'netease', method: 'app', key, state: 'confirmed' });
+      await app.emit('login-state', {
+        provider: 'netease',
+        method: 'app',
+        key,
+        state: 'confirmed',
+      });
       await page.waitForSelector(id('library-screen'));
     } finally {
       await app.close();
@@ -57,7 +67,13 @@ describe('session', () => {
       await app.emit('session-changed', {
         provider: 'netease',
         state: 'logged_in',
-        profile: { provider: 'netease', user_id: '1', nickname: 'binaryify', avatar_url: null, vip: false },
+        profile: {
+          provider: 'netease',
+          user_id: '1',
+          nickname: 'binaryify',
+          avatar_url: null,
+          vip: false,
+        },
       });
       await page.waitForSelector(id('library-screen'));
       assert.match(await page.locator(id('nickname')).innerText(), /binaryify/);
@@ -84,7 +100,9 @@ describe('session', () => {
   });
 
   test('not_logged_in offers to sign in', async () => {
-    const app = await openApp(h, { mock: { fail: { user_playlists: { kind: 'not_logged_in', message: 'no session' } } } });
+    const app = await openApp(h, {
+      mock: { fail: { user_playlists: { kind: 'not_logged_in', message: 'no session' } } },
+    });
     const { page } = app;
     try {
       const panel = page.locator(`${id('error-panel')}[data-kind="not_logged_in"]`);

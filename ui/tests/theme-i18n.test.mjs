@@ -53,7 +53,10 @@ describe('theme', () => {
   });
 
   test('the login in dark', async () => {
-    const app = await openApp(h, { colorScheme: 'dark', mock: { session: 'logged_out', keychain: 'memory' } });
+    const app = await openApp(h, {
+      colorScheme: 'dark',
+      mock: { session: 'logged_out', keychain: 'memory' },
+    });
     try {
       await app.page.waitForSelector(id('qr-image-netease'));
       assert.ok((await bodyLuminance(app.page)) < 0.15);
@@ -91,7 +94,9 @@ describe('small window', () => {
     const { page } = app;
     try {
       await page.waitForSelector(id('track-row'));
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth > window.innerWidth,
+      );
       assert.equal(overflow, false, 'no horizontal scrolling');
       await shot(page, 'narrow-playlist');
       await page.locator(id('lyrics-button')).click();
@@ -111,13 +116,19 @@ describe('language', () => {
     const { page } = app;
     try {
       await page.waitForSelector(id('qr-image-netease'));
-      assert.match(await page.locator(id('qr-state-netease')).innerText(), /请使用网易云音乐 App 扫码/);
+      assert.match(
+        await page.locator(id('qr-state-netease')).innerText(),
+        /请使用网易云音乐 App 扫码/,
+      );
       assert.match(await page.locator(id('login-screen')).innerText(), /登录后开始聆听/);
       await shot(page, 'login-zh');
       const key = await app.duet(() => window.__duet.qr.netease.key);
       await app.emit('login-state', { provider: 'netease', method: 'app', key, state: 'scanned' });
       await page.waitForSelector(`${id('qr-state-netease')}[data-state="scanned"]`);
-      assert.match(await page.locator(id('qr-state-netease')).innerText(), /已扫码，请在手机上确认/);
+      assert.match(
+        await page.locator(id('qr-state-netease')).innerText(),
+        /已扫码，请在手机上确认/,
+      );
     } finally {
       await app.close();
     }
@@ -126,7 +137,10 @@ describe('language', () => {
   test('Chinese library, check-in and error explanations', async () => {
     const app = await openApp(h, {
       locale: 'zh-CN',
-      mock: { playing: true, fail: { recommended_tracks: { kind: 'risk_control', message: '-462' } } },
+      mock: {
+        playing: true,
+        fail: { recommended_tracks: { kind: 'risk_control', message: '-462' } },
+      },
     });
     const { page } = app;
     try {

@@ -214,7 +214,8 @@ const en = {
   'error.not_logged_in.title': 'You’re not signed in',
   'error.not_logged_in.body': 'Scan the QR code with the phone app to sign in, then try again.',
   'error.session_expired.title': 'Your login expired',
-  'error.session_expired.body': 'The service no longer accepts this session. Scan the QR code again to continue.',
+  'error.session_expired.body':
+    'The service no longer accepts this session. Scan the QR code again to continue.',
   'error.risk_control.title': 'Blocked by a safety check',
   'error.risk_control.body':
     'NetEase’s safety system blocked this. Open the official app on your phone, complete any check it asks for, then try again.',
@@ -296,7 +297,8 @@ const zh: Record<MessageKey, string> = {
   'login.back': '返回我的音乐',
   'login.qr_alt': '{provider}登录二维码',
   'keychain.locked.title': '解锁系统密钥环以保持登录',
-  'keychain.locked.body': '系统密钥环已锁定，Duet 无法读取或保存你的登录信息。请先解锁（桌面会询问密钥环密码），再点“我已解锁”。',
+  'keychain.locked.body':
+    '系统密钥环已锁定，Duet 无法读取或保存你的登录信息。请先解锁（桌面会询问密钥环密码），再点“我已解锁”。',
   'keychain.locked.retry': '我已解锁',
   'keychain.title': '系统钥匙串不可用',
   'keychain.body': 'Duet 不会把登录信息写进明文文件，所以这次登录只保持到你关闭应用为止。',
@@ -373,7 +375,8 @@ const zh: Record<MessageKey, string> = {
   'search.service': '音乐平台',
   'search.start_hint_in': '在上方输入，按回车在{provider}中搜索。',
   'search.login_title': '登录{provider}后即可搜索',
-  'search.login_body': '{provider}只为已登录的账号提供搜索。扫码登录一次即可，其他平台的登录不受影响。',
+  'search.login_body':
+    '{provider}只为已登录的账号提供搜索。扫码登录一次即可，其他平台的登录不受影响。',
 
   'player.play': '播放',
   'player.pause': '暂停',
@@ -393,7 +396,8 @@ const zh: Record<MessageKey, string> = {
   'player.no_device': '没有音频设备',
   'player.no_device_hint': 'Duet 找不到扬声器或耳机，播放会静音继续。',
   'player.http_fallback': '未加密',
-  'player.http_fallback_hint': '与音乐服务器的加密连接失败，这首歌改用服务提供的普通 HTTP 地址传输。',
+  'player.http_fallback_hint':
+    '与音乐服务器的加密连接失败，这首歌改用服务提供的普通 HTTP 地址传输。',
   'player.loading': '加载中…',
   'player.skipped': '已跳过《{title}》：{reason}',
   'player.queue': '播放队列',
@@ -445,7 +449,8 @@ const zh: Record<MessageKey, string> = {
   'settings.version': 'Duet {version}',
   'settings.demo': '演示模式',
   'badge.test_upstream': '测试上游',
-  'badge.test_upstream.title': '所有请求都发往 {url}（DUET_UPSTREAM），这是本机上的测试替身，而不是网易云音乐或 QQ 音乐。',
+  'badge.test_upstream.title':
+    '所有请求都发往 {url}（DUET_UPSTREAM），这是本机上的测试替身，而不是网易云音乐或 QQ 音乐。',
 
   'common.retry': '重试',
   'common.close': '关闭',
@@ -471,19 +476,24 @@ const zh: Record<MessageKey, string> = {
   'error.unavailable.title': '暂时无法获取',
   'error.unavailable.body': '内容存在，但这里无法播放或显示——通常是版权、VIP 专享或地区限制。',
   'error.bad_request.title': '请求无效',
-  'error.bad_request.body': '这次请求的内容不正确（比如搜索词为空）。修改后再试；如果反复出现，那是 Duet 的问题。',
+  'error.bad_request.body':
+    '这次请求的内容不正确（比如搜索词为空）。修改后再试；如果反复出现，那是 Duet 的问题。',
   'error.upstream.title': '音乐服务出了点问题',
   'error.upstream.body': '服务返回了错误，或者 Duet 读不懂它的回答。通常是暂时的，请稍后再试。',
   'error.network.title': '连不上服务',
   'error.network.body': '你好像离线了，或者连接超时。请检查网络连接后再试。',
   'error.declined.title': 'Duet 不会这样做',
-  'error.declined.body': 'Duet 有意不做这件事：为了保护你的账号安全（自动化操作可能导致封号），或因为该服务没有公开的做法。原因见下。',
+  'error.declined.body':
+    'Duet 有意不做这件事：为了保护你的账号安全（自动化操作可能导致封号），或因为该服务没有公开的做法。原因见下。',
   'error.keychain.title': '系统密钥环已锁定',
-  'error.keychain.body': 'Duet 把登录信息保存在系统密钥环中，但它没有打开。请解锁密钥环（桌面会询问密码），然后重试。',
+  'error.keychain.body':
+    'Duet 把登录信息保存在系统密钥环中，但它没有打开。请解锁密钥环（桌面会询问密码），然后重试。',
   'error.forbidden.title': 'Duet 本地服务器拒绝了请求',
-  'error.forbidden.body': 'Duet 的本地服务器只听从它的主人：来自网页或其他主机名的请求都会被拒绝。请用脚本调用，或用 --allow-origin 允许你自己的前端。',
+  'error.forbidden.body':
+    'Duet 的本地服务器只听从它的主人：来自网页或其他主机名的请求都会被拒绝。请用脚本调用，或用 --allow-origin 允许你自己的前端。',
   'error.unsupported_media_type.title': '请求体不是 JSON',
-  'error.unsupported_media_type.body': 'Duet 的本地服务器只接受 JSON 格式的请求体（Content-Type: application/json）。',
+  'error.unsupported_media_type.body':
+    'Duet 的本地服务器只接受 JSON 格式的请求体（Content-Type: application/json）。',
 };
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, zh };

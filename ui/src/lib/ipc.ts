@@ -99,7 +99,8 @@ export const api = {
   dailyCheckin: (provider: Provider) => call(commands.daily_checkin(provider)),
   coverColors: (url: string) => call(commands.cover_colors(url)),
 
-  playerPlay: (tracks: Track[], startIndex: number) => call(commands.player_play(tracks, startIndex)),
+  playerPlay: (tracks: Track[], startIndex: number) =>
+    call(commands.player_play(tracks, startIndex)),
   playerEnqueue: (tracks: Track[]) => call(commands.player_enqueue(tracks)),
   playerToggle: () => call(commands.player_toggle()),
   playerNext: () => call(commands.player_next()),

@@ -46,4 +46,3 @@ export type RepeatMode = Repeat;
 
 /** The search tabs, in the order the UI shows them. */
 export const SEARCH_TYPES: readonly SearchType[] = ['track', 'album', 'artist', 'playlist'];
-

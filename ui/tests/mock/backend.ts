@@ -103,7 +103,9 @@ declare global {
   interface Window {
     __DUET_MOCK__?: MockConfig;
     __duet: typeof duet;
-        __TAURI_INTERNALS__: any;
+    // Tauri's private bridge, which the mock stands in for; @tauri-apps/api does not type it.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    __TAURI_INTERNALS__: any;
   }
 }
 
@@ -144,7 +146,8 @@ function qrImage(key: string, format: 'png' | 'jpeg' = 'png'): string {
   };
   const q = 2; // quiet zone
   const m = n - 2 * q;
-  const reserved = (x: number, y: number) => (x < 8 && y < 8) || (x >= m - 8 && y < 8) || (x < 8 && y >= m - 8);
+  const reserved = (x: number, y: number) =>
+    (x < 8 && y < 8) || (x >= m - 8 && y < 8) || (x < 8 && y >= m - 8);
   for (let y = 0; y < m; y++)
     for (let x = 0; x < m; x++) {
       if (reserved(x, y)) continue;
@@ -182,7 +185,10 @@ function playlistDetail(provider: ProviderId, id: string): Playlist {
         creator: { id: '0', name: 'QQ音乐' },
         track_count: 18,
       };
-    const seed = Math.max(0, userPlaylists.qq.findIndex((p) => p.id === id));
+    const seed = Math.max(
+      0,
+      userPlaylists.qq.findIndex((p) => p.id === id),
+    );
     return { ...base, tracks: qqTracks(Math.min(base.track_count, 2000), seed) };
   }
   const base: Playlist = userPlaylists.netease.find((p) => p.id === id) ??
@@ -214,7 +220,8 @@ const profiles: Record<ProviderId, Profile> = { netease: profile, qq: qqProfile 
 /** The QR methods of each provider, its default first (duet-core's `Provider::qr_methods`). */
 const QR_METHODS: Record<ProviderId, QrMethod[]> = { netease: ['app'], qq: ['qq', 'wechat'] };
 /** How tests name a QR: the provider for its own app, else the app. */
-const cardOf = (provider: ProviderId, method: QrMethod): Card => (method === 'app' ? provider : method);
+const cardOf = (provider: ProviderId, method: QrMethod): Card =>
+  method === 'app' ? provider : method;
 
 const player: MockPlayer = {
   status: 'idle',
@@ -260,7 +267,11 @@ if (cfg.playing) {
 Object.assign(player, cfg.player ?? {});
 if (cfg.player?.index != null && player.queue[cfg.player.index]) {
   const i = cfg.player.index;
-  Object.assign(player, { track: player.queue[i], duration_ms: player.queue[i].duration_ms, trial: player.queue[i].trial ?? null });
+  Object.assign(player, {
+    track: player.queue[i],
+    duration_ms: player.queue[i].duration_ms,
+    trial: player.queue[i].trial ?? null,
+  });
 }
 
 function wordTrack(): Track {
@@ -319,7 +330,13 @@ const duet = {
   async qrState(card: Card, state: QrState, extra: Partial<LoginStateExtra> = {}): Promise<void> {
     const q = qrs[card];
     if (!q) throw new Error(`no QR shown for ${card}`);
-    await events.login_state.emit({ provider: q.provider, method: q.method, key: q.key, state, ...extra });
+    await events.login_state.emit({
+      provider: q.provider,
+      method: q.method,
+      key: q.key,
+      state,
+      ...extra,
+    });
   },
   /**
    * The phone confirmed `card`'s QR: like src-tauri's observer, one login-state "confirmed" with
@@ -331,7 +348,13 @@ const duet = {
     const prof = p ?? profiles[q.provider];
     session[q.provider] = 'logged_in';
     q.done = true;
-    await events.login_state.emit({ provider: q.provider, method: q.method, key: q.key, state: 'confirmed', profile: prof });
+    await events.login_state.emit({
+      provider: q.provider,
+      method: q.method,
+      key: q.key,
+      state: 'confirmed',
+      profile: prof,
+    });
   },
   qr: qrs,
   player,
@@ -373,7 +396,9 @@ const appInfo = (): AppInfo => ({
   version: '0.1.0',
   providers,
   keychain: keychain.state,
-  ...(keychain.state !== 'os' && cfg.keychain_message ? { keychain_message: cfg.keychain_message } : {}),
+  ...(keychain.state !== 'os' && cfg.keychain_message
+    ? { keychain_message: cfg.keychain_message }
+    : {}),
   demo: !!cfg.upstream,
   ...(cfg.upstream ? { upstream: cfg.upstream } : {}),
 });
@@ -384,7 +409,10 @@ const handlers: Handlers = {
     if (keychain.state !== 'locked') return appInfo();
     keychain.retries += 1;
     if (keychain.retries < (cfg.unlockAfterRetries ?? 1))
-      return reject({ kind: 'keychain', message: 'your keyring is locked: unlock it, then try again' });
+      return reject({
+        kind: 'keychain',
+        message: 'your keyring is locked: unlock it, then try again',
+      });
     keychain.state = 'os';
     for (const p of providers) session[p] = cfg.unlockedSession?.[p] ?? session[p];
     return appInfo();
@@ -397,8 +425,18 @@ const handlers: Handlers = {
       if (state === 'expired')
         s.error =
           p === 'qq'
-            ? { kind: 'session_expired', message: 'qqmusic_key rejected (1000)', provider: p, upstream_code: 1000 }
-            : { kind: 'session_expired', message: 'MUSIC_U rejected (301)', provider: p, upstream_code: 301 };
+            ? {
+                kind: 'session_expired',
+                message: 'qqmusic_key rejected (1000)',
+                provider: p,
+                upstream_code: 1000,
+              }
+            : {
+                kind: 'session_expired',
+                message: 'MUSIC_U rejected (301)',
+                provider: p,
+                upstream_code: 301,
+              };
       if (state === 'unavailable')
         s.error = { kind: 'network', message: 'connection timed out', provider: p };
       return s;
@@ -409,9 +447,18 @@ const handlers: Handlers = {
       return reject({ kind: 'bad_request', message: `unknown provider ${provider}` }, provider);
     const method = requested ?? methods[0];
     if (!methods.includes(method))
-      return reject({ kind: 'bad_request', message: `${provider} cannot be logged into by scanning with ${method}` }, provider);
+      return reject(
+        {
+          kind: 'bad_request',
+          message: `${provider} cannot be logged into by scanning with ${method}`,
+        },
+        provider,
+      );
     const card = cardOf(provider, method);
-    const key = provider === 'qq' ? `${card}-${(++qrCounter).toString(36)}-qrsig` : `${card}-key-${++qrCounter}`;
+    const key =
+      provider === 'qq'
+        ? `${card}-${(++qrCounter).toString(36)}-qrsig`
+        : `${card}-key-${++qrCounter}`;
     const q: ShownQr = {
       provider,
       method,
@@ -427,7 +474,8 @@ const handlers: Handlers = {
   // without `method`: every unfinished login of the provider (duet-core's QrLogins::cancel)
   login_qr_cancel: (provider, method) => {
     for (const q of Object.values(qrs)) {
-      if (q.provider === provider && (!method || q.method === method) && !q.done) q.cancelled = true;
+      if (q.provider === provider && (!method || q.method === method) && !q.done)
+        q.cancelled = true;
     }
     return null;
   },
@@ -441,11 +489,21 @@ const handlers: Handlers = {
   search: (provider, q, type, page, page_size) => {
     // QQ Music answers searches only with a login (item code 2001)
     if (provider === 'qq' && session.qq !== 'logged_in')
-      return reject({ kind: 'not_logged_in', message: 'QQ Music search needs a login', upstream_code: 2001 }, provider);
+      return reject(
+        { kind: 'not_logged_in', message: 'QQ Music search needs a login', upstream_code: 2001 },
+        provider,
+      );
     const empty = /^(zzz|nothing)/i.test(q);
     const total = empty ? 0 : duet.searchTotal;
-    const items = (provider === 'qq' ? qqSearchItems : searchItems)(type, q, page, page_size, total);
-    if (type === 'playlist') for (const p of items) seenPlaylists.set(`${provider}:${p.id}`, p as Playlist);
+    const items = (provider === 'qq' ? qqSearchItems : searchItems)(
+      type,
+      q,
+      page,
+      page_size,
+      total,
+    );
+    if (type === 'playlist')
+      for (const p of items) seenPlaylists.set(`${provider}:${p.id}`, p as Playlist);
     return {
       provider,
       query: q,
@@ -463,7 +521,8 @@ const handlers: Handlers = {
       : makeTracks(30, 3).map((t, i) => (i < realTracks.length ? realTracks[i] : t)),
   lyrics: (provider, track_id) => {
     const mode =
-      duet.lyricsMode[track_id] ?? (provider === 'qq' ? 'qq' : track_id === '1999999' ? 'words' : 'fixture');
+      duet.lyricsMode[track_id] ??
+      (provider === 'qq' ? 'qq' : track_id === '1999999' ? 'words' : 'fixture');
     if (mode === 'qq') return qqLyrics(track_id);
     if (mode === 'instrumental')
       return { provider: 'netease', track_id, instrumental: true, lines: [] };
@@ -497,7 +556,9 @@ const handlers: Handlers = {
       has_more: page < 3,
       hot: page === 1 ? remember(hotComments) : [],
       comments: remember(
-        page === 1 ? [...recentComments, ...moreComments(page, page_size - 2)] : moreComments(page, page_size),
+        page === 1
+          ? [...recentComments, ...moreComments(page, page_size - 2)]
+          : moreComments(page, page_size),
       ),
     };
   },
@@ -512,7 +573,8 @@ const handlers: Handlers = {
     };
     if (reply_to != null) {
       const target = knownComments.get(reply_to);
-      if (!target) return reject({ kind: 'not_found', message: `no comment ${reply_to}` }, provider);
+      if (!target)
+        return reject({ kind: 'not_found', message: `no comment ${reply_to}` }, provider);
       const { replied_to: _, ...quoted } = target;
       c.replied_to = quoted;
     }
@@ -539,7 +601,8 @@ const handlers: Handlers = {
   },
   // appends; playback is not started (duet-player's Player::enqueue)
   player_enqueue: (tracks) => {
-    if (!Array.isArray(tracks)) return reject({ kind: 'bad_request', message: 'invalid args `tracks`' });
+    if (!Array.isArray(tracks))
+      return reject({ kind: 'bad_request', message: 'invalid args `tracks`' });
     if (tracks.length) {
       player.queue = [...player.queue, ...tracks];
       emitPlayer();
@@ -563,7 +626,10 @@ const handlers: Handlers = {
   },
   player_jump: (index) => {
     if (!Number.isInteger(index) || index < 0 || index >= player.queue.length)
-      return reject({ kind: 'bad_request', message: `index ${index} is out of range for a queue of ${player.queue.length}` });
+      return reject({
+        kind: 'bad_request',
+        message: `index ${index} is out of range for a queue of ${player.queue.length}`,
+      });
     setTrack(index);
     emitPlayer();
     return playerState();
@@ -603,7 +669,8 @@ mockIPC(
     if (scoped && duet.fail[scoped]) return reject(duet.fail[scoped], args?.provider);
     if (duet.fail[cmd]) return reject(duet.fail[cmd], args?.provider);
     const h = (handlers as Record<string, (...args: unknown[]) => unknown>)[cmd];
-    if (!h) return reject({ kind: 'bad_request', message: `unknown command ${cmd}` }, args?.provider);
+    if (!h)
+      return reject({ kind: 'bad_request', message: `unknown command ${cmd}` }, args?.provider);
     // The generated functions send every parameter (null when absent), keyed in the order they
     // take them: the values are the handler's arguments.
     return h(...Object.values(args ?? {}));

@@ -35,6 +35,7 @@ import type {
 } from '../../src/lib/bindings';
 
 /** The services' own JSON, as the fixtures hold it (read, not modelled, here). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Raw = any;
 
 /** What one page of search results holds, for each type. */
@@ -56,7 +57,10 @@ function hslHex(h: number, s: number, l: number): string {
   const k = (n: number) => (n + h / 30) % 12;
   const a = s * Math.min(l, 1 - l);
   const f = (n: number) => l - a * Math.max(-1, Math.min(k(n) - 3, Math.min(9 - k(n), 1)));
-  const x = (v: number) => Math.round(v * 255).toString(16).padStart(2, '0');
+  const x = (v: number) =>
+    Math.round(v * 255)
+      .toString(16)
+      .padStart(2, '0');
   return `#${x(f(0))}${x(f(8))}${x(f(4))}`;
 }
 
@@ -335,7 +339,13 @@ export function moreComments(page: number, size: number): Comment[] {
 
 // ---------- search ----------
 
-export function searchItems(type: SearchType, q: string, page: number, size: number, total: number): SearchItem[] {
+export function searchItems(
+  type: SearchType,
+  q: string,
+  page: number,
+  size: number,
+  total: number,
+): SearchItem[] {
   const start = (page - 1) * size;
   const n = Math.max(0, Math.min(size, total - start));
   const items: SearchItem[] = [];
@@ -352,7 +362,10 @@ export function searchItems(type: SearchType, q: string, page: number, size: num
       items.push({
         provider: 'netease',
         id: String(7000 + k),
-        name: k < 2 ? ['拾', '搁浅'][k] : `${album}${k >= POOL.length ? ` (${Math.floor(k / POOL.length) + 1})` : ''}`,
+        name:
+          k < 2
+            ? ['拾', '搁浅'][k]
+            : `${album}${k >= POOL.length ? ` (${Math.floor(k / POOL.length) + 1})` : ''}`,
         cover_url: art(`sa:${k}`),
         artists: [{ id: String(100 + k), name: k < 2 ? '张杰' : artist }],
         track_count: 8 + (k % 6),
@@ -363,7 +376,10 @@ export function searchItems(type: SearchType, q: string, page: number, size: num
       items.push({
         provider: 'netease',
         id: String(6000 + k),
-        name: k < 2 ? ['张杰', '搁浅'][k] : `${artist}${k >= POOL.length ? ` ${Math.floor(k / POOL.length) + 1}` : ''}`,
+        name:
+          k < 2
+            ? ['张杰', '搁浅'][k]
+            : `${artist}${k >= POOL.length ? ` ${Math.floor(k / POOL.length) + 1}` : ''}`,
         picture_url: avatar(`ar:${k}`),
         album_count: k < 2 ? [71, 2][k] : 3 + (k % 20),
       });
@@ -371,7 +387,10 @@ export function searchItems(type: SearchType, q: string, page: number, size: num
       items.push({
         provider: 'netease',
         id: String(8_800_000 + k),
-        name: k < 2 ? ['死亡搁浅官方歌单Death Stranding:Timefall', '死亡搁浅｜游戏中实际出现的歌单'][k] : `${q} · 精选歌单 ${k + 1}`,
+        name:
+          k < 2
+            ? ['死亡搁浅官方歌单Death Stranding:Timefall', '死亡搁浅｜游戏中实际出现的歌单'][k]
+            : `${q} · 精选歌单 ${k + 1}`,
         cover_url: art(`sp:${k}`),
         creator: { id: String(900 + k), name: `用户${900 + k}` },
         track_count: k < 2 ? [69, 26][k] : 20 + k,
@@ -414,7 +433,8 @@ function fromQq(t: Raw): Track {
     playable: true,
     vip,
   };
-  if (vip && t.file?.try_end > t.file?.try_begin) out.trial = { start_ms: t.file.try_begin, end_ms: t.file.try_end };
+  if (vip && t.file?.try_end > t.file?.try_begin)
+    out.trial = { start_ms: t.file.try_begin, end_ms: t.file.try_end };
   return out;
 }
 
@@ -460,7 +480,10 @@ export function qqPoolTrack(i: number, extra: Partial<Track> = {}): Track {
 export function qqTracks(n: number, seed = 0): Track[] {
   const out: Track[] = [];
   for (let i = 0; i < n; i++) {
-    let t = i < qqRealTracks.length && seed === 0 ? { ...qqRealTracks[i] } : qqPoolTrack(i + seed * 7, { id: qqMid(`song:${seed}:${i}`) });
+    let t =
+      i < qqRealTracks.length && seed === 0
+        ? { ...qqRealTracks[i] }
+        : qqPoolTrack(i + seed * 7, { id: qqMid(`song:${seed}:${i}`) });
     if (i % 9 === 6) t = { ...t, playable: false, unavailable_reason: '应版权方要求暂不能播放' };
     out.push(t);
   }
@@ -475,16 +498,42 @@ export const qqProfile: Profile = {
   vip: true,
 };
 
-const qqOwner: UserRef = { id: qqProfile.user_id, name: qqProfile.nickname, avatar_url: qqProfile.avatar_url };
+const qqOwner: UserRef = {
+  id: qqProfile.user_id,
+  name: qqProfile.nickname,
+  avatar_url: qqProfile.avatar_url,
+};
 
 /**
  * The QQ user's playlists as the service lists them: created ones first, then "我喜欢" (liked,
  * from the profile's `mymusic`), then collected ones. The UI puts the liked one first.
  */
 export const qqPlaylists: Playlist[] = [
-  { provider: 'qq', id: '8205593127', name: '通勤路上 · 耳机里的城市', cover_url: qqCover('000MkMni19ClKG'), creator: qqOwner, track_count: 42 },
-  { provider: 'qq', id: '7764021958', name: '周末咖啡馆', cover_url: qqCover('002ZTAeN4Z4GU1'), creator: qqOwner, track_count: 27 },
-  { provider: 'qq', id: 'liked', name: '我喜欢', cover_url: 'https://y.gtimg.cn/mediastyle/y/img/cover_love_300.jpg', creator: qqOwner, track_count: 318, liked: true },
+  {
+    provider: 'qq',
+    id: '8205593127',
+    name: '通勤路上 · 耳机里的城市',
+    cover_url: qqCover('000MkMni19ClKG'),
+    creator: qqOwner,
+    track_count: 42,
+  },
+  {
+    provider: 'qq',
+    id: '7764021958',
+    name: '周末咖啡馆',
+    cover_url: qqCover('002ZTAeN4Z4GU1'),
+    creator: qqOwner,
+    track_count: 27,
+  },
+  {
+    provider: 'qq',
+    id: 'liked',
+    name: '我喜欢',
+    cover_url: 'https://y.gtimg.cn/mediastyle/y/img/cover_love_300.jpg',
+    creator: qqOwner,
+    track_count: 318,
+    liked: true,
+  },
   {
     provider: 'qq',
     id: String(qqDiss.dirinfo.id),
@@ -507,8 +556,16 @@ export const qqPlaylists: Playlist[] = [
 /** Word-timed QQ lyrics (QRC) with translation and romanisation, as the Lyrics model carries them. */
 export function qqLyrics(trackId: string): Lyrics {
   const src: [string, string, string][] = [
-    ['夜明けの街をひとり歩いた', 'I walked the dawn-lit town alone', 'yoake no machi wo hitori aruita'],
-    ['消えそうな星を数えながら', 'Counting the stars about to fade', 'kiesou na hoshi wo kazoe nagara'],
+    [
+      '夜明けの街をひとり歩いた',
+      'I walked the dawn-lit town alone',
+      'yoake no machi wo hitori aruita',
+    ],
+    [
+      '消えそうな星を数えながら',
+      'Counting the stars about to fade',
+      'kiesou na hoshi wo kazoe nagara',
+    ],
     ['君の声がまだ聞こえる', 'I can still hear your voice', 'kimi no koe ga mada kikoeru'],
     ['遠い遠い夏の向こうで', 'Far, far beyond that summer', 'tooi tooi natsu no mukou de'],
     ['忘れないよ', 'I won’t forget', 'wasurenai yo'],
@@ -547,21 +604,34 @@ export function qqComment(n: number, extra: Partial<Comment> = {}): Comment {
     ...extra,
   };
 }
-export const qqHotComments = [qqComment(0, { liked_count: 12840 }), qqComment(1, { liked_count: 9311 })];
+export const qqHotComments = [
+  qqComment(0, { liked_count: 12840 }),
+  qqComment(1, { liked_count: 9311 }),
+];
 export function qqRecentComments(page: number, size: number): Comment[] {
   const out: Comment[] = [];
   for (let i = 0; i < size; i++) out.push(qqComment(10 + (page - 1) * size + i));
   return out;
 }
 
-export function qqSearchItems(type: SearchType, q: string, page: number, size: number, total: number): SearchItem[] {
+export function qqSearchItems(
+  type: SearchType,
+  q: string,
+  page: number,
+  size: number,
+  total: number,
+): SearchItem[] {
   const start = (page - 1) * size;
   const n = Math.max(0, Math.min(size, total - start));
   const items: SearchItem[] = [];
   for (let i = 0; i < n; i++) {
     const k = start + i;
     if (type === 'track') {
-      items.push(k < qqRealTracks.length ? { ...qqRealTracks[k] } : qqPoolTrack(k, { id: qqMid(`search:${k}`) }));
+      items.push(
+        k < qqRealTracks.length
+          ? { ...qqRealTracks[k] }
+          : qqPoolTrack(k, { id: qqMid(`search:${k}`) }),
+      );
     } else if (type === 'album') {
       const [, artist, album] = QQ_POOL[k % QQ_POOL.length];
       const mid = qqMid(`al:${album}:${k}`);
@@ -579,7 +649,10 @@ export function qqSearchItems(type: SearchType, q: string, page: number, size: n
       items.push({
         provider: 'qq',
         id: s.singerMID,
-        name: k < qqSearchSingersFixture.length ? s.singerName : `${s.singerName} ${Math.floor(k / qqSearchSingersFixture.length) + 1}`,
+        name:
+          k < qqSearchSingersFixture.length
+            ? s.singerName
+            : `${s.singerName} ${Math.floor(k / qqSearchSingersFixture.length) + 1}`,
         picture_url: s.singerPic.replace(/^http:/, 'https:'),
         album_count: s.albumNum,
       });

@@ -40,7 +40,11 @@ export function key(track: Pick<Track, 'provider' | 'id'>): string {
 
 function explain(e: unknown): void {
   const err = e as DuetError;
-  toast(errorTitle(err.kind), 'error', `${errorBody(err)}${err.message ? ` (${err.message})` : ''}`);
+  toast(
+    errorTitle(err.kind),
+    'error',
+    `${errorBody(err)}${err.message ? ` (${err.message})` : ''}`,
+  );
 }
 
 async function run(p: Promise<PlayerState>): Promise<void> {
