@@ -252,7 +252,7 @@ fn the_config_depends_on_every_loaded_library_but_the_clis_own() {
 fn paths_in<'a>(value: &'a Value, at: &mut Vec<String>, found: &mut Vec<(Vec<String>, &'a str)>) {
     match value {
         Value::String(s) if !s.is_empty() && repo().join(s).exists() => {
-            found.push((at.clone(), s.as_str()))
+            found.push((at.clone(), s.as_str()));
         }
         Value::Array(items) => items.iter().for_each(|v| paths_in(v, at, found)),
         Value::Object(fields) => {

@@ -160,7 +160,7 @@ mod tests {
         let image = image::RgbImage::from_fn(width, height, |x, y| image::Rgb(f(x, y)));
         let mut out = Vec::new();
         image::DynamicImage::ImageRgb8(image)
-            .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+            .write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
             .unwrap();
         out
     }

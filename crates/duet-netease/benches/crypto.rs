@@ -48,17 +48,17 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("eapi");
     g.throughput(Throughput::Bytes(EAPI_TEXT.len() as u64));
     g.bench_function("eapi_encrypt song_url", |b| {
-        b.iter(|| eapi_encrypt(black_box(EAPI_URL), black_box(EAPI_TEXT)))
+        b.iter(|| eapi_encrypt(black_box(EAPI_URL), black_box(EAPI_TEXT)));
     });
     let params = eapi_encrypt(EAPI_URL, EAPI_TEXT);
     g.bench_function("eapi_decrypt_request song_url", |b| {
-        b.iter(|| eapi_decrypt_request(black_box(&params)).unwrap())
+        b.iter(|| eapi_decrypt_request(black_box(&params)).unwrap());
     });
     let json = response_json_2k();
     let body = eapi_encrypt_response(json.as_bytes());
     g.throughput(Throughput::Bytes(body.len() as u64));
     g.bench_function(format!("eapi_decrypt_response {}B", body.len()), |b| {
-        b.iter(|| eapi_decrypt_response(black_box(&body), false).unwrap())
+        b.iter(|| eapi_decrypt_response(black_box(&body), false).unwrap());
     });
     let gz_body = eapi_encrypt_response(&gzip(json.as_bytes()));
     g.throughput(Throughput::Bytes(json.len() as u64));
@@ -75,20 +75,20 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("weapi");
     let secret = *b"aB3dE5fG7hJ9kL1m";
     g.bench_function("weapi_encrypt fixed secret", |b| {
-        b.iter(|| weapi_encrypt(black_box(WEAPI_TEXT), black_box(&secret)))
+        b.iter(|| weapi_encrypt(black_box(WEAPI_TEXT), black_box(&secret)));
     });
     g.bench_function("weapi_encrypt random secret", |b| {
-        b.iter(|| weapi_encrypt(black_box(WEAPI_TEXT), &random_weapi_secret()))
+        b.iter(|| weapi_encrypt(black_box(WEAPI_TEXT), &random_weapi_secret()));
     });
     g.bench_function("weapi_enc_sec_key", |b| {
-        b.iter(|| weapi_enc_sec_key(black_box(&secret)))
+        b.iter(|| weapi_enc_sec_key(black_box(&secret)));
     });
     // The same RSA through num-bigint, two ways (without the hex encoding weapi_enc_sec_key
     // includes): why `crypto/weapi/rsa.rs` keeps its own Montgomery arithmetic.
     let n = BigUint::parse_bytes(WEAPI_RSA_MODULUS_HEX.as_bytes(), 16).unwrap();
     let e = BigUint::from(WEAPI_RSA_EXPONENT);
     g.bench_function("rsa num-bigint modpow", |b| {
-        b.iter(|| BigUint::from_bytes_le(black_box(&secret)).modpow(&e, &n))
+        b.iter(|| BigUint::from_bytes_le(black_box(&secret)).modpow(&e, &n));
     });
     g.bench_function("rsa num-bigint square-and-reduce", |b| {
         b.iter(|| {
@@ -98,14 +98,14 @@ fn benches(c: &mut Criterion) {
                 x = &x * &x % &n;
             }
             x * &m % &n
-        })
+        });
     });
     g.finish();
 
     let mut g = c.benchmark_group("linuxapi");
     let lx = r#"{"method":"POST","url":"https://music.163.com/api/song/lyric","params":{"id":"33894312","lv":-1,"kv":-1,"tv":-1}}"#;
     g.bench_function("linuxapi_encrypt lyric", |b| {
-        b.iter(|| linuxapi_encrypt(black_box(lx)))
+        b.iter(|| linuxapi_encrypt(black_box(lx)));
     });
     g.finish();
 }

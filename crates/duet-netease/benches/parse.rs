@@ -15,16 +15,16 @@ fn parsers(c: &mut Criterion) {
         b.iter(|| {
             let body: serde_json::Value = serde_json::from_str(black_box(PLAYLIST)).unwrap();
             parse::playlist_detail(&body).unwrap()
-        })
+        });
     });
     let body: serde_json::Value = serde_json::from_str(PLAYLIST).unwrap();
     group.bench_function("playlist_detail_fixture_model_only", |b| {
-        b.iter(|| parse::playlist_detail(black_box(&body)).unwrap())
+        b.iter(|| parse::playlist_detail(black_box(&body)).unwrap());
     });
     group.throughput(Throughput::Bytes(LYRIC.len() as u64));
     let lyric: serde_json::Value = serde_json::from_str(LYRIC).unwrap();
     group.bench_function("lyrics_with_translation_and_romanisation", |b| {
-        b.iter(|| lyrics::lyrics(black_box(&lyric), "1"))
+        b.iter(|| lyrics::lyrics(black_box(&lyric), "1"));
     });
     group.finish();
 }

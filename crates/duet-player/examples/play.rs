@@ -83,7 +83,7 @@ async fn main() {
                 }
             }
             PlayerEvent::Position(p) => {
-                println!("[{:5}]   {} / {} ms", t(), p.position_ms, p.duration_ms)
+                println!("[{:5}]   {} / {} ms", t(), p.position_ms, p.duration_ms);
             }
             PlayerEvent::Skipped(s) => println!("skipped {}: {}", s.track.id, s.reason),
             PlayerEvent::Error(e) => println!("error: {e}"),

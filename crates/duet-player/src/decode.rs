@@ -380,7 +380,7 @@ mod tests {
             let source = StreamSource::new(StreamBuffer::complete(bytes), Duration::from_secs(1));
             match Decoder::open(Box::new(source), Some("wav"), None) {
                 Err(DecodeError::Unsupported(why)) => {
-                    assert!(why.starts_with("a sample rate of"), "{why}")
+                    assert!(why.starts_with("a sample rate of"), "{why}");
                 }
                 Err(other) => panic!("{rate} Hz: {other}"),
                 Ok(_) => panic!("{rate} Hz was accepted"),

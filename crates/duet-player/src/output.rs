@@ -443,9 +443,8 @@ fn choose_config(
         return Ok(default);
     }
     // The same channel count and sample format as the default, at the track's rate, if offered.
-    let ranges = match device.supported_output_configs() {
-        Ok(ranges) => ranges,
-        Err(_) => return Ok(default),
+    let Ok(ranges) = device.supported_output_configs() else {
+        return Ok(default);
     };
     let mut best: Option<(u8, cpal::SupportedStreamConfigRange)> = None;
     for range in ranges {

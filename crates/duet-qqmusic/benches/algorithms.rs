@@ -67,17 +67,17 @@ fn benches(c: &mut Criterion) {
     let mut signs = c.benchmark_group("sign");
     signs.throughput(Throughput::Bytes(body.len() as u64));
     signs.bench_function(format!("zzc/{}B", body.len()), |b| {
-        b.iter(|| sign::zzc(black_box(body.as_bytes())))
+        b.iter(|| sign::zzc(black_box(body.as_bytes())));
     });
     signs.bench_function(format!("zzb/{}B", body.len()), |b| {
-        b.iter(|| sign::zzb(black_box(body.as_bytes())))
+        b.iter(|| sign::zzb(black_box(body.as_bytes())));
     });
     signs.finish();
 
     let musickey = "Q_H_L_5dUk3bBPuF2yfDSnW9oR7GQ1mXZcKvT0aE";
     assert_eq!(musickey.len(), 40);
     c.bench_function("hash33/musickey_40", |b| {
-        b.iter(|| tokens::hash33(black_box(musickey), 5381))
+        b.iter(|| tokens::hash33(black_box(musickey), 5381));
     });
 
     let xml = qrc_xml();
@@ -97,7 +97,7 @@ fn benches(c: &mut Criterion) {
         |b| b.iter(|| qrc::decrypt_hex(black_box(&ciphertext))),
     );
     lyrics.bench_function(format!("encrypt_to_hex/{}B_text", xml.len()), |b| {
-        b.iter(|| qrc::encrypt_to_hex(black_box(&xml)))
+        b.iter(|| qrc::encrypt_to_hex(black_box(&xml)));
     });
     lyrics.finish();
 }

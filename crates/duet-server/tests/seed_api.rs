@@ -91,7 +91,7 @@ impl Api {
                 Style::Headers => {
                     request = request
                         .header("Uin", &key.musicid)
-                        .header("Qm-keyst", &key.musickey)
+                        .header("Qm-keyst", &key.musickey);
                 }
                 Style::Cookies => {
                     request = request.header(
@@ -100,7 +100,7 @@ impl Api {
                             "uin={}; qm_keyst={}; qqmusic_key={}",
                             key.musicid, key.musickey, key.musickey
                         ),
-                    )
+                    );
                 }
                 Style::Body => {
                     let mut b = body.take().unwrap_or_else(|| json!({}));

@@ -167,7 +167,7 @@ pub async fn services(settings: &Settings, store: &Store) -> Result<Services, Er
             Ok(true) => tracing::info!(provider = %provider.id(), "restored the stored session"),
             Ok(false) => tracing::info!(provider = %provider.id(), "no stored session"),
             Err(e) => {
-                tracing::warn!(provider = %provider.id(), "could not restore the session: {e}")
+                tracing::warn!(provider = %provider.id(), "could not restore the session: {e}");
             }
         }
     }

@@ -160,13 +160,10 @@ pub(crate) async fn serve(
         record(405, None, None);
         return response(StatusCode::METHOD_NOT_ALLOWED, "text/plain", Vec::new());
     };
-    let request = match serde_json::from_slice::<Value>(&raw) {
-        Ok(Value::Object(m)) => m,
-        _ => {
-            tracing::debug!(path, "envelope body is not a JSON object (500001)");
-            record(200, Some(500_001), None);
-            return json_response(headers, &json!({"code": 500_001}), false);
-        }
+    let Ok(Value::Object(request)) = serde_json::from_slice::<Value>(&raw) else {
+        tracing::debug!(path, "envelope body is not a JSON object (500001)");
+        record(200, Some(500_001), None);
+        return json_response(headers, &json!({"code": 500_001}), false);
     };
     let sign_ok = !signed || param(&q, "sign").is_some_and(|s| sign_valid(&raw, s));
     if !sign_ok {
