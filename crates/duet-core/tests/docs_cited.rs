@@ -185,6 +185,17 @@ fn sections_at_start(text: &str) -> (Vec<String>, Vec<usize>) {
     (sections, signs)
 }
 
+/// The relative targets of a Markdown line's links (`[text](target)`), without their `#anchor`.
+fn relative_links(line: &str) -> Vec<&str> {
+    line.split("](")
+        .skip(1)
+        .filter_map(|rest| rest.split(')').next())
+        .map(|target| target.split('#').next().unwrap_or(""))
+        .filter(|target| !target.is_empty() && !target.contains("://") && !target.contains(' '))
+        .filter(|target| !target.starts_with("mailto:"))
+        .collect()
+}
+
 /// The sections of the `§` signs of `line` not in `used`.
 fn bare_sections(line: &str, used: &[usize]) -> Vec<String> {
     line.match_indices('§')
@@ -226,6 +237,14 @@ fn every_cited_document_and_section_is_in_the_repository() {
             for outside in ["../shared", "shared/protocol", "DESIGN.md"] {
                 if line.contains(outside) && !foreign(&file) && file != DRIFT_CHECK {
                     problems.push(format!("{at}: points outside the repository ({outside})"));
+                }
+            }
+            if file.ends_with(".md") && !cites_foreign_paths(&file) {
+                let dir = path.parent().unwrap();
+                for target in relative_links(line) {
+                    if !dir.join(target).exists() {
+                        problems.push(format!("{at}: the link to {target} leads nowhere"));
+                    }
                 }
             }
             let (cited, used) = citations(line);
@@ -300,6 +319,10 @@ fn the_citation_reader_reads_the_forms_in_use() {
         ["4.1"]
     );
     assert!(citations("public/docs/home.md").0.is_empty());
+    assert_eq!(
+        relative_links("[a](design.md) [b](https://x.org/y) [c](../testdata#top) [d](#here)"),
+        ["design.md", "../testdata"]
+    );
     assert_eq!(
         numbered_headings(
             "# T\n## 4. Login\n### 4.1 QQ [H]\n## 7. Fake\n1. a\n   2. b\n2. c\n## Notes\n3. d\n"
