@@ -154,6 +154,7 @@ impl<S: StoredSession> SessionKeeper<S> {
                     None => credentials::delete(&keeper.store, keeper.provider).await,
                 };
                 synced.map_err(|e| not_kept(e, keeper.provider))?;
+                keeper.forget_not_kept();
                 return Ok(kept.is_some());
             }
             let Some(secret) = credentials::load(&keeper.store, keeper.provider).await? else {
@@ -190,6 +191,10 @@ impl<S: StoredSession> SessionKeeper<S> {
             kept
         })
         .await
+    }
+
+    fn forget_not_kept(&self) {
+        *self.not_kept.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
     /// Why the latest change was not kept in the store, if it was not (taken once).
@@ -258,6 +263,8 @@ impl<S: StoredSession> SessionKeeper<S> {
                 held.session = (keeper.blank)();
                 held.generation = Generation(held.generation.0 + 1);
             }
+            // Whatever was not kept of the ended session no longer matters.
+            keeper.forget_not_kept();
             credentials::delete(&keeper.store, keeper.provider)
                 .await
                 .map_err(|e| not_kept(e, keeper.provider))
@@ -511,6 +518,39 @@ mod tests {
             .unwrap();
         assert_eq!(keeper.take_not_kept(), None, "a kept change clears it");
         assert_eq!(stored(&store).as_deref(), Some("kept"));
+    }
+
+    /// A logout, or a restore that brings the store in line, leaves no old reason behind.
+    #[tokio::test]
+    async fn a_logout_or_a_synced_restore_forgets_why_a_change_was_not_kept() {
+        let store = Arc::new(SlowStore::default());
+        store.set_refusing(true);
+        let keeper = keeper(store.clone());
+        let refused = keeper
+            .keep(Basis::NewLogin, |_| Change::Login(login("refused")))
+            .await;
+        assert!(refused.is_err());
+        store.set_refusing(false);
+        keeper.restore().await.unwrap();
+        assert_eq!(
+            stored(&store).as_deref(),
+            Some("refused"),
+            "synced by the restore"
+        );
+        assert_eq!(keeper.take_not_kept(), None, "the restore kept it");
+
+        store.set_refusing(true);
+        let refused_again = keeper
+            .keep(Basis::NewLogin, |_| Change::Login(login("refused again")))
+            .await;
+        assert!(refused_again.is_err());
+        store.set_refusing(false);
+        keeper.end().await.unwrap();
+        assert_eq!(
+            keeper.take_not_kept(),
+            None,
+            "the logout ended that session"
+        );
     }
 
     /// The keychain was locked at start; the person logged in (kept in memory only), then

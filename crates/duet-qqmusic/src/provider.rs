@@ -375,13 +375,15 @@ impl Provider for QqProvider {
         self.pending.lock().await.remove(key);
         *self.me.lock().await = None;
         // A login the keychain refused is still a login, held for this run: confirmed, with
-        // the keeper's reason why it was not kept (as NetEase reports it).
-        let _ = self
+        // the reason it was not kept. That reason is this keep's own result; the keeper's memory
+        // of it (which NetEase reads, its logins being kept while an answer is read) is spent.
+        let kept = self
             .keeper
             .keep(Basis::NewLogin, |_| Change::Login(session))
             .await;
+        self.keeper.take_not_kept();
         Ok(QrPoll::Confirmed {
-            not_kept: self.keeper.take_not_kept(),
+            not_kept: kept.err(),
         })
     }
 
