@@ -572,6 +572,20 @@ async fn answers_that_never_end_are_cut_at_the_cap_and_typed() {
         .expect("the profile call ends")
         .unwrap_err();
     too_large(error, "profile page");
+    // The profile page is an idempotent read like the rest: one 500 is asked again.
+    let profile_pages = |fake: &FakeUpstream| {
+        fake.qq()
+            .requests()
+            .iter()
+            .filter(|r| r.logical_path.contains("fcg_get_profile_homepage"))
+            .map(|r| r.status)
+            .collect::<Vec<_>>()
+    };
+    let before = profile_pages(&fake).len();
+    fake.qq()
+        .fail(Fault::new(FaultKind::ServerError).path("fcg_get_profile_homepage"));
+    provider.profile().await.unwrap();
+    assert_eq!(profile_pages(&fake)[before..], [500, 200]);
 
     // A signed envelope; not asked again (another read would stream another 16 MiB).
     fake.qq().clear_requests();
