@@ -50,3 +50,29 @@ fn error_kinds_lists_every_kind() {
 fn collect_quoted(text: &str, into: &mut Vec<String>) {
     into.extend(text.split('"').skip(1).step_by(2).map(str::to_owned));
 }
+
+/// Every event the app emits (`AppEvent` carries only types with `#[tauri_specta(event_name)]`,
+/// whose `NAME` it sends) is in the generated `events`, so none is emitted without a listener
+/// type in the UI: a type added to `events.rs` but not to `collect_events!` fails here.
+#[test]
+fn every_event_type_is_generated() {
+    let source = std::fs::read_to_string(repository_root().join("src-tauri/src/events.rs"))
+        .expect("read events.rs");
+    let declared: Vec<&str> = source
+        .split("#[tauri_specta(event_name = \"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    assert!(declared.len() >= 7, "{declared:?}");
+    let fresh = std::env::temp_dir().join(format!("duet-events-{}.ts", std::process::id()));
+    export(&fresh).expect("export the bindings");
+    let generated = std::fs::read_to_string(&fresh).unwrap();
+    std::fs::remove_file(&fresh).ok();
+    for name in declared {
+        assert!(
+            generated.contains(&format!("(\"{name}\")")),
+            "event {name} is not in the generated bindings: add its type to collect_events! in \
+             src-tauri/src/bindings.rs"
+        );
+    }
+}

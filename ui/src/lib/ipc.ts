@@ -72,6 +72,20 @@ async function call<T>(command: Promise<T>): Promise<T> {
   }
 }
 
+type Commands = typeof commands;
+
+/**
+ * Every generated command under its Rust name, rejecting with a `DuetError`. A command added in
+ * Rust is callable here (`ipc.its_name(…)`) as soon as the bindings are regenerated, with nothing
+ * written by hand; `api` below gives the common ones the names and defaults the components use.
+ */
+export const ipc = Object.fromEntries(
+  Object.entries(commands).map(([name, command]) => [
+    name,
+    (...args: unknown[]) => call((command as (...args: unknown[]) => Promise<unknown>)(...args)),
+  ]),
+) as { [K in keyof Commands]: (...args: Parameters<Commands[K]>) => ReturnType<Commands[K]> };
+
 export const api = {
   appInfo: () => call(commands.app_info()),
   sessionRestore: () => call(commands.session_restore()),
