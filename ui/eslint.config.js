@@ -1,5 +1,6 @@
-// The UI's linter: the recommended rules of JavaScript, TypeScript and Svelte 5, with the type
-// information of tsconfig.json for .ts and .svelte files. Formatting is prettier's job.
+// The UI's linter: the recommended rules of JavaScript, TypeScript and Svelte 5 (TypeScript
+// parsed in .svelte files too; the type checking itself is svelte-check's and tsc's, in
+// `npm run check`). Formatting is prettier's job.
 import js from '@eslint/js';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';

@@ -1,7 +1,8 @@
 //! The TypeScript side of the IPC contract, generated from the Rust types: every command as a
 //! typed function, every event with its payload, the model and `ERROR_KINDS`. The generated
-//! file is checked in (`ui/src/lib/bindings.ts`); `tests/bindings.rs` fails when it is stale,
-//! and `./dev bindings` writes it anew.
+//! file is checked in (`ui/src/lib/bindings.ts`); `tests/bindings.rs` exports it (the TypeScript
+//! exporter is a dev-dependency, not in the app), fails when it is stale, and `./dev bindings`
+//! writes it anew.
 
 use std::path::{Path, PathBuf};
 
@@ -16,7 +17,8 @@ use crate::events::{
 /// Where the generated file lives, from the repository's top.
 pub const BINDINGS_FILE: &str = "ui/src/lib/bindings.ts";
 
-const HEADER: &str = "// Generated from the Rust types by src-tauri/src/bindings.rs: do not edit by hand.\n\
+/// The generated file's first lines.
+pub const HEADER: &str = "// Generated from the Rust types by src-tauri/src/bindings.rs: do not edit by hand.\n\
                       // `./dev bindings` writes it anew; src-tauri/tests/bindings.rs fails when it is stale.\n\
                       /* eslint-disable */";
 
@@ -50,12 +52,4 @@ pub fn repository_root() -> PathBuf {
         .parent()
         .expect("src-tauri sits in the repository")
         .to_path_buf()
-}
-
-/// Writes the bindings to `path`.
-pub fn export(path: &Path) -> Result<(), specta_typescript::Error> {
-    builder::<tauri::Wry>().export(
-        specta_typescript::Typescript::default().header(HEADER),
-        path,
-    )
 }

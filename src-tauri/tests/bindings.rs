@@ -1,7 +1,17 @@
 //! The checked-in TypeScript bindings (`ui/src/lib/bindings.ts`) are what the Rust side
 //! generates today. `DUET_UPDATE_BINDINGS=1` (or `./dev bindings`) writes them anew instead.
 
-use duet_app::bindings::{export, repository_root, BINDINGS_FILE};
+use std::path::Path;
+
+use duet_app::bindings::{builder, repository_root, BINDINGS_FILE, HEADER};
+
+/// Writes the bindings to `path`.
+fn export(path: &Path) -> Result<(), specta_typescript::Error> {
+    builder::<tauri::Wry>().export(
+        specta_typescript::Typescript::default().header(HEADER),
+        path,
+    )
+}
 
 #[test]
 fn the_checked_in_bindings_are_current() {

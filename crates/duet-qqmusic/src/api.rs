@@ -14,13 +14,14 @@ use duet_core::{
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::client::{Client, Comm, Config, Effect, Item};
+use crate::client::{Client, Comm, Config, Item};
 use crate::errors::qq;
 use crate::identity;
 use crate::lyrics;
 use crate::parse::{self, TrackFiles};
 use crate::session::Credential;
 use crate::vkey::{FileChoice, Grant};
+use duet_core::retry::Effect;
 
 /// The largest page `uniform_get_Dissinfo` is asked for.
 const PLAYLIST_PAGE: usize = 1000;

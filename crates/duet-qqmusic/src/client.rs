@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use duet_core::http::{read_capped, BodyError, MAX_API_ANSWER};
-use duet_core::retry::{Failure, RetryPolicy};
+use duet_core::retry::{Effect, Failure, RetryPolicy};
 use duet_core::{clock, Error, Upstream};
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::{json, Value};
@@ -64,8 +64,6 @@ pub enum Comm {
     /// The mobile pages' (sign-in, §5.9).
     H5,
 }
-
-pub use duet_core::retry::Effect;
 
 /// One item's answer: its code and its `data`.
 #[derive(Debug, Clone)]

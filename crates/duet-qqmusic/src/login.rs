@@ -6,12 +6,13 @@ use reqwest::header::HeaderMap;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::client::{Client, Comm, Effect, Item};
+use crate::client::{Client, Comm, Item};
 use crate::errors::qq;
 use crate::identity;
 use crate::ptui;
 use crate::session::{LoginKind, Session};
 use crate::tokens;
+use duet_core::retry::Effect;
 
 /// A QQ code on screen: the service's picture and the `qrsig` that polls name.
 pub struct QqQr {

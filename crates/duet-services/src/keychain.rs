@@ -17,10 +17,10 @@ pub const KEYCHAIN_SERVICE: &str = "duet";
 pub const SERVER_KEYCHAIN_SERVICE: &str = "duet-server";
 /// How long one keychain operation may take before Duet stops waiting (an unlock prompt nobody
 /// answers, a hung keyring daemon).
-pub const KEYCHAIN_TIMEOUT: Duration = Duration::from_secs(20);
+pub(crate) const KEYCHAIN_TIMEOUT: Duration = Duration::from_secs(20);
 /// How long the start-up probe waits: a locked keyring's unlock prompt may be on screen, and the
 /// window should not wait for it; the person unlocks, then asks Duet to look again.
-pub const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
 /// The account name of the start-up probe's entry; never a provider's name.
 const PROBE_ACCOUNT: &str = "duet-probe";
 

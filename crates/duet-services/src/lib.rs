@@ -13,8 +13,7 @@ use duet_core::{Error, MemoryStore, Provider, Upstream};
 use serde::Serialize;
 
 pub use keychain::{
-    KeychainProblem, KeychainTrouble, KeyringStore, KEYCHAIN_SERVICE, KEYCHAIN_TIMEOUT,
-    PROBE_TIMEOUT, SERVER_KEYCHAIN_SERVICE,
+    KeychainProblem, KeychainTrouble, KeyringStore, KEYCHAIN_SERVICE, SERVER_KEYCHAIN_SERVICE,
 };
 
 /// Where sessions are kept.

@@ -291,7 +291,7 @@ function wordTrack(): Track {
 const qrs: Partial<Record<Card, ShownQr>> = {};
 let qrCounter = 0;
 let commentCounter = 0;
-/** Every comment handed out, by id: what `reply_to` may name. */
+/** Every comment handed out, by id: what `replyTo` may name. */
 const knownComments = new Map<string, Comment>();
 const remember = (list: Comment[]) => {
   for (const c of list) knownComments.set(c.id, c);
@@ -563,7 +563,7 @@ const handlers: Handlers = {
       ),
     };
   },
-  post_comment: (provider, _track_id, content, reply_to) => {
+  post_comment: (provider, _trackId, content, replyTo) => {
     const me = profiles[provider];
     const c: Comment = {
       id: `posted-${++commentCounter}`,
@@ -572,10 +572,9 @@ const handlers: Handlers = {
       time_ms: Date.now(),
       liked_count: 0,
     };
-    if (reply_to != null) {
-      const target = knownComments.get(reply_to);
-      if (!target)
-        return reject({ kind: 'not_found', message: `no comment ${reply_to}` }, provider);
+    if (replyTo != null) {
+      const target = knownComments.get(replyTo);
+      if (!target) return reject({ kind: 'not_found', message: `no comment ${replyTo}` }, provider);
       const { replied_to: _, ...quoted } = target;
       c.replied_to = quoted;
     }
