@@ -37,7 +37,8 @@ pub enum Basis {
     /// The session of this generation: the change is dropped ([`Changed::Superseded`]) when a
     /// logout, another login or a restore replaced it since.
     Generation(Generation),
-    /// None: a login the person just confirmed, which replaces whatever is held.
+    /// None: a login the person just confirmed, which replaces whatever is held and starts a
+    /// new generation (as [`Change::Login`] does, even if the change says `Update`).
     NewLogin,
 }
 
@@ -216,10 +217,12 @@ impl<S: StoredSession> SessionKeeper<S> {
             if prepared_under.is_some_and(|g| g != held.generation) {
                 return Ok(Changed::Superseded);
             }
+            // A new login starts a generation whatever the change calls itself.
+            let new_login = prepared_under.is_none();
             let next = match change(held.session.as_ref()) {
                 Change::Keep => return Ok(Changed::Unchanged),
-                Change::Update(session) => session,
-                Change::Login(session) => {
+                Change::Update(session) if !new_login => session,
+                Change::Update(session) | Change::Login(session) => {
                     held.generation = Generation(held.generation.0 + 1);
                     session
                 }
@@ -518,6 +521,30 @@ mod tests {
             .unwrap();
         assert_eq!(keeper.take_not_kept(), None, "a kept change clears it");
         assert_eq!(stored(&store).as_deref(), Some("kept"));
+    }
+
+    /// A confirmed login replaces what is held under a new generation, however it is phrased:
+    /// changes prepared under the old session are dropped afterwards.
+    #[tokio::test]
+    async fn a_new_login_always_starts_a_generation() {
+        let store = Arc::new(SlowStore::default());
+        let keeper = keeper(store.clone());
+        let (_, before) = keeper.current();
+        keeper
+            .keep(Basis::NewLogin, |_| Change::Update(login("confirmed")))
+            .await
+            .unwrap();
+        let (held, after) = keeper.current();
+        assert_ne!(before, after);
+        assert_eq!(held.map(|l| l.0), Some("confirmed".to_owned()));
+        assert_eq!(
+            keeper
+                .keep(before, |_| Change::Update(login("stale")))
+                .await
+                .unwrap(),
+            Changed::Superseded
+        );
+        assert_eq!(stored(&store).as_deref(), Some("confirmed"));
     }
 
     /// A logout, or a restore that brings the store in line, leaves no old reason behind.
