@@ -547,17 +547,23 @@ mod tests {
         assert_eq!(stored(&store).as_deref(), Some("confirmed"));
     }
 
+    /// A login confirmed while the store refuses every write (it is held, not stored).
+    async fn log_in_refused(keeper: &SessionKeeper<Login>, store: &SlowStore, name: &str) {
+        store.set_refusing(true);
+        let name = name.to_owned();
+        let refused = keeper
+            .keep(Basis::NewLogin, move |_| Change::Login(login(&name)))
+            .await;
+        assert!(refused.is_err());
+        store.set_refusing(false);
+    }
+
     /// A logout, or a restore that brings the store in line, leaves no old reason behind.
     #[tokio::test]
     async fn a_logout_or_a_synced_restore_forgets_why_a_change_was_not_kept() {
         let store = Arc::new(SlowStore::default());
-        store.set_refusing(true);
         let keeper = keeper(store.clone());
-        let refused = keeper
-            .keep(Basis::NewLogin, |_| Change::Login(login("refused")))
-            .await;
-        assert!(refused.is_err());
-        store.set_refusing(false);
+        log_in_refused(&keeper, &store, "refused").await;
         keeper.restore().await.unwrap();
         assert_eq!(
             stored(&store).as_deref(),
@@ -566,12 +572,7 @@ mod tests {
         );
         assert_eq!(keeper.take_not_kept(), None, "the restore kept it");
 
-        store.set_refusing(true);
-        let refused_again = keeper
-            .keep(Basis::NewLogin, |_| Change::Login(login("refused again")))
-            .await;
-        assert!(refused_again.is_err());
-        store.set_refusing(false);
+        log_in_refused(&keeper, &store, "refused again").await;
         keeper.end().await.unwrap();
         assert_eq!(
             keeper.take_not_kept(),
