@@ -40,8 +40,6 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
         .error_handling(ErrorHandlingMode::Throw)
         // `commands.user_playlists`, `events.login_state`: the names the IPC itself uses.
         .function_casing(Casing::SnakeCase)
-        // Every integer in the model is a count, a size or milliseconds, far below 2^53.
-        .dangerously_cast_bigints_to_number()
         // One shape per type, as Rust sends it.
         .disable_serde_phases()
 }

@@ -7,10 +7,14 @@ use duet_app::bindings::{builder, repository_root, BINDINGS_FILE, HEADER};
 
 /// Writes the bindings to `path`.
 fn export(path: &Path) -> Result<(), specta_typescript::Error> {
-    builder::<tauri::Wry>().export(
-        specta_typescript::Typescript::default().header(HEADER),
-        path,
-    )
+    builder::<tauri::Wry>()
+        // Every integer in the model is a count, a size or milliseconds, far below 2^53. (An
+        // exporter setting: it exists only with the TypeScript exporter, which the app lacks.)
+        .dangerously_cast_bigints_to_number()
+        .export(
+            specta_typescript::Typescript::default().header(HEADER),
+            path,
+        )
 }
 
 #[test]
