@@ -41,7 +41,7 @@ pub use netease::{
     IssuedSession, NeteaseControl, QrKeyInfo, QrState, DEFAULT_WEAPI_TEST_SECRET,
     WEAPI_TEST_SECRETS,
 };
-pub use qq::{QqAccount, QqControl, QqIssuedSession, QqLoginMethod, QqQrInfo, QqQrState};
+pub use qq::{QqAccount, QqCaller, QqControl, QqIssuedSession, QqLoginMethod, QqQrInfo, QqQrState};
 
 /// Behaviour switches of the fake.
 #[derive(Debug, Clone)]

@@ -411,6 +411,46 @@ async fn an_expired_key_is_renewed_and_a_dead_one_reported() {
     );
 }
 
+/// The key is renewed under the credential it renews, as every reference sends it
+/// (docs/protocol/fidelity-2026-12.md rows 2d, 2e): the login cookies, `comm.uin` = musicid,
+/// `g_tk` of the old key and the login's `tmeLoginType`; for a QQ and a WeChat login alike.
+#[tokio::test]
+async fn a_key_is_renewed_under_the_old_credential() {
+    for (method, account, tme) in [
+        (QrMethod::Qq, QqAccount::Qq, "2"),
+        (QrMethod::Wechat, QqAccount::Wechat, "1"),
+    ] {
+        let fake = fake().await;
+        let (provider, store) = provider(&fake);
+        log_in(&fake, &provider, method).await;
+        let old = stored(&store);
+        fake.qq().expire_session(account.musicid());
+        fake.qq().clear_requests();
+        provider.refresh().await.unwrap();
+        assert_ne!(stored(&store).musickey, old.musickey, "{tme}");
+        let renewals: Vec<_> = fake
+            .qq()
+            .callers()
+            .into_iter()
+            .filter(|c| c.call == "music.login.LoginServer.Login")
+            .collect();
+        assert_eq!(renewals.len(), 1, "{renewals:?}");
+        let sent = &renewals[0];
+        let key = old.musickey.expose();
+        assert_eq!(sent.uin_cookie, Some(account.musicid()));
+        assert_eq!(sent.qqmusic_key.as_deref(), Some(key));
+        assert_eq!(sent.qm_keyst.as_deref(), Some(key));
+        assert_eq!(sent.comm_uin, Some(account.musicid()));
+        assert_eq!(
+            sent.comm_g_tk,
+            Some(duet_qqmusic::tokens::hash33(key, 5381))
+        );
+        assert_eq!(sent.tme_login_type.as_deref(), Some(tme));
+        // The renewed key works.
+        provider.probe().await.unwrap();
+    }
+}
+
 #[tokio::test]
 async fn what_the_service_refuses_arrives_typed() {
     let fake = fake().await;
