@@ -301,7 +301,8 @@ pub async fn wechat_qr_start(client: &Client) -> Result<WechatQr, Error> {
     })
 }
 
-/// One WeChat long poll (a client-side timeout counts as "still waiting", §4.2).
+/// One WeChat long poll, under its own timeout (a client-side timeout counts as "still
+/// waiting", §4.2).
 pub async fn wechat_qr_poll(client: &Client, uuid: &Secret) -> Result<WechatPoll, Error> {
     let url = format!(
         "{}?uuid={}&_={}",
@@ -310,11 +311,9 @@ pub async fn wechat_qr_poll(client: &Client, uuid: &Secret) -> Result<WechatPoll
         clock::unix_ms()
     );
     let reply = client
-        .raw_unless_timeout(
-            Method::GET,
+        .long_poll(
             &url,
             Client::header("Referer", "https://open.weixin.qq.com/"),
-            None,
         )
         .await?;
     // §4.2: a client-side timeout of the long poll means "still waiting".

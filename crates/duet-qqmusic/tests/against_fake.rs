@@ -451,6 +451,58 @@ async fn a_key_is_renewed_under_the_old_credential() {
     }
 }
 
+/// The WeChat long poll has its own timeout (docs/protocol/fidelity-2026-12.md row 2b): a poll
+/// the service holds past the client's ordinary timeout still gets its answer, and one held past
+/// the long poll's own timeout reads as "still waiting", not as an error.
+#[tokio::test]
+async fn the_wechat_long_poll_outlasts_the_ordinary_timeout() {
+    use std::time::{Duration, Instant};
+    let fake = FakeUpstream::spawn(FakeConfig {
+        wx_poll_hold: Duration::from_secs(3),
+        ..FakeConfig::default()
+    })
+    .await
+    .unwrap();
+    let provider_with = |long_poll_timeout: Duration| {
+        let mut config = Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
+        config.timeout = Duration::from_millis(300);
+        config.long_poll_timeout = long_poll_timeout;
+        QqProvider::new(config, Arc::new(MemoryStore::new())).unwrap()
+    };
+    assert!(duet_qqmusic::LONG_POLL_TIMEOUT >= Duration::from_secs(30));
+
+    // Held past the ordinary 300 ms, answered when the code is scanned at 800 ms.
+    let provider = provider_with(duet_qqmusic::LONG_POLL_TIMEOUT);
+    let ticket = provider.qr_start(QrMethod::Wechat).await.unwrap();
+    let id = pending(&fake, QqLoginMethod::Wechat);
+    let scanner = tokio::spawn({
+        let qq = fake.qq().clone();
+        async move {
+            tokio::time::sleep(Duration::from_millis(800)).await;
+            assert!(qq.scan(&id));
+        }
+    });
+    let started = Instant::now();
+    let poll = provider.qr_poll(&ticket.key).await.unwrap();
+    assert!(matches!(poll, QrPoll::Scanned { .. }), "{poll:?}");
+    assert!(started.elapsed() >= Duration::from_millis(700));
+    scanner.await.unwrap();
+
+    // Held past the long poll's own timeout: still waiting, and asked again as usual.
+    let provider = provider_with(Duration::from_millis(500));
+    let ticket = provider.qr_start(QrMethod::Wechat).await.unwrap();
+    let started = Instant::now();
+    assert_eq!(
+        provider.qr_poll(&ticket.key).await.unwrap(),
+        QrPoll::Waiting
+    );
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(400) && waited < Duration::from_secs(2),
+        "{waited:?}"
+    );
+}
+
 #[tokio::test]
 async fn what_the_service_refuses_arrives_typed() {
     let fake = fake().await;
