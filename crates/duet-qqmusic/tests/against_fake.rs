@@ -503,6 +503,53 @@ async fn the_wechat_long_poll_outlasts_the_ordinary_timeout() {
     );
 }
 
+/// A refused file (104003) is normal for a non-VIP: a run of them sends at most one probe per
+/// key, and renews nothing (docs/protocol/fidelity-2026-12.md row 3); a new key gets its own.
+#[tokio::test]
+async fn refusals_in_a_row_probe_the_key_once() {
+    let fake = fake().await;
+    let (provider, store) = provider(&fake);
+    log_in(&fake, &provider, QrMethod::Wechat).await;
+    let key = stored(&store).musickey;
+    let calls = |fake: &FakeUpstream, call: &str| {
+        fake.qq()
+            .requests()
+            .iter()
+            .filter(|r| r.call.as_deref() == Some(call))
+            .count()
+    };
+    const PROBE: &str = "music.UserInfo.userInfoServer.GetLoginUserInfo";
+    const RENEW: &str = "music.login.LoginServer.Login";
+    fake.qq().clear_requests();
+    fake.qq()
+        .fail(Fault::new(FaultKind::QqNoRights).times(1000));
+    for _ in 0..4 {
+        let error = provider
+            .stream_url(VIP_ONLY, Quality::Lossless)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (error.kind, error.upstream_code),
+            (ErrorKind::Unavailable, Some(104003))
+        );
+    }
+    assert!(calls(&fake, "vkey.GetVkeyServer.CgiGetVkey") >= 4);
+    assert_eq!(calls(&fake, PROBE), 1, "one probe for four refusals");
+    assert_eq!(calls(&fake, RENEW), 0);
+    assert_eq!(stored(&store).musickey, key, "the key is not churned");
+
+    // A new key is asked about afresh.
+    provider.refresh().await.unwrap();
+    fake.qq().clear_requests();
+    let error = provider
+        .stream_url(VIP_ONLY, Quality::Lossless)
+        .await
+        .unwrap_err();
+    assert_eq!(error.upstream_code, Some(104003));
+    assert_eq!(calls(&fake, PROBE), 1);
+    fake.qq().clear_faults();
+}
+
 #[tokio::test]
 async fn what_the_service_refuses_arrives_typed() {
     let fake = fake().await;
