@@ -1026,6 +1026,14 @@ async fn a_renewal_needs_the_old_credential() {
     let body = login(comm(Some(&other)));
     refused(c.musics_raw(&body, &sign::zzc(&body), Some(&other)).await);
 
+    // The param names another key than the cookies.
+    let mut other_param = refresh.clone();
+    other_param["musickey"] = json!(other.key);
+    let item = c
+        .item(Some(&cred), "music.login.LoginServer", "Login", other_param)
+        .await;
+    assert_eq!(item["code"], 104_400, "{item}");
+
     // Under the old (expired) credential it works, once: the old key is retired.
     let renewed = c
         .item(

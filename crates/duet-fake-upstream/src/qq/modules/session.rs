@@ -94,9 +94,9 @@ pub(super) fn login(c: &Ctx<'_>) -> Result<ItemAnswer, Value> {
 
 /// A renewal (§4.5) goes under the old credential, as every reference sends it
 /// (docs/protocol/fidelity-2026-12.md row 2e): the old key in the `qqmusic_key` / `qm_keyst`
-/// cookie (expired is fine, that is what renewing is for), the `uin` cookie and `comm.uin` naming
-/// its musicid, `comm.g_tk == hash33(old key)`, and `comm.tmeLoginType` of the login. The fake
-/// refuses anything else with `104400`, the code this module gives every credential it refuses
+/// cookie and the `musickey` param (expired is fine, that is what renewing is for), the `uin`
+/// cookie and `comm.uin` naming its musicid, `comm.g_tk == hash33(old key)`, and
+/// `comm.tmeLoginType` of the login. The fake refuses anything else with `104400`, the code this module gives every credential it refuses
 /// (a bad or reused login code, unknown refresh tokens; §6 "credential invalid/expired"), so an
 /// anonymous renewal fails the way one with spent tokens does rather than as a generic
 /// "not logged in" (`1000`) that invites another try.
@@ -110,9 +110,14 @@ fn refresh(c: &Ctx<'_>) -> Result<ItemAnswer, Value> {
         return Err(bad_credential());
     };
     let tme_ok = musicid_of(&c.comm["tmeLoginType"]) == Some(u64::from(account.tme_login_type()));
-    if !tme_ok || !credential_matches(account.musicid(), old_key, c.auth.uin_cookie, c.comm) {
+    let same_key = c.str_p("musickey").as_deref() == Some(old_key);
+    if !tme_ok
+        || !same_key
+        || !credential_matches(account.musicid(), old_key, c.auth.uin_cookie, c.comm)
+    {
         tracing::debug!(
             tme_ok,
+            same_key,
             "refresh under a credential not of this login (104400)"
         );
         return Err(bad_credential());
