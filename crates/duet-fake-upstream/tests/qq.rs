@@ -2146,6 +2146,22 @@ async fn http_control_routes() {
         .await
         .unwrap();
     assert_eq!(live["live"], 1);
+    let callers: Value = http
+        .get(format!("{base}/__fake/qq/callers"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let last = callers.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        last,
+        json!({"call": "music.UserInfo.userInfoServer.GetLoginUserInfo",
+               "uin_cookie": cred.musicid, "qqmusic_key": cred.key, "qm_keyst": cred.key,
+               "comm_uin": cred.musicid, "comm_g_tk": tokens::hash33(&cred.key, 5381),
+               "tme_login_type": "1"})
+    );
     let r: Value = http
         .post(format!("{base}/__fake/qq/sessions/{}/expire", cred.musicid))
         .send()
