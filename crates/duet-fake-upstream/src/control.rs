@@ -37,6 +37,7 @@ pub(crate) fn routes() -> Router<FakeState> {
             post(qq_expire_session),
         )
         .route("/__fake/qq/vip", get(qq_vip).post(qq_set_vip))
+        .route("/__fake/qq/callers", get(qq_callers))
         .route("/__fake/fail", post(fail).get(faults).delete(clear_faults))
         .route("/__fake/requests", get(requests).delete(clear_requests))
 }
@@ -330,5 +331,27 @@ async fn requests(State(st): State<FakeState>) -> Json<Value> {
 
 async fn clear_requests(State(st): State<FakeState>) -> Json<Value> {
     st.journal().clear_requests();
+    st.qq().clear_requests();
     Json(json!({"ok": true}))
+}
+
+/// The credential each QQ Music envelope item came with, oldest first.
+async fn qq_callers(State(st): State<FakeState>) -> Json<Value> {
+    Json(Value::Array(
+        st.qq()
+            .callers()
+            .into_iter()
+            .map(|c| {
+                json!({
+                    "call": c.call,
+                    "uin_cookie": c.uin_cookie,
+                    "qqmusic_key": c.qqmusic_key,
+                    "qm_keyst": c.qm_keyst,
+                    "comm_uin": c.comm_uin,
+                    "comm_g_tk": c.comm_g_tk,
+                    "tme_login_type": c.tme_login_type,
+                })
+            })
+            .collect(),
+    ))
 }

@@ -41,7 +41,7 @@ pub use netease::{
     IssuedSession, NeteaseControl, QrKeyInfo, QrState, DEFAULT_WEAPI_TEST_SECRET,
     WEAPI_TEST_SECRETS,
 };
-pub use qq::{QqAccount, QqControl, QqIssuedSession, QqLoginMethod, QqQrInfo, QqQrState};
+pub use qq::{QqAccount, QqCaller, QqControl, QqIssuedSession, QqLoginMethod, QqQrInfo, QqQrState};
 
 /// Behaviour switches of the fake.
 #[derive(Debug, Clone)]
@@ -166,6 +166,8 @@ pub fn fixture_urls(service: &str) -> Vec<url::Url> {
 ///   `{"account":"qq"|"wechat"}` — log in without a QR; `POST /__fake/qq/sessions/revoke`;
 ///   `POST /__fake/qq/sessions/{musicid}/expire` — the key dies, refresh still works
 /// - `GET  /__fake/qq/vip`, `POST /__fake/qq/vip` with `{"account":"wechat","vip":true}`
+/// - `GET  /__fake/qq/callers` — `[{"call","uin_cookie","qqmusic_key","qm_keyst","comm_uin",
+///   "comm_g_tk","tme_login_type"}]`: the credential of each envelope item (cleared with the log)
 /// - `POST /__fake/fail` — body `{"kind":"rate_limit","path_contains":"/cloudsearch","times":1,"delay_ms":…}`
 ///   (QQ Music faults may add `"module"` / `"method"`); `DELETE /__fake/fail` clears pending faults
 /// - `GET  /__fake/requests` — the request log; `DELETE /__fake/requests` clears it

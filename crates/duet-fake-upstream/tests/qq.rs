@@ -970,6 +970,95 @@ async fn expired_key_refreshes_and_revoked_tokens_do_not() {
     );
 }
 
+/// A renewal goes under the old credential (docs/protocol/fidelity-2026-12.md row 2e): without
+/// it, or under one that is not the login's, the fake refuses it with 104400 and the tokens stay
+/// good for the proper renewal.
+#[tokio::test]
+async fn a_renewal_needs_the_old_credential() {
+    let fake = fake().await;
+    let c = Client::new(&fake);
+    let s = fake.qq().issue_session(QqAccount::Qq);
+    let cred = Cred {
+        musicid: s.musicid,
+        key: s.musickey.clone(),
+        tme: "2",
+    };
+    fake.qq().expire_session(QQ_ID);
+    let refresh = json!({
+        "openid": s.openid, "access_token": s.access_token, "refresh_token": s.refresh_token,
+        "expired_in": s.expired_at, "musicid": s.musicid, "musickey": s.musickey,
+        "refresh_key": s.refresh_key, "loginMode": 2
+    });
+    let login = |comm: Value| {
+        envelope(
+            comm,
+            &[("req_0", "music.login.LoginServer", "Login", refresh.clone())],
+        )
+    };
+    let refused = |r: Resp| {
+        let env = r.json();
+        assert_eq!(env["req_0"]["code"], 104_400, "{env}");
+    };
+    // Anonymous: no cookies, comm.uin 0, g_tk 5381.
+    let anonymous = c
+        .item(None, "music.login.LoginServer", "Login", refresh.clone())
+        .await;
+    assert_eq!(anonymous["code"], 104_400, "{anonymous}");
+    // The right cookies, but comm anonymous.
+    let body = login(comm(None));
+    refused(c.musics_raw(&body, &sign::zzc(&body), Some(&cred)).await);
+    // The right comm, but no cookies.
+    let body = login(comm(Some(&cred)));
+    refused(c.musics_raw(&body, &sign::zzc(&body), None).await);
+    // g_tk of another key.
+    let mut wrong = comm(Some(&cred));
+    wrong["g_tk"] = json!(tokens::hash33("Q_H_L_other", 5381));
+    let body = login(wrong);
+    refused(c.musics_raw(&body, &sign::zzc(&body), Some(&cred)).await);
+    // The WeChat login type for a QQ login.
+    let body = login(comm(Some(&Cred {
+        tme: "1",
+        ..cred.clone()
+    })));
+    refused(c.musics_raw(&body, &sign::zzc(&body), Some(&cred)).await);
+    // Another live key of the same account is not this login's credential.
+    let other = Cred::issued(&fake, QqAccount::Qq);
+    let body = login(comm(Some(&other)));
+    refused(c.musics_raw(&body, &sign::zzc(&body), Some(&other)).await);
+
+    // The param names another key than the cookies.
+    let mut other_param = refresh.clone();
+    other_param["musickey"] = json!(other.key);
+    let item = c
+        .item(Some(&cred), "music.login.LoginServer", "Login", other_param)
+        .await;
+    assert_eq!(item["code"], 104_400, "{item}");
+
+    // Under the old (expired) credential it works, once: the old key is retired.
+    let renewed = c
+        .item(
+            Some(&cred),
+            "music.login.LoginServer",
+            "Login",
+            refresh.clone(),
+        )
+        .await;
+    assert_eq!(renewed["code"], 0, "{renewed}");
+    assert_ne!(renewed["data"]["musickey"], json!(s.musickey));
+    let again = c
+        .item(Some(&cred), "music.login.LoginServer", "Login", refresh)
+        .await;
+    assert_eq!(again["code"], 104_400, "a retired key renews nothing");
+    let seen = fake.qq().callers();
+    let last = seen.last().unwrap();
+    assert_eq!(last.call, "music.login.LoginServer.Login");
+    assert_eq!(last.uin_cookie, Some(QQ_ID));
+    assert_eq!(last.qqmusic_key.as_deref(), Some(s.musickey.as_str()));
+    assert_eq!(last.comm_g_tk, Some(tokens::hash33(&s.musickey, 5381)));
+    assert_eq!(last.tme_login_type.as_deref(), Some("2"));
+    assert!(!format!("{last:?}").contains(&s.musickey), "{last:?}");
+}
+
 // ---- search ---------------------------------------------------------------------------------
 
 const SEARCH: (&str, &str) = ("music.search.SearchCgiService", "DoSearchForQQMusicDesktop");
@@ -2057,6 +2146,22 @@ async fn http_control_routes() {
         .await
         .unwrap();
     assert_eq!(live["live"], 1);
+    let callers: Value = http
+        .get(format!("{base}/__fake/qq/callers"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let last = callers.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        last,
+        json!({"call": "music.UserInfo.userInfoServer.GetLoginUserInfo",
+               "uin_cookie": cred.musicid, "qqmusic_key": cred.key, "qm_keyst": cred.key,
+               "comm_uin": cred.musicid, "comm_g_tk": tokens::hash33(&cred.key, 5381),
+               "tme_login_type": "1"})
+    );
     let r: Value = http
         .post(format!("{base}/__fake/qq/sessions/{}/expire", cred.musicid))
         .send()

@@ -5,7 +5,9 @@
 //! [`QqProvider`]: crate::QqProvider
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use duet_core::{
     clock, CheckIn, Comment, CommentPage, Error, ErrorKind, Lyrics, Playlist, Profile, ProviderId,
@@ -28,6 +30,10 @@ const PLAYLIST_PAGE: usize = 1000;
 /// `DoSearchForQQMusicDesktop` answers nothing below 10 a page (§5.1, 2026).
 const MIN_SEARCH_PAGE: u32 = 10;
 const MAX_COMMENT_CHARS: usize = 300;
+/// A refusal that may mean a dead key sends at most one probe per key in this long: a non-VIP
+/// asking for a VIP file gets 104003 every time, and that is no reason to ask again
+/// (docs/protocol/fidelity-2026-12.md row 3).
+const PROBE_EVERY: Duration = Duration::from_secs(5 * 60);
 
 /// A song's two ids (§5.3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -171,10 +177,28 @@ fn need_login(what: &str) -> Error {
     )))
 }
 
+/// What the last probe of a key found, and when.
+struct Probed {
+    at: Instant,
+    /// The key's expiry, if the probe found it dead.
+    expired: Option<Error>,
+}
+
 pub struct QqApi {
     client: Client,
     /// songmid → songid, learnt from details (lx-music caches the same way, §5.3).
     song_ids: Mutex<HashMap<String, u64>>,
+    /// The key's fingerprint → its last probe by [`blame_the_key`](Self::blame_the_key); held
+    /// across a probe so refusals at the same time share it.
+    probed: tokio::sync::Mutex<HashMap<u64, Probed>>,
+}
+
+/// A key's fingerprint, so the probe memory holds no key.
+fn fingerprint(credential: &Credential) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    credential.musicid.hash(&mut hasher);
+    credential.musickey.expose().hash(&mut hasher);
+    hasher.finish()
 }
 
 impl QqApi {
@@ -182,6 +206,7 @@ impl QqApi {
         Ok(Self {
             client: Client::new(config)?,
             song_ids: Mutex::new(HashMap::new()),
+            probed: tokio::sync::Mutex::default(),
         })
     }
 
@@ -544,15 +569,32 @@ impl QqApi {
 
     /// A call refused the way an anonymous one is (search 2001, vkey 104003) while a key was
     /// sent: asks the service whether the key still works, so a dead key reads as expired (and
-    /// gets renewed) instead of as risk control or missing rights.
+    /// gets renewed) instead of as risk control or missing rights. At most once per key per
+    /// [`PROBE_EVERY`]: within it, the verdict of the last probe stands (a non-VIP asking for a
+    /// VIP file is refused every time, and a probe each time would churn the service,
+    /// docs/protocol/fidelity-2026-12.md row 3).
     async fn blame_the_key(&self, credential: &Credential, error: Error) -> Error {
         if !matches!(error.upstream_code, Some(2001 | 104003)) {
             return error;
         }
-        match self.probe(credential).await {
-            Err(expired) if expired.kind == ErrorKind::SessionExpired => expired,
-            _ => error,
+        let key = fingerprint(credential);
+        let mut probed = self.probed.lock().await;
+        if let Some(last) = probed.get(&key).filter(|p| p.at.elapsed() < PROBE_EVERY) {
+            return last.expired.clone().unwrap_or(error);
         }
+        let expired = match self.probe(credential).await {
+            Err(expired) if expired.kind == ErrorKind::SessionExpired => Some(expired),
+            _ => None,
+        };
+        probed.retain(|_, p| p.at.elapsed() < PROBE_EVERY);
+        probed.insert(
+            key,
+            Probed {
+                at: Instant::now(),
+                expired: expired.clone(),
+            },
+        );
+        expired.unwrap_or(error)
     }
 
     /// Whether the key still works (§4.4): `GetLoginUserInfo`.

@@ -21,15 +21,23 @@ pub struct Config {
     pub upstream: Upstream,
     /// Per request.
     pub timeout: Duration,
+    /// The WeChat QR long poll's own timeout, instead of `timeout`: the service holds that
+    /// poll open until something happens (§4.2), so the ordinary timeout would cut it short.
+    pub long_poll_timeout: Duration,
     /// How reads are asked again after a network error or a 5xx.
     pub retry: RetryPolicy,
 }
+
+/// How long a WeChat long poll may stay open: the reference waits 35 s, longer than the
+/// ~25 s the service holds it (docs/protocol/fidelity-2026-12.md row 2b).
+pub const LONG_POLL_TIMEOUT: Duration = Duration::from_secs(35);
 
 impl Config {
     pub fn new(upstream: Upstream) -> Self {
         Self {
             upstream,
             timeout: Duration::from_secs(15),
+            long_poll_timeout: LONG_POLL_TIMEOUT,
             // One retry, not the standard two: QQ Music's reads have always had one here.
             retry: RetryPolicy::STANDARD.with_attempts(2),
         }
@@ -127,6 +135,7 @@ pub struct Client {
     http: reqwest::Client,
     upstream: Upstream,
     retry: RetryPolicy,
+    long_poll_timeout: Duration,
 }
 
 fn network(error: reqwest::Error) -> Error {
@@ -175,6 +184,7 @@ impl Client {
             http,
             upstream: config.upstream.clone(),
             retry: config.retry,
+            long_poll_timeout: config.long_poll_timeout,
         })
     }
 
@@ -389,25 +399,48 @@ impl Client {
         headers: HeaderMap,
         form: Option<&[(&str, String)]>,
     ) -> Result<RawReply, Error> {
-        match self.raw_unless_timeout(method, url, headers, form).await? {
+        match self.raw_within(method, url, headers, form, None).await? {
             Some(reply) => Ok(reply),
             None => Err(qq(Error::network("QQ Music did not answer in time"))),
         }
     }
 
-    /// [`raw`](Self::raw), with a timeout answered as `None` (a long poll's "nothing yet").
-    pub async fn raw_unless_timeout(
+    /// A long poll's GET (the WeChat QR's, §4.2): under its own timeout (the service holds the
+    /// request until something happens), and a timeout answered as `None`, "nothing yet", as
+    /// the reference reads it (docs/protocol/fidelity-2026-12.md row 2b).
+    pub async fn long_poll(
+        &self,
+        url: &str,
+        headers: HeaderMap,
+    ) -> Result<Option<RawReply>, Error> {
+        self.raw_within(
+            reqwest::Method::GET,
+            url,
+            headers,
+            None,
+            Some(self.long_poll_timeout),
+        )
+        .await
+    }
+
+    /// [`raw`](Self::raw) under `timeout` (the client's when `None`), a timeout answered as
+    /// `None`.
+    async fn raw_within(
         &self,
         method: reqwest::Method,
         url: &str,
         headers: HeaderMap,
         form: Option<&[(&str, String)]>,
+        timeout: Option<Duration>,
     ) -> Result<Option<RawReply>, Error> {
         let mut request = self
             .http
             .request(method, self.url(url)?)
             .header("User-Agent", identity::USER_AGENT)
             .headers(headers);
+        if let Some(timeout) = timeout {
+            request = request.timeout(timeout);
+        }
         if let Some(form) = form {
             let body = url::form_urlencoded::Serializer::new(String::new())
                 .extend_pairs(form.iter().map(|(k, v)| (*k, v.as_str())))

@@ -21,6 +21,6 @@ pub mod tokens;
 mod vkey;
 
 pub use api::{QqApi, SongIds, UserInfo};
-pub use client::Config;
+pub use client::{Config, LONG_POLL_TIMEOUT};
 pub use provider::QqProvider;
 pub use session::{Credential, LoginKind, Session};

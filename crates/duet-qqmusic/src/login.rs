@@ -10,7 +10,7 @@ use crate::client::{Client, Comm, Item};
 use crate::errors::qq;
 use crate::identity;
 use crate::ptui;
-use crate::session::{LoginKind, Session};
+use crate::session::{Credential, LoginKind, Session};
 use crate::tokens;
 use duet_core::retry::Effect;
 
@@ -205,6 +205,7 @@ pub async fn qq_qr_finish(client: &Client, check_sig_url: &str) -> Result<Sessio
     exchange(
         client,
         LoginKind::Qq,
+        None,
         Item::new(
             "QQConnectLogin.LoginServer",
             "QQLogin",
@@ -214,11 +215,17 @@ pub async fn qq_qr_finish(client: &Client, check_sig_url: &str) -> Result<Sessio
     .await
 }
 
-/// The login module's answer → a session (§4.1 step 5, §4.2 step 4).
-async fn exchange(client: &Client, kind: LoginKind, item: Item) -> Result<Session, Error> {
+/// The login module's answer → a session (§4.1 step 5, §4.2 step 4). `credential`: the one
+/// a renewal goes under (§4.5); a first login has none.
+async fn exchange(
+    client: &Client,
+    kind: LoginKind,
+    credential: Option<&Credential>,
+    item: Item,
+) -> Result<Session, Error> {
     let reply = client
         .call(
-            None,
+            credential,
             Comm::Login(kind),
             Effect::Write,
             std::slice::from_ref(&item),
@@ -294,7 +301,8 @@ pub async fn wechat_qr_start(client: &Client) -> Result<WechatQr, Error> {
     })
 }
 
-/// One WeChat long poll (a client-side timeout counts as "still waiting", §4.2).
+/// One WeChat long poll, under its own timeout (a client-side timeout counts as "still
+/// waiting", §4.2).
 pub async fn wechat_qr_poll(client: &Client, uuid: &Secret) -> Result<WechatPoll, Error> {
     let url = format!(
         "{}?uuid={}&_={}",
@@ -303,11 +311,9 @@ pub async fn wechat_qr_poll(client: &Client, uuid: &Secret) -> Result<WechatPoll
         clock::unix_ms()
     );
     let reply = client
-        .raw_unless_timeout(
-            Method::GET,
+        .long_poll(
             &url,
             Client::header("Referer", "https://open.weixin.qq.com/"),
-            None,
         )
         .await?;
     // §4.2: a client-side timeout of the long poll means "still waiting".
@@ -352,6 +358,7 @@ pub async fn wechat_finish(client: &Client, code: &Secret) -> Result<Session, Er
     exchange(
         client,
         LoginKind::Wechat,
+        None,
         Item::new(
             "music.login.LoginServer",
             "Login",
@@ -361,7 +368,9 @@ pub async fn wechat_finish(client: &Client, code: &Secret) -> Result<Session, Er
     .await
 }
 
-/// A new musickey from the stored tokens (§4.5).
+/// A new musickey from the stored tokens (§4.5), asked under the current credential as every
+/// reference asks it (docs/protocol/fidelity-2026-12.md rows 2d, 2e): the login cookies,
+/// `comm.uin` = musicid, `g_tk` of the old key and the login's `tmeLoginType`.
 pub async fn refresh(client: &Client, session: &Session) -> Result<Session, Error> {
     let param = match session.kind {
         LoginKind::Qq => json!({
@@ -387,6 +396,7 @@ pub async fn refresh(client: &Client, session: &Session) -> Result<Session, Erro
     let mut renewed = exchange(
         client,
         session.kind,
+        Some(&session.credential()),
         Item::new("music.login.LoginServer", "Login", param),
     )
     .await

@@ -411,6 +411,145 @@ async fn an_expired_key_is_renewed_and_a_dead_one_reported() {
     );
 }
 
+/// The key is renewed under the credential it renews, as every reference sends it
+/// (docs/protocol/fidelity-2026-12.md rows 2d, 2e): the login cookies, `comm.uin` = musicid,
+/// `g_tk` of the old key and the login's `tmeLoginType`; for a QQ and a WeChat login alike.
+#[tokio::test]
+async fn a_key_is_renewed_under_the_old_credential() {
+    for (method, account, tme) in [
+        (QrMethod::Qq, QqAccount::Qq, "2"),
+        (QrMethod::Wechat, QqAccount::Wechat, "1"),
+    ] {
+        let fake = fake().await;
+        let (provider, store) = provider(&fake);
+        log_in(&fake, &provider, method).await;
+        let old = stored(&store);
+        fake.qq().expire_session(account.musicid());
+        fake.qq().clear_requests();
+        provider.refresh().await.unwrap();
+        assert_ne!(stored(&store).musickey, old.musickey, "{tme}");
+        let renewals: Vec<_> = fake
+            .qq()
+            .callers()
+            .into_iter()
+            .filter(|c| c.call == "music.login.LoginServer.Login")
+            .collect();
+        assert_eq!(renewals.len(), 1, "{renewals:?}");
+        let sent = &renewals[0];
+        let key = old.musickey.expose();
+        assert_eq!(sent.uin_cookie, Some(account.musicid()));
+        assert_eq!(sent.qqmusic_key.as_deref(), Some(key));
+        assert_eq!(sent.qm_keyst.as_deref(), Some(key));
+        assert_eq!(sent.comm_uin, Some(account.musicid()));
+        assert_eq!(
+            sent.comm_g_tk,
+            Some(duet_qqmusic::tokens::hash33(key, 5381))
+        );
+        assert_eq!(sent.tme_login_type.as_deref(), Some(tme));
+        // The renewed key works.
+        provider.probe().await.unwrap();
+    }
+}
+
+/// The WeChat long poll has its own timeout (docs/protocol/fidelity-2026-12.md row 2b): a poll
+/// the service holds past the client's ordinary timeout still gets its answer, and one held past
+/// the long poll's own timeout reads as "still waiting", not as an error.
+#[tokio::test]
+async fn the_wechat_long_poll_outlasts_the_ordinary_timeout() {
+    use std::time::{Duration, Instant};
+    let fake = FakeUpstream::spawn(FakeConfig {
+        wx_poll_hold: Duration::from_secs(3),
+        ..FakeConfig::default()
+    })
+    .await
+    .unwrap();
+    let provider_with = |long_poll_timeout: Duration| {
+        let mut config = Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
+        config.timeout = Duration::from_millis(300);
+        config.long_poll_timeout = long_poll_timeout;
+        QqProvider::new(config, Arc::new(MemoryStore::new())).unwrap()
+    };
+    assert!(duet_qqmusic::LONG_POLL_TIMEOUT >= Duration::from_secs(30));
+
+    // Held past the ordinary 300 ms, answered when the code is scanned at 800 ms.
+    let provider = provider_with(duet_qqmusic::LONG_POLL_TIMEOUT);
+    let ticket = provider.qr_start(QrMethod::Wechat).await.unwrap();
+    let id = pending(&fake, QqLoginMethod::Wechat);
+    let scanner = tokio::spawn({
+        let qq = fake.qq().clone();
+        async move {
+            tokio::time::sleep(Duration::from_millis(800)).await;
+            assert!(qq.scan(&id));
+        }
+    });
+    let started = Instant::now();
+    let poll = provider.qr_poll(&ticket.key).await.unwrap();
+    assert!(matches!(poll, QrPoll::Scanned { .. }), "{poll:?}");
+    assert!(started.elapsed() >= Duration::from_millis(700));
+    scanner.await.unwrap();
+
+    // Held past the long poll's own timeout: still waiting, and asked again as usual.
+    let provider = provider_with(Duration::from_millis(500));
+    let ticket = provider.qr_start(QrMethod::Wechat).await.unwrap();
+    let started = Instant::now();
+    assert_eq!(
+        provider.qr_poll(&ticket.key).await.unwrap(),
+        QrPoll::Waiting
+    );
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(400) && waited < Duration::from_secs(2),
+        "{waited:?}"
+    );
+}
+
+/// A refused file (104003) is normal for a non-VIP: a run of them sends at most one probe per
+/// key, and renews nothing (docs/protocol/fidelity-2026-12.md row 3); a new key gets its own.
+#[tokio::test]
+async fn refusals_in_a_row_probe_the_key_once() {
+    let fake = fake().await;
+    let (provider, store) = provider(&fake);
+    log_in(&fake, &provider, QrMethod::Wechat).await;
+    let key = stored(&store).musickey;
+    let calls = |fake: &FakeUpstream, call: &str| {
+        fake.qq()
+            .requests()
+            .iter()
+            .filter(|r| r.call.as_deref() == Some(call))
+            .count()
+    };
+    const PROBE: &str = "music.UserInfo.userInfoServer.GetLoginUserInfo";
+    const RENEW: &str = "music.login.LoginServer.Login";
+    fake.qq().clear_requests();
+    fake.qq()
+        .fail(Fault::new(FaultKind::QqNoRights).times(1000));
+    for _ in 0..4 {
+        let error = provider
+            .stream_url(VIP_ONLY, Quality::Lossless)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (error.kind, error.upstream_code),
+            (ErrorKind::Unavailable, Some(104003))
+        );
+    }
+    assert!(calls(&fake, "vkey.GetVkeyServer.CgiGetVkey") >= 4);
+    assert_eq!(calls(&fake, PROBE), 1, "one probe for four refusals");
+    assert_eq!(calls(&fake, RENEW), 0);
+    assert_eq!(stored(&store).musickey, key, "the key is not churned");
+
+    // A new key is asked about afresh.
+    provider.refresh().await.unwrap();
+    fake.qq().clear_requests();
+    let error = provider
+        .stream_url(VIP_ONLY, Quality::Lossless)
+        .await
+        .unwrap_err();
+    assert_eq!(error.upstream_code, Some(104003));
+    assert_eq!(calls(&fake, PROBE), 1);
+    fake.qq().clear_faults();
+}
+
 #[tokio::test]
 async fn what_the_service_refuses_arrives_typed() {
     let fake = fake().await;

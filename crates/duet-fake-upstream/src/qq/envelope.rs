@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 
 use super::login::{param, parse_query};
 use super::modules::{self, Ctx};
-use super::{QqAccount, QqControl};
+use super::{QqAccount, QqCaller, QqControl};
 use crate::http_util::{
     accepts_gzip, add_set_cookies, endless_json, gzip, now_ms, parse_cookies, random_hex, response,
     Cookies, NGINX_500,
@@ -25,7 +25,10 @@ const JSON_TYPE: &str = "application/json; charset=utf-8";
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Auth {
     pub account: Option<QqAccount>,
+    /// The `qqmusic_key` (or `qm_keyst`) cookie, live or not.
     pub musickey: Option<String>,
+    /// The `uin` cookie, as a musicid.
+    pub uin_cookie: Option<u64>,
 }
 
 /// One item of the batch.
@@ -65,25 +68,56 @@ pub(crate) fn authenticate(ctl: &QqControl, cookies: &Cookies, comm: &Value) -> 
         .filter_map(|n| cookies.get(*n))
         .find(|k| !k.is_empty())
         .cloned();
+    let uin_cookie = cookies
+        .get("uin")
+        .and_then(|u| musicid_of(&Value::String(u.clone())));
     let Some(key) = key else {
-        return Auth::default();
+        return Auth {
+            uin_cookie,
+            ..Auth::default()
+        };
     };
-    let account = ctl.live_key(&key).filter(|a| {
-        let id = a.musicid();
-        let uin_cookie = cookies
-            .get("uin")
-            .and_then(|u| musicid_of(&Value::String(u.clone())));
-        let ok_cookie = uin_cookie == Some(id);
-        let ok_comm = musicid_of(&comm["uin"]) == Some(id);
-        let ok_g_tk = u32_of(&comm["g_tk"]) == Some(duet_qqmusic::tokens::hash33(&key, 5381));
-        if !(ok_cookie && ok_comm && ok_g_tk) {
-            tracing::debug!(ok_cookie, ok_comm, ok_g_tk, "QQ session check failed");
-        }
-        ok_cookie && ok_comm && ok_g_tk
-    });
+    let account = ctl
+        .live_key(&key)
+        .filter(|a| credential_matches(a.musicid(), &key, uin_cookie, comm));
     Auth {
         account,
         musickey: Some(key),
+        uin_cookie,
+    }
+}
+
+/// Whether the `uin` cookie and `comm.uin` name `musicid` and `comm.g_tk == hash33(key, 5381)`:
+/// the credential half of the §3.2 session check, whether or not the key is still alive.
+pub(crate) fn credential_matches(
+    musicid: u64,
+    key: &str,
+    uin_cookie: Option<u64>,
+    comm: &Value,
+) -> bool {
+    let ok_cookie = uin_cookie == Some(musicid);
+    let ok_comm = musicid_of(&comm["uin"]) == Some(musicid);
+    let ok_g_tk = u32_of(&comm["g_tk"]) == Some(duet_qqmusic::tokens::hash33(key, 5381));
+    if !(ok_cookie && ok_comm && ok_g_tk) {
+        tracing::debug!(ok_cookie, ok_comm, ok_g_tk, "QQ credential check failed");
+    }
+    ok_cookie && ok_comm && ok_g_tk
+}
+
+/// The credential an item came with, for [`QqControl::callers`].
+fn caller(call: &str, auth: &Auth, cookies: &Cookies, comm: &Value) -> QqCaller {
+    QqCaller {
+        call: call.to_owned(),
+        uin_cookie: auth.uin_cookie,
+        qqmusic_key: cookies.get("qqmusic_key").cloned(),
+        qm_keyst: cookies.get("qm_keyst").cloned(),
+        comm_uin: musicid_of(&comm["uin"]),
+        comm_g_tk: u32_of(&comm["g_tk"]),
+        tme_login_type: match &comm["tmeLoginType"] {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        },
     }
 }
 
@@ -243,6 +277,7 @@ pub(crate) async fn serve(
     }
     for i in &items {
         let call = format!("{}.{}", i.module, i.method);
+        ctl.record_caller(caller(&call, &auth, &cookies, &comm));
         let body = if !sign_ok {
             json!({"code": 2000})
         } else if let Some(f) = ctl.journal().take_fault_where(|f: &Fault| {

@@ -11,7 +11,7 @@
 //! injected item fault, else the module's handler (`modules/`) over the catalogue
 //! (`catalog/`) → envelope with `code`, `ts`, `start_ts`, `traceid`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -242,6 +242,44 @@ impl std::fmt::Debug for QqIssuedSession {
     }
 }
 
+/// The credential one envelope item came with, as the fake read it: what tests check a client
+/// sends (a key renewal goes under the old credential, docs/protocol/fidelity-2026-12.md row 2e).
+#[derive(Clone, PartialEq, Eq)]
+pub struct QqCaller {
+    /// `module.method` of the item.
+    pub call: String,
+    /// The `uin` cookie, as a musicid.
+    pub uin_cookie: Option<u64>,
+    /// The `qqmusic_key` cookie.
+    pub qqmusic_key: Option<String>,
+    /// The `qm_keyst` cookie.
+    pub qm_keyst: Option<String>,
+    /// `comm.uin`, as a musicid.
+    pub comm_uin: Option<u64>,
+    /// `comm.g_tk`.
+    pub comm_g_tk: Option<u32>,
+    /// `comm.tmeLoginType`, as sent (string or number).
+    pub tme_login_type: Option<String>,
+}
+
+impl std::fmt::Debug for QqCaller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let len = |k: &Option<String>| k.as_ref().map(String::len);
+        f.debug_struct("QqCaller")
+            .field("call", &self.call)
+            .field("uin_cookie", &self.uin_cookie)
+            .field("qqmusic_key_chars", &len(&self.qqmusic_key))
+            .field("qm_keyst_chars", &len(&self.qm_keyst))
+            .field("comm_uin", &self.comm_uin)
+            .field("comm_g_tk", &self.comm_g_tk)
+            .field("tme_login_type", &self.tme_login_type)
+            .finish()
+    }
+}
+
+/// The caller log keeps at most this many items (oldest dropped first).
+const MAX_CALLERS: usize = 10_000;
+
 struct QrEntry {
     method: QqLoginMethod,
     clock: QrClock,
@@ -290,6 +328,8 @@ struct State {
     next_seq: u64,
     /// (account, China-time day) already signed in.
     signed: HashSet<(QqAccount, i64)>,
+    /// The credential of every envelope item, oldest first.
+    callers: VecDeque<QqCaller>,
 }
 
 struct Shared {
@@ -612,12 +652,13 @@ impl QqControl {
             .then_some(s.issued.account)
     }
 
-    /// Refresh (§4.5): the refresh tokens of a session of `account` that has not been
-    /// revoked, before `expired_at`. The new key replaces the old one (which stops working);
-    /// the refresh tokens stay the same.
+    /// Refresh (§4.5): the refresh tokens of the session whose key is `old_key` (expired or
+    /// not, but neither revoked nor logged out), of `account`, before `expired_at`. The new key
+    /// replaces the old one (which stops working); the refresh tokens stay the same.
     pub(crate) fn refresh(
         &self,
         account: QqAccount,
+        old_key: &str,
         refresh_key: &str,
         refresh_token: &str,
     ) -> Option<QqIssuedSession> {
@@ -626,17 +667,16 @@ impl QqControl {
         }
         let now = now_s();
         let mut st = self.state();
-        let old_key = st
-            .sessions
-            .iter()
-            .find(|(_, s)| {
-                s.issued.account == account
-                    && s.issued.refresh_key == refresh_key
-                    && s.issued.refresh_token == refresh_token
-                    && now < s.issued.expired_at
-            })
-            .map(|(k, _)| k.clone())?;
-        let old = st.sessions.remove(&old_key)?;
+        let renewable = st.sessions.get(old_key).is_some_and(|s| {
+            s.issued.account == account
+                && s.issued.refresh_key == refresh_key
+                && s.issued.refresh_token == refresh_token
+                && now < s.issued.expired_at
+        });
+        if !renewable {
+            return None;
+        }
+        let old = st.sessions.remove(old_key)?;
         Some(Self::new_session(&mut st, account, Some(&old.issued)))
     }
 
@@ -779,9 +819,23 @@ impl QqControl {
         self.shared.journal.requests()
     }
 
-    /// Forgets the request log.
+    /// Forgets the request log (and the caller log).
     pub fn clear_requests(&self) {
         self.shared.journal.clear_requests();
+        self.state().callers.clear();
+    }
+
+    /// The credential of every envelope item the fake received, oldest first.
+    pub fn callers(&self) -> Vec<QqCaller> {
+        self.state().callers.iter().cloned().collect()
+    }
+
+    pub(crate) fn record_caller(&self, caller: QqCaller) {
+        let mut st = self.state();
+        if st.callers.len() >= MAX_CALLERS {
+            st.callers.pop_front();
+        }
+        st.callers.push_back(caller);
     }
 }
 

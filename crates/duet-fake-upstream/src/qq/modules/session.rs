@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 
 use super::{bad_credential, ok, Ctx, ItemAnswer};
 use crate::http_util::{http_date, now_ms};
-use crate::qq::envelope::musicid_of;
+use crate::qq::envelope::{credential_matches, musicid_of};
 use crate::qq::login::WX_APPID;
 use crate::qq::{QqAccount, QqIssuedSession, QqLoginMethod, KEY_LIFETIME_SECS};
 
@@ -92,15 +92,40 @@ pub(super) fn login(c: &Ctx<'_>) -> Result<ItemAnswer, Value> {
     Ok(logged_in(c.ctl.login(account)))
 }
 
+/// A renewal (§4.5) goes under the old credential, as every reference sends it
+/// (docs/protocol/fidelity-2026-12.md row 2e): the old key in the `qqmusic_key` / `qm_keyst`
+/// cookie and the `musickey` param (expired is fine, that is what renewing is for), the `uin`
+/// cookie and `comm.uin` naming its musicid, `comm.g_tk == hash33(old key)`, and
+/// `comm.tmeLoginType` of the login. The fake refuses anything else with `104400`, the code this module gives every credential it refuses
+/// (a bad or reused login code, unknown refresh tokens; §6 "credential invalid/expired"), so an
+/// anonymous renewal fails the way one with spent tokens does rather than as a generic
+/// "not logged in" (`1000`) that invites another try.
 fn refresh(c: &Ctx<'_>) -> Result<ItemAnswer, Value> {
     let musicid = musicid_of(c.p("musicid")).or_else(|| musicid_of(c.p("str_musicid")));
     let account = musicid
         .and_then(QqAccount::by_musicid)
         .ok_or_else(bad_credential)?;
+    let Some(old_key) = c.auth.musickey.as_deref() else {
+        tracing::debug!("refresh without the old credential (104400)");
+        return Err(bad_credential());
+    };
+    let tme_ok = musicid_of(&c.comm["tmeLoginType"]) == Some(u64::from(account.tme_login_type()));
+    let same_key = c.str_p("musickey").as_deref() == Some(old_key);
+    if !tme_ok
+        || !same_key
+        || !credential_matches(account.musicid(), old_key, c.auth.uin_cookie, c.comm)
+    {
+        tracing::debug!(
+            tme_ok,
+            same_key,
+            "refresh under a credential not of this login (104400)"
+        );
+        return Err(bad_credential());
+    }
     let rk = c.str_p("refresh_key").unwrap_or_default();
     let rt = c.str_p("refresh_token").unwrap_or_default();
-    let s = c.ctl.refresh(account, &rk, &rt).ok_or_else(|| {
-        tracing::debug!("refresh: tokens unknown, revoked or past expired_at (104400)");
+    let s = c.ctl.refresh(account, old_key, &rk, &rt).ok_or_else(|| {
+        tracing::debug!("refresh: key or tokens unknown, revoked or past expired_at (104400)");
         bad_credential()
     })?;
     Ok(logged_in(s))
