@@ -186,6 +186,21 @@ impl Client {
         self.weapi_raw(path, form.to_form_body(), true).await
     }
 
+    /// weapi with extra request headers besides the Referer.
+    async fn weapi_with(&self, path: &str, mut params: Value, extra: &[(&str, &str)]) -> Resp {
+        params["csrf_token"] = json!(self.session.csrf.clone().unwrap_or_default());
+        let form = crypto::weapi_encrypt(&params.to_string(), DEFAULT_WEAPI_TEST_SECRET);
+        let p = path.strip_prefix("/api/").unwrap();
+        let mut headers = vec![("referer", "https://music.163.com/")];
+        headers.extend_from_slice(extra);
+        self.post_form(
+            format!("{}/music.163.com/weapi/{p}?csrf_token=", self.base),
+            form.to_form_body(),
+            &headers,
+        )
+        .await
+    }
+
     async fn weapi_raw(&self, path: &str, body: String, referer: bool) -> Resp {
         let p = path.strip_prefix("/api/").unwrap();
         let extra: &[(&str, &str)] = if referer {
@@ -1213,9 +1228,67 @@ async fn lyrics_and_instrumentals() {
     assert_eq!(r["nolyric"], true);
     assert_eq!(r["code"], 200);
     assert!(r.get("lrc").is_none());
+    // The other instrumental: `pureMusic` and a placeholder line (fidelity row N6).
+    let r = c
+        .eapi("/api/song/lyric/v1", json!({"id": 700000098}))
+        .await
+        .json();
+    assert_eq!(r["pureMusic"], true);
+    assert_eq!(r["code"], 200);
+    assert_eq!(r["lrc"]["lyric"], "[00:05.00]纯音乐，请欣赏\n");
+    assert!(r.get("yrc").is_none() && r.get("nolyric").is_none());
     assert_eq!(
         c.eapi("/api/song/lyric", json!({"id": "abc"})).await.code(),
         400
+    );
+}
+
+/// With the anti-cheat demand on, a comment post without a token gets the -462 verification
+/// answer (fidelity row N12); a token in the header or the body passes.
+#[tokio::test]
+async fn comment_posts_can_demand_an_anti_cheat_token() {
+    let fake = fake().await;
+    let user = Client::logged_in(&fake);
+    let add = "/api/resource/comments/add";
+    let post = json!({"threadId": "R_SO_4_33894312", "content": "hi"});
+    assert_eq!(
+        user.weapi(add, post.clone()).await.code(),
+        200,
+        "off by default"
+    );
+
+    fake.netease().demand_anti_cheat_token(true);
+    let refused = user.weapi(add, post.clone()).await.json();
+    assert_eq!(refused["code"], -462);
+    assert!(refused["data"]["verifyToken"].is_string());
+    assert!(refused["data"]["url"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://st.music.163.com/encrypt-pages?"));
+    let reply = json!({"threadId": "R_SO_4_33894312", "content": "yes", "commentId": "1"});
+    assert_eq!(
+        user.weapi("/api/resource/comments/reply", reply)
+            .await
+            .code(),
+        -462
+    );
+    let anon = Client::new(&fake);
+    assert_eq!(
+        anon.weapi(add, post.clone()).await.code(),
+        301,
+        "login first"
+    );
+
+    let token = [("X-antiCheatToken", "9ca17ae2e6ffcda170e2e6ee")];
+    assert_eq!(user.weapi_with(add, post.clone(), &token).await.code(), 200);
+    let mut in_body = post.clone();
+    in_body["checkToken"] = json!("9ca17ae2e6ffcda170e2e6ee");
+    assert_eq!(user.weapi(add, in_body).await.code(), 200);
+    assert_eq!(
+        user.weapi_with(add, post, &[("X-antiCheatToken", "")])
+            .await
+            .code(),
+        -462
     );
 }
 

@@ -71,7 +71,8 @@ impl Config {
     }
 }
 
-/// A logical endpoint (always in `/api/...` form) and how to call it.
+/// A logical endpoint (always in `/api/...` form) and how to call it. Every endpoint Duet calls
+/// is a constant of [`crate::endpoints`].
 #[derive(Debug, Clone)]
 pub struct Endpoint {
     pub path: Cow<'static, str>,
@@ -81,19 +82,19 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
-    pub fn read(path: impl Into<Cow<'static, str>>) -> Self {
+    pub const fn new(path: &'static str, transport: Transport, effect: Effect) -> Self {
         Self {
-            path: path.into(),
-            transport: Transport::Eapi,
-            effect: Effect::Read,
+            path: Cow::Borrowed(path),
+            transport,
+            effect,
         }
     }
 
-    pub fn write(path: impl Into<Cow<'static, str>>, transport: Transport) -> Self {
+    /// The same endpoint with `suffix` after its path (a comment thread's id).
+    pub fn with_suffix(&self, suffix: &str) -> Self {
         Self {
-            path: path.into(),
-            transport,
-            effect: Effect::Write,
+            path: Cow::Owned(format!("{}{suffix}", self.path)),
+            ..self.clone()
         }
     }
 }
@@ -312,7 +313,7 @@ impl Client {
                         (k, v)
                     })
                     .collect();
-                let url = self.route(&format!("https://{}/api/{suffix}", identity::EAPI_HOST))?;
+                let url = self.route(&format!("https://{}/api/{suffix}", identity::API_HOST))?;
                 self.http
                     .post(url)
                     .header(reqwest::header::COOKIE, web_cookie_string(session))

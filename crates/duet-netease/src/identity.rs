@@ -17,8 +17,11 @@ pub const USER_AGENT: &str = concat!(
     "3.1.17.204416"
 );
 
-/// Hosts (§1). eapi and plain api go to `interface`, weapi to the web host.
-pub const EAPI_HOST: &str = "interface.music.163.com";
+/// Hosts (§1). eapi goes to the host the PC client uses today (NCMA's `eapiDomain` since 2026-07,
+/// `docs/protocol/fidelity-2026-12.md` row N15), plain api to NCMA's `apiDomain`, weapi to the
+/// web host.
+pub const EAPI_HOST: &str = "interfacepc.music.163.com";
+pub const API_HOST: &str = "interface.music.163.com";
 pub const WEB_HOST: &str = "music.163.com";
 pub const ORIGIN: &str = "https://music.163.com";
 /// The audio CDN (`m7`, `m8`, `m701`, `m801`… `.music.126.net`, §7.5). Song URLs come as plain
