@@ -67,6 +67,8 @@ struct Client {
     /// Overrides of the identity (for the -460 tests).
     os: &'static str,
     ua: Option<&'static str>,
+    /// The web page's tracking cookies (§5.1), which weapi requires.
+    web_cookies: Vec<(&'static str, String)>,
 }
 
 impl Client {
@@ -80,6 +82,7 @@ impl Client {
             session: Session::default(),
             os: "pc",
             ua: Some(PC_UA),
+            web_cookies: web_cookies(),
         }
     }
 
@@ -102,6 +105,7 @@ impl Client {
             "channel=netease".to_owned(),
             "NMTID=00Otest".to_owned(),
         ];
+        parts.extend(self.web_cookies.iter().map(|(k, v)| format!("{k}={v}")));
         if let Some(u) = &self.session.music_u {
             parts.push(format!("MUSIC_U={u}"));
         }
@@ -237,6 +241,17 @@ impl Client {
         )
         .await
     }
+}
+
+const NUID: &str = "1ea4c0a3bf7ef4709cbd1cc9344aac391ea4c0a3bf7ef4709cbd1cc9344aac39";
+
+fn web_cookies() -> Vec<(&'static str, String)> {
+    vec![
+        ("_ntes_nuid", NUID.to_owned()),
+        ("_ntes_nnid", format!("{NUID}%2C1764806400000")),
+        ("WNMCID", "qwerty.1764806400000.01.0".to_owned()),
+        ("WEVNSM", "1.0.0".to_owned()),
+    ]
 }
 
 fn url_encode(s: &str) -> String {
@@ -488,6 +503,47 @@ async fn non_pc_clients_are_cheating() {
     assert_eq!(
         c.weapi_raw(path, form.to_form_body(), false).await.code(),
         -460
+    );
+
+    // weapi without the web page's tracking cookies, or with one misshapen (§5.1).
+    for (name, bad) in [
+        ("_ntes_nuid", None),
+        ("_ntes_nuid", Some("1EA4C0A3")),
+        ("_ntes_nnid", None),
+        (
+            "_ntes_nnid",
+            Some("0123456789abcdef0123456789abcdef,1764806400000"),
+        ),
+        ("_ntes_nnid", Some(&format!("{NUID},17648"))),
+        ("WNMCID", None),
+        ("WNMCID", Some("qwerty.1764806400000")),
+        ("WNMCID", Some("QWERTY.1764806400000.01.0")),
+        ("WEVNSM", None),
+        ("WEVNSM", Some("2.0.0")),
+    ] {
+        let mut c = Client::new(&fake);
+        c.web_cookies.retain(|(n, _)| *n != name);
+        if let Some(bad) = bad {
+            c.web_cookies.push((name, bad.to_owned()));
+        }
+        assert_eq!(
+            c.weapi(path, json!({"id": 1})).await.code(),
+            -460,
+            "{name} {bad:?}"
+        );
+        assert_eq!(
+            c.eapi(path, json!({"id": 1})).await.code(),
+            200,
+            "eapi does not need them"
+        );
+    }
+    let mut browser = Client::new(&fake);
+    browser.web_cookies[0].1 = NUID[..32].to_owned();
+    browser.web_cookies[1].1 = format!("{},1764806400000", &NUID[..32]);
+    assert_eq!(
+        browser.weapi(path, json!({"id": 1})).await.code(),
+        200,
+        "a browser's nuid"
     );
 
     // A bare request without any cookie.

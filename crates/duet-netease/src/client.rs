@@ -434,7 +434,8 @@ fn cookie_string(header: &Map<String, Value>, nmtid: Option<&str>) -> String {
     pairs.join("; ")
 }
 
-/// The browser-style cookie set for weapi and plain api (§5.1), with the same device identity.
+/// The browser-style cookie set for weapi and plain api (§5.1, fidelity row N18), with the same
+/// device identity.
 fn web_cookie_string(session: &Session) -> String {
     let mut pairs = vec![
         ("os".to_owned(), identity::OS.to_owned()),
@@ -444,6 +445,12 @@ fn web_cookie_string(session: &Session) -> String {
         ("deviceId".to_owned(), session.device_id.clone()),
         ("__remember_me".to_owned(), "true".to_owned()),
     ];
+    pairs.extend(
+        session
+            .web
+            .cookies()
+            .map(|(name, value)| (name.to_owned(), value)),
+    );
     for (name, value) in &session.cookies {
         pairs.push((name.clone(), value.expose().to_owned()));
     }
@@ -490,5 +497,11 @@ mod tests {
         let web = web_cookie_string(&session);
         assert!(web.starts_with("os=pc; appver="));
         assert!(web.contains(&format!("deviceId={}", session.device_id)));
+        for (name, value) in session.web.cookies() {
+            assert!(
+                web.contains(&format!("; {name}={}", encode(&value))),
+                "{name}: {web}"
+            );
+        }
     }
 }
