@@ -67,7 +67,7 @@ struct Client {
     /// Overrides of the identity (for the -460 tests).
     os: &'static str,
     ua: Option<&'static str>,
-    /// The web page's tracking cookies (§5.1), which weapi requires.
+    /// The web page's tracking cookies (docs/protocol/netease.md §5.1), which weapi requires.
     web_cookies: Vec<(&'static str, String)>,
 }
 
@@ -505,7 +505,8 @@ async fn non_pc_clients_are_cheating() {
         -460
     );
 
-    // weapi without the web page's tracking cookies, or with one misshapen (§5.1).
+    // weapi without the web page's tracking cookies, or with one misshapen
+    // (docs/protocol/netease.md §5.1).
     for (name, bad) in [
         ("_ntes_nuid", None),
         ("_ntes_nuid", Some("1EA4C0A3")),
