@@ -379,9 +379,9 @@ impl NeteaseControl {
     }
 
     /// From now on, refuses comment posts that carry no anti-cheat token (an `X-antiCheatToken`
-    /// header or a `checkToken` parameter) with the -462 verification answer, as the service
-    /// does since NCMA moved its comment modules to checkToken (fidelity row N12). Off by
-    /// default: the service has not been seen refusing every such post.
+    /// header or a `checkToken` parameter) with the -462 verification answer: what the comparison
+    /// expects of the service since NCMA moved its comment modules to checkToken (fidelity row
+    /// N12). Off by default, since no capture shows the service refusing every such post.
     pub fn demand_anti_cheat_token(&self, on: bool) {
         self.state().anti_cheat_demand = on;
     }
