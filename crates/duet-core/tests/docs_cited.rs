@@ -5,9 +5,10 @@
 //! - a path `docs/…` names a file or directory of the repository;
 //! - `docs/X.md §N.M` (also ``docs/X.md` §N`` or `docs/X.md, §N`) names a numbered heading of X;
 //! - a bare `§N.M` names a heading of the file's own protocol notes: `docs/protocol/netease.md` in
-//!   the NetEase crate and the fake's `netease` module, `docs/protocol/qqmusic.md` in the QQ Music
-//!   crate, the fake's `qq` module and `docs/qqmusic-wire.md`, the document itself inside
-//!   `docs/`; anywhere else a bare `§` is ambiguous and must name its document.
+//!   the NetEase crate, the fake's `netease` module and `docs/netease-wire.md`,
+//!   `docs/protocol/qqmusic.md` in the QQ Music crate, the fake's `qq` module and
+//!   `docs/qqmusic-wire.md`, the document itself inside `docs/`; anywhere else a bare `§` is
+//!   ambiguous and must name its document.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -92,6 +93,7 @@ fn own_protocol_notes(file: &str) -> Option<&'static str> {
     let netease = [
         "crates/duet-netease/",
         "crates/duet-fake-upstream/src/netease",
+        "docs/netease-wire.md",
     ];
     let qqmusic = [
         "crates/duet-qqmusic/",

@@ -67,6 +67,8 @@ struct Client {
     /// Overrides of the identity (for the -460 tests).
     os: &'static str,
     ua: Option<&'static str>,
+    /// The web page's tracking cookies (docs/protocol/netease.md §5.1), which weapi requires.
+    web_cookies: Vec<(&'static str, String)>,
 }
 
 impl Client {
@@ -80,6 +82,7 @@ impl Client {
             session: Session::default(),
             os: "pc",
             ua: Some(PC_UA),
+            web_cookies: web_cookies(),
         }
     }
 
@@ -102,6 +105,7 @@ impl Client {
             "channel=netease".to_owned(),
             "NMTID=00Otest".to_owned(),
         ];
+        parts.extend(self.web_cookies.iter().map(|(k, v)| format!("{k}={v}")));
         if let Some(u) = &self.session.music_u {
             parts.push(format!("MUSIC_U={u}"));
         }
@@ -186,6 +190,21 @@ impl Client {
         self.weapi_raw(path, form.to_form_body(), true).await
     }
 
+    /// weapi with extra request headers besides the Referer.
+    async fn weapi_with(&self, path: &str, mut params: Value, extra: &[(&str, &str)]) -> Resp {
+        params["csrf_token"] = json!(self.session.csrf.clone().unwrap_or_default());
+        let form = crypto::weapi_encrypt(&params.to_string(), DEFAULT_WEAPI_TEST_SECRET);
+        let p = path.strip_prefix("/api/").unwrap();
+        let mut headers = vec![("referer", "https://music.163.com/")];
+        headers.extend_from_slice(extra);
+        self.post_form(
+            format!("{}/music.163.com/weapi/{p}?csrf_token=", self.base),
+            form.to_form_body(),
+            &headers,
+        )
+        .await
+    }
+
     async fn weapi_raw(&self, path: &str, body: String, referer: bool) -> Resp {
         let p = path.strip_prefix("/api/").unwrap();
         let extra: &[(&str, &str)] = if referer {
@@ -222,6 +241,17 @@ impl Client {
         )
         .await
     }
+}
+
+const NUID: &str = "1ea4c0a3bf7ef4709cbd1cc9344aac391ea4c0a3bf7ef4709cbd1cc9344aac39";
+
+fn web_cookies() -> Vec<(&'static str, String)> {
+    vec![
+        ("_ntes_nuid", NUID.to_owned()),
+        ("_ntes_nnid", format!("{NUID}%2C1764806400000")),
+        ("WNMCID", "qwerty.1764806400000.01.0".to_owned()),
+        ("WEVNSM", "1.0.0".to_owned()),
+    ]
 }
 
 fn url_encode(s: &str) -> String {
@@ -473,6 +503,48 @@ async fn non_pc_clients_are_cheating() {
     assert_eq!(
         c.weapi_raw(path, form.to_form_body(), false).await.code(),
         -460
+    );
+
+    // weapi without the web page's tracking cookies, or with one misshapen
+    // (docs/protocol/netease.md §5.1).
+    for (name, bad) in [
+        ("_ntes_nuid", None),
+        ("_ntes_nuid", Some("1EA4C0A3")),
+        ("_ntes_nnid", None),
+        (
+            "_ntes_nnid",
+            Some("0123456789abcdef0123456789abcdef,1764806400000"),
+        ),
+        ("_ntes_nnid", Some(&format!("{NUID},17648"))),
+        ("WNMCID", None),
+        ("WNMCID", Some("qwerty.1764806400000")),
+        ("WNMCID", Some("QWERTY.1764806400000.01.0")),
+        ("WEVNSM", None),
+        ("WEVNSM", Some("2.0.0")),
+    ] {
+        let mut c = Client::new(&fake);
+        c.web_cookies.retain(|(n, _)| *n != name);
+        if let Some(bad) = bad {
+            c.web_cookies.push((name, bad.to_owned()));
+        }
+        assert_eq!(
+            c.weapi(path, json!({"id": 1})).await.code(),
+            -460,
+            "{name} {bad:?}"
+        );
+        assert_eq!(
+            c.eapi(path, json!({"id": 1})).await.code(),
+            200,
+            "eapi does not need them"
+        );
+    }
+    let mut browser = Client::new(&fake);
+    browser.web_cookies[0].1 = NUID[..32].to_owned();
+    browser.web_cookies[1].1 = format!("{},1764806400000", &NUID[..32]);
+    assert_eq!(
+        browser.weapi(path, json!({"id": 1})).await.code(),
+        200,
+        "a browser's nuid"
     );
 
     // A bare request without any cookie.
@@ -1213,9 +1285,67 @@ async fn lyrics_and_instrumentals() {
     assert_eq!(r["nolyric"], true);
     assert_eq!(r["code"], 200);
     assert!(r.get("lrc").is_none());
+    // The other instrumental: `pureMusic` and a placeholder line (fidelity row N6).
+    let r = c
+        .eapi("/api/song/lyric/v1", json!({"id": 700000098}))
+        .await
+        .json();
+    assert_eq!(r["pureMusic"], true);
+    assert_eq!(r["code"], 200);
+    assert_eq!(r["lrc"]["lyric"], "[00:05.00]纯音乐，请欣赏\n");
+    assert!(r.get("yrc").is_none() && r.get("nolyric").is_none());
     assert_eq!(
         c.eapi("/api/song/lyric", json!({"id": "abc"})).await.code(),
         400
+    );
+}
+
+/// With the anti-cheat demand on, a comment post without a token gets the -462 verification
+/// answer (fidelity row N12); a token in the header or the body passes.
+#[tokio::test]
+async fn comment_posts_can_demand_an_anti_cheat_token() {
+    let fake = fake().await;
+    let user = Client::logged_in(&fake);
+    let add = "/api/resource/comments/add";
+    let post = json!({"threadId": "R_SO_4_33894312", "content": "hi"});
+    assert_eq!(
+        user.weapi(add, post.clone()).await.code(),
+        200,
+        "off by default"
+    );
+
+    fake.netease().demand_anti_cheat_token(true);
+    let refused = user.weapi(add, post.clone()).await.json();
+    assert_eq!(refused["code"], -462);
+    assert!(refused["data"]["verifyToken"].is_string());
+    assert!(refused["data"]["url"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://st.music.163.com/encrypt-pages?"));
+    let reply = json!({"threadId": "R_SO_4_33894312", "content": "yes", "commentId": "1"});
+    assert_eq!(
+        user.weapi("/api/resource/comments/reply", reply)
+            .await
+            .code(),
+        -462
+    );
+    let anon = Client::new(&fake);
+    assert_eq!(
+        anon.weapi(add, post.clone()).await.code(),
+        301,
+        "login first"
+    );
+
+    let token = [("X-antiCheatToken", "9ca17ae2e6ffcda170e2e6ee")];
+    assert_eq!(user.weapi_with(add, post.clone(), &token).await.code(), 200);
+    let mut in_body = post.clone();
+    in_body["checkToken"] = json!("9ca17ae2e6ffcda170e2e6ee");
+    assert_eq!(user.weapi(add, in_body).await.code(), 200);
+    assert_eq!(
+        user.weapi_with(add, post, &[("X-antiCheatToken", "")])
+            .await
+            .code(),
+        -462
     );
 }
 

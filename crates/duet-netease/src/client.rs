@@ -71,7 +71,8 @@ impl Config {
     }
 }
 
-/// A logical endpoint (always in `/api/...` form) and how to call it.
+/// A logical endpoint (always in `/api/...` form) and how to call it. Every endpoint Duet calls
+/// is a constant of [`crate::endpoints`].
 #[derive(Debug, Clone)]
 pub struct Endpoint {
     pub path: Cow<'static, str>,
@@ -81,19 +82,19 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
-    pub fn read(path: impl Into<Cow<'static, str>>) -> Self {
+    pub const fn new(path: &'static str, transport: Transport, effect: Effect) -> Self {
         Self {
-            path: path.into(),
-            transport: Transport::Eapi,
-            effect: Effect::Read,
+            path: Cow::Borrowed(path),
+            transport,
+            effect,
         }
     }
 
-    pub fn write(path: impl Into<Cow<'static, str>>, transport: Transport) -> Self {
+    /// The same endpoint with `suffix` after its path (a comment thread's id).
+    pub fn with_suffix(&self, suffix: &str) -> Self {
         Self {
-            path: path.into(),
-            transport,
-            effect: Effect::Write,
+            path: Cow::Owned(format!("{}{suffix}", self.path)),
+            ..self.clone()
         }
     }
 }
@@ -312,7 +313,7 @@ impl Client {
                         (k, v)
                     })
                     .collect();
-                let url = self.route(&format!("https://{}/api/{suffix}", identity::EAPI_HOST))?;
+                let url = self.route(&format!("https://{}/api/{suffix}", identity::API_HOST))?;
                 self.http
                     .post(url)
                     .header(reqwest::header::COOKIE, web_cookie_string(session))
@@ -433,7 +434,8 @@ fn cookie_string(header: &Map<String, Value>, nmtid: Option<&str>) -> String {
     pairs.join("; ")
 }
 
-/// The browser-style cookie set for weapi and plain api (§5.1), with the same device identity.
+/// The browser-style cookie set for weapi and plain api (§5.1, fidelity row N18), with the same
+/// device identity.
 fn web_cookie_string(session: &Session) -> String {
     let mut pairs = vec![
         ("os".to_owned(), identity::OS.to_owned()),
@@ -443,6 +445,12 @@ fn web_cookie_string(session: &Session) -> String {
         ("deviceId".to_owned(), session.device_id.clone()),
         ("__remember_me".to_owned(), "true".to_owned()),
     ];
+    pairs.extend(
+        session
+            .web
+            .cookies()
+            .map(|(name, value)| (name.to_owned(), value)),
+    );
     for (name, value) in &session.cookies {
         pairs.push((name.clone(), value.expose().to_owned()));
     }
@@ -489,5 +497,11 @@ mod tests {
         let web = web_cookie_string(&session);
         assert!(web.starts_with("os=pc; appver="));
         assert!(web.contains(&format!("deviceId={}", session.device_id)));
+        for (name, value) in session.web.cookies() {
+            assert!(
+                web.contains(&format!("; {name}={}", encode(&value))),
+                "{name}: {web}"
+            );
+        }
     }
 }

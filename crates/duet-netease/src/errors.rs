@@ -69,6 +69,25 @@ pub fn error_for_code(code: i64, body: &Value, had_session: bool) -> Error {
         .with_upstream_code(code)
 }
 
+/// The error of a write the service refused with -462. When the answer sends the person to a
+/// verification page (a `verifyToken` or a page `url`: the anti-cheat demand NCMA now meets with
+/// a checkToken, fidelity row N12) it is `verification_required`, so the UI asks for the
+/// verification rather than a retry; a plain block ("网络太拥挤") stays `risk_control`.
+pub fn refused_write(body: &Value) -> Error {
+    let error = error_for_code(-462, body, true);
+    let demand = ["/data/verifyToken", "/data/url", "/data/verifyUrl"]
+        .iter()
+        .any(|at| non_empty_str(body.pointer(at)).is_some());
+    if demand {
+        Error {
+            kind: ErrorKind::VerificationRequired,
+            ..error
+        }
+    } else {
+        error
+    }
+}
+
 pub(crate) fn netease(error: Error) -> Error {
     error.with_provider(ProviderId::Netease)
 }
@@ -133,6 +152,22 @@ mod tests {
             error_for_code(301, &empty, true).kind,
             ErrorKind::SessionExpired
         );
+    }
+
+    #[test]
+    fn a_write_refused_for_verification_asks_for_it() {
+        let demand = refused_write(&fixture("error_-462.verify.json"));
+        assert_eq!(demand.kind, ErrorKind::VerificationRequired);
+        assert_eq!(demand.upstream_code, Some(-462));
+        assert!(
+            demand
+                .message
+                .contains("https://st.music.163.com/encrypt-pages"),
+            "{}",
+            demand.message
+        );
+        let blocked = refused_write(&fixture("error_-462.json"));
+        assert_eq!(blocked.kind, ErrorKind::RiskControl);
     }
 
     #[test]

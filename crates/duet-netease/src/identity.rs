@@ -17,8 +17,11 @@ pub const USER_AGENT: &str = concat!(
     "3.1.17.204416"
 );
 
-/// Hosts (§1). eapi and plain api go to `interface`, weapi to the web host.
-pub const EAPI_HOST: &str = "interface.music.163.com";
+/// Hosts (§1). eapi goes to the host the PC client uses today (NCMA's `eapiDomain` since 2026-07,
+/// `docs/protocol/fidelity-2026-12.md` row N15), plain api to NCMA's `apiDomain`, weapi to the
+/// web host.
+pub const EAPI_HOST: &str = "interfacepc.music.163.com";
+pub const API_HOST: &str = "interface.music.163.com";
 pub const WEB_HOST: &str = "music.163.com";
 pub const ORIGIN: &str = "https://music.163.com";
 /// The audio CDN (`m7`, `m8`, `m701`, `m801`… `.music.126.net`, §7.5). Song URLs come as plain
@@ -39,9 +42,80 @@ pub fn new_device_id() -> String {
     (0..52).map(|_| HEX[rng.gen_range(0..16)] as char).collect()
 }
 
+/// `WEVNSM`, a constant of the web page's cookie set (§5.1).
+pub const WEVNSM: &str = "1.0.0";
+
+/// The browser-side tracking ids the web page sends with every weapi call (§5.1; missing ones
+/// were the historic -460 cause, fidelity row N18). Made once with the device id, kept with it in
+/// the session, and, like it, never printed.
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct WebIdentity {
+    /// `_ntes_nuid`: 64 lower-case hex (32 random bytes, as NCMA makes it).
+    nuid: String,
+    /// When the ids were made, in ms: the stamp of `_ntes_nnid` and `WNMCID`.
+    made_ms: u64,
+    /// The 6 random lower-case letters that start `WNMCID`.
+    wnmcid: String,
+}
+
+impl WebIdentity {
+    pub fn new() -> Self {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut rng = rand::thread_rng();
+        Self {
+            nuid: (0..64).map(|_| HEX[rng.gen_range(0..16)] as char).collect(),
+            made_ms: duet_core::clock::unix_ms(),
+            wnmcid: (0..6).map(|_| rng.gen_range(b'a'..=b'z') as char).collect(),
+        }
+    }
+
+    /// The cookies, by name, in the order the web page sends them.
+    pub fn cookies(&self) -> [(&'static str, String); 4] {
+        [
+            ("_ntes_nuid", self.nuid.clone()),
+            ("_ntes_nnid", format!("{},{}", self.nuid, self.made_ms)),
+            ("WNMCID", format!("{}.{}.01.0", self.wnmcid, self.made_ms)),
+            ("WEVNSM", WEVNSM.to_owned()),
+        ]
+    }
+}
+
+impl Default for WebIdentity {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Debug for WebIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WebIdentity(<redacted>)")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn web_ids_have_the_shapes_of_section_5_1_and_stay_secret() {
+        let web = WebIdentity::new();
+        let cookies = web.cookies();
+        let nuid = &cookies[0].1;
+        assert_eq!(nuid.len(), 64);
+        assert!(nuid
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+        let (nnid_nuid, nnid_ms) = cookies[1].1.split_once(',').unwrap();
+        assert_eq!(nnid_nuid, nuid);
+        assert_eq!(nnid_ms.len(), 13);
+        let parts: Vec<&str> = cookies[2].1.split('.').collect();
+        assert_eq!(parts.len(), 4, "{}", cookies[2].1);
+        assert!(parts[0].len() == 6 && parts[0].bytes().all(|b| b.is_ascii_lowercase()));
+        assert_eq!((parts[1], parts[2], parts[3]), (nnid_ms, "01", "0"));
+        assert_eq!(cookies[3], ("WEVNSM", "1.0.0".to_owned()));
+        assert_ne!(web, WebIdentity::new());
+        assert!(!format!("{web:?}").contains(nuid.as_str()));
+    }
 
     #[test]
     fn user_agent_names_the_app_version() {

@@ -4,6 +4,7 @@
 
 pub mod client;
 pub mod crypto;
+pub mod endpoints;
 pub mod errors;
 pub mod identity;
 pub mod lyrics;

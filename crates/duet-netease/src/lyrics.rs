@@ -73,14 +73,20 @@ pub fn lyrics(body: &Value, track_id: &str) -> Lyrics {
                 .collect()
         };
     let lines = merge(base, &translation, &romanized);
-    let flagged = body.get("nolyric").and_then(Value::as_bool) == Some(true);
+    // `nolyric`: nothing to show. `pureMusic`: an instrumental whose `lrc` holds only a
+    // placeholder line ("纯音乐，请欣赏") or credits; the references show none of it
+    // (docs/protocol/fidelity-2026-12.md row N6).
+    let instrumental = flag(body, "nolyric") || flag(body, "pureMusic");
     Lyrics {
         provider: ProviderId::Netease,
         track_id: track_id.to_owned(),
-        instrumental: flagged
-            || (lines.is_empty() && body.get("pureMusic") == Some(&Value::Bool(true))),
-        lines,
+        instrumental,
+        lines: if instrumental { Vec::new() } else { lines },
     }
+}
+
+fn flag(body: &Value, key: &str) -> bool {
+    body.get(key).and_then(Value::as_bool) == Some(true)
 }
 
 #[cfg(test)]
@@ -105,6 +111,29 @@ mod tests {
         );
         assert_eq!(words[1].start_ms, 16880);
         assert!(text.starts_with("还没"));
+    }
+
+    #[test]
+    fn pure_music_is_instrumental_whatever_its_lrc_holds() {
+        let placeholder = serde_json::json!({
+            "sgc": false, "sfy": false, "qfy": false, "needDesc": true, "pureMusic": true,
+            "lrc": {"version": 1, "lyric": "[00:05.00]纯音乐，请欣赏\n"}, "code": 200,
+            "briefDesc": null,
+        });
+        let lyrics = lyrics(&placeholder, "1");
+        assert!(lyrics.instrumental);
+        assert!(lyrics.lines.is_empty(), "{:?}", lyrics.lines);
+        let bare = lyrics_of(r#"{"code":200,"pureMusic":true}"#);
+        assert!(bare.instrumental && bare.lines.is_empty());
+        let sung = lyrics_of(r#"{"code":200,"pureMusic":false,"lrc":{"lyric":"[00:01.00]a"}}"#);
+        assert!(!sung.instrumental);
+        assert_eq!(sung.lines.len(), 1);
+        let nolyric = lyrics_of(r#"{"code":200,"nolyric":true}"#);
+        assert!(nolyric.instrumental);
+    }
+
+    fn lyrics_of(json: &str) -> Lyrics {
+        lyrics(&serde_json::from_str(json).unwrap(), "1")
     }
 
     #[test]

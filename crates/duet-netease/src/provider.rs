@@ -14,8 +14,9 @@ use duet_core::{
 use serde_json::{json, Value};
 use tokio::sync::{Mutex, Semaphore};
 
-use crate::client::{Client, Config, Endpoint, Transport};
-use crate::errors::netease;
+use crate::client::{Client, Config};
+use crate::endpoints;
+use crate::errors::{self, netease};
 use crate::{identity, lyrics, parse};
 
 /// How many ids one `/api/v3/song/detail` call may carry (§7.4: NCMA warns to keep ≤1000).
@@ -28,24 +29,8 @@ const QR_POLICY: QrPolicy = QrPolicy {
     lifetime: Duration::from_secs(180),
 };
 const MAX_COMMENT_CHARS: usize = 1000;
-
-mod path {
-    pub const QR_KEY: &str = "/api/login/qrcode/unikey";
-    pub const QR_POLL: &str = "/api/login/qrcode/client/login";
-    pub const ACCOUNT: &str = "/api/nuser/account/get";
-    pub const LOGOUT: &str = "/api/logout";
-    pub const SEARCH: &str = "/api/cloudsearch/pc";
-    pub const SONG_DETAIL: &str = "/api/v3/song/detail";
-    pub const SONG_URL: &str = "/api/song/enhance/player/url/v1";
-    pub const LYRIC: &str = "/api/song/lyric/v1";
-    pub const PLAYLIST_DETAIL: &str = "/api/v6/playlist/detail";
-    pub const USER_PLAYLISTS: &str = "/api/user/playlist";
-    pub const DAILY_SONGS: &str = "/api/v3/discovery/recommend/songs";
-    pub const COMMENTS_OF_SONG: &str = "/api/v1/resource/comments/R_SO_4_";
-    pub const COMMENT_ADD: &str = "/api/resource/comments/add";
-    pub const COMMENT_REPLY: &str = "/api/resource/comments/reply";
-    pub const DAILY_TASK: &str = "/api/point/dailyTask";
-}
+/// The code of a write the service's anti-cheat layer refused (§8).
+const REFUSED: i64 = -462;
 
 pub struct NeteaseProvider {
     client: Arc<Client>,
@@ -108,7 +93,7 @@ async fn song_detail(client: &Client, ids: &[String]) -> Result<Vec<Track>> {
         .collect();
     let body = client
         .call(
-            &Endpoint::read(path::SONG_DETAIL),
+            &endpoints::SONG_DETAIL,
             json!({ "c": Value::Array(c).to_string() }),
         )
         .await?;
@@ -195,10 +180,7 @@ impl Provider for NeteaseProvider {
         }
         let body = self
             .client
-            .call(
-                &Endpoint::read(path::QR_KEY),
-                json!({ "type": identity::QR_TYPE }),
-            )
+            .call(&endpoints::QR_KEY, json!({ "type": identity::QR_TYPE }))
             .await?;
         let key = parse::qr_key(&body)?;
         Ok(QrTicket {
@@ -217,7 +199,7 @@ impl Provider for NeteaseProvider {
         let body = self
             .client
             .call_accepting(
-                &Endpoint::read(path::QR_POLL),
+                &endpoints::QR_POLL,
                 json!({ "key": key, "type": identity::QR_TYPE }),
                 &[800, 801, 802, 803],
             )
@@ -250,10 +232,7 @@ impl Provider for NeteaseProvider {
     async fn profile(&self) -> Result<Profile> {
         let had_session = self.client.is_logged_in().await;
         let generation = self.client.generation();
-        let body = self
-            .client
-            .call(&Endpoint::read(path::ACCOUNT), json!({}))
-            .await?;
+        let body = self.client.call(&endpoints::ACCOUNT, json!({})).await?;
         match parse::profile(&body)? {
             Some(profile) => {
                 *self.user_id.lock().await = Some((generation, profile.user_id.clone()));
@@ -275,9 +254,7 @@ impl Provider for NeteaseProvider {
         let client = self.client.clone();
         tokio::spawn(async move {
             if client.is_logged_in().await {
-                let ended = client
-                    .call(&Endpoint::write(path::LOGOUT, Transport::Eapi), json!({}))
-                    .await;
+                let ended = client.call(&endpoints::LOGOUT, json!({})).await;
                 if let Err(e) = ended {
                     tracing::warn!(
                         "NetEase logout call failed, wiping the local session anyway: {e}"
@@ -294,7 +271,7 @@ impl Provider for NeteaseProvider {
         let body = self
             .client
             .call(
-                &Endpoint::read(path::SEARCH),
+                &endpoints::SEARCH,
                 json!({
                     "s": query.q,
                     "type": search_type_code(query.kind),
@@ -332,7 +309,7 @@ impl Provider for NeteaseProvider {
         let body = self
             .client
             .call(
-                &Endpoint::read(path::SONG_URL),
+                &endpoints::SONG_URL,
                 json!({
                     "ids": format!("[{id}]"),
                     "level": level(quality),
@@ -356,7 +333,7 @@ impl Provider for NeteaseProvider {
         let body = self
             .client
             .call(
-                &Endpoint::read(path::LYRIC),
+                &endpoints::LYRIC,
                 json!({
                     "id": id, "cp": false, "tv": 0, "lv": 0, "rv": 0, "kv": 0,
                     "yv": 0, "ytv": 0, "yrv": 0,
@@ -371,7 +348,7 @@ impl Provider for NeteaseProvider {
         let body = self
             .client
             .call(
-                &Endpoint::read(path::PLAYLIST_DETAIL),
+                &endpoints::PLAYLIST_DETAIL,
                 json!({ "id": id, "n": 100000, "s": 8 }),
             )
             .await?;
@@ -413,7 +390,7 @@ impl Provider for NeteaseProvider {
             let body = self
                 .client
                 .call(
-                    &Endpoint::read(path::USER_PLAYLISTS),
+                    &endpoints::USER_PLAYLISTS,
                     json!({ "uid": uid, "limit": page_size, "offset": page * page_size, "includeVideo": true }),
                 )
                 .await?;
@@ -428,10 +405,7 @@ impl Provider for NeteaseProvider {
     }
 
     async fn recommended_tracks(&self) -> Result<Vec<Track>> {
-        let body = self
-            .client
-            .call(&Endpoint::read(path::DAILY_SONGS), json!({}))
-            .await?;
+        let body = self.client.call(&endpoints::DAILY_SONGS, json!({})).await?;
         parse::recommended(&body).map(|t| self.client.upstream().route_images(t))
     }
 
@@ -445,7 +419,7 @@ impl Provider for NeteaseProvider {
         let body = self
             .client
             .call(
-                &Endpoint::read(format!("{}{track_id}", path::COMMENTS_OF_SONG)),
+                &endpoints::COMMENTS.with_suffix(&format!("R_SO_4_{track_id}")),
                 json!({
                     "rid": format!("R_SO_4_{track_id}"),
                     "limit": page_size,
@@ -476,22 +450,26 @@ impl Provider for NeteaseProvider {
                 "comments are at most {MAX_COMMENT_CHARS} characters"
             ))));
         }
-        // NCMA ≤4.25 posts comments through weapi with the csrf token (§7.12).
         let thread = format!("R_SO_4_{track_id}");
-        let (path, params) = match reply_to {
+        let (endpoint, params) = match reply_to {
             None => (
-                path::COMMENT_ADD,
+                &endpoints::COMMENT_ADD,
                 json!({ "threadId": thread, "content": content }),
             ),
             Some(parent) => (
-                path::COMMENT_REPLY,
+                &endpoints::COMMENT_REPLY,
                 json!({ "threadId": thread, "content": content, "commentId": parent }),
             ),
         };
+        // An anti-cheat demand is met with a verification, never a retry (fidelity row N12): the
+        // endpoint is a write, made once, and -462 is read here to tell a demand from a block.
         let body = self
             .client
-            .call(&Endpoint::write(path, Transport::Weapi), params)
+            .call_accepting(endpoint, params, &[REFUSED])
             .await?;
+        if errors::code_of(&body) == Some(REFUSED) {
+            return Err(errors::refused_write(&body));
+        }
         parse::posted_comment(&body).map(|c| self.client.upstream().route_images(c))
     }
 
@@ -499,11 +477,7 @@ impl Provider for NeteaseProvider {
         // type 1: the PC/web check-in (§7.9).
         let body = self
             .client
-            .call_accepting(
-                &Endpoint::write(path::DAILY_TASK, Transport::Eapi),
-                json!({ "type": 1 }),
-                &[-2],
-            )
+            .call_accepting(&endpoints::DAILY_TASK, json!({ "type": 1 }), &[-2])
             .await?;
         Ok(parse::checkin(&body))
     }

@@ -47,6 +47,10 @@ impl CookieUpdate {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Session {
     pub device_id: String,
+    /// The web page's tracking ids for weapi (§5.1), made with the device id; a session stored
+    /// before they existed gets new ones.
+    #[serde(default)]
+    pub web: identity::WebIdentity,
     #[serde(default)]
     pub cookies: BTreeMap<String, Secret>,
 }
@@ -55,6 +59,7 @@ impl Session {
     pub fn new() -> Self {
         Self {
             device_id: identity::new_device_id(),
+            web: identity::WebIdentity::new(),
             cookies: BTreeMap::new(),
         }
     }
@@ -236,7 +241,19 @@ mod tests {
         let back = Session::from_secret(&secret).unwrap();
         assert_eq!(back.cookie(MUSIC_U), Some("topsecretvalue"));
         assert_eq!(back.device_id, session.device_id);
+        assert_eq!(
+            back.web, session.web,
+            "the web ids are kept with the device id"
+        );
         assert!(!format!("{back:?}").contains("topsecretvalue"));
         assert!(Session::from_secret(&Secret::new("{not json")).is_err());
+    }
+
+    #[test]
+    fn a_session_stored_before_the_web_ids_gets_them() {
+        let old = Secret::new(r#"{"device_id":"ABC","cookies":{"MUSIC_U":"u"}}"#);
+        let session = Session::from_secret(&old).unwrap();
+        assert_eq!(session.device_id, "ABC");
+        assert_eq!(session.web.cookies()[0].1.len(), 64);
     }
 }

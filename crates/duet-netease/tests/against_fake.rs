@@ -74,6 +74,15 @@ async fn everything_works_through(transport: Option<Transport>) {
     assert_eq!(provider.track("347230").await.unwrap().title, "海阔天空");
     let lyrics = provider.lyrics("347230").await.unwrap();
     assert!(lyrics.lines.iter().any(|l| l.translation.is_some()));
+    for instrumental in ["700000099", "700000098"] {
+        let lyrics = provider.lyrics(instrumental).await.unwrap();
+        assert!(lyrics.instrumental, "{instrumental}");
+        assert!(
+            lyrics.lines.is_empty(),
+            "{instrumental}: {:?}",
+            lyrics.lines
+        );
+    }
     let stream = provider
         .stream_url("347230", Quality::Lossless)
         .await
@@ -145,12 +154,80 @@ async fn the_default_transport_is_eapi_as_the_pc_client() {
         .find(|r| r.logical_path == "/api/cloudsearch/pc")
         .unwrap();
     assert_eq!(search.transport, duet_fake_upstream::Transport::Eapi);
-    assert_eq!(search.host, "interface.music.163.com");
+    // The PC client's eapi host today (fidelity row N15), from its one constant.
+    assert_eq!(search.host, "interfacepc.music.163.com");
+    assert_eq!(search.host, duet_netease::identity::EAPI_HOST);
     let comment = requests
         .iter()
         .find(|r| r.logical_path == "/api/resource/comments/add")
         .unwrap();
     assert_eq!(comment.transport, duet_fake_upstream::Transport::Weapi);
+}
+
+/// A comment post that meets the service's anti-cheat demand asks the person for the
+/// verification and is made once (fidelity row N12), whichever way the service says it.
+#[tokio::test]
+async fn a_comment_post_meeting_an_anti_cheat_demand_asks_for_verification_once() {
+    let fake = FakeUpstream::spawn(FakeConfig::default()).await.unwrap();
+    let (provider, _) = provider(&fake, None).await;
+    log_in(&fake, &provider).await;
+    let posts = || {
+        fake.requests()
+            .iter()
+            .filter(|r| r.logical_path.starts_with("/api/resource/comments/"))
+            .count()
+    };
+
+    fake.netease().demand_anti_cheat_token(true);
+    let refused = provider
+        .post_comment("347230", "nice", None)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.kind, ErrorKind::VerificationRequired, "{refused:?}");
+    assert_eq!(refused.upstream_code, Some(-462));
+    assert!(
+        refused.message.contains("https://st.music.163.com/"),
+        "{refused:?}"
+    );
+    let reply = provider
+        .post_comment("347230", "nice", Some("6000000001"))
+        .await;
+    assert_eq!(reply.unwrap_err().kind, ErrorKind::VerificationRequired);
+    assert_eq!(posts(), 2, "each post made once");
+
+    fake.netease().demand_anti_cheat_token(false);
+    fake.netease().fail(
+        duet_fake_upstream::Fault::new(duet_fake_upstream::FaultKind::Verification)
+            .path("/resource/comments/add"),
+    );
+    let captcha = provider
+        .post_comment("347230", "nice", None)
+        .await
+        .unwrap_err();
+    assert_eq!(captcha.kind, ErrorKind::VerificationRequired);
+    assert_eq!(captcha.upstream_code, Some(8821));
+    fake.netease().fail(
+        duet_fake_upstream::Fault::new(duet_fake_upstream::FaultKind::RiskControl)
+            .path("/resource/comments/add"),
+    );
+    let blocked = provider
+        .post_comment("347230", "nice", None)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        blocked.kind,
+        ErrorKind::RiskControl,
+        "a block is not a demand"
+    );
+    assert_eq!(posts(), 4, "each post made once");
+    assert_eq!(
+        provider
+            .post_comment("347230", "nice", None)
+            .await
+            .unwrap()
+            .content,
+        "nice"
+    );
 }
 
 #[tokio::test]

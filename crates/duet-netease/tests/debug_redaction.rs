@@ -33,4 +33,10 @@ async fn provider_client_session_and_store_hide_cookie_values() {
     for value in [music_u, csrf] {
         assert!(!shown.contains(value), "{value} shown in {shown}");
     }
+    // Nor the web page's tracking ids sent with weapi (docs/protocol/netease.md §5.1).
+    for (name, value) in session.web.cookies() {
+        if name != "WEVNSM" {
+            assert!(!shown.contains(value.as_str()), "{name} shown in {shown}");
+        }
+    }
 }

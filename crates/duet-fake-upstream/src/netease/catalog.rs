@@ -521,6 +521,21 @@ pub(crate) fn no_lyric() -> Value {
     json!({"sgc": false, "sfy": false, "qfy": false, "nolyric": true, "code": 200})
 }
 
+/// Whether song `id` is the other kind of instrumental: `pureMusic` with a placeholder line.
+pub(crate) fn pure_music(id: u64) -> bool {
+    id % 100 == 98
+}
+
+/// The `pureMusic` answer, as public clients quote it (fidelity row N6): the flag, and an
+/// `lrc` holding only "纯音乐，请欣赏" ("pure music, please enjoy").
+pub(crate) fn pure_music_lyric() -> Value {
+    json!({
+        "sgc": false, "sfy": false, "qfy": false, "needDesc": true, "pureMusic": true,
+        "lrc": {"version": 1, "lyric": "[00:05.00]纯音乐，请欣赏\n"},
+        "code": 200, "briefDesc": null
+    })
+}
+
 /// A well-formed yrc: the excerpt's whole credit lines, then one word-timed line per timed LRC
 /// line of `lyric.json` (each character a word, spread evenly over the line).
 fn yrc() -> String {

@@ -30,6 +30,8 @@ pub(crate) struct Call<'a> {
     pub path: &'a str,
     pub params: &'a Map<String, Value>,
     pub cookies: &'a Cookies,
+    /// Whether the request carried an anti-cheat token (`X-antiCheatToken` or `checkToken`).
+    pub anti_cheat_token: bool,
 }
 
 impl Call<'_> {
@@ -77,6 +79,11 @@ fn need_login() -> Value {
 
 fn not_found() -> Value {
     json!({"code": 404, "message": "not found"})
+}
+
+/// The -462 answer that sends the person to a verification page (`verifyToken`, `url`).
+fn anti_cheat_demand() -> Value {
+    fixtures::get().owned("error_-462.verify.json")
 }
 
 /// The -460 answer of a failed identity check.
@@ -442,6 +449,8 @@ fn lyric(c: &Call<'_>, v1: bool) -> Result<Answer, Value> {
     let id = c.id_param("id").ok_or_else(param_error)?;
     Ok(if catalog::instrumental(id) {
         catalog::no_lyric().into()
+    } else if catalog::pure_music(id) {
+        catalog::pure_music_lyric().into()
     } else {
         catalog::lyric(v1).into()
     })
@@ -530,6 +539,13 @@ fn comments(c: &Call<'_>, thread: &str) -> Result<Answer, Value> {
 /// `comments/add`, or `comments/reply` (with the `commentId` answered, §7.12).
 fn comment_add(c: &Call<'_>, reply: bool) -> Result<Answer, Value> {
     c.session().ok_or_else(need_login)?;
+    if c.ctl.demands_anti_cheat_token() && !c.anti_cheat_token {
+        tracing::debug!(
+            path = c.path,
+            "comment post without an anti-cheat token (-462)"
+        );
+        return Err(anti_cheat_demand());
+    }
     let thread = c.str_param("threadId").unwrap_or_default();
     if !catalog::is_thread_id(&thread) {
         return Err(param_error());

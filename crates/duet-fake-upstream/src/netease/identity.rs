@@ -116,7 +116,47 @@ fn check_weapi(headers: &HeaderMap, cookies: &Cookies) -> Result<(), String> {
     }
     user_agent(headers).ok_or("no User-Agent")?;
     pc_cookies(cookies)?;
-    Ok(())
+    web_page_cookies(cookies)
+}
+
+fn is_lower_hex(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+fn is_ms_stamp(s: &str) -> bool {
+    s.len() == 13 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The tracking cookies the web page always sends (§5.1, fidelity row N18; a missing
+/// `_ntes_nuid` was the historic -460): `_ntes_nuid` of 32 (a browser's) or 64 (NCMA's)
+/// lower-case hex, `_ntes_nnid` = `<that nuid>,<ms>`, `WNMCID` = `<6 a-z>.<ms>.01.0`,
+/// `WEVNSM` = `1.0.0`.
+fn web_page_cookies(cookies: &Cookies) -> Result<(), String> {
+    let nuid = cookie(cookies, "_ntes_nuid").ok_or("no _ntes_nuid cookie")?;
+    if !matches!(nuid.len(), 32 | 64) || !is_lower_hex(nuid) {
+        return Err("_ntes_nuid is not 32 or 64 lower-case hex".into());
+    }
+    let nnid = cookie(cookies, "_ntes_nnid").ok_or("no _ntes_nnid cookie")?;
+    match nnid.split_once(',') {
+        Some((id, ms)) if id == nuid && is_ms_stamp(ms) => {}
+        _ => return Err("_ntes_nnid is not <_ntes_nuid>,<ms>".into()),
+    }
+    let wnmcid = cookie(cookies, "WNMCID").ok_or("no WNMCID cookie")?;
+    let shaped = match wnmcid.split('.').collect::<Vec<_>>()[..] {
+        [tag, ms, "01", "0"] => {
+            tag.len() == 6 && tag.bytes().all(|b| b.is_ascii_lowercase()) && is_ms_stamp(ms)
+        }
+        _ => false,
+    };
+    if !shaped {
+        return Err("WNMCID is not <6 a-z>.<ms>.01.0".into());
+    }
+    match cookie(cookies, "WEVNSM") {
+        Some("1.0.0") => Ok(()),
+        Some(_) => Err("WEVNSM is not 1.0.0".into()),
+        None => Err("no WEVNSM cookie".into()),
+    }
 }
 
 /// Plain api: PC cookies and the desktop UA.

@@ -11,6 +11,8 @@
 //! - song id ending in `77`: VIP (`fee:1`, `pl:0`, `freeTrialPrivilege.resConsumable:true`;
 //!   URL present with `freeTrialInfo {start:30000,end:60000}`)
 //! - song id ending in `99`: instrumental (lyric `nolyric:true`)
+//! - song id ending in `98`: instrumental the other way (lyric `pureMusic:true` with a
+//!   placeholder `lrc` line, fidelity row N6)
 //! - song ids `666000001..=666000999`: hostile (HTML/SQL/NUL/emoji) titles
 //! - playlist `90000NNNNN`: generated, `NNNNN` tracks `700000001..` (`9000001200` → 1200)
 //! - playlist `9000000066`: hostile name/description, tracks `666000001..=666000066`
@@ -126,6 +128,9 @@ struct State {
     /// Posted comments per thread id, oldest first.
     comments: HashMap<String, Vec<Value>>,
     next_comment_id: u64,
+    /// Whether comment posts without an anti-cheat token are refused (see
+    /// [`NeteaseControl::demand_anti_cheat_token`]).
+    anti_cheat_demand: bool,
 }
 
 struct Shared {
@@ -371,6 +376,18 @@ impl NeteaseControl {
         let id = st.next_comment_id;
         st.next_comment_id += 1;
         id
+    }
+
+    /// From now on, refuses comment posts that carry no anti-cheat token (an `X-antiCheatToken`
+    /// header or a `checkToken` parameter) with the -462 verification answer: what the comparison
+    /// expects of the service since NCMA moved its comment modules to checkToken (fidelity row
+    /// N12). Off by default, since no capture shows the service refusing every such post.
+    pub fn demand_anti_cheat_token(&self, on: bool) {
+        self.state().anti_cheat_demand = on;
+    }
+
+    pub(crate) fn demands_anti_cheat_token(&self) -> bool {
+        self.state().anti_cheat_demand
     }
 
     pub(crate) fn add_comment(&self, thread: &str, comment: Value) {

@@ -77,16 +77,16 @@ pub(crate) async fn handle(
                             FaultKind::Oversized => Outcome::Oversized,
                             FaultKind::Slow => {
                                 tokio::time::sleep(f.delay.unwrap_or(DEFAULT_SLOW_DELAY)).await;
-                                Outcome::Json(answer(ctl, req, &cookies))
+                                Outcome::Json(answer(ctl, req, headers, &cookies))
                             }
                             FaultKind::Truncated => {
                                 truncate = true;
-                                Outcome::Json(answer(ctl, req, &cookies))
+                                Outcome::Json(answer(ctl, req, headers, &cookies))
                             }
                             kind => Outcome::Json(fault_body(kind).into()),
                         }
                     }
-                    None => Outcome::Json(answer(ctl, req, &cookies)),
+                    None => Outcome::Json(answer(ctl, req, headers, &cookies)),
                 }
             }
         }
@@ -152,13 +152,22 @@ pub(crate) async fn handle(
     resp
 }
 
-fn answer(ctl: &NeteaseControl, req: &Decoded, cookies: &crate::http_util::Cookies) -> Answer {
+fn answer(
+    ctl: &NeteaseControl,
+    req: &Decoded,
+    headers: &HeaderMap,
+    cookies: &crate::http_util::Cookies,
+) -> Answer {
     endpoints::dispatch(&Call {
         ctl,
         transport: req.transport,
         path: &req.logical_path,
         params: &req.params,
         cookies,
+        anti_cheat_token: headers
+            .get("x-anticheattoken")
+            .is_some_and(|v| !v.is_empty())
+            || req.params.get("checkToken").is_some_and(|v| v != ""),
     })
 }
 
