@@ -198,7 +198,7 @@ impl QqApi {
     /// Keeps songmid → songid pairs (bounded: the map starts over when full).
     fn learn(&self, pairs: impl IntoIterator<Item = (String, u64)>) {
         if let Ok(mut cache) = self.song_ids.lock() {
-            for (mid, id) in pairs {
+            for (mid, id) in pairs.into_iter().filter(|(_, id)| *id > 0) {
                 if cache.len() >= SONG_ID_CACHE_MAX {
                     cache.clear();
                 }
@@ -213,7 +213,7 @@ impl QqApi {
         let tracks = list.and_then(Value::as_array).map(Vec::as_slice);
         self.learn(tracks.unwrap_or_default().iter().filter_map(|track| {
             let mid = parse::text(track, "mid");
-            let id = parse::number(track, "id").filter(|id| *id > 0)?;
+            let id = parse::number(track, "id")?;
             identity::is_mid(&mid).then_some((mid, id))
         }));
     }
@@ -377,10 +377,15 @@ impl QqApi {
     ) -> Result<Lyrics, Error> {
         validate_mid(mid)?;
         let ids = self.convert(credential, mid).await?;
+        if ids.id == 0 {
+            return Err(qq(Error::upstream(
+                "QQ Music sent this song without its numeric id",
+            )));
+        }
         let answer = self.lyric_answer(credential, &ids, true).await?;
         match lyrics::read(&answer, mid, lyrics::Asked::Hex) {
             Err(unreadable) if parse::number(&answer, "qrc") != Some(0) => {
-                tracing::warn!(mid, error = %unreadable, "QQ Music's QRC lyric is unreadable; asking for the LRC");
+                tracing::warn!(mid, error = %unreadable, "unreadable QRC lyric; asking for the LRC");
                 let answer = self.lyric_answer(credential, &ids, false).await?;
                 lyrics::read(&answer, mid, lyrics::Asked::Hex)
             }
