@@ -4,8 +4,9 @@
 use std::time::Duration;
 
 use duet_fake_upstream::qq::{
-    GENERATED_PLAYLIST_BASE, HOSTILE_PLAYLIST_ID, SONG_INSTRUMENTAL, SONG_LRC_ONLY,
-    SONG_MEDIA_MID_DIFFERS, SONG_NO_FLAC, SONG_QRC_FULL, SONG_TRIAL_ONLY, SONG_VIP_ONLY,
+    GENERATED_PLAYLIST_BASE, HOSTILE_PLAYLIST_ID, SONG_BROKEN_QRC, SONG_INSTRUMENTAL,
+    SONG_LRC_ONLY, SONG_MEDIA_MID_DIFFERS, SONG_NO_CRYPT_FIELD, SONG_NO_FLAC, SONG_PURE_MUSIC,
+    SONG_QRC_FULL, SONG_TRIAL_ONLY, SONG_VIP_ONLY,
 };
 use duet_fake_upstream::{
     FakeConfig, FakeUpstream, Fault, FaultKind, QqAccount, QqLoginMethod, QqQrState, Transport,
@@ -1742,11 +1743,126 @@ async fn lyrics_decrypt_to_qrc_with_translation() {
             None,
             LYRIC.0,
             LYRIC.1,
-            json!({"songMid": SONG_QRC_FULL, "crypt": 1, "qrc": 0, "trans": 0}),
+            json!({"songMid": SONG_QRC_FULL, "songId": 97_773, "crypt": 1, "qrc": 0, "trans": 0}),
         )
         .await;
     assert!(decrypt(&r["data"]["lyric"]).starts_with("[ti:晴天]"));
     assert_eq!(r["data"]["trans"], "");
+}
+
+/// Fidelity row 4a: every reference names the song by `songID`; lx-music and MeoProject send it
+/// alone, the web page with `songMID`. A mid alone is refused (500003).
+#[tokio::test]
+async fn lyric_requests_name_the_song_by_its_id() {
+    let fake = fake().await;
+    let c = Client::new(&fake);
+    let lx = json!({"format": "json", "crypt": 1, "ct": 19, "cv": 1873, "interval": 0,
+                    "lrc_t": 0, "qrc": 1, "qrc_t": 0, "roma": 1, "roma_t": 0, "songID": 97_773,
+                    "trans": 1, "trans_t": 0, "type": -1});
+    let r = c.item(None, LYRIC.0, LYRIC.1, lx).await;
+    assert_eq!(
+        (r["code"].clone(), r["data"]["songID"].clone()),
+        (json!(0), json!(97_773))
+    );
+    assert!(qrc::lyric_content(&decrypt(&r["data"]["lyric"]))
+        .unwrap()
+        .contains("[ti:晴天]"));
+    // The id decides, whatever mid comes along.
+    let mut param = lyric_param(SONG_LRC_ONLY, 97_773, 1);
+    param["songMID"] = json!(SONG_LRC_ONLY);
+    let r = c.item(None, LYRIC.0, LYRIC.1, param).await;
+    assert_eq!(r["data"]["songID"], 97_773);
+    for alone in [
+        json!({"songMID": SONG_QRC_FULL, "crypt": 1, "qrc": 1}),
+        json!({"songMid": SONG_QRC_FULL, "crypt": 1}),
+        json!({"songMID": SONG_QRC_FULL, "songID": "", "crypt": 1}),
+    ] {
+        let r = c.item(None, LYRIC.0, LYRIC.1, alone.clone()).await;
+        assert_eq!(
+            (r["code"].clone(), r["subcode"].clone()),
+            (json!(500_003), json!(860_100_005)),
+            "{alone}"
+        );
+        assert!(r.get("data").is_none());
+    }
+}
+
+/// The answers the client's fallbacks need: the plain-zlib instrumental note (row 4d), an
+/// answer without `crypt` (row 4c), and a QRC that does not decrypt beside a readable LRC.
+#[tokio::test]
+async fn lyric_answers_of_odd_shapes() {
+    use base64::Engine as _;
+    let fake = fake().await;
+    let c = Client::new(&fake);
+    // The note: upper-case hex of zlib with no cipher, short; base64 under crypt=0.
+    let r = c
+        .item(
+            None,
+            LYRIC.0,
+            LYRIC.1,
+            lyric_param(SONG_PURE_MUSIC, 900_000_007, 1),
+        )
+        .await;
+    let note = r["data"]["lyric"].as_str().unwrap();
+    assert!(note.starts_with("789C") && note.len() < 200, "{note}");
+    assert!(qrc::decrypt_hex(note).is_err(), "no cipher around it");
+    assert_eq!(
+        qrc::inflate_hex(note).unwrap(),
+        "[00:00:00]此歌曲为没有填词的纯音乐，请欣赏"
+    );
+    assert_eq!(
+        (r["data"]["trans"].clone(), r["data"]["qrc"].clone()),
+        (json!(""), json!(0))
+    );
+    let r = c
+        .item(
+            None,
+            LYRIC.0,
+            LYRIC.1,
+            lyric_param(SONG_PURE_MUSIC, 900_000_007, 0),
+        )
+        .await;
+    let plain = base64::engine::general_purpose::STANDARD
+        .decode(r["data"]["lyric"].as_str().unwrap())
+        .unwrap();
+    assert!(String::from_utf8(plain).unwrap().contains("纯音乐"));
+
+    // No `crypt` in the answer; the fields are hex all the same.
+    let r = c
+        .item(
+            None,
+            LYRIC.0,
+            LYRIC.1,
+            lyric_param(SONG_NO_CRYPT_FIELD, 900_000_008, 1),
+        )
+        .await;
+    assert_eq!(r["code"], 0);
+    assert!(r["data"].get("crypt").is_none(), "{r}");
+    assert!(qrc::lyric_content(&decrypt(&r["data"]["lyric"])).is_some());
+    assert!(decrypt(&r["data"]["trans"]).contains("The playground"));
+
+    // The QRC is cut short at a block boundary; the LRC form and the translation read.
+    let r = c
+        .item(
+            None,
+            LYRIC.0,
+            LYRIC.1,
+            lyric_param(SONG_BROKEN_QRC, 900_000_009, 1),
+        )
+        .await;
+    let broken = r["data"]["lyric"].as_str().unwrap();
+    assert_eq!(r["data"]["qrc"], 1);
+    assert!(broken.len() % 16 == 0 && !broken.is_empty());
+    assert!(matches!(
+        qrc::decrypt_hex(broken),
+        Err(qrc::QrcError::Inflate(_))
+    ));
+    assert!(decrypt(&r["data"]["trans"]).contains("The playground"));
+    let mut lrc = lyric_param(SONG_BROKEN_QRC, 900_000_009, 1);
+    lrc["qrc"] = json!(0);
+    let r = c.item(None, LYRIC.0, LYRIC.1, lrc).await;
+    assert_eq!(r["data"]["qrc"], 0);
+    assert!(decrypt(&r["data"]["lyric"]).contains("[00:01.00]雨后的操场还亮着灯"));
 }
 
 // ---- comments, sign-in ----------------------------------------------------------------------

@@ -34,6 +34,8 @@ const MAX_COMMENT_CHARS: usize = 300;
 /// asking for a VIP file gets 104003 every time, and that is no reason to ask again
 /// (docs/protocol/fidelity-2026-12.md row 3).
 const PROBE_EVERY: Duration = Duration::from_secs(5 * 60);
+/// How many songmid → songid pairs [`QqApi`] keeps.
+const SONG_ID_CACHE_MAX: usize = 20_000;
 
 /// A song's two ids (§5.3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -215,12 +217,30 @@ impl QqApi {
     }
 
     fn remember(&self, ids: &SongIds) {
+        self.learn(std::iter::once((ids.mid.clone(), ids.id)));
+    }
+
+    /// Keeps songmid → songid pairs (bounded: the map starts over when full).
+    fn learn(&self, pairs: impl IntoIterator<Item = (String, u64)>) {
         if let Ok(mut cache) = self.song_ids.lock() {
-            if cache.len() > 10_000 {
-                cache.clear();
+            for (mid, id) in pairs.into_iter().filter(|(_, id)| *id > 0) {
+                if cache.len() >= SONG_ID_CACHE_MAX {
+                    cache.clear();
+                }
+                cache.insert(mid, id);
             }
-            cache.insert(ids.mid.clone(), ids.id);
         }
+    }
+
+    /// The ids of every track object of a list the service sent (search, playlist), so that
+    /// the lyric of a song the user has seen needs no detail call.
+    fn learn_track_ids(&self, list: Option<&Value>) {
+        let tracks = list.and_then(Value::as_array).map(Vec::as_slice);
+        self.learn(tracks.unwrap_or_default().iter().filter_map(|track| {
+            let mid = parse::text(track, "mid");
+            let id = parse::number(track, "id")?;
+            identity::is_mid(&mid).then_some((mid, id))
+        }));
     }
 
     /// `get_song_detail_yqq` (§5.2): the track object of a mid or a numeric id.
@@ -347,6 +367,7 @@ impl QqApi {
                 Ok(data) => data,
                 Err(e) => return Err(self.blame_the_key(credential, e).await),
             };
+            self.learn_track_ids(data.pointer("/body/song/list"));
             let (items, total, more) = parse::search(&data, query.kind)?;
             merged = Some(match merged {
                 None => (items, total, more),
@@ -371,14 +392,41 @@ impl QqApi {
         })
     }
 
+    /// The lyric of `mid`, asked by its numeric id as well (fidelity row 4a: every public client
+    /// sends `songID`; the id comes from the lists the song was seen in, else from its detail).
+    /// A QRC that cannot be read is asked again in its LRC form (row 4d).
     pub async fn lyrics(
         &self,
         credential: Option<&Credential>,
         mid: &str,
     ) -> Result<Lyrics, Error> {
         validate_mid(mid)?;
-        let data = self
-            .client
+        let ids = self.convert(credential, mid).await?;
+        if ids.id == 0 {
+            return Err(qq(Error::upstream(
+                "QQ Music sent this song without its numeric id",
+            )));
+        }
+        let answer = self.lyric_answer(credential, &ids, true).await?;
+        match lyrics::read(&answer, mid, lyrics::Asked::Hex) {
+            Err(unreadable) if parse::number(&answer, "qrc") != Some(0) => {
+                tracing::warn!(mid, error = %unreadable, "unreadable QRC lyric; asking for the LRC");
+                let answer = self.lyric_answer(credential, &ids, false).await?;
+                lyrics::read(&answer, mid, lyrics::Asked::Hex)
+            }
+            read => read,
+        }
+    }
+
+    /// `GetPlayLyricInfo` of a song, as the web page asks it (`songMID` and `songID`) with the
+    /// fields lx-music and MeoProject send (fidelity row 4a); `crypt:1`, so every field is hex.
+    async fn lyric_answer(
+        &self,
+        credential: Option<&Credential>,
+        ids: &SongIds,
+        qrc: bool,
+    ) -> Result<Value, Error> {
+        self.client
             .call_one(
                 credential,
                 Effect::Read,
@@ -386,14 +434,14 @@ impl QqApi {
                     "music.musichallSong.PlayLyricInfo",
                     "GetPlayLyricInfo",
                     json!({
-                        "songMID": mid, "crypt": 1, "qrc": 1, "trans": 1, "roma": 1,
-                        "lrc_t": 0, "qrc_t": 0, "trans_t": 0, "roma_t": 0, "type": -1,
+                        "songMID": ids.mid, "songID": ids.id, "format": "json", "crypt": 1,
+                        "qrc": i32::from(qrc), "trans": 1, "roma": 1, "lrc_t": 0, "qrc_t": 0,
+                        "trans_t": 0, "roma_t": 0, "type": -1, "interval": 0,
                         "ct": 19, "cv": 1873,
                     }),
                 ),
             )
-            .await?;
-        lyrics::lyrics(&data, mid)
+            .await
     }
 
     /// The play URL of the best file up to `quality` this account may have; a non-VIP gets
@@ -500,6 +548,7 @@ impl QqApi {
                 )
                 .await
                 .map_err(|e| unknown_id(e, "playlist"))?;
+            self.learn_track_ids(data.get("songlist"));
             let page = parse::playlist_page(&data, id)?;
             if page.playlist.name.is_empty() && page.raw_count == 0 && begin == 0 {
                 return Err(qq(Error::not_found("QQ Music has no such playlist")));

@@ -1,6 +1,11 @@
 //! Lyrics from `GetPlayLyricInfo` (docs/protocol/qqmusic.md §5.5): with `crypt=1` every field is the
 //! hex of the QRC cipher; the original is QRC (word timing, `[start,dur]word(start,dur)…`) or
 //! LRC, the translation LRC, the romanisation QRC. With `crypt=0` fields are base64.
+//!
+//! Fields are read the way the request asked for them, not by the answer's `crypt` (which no
+//! public client reads, docs/protocol/fidelity-2026-12.md row 4c); a field of another shape is
+//! sniffed (hex or base64) before it is given up. A short zlib field with no cipher (`789C…`) is
+//! the service's instrumental note (row 4d).
 
 use base64::Engine as _;
 use duet_core::lyrics::{merge, parse_lrc};
@@ -8,30 +13,100 @@ use duet_core::{Error, LyricWord, Lyrics, ProviderId};
 use serde_json::Value;
 
 use crate::errors::qq;
-use crate::parse::{number, text};
+use crate::parse::text;
 use crate::qrc;
 
 /// What QQ Music writes instead of lyrics for instrumentals.
 const INSTRUMENTAL_MARKERS: [&str; 2] = ["此歌曲为没有填词的纯音乐", "纯音乐，请欣赏"];
 
-/// One field's text: decrypted (`crypt=1`) or base64-decoded (`crypt=0`); empty stays empty.
-fn decode(field: &str, encrypted: bool) -> Result<String, Error> {
+/// A zlib header (deflate, default compression) in upper-case hex: a field that starts with it
+/// carries no cipher.
+const PLAIN_ZLIB_HEX: &str = "789C";
+
+/// Below this many hex digits a plain-zlib original is the instrumental note (MeoProject's bound,
+/// fidelity row 4d); a lyric is longer.
+const INSTRUMENTAL_NOTE_MAX_HEX: usize = 200;
+
+/// How the request asked for the lyric fields (its `crypt`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Asked {
+    /// `crypt:1`: upper-case hex of the QRC cipher.
+    Hex,
+    /// `crypt:0`: base64.
+    Base64,
+    /// Not known (a legacy answer): each field is sniffed.
+    Unknown,
+}
+
+/// One decoded field.
+#[derive(Debug, PartialEq, Eq)]
+enum Field {
+    Text(String),
+    /// The short plain-zlib note QQ Music sends for an instrumental (row 4d).
+    InstrumentalNote,
+}
+
+fn undecodable(why: impl std::fmt::Display) -> Error {
+    qq(Error::upstream(format!(
+        "QQ Music's lyrics cannot be read: {why}"
+    )))
+}
+
+fn is_hex(field: &str) -> bool {
+    field.len().is_multiple_of(2) && field.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn from_base64(field: &str) -> Result<Field, Error> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(field)
+        .map_err(undecodable)?;
+    String::from_utf8(bytes)
+        .map(Field::Text)
+        .map_err(undecodable)
+}
+
+/// A hex field: plain zlib when it starts with a zlib header (the short form is the
+/// instrumental note, whatever it inflates to), the QRC cipher otherwise.
+fn from_hex(field: &str) -> Result<Field, Error> {
+    let plain = field
+        .get(..PLAIN_ZLIB_HEX.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(PLAIN_ZLIB_HEX));
+    if plain {
+        if field.len() < INSTRUMENTAL_NOTE_MAX_HEX {
+            return Ok(Field::InstrumentalNote);
+        }
+        if let Ok(text) = qrc::inflate_hex(field) {
+            return Ok(Field::Text(text));
+        }
+    }
+    qrc::decrypt_hex(field)
+        .map(Field::Text)
+        .map_err(undecodable)
+}
+
+/// One field's text, read as `asked`; a field of the other shape is sniffed; empty stays empty.
+fn decode(field: &str, asked: Asked) -> Result<Field, Error> {
     let field = field.trim();
     if field.is_empty() {
-        return Ok(String::new());
+        return Ok(Field::Text(String::new()));
     }
-    let undecodable = |why: String| {
-        qq(Error::upstream(format!(
-            "QQ Music's lyrics cannot be read: {why}"
-        )))
-    };
-    if encrypted {
-        qrc::decrypt_hex(field).map_err(|e| undecodable(e.to_string()))
-    } else {
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(field)
-            .map_err(|e| undecodable(e.to_string()))?;
-        String::from_utf8(bytes).map_err(|e| undecodable(e.to_string()))
+    let hex = is_hex(field);
+    match asked {
+        Asked::Hex | Asked::Unknown if hex => from_hex(field),
+        Asked::Base64 if hex => from_base64(field).or_else(|_| from_hex(field)),
+        _ => from_base64(field),
+    }
+}
+
+/// A translation or romanisation: one that cannot be read is left out (the lyric still shows).
+fn secondary(data: &Value, key: &str, asked: Asked) -> String {
+    match decode(&text(data, key), asked) {
+        Ok(Field::Text(text)) => text,
+        Ok(Field::InstrumentalNote) => String::new(),
+        Err(error) => {
+            tracing::warn!(field = key, %error, "QQ Music lyric field left out");
+            String::new()
+        }
     }
 }
 
@@ -124,14 +199,23 @@ fn plain_lines(decoded: &str) -> Vec<(u64, String)> {
         .collect()
 }
 
-/// `GetPlayLyricInfo` data → [`Lyrics`].
+/// `GetPlayLyricInfo` data of an unknown request (a legacy answer) → [`Lyrics`], each field
+/// sniffed.
 pub fn lyrics(data: &Value, track_id: &str) -> Result<Lyrics, Error> {
-    let encrypted = number(data, "crypt").unwrap_or(0) == 1;
-    let original = decode(&text(data, "lyric"), encrypted)?;
-    let translation = plain_lines(&decode(&text(data, "trans"), encrypted)?);
-    let romanized = plain_lines(&decode(&text(data, "roma"), encrypted)?);
+    read(data, track_id, Asked::Unknown)
+}
+
+/// `GetPlayLyricInfo` data → [`Lyrics`], the fields read as `asked`. Fails only when the
+/// original lyric cannot be read.
+pub fn read(data: &Value, track_id: &str, asked: Asked) -> Result<Lyrics, Error> {
+    let (original, note) = match decode(&text(data, "lyric"), asked)? {
+        Field::Text(text) => (text, false),
+        Field::InstrumentalNote => (String::new(), true),
+    };
+    let translation = plain_lines(&secondary(data, "trans", asked));
+    let romanized = plain_lines(&secondary(data, "roma", asked));
     let base = timed_lines(&original);
-    let instrumental = INSTRUMENTAL_MARKERS.iter().any(|m| original.contains(m));
+    let instrumental = note || INSTRUMENTAL_MARKERS.iter().any(|m| original.contains(m));
     let lines = if instrumental {
         Vec::new()
     } else {
@@ -228,6 +312,88 @@ mod tests {
             .lines
             .iter()
             .all(|l| l.start_ms == max && l.translation.is_some()));
+    }
+
+    fn plain_zlib_hex(text: &str) -> String {
+        use std::io::Write as _;
+        let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(6));
+        encoder.write_all(text.as_bytes()).unwrap();
+        let bytes = encoder.finish().unwrap();
+        bytes.iter().map(|b| format!("{b:02X}")).collect()
+    }
+
+    /// Fidelity row 4c: the request decides, not the answer's `crypt` (missing, or wrong).
+    #[test]
+    fn fields_are_read_as_asked_not_as_the_answer_says() {
+        let hex = qrc::encrypt_to_hex("[00:01.00]hi\n");
+        for data in [
+            json!({"lyric": hex, "trans": qrc::encrypt_to_hex("[00:01.00]salut")}),
+            json!({"crypt": 0, "lyric": hex, "trans": qrc::encrypt_to_hex("[00:01.00]salut")}),
+        ] {
+            let got = read(&data, "m", Asked::Hex).unwrap();
+            assert_eq!(got.lines[0].text, "hi");
+            assert_eq!(got.lines[0].translation.as_deref(), Some("salut"));
+            // A legacy answer (request unknown) is sniffed the same way.
+            assert_eq!(lyrics(&data, "m").unwrap().lines[0].text, "hi");
+        }
+        // Asked for hex, sent base64: sniffed, not failed.
+        let b64 = base64::engine::general_purpose::STANDARD.encode("[00:02.00]yo");
+        let got = read(&json!({"crypt": 1, "lyric": b64}), "m", Asked::Hex).unwrap();
+        assert_eq!(
+            (got.lines[0].start_ms, got.lines[0].text.as_str()),
+            (2000, "yo")
+        );
+        // Asked for base64, sent hex: the same.
+        let got = read(&json!({"lyric": hex}), "m", Asked::Base64).unwrap();
+        assert_eq!(got.lines[0].text, "hi");
+    }
+
+    /// Fidelity row 4d: the short plain-zlib note is an instrumental, never an error, whatever
+    /// it inflates to (or if it does not).
+    #[test]
+    fn short_plain_zlib_is_the_instrumental_note() {
+        let note = plain_zlib_hex("[00:00:00]此歌曲为没有填词的纯音乐，请欣赏");
+        assert!(note.starts_with("789C") && note.len() < INSTRUMENTAL_NOTE_MAX_HEX);
+        for lyric in [
+            note.clone(),
+            note.to_lowercase(),
+            format!("789C{}", "00".repeat(20)),
+        ] {
+            let pure = read(
+                &json!({"crypt": 1, "lyric": lyric, "trans": ""}),
+                "m",
+                Asked::Hex,
+            )
+            .unwrap();
+            assert!(pure.instrumental && pure.lines.is_empty(), "{lyric}");
+        }
+        // A long plain-zlib lyric is read as text, not taken for the note.
+        let long: String = (0..40)
+            .map(|i| format!("[00:{i:02}.00]line {i}\n"))
+            .collect();
+        let hex = plain_zlib_hex(&long);
+        assert!(hex.len() >= INSTRUMENTAL_NOTE_MAX_HEX);
+        let got = read(&json!({"lyric": hex}), "m", Asked::Hex).unwrap();
+        assert_eq!(got.lines.len(), 40);
+        assert!(!got.instrumental);
+    }
+
+    /// A QRC cut short fails (so the caller can ask for the LRC form); an unreadable
+    /// translation is left out rather than losing the lyric.
+    #[test]
+    fn unreadable_original_fails_unreadable_translation_is_dropped() {
+        let qrc = qrc::encrypt_to_hex(&"[0,500]a(0,500)\n".repeat(50));
+        let cut = &qrc[..qrc.len() / 2 / 16 * 16];
+        let error = read(&json!({"crypt": 1, "lyric": cut}), "m", Asked::Hex).unwrap_err();
+        assert_eq!(error.kind, duet_core::ErrorKind::Upstream);
+        let got = read(
+            &json!({"lyric": qrc::encrypt_to_hex("[00:01.00]hi"), "trans": cut}),
+            "m",
+            Asked::Hex,
+        )
+        .unwrap();
+        assert_eq!(got.lines[0].text, "hi");
+        assert_eq!(got.lines[0].translation, None);
     }
 
     #[test]

@@ -55,6 +55,15 @@ pub fn decrypt_hex(hex: &str) -> Result<String, QrcError> {
     String::from_utf8(plaintext).map_err(|_| QrcError::NotUtf8)
 }
 
+/// Reads a hex field that is zlib data with no cipher around it (the short `789C…` form QQ
+/// Music sends for some instrumentals, docs/protocol/fidelity-2026-12.md row 4d): hex → zlib
+/// inflate → UTF-8.
+pub fn inflate_hex(hex: &str) -> Result<String, QrcError> {
+    let data = decode_hex(hex.trim().as_bytes()).ok_or(QrcError::NotHex)?;
+    let plaintext = inflate_zlib(&data)?;
+    String::from_utf8(plaintext).map_err(|_| QrcError::NotUtf8)
+}
+
 /// Inflates the zlib stream at the start of `data`; whatever follows its Adler-32 (the zero
 /// padding of the last cipher block) is ignored.
 fn inflate_zlib(data: &[u8]) -> Result<Vec<u8>, QrcError> {

@@ -799,3 +799,58 @@ async fn a_renewal_is_kept_when_its_caller_goes_away() {
     assert_eq!(provider.credential().await.unwrap().musickey, renewed);
     provider.profile().await.unwrap();
 }
+
+/// docs/protocol/fidelity-2026-12.md rows 4a–4d through the provider: the lyric is asked by
+/// `songID` (the fake refuses a mid alone), the id known from a list costs no detail call, and
+/// the odd answers still give a lyric: the plain-zlib note, no `crypt` field, a QRC that does
+/// not decrypt.
+#[tokio::test]
+async fn lyrics_by_id_read_as_asked_with_their_fallbacks() {
+    const LYRIC: &str = "music.musichallSong.PlayLyricInfo.GetPlayLyricInfo";
+    const DETAIL: &str = "music.pf_song_detail_svr.get_song_detail_yqq";
+    let fake = fake().await;
+    let (provider, _) = provider(&fake);
+    let calls = |call: &str| {
+        fake.qq()
+            .requests()
+            .iter()
+            .filter(|r| r.call.as_deref() == Some(call))
+            .count()
+    };
+
+    // A song seen for the first time: its id from its detail, once.
+    fake.qq().clear_requests();
+    let lyrics = provider.lyrics(QRC_SONG).await.unwrap();
+    assert!(lyrics.lines.iter().any(|l| l.words.is_some()));
+    provider.lyrics(QRC_SONG).await.unwrap();
+    assert_eq!((calls(DETAIL), calls(LYRIC)), (1, 2));
+
+    // A song seen in a playlist: its id from there.
+    let playlist = provider.playlist("8000000003").await.unwrap();
+    let seen = playlist.tracks.unwrap()[2].id.clone();
+    fake.qq().clear_requests();
+    let lyrics = provider.lyrics(&seen).await.unwrap();
+    assert!(!lyrics.lines.is_empty());
+    assert_eq!((calls(DETAIL), calls(LYRIC)), (0, 1));
+
+    // The short plain-zlib note: an instrumental, not an error.
+    let pure = provider.lyrics("001DuetPureMsc").await.unwrap();
+    assert!(pure.instrumental);
+    assert!(pure.lines.is_empty());
+
+    // No `crypt` in the answer: read as asked (hex), with word timing and translation.
+    let lyrics = provider.lyrics("001DuetNoCrypt").await.unwrap();
+    assert_eq!(lyrics.lines.len(), 8);
+    assert!(lyrics.lines.iter().all(|l| l.words.is_some()));
+    assert!(lyrics.lines.iter().all(|l| l.translation.is_some()));
+
+    // A QRC that does not decrypt: the LRC form, asked once more, with its translation.
+    fake.qq().clear_requests();
+    let lyrics = provider.lyrics("001DuetBadQrc0").await.unwrap();
+    assert!(!lyrics.instrumental);
+    assert_eq!(lyrics.lines.len(), 8);
+    assert_eq!(lyrics.lines[0].text, "雨后的操场还亮着灯");
+    assert!(lyrics.lines.iter().all(|l| l.words.is_none()));
+    assert!(lyrics.lines.iter().all(|l| l.translation.is_some()));
+    assert_eq!(calls(LYRIC), 2);
+}

@@ -66,7 +66,12 @@ pub(crate) struct Texts {
     pub roma_qrc: Option<String>,
     /// Romanisation as LRC (for `crypt=0`).
     pub roma_lrc: Option<String>,
+    /// The instrumental note, sent as plain zlib in hex even under `crypt=1` (fidelity row 4d).
+    pub instrumental_note: Option<String>,
 }
+
+/// What QQ Music writes for an instrumental, in the LRC of its note.
+pub(crate) const INSTRUMENTAL_NOTE: &str = "[00:00:00]此歌曲为没有填词的纯音乐，请欣赏";
 
 fn clean_tag(s: &str) -> String {
     s.chars()
@@ -137,8 +142,15 @@ pub(crate) fn qrc_xml(content: &str) -> String {
 pub(crate) fn texts(song: &Song) -> Texts {
     let (qrc, trans, roma) = match song.lyric {
         LyricKind::None => return Texts::default(),
+        LyricKind::PureMusic => {
+            return Texts {
+                instrumental_note: Some(INSTRUMENTAL_NOTE.to_owned()),
+                ..Texts::default()
+            }
+        }
         LyricKind::Lrc => (false, false, false),
         LyricKind::Qrc { trans, roma } => (true, trans, roma),
+        LyricKind::NoCryptField | LyricKind::BrokenQrc => (true, true, false),
     };
     let head = header(song);
     let (mut q, mut l, mut t, mut rq, mut rl) =
@@ -163,6 +175,7 @@ pub(crate) fn texts(song: &Song) -> Texts {
         trans: trans.then_some(t),
         roma_qrc: roma.then(|| qrc_xml(&rq)),
         roma_lrc: roma.then_some(rl),
+        instrumental_note: None,
     }
 }
 

@@ -14,8 +14,8 @@ pub(crate) use playlists::{
 pub(crate) use search::search;
 pub(crate) use songs::{song_by_id, song_by_mid, track_or_placeholder, LyricKind, Song};
 pub use songs::{
-    SONG_INSTRUMENTAL, SONG_LRC_ONLY, SONG_MEDIA_MID_DIFFERS, SONG_NO_FLAC, SONG_QRC_FULL,
-    SONG_TRIAL_ONLY, SONG_VIP_ONLY,
+    SONG_BROKEN_QRC, SONG_INSTRUMENTAL, SONG_LRC_ONLY, SONG_MEDIA_MID_DIFFERS, SONG_NO_CRYPT_FIELD,
+    SONG_NO_FLAC, SONG_PURE_MUSIC, SONG_QRC_FULL, SONG_TRIAL_ONLY, SONG_VIP_ONLY,
 };
 
 /// Inserts `k: v` when `obj` is an object (templates always are; never panics).

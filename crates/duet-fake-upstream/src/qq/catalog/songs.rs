@@ -28,6 +28,14 @@ pub const SONG_VIP_ONLY: &str = "001DuetVipOnly";
 pub const SONG_TRIAL_ONLY: &str = "001DuetTrial01";
 /// `file.media_mid` (`002DuetFileMid`) differs from the mid, id 900000006.
 pub const SONG_MEDIA_MID_DIFFERS: &str = "001DuetMediaMd";
+/// Instrumental whose lyric is the short plain-zlib note (`789C…`, no cipher), id 900000007
+/// (docs/protocol/fidelity-2026-12.md row 4d).
+pub const SONG_PURE_MUSIC: &str = "001DuetPureMsc";
+/// QRC with a translation, answered without a `crypt` field, id 900000008 (fidelity row 4c).
+pub const SONG_NO_CRYPT_FIELD: &str = "001DuetNoCrypt";
+/// QRC that does not decrypt (the cipher text cut short) when asked with `qrc:1`; its LRC (and
+/// translation) read fine, id 900000009.
+pub const SONG_BROKEN_QRC: &str = "001DuetBadQrc0";
 
 /// What lyric a song has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,8 +44,14 @@ pub(crate) enum LyricKind {
     Qrc { trans: bool, roma: bool },
     /// Line-timed LRC only.
     Lrc,
-    /// Instrumental.
+    /// Instrumental: every field empty.
     None,
+    /// Instrumental: the short plain-zlib note in `lyric`.
+    PureMusic,
+    /// As `Qrc` with a translation, the answer without its `crypt` field.
+    NoCryptField,
+    /// As `Qrc` with a translation, the QRC cut short (it does not decrypt).
+    BrokenQrc,
 }
 
 /// One song of the catalogue.
@@ -121,7 +135,7 @@ struct Special {
     pay_play: i64,
 }
 
-const SPECIALS: [Special; 6] = [
+const SPECIALS: [Special; 9] = [
     Special {
         n: 1,
         mid: SONG_LRC_ONLY,
@@ -187,6 +201,36 @@ const SPECIALS: [Special; 6] = [
         media_mid: "002DuetFileMid",
         name: "文件另有编号",
         lyric: LyricKind::Lrc,
+        flac: true,
+        pay_month: 0,
+        pay_play: 0,
+    },
+    Special {
+        n: 7,
+        mid: SONG_PURE_MUSIC,
+        media_mid: SONG_PURE_MUSIC,
+        name: "纯音乐（短注记）",
+        lyric: LyricKind::PureMusic,
+        flac: true,
+        pay_month: 0,
+        pay_play: 0,
+    },
+    Special {
+        n: 8,
+        mid: SONG_NO_CRYPT_FIELD,
+        media_mid: SONG_NO_CRYPT_FIELD,
+        name: "答复没有 crypt",
+        lyric: LyricKind::NoCryptField,
+        flac: true,
+        pay_month: 0,
+        pay_play: 0,
+    },
+    Special {
+        n: 9,
+        mid: SONG_BROKEN_QRC,
+        media_mid: SONG_BROKEN_QRC,
+        name: "逐字歌词损坏",
+        lyric: LyricKind::BrokenQrc,
         flac: true,
         pay_month: 0,
         pay_play: 0,

@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use super::{bad_param, ok, Ctx};
-use crate::qq::catalog::{self, set, Song};
+use crate::qq::catalog::{self, set, LyricKind, Song};
 use crate::qq::{fixtures, lyrics};
 
 // ---- search (§5.1) ----------------------------------------------------------------------
@@ -129,19 +129,30 @@ pub(super) fn track_info(c: &Ctx<'_>) -> Result<Value, Value> {
 
 // ---- lyrics (§5.5) ------------------------------------------------------------------------
 
+/// `GetPlayLyricInfo`. The song is named by its numeric `songID` (L-1124 spells it `songId`),
+/// which every public client sends; `songMID` may come along, as the web page sends both, but
+/// the id decides. A request naming the song by its mid alone, which no reference makes
+/// (docs/protocol/fidelity-2026-12.md row 4a), is refused as a request missing a parameter
+/// (500003): a client that forgets the id fails loudly here, not with an empty lyric.
 pub(super) fn lyric(c: &Ctx<'_>) -> Result<Value, Value> {
-    let song = song_of(c, &["songMID", "songMid"], &["songID", "songId"])?;
+    let Some(id) = c.int_p("songID")?.or(c.int_p("songId")?) else {
+        tracing::debug!("lyric request without songID (500003)");
+        return Err(bad_param());
+    };
+    let song = u64::try_from(id).ok().and_then(catalog::song_by_id);
+    let kind = song.as_ref().map(|s| s.lyric);
     let crypt = c.int_p("crypt")?.unwrap_or(0) == 1;
     let texts = song.as_ref().map(lyrics::texts).unwrap_or_default();
     let qrc = crypt && c.flag("qrc") && texts.qrc.is_some();
+    let base64 = |t: &str| {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(t.as_bytes())
+    };
     let encode = |t: Option<&String>| -> String {
         match t {
             None => String::new(),
             Some(t) if crypt => duet_qqmusic::qrc::encrypt_to_hex(t),
-            Some(t) => {
-                use base64::Engine as _;
-                base64::engine::general_purpose::STANDARD.encode(t.as_bytes())
-            }
+            Some(t) => base64(t),
         }
     };
     let main = if qrc {
@@ -149,6 +160,19 @@ pub(super) fn lyric(c: &Ctx<'_>) -> Result<Value, Value> {
     } else {
         texts.lrc.as_ref()
     };
+    let mut lyric = encode(main);
+    if let Some(note) = &texts.instrumental_note {
+        // The note carries no cipher even under `crypt=1` (fidelity row 4d).
+        lyric = if crypt {
+            plain_zlib_hex(note)
+        } else {
+            base64(note)
+        };
+    }
+    if qrc && kind == Some(LyricKind::BrokenQrc) {
+        // Cut short at a block boundary: valid hex whose zlib stream never ends.
+        lyric.truncate(lyric.len() / 32 * 16);
+    }
     let trans = texts.trans.as_ref().filter(|_| c.flag("trans"));
     let roma = if crypt {
         texts.roma_qrc.as_ref()
@@ -156,11 +180,11 @@ pub(super) fn lyric(c: &Ctx<'_>) -> Result<Value, Value> {
         texts.roma_lrc.as_ref()
     }
     .filter(|_| c.flag("roma"));
-    Ok(ok(json!({
+    let mut data = json!({
         "songID": song.as_ref().map_or(0, |s| s.id),
         "songName": song.as_ref().map_or("", |s| s.name.as_str()),
         "crypt": i32::from(crypt),
-        "lyric": encode(main),
+        "lyric": lyric,
         "trans": encode(trans),
         "roma": encode(roma),
         "qrc": i32::from(qrc),
@@ -173,5 +197,27 @@ pub(super) fn lyric(c: &Ctx<'_>) -> Result<Value, Value> {
         "hasMultiTrans": 0,
         "singingAnnotationsLyric": "",
         "singingAnnotationsTs": 0,
-    })))
+    });
+    if kind == Some(LyricKind::NoCryptField) {
+        if let Some(map) = data.as_object_mut() {
+            map.remove("crypt");
+        }
+    }
+    Ok(ok(data))
+}
+
+/// `text` as zlib (level 6, header `789C`) in upper-case hex, with no cipher around it.
+fn plain_zlib_hex(text: &str) -> String {
+    use std::fmt::Write as _;
+    use std::io::Write as _;
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(6));
+    // Writing into a Vec cannot fail.
+    let bytes = encoder
+        .write_all(text.as_bytes())
+        .and_then(|()| encoder.finish())
+        .unwrap_or_default();
+    bytes.iter().fold(String::new(), |mut hex, b| {
+        let _ = write!(hex, "{b:02X}");
+        hex
+    })
 }
