@@ -21,23 +21,19 @@ pub fn service_text(raw: &str) -> String {
     while let Some(at) = rest.find(['&', '<', '[']) {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
-        let consumed = if rest.starts_with('&') {
-            entity(rest).map(|(c, len)| {
-                out.push(c);
-                len
-            })
-        } else if rest.starts_with('<') {
-            line_break(rest).map(|len| {
-                out.push('\n');
-                len
-            })
-        } else {
-            emoji_code(rest)
+        // What the form at `rest` reads as, and the bytes it spans.
+        let read: Option<(Option<char>, usize)> = match rest.as_bytes()[0] {
+            b'&' => entity(rest).map(|(c, len)| (Some(c), len)),
+            b'<' => line_break(rest).map(|len| (Some('\n'), len)),
+            _ => emoji_code(rest).map(|len| (None, len)),
         };
-        let len = match consumed {
-            Some(len) => len,
+        let len = match read {
+            Some((replacement, len)) => {
+                out.extend(replacement);
+                len
+            }
+            // Not a form this reads: the character (ASCII) stays as written.
             None => {
-                // Not a form this reads: the character stays as written.
                 out.push_str(&rest[..1]);
                 1
             }

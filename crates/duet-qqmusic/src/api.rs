@@ -737,20 +737,30 @@ impl QqApi {
             )));
         }
         let ids = self.convert(credential, mid).await?;
-        let param = |size: u32, number: u32| {
-            json!({"BizType": 1, "BizId": ids.id.to_string(), "PageSize": size,
-                   "PageNum": number, "LastCommentSeqNo": "", "PicEnable": 1})
+        // The keys the references send (fidelity-2026-12.md row 5a), the extras of each list
+        // included; `PageNum` is 0-based.
+        let param = |size: u32, number: u32, extras: Value| {
+            let mut param = json!({"BizType": 1, "BizId": ids.id.to_string(), "PageSize": size,
+                   "PageNum": number, "LastCommentSeqNo": "", "PicEnable": 1});
+            if let (Some(map), Value::Object(extras)) = (param.as_object_mut(), extras) {
+                map.extend(extras);
+            }
+            param
         };
         let mut items = vec![Item::new(
             "music.globalComment.CommentRead",
             "GetNewCommentList",
-            param(page_size, page - 1),
+            param(
+                page_size,
+                page - 1,
+                json!({"HashTagID": "", "SelfSeeEnable": 1, "AudioEnable": 1}),
+            ),
         )];
         if page == 1 {
             items.push(Item::new(
                 "music.globalComment.CommentRead",
                 "GetHotCommentList",
-                param(10, 0),
+                param(10, 0, json!({"HotType": 1, "WithAirborne": 0})),
             ));
         }
         let mut replies = self
