@@ -289,6 +289,19 @@ async fn qq_qr_login_then_everything() {
     let after = provider.comments(QRC_SONG, 1, 10).await.unwrap();
     assert_eq!(after.comments[0].content, "同意");
     assert_eq!(after.comments[1].content, "好听 <b>bold</b>");
+    // Paging forward continues after the last comment seen (fidelity row 5a): a comment
+    // posted meanwhile shifts the page numbers, not what page 2 starts with.
+    provider
+        .post_comment(QRC_SONG, "翻页时新来的评论", None)
+        .await
+        .unwrap();
+    let next = provider.comments(QRC_SONG, 2, 10).await.unwrap();
+    let seen: Vec<&str> = after.comments.iter().map(|c| c.id.as_str()).collect();
+    assert!(
+        next.comments.iter().all(|c| !seen.contains(&c.id.as_str())),
+        "page 2 repeats none of page 1"
+    );
+    assert_eq!(next.comments.len(), 10);
 
     // The check-in button, pressed twice.
     let first = provider.daily_checkin().await.unwrap();
