@@ -97,6 +97,29 @@ fn emoji_code(s: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::service_text;
+    use proptest::prelude::*;
+
+    /// The escaping a web page applies to text it stores.
+    fn html_escape(s: &str) -> String {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+            .replace('\'', "&#39;")
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_and_never_grows(raw in r"(\PC|&#?[xX]?[0-9a-zA-Z]{0,9};?|<[bB][rR] ?/?>|\[/?em\]){0,40}") {
+            let text = service_text(&raw);
+            prop_assert!(text.len() <= raw.len());
+        }
+
+        #[test]
+        fn escaped_text_comes_back_exactly(plain in r"[^\[]{0,80}") {
+            prop_assert_eq!(service_text(&html_escape(&plain)), plain);
+        }
+    }
 
     #[test]
     fn plain_text_is_returned_as_is() {
