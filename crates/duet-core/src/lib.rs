@@ -15,6 +15,7 @@ pub mod provider;
 pub mod qr;
 pub mod retry;
 pub mod secret;
+pub mod text;
 pub mod upstream;
 
 pub use credentials::{CredentialStore, MemoryStore};

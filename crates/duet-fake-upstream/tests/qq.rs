@@ -1870,9 +1870,74 @@ async fn lyric_answers_of_odd_shapes() {
 const NEW_COMMENTS: (&str, &str) = ("music.globalComment.CommentRead", "GetNewCommentList");
 const ADD_COMMENT: (&str, &str) = ("music.globalComment.CommentWriteServer", "AddComment");
 
+/// A newest-first page, with every key the references send (fidelity row 5a).
 fn comment_page(page: u64, size: u64, last: &str) -> Value {
     json!({"BizType": 1, "BizId": "97773", "PageSize": size, "PageNum": page,
-           "LastCommentSeqNo": last, "PicEnable": 1})
+           "LastCommentSeqNo": last, "PicEnable": 1, "HashTagID": "", "SelfSeeEnable": 1,
+           "AudioEnable": 1})
+}
+
+/// A hot-list page, with every key the references send (fidelity row 5a).
+fn hot_page(page: u64, size: u64) -> Value {
+    json!({"BizType": 1, "BizId": "97773", "PageSize": size, "PageNum": page,
+           "LastCommentSeqNo": "", "PicEnable": 1, "HotType": 1, "WithAirborne": 0})
+}
+
+#[tokio::test]
+async fn comment_reads_need_every_parameter_the_references_send() {
+    let fake = fake().await;
+    let c = Client::new(&fake);
+    let hot = ("music.globalComment.CommentRead", "GetHotCommentList");
+    for (call, full) in [
+        (NEW_COMMENTS, comment_page(0, 5, "")),
+        (hot, hot_page(0, 5)),
+    ] {
+        let answer = c.item(None, call.0, call.1, full.clone()).await;
+        assert_eq!(answer["code"], 0, "{call:?} with every key: {answer}");
+        for key in full.as_object().unwrap().keys() {
+            let mut without = full.clone();
+            without.as_object_mut().unwrap().remove(key);
+            let answer = c.item(None, call.0, call.1, without).await;
+            assert_eq!(
+                (answer["code"].clone(), answer["subcode"].clone()),
+                (json!(500_003), json!(860_100_005)),
+                "{call:?} without {key}"
+            );
+        }
+    }
+    // The song id is a string, and the hot list is asked for as `HotType` 1.
+    let mut numeric = comment_page(0, 5, "");
+    numeric["BizId"] = json!(97_773);
+    assert_eq!(
+        c.item(None, NEW_COMMENTS.0, NEW_COMMENTS.1, numeric).await["code"],
+        500_003
+    );
+    let mut other_hot = hot_page(0, 5);
+    other_hot["HotType"] = json!(2);
+    assert_eq!(c.item(None, hot.0, hot.1, other_hot).await["code"], 500_003);
+}
+
+#[tokio::test]
+async fn comment_text_is_served_as_the_service_writes_it() {
+    let fake = fake().await;
+    let c = Client::new(&fake);
+    // Comment 5 of 37, newest first, is the 33rd.
+    let page = c
+        .item(None, NEW_COMMENTS.0, NEW_COMMENTS.1, comment_page(6, 5, ""))
+        .await;
+    let fifth = &page["data"]["CommentList"]["Comments"][2];
+    assert_eq!(fifth["Nick"], "Tom &amp; Jerry&#39;s 听众");
+    let content = fifth["Content"].as_str().unwrap();
+    for form in [
+        "[em]e400846[/em]",
+        "&#39;",
+        "<br>",
+        "&quot;",
+        "&amp;lt;",
+        "&#x1F3B5;",
+    ] {
+        assert!(content.contains(form), "{form} in {content}");
+    }
 }
 
 #[tokio::test]
@@ -1941,7 +2006,7 @@ async fn comments_post_then_read() {
             None,
             "music.globalComment.CommentRead",
             "GetHotCommentList",
-            comment_page(0, 5, ""),
+            hot_page(0, 5),
         )
         .await;
     assert_eq!(hot["data"]["CommentList"]["Total"], 12);

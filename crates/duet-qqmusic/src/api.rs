@@ -193,7 +193,13 @@ pub struct QqApi {
     /// The key's fingerprint → its last probe by [`blame_the_key`](Self::blame_the_key); held
     /// across a probe so refusals at the same time share it.
     probed: tokio::sync::Mutex<HashMap<u64, Probed>>,
+    /// (songid, page size, page) → the `SeqNo` that page continues after: the last comment of
+    /// the page before, as the references page forward (fidelity-2026-12.md row 5a).
+    comment_cursors: Mutex<HashMap<(u64, u32, u32), String>>,
 }
+
+/// How many comment pages' cursors are kept (the map starts over when full).
+const COMMENT_CURSORS_MAX: usize = 256;
 
 /// A key's fingerprint, so the probe memory holds no key.
 fn fingerprint(credential: &Credential) -> u64 {
@@ -209,6 +215,7 @@ impl QqApi {
             client: Client::new(config)?,
             song_ids: Mutex::new(HashMap::new()),
             probed: tokio::sync::Mutex::default(),
+            comment_cursors: Mutex::default(),
         })
     }
 
@@ -737,20 +744,37 @@ impl QqApi {
             )));
         }
         let ids = self.convert(credential, mid).await?;
-        let param = |size: u32, number: u32| {
-            json!({"BizType": 1, "BizId": ids.id.to_string(), "PageSize": size,
-                   "PageNum": number, "LastCommentSeqNo": "", "PicEnable": 1})
+        // The keys the references send (fidelity-2026-12.md row 5a), the extras of each list
+        // included; `PageNum` is 0-based.
+        let cursor = self
+            .comment_cursors
+            .lock()
+            .ok()
+            .and_then(|cursors| cursors.get(&(ids.id, page_size, page)).cloned())
+            .unwrap_or_default();
+        let param = |size: u32, number: u32, cursor: &str, extras: Value| {
+            let mut param = json!({"BizType": 1, "BizId": ids.id.to_string(), "PageSize": size,
+                   "PageNum": number, "LastCommentSeqNo": cursor, "PicEnable": 1});
+            if let (Some(map), Value::Object(extras)) = (param.as_object_mut(), extras) {
+                map.extend(extras);
+            }
+            param
         };
         let mut items = vec![Item::new(
             "music.globalComment.CommentRead",
             "GetNewCommentList",
-            param(page_size, page - 1),
+            param(
+                page_size,
+                page - 1,
+                &cursor,
+                json!({"HashTagID": "", "SelfSeeEnable": 1, "AudioEnable": 1}),
+            ),
         )];
         if page == 1 {
             items.push(Item::new(
                 "music.globalComment.CommentRead",
                 "GetHotCommentList",
-                param(10, 0),
+                param(10, 0, "", json!({"HotType": 1, "WithAirborne": 0})),
             ));
         }
         let mut replies = self
@@ -762,7 +786,11 @@ impl QqApi {
         let newest = replies
             .next()
             .ok_or_else(|| qq(Error::upstream("no comments")))?;
-        let (comments, total, has_more) = parse::comment_list(&newest.into_data(had)?)?;
+        let newest = newest.into_data(had)?;
+        let (comments, total, has_more) = parse::comment_list(&newest)?;
+        if has_more {
+            self.remember_comment_cursor((ids.id, page_size, page + 1), &newest);
+        }
         let hot = match replies.next() {
             Some(reply) => parse::comment_list(&reply.into_data(had)?)?.0,
             None => Vec::new(),
@@ -776,6 +804,22 @@ impl QqApi {
             hot,
             comments,
         })
+    }
+
+    /// Keeps the `SeqNo` of a page's last comment as the cursor of the page after it.
+    fn remember_comment_cursor(&self, next: (u64, u32, u32), list: &Value) {
+        let last = list
+            .pointer("/CommentList/Comments")
+            .and_then(Value::as_array)
+            .and_then(|comments| comments.last())
+            .map(|comment| parse::text(comment, "SeqNo"))
+            .filter(|seq| !seq.is_empty());
+        if let (Some(last), Ok(mut cursors)) = (last, self.comment_cursors.lock()) {
+            if cursors.len() >= COMMENT_CURSORS_MAX {
+                cursors.clear();
+            }
+            cursors.insert(next, last);
+        }
     }
 
     /// Posts on a song (`biz_type` 1), an album (2) or a playlist (3), as a reply when

@@ -20,6 +20,17 @@ pub fn text(v: &Value, key: &str) -> String {
     }
 }
 
+/// A name, description or comment as the service writes it (entities, `<br>`, `[em]` codes;
+/// docs/qqmusic-wire.md), as plain text.
+fn prose(v: &Value, key: &str) -> String {
+    duet_core::text::service_text(&text(v, key))
+}
+
+/// [`prose`] of the first non-empty of several spellings.
+fn prose_of(v: &Value, keys: &[&str]) -> String {
+    duet_core::text::service_text(&text_of(v, keys))
+}
+
 /// The first non-empty of several spellings.
 fn text_of(v: &Value, keys: &[&str]) -> String {
     keys.iter()
@@ -111,7 +122,7 @@ impl TrackFiles {
 fn artist_ref(singer: &Value) -> ArtistRef {
     ArtistRef {
         id: text_of(singer, &["mid", "singerMID", "id"]),
-        name: text_of(singer, &["name", "title", "singerName"]),
+        name: prose_of(singer, &["name", "title", "singerName"]),
     }
 }
 
@@ -128,11 +139,11 @@ pub fn track(v: &Value) -> Option<Track> {
     Some(Track {
         provider: ProviderId::Qq,
         id: mid,
-        title: text_of(v, &["title", "name"]),
+        title: prose_of(v, &["title", "name"]),
         artists: array(v, "singer").iter().map(artist_ref).collect(),
         album: AlbumRef {
             id: album_mid.clone(),
-            name: text_of(album, &["name", "title"]),
+            name: prose_of(album, &["name", "title"]),
             cover_url: identity::album_cover_url(&album_mid),
         },
         duration_ms: number(v, "interval").unwrap_or(0).saturating_mul(1000),
@@ -164,7 +175,7 @@ fn album(v: &Value) -> Option<Album> {
     }
     let mut artists: Vec<ArtistRef> = array(v, "singer_list").iter().map(artist_ref).collect();
     if artists.is_empty() {
-        let name = text(v, "singerName");
+        let name = prose(v, "singerName");
         if !name.is_empty() {
             artists.push(ArtistRef {
                 id: text(v, "singerMID"),
@@ -176,7 +187,7 @@ fn album(v: &Value) -> Option<Album> {
         provider: ProviderId::Qq,
         cover_url: non_empty(text(v, "albumPic")).or_else(|| identity::album_cover_url(&mid)),
         id: mid,
-        name: text_of(v, &["albumName", "name"]),
+        name: prose_of(v, &["albumName", "name"]),
         artists,
         track_count: number(v, "song_count"),
         published_at_ms: None,
@@ -192,7 +203,7 @@ fn artist(v: &Value) -> Option<Artist> {
         provider: ProviderId::Qq,
         picture_url: non_empty(text(v, "singerPic")).or_else(|| identity::singer_picture_url(&mid)),
         id: mid,
-        name: text_of(v, &["singerName", "name"]),
+        name: prose_of(v, &["singerName", "name"]),
         album_count: number(v, "albumNum"),
     })
 }
@@ -206,15 +217,15 @@ fn searched_playlist(v: &Value) -> Option<Playlist> {
     Some(Playlist {
         provider: ProviderId::Qq,
         id,
-        name: text_of(v, &["dissname", "title"]),
+        name: prose_of(v, &["dissname", "title"]),
         cover_url: non_empty(text(v, "imgurl")),
         creator: UserRef {
             id: text_of(creator, &["encrypt_uin", "creator_uin", "qq"]),
-            name: text(creator, "name"),
+            name: prose(creator, "name"),
             avatar_url: None,
         },
         track_count: number_of(v, &["song_count", "songnum"]).unwrap_or(0),
-        description: non_empty(text(v, "introduction")),
+        description: non_empty(prose(v, "introduction")),
         liked: false,
         tracks: None,
     })
@@ -275,19 +286,19 @@ pub fn playlist_page(data: &Value, id: &str) -> Result<PlaylistPage, Error> {
     let playlist = Playlist {
         provider: ProviderId::Qq,
         id: id.to_owned(),
-        name: text(info, "title"),
+        name: prose(info, "title"),
         cover_url: non_empty(text_of(info, &["picurl", "picurl2"])),
         creator: UserRef {
             id: text_of(creator, &["encrypt_uin", "musicid"]),
-            name: text_of(creator, &["nick"])
+            name: prose_of(creator, &["nick"])
                 .chars()
                 .take(200)
                 .collect::<String>(),
             avatar_url: non_empty(text(creator, "headurl")),
         }
-        .with_fallback_name(&text(info, "host_nick")),
+        .with_fallback_name(&prose(info, "host_nick")),
         track_count: total,
-        description: non_empty(text(info, "desc")),
+        description: non_empty(prose(info, "desc")),
         liked: id == LIKED_PLAYLIST_ID,
         tracks: None,
     };
@@ -339,7 +350,7 @@ pub fn created_playlists(data: &Value, owner: &UserRef) -> Result<Vec<Playlist>,
                 provider: ProviderId::Qq,
                 liked: id == LIKED_PLAYLIST_ID,
                 id,
-                name: text_of(v, &["dirName", "diss_name", "title"]),
+                name: prose_of(v, &["dirName", "diss_name", "title"]),
                 cover_url: non_empty(text_of(v, &["picUrl", "bigpicUrl", "diss_cover"])),
                 creator: owner.clone(),
                 track_count: number_of(v, &["songNum", "song_cnt"]).unwrap_or(0),
@@ -368,11 +379,11 @@ pub fn collected_playlists(data: &Value) -> Result<Vec<Playlist>, Error> {
             Some(Playlist {
                 provider: ProviderId::Qq,
                 id,
-                name: text_of(v, &["name", "dirName", "title"]),
+                name: prose_of(v, &["name", "dirName", "title"]),
                 cover_url: non_empty(text_of(v, &["logo", "picurl", "picUrl"])),
                 creator: UserRef {
                     id: text_of(v, &["encrypt_uin", "uin"]),
-                    name: text_of(v, &["nickname", "nick"]),
+                    name: prose_of(v, &["nickname", "nick"]),
                     avatar_url: None,
                 },
                 track_count: number_of(v, &["songnum", "songNum"]).unwrap_or(0),
@@ -392,7 +403,7 @@ pub fn profile(page: &Value, vip: Option<&Value>, musicid: u64) -> Result<Profil
     Ok(Profile {
         provider: ProviderId::Qq,
         user_id: musicid.to_string(),
-        nickname: text(creator, "nick"),
+        nickname: prose(creator, "nick"),
         avatar_url: non_empty(text(creator, "headpic")),
         vip: vip.is_some_and(is_vip),
     })
@@ -424,10 +435,10 @@ pub fn comment(v: &Value) -> Option<Comment> {
         id,
         user: UserRef {
             id: text(v, "EncryptUin"),
-            name: text(v, "Nick"),
+            name: prose(v, "Nick"),
             avatar_url: non_empty(text(v, "Avatar")),
         },
-        content: text(v, "Content"),
+        content: prose(v, "Content"),
         time_ms: i64::try_from(number(v, "PubTime").unwrap_or(0).saturating_mul(1000))
             .unwrap_or(i64::MAX),
         liked_count: number(v, "PraiseNum").unwrap_or(0),

@@ -168,11 +168,22 @@ async fn qq_qr_login_then_everything() {
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 2500, "no page repeated");
+    // Name and description as the service writes them (entities, `<br>`, an `[em]` code),
+    // read as plain text, decoded once.
+    assert_eq!(big.name, "Duet 歌单 & 好友 · 2500 首");
+    assert_eq!(
+        big.description.as_deref(),
+        Some("Duet 假服务生成的歌单，共 2500 首。\n\"晴天\" & '雨天' 🎵 &lt;b&gt;")
+    );
 
     // The user's playlists, liked songs first, and the liked songs themselves.
     let mine = provider.user_playlists().await.unwrap();
     assert_eq!(mine[0].id, "liked");
     assert!(mine[0].liked && mine[1..].iter().all(|p| !p.liked));
+    assert!(
+        mine.iter().any(|p| p.name == "Duet 歌单 & 好友 · 30 首"),
+        "created playlists' names are plain text too"
+    );
     let liked = provider.playlist("liked").await.unwrap();
     assert_eq!(
         liked.tracks.as_ref().unwrap().len() as u64,
@@ -251,6 +262,20 @@ async fn qq_qr_login_then_everything() {
     assert!(comments.has_more);
     let second = provider.comments(QRC_SONG, 2, 10).await.unwrap();
     assert_ne!(second.comments[0].id, comments.comments[0].id);
+    // Comment 5 of 37 (the 33rd, newest first) as the service writes it, read as plain text.
+    let fourth = provider.comments(QRC_SONG, 4, 10).await.unwrap();
+    let written = &fourth.comments[2];
+    assert_eq!(written.user.name, "Tom & Jerry's 听众");
+    assert_eq!(
+        written.content,
+        "第 5 条评论：副歌一响'泪目'\n单曲循环 \"100\" 遍 &lt;3 🎵"
+    );
+    assert!(fourth.hot.is_empty(), "the hot list comes with page 1 only");
+    assert!(
+        comments.hot.iter().all(|c| !c.content.is_empty()),
+        "page 1 brings the hot list"
+    );
+    assert!(!comments.hot.is_empty());
     let posted = provider
         .post_comment(QRC_SONG, "好听 <b>bold</b>", None)
         .await
@@ -264,6 +289,19 @@ async fn qq_qr_login_then_everything() {
     let after = provider.comments(QRC_SONG, 1, 10).await.unwrap();
     assert_eq!(after.comments[0].content, "同意");
     assert_eq!(after.comments[1].content, "好听 <b>bold</b>");
+    // Paging forward continues after the last comment seen (fidelity row 5a): a comment
+    // posted meanwhile shifts the page numbers, not what page 2 starts with.
+    provider
+        .post_comment(QRC_SONG, "翻页时新来的评论", None)
+        .await
+        .unwrap();
+    let next = provider.comments(QRC_SONG, 2, 10).await.unwrap();
+    let seen: Vec<&str> = after.comments.iter().map(|c| c.id.as_str()).collect();
+    assert!(
+        next.comments.iter().all(|c| !seen.contains(&c.id.as_str())),
+        "page 2 repeats none of page 1"
+    );
+    assert_eq!(next.comments.len(), 10);
 
     // The check-in button, pressed twice.
     let first = provider.daily_checkin().await.unwrap();

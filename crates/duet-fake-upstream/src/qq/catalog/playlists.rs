@@ -122,9 +122,19 @@ enum Tracks {
     List(Vec<u64>),
 }
 
-/// The title of generated playlist `n`.
+/// The title of generated playlist `n`, HTML-escaped as the service stores names
+/// (docs/qqmusic-wire.md, "Text as the service writes it").
 fn generated_title(n: u64) -> String {
-    format!("Duet 歌单 · {n} 首")
+    format!("Duet 歌单 &amp; 好友 · {n} 首")
+}
+
+/// The description of generated playlist `n`, with every form the service writes: `<br>`, an
+/// `[em]` sticker code, named and numeric entities, and an escaped entity that must stay one.
+fn generated_desc(n: u64) -> String {
+    format!(
+        "Duet 假服务生成的歌单，共 {n} 首。<br>[em]e400846[/em]&quot;晴天&quot; &amp; \
+         &#39;雨天&#39; &#x1F3B5; &amp;lt;b&amp;gt;"
+    )
 }
 
 fn owner_of_generated(tid: u64) -> Option<QqAccount> {
@@ -179,7 +189,7 @@ pub(crate) fn playlist(tid: u64) -> Option<Playlist> {
         tid,
         dirid,
         title: generated_title(n),
-        desc: format!("Duet 假服务生成的歌单，共 {n} 首。"),
+        desc: generated_desc(n),
         total: n,
         owner,
         liked: false,

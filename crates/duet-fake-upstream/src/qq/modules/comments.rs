@@ -34,6 +34,11 @@ impl Comment {
     }
 }
 
+/// Seeded comment 5, as QQ Music writes comment text; its plain form is in
+/// docs/qqmusic-wire.md.
+const AS_WRITTEN_COMMENT: &str =
+    "第 5 条评论[em]e400846[/em]：副歌一响&#39;泪目&#39;<br>单曲循环 &quot;100&quot; 遍 &amp;lt;3 &#x1F3B5;";
+
 fn seeded(songid: u64, hot: bool) -> Vec<Comment> {
     let (new_n, hot_n) = catalog::seeded_comment_counts(songid);
     if hot {
@@ -56,10 +61,17 @@ fn seeded(songid: u64, hot: bool) -> Vec<Comment> {
             .map(|k| Comment {
                 cm_id: format!("{:08x}{:016x}", songid & 0xffff_ffff, k),
                 seq_no: 1_000_000 + k,
-                nick: format!("听众{k:03}"),
+                // Nick and text as the service writes them (entities, `<br>`, `[em]` codes).
+                nick: if k == 5 {
+                    "Tom &amp; Jerry&#39;s 听众".to_owned()
+                } else {
+                    format!("听众{k:03}")
+                },
                 avatar: format!("https://thirdqq.qlogo.cn/g?b=sdk&k=duetfan{k}&s=140"),
                 euin: format!("oFan{k:010}**"),
-                content: if k == 7 {
+                content: if k == 5 {
+                    AS_WRITTEN_COMMENT.to_owned()
+                } else if k == 7 {
                     "<b>不要渲染我</b> &amp; <script>alert(1)</script>".to_owned()
                 } else {
                     format!("第 {k} 条评论：这首歌陪我走过很多个晴天。")
@@ -107,7 +119,36 @@ fn song_of_biz(c: &Ctx<'_>) -> Result<Option<u64>, Value> {
     Ok(id.filter(|id| biz_type == 1 && catalog::song_by_id(*id).is_some()))
 }
 
+/// The read parameters the references send (fidelity-2026-12.md row 5a), each required with its
+/// type: `BizId` a string, `PageNum` 0-based, `LastCommentSeqNo` a string ("" on the first
+/// page), plus the extras of each list. Anything missing or mistyped is 500003/860100005.
+fn check_read_params(c: &Ctx<'_>, hot: bool) -> Result<(), Value> {
+    let int = |key: &str| c.int_p(key)?.ok_or_else(bad_param);
+    let string = |key: &str| match c.p(key) {
+        Value::String(_) => Ok(()),
+        _ => Err(bad_param()),
+    };
+    int("BizType")?;
+    string("BizId")?;
+    int("PageSize")?;
+    int("PageNum")?;
+    string("LastCommentSeqNo")?;
+    int("PicEnable")?;
+    if hot {
+        if int("HotType")? != 1 {
+            return Err(bad_param());
+        }
+        int("WithAirborne")?;
+    } else {
+        string("HashTagID")?;
+        int("SelfSeeEnable")?;
+        int("AudioEnable")?;
+    }
+    Ok(())
+}
+
 pub(super) fn comments(c: &Ctx<'_>, hot: bool) -> Result<Value, Value> {
+    check_read_params(c, hot)?;
     let songid = song_of_biz(c)?;
     let size = c.int_p("PageSize")?.unwrap_or(15);
     let page = c.int_p("PageNum")?.unwrap_or(0);
