@@ -1334,6 +1334,12 @@ async fn account_reads() {
         c.item(Some(&wx), vip.0, vip.1, json!({})).await["data"]["identity"]["HugeVip"],
         0
     );
+    // Row 6k of docs/protocol/fidelity-2026-12.md: the music level sits under `userinfo`,
+    // apart from the VIP membership level `identity.level`.
+    let qq_vip = c.item(Some(&qq), vip.0, vip.1, json!({})).await;
+    assert_eq!(qq_vip["data"]["userinfo"]["music_level"], 8);
+    assert_eq!(qq_vip["data"]["identity"]["level"], 7);
+    assert!(qq_vip["data"].get("music_level").is_none());
     fake.qq().set_vip(QqAccount::Wechat, true);
     assert_eq!(
         c.item(Some(&wx), vip.0, vip.1, json!({})).await["data"]["identity"]["vip"],
@@ -2003,17 +2009,43 @@ async fn sign_in_once_a_day() {
     let c = Client::new(&fake);
     let cred = Cred::issued(&fake, QqAccount::Qq);
     let sign_in = ("music.actCenter.ActCenterSignNewSvr", "SignIn");
-    let p = json!({"ActID": "Z25hHGi", "ScenesID": "3"});
+    let summary = ("music.actCenter.ActCenterSignNewSvr", "GetSignInSummary");
+    let act = duet_qqmusic::identity::SIGN_IN_ACT_ID;
+    let p = json!({"ActID": act, "ScenesID": "3"});
+    let asked = json!({"ActID": act});
     assert_eq!(
         c.item(None, sign_in.0, sign_in.1, p.clone()).await["code"],
         1000
     );
+    // Row 6l of docs/protocol/fidelity-2026-12.md: the summary reads, `retCode` 0.
+    let before = c
+        .item(Some(&cred), summary.0, summary.1, asked.clone())
+        .await;
+    assert_eq!(before["code"], 0);
+    assert_eq!(before["data"]["retCode"], 0);
+    assert_eq!(before["data"]["Info"]["IsSignIn"], 0);
+    // A closed activity refuses in `retCode` and records nothing.
+    fake.qq().close_sign_in(true);
+    let refused = c.item(Some(&cred), sign_in.0, sign_in.1, p.clone()).await;
+    assert_eq!(refused["code"], 0);
+    assert_eq!(refused["data"]["retCode"], -1);
+    assert_eq!(refused["data"]["Info"]["IsSignIn"], 0);
+    fake.qq().close_sign_in(false);
+    let other = json!({"ActID": "someOther", "ScenesID": "3"});
+    let elsewhere = c.item(Some(&cred), sign_in.0, sign_in.1, other).await;
+    assert_eq!(elsewhere["data"]["retCode"], -1);
+
     let first = c.item(Some(&cred), sign_in.0, sign_in.1, p.clone()).await;
     assert_eq!(first["code"], 0);
+    assert_eq!(first["data"]["retCode"], 0);
     assert_eq!(
         first["data"]["Info"],
         json!({"IsSignIn": 1, "MonthSignInCount": 1})
     );
+    let after = c.item(Some(&cred), summary.0, summary.1, asked).await;
+    assert_eq!(after["data"]["retCode"], 0);
+    assert_eq!(after["data"]["Info"]["IsSignIn"], 1);
+    assert_eq!(after["data"]["Info"]["MonthSignInCount"], 1);
     let second = c.item(Some(&cred), sign_in.0, sign_in.1, p).await;
     assert_eq!(second["code"], 200_002);
 }

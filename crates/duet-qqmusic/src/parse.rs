@@ -398,6 +398,48 @@ pub fn profile(page: &Value, vip: Option<&Value>, musicid: u64) -> Result<Profil
     })
 }
 
+/// What `GetSignInSummary` and `SignIn` say (§5.9, docs/protocol/fidelity-2026-12.md row 6l).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInState {
+    pub signed_in: bool,
+    pub month_days: Option<u64>,
+}
+
+/// A sign-in item's `data`: `retCode` other than 0 is a refusal (typed `upstream`, with the
+/// code); otherwise `Info.IsSignIn` and `Info.MonthSignInCount`. `what` names the call.
+pub fn sign_in_answer(data: Value, what: &str) -> Result<SignInState, Error> {
+    let code = data.get("retCode").and_then(|c| match c {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    });
+    match code {
+        Some(0) => {}
+        Some(code) => {
+            return Err(qq(Error::upstream(format!(
+                "QQ Music refused the {what} (retCode {code})"
+            ))
+            .with_upstream_code(code)))
+        }
+        None => {
+            return Err(qq(Error::upstream(format!(
+                "QQ Music sent a {what} answer without retCode"
+            ))))
+        }
+    }
+    let info = data.get("Info").unwrap_or(&Value::Null);
+    Ok(SignInState {
+        signed_in: number(info, "IsSignIn").is_some_and(|n| n != 0),
+        month_days: number(info, "MonthSignInCount"),
+    })
+}
+
+/// `vip_login_base` `userinfo.music_level`, the "音乐等级" (§5.8). `identity.level` is the VIP
+/// membership level and never stands in for it (docs/protocol/fidelity-2026-12.md row 6k).
+pub fn music_level(vip: &Value) -> Option<u64> {
+    vip.get("userinfo").and_then(|u| number(u, "music_level"))
+}
+
 /// `vip_login_base` `identity`: any of the paid tiers (§5.8: HugeVip = SVIP, LMFlag = green
 /// diamond, vip).
 pub fn is_vip(data: &Value) -> bool {
@@ -450,6 +492,41 @@ pub fn comment_list(data: &Value) -> Result<(Vec<Comment>, u64, bool), Error> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_sign_in_answer_is_read_from_ret_code_and_is_sign_in() {
+        // docs/protocol/fidelity-2026-12.md row 6l.
+        let done = json!({"retCode": 0, "Info": {"IsSignIn": 1, "MonthSignInCount": 3}});
+        assert_eq!(
+            sign_in_answer(done, "sign-in").unwrap(),
+            SignInState {
+                signed_in: true,
+                month_days: Some(3)
+            }
+        );
+        let not_yet = json!({"retCode": "0", "Info": {"IsSignIn": 0}});
+        assert!(
+            !sign_in_answer(not_yet, "sign-in summary")
+                .unwrap()
+                .signed_in
+        );
+        let refused = json!({"retCode": 40001, "Info": {"IsSignIn": 1}});
+        let error = sign_in_answer(refused, "sign-in").unwrap_err();
+        assert_eq!(error.kind, duet_core::ErrorKind::Upstream);
+        assert_eq!(error.upstream_code, Some(40001));
+        assert_eq!(error.provider, Some(ProviderId::Qq));
+        let legacy = json!({"Retcode": 0, "Info": {"IsSignIn": 1}});
+        assert!(sign_in_answer(legacy, "sign-in").is_err());
+    }
+
+    #[test]
+    fn the_music_level_is_never_the_vip_level() {
+        // docs/protocol/fidelity-2026-12.md row 6k.
+        let vip = json!({"identity": {"level": 7}, "userinfo": {"music_level": "8"}});
+        assert_eq!(music_level(&vip), Some(8));
+        let vip_only = json!({"identity": {"level": 7}, "music_level": 3});
+        assert_eq!(music_level(&vip_only), None);
+    }
 
     #[test]
     fn wrong_types_are_skipped_not_fatal() {
