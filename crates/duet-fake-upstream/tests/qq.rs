@@ -1278,6 +1278,35 @@ async fn playlists_page_to_the_end() {
     assert_eq!(r["data"]["dirinfo"]["title"], "我喜欢");
     assert_eq!(r["data"]["songlist"][0]["mid"], SONG_QRC_FULL);
     assert_eq!(r["data"]["login_uin"], QQ_ID);
+
+    // Row 6g of docs/protocol/fidelity-2026-12.md: the sources read dirid 201 through
+    // `DissInfo/CgiGetDiss`; the fake serves it the same way, with `songlist_size` = this page.
+    const CGI_DISS: (&str, &str) = ("music.srfDissInfo.DissInfo", "CgiGetDiss");
+    let page = |begin: u64, num: u64| {
+        json!({"disstid": 0, "dirid": 201, "tag": 1, "userinfo": 1, "orderlist": 1,
+               "song_begin": begin, "song_num": num, "onlysonglist": 0,
+               "enc_host_uin": QqAccount::Qq.encrypt_uin()})
+    };
+    assert_eq!(
+        c.item(None, CGI_DISS.0, CGI_DISS.1, page(0, 2)).await["code"],
+        1000
+    );
+    let first = c
+        .item(Some(&cred), CGI_DISS.0, CGI_DISS.1, page(0, 2))
+        .await;
+    assert_eq!(first["code"], 0);
+    assert_eq!(first["data"]["dirinfo"]["dirid"], 201);
+    assert_eq!(first["data"]["dirinfo"]["title"], "我喜欢");
+    assert_eq!(first["data"]["songlist"][0]["mid"], SONG_QRC_FULL);
+    assert_eq!(first["data"]["songlist_size"], 2);
+    let total = first["data"]["total_song_num"].as_u64().unwrap();
+    assert!(total > 2, "{total}");
+    let rest = c
+        .item(Some(&cred), CGI_DISS.0, CGI_DISS.1, page(2, 1000))
+        .await;
+    assert_eq!(rest["data"]["songlist_size"], total - 2);
+    assert_eq!(rest["data"]["total_song_num"], total);
+    assert_eq!(rest["data"]["hasmore"], 0);
 }
 
 #[tokio::test]
@@ -2474,6 +2503,7 @@ async fn garbage_never_gets_a_500() {
         ("music.musicasset.PlaylistFavRead", "CgiGetPlaylistFavInfo"),
         ("music.recommend.UserProfileSettingSvr", "GetProfileReport"),
         ("music.actCenter.ActCenterSignNewSvr", "SignIn"),
+        ("music.actCenter.ActCenterSignNewSvr", "GetSignInSummary"),
     ];
     let mut sent = 0;
     for (module, method) in calls {

@@ -119,6 +119,18 @@ fn playlist_param(id: &str, euin: Option<&str>) -> Result<Value, Error> {
     }
 }
 
+/// The module and method that read playlist `id`. The liked songs ("我喜欢", dirid 201) go
+/// through `DissInfo/CgiGetDiss`, the call every source uses for them; no source sends dirid
+/// 201 to `uniform_get_Dissinfo` (docs/protocol/fidelity-2026-12.md row 6g). A switch, not a
+/// fallback: a call that answers an empty list cannot be told from an empty liked list.
+fn playlist_call(id: &str) -> (&'static str, &'static str) {
+    if id == parse::LIKED_PLAYLIST_ID {
+        ("music.srfDissInfo.DissInfo", "CgiGetDiss")
+    } else {
+        ("music.srfDissInfo.aiDissInfo", "uniform_get_Dissinfo")
+    }
+}
+
 /// The param of one page of `which`: `count` songs from `begin`, with the playlist's details.
 fn playlist_page_param(which: &Value, begin: usize, count: usize) -> Value {
     let mut param = which.clone();
@@ -536,17 +548,10 @@ impl QqApi {
         loop {
             let wanted = PLAYLIST_PAGE.min(limit - tracks.len().min(limit)).max(1);
             let param = playlist_page_param(&which, begin, wanted);
+            let (module, method) = playlist_call(id);
             let data = self
                 .client
-                .call_one(
-                    credential,
-                    Effect::Read,
-                    Item::new(
-                        "music.srfDissInfo.aiDissInfo",
-                        "uniform_get_Dissinfo",
-                        param,
-                    ),
-                )
+                .call_one(credential, Effect::Read, Item::new(module, method, param))
                 .await
                 .map_err(|e| unknown_id(e, "playlist"))?;
             self.learn_track_ids(data.get("songlist"));

@@ -252,8 +252,10 @@ pub fn search(data: &Value, kind: SearchType) -> Result<(SearchItems, u64, bool)
     Ok((items, total, has_more))
 }
 
-/// A playlist page (`uniform_get_Dissinfo`, §5.6): the playlist without tracks, this page's
-/// tracks, the service's track count, and whether more follow.
+/// A playlist page (`uniform_get_Dissinfo`, or `CgiGetDiss` for the liked songs, §5.6): the
+/// playlist without tracks, this page's tracks, the service's track count, and whether more
+/// follow. An answer without `hasmore` leaves that to the count (`total_song_num`; the
+/// `songlist_size` of `CgiGetDiss` is only this page's).
 pub struct PlaylistPage {
     pub playlist: Playlist,
     pub tracks: Vec<Track>,
@@ -296,7 +298,7 @@ pub fn playlist_page(data: &Value, id: &str) -> Result<PlaylistPage, Error> {
         raw_count: songs.len(),
         tracks: tracks(songs),
         total,
-        has_more: number(data, "hasmore").unwrap_or(0) == 1,
+        has_more: number(data, "hasmore").is_none_or(|more| more == 1),
     })
 }
 
@@ -517,6 +519,23 @@ mod tests {
         assert_eq!(error.provider, Some(ProviderId::Qq));
         let legacy = json!({"Retcode": 0, "Info": {"IsSignIn": 1}});
         assert!(sign_in_answer(legacy, "sign-in").is_err());
+    }
+
+    #[test]
+    fn a_playlist_page_without_hasmore_leaves_it_to_the_count() {
+        // `CgiGetDiss` for the liked songs (docs/protocol/fidelity-2026-12.md row 6g).
+        let page = |extra: Value| {
+            let mut data = json!({"dirinfo": {"title": "我喜欢"}, "songlist": [],
+                                  "total_song_num": 1500, "songlist_size": 0});
+            data.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            playlist_page(&data, LIKED_PLAYLIST_ID).unwrap()
+        };
+        assert!(page(json!({})).has_more);
+        assert!(!page(json!({"hasmore": 0})).has_more);
+        assert!(page(json!({"hasmore": 1})).has_more);
+        assert_eq!(page(json!({})).total, 1500);
     }
 
     #[test]

@@ -173,10 +173,26 @@ async fn qq_qr_login_then_everything() {
     let mine = provider.user_playlists().await.unwrap();
     assert_eq!(mine[0].id, "liked");
     assert!(mine[0].liked && mine[1..].iter().all(|p| !p.liked));
+    fake.qq().clear_requests();
     let liked = provider.playlist("liked").await.unwrap();
     assert_eq!(
         liked.tracks.as_ref().unwrap().len() as u64,
         mine[0].track_count
+    );
+    // Row 6g of docs/protocol/fidelity-2026-12.md: dirid 201 through `CgiGetDiss` only.
+    let diss_calls = fake
+        .qq()
+        .requests()
+        .iter()
+        .filter_map(|r| r.call.clone())
+        .filter(|c| c.starts_with("music.srfDissInfo."))
+        .collect::<Vec<_>>();
+    assert!(!diss_calls.is_empty());
+    assert!(
+        diss_calls
+            .iter()
+            .all(|c| c == "music.srfDissInfo.DissInfo.CgiGetDiss"),
+        "{diss_calls:?}"
     );
 
     // Lyrics with word timing, translation and romanisation; LRC only; an instrumental.
