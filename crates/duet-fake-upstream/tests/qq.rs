@@ -1278,6 +1278,35 @@ async fn playlists_page_to_the_end() {
     assert_eq!(r["data"]["dirinfo"]["title"], "我喜欢");
     assert_eq!(r["data"]["songlist"][0]["mid"], SONG_QRC_FULL);
     assert_eq!(r["data"]["login_uin"], QQ_ID);
+
+    // Row 6g of docs/protocol/fidelity-2026-12.md: the sources read dirid 201 through
+    // `DissInfo/CgiGetDiss`; the fake serves it the same way, with `songlist_size` = this page.
+    const CGI_DISS: (&str, &str) = ("music.srfDissInfo.DissInfo", "CgiGetDiss");
+    let page = |begin: u64, num: u64| {
+        json!({"disstid": 0, "dirid": 201, "tag": 1, "userinfo": 1, "orderlist": 1,
+               "song_begin": begin, "song_num": num, "onlysonglist": 0,
+               "enc_host_uin": QqAccount::Qq.encrypt_uin()})
+    };
+    assert_eq!(
+        c.item(None, CGI_DISS.0, CGI_DISS.1, page(0, 2)).await["code"],
+        1000
+    );
+    let first = c
+        .item(Some(&cred), CGI_DISS.0, CGI_DISS.1, page(0, 2))
+        .await;
+    assert_eq!(first["code"], 0);
+    assert_eq!(first["data"]["dirinfo"]["dirid"], 201);
+    assert_eq!(first["data"]["dirinfo"]["title"], "我喜欢");
+    assert_eq!(first["data"]["songlist"][0]["mid"], SONG_QRC_FULL);
+    assert_eq!(first["data"]["songlist_size"], 2);
+    let total = first["data"]["total_song_num"].as_u64().unwrap();
+    assert!(total > 2, "{total}");
+    let rest = c
+        .item(Some(&cred), CGI_DISS.0, CGI_DISS.1, page(2, 1000))
+        .await;
+    assert_eq!(rest["data"]["songlist_size"], total - 2);
+    assert_eq!(rest["data"]["total_song_num"], total);
+    assert_eq!(rest["data"]["hasmore"], 0);
 }
 
 #[tokio::test]
@@ -1334,6 +1363,12 @@ async fn account_reads() {
         c.item(Some(&wx), vip.0, vip.1, json!({})).await["data"]["identity"]["HugeVip"],
         0
     );
+    // Row 6k of docs/protocol/fidelity-2026-12.md: the music level sits under `userinfo`,
+    // apart from the VIP membership level `identity.level`.
+    let qq_vip = c.item(Some(&qq), vip.0, vip.1, json!({})).await;
+    assert_eq!(qq_vip["data"]["userinfo"]["music_level"], 8);
+    assert_eq!(qq_vip["data"]["identity"]["level"], 7);
+    assert!(qq_vip["data"].get("music_level").is_none());
     fake.qq().set_vip(QqAccount::Wechat, true);
     assert_eq!(
         c.item(Some(&wx), vip.0, vip.1, json!({})).await["data"]["identity"]["vip"],
@@ -2068,17 +2103,43 @@ async fn sign_in_once_a_day() {
     let c = Client::new(&fake);
     let cred = Cred::issued(&fake, QqAccount::Qq);
     let sign_in = ("music.actCenter.ActCenterSignNewSvr", "SignIn");
-    let p = json!({"ActID": "Z25hHGi", "ScenesID": "3"});
+    let summary = ("music.actCenter.ActCenterSignNewSvr", "GetSignInSummary");
+    let act = duet_qqmusic::identity::SIGN_IN_ACT_ID;
+    let p = json!({"ActID": act, "ScenesID": "3"});
+    let asked = json!({"ActID": act});
     assert_eq!(
         c.item(None, sign_in.0, sign_in.1, p.clone()).await["code"],
         1000
     );
+    // Row 6l of docs/protocol/fidelity-2026-12.md: the summary reads, `retCode` 0.
+    let before = c
+        .item(Some(&cred), summary.0, summary.1, asked.clone())
+        .await;
+    assert_eq!(before["code"], 0);
+    assert_eq!(before["data"]["retCode"], 0);
+    assert_eq!(before["data"]["Info"]["IsSignIn"], 0);
+    // A closed activity refuses in `retCode` and records nothing.
+    fake.qq().close_sign_in(true);
+    let refused = c.item(Some(&cred), sign_in.0, sign_in.1, p.clone()).await;
+    assert_eq!(refused["code"], 0);
+    assert_eq!(refused["data"]["retCode"], -1);
+    assert_eq!(refused["data"]["Info"]["IsSignIn"], 0);
+    fake.qq().close_sign_in(false);
+    let other = json!({"ActID": "someOther", "ScenesID": "3"});
+    let elsewhere = c.item(Some(&cred), sign_in.0, sign_in.1, other).await;
+    assert_eq!(elsewhere["data"]["retCode"], -1);
+
     let first = c.item(Some(&cred), sign_in.0, sign_in.1, p.clone()).await;
     assert_eq!(first["code"], 0);
+    assert_eq!(first["data"]["retCode"], 0);
     assert_eq!(
         first["data"]["Info"],
         json!({"IsSignIn": 1, "MonthSignInCount": 1})
     );
+    let after = c.item(Some(&cred), summary.0, summary.1, asked).await;
+    assert_eq!(after["data"]["retCode"], 0);
+    assert_eq!(after["data"]["Info"]["IsSignIn"], 1);
+    assert_eq!(after["data"]["Info"]["MonthSignInCount"], 1);
     let second = c.item(Some(&cred), sign_in.0, sign_in.1, p).await;
     assert_eq!(second["code"], 200_002);
 }
@@ -2507,6 +2568,7 @@ async fn garbage_never_gets_a_500() {
         ("music.musicasset.PlaylistFavRead", "CgiGetPlaylistFavInfo"),
         ("music.recommend.UserProfileSettingSvr", "GetProfileReport"),
         ("music.actCenter.ActCenterSignNewSvr", "SignIn"),
+        ("music.actCenter.ActCenterSignNewSvr", "GetSignInSummary"),
     ];
     let mut sent = 0;
     for (module, method) in calls {

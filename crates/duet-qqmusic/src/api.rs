@@ -51,7 +51,8 @@ pub struct UserInfo {
     pub encrypt_uin: String,
     /// `vip_login_base` `identity` as QQ Music sent it (tiers, dates, level).
     pub vip: Value,
-    /// "音乐等级" when the service names it (§5.8).
+    /// "音乐等级", from `data.userinfo.music_level` (§5.8). Not `identity.level`: that is the VIP
+    /// membership level (会员等级), docs/protocol/fidelity-2026-12.md row 6k.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub music_level: Option<u64>,
 }
@@ -115,6 +116,18 @@ fn playlist_param(id: &str, euin: Option<&str>) -> Result<Value, Error> {
     } else {
         let disstid = numeric_id(id, "a numeric QQ Music playlist id (or \"liked\")")?;
         Ok(json!({"disstid": disstid, "enc_host_uin": ""}))
+    }
+}
+
+/// The module and method that read playlist `id`. The liked songs ("我喜欢", dirid 201) go
+/// through `DissInfo/CgiGetDiss`, the call every source uses for them; no source sends dirid
+/// 201 to `uniform_get_Dissinfo` (docs/protocol/fidelity-2026-12.md row 6g). A switch, not a
+/// fallback: a call that answers an empty list cannot be told from an empty liked list.
+fn playlist_call(id: &str) -> (&'static str, &'static str) {
+    if id == parse::LIKED_PLAYLIST_ID {
+        ("music.srfDissInfo.DissInfo", "CgiGetDiss")
+    } else {
+        ("music.srfDissInfo.aiDissInfo", "uniform_get_Dissinfo")
     }
 }
 
@@ -542,17 +555,10 @@ impl QqApi {
         loop {
             let wanted = PLAYLIST_PAGE.min(limit - tracks.len().min(limit)).max(1);
             let param = playlist_page_param(&which, begin, wanted);
+            let (module, method) = playlist_call(id);
             let data = self
                 .client
-                .call_one(
-                    credential,
-                    Effect::Read,
-                    Item::new(
-                        "music.srfDissInfo.aiDissInfo",
-                        "uniform_get_Dissinfo",
-                        param,
-                    ),
-                )
+                .call_one(credential, Effect::Read, Item::new(module, method, param))
                 .await
                 .map_err(|e| unknown_id(e, "playlist"))?;
             self.learn_track_ids(data.get("songlist"));
@@ -616,8 +622,7 @@ impl QqApi {
         let profile = parse::profile(&page, Some(&vip), credential.musicid)?;
         Ok(UserInfo {
             encrypt_uin: parse::encrypt_uin(&page),
-            music_level: parse::number(&vip, "music_level")
-                .or_else(|| vip.get("identity").and_then(|i| parse::number(i, "level"))),
+            music_level: parse::music_level(&vip),
             vip: vip.get("identity").cloned().unwrap_or(vip),
             profile,
         })
@@ -865,45 +870,80 @@ impl QqApi {
         })
     }
 
-    /// The day's sign-in (签到), because a person pressed the button (§5.9).
+    /// The day's sign-in (签到), because a person pressed the button (§5.9); never called on
+    /// its own. As docs/protocol/fidelity-2026-12.md row 6l cites: `GetSignInSummary` first
+    /// (its `Info.IsSignIn` says "already done"), then `SignIn`, whose success is
+    /// `data.retCode == 0` and `data.Info.IsSignIn`.
     pub async fn check_in(&self, credential: &Credential) -> Result<CheckIn, Error> {
-        let item = Item::new(
-            "music.actCenter.ActCenterSignNewSvr",
-            "SignIn",
-            json!({"ActID": identity::SIGN_IN_ACT_ID, "ScenesID": identity::SIGN_IN_SCENES_ID}),
-        );
-        let reply = self
-            .client
-            .call(
-                Some(credential),
-                Comm::H5,
-                Effect::Write,
-                std::slice::from_ref(&item),
+        let summary = self
+            .sign_in_call(
+                credential,
+                Effect::Read,
+                "GetSignInSummary",
+                json!({"ActID": identity::SIGN_IN_ACT_ID}),
             )
-            .await?
-            .pop()
-            .ok_or_else(|| qq(Error::upstream("QQ Music sent no sign-in answer")))?;
-        if reply.code == 200002 {
-            return Ok(CheckIn {
-                provider: ProviderId::Qq,
-                already_done: true,
-                points: None,
-                message: "already signed in today".to_owned(),
-            });
+            .await?;
+        let summary = parse::sign_in_answer(summary.into_data(true)?, "sign-in summary")?;
+        if summary.signed_in {
+            return Ok(already_signed_in());
         }
-        let data = reply.into_data(true)?;
-        let days = data
-            .pointer("/Info/MonthSignInCount")
-            .and_then(|v| v.as_u64());
+        let reply = self
+            .sign_in_call(
+                credential,
+                Effect::Write,
+                "SignIn",
+                json!({"ActID": identity::SIGN_IN_ACT_ID, "ScenesID": identity::SIGN_IN_SCENES_ID}),
+            )
+            .await?;
+        // A press racing another device's: the item code the 2020 `DoSignIn` used (row 6l).
+        if reply.code == 200002 {
+            return Ok(already_signed_in());
+        }
+        let signed = parse::sign_in_answer(reply.into_data(true)?, "sign-in")?;
+        if !signed.signed_in {
+            return Err(qq(Error::upstream(
+                "QQ Music answered the sign-in without recording it",
+            )));
+        }
         Ok(CheckIn {
             provider: ProviderId::Qq,
             already_done: false,
             points: None,
-            message: match days {
+            message: match signed.month_days {
                 Some(days) => format!("signed in; {days} days this month"),
                 None => "signed in".to_owned(),
             },
         })
+    }
+
+    /// One `music.actCenter.ActCenterSignNewSvr` item under the h5 comm (§5.9).
+    async fn sign_in_call(
+        &self,
+        credential: &Credential,
+        effect: Effect,
+        method: &'static str,
+        param: Value,
+    ) -> Result<crate::client::ItemReply, Error> {
+        let item = Item::new("music.actCenter.ActCenterSignNewSvr", method, param);
+        self.client
+            .call(
+                Some(credential),
+                Comm::H5,
+                effect,
+                std::slice::from_ref(&item),
+            )
+            .await?
+            .pop()
+            .ok_or_else(|| qq(Error::upstream(format!("QQ Music sent no {method} answer"))))
+    }
+}
+
+fn already_signed_in() -> CheckIn {
+    CheckIn {
+        provider: ProviderId::Qq,
+        already_done: true,
+        points: None,
+        message: "already signed in today".to_owned(),
     }
 }
 

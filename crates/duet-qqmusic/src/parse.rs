@@ -263,8 +263,10 @@ pub fn search(data: &Value, kind: SearchType) -> Result<(SearchItems, u64, bool)
     Ok((items, total, has_more))
 }
 
-/// A playlist page (`uniform_get_Dissinfo`, §5.6): the playlist without tracks, this page's
-/// tracks, the service's track count, and whether more follow.
+/// A playlist page (`uniform_get_Dissinfo`, or `CgiGetDiss` for the liked songs, §5.6): the
+/// playlist without tracks, this page's tracks, the service's track count, and whether more
+/// follow. An answer without `hasmore` leaves that to the count (`total_song_num`; the
+/// `songlist_size` of `CgiGetDiss` is only this page's).
 pub struct PlaylistPage {
     pub playlist: Playlist,
     pub tracks: Vec<Track>,
@@ -307,7 +309,7 @@ pub fn playlist_page(data: &Value, id: &str) -> Result<PlaylistPage, Error> {
         raw_count: songs.len(),
         tracks: tracks(songs),
         total,
-        has_more: number(data, "hasmore").unwrap_or(0) == 1,
+        has_more: number(data, "hasmore").is_none_or(|more| more == 1),
     })
 }
 
@@ -409,6 +411,48 @@ pub fn profile(page: &Value, vip: Option<&Value>, musicid: u64) -> Result<Profil
     })
 }
 
+/// What `GetSignInSummary` and `SignIn` say (§5.9, docs/protocol/fidelity-2026-12.md row 6l).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInState {
+    pub signed_in: bool,
+    pub month_days: Option<u64>,
+}
+
+/// A sign-in item's `data`: `retCode` other than 0 is a refusal (typed `upstream`, with the
+/// code); otherwise `Info.IsSignIn` and `Info.MonthSignInCount`. `what` names the call.
+pub fn sign_in_answer(data: Value, what: &str) -> Result<SignInState, Error> {
+    let code = data.get("retCode").and_then(|c| match c {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    });
+    match code {
+        Some(0) => {}
+        Some(code) => {
+            return Err(qq(Error::upstream(format!(
+                "QQ Music refused the {what} (retCode {code})"
+            ))
+            .with_upstream_code(code)))
+        }
+        None => {
+            return Err(qq(Error::upstream(format!(
+                "QQ Music sent a {what} answer without retCode"
+            ))))
+        }
+    }
+    let info = data.get("Info").unwrap_or(&Value::Null);
+    Ok(SignInState {
+        signed_in: number(info, "IsSignIn").is_some_and(|n| n != 0),
+        month_days: number(info, "MonthSignInCount"),
+    })
+}
+
+/// `vip_login_base` `userinfo.music_level`, the "音乐等级" (§5.8). `identity.level` is the VIP
+/// membership level and never stands in for it (docs/protocol/fidelity-2026-12.md row 6k).
+pub fn music_level(vip: &Value) -> Option<u64> {
+    vip.get("userinfo").and_then(|u| number(u, "music_level"))
+}
+
 /// `vip_login_base` `identity`: any of the paid tiers (§5.8: HugeVip = SVIP, LMFlag = green
 /// diamond, vip).
 pub fn is_vip(data: &Value) -> bool {
@@ -461,6 +505,58 @@ pub fn comment_list(data: &Value) -> Result<(Vec<Comment>, u64, bool), Error> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_sign_in_answer_is_read_from_ret_code_and_is_sign_in() {
+        // docs/protocol/fidelity-2026-12.md row 6l.
+        let done = json!({"retCode": 0, "Info": {"IsSignIn": 1, "MonthSignInCount": 3}});
+        assert_eq!(
+            sign_in_answer(done, "sign-in").unwrap(),
+            SignInState {
+                signed_in: true,
+                month_days: Some(3)
+            }
+        );
+        let not_yet = json!({"retCode": "0", "Info": {"IsSignIn": 0}});
+        assert!(
+            !sign_in_answer(not_yet, "sign-in summary")
+                .unwrap()
+                .signed_in
+        );
+        let refused = json!({"retCode": 40001, "Info": {"IsSignIn": 1}});
+        let error = sign_in_answer(refused, "sign-in").unwrap_err();
+        assert_eq!(error.kind, duet_core::ErrorKind::Upstream);
+        assert_eq!(error.upstream_code, Some(40001));
+        assert_eq!(error.provider, Some(ProviderId::Qq));
+        let legacy = json!({"Retcode": 0, "Info": {"IsSignIn": 1}});
+        assert!(sign_in_answer(legacy, "sign-in").is_err());
+    }
+
+    #[test]
+    fn a_playlist_page_without_hasmore_leaves_it_to_the_count() {
+        // `CgiGetDiss` for the liked songs (docs/protocol/fidelity-2026-12.md row 6g).
+        let page = |extra: Value| {
+            let mut data = json!({"dirinfo": {"title": "我喜欢"}, "songlist": [],
+                                  "total_song_num": 1500, "songlist_size": 0});
+            data.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            playlist_page(&data, LIKED_PLAYLIST_ID).unwrap()
+        };
+        assert!(page(json!({})).has_more);
+        assert!(!page(json!({"hasmore": 0})).has_more);
+        assert!(page(json!({"hasmore": 1})).has_more);
+        assert_eq!(page(json!({})).total, 1500);
+    }
+
+    #[test]
+    fn the_music_level_is_never_the_vip_level() {
+        // docs/protocol/fidelity-2026-12.md row 6k.
+        let vip = json!({"identity": {"level": 7}, "userinfo": {"music_level": "8"}});
+        assert_eq!(music_level(&vip), Some(8));
+        let vip_only = json!({"identity": {"level": 7}, "music_level": 3});
+        assert_eq!(music_level(&vip_only), None);
+    }
 
     #[test]
     fn wrong_types_are_skipped_not_fatal() {

@@ -184,10 +184,26 @@ async fn qq_qr_login_then_everything() {
         mine.iter().any(|p| p.name == "Duet 歌单 & 好友 · 30 首"),
         "created playlists' names are plain text too"
     );
+    fake.qq().clear_requests();
     let liked = provider.playlist("liked").await.unwrap();
     assert_eq!(
         liked.tracks.as_ref().unwrap().len() as u64,
         mine[0].track_count
+    );
+    // Row 6g of docs/protocol/fidelity-2026-12.md: dirid 201 through `CgiGetDiss` only.
+    let diss_calls = fake
+        .qq()
+        .requests()
+        .iter()
+        .filter_map(|r| r.call.clone())
+        .filter(|c| c.starts_with("music.srfDissInfo."))
+        .collect::<Vec<_>>();
+    assert!(!diss_calls.is_empty());
+    assert!(
+        diss_calls
+            .iter()
+            .all(|c| c == "music.srfDissInfo.DissInfo.CgiGetDiss"),
+        "{diss_calls:?}"
     );
 
     // Lyrics with word timing, translation and romanisation; LRC only; an instrumental.
@@ -303,13 +319,38 @@ async fn qq_qr_login_then_everything() {
     );
     assert_eq!(next.comments.len(), 10);
 
-    // The check-in button, pressed twice.
+    // The check-in button, pressed twice. Row 6l of docs/protocol/fidelity-2026-12.md: a
+    // `retCode` refusal is an error, not a sign-in; "already done" comes from the summary,
+    // without a second `SignIn`.
+    fake.qq().close_sign_in(true);
+    let refused = provider.daily_checkin().await.unwrap_err();
+    assert_eq!(refused.kind, ErrorKind::Upstream);
+    assert_eq!(refused.upstream_code, Some(-1));
+    fake.qq().close_sign_in(false);
     let first = provider.daily_checkin().await.unwrap();
     assert!(!first.already_done);
+    fake.qq().clear_requests();
     assert!(provider.daily_checkin().await.unwrap().already_done);
+    let sign_in_calls = fake
+        .qq()
+        .requests()
+        .iter()
+        .filter_map(|r| r.call.clone())
+        .filter(|c| c.starts_with("music.actCenter.ActCenterSignNewSvr."))
+        .collect::<Vec<_>>();
+    assert_eq!(
+        sign_in_calls,
+        ["music.actCenter.ActCenterSignNewSvr.GetSignInSummary"]
+    );
 
     // The listening report and the extras of the seed API.
     assert!(provider.listening_report().await.unwrap().is_object());
+    // The music level comes from `userinfo`, never the VIP `identity.level` (row 6k of
+    // docs/protocol/fidelity-2026-12.md).
+    let credential = provider.credential().await.unwrap();
+    let info = provider.api().user_info(&credential).await.unwrap();
+    assert_eq!(info.music_level, Some(8));
+    assert_eq!(info.vip["level"], 7);
     let ids = provider.api().convert(None, QRC_SONG).await.unwrap();
     assert_eq!(ids.id, 97773);
     let back = provider.api().convert(None, "97773").await.unwrap();

@@ -280,6 +280,14 @@ async fn every_route(
         assert_eq!(info["vip"], account == QqAccount::Qq);
         assert!(info["avatar_url"].as_str().unwrap().starts_with("http"));
         assert!(info.get("level").is_some(), "{info}");
+        // Row 6k of docs/protocol/fidelity-2026-12.md: the music level, not the VIP level.
+        let (music_level, vip_level) = if account == QqAccount::Qq {
+            (8, 7)
+        } else {
+            (2, 0)
+        };
+        assert_eq!(info["level"], music_level, "{info}");
+        assert_eq!(info["vip_identity"]["level"], vip_level, "{info}");
     }
 
     // POST routes: all three styles.

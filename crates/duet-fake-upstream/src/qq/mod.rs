@@ -329,6 +329,8 @@ struct State {
     next_seq: u64,
     /// (account, China-time day) already signed in.
     signed: HashSet<(QqAccount, i64)>,
+    /// `SignIn` answers `retCode` -1 without recording the day (an activity that ended).
+    sign_in_closed: bool,
     /// The credential of every envelope item, oldest first.
     callers: VecDeque<QqCaller>,
 }
@@ -730,15 +732,28 @@ impl QqControl {
     /// Records a sign-in of `account` on China-time day `day`; false if already signed in
     /// that day. Also returns every day `account` signed in.
     pub(crate) fn sign_in(&self, account: QqAccount, day: i64) -> (bool, Vec<i64>) {
-        let mut st = self.state();
-        let fresh = st.signed.insert((account, day));
-        let days = st
+        let fresh = self.state().signed.insert((account, day));
+        (fresh, self.signed_days(account))
+    }
+
+    /// Closes (or reopens) the sign-in activity: while closed, `SignIn` answers `retCode` -1
+    /// with `IsSignIn` 0 and records nothing; the summary still answers.
+    pub fn close_sign_in(&self, closed: bool) {
+        self.state().sign_in_closed = closed;
+    }
+
+    pub(crate) fn sign_in_closed(&self) -> bool {
+        self.state().sign_in_closed
+    }
+
+    /// Every China-time day `account` signed in, in no order.
+    pub(crate) fn signed_days(&self, account: QqAccount) -> Vec<i64> {
+        self.state()
             .signed
             .iter()
             .filter(|(a, _)| *a == account)
             .map(|(_, d)| *d)
-            .collect();
-        (fresh, days)
+            .collect()
     }
 
     // ---- vkeys -----------------------------------------------------------------------

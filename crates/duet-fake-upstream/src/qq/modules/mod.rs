@@ -17,7 +17,7 @@ mod session;
 mod songs;
 mod vkey;
 
-use account::{profile_report, sign_in, vip};
+use account::{profile_report, sign_in, sign_in_summary, vip};
 use comments::{add_comment, comments};
 use playlists::{created_playlists, fav_playlists, playlist};
 use session::{login, logout, qq_login, user_info};
@@ -155,6 +155,9 @@ pub(crate) fn dispatch(c: &Ctx<'_>) -> ItemAnswer {
         }
         ("music.globalComment.CommentWriteServer", "AddComment") => add_comment(c).map(Into::into),
         ("music.actCenter.ActCenterSignNewSvr", "SignIn") => sign_in(c).map(Into::into),
+        ("music.actCenter.ActCenterSignNewSvr", "GetSignInSummary") => {
+            sign_in_summary(c).map(Into::into)
+        }
         (module, method) => {
             tracing::debug!(module, method, "unknown QQ Music module/method (500003)");
             Err(unknown_call())
