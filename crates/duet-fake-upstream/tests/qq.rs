@@ -185,6 +185,11 @@ impl Client {
     }
 
     /// One signed item; returns the item object.
+    /// One anonymous `GetPlayLyricInfo` item.
+    async fn lyric(&self, param: Value) -> Value {
+        self.item(None, LYRIC.0, LYRIC.1, param).await
+    }
+
     async fn item(&self, cred: Option<&Cred>, module: &str, method: &str, param: Value) -> Value {
         let env = self.musics(cred, &[("req_0", module, method, param)]).await;
         assert_eq!(env["code"], 0, "{env}");
@@ -1695,14 +1700,7 @@ async fn lyrics_decrypt_to_qrc_with_translation() {
     use base64::Engine as _;
     let fake = fake().await;
     let c = Client::new(&fake);
-    let r = c
-        .item(
-            None,
-            LYRIC.0,
-            LYRIC.1,
-            lyric_param(SONG_QRC_FULL, 97_773, 1),
-        )
-        .await;
+    let r = c.lyric(lyric_param(SONG_QRC_FULL, 97_773, 1)).await;
     let d = &r["data"];
     assert_eq!(
         (d["crypt"].clone(), d["qrc"].clone(), d["songID"].clone()),
@@ -1730,14 +1728,7 @@ async fn lyrics_decrypt_to_qrc_with_translation() {
     }
 
     // LRC only: qrc 0 and LRC text even when QRC is asked for.
-    let r = c
-        .item(
-            None,
-            LYRIC.0,
-            LYRIC.1,
-            lyric_param(SONG_LRC_ONLY, 900_000_001, 1),
-        )
-        .await;
+    let r = c.lyric(lyric_param(SONG_LRC_ONLY, 900_000_001, 1)).await;
     assert_eq!(r["data"]["qrc"], 0);
     let lrc = decrypt(&r["data"]["lyric"]);
     assert!(lrc.contains("[00:01.00]雨后的操场还亮着灯"));
@@ -1745,26 +1736,14 @@ async fn lyrics_decrypt_to_qrc_with_translation() {
     assert_eq!(r["data"]["roma"], "");
     // Instrumental: nothing.
     let r = c
-        .item(
-            None,
-            LYRIC.0,
-            LYRIC.1,
-            lyric_param(SONG_INSTRUMENTAL, 900_000_002, 1),
-        )
+        .lyric(lyric_param(SONG_INSTRUMENTAL, 900_000_002, 1))
         .await;
     assert_eq!(
         (r["data"]["lyric"].clone(), r["data"]["trans"].clone()),
         (json!(""), json!(""))
     );
     // crypt=0: base64 LRC.
-    let r = c
-        .item(
-            None,
-            LYRIC.0,
-            LYRIC.1,
-            lyric_param(SONG_QRC_FULL, 97_773, 0),
-        )
-        .await;
+    let r = c.lyric(lyric_param(SONG_QRC_FULL, 97_773, 0)).await;
     let plain = base64::engine::general_purpose::STANDARD
         .decode(r["data"]["lyric"].as_str().unwrap())
         .unwrap();
@@ -1774,10 +1753,7 @@ async fn lyrics_decrypt_to_qrc_with_translation() {
     assert_eq!(r["data"]["qrc"], 0);
     // L-1124's spelling works too.
     let r = c
-        .item(
-            None,
-            LYRIC.0,
-            LYRIC.1,
+        .lyric(
             json!({"songMid": SONG_QRC_FULL, "songId": 97_773, "crypt": 1, "qrc": 0, "trans": 0}),
         )
         .await;
@@ -1794,7 +1770,7 @@ async fn lyric_requests_name_the_song_by_its_id() {
     let lx = json!({"format": "json", "crypt": 1, "ct": 19, "cv": 1873, "interval": 0,
                     "lrc_t": 0, "qrc": 1, "qrc_t": 0, "roma": 1, "roma_t": 0, "songID": 97_773,
                     "trans": 1, "trans_t": 0, "type": -1});
-    let r = c.item(None, LYRIC.0, LYRIC.1, lx).await;
+    let r = c.lyric(lx).await;
     assert_eq!(
         (r["code"].clone(), r["data"]["songID"].clone()),
         (json!(0), json!(97_773))
@@ -1805,14 +1781,14 @@ async fn lyric_requests_name_the_song_by_its_id() {
     // The id decides, whatever mid comes along.
     let mut param = lyric_param(SONG_LRC_ONLY, 97_773, 1);
     param["songMID"] = json!(SONG_LRC_ONLY);
-    let r = c.item(None, LYRIC.0, LYRIC.1, param).await;
+    let r = c.lyric(param).await;
     assert_eq!(r["data"]["songID"], 97_773);
     for alone in [
         json!({"songMID": SONG_QRC_FULL, "crypt": 1, "qrc": 1}),
         json!({"songMid": SONG_QRC_FULL, "crypt": 1}),
         json!({"songMID": SONG_QRC_FULL, "songID": "", "crypt": 1}),
     ] {
-        let r = c.item(None, LYRIC.0, LYRIC.1, alone.clone()).await;
+        let r = c.lyric(alone.clone()).await;
         assert_eq!(
             (r["code"].clone(), r["subcode"].clone()),
             (json!(500_003), json!(860_100_005)),
@@ -1830,14 +1806,7 @@ async fn lyric_answers_of_odd_shapes() {
     let fake = fake().await;
     let c = Client::new(&fake);
     // The note: upper-case hex of zlib with no cipher, short; base64 under crypt=0.
-    let r = c
-        .item(
-            None,
-            LYRIC.0,
-            LYRIC.1,
-            lyric_param(SONG_PURE_MUSIC, 900_000_007, 1),
-        )
-        .await;
+    let r = c.lyric(lyric_param(SONG_PURE_MUSIC, 900_000_007, 1)).await;
     let note = r["data"]["lyric"].as_str().unwrap();
     assert!(note.starts_with("789C") && note.len() < 200, "{note}");
     assert!(qrc::decrypt_hex(note).is_err(), "no cipher around it");
@@ -1849,14 +1818,7 @@ async fn lyric_answers_of_odd_shapes() {
         (r["data"]["trans"].clone(), r["data"]["qrc"].clone()),
         (json!(""), json!(0))
     );
-    let r = c
-        .item(
-            None,
-            LYRIC.0,
-            LYRIC.1,
-            lyric_param(SONG_PURE_MUSIC, 900_000_007, 0),
-        )
-        .await;
+    let r = c.lyric(lyric_param(SONG_PURE_MUSIC, 900_000_007, 0)).await;
     let plain = base64::engine::general_purpose::STANDARD
         .decode(r["data"]["lyric"].as_str().unwrap())
         .unwrap();
@@ -1864,12 +1826,7 @@ async fn lyric_answers_of_odd_shapes() {
 
     // No `crypt` in the answer; the fields are hex all the same.
     let r = c
-        .item(
-            None,
-            LYRIC.0,
-            LYRIC.1,
-            lyric_param(SONG_NO_CRYPT_FIELD, 900_000_008, 1),
-        )
+        .lyric(lyric_param(SONG_NO_CRYPT_FIELD, 900_000_008, 1))
         .await;
     assert_eq!(r["code"], 0);
     assert!(r["data"].get("crypt").is_none(), "{r}");
@@ -1877,14 +1834,7 @@ async fn lyric_answers_of_odd_shapes() {
     assert!(decrypt(&r["data"]["trans"]).contains("The playground"));
 
     // The QRC is cut short at a block boundary; the LRC form and the translation read.
-    let r = c
-        .item(
-            None,
-            LYRIC.0,
-            LYRIC.1,
-            lyric_param(SONG_BROKEN_QRC, 900_000_009, 1),
-        )
-        .await;
+    let r = c.lyric(lyric_param(SONG_BROKEN_QRC, 900_000_009, 1)).await;
     let broken = r["data"]["lyric"].as_str().unwrap();
     assert_eq!(r["data"]["qrc"], 1);
     assert!(broken.len() % 16 == 0 && !broken.is_empty());
@@ -1895,7 +1845,7 @@ async fn lyric_answers_of_odd_shapes() {
     assert!(decrypt(&r["data"]["trans"]).contains("The playground"));
     let mut lrc = lyric_param(SONG_BROKEN_QRC, 900_000_009, 1);
     lrc["qrc"] = json!(0);
-    let r = c.item(None, LYRIC.0, LYRIC.1, lrc).await;
+    let r = c.lyric(lrc).await;
     assert_eq!(r["data"]["qrc"], 0);
     assert!(decrypt(&r["data"]["lyric"]).contains("[00:01.00]雨后的操场还亮着灯"));
 }
