@@ -87,48 +87,43 @@ export const ipc = Object.fromEntries(
 ) as { [K in keyof Commands]: (...args: Parameters<Commands[K]>) => ReturnType<Commands[K]> };
 
 export const api = {
-  appInfo: () => call(commands.app_info()),
-  sessionRestore: () => call(commands.session_restore()),
+  appInfo: () => ipc.app_info(),
+  sessionRestore: () => ipc.session_restore(),
   /** The person unlocked the keychain: look again (then `sessionRestore`). */
-  keychainRetry: () => call(commands.keychain_retry()),
+  keychainRetry: () => ipc.keychain_retry(),
   /** The UI always names the method (`app` for NetEase; `qq` or `wechat` for QQ Music). */
-  loginQrStart: (provider: Provider, method: QrMethod) =>
-    call(commands.login_qr_start(provider, method)),
+  loginQrStart: (provider: Provider, method: QrMethod) => ipc.login_qr_start(provider, method),
   /** Without `method`: every unfinished login of `provider`. */
   loginQrCancel: (provider: Provider, method?: QrMethod) =>
-    call(commands.login_qr_cancel(provider, method ?? null)),
-  logout: (provider: Provider) => call(commands.logout(provider)),
-  profile: (provider: Provider) => call(commands.profile(provider)),
-  userPlaylists: (provider: Provider) => call(commands.user_playlists(provider)),
-  playlist: (provider: Provider, id: string) => call(commands.playlist(provider, id)),
+    ipc.login_qr_cancel(provider, method ?? null),
+  logout: (provider: Provider) => ipc.logout(provider),
+  profile: (provider: Provider) => ipc.profile(provider),
+  userPlaylists: (provider: Provider) => ipc.user_playlists(provider),
+  playlist: (provider: Provider, id: string) => ipc.playlist(provider, id),
   search: (provider: Provider, q: string, type: SearchType, page: number, pageSize: number) =>
-    call(commands.search(provider, q, type, page, pageSize)),
-  recommendedTracks: (provider: Provider) => call(commands.recommended_tracks(provider)),
-  lyrics: (provider: Provider, trackId: string) => call(commands.lyrics(provider, trackId)),
+    ipc.search(provider, q, type, page, pageSize),
+  recommendedTracks: (provider: Provider) => ipc.recommended_tracks(provider),
+  lyrics: (provider: Provider, trackId: string) => ipc.lyrics(provider, trackId),
   comments: (provider: Provider, trackId: string, page: number, pageSize: number) =>
-    call(commands.comments(provider, trackId, page, pageSize)),
+    ipc.comments(provider, trackId, page, pageSize),
   /** `replyTo`: the id of the comment this one answers (only for a reply). */
   postComment: (provider: Provider, trackId: string, content: string, replyTo?: string) =>
-    call(commands.post_comment(provider, trackId, content, replyTo ?? null)),
-  dailyCheckin: (provider: Provider) => call(commands.daily_checkin(provider)),
-  coverColors: (url: string) => call(commands.cover_colors(url)),
+    ipc.post_comment(provider, trackId, content, replyTo ?? null),
+  dailyCheckin: (provider: Provider) => ipc.daily_checkin(provider),
+  coverColors: (url: string) => ipc.cover_colors(url),
 
-  playerPlay: (tracks: Track[], startIndex: number) =>
-    call(commands.player_play(tracks, startIndex)),
-  playerEnqueue: (tracks: Track[]) => call(commands.player_enqueue(tracks)),
-  playerToggle: () => call(commands.player_toggle()),
-  playerNext: () => call(commands.player_next()),
-  playerPrevious: () => call(commands.player_previous()),
-  playerJump: (index: number) => call(commands.player_jump(index)),
-  playerSeek: (positionMs: number) =>
-    call(commands.player_seek(Math.max(0, Math.round(positionMs)))),
-  playerSetVolume: (volume: number) =>
-    call(commands.player_set_volume(Math.min(1, Math.max(0, volume)))),
-  playerSetMode: (repeat: RepeatMode, shuffle: boolean) =>
-    call(commands.player_set_mode(repeat, shuffle)),
-  playerState: () => call(commands.player_state()),
+  playerPlay: (tracks: Track[], startIndex: number) => ipc.player_play(tracks, startIndex),
+  playerEnqueue: (tracks: Track[]) => ipc.player_enqueue(tracks),
+  playerToggle: () => ipc.player_toggle(),
+  playerNext: () => ipc.player_next(),
+  playerPrevious: () => ipc.player_previous(),
+  playerJump: (index: number) => ipc.player_jump(index),
+  playerSeek: (positionMs: number) => ipc.player_seek(Math.max(0, Math.round(positionMs))),
+  playerSetVolume: (volume: number) => ipc.player_set_volume(Math.min(1, Math.max(0, volume))),
+  playerSetMode: (repeat: RepeatMode, shuffle: boolean) => ipc.player_set_mode(repeat, shuffle),
+  playerState: () => ipc.player_state(),
   /** The queue itself, in queue order (states carry only `queue_length`). */
-  playerQueue: () => call(commands.player_queue()),
+  playerQueue: () => ipc.player_queue(),
 };
 
 /** The events of ./bindings.ts, by their accessor (`login_state` for `login-state`, …). */
