@@ -532,6 +532,25 @@ mod tests {
         assert!(decode_body(&encrypted, false).is_err());
     }
 
+    /// The visitor token goes with every call of a device not logged in, and with none once it
+    /// is (§5.1, fidelity row N17).
+    #[test]
+    fn the_visitor_token_goes_only_without_a_login() {
+        let mut session = Session::new();
+        session.apply_set_cookie("MUSIC_A=visitor; Path=/");
+        assert_eq!(eapi_header(&session)[MUSIC_A], "visitor");
+        assert!(web_cookie_string(&session).contains("MUSIC_A=visitor"));
+        session.apply_set_cookie("MUSIC_U=login; Path=/");
+        let header = eapi_header(&session);
+        assert_eq!(header[MUSIC_U], "login");
+        assert!(!header.contains_key(MUSIC_A));
+        let web = web_cookie_string(&session);
+        assert!(
+            web.contains("MUSIC_U=login") && !web.contains("MUSIC_A"),
+            "{web}"
+        );
+    }
+
     #[test]
     fn eapi_cookie_carries_the_pc_identity() {
         let mut session = Session::new();
