@@ -58,6 +58,8 @@ impl Resp {
 struct Session {
     music_u: Option<String>,
     csrf: Option<String>,
+    /// A visitor token (`MUSIC_A`, docs/protocol/netease.md §5.2).
+    visitor: Option<String>,
 }
 
 struct Client {
@@ -92,6 +94,7 @@ impl Client {
         c.session = Session {
             music_u: Some(s.music_u),
             csrf: Some(s.csrf),
+            visitor: None,
         };
         c
     }
@@ -111,6 +114,9 @@ impl Client {
         }
         if let Some(c) = &self.session.csrf {
             parts.push(format!("__csrf={c}"));
+        }
+        if let Some(a) = &self.session.visitor {
+            parts.push(format!("MUSIC_A={a}"));
         }
         parts.join("; ")
     }
@@ -653,6 +659,7 @@ async fn qr_login_walks_801_802_803_then_800() {
     c.session = Session {
         music_u: Some(music_u),
         csrf: Some(csrf),
+        visitor: None,
     };
     let acct = c.weapi("/api/nuser/account/get", json!({})).await.json();
     assert_eq!(acct["profile"]["nickname"], "大不6仙");
@@ -794,6 +801,110 @@ async fn login_required_endpoints() {
     assert_eq!(user.eapi(path, json!({})).await.code(), 301);
     let acct = user.eapi("/api/nuser/account/get", json!({})).await.json();
     assert!(acct["profile"].is_null());
+}
+
+/// Daily songs over weapi as the references ask (docs/protocol/fidelity-2026-12.md row N10):
+/// `afresh` is optional and a boolean; the eapi form Duet falls back to still answers.
+#[tokio::test]
+async fn daily_songs_take_an_optional_afresh() {
+    let fake = fake().await;
+    let user = Client::logged_in(&fake);
+    let path = "/api/v3/discovery/recommend/songs";
+    for params in [
+        json!({}),
+        json!({"afresh": true}),
+        json!({"afresh": "false"}),
+    ] {
+        let r = user.weapi(path, params.clone()).await;
+        assert_eq!(r.code(), 200, "{params}");
+    }
+    assert_eq!(
+        user.eapi(path, json!({})).await.code(),
+        200,
+        "the form before"
+    );
+    for params in [json!({"afresh": 1}), json!({"afresh": "yes"})] {
+        assert_eq!(
+            user.weapi(path, params.clone()).await.code(),
+            400,
+            "{params}"
+        );
+    }
+}
+
+/// The visitor registration (docs/protocol/netease.md §5.2): the username must be the cipher of
+/// the device id the client sends, and the token it answers is what the QR login demands when
+/// the visitor demand is on (fidelity row N17).
+#[tokio::test]
+async fn visitors_register_with_their_device_and_the_qr_login_can_demand_it() {
+    let fake = fake().await;
+    let mut c = Client::new(&fake);
+    let register = "/api/register/anonimous";
+    for username in [
+        String::new(),
+        crypto::anonymous_username("ANOTHERDEVICE"),
+        DEVICE_ID.to_owned(),
+    ] {
+        let r = c.weapi(register, json!({"username": username})).await;
+        assert_eq!(r.code(), 400, "{username:?}");
+        assert_eq!(r.cookie("MUSIC_A"), None);
+    }
+    assert_eq!(fake.netease().visitors(), 0);
+    let url_safe = crypto::anonymous_username_urlsafe(DEVICE_ID);
+    assert_eq!(
+        c.eapi(register, json!({"username": url_safe})).await.code(),
+        200,
+        "chaunsin's alphabet"
+    );
+    let r = c
+        .weapi(
+            register,
+            json!({"username": crypto::anonymous_username(DEVICE_ID)}),
+        )
+        .await;
+    assert_eq!(r.code(), 200);
+    let line = r
+        .set_cookies()
+        .into_iter()
+        .find(|l| l.starts_with("MUSIC_A="))
+        .unwrap();
+    assert!(
+        line.contains("Domain=.music.163.com") && line.contains("HTTPOnly"),
+        "{line}"
+    );
+    let token = r.cookie("MUSIC_A").unwrap();
+    assert!(is_hex(&token, 128));
+    assert!(fake.netease().is_visitor(&token));
+    assert_eq!(fake.netease().visitors(), 2);
+
+    let unikey = "/api/login/qrcode/unikey";
+    assert_eq!(
+        c.eapi(unikey, json!({"type": 3})).await.code(),
+        200,
+        "off by default"
+    );
+    fake.netease().demand_visitor_token(true);
+    assert_eq!(
+        c.eapi(unikey, json!({"type": 3})).await.json(),
+        json!({"code": 400})
+    );
+    assert_eq!(c.weapi(unikey, json!({"type": 1})).await.code(), 400);
+    c.session.visitor = Some("f".repeat(128));
+    assert_eq!(
+        c.eapi(unikey, json!({"type": 3})).await.code(),
+        400,
+        "not issued"
+    );
+    c.session.visitor = Some(token);
+    let key = c.eapi(unikey, json!({"type": 3})).await.json()["unikey"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(poll(&c, &key).await.code(), 801);
+    c.session.visitor = None;
+    assert_eq!(poll(&c, &key).await.code(), 400);
+    let user = Client::logged_in(&fake);
+    assert_eq!(poll(&user, &key).await.code(), 801, "a login will do");
 }
 
 #[tokio::test]
@@ -1428,6 +1539,47 @@ async fn comments_post_and_read() {
         .await
         .json();
     assert_eq!(other["comments"].as_array().unwrap().len(), 2);
+}
+
+/// Comment reads name their thread in the path and, each reference its own way, in the
+/// parameters (fidelity row N11): NCMA's `rid` (the song id), chaunsin's `threadId`, and Duet's
+/// eapi form before them (`rid` = the thread). Whatever is named must be the path's thread.
+#[tokio::test]
+async fn comment_reads_name_the_thread_of_their_path() {
+    let fake = fake().await;
+    let anon = Client::new(&fake);
+    let path = "/api/v1/resource/comments/R_SO_4_33894312";
+    let ok = [
+        json!({"rid": "33894312", "threadId": "R_SO_4_33894312", "limit": 20, "offset": 0, "beforeTime": 0}),
+        json!({"rid": 33894312, "limit": 20, "offset": 0}),
+        json!({"threadId": "R_SO_4_33894312", "limit": "20", "offset": "0", "beforeTime": "0"}),
+    ];
+    for params in ok {
+        assert_eq!(
+            anon.weapi(path, params.clone()).await.code(),
+            200,
+            "{params}"
+        );
+    }
+    let before = json!({"rid": "R_SO_4_33894312", "limit": 20, "offset": 0, "beforeTime": 0});
+    assert_eq!(
+        anon.eapi(path, before).await.code(),
+        200,
+        "the eapi form before"
+    );
+    let refused = [
+        json!({"rid": "33894313"}),
+        json!({"threadId": "R_SO_4_1"}),
+        json!({"rid": "R_SO_4_1", "threadId": "R_SO_4_33894312"}),
+        json!({"threadId": "R_SO_4_33894312", "beforeTime": "yesterday"}),
+    ];
+    for params in refused {
+        assert_eq!(
+            anon.weapi(path, params.clone()).await.code(),
+            400,
+            "{params}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -11,12 +11,13 @@ use duet_core::keeper::{Generation, SessionKeeper};
 use duet_core::retry::{Effect, Failure, RetryPolicy};
 use duet_core::{Error, ErrorKind, ProviderId, Result, Upstream};
 use rand::Rng;
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 use crate::crypto;
+use crate::endpoints;
 use crate::errors::{code_of, error_for_code, netease};
 use crate::identity;
-use crate::session::{CookieUpdate, Session, MUSIC_U};
+use crate::session::{CookieUpdate, Session, MUSIC_A, MUSIC_U};
 
 /// How a request is wrapped (docs/protocol/netease.md §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,6 +181,51 @@ impl Client {
     /// Calls an endpoint and returns its JSON when `code` is 200 (or one of `accept`).
     pub async fn call(&self, endpoint: &Endpoint, params: Value) -> Result<Json> {
         self.call_accepting(endpoint, params, &[]).await
+    }
+
+    /// Registers this device as a visitor (§5.2) unless the session holds a login or a visitor
+    /// token already, as NCMA does before a QR login (fidelity row N17). The service's `MUSIC_A`
+    /// arrives as Set-Cookie and is kept like every other cookie. A refusal is logged, not
+    /// returned: a device that is not a visitor can still ask for a QR code.
+    pub async fn register_visitor(&self) {
+        let (session, _) = self.current();
+        if session.is_logged_in() || session.is_visitor() {
+            return;
+        }
+        let username = crypto::anonymous_username(&session.device_id);
+        let answer = self
+            .call(
+                &endpoints::REGISTER_VISITOR,
+                json!({ "username": username }),
+            )
+            .await;
+        match answer {
+            Ok(_) if self.current().0.is_visitor() => {
+                tracing::debug!("NetEase registered this device as a visitor");
+            }
+            Ok(_) => tracing::warn!("NetEase registered the visitor but sent no visitor token"),
+            Err(e) => tracing::warn!("NetEase did not register the visitor: {e}"),
+        }
+    }
+
+    /// Calls `first`; when the service refuses its form ([`endpoints::refuses_the_form`]),
+    /// asks `before`, the form it replaced, once (fidelity rows N10, N11).
+    pub async fn call_or_before(
+        &self,
+        (first, params): (&Endpoint, Value),
+        (before, before_params): (&Endpoint, Value),
+    ) -> Result<Json> {
+        match self.call(first, params).await {
+            Err(refused) if endpoints::refuses_the_form(&refused) => {
+                tracing::info!(
+                    path = %first.path,
+                    code = ?refused.upstream_code,
+                    "NetEase refused this form; asking the form it replaced"
+                );
+                self.call(before, before_params).await
+            }
+            answered => answered,
+        }
     }
 
     pub async fn call_accepting(
@@ -417,8 +463,8 @@ fn eapi_header(session: &Session) -> Map<String, Value> {
     );
     if let Some(music_u) = session.cookie(MUSIC_U) {
         put(MUSIC_U, music_u.to_owned());
-    } else if let Some(visitor) = session.cookie("MUSIC_A") {
-        put("MUSIC_A", visitor.to_owned());
+    } else if let Some(visitor) = session.cookie(MUSIC_A) {
+        put(MUSIC_A, visitor.to_owned());
     }
     header
 }
@@ -451,8 +497,12 @@ fn web_cookie_string(session: &Session) -> String {
             .cookies()
             .map(|(name, value)| (name.to_owned(), value)),
     );
+    // The visitor token goes only with no login (§5.1).
+    let logged_in = session.is_logged_in();
     for (name, value) in &session.cookies {
-        pairs.push((name.clone(), value.expose().to_owned()));
+        if !(logged_in && name == MUSIC_A) {
+            pairs.push((name.clone(), value.expose().to_owned()));
+        }
     }
     pairs
         .iter()
@@ -480,6 +530,25 @@ mod tests {
         assert!(decode_body(b"", true).is_err());
         assert!(decode_body(b"[1,2]", true).is_err());
         assert!(decode_body(&encrypted, false).is_err());
+    }
+
+    /// The visitor token goes with every call of a device not logged in, and with none once it
+    /// is (§5.1, fidelity row N17).
+    #[test]
+    fn the_visitor_token_goes_only_without_a_login() {
+        let mut session = Session::new();
+        session.apply_set_cookie("MUSIC_A=visitor; Path=/");
+        assert_eq!(eapi_header(&session)[MUSIC_A], "visitor");
+        assert!(web_cookie_string(&session).contains("MUSIC_A=visitor"));
+        session.apply_set_cookie("MUSIC_U=login; Path=/");
+        let header = eapi_header(&session);
+        assert_eq!(header[MUSIC_U], "login");
+        assert!(!header.contains_key(MUSIC_A));
+        let web = web_cookie_string(&session);
+        assert!(
+            web.contains("MUSIC_U=login") && !web.contains("MUSIC_A"),
+            "{web}"
+        );
     }
 
     #[test]

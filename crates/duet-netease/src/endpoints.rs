@@ -1,8 +1,13 @@
 //! Every NetEase endpoint Duet calls, with the transport it goes over and whether it may be
 //! repeated: the one place a transport is chosen (`docs/netease-wire.md`). Moving an endpoint to
 //! another transport is a change of one line here, plus the fake's answer if it differs.
+//!
+//! An endpoint moved to the form the references send may keep the form it had before as a
+//! fallback (the `*_BEFORE` constants): asked once, only when the service refuses the first form
+//! the way it refuses a form ([`refuses_the_form`]), never after any other failure.
 
 use duet_core::retry::Effect::{Read, Write};
+use duet_core::{Error, ErrorKind};
 
 use crate::client::Endpoint;
 use crate::client::Transport::{Eapi, Weapi};
@@ -17,16 +22,27 @@ pub const SONG_URL: Endpoint = Endpoint::new("/api/song/enhance/player/url/v1", 
 pub const LYRIC: Endpoint = Endpoint::new("/api/song/lyric/v1", Eapi, Read);
 pub const PLAYLIST_DETAIL: Endpoint = Endpoint::new("/api/v6/playlist/detail", Eapi, Read);
 pub const USER_PLAYLISTS: Endpoint = Endpoint::new("/api/user/playlist", Eapi, Read);
-pub const DAILY_SONGS: Endpoint = Endpoint::new("/api/v3/discovery/recommend/songs", Eapi, Read);
-/// The thread id (`R_SO_4_<song id>`) follows the path.
-pub const COMMENTS: Endpoint = Endpoint::new("/api/v1/resource/comments/", Eapi, Read);
+/// Over weapi as the references ask it (fidelity row N10, §7.10).
+pub const DAILY_SONGS: Endpoint = Endpoint::new("/api/v3/discovery/recommend/songs", Weapi, Read);
+/// The eapi form Duet used before row N10: the fallback of [`DAILY_SONGS`].
+pub const DAILY_SONGS_BEFORE: Endpoint =
+    Endpoint::new("/api/v3/discovery/recommend/songs", Eapi, Read);
+/// The thread id (`R_SO_4_<song id>`) follows the path. Over weapi with `rid` and `threadId`
+/// (fidelity row N11, §7.12).
+pub const COMMENTS: Endpoint = Endpoint::new("/api/v1/resource/comments/", Weapi, Read);
+/// The eapi form (`rid` = the thread id) Duet used before row N11: the fallback of [`COMMENTS`].
+pub const COMMENTS_BEFORE: Endpoint = Endpoint::new("/api/v1/resource/comments/", Eapi, Read);
+/// The visitor token (`MUSIC_A`) asked before a QR login (fidelity row N17, §5.2): weapi, as
+/// NCMA-4.25 and pyncm send it (NCMA-HEAD moved it to xeapi, which Duet does not speak, §6).
+/// Made once: a visitor that is not registered still logs in.
+pub const REGISTER_VISITOR: Endpoint = Endpoint::new("/api/register/anonimous", Weapi, Write);
 /// NCMA ≤4.25 posts comments through weapi with the csrf token (§7.12).
 pub const COMMENT_ADD: Endpoint = Endpoint::new("/api/resource/comments/add", Weapi, Write);
 pub const COMMENT_REPLY: Endpoint = Endpoint::new("/api/resource/comments/reply", Weapi, Write);
 pub const DAILY_TASK: Endpoint = Endpoint::new("/api/point/dailyTask", Eapi, Write);
 
 /// The whole table, for the tests that hold the wire note to it.
-pub const ALL: [&Endpoint; 15] = [
+pub const ALL: [&Endpoint; 18] = [
     &QR_KEY,
     &QR_POLL,
     &ACCOUNT,
@@ -38,8 +54,21 @@ pub const ALL: [&Endpoint; 15] = [
     &PLAYLIST_DETAIL,
     &USER_PLAYLISTS,
     &DAILY_SONGS,
+    &DAILY_SONGS_BEFORE,
     &COMMENTS,
+    &COMMENTS_BEFORE,
+    &REGISTER_VISITOR,
     &COMMENT_ADD,
     &COMMENT_REPLY,
     &DAILY_TASK,
 ];
+
+/// Whether `error` is the service refusing a request's form (its transport or parameters) rather
+/// than anything else: a bad request (400 "参数错误", what an undecodable or unknown form gets)
+/// or the anti-abuse answer to a client it does not believe (-460 Cheating, 250; §8). Only
+/// then is a `*_BEFORE` form asked; a session, rate-limit, verification or network failure would
+/// meet the other form the same way.
+pub fn refuses_the_form(error: &Error) -> bool {
+    matches!(error.kind, ErrorKind::BadRequest)
+        || (error.kind == ErrorKind::RiskControl && matches!(error.upstream_code, Some(-460 | 250)))
+}

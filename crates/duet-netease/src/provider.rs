@@ -178,6 +178,7 @@ impl Provider for NeteaseProvider {
                 "NetEase codes are scanned with the NetEase Cloud Music app",
             )));
         }
+        self.client.register_visitor().await;
         let body = self
             .client
             .call(&endpoints::QR_KEY, json!({ "type": identity::QR_TYPE }))
@@ -405,7 +406,15 @@ impl Provider for NeteaseProvider {
     }
 
     async fn recommended_tracks(&self) -> Result<Vec<Track>> {
-        let body = self.client.call(&endpoints::DAILY_SONGS, json!({})).await?;
+        // `afresh` (a new set for the day) is NCMA's switch, left out unless asked (§7.10); Duet
+        // never asks.
+        let body = self
+            .client
+            .call_or_before(
+                (&endpoints::DAILY_SONGS, json!({})),
+                (&endpoints::DAILY_SONGS_BEFORE, json!({})),
+            )
+            .await?;
         parse::recommended(&body).map(|t| self.client.upstream().route_images(t))
     }
 
@@ -416,16 +425,32 @@ impl Provider for NeteaseProvider {
                 "page starts at 1 and page_size is 1 to 100",
             )));
         }
+        let thread = format!("R_SO_4_{track_id}");
+        let offset = u64::from(page - 1) * u64::from(page_size);
+        // weapi with NCMA's `rid` (the song id) and the `threadId` of chaunsin's capture (fidelity
+        // row N11); the eapi form before it named the thread in `rid`.
         let body = self
             .client
-            .call(
-                &endpoints::COMMENTS.with_suffix(&format!("R_SO_4_{track_id}")),
-                json!({
-                    "rid": format!("R_SO_4_{track_id}"),
-                    "limit": page_size,
-                    "offset": u64::from(page - 1) * u64::from(page_size),
-                    "beforeTime": 0,
-                }),
+            .call_or_before(
+                (
+                    &endpoints::COMMENTS.with_suffix(&thread),
+                    json!({
+                        "rid": track_id,
+                        "threadId": thread,
+                        "limit": page_size,
+                        "offset": offset,
+                        "beforeTime": 0,
+                    }),
+                ),
+                (
+                    &endpoints::COMMENTS_BEFORE.with_suffix(&thread),
+                    json!({
+                        "rid": thread,
+                        "limit": page_size,
+                        "offset": offset,
+                        "beforeTime": 0,
+                    }),
+                ),
             )
             .await?;
         parse::comments(&body, track_id, page).map(|c| self.client.upstream().route_images(c))

@@ -11,12 +11,14 @@ use crate::identity;
 
 /// The login cookie (§5.5).
 pub const MUSIC_U: &str = "MUSIC_U";
+/// The visitor token of a device not logged in (§5.2, fidelity row N17).
+pub const MUSIC_A: &str = "MUSIC_A";
 /// The csrf token; weapi bodies repeat it as `csrf_token` (§2.2).
 pub const CSRF: &str = "__csrf";
 /// Cookies worth keeping: the session, the csrf token, the visitor token and the tracking id the
 /// service hands every new client. The per-path `MUSIC_A_T`/`MUSIC_R_T` log cookies are not sent
 /// by the API client, so they are not kept.
-const KEPT_COOKIES: [&str; 4] = [MUSIC_U, CSRF, "MUSIC_A", "NMTID"];
+const KEPT_COOKIES: [&str; 4] = [MUSIC_U, CSRF, MUSIC_A, "NMTID"];
 
 /// What one `Set-Cookie` header does to a kept cookie: a new value, or gone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +64,11 @@ impl Session {
             web: identity::WebIdentity::new(),
             cookies: BTreeMap::new(),
         }
+    }
+
+    /// Whether the service registered this device as a visitor (it holds a `MUSIC_A`).
+    pub fn is_visitor(&self) -> bool {
+        self.cookies.get(MUSIC_A).is_some_and(|v| !v.is_empty())
     }
 
     pub fn is_logged_in(&self) -> bool {

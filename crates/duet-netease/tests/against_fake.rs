@@ -47,12 +47,16 @@ async fn log_in(fake: &FakeUpstream, provider: &NeteaseProvider) {
 
 async fn everything_works_through(transport: Option<Transport>) {
     let fake = FakeUpstream::spawn(FakeConfig::default()).await.unwrap();
+    // The client registers a visitor before its QR login (fidelity row N17), so the login works
+    // with the fake demanding one.
+    fake.netease().demand_visitor_token(true);
     let (provider, store) = provider(&fake, transport).await;
     assert_eq!(
         provider.profile().await.unwrap_err().kind,
         ErrorKind::NotLoggedIn
     );
     log_in(&fake, &provider).await;
+    assert_eq!(fake.netease().visitors(), 1);
     assert!(
         store.load(ProviderId::Netease).unwrap().is_some(),
         "stored on confirm"
@@ -162,6 +166,126 @@ async fn the_default_transport_is_eapi_as_the_pc_client() {
         .find(|r| r.logical_path == "/api/resource/comments/add")
         .unwrap();
     assert_eq!(comment.transport, duet_fake_upstream::Transport::Weapi);
+}
+
+/// What the fake received for `path`, in order: (transport, business code).
+fn calls_to(fake: &FakeUpstream, path: &str) -> Vec<(duet_fake_upstream::Transport, Option<i64>)> {
+    fake.requests()
+        .iter()
+        .filter(|r| r.logical_path == path)
+        .map(|r| (r.transport, r.code))
+        .collect()
+}
+
+/// Daily songs and comment reads go over weapi with the references' parameters (fidelity rows
+/// N10, N11); when the service refuses that form the way it refuses a form (-460, 400), the
+/// eapi form Duet sent before is asked once; any other refusal stands as it is.
+#[tokio::test]
+async fn daily_songs_and_comment_reads_go_over_weapi_and_fall_back_to_eapi() {
+    use duet_fake_upstream::{Fault, FaultKind, Transport::Eapi as E, Transport::Weapi as W};
+    let fake = FakeUpstream::spawn(FakeConfig::default()).await.unwrap();
+    let (provider, _) = provider(&fake, None).await;
+    log_in(&fake, &provider).await;
+    let daily = "/api/v3/discovery/recommend/songs";
+    let thread = "/api/v1/resource/comments/R_SO_4_347230";
+
+    let first = provider.recommended_tracks().await.unwrap();
+    assert!(!first.is_empty());
+    let comments = provider.comments("347230", 1, 20).await.unwrap();
+    assert!(!comments.comments.is_empty());
+    assert_eq!(calls_to(&fake, daily), [(W, Some(200))]);
+    assert_eq!(calls_to(&fake, thread), [(W, Some(200))]);
+    let weapi = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.logical_path == daily)
+        .unwrap();
+    assert_eq!(weapi.host, duet_netease::identity::WEB_HOST);
+
+    for (kind, path) in [
+        (FaultKind::Cheating, "/discovery/recommend/songs"),
+        (FaultKind::Cheating, "/R_SO_4_347230"),
+    ] {
+        fake.netease().fail(Fault::new(kind).path(path));
+    }
+    assert_eq!(provider.recommended_tracks().await.unwrap(), first);
+    assert_eq!(
+        provider.comments("347230", 1, 20).await.unwrap().comments,
+        comments.comments
+    );
+    let fell_back = [(W, Some(200)), (W, Some(-460)), (E, Some(200))];
+    assert_eq!(calls_to(&fake, daily), fell_back);
+    assert_eq!(calls_to(&fake, thread), fell_back);
+
+    // A refusal that is not about the form: no second form.
+    fake.netease().clear_requests();
+    fake.netease()
+        .fail(Fault::new(FaultKind::RateLimit).path("/discovery/recommend/songs"));
+    let limited = provider.recommended_tracks().await.unwrap_err();
+    assert_eq!(limited.kind, ErrorKind::RateLimited);
+    fake.netease()
+        .fail(Fault::new(FaultKind::RiskControl).path("/R_SO_4_347230"));
+    let blocked = provider.comments("347230", 1, 20).await.unwrap_err();
+    assert_eq!(blocked.kind, ErrorKind::RiskControl);
+    assert_eq!(blocked.upstream_code, Some(-462));
+    assert_eq!(calls_to(&fake, daily), [(W, Some(405))]);
+    assert_eq!(calls_to(&fake, thread), [(W, Some(-462))]);
+
+    // Both forms refused: the second refusal is the answer.
+    fake.netease().fail(
+        Fault::new(FaultKind::Cheating)
+            .path("/discovery/recommend/songs")
+            .times(2),
+    );
+    let refused = provider.recommended_tracks().await.unwrap_err();
+    assert_eq!(refused.upstream_code, Some(-460));
+    assert_eq!(calls_to(&fake, daily).len(), 3, "each form once");
+}
+
+/// Before a QR login the client registers this device as a visitor, once, and keeps the token
+/// with the session's other cookies (fidelity row N17); a refused registration does not stop
+/// the login.
+#[tokio::test]
+async fn a_qr_login_registers_a_visitor_first_and_keeps_its_token() {
+    use duet_fake_upstream::{Fault, FaultKind};
+    let fake = FakeUpstream::spawn(FakeConfig::default()).await.unwrap();
+    let (provider, store) = provider(&fake, None).await;
+    fake.netease()
+        .fail(Fault::new(FaultKind::Cheating).path("/register/anonimous"));
+    provider.qr_start(QrMethod::App).await.unwrap();
+    assert_eq!(
+        fake.netease().visitors(),
+        0,
+        "refused, and the QR code still came"
+    );
+
+    fake.netease().demand_visitor_token(true);
+    fake.netease().clear_requests();
+    log_in(&fake, &provider).await;
+    provider.qr_start(QrMethod::App).await.unwrap();
+    let paths: Vec<String> = fake
+        .requests()
+        .iter()
+        .map(|r| r.logical_path.clone())
+        .filter(|p| p.contains("register") || p.contains("unikey"))
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "/api/register/anonimous",
+            "/api/login/qrcode/unikey",
+            "/api/login/qrcode/unikey"
+        ],
+        "registered once, before the first key"
+    );
+    assert_eq!(fake.netease().visitors(), 1);
+
+    let stored = store.load(ProviderId::Netease).unwrap().unwrap();
+    let session = duet_netease::session::Session::from_secret(&stored).unwrap();
+    let token = session.cookie("MUSIC_A").expect("kept with the login");
+    assert!(fake.netease().is_visitor(token));
+    let shown = format!("{provider:?} {session:?} {stored:?}");
+    assert!(!shown.contains(token), "{shown}");
 }
 
 /// A comment post that meets the service's anti-cheat demand asks the person for the

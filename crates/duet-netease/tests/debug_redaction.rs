@@ -11,9 +11,11 @@ use duet_netease::{Config, NeteaseProvider};
 async fn provider_client_session_and_store_hide_cookie_values() {
     let music_u = "MUSICUVALUE0123456789abcdefSECRET";
     let csrf = "CSRFVALUE0123456789";
+    let visitor = "MUSICAVISITORTOKEN0123456789";
     let mut session = Session::new();
     session.apply_set_cookie(&format!("MUSIC_U={music_u}; Path=/"));
     session.apply_set_cookie(&format!("__csrf={csrf}; Path=/"));
+    session.apply_set_cookie(&format!("MUSIC_A={visitor}; Path=/"));
 
     let store = Arc::new(MemoryStore::new());
     store
@@ -30,7 +32,7 @@ async fn provider_client_session_and_store_hide_cookie_values() {
         session.to_secret()
     );
     assert!(shown.contains("redacted"), "{shown}");
-    for value in [music_u, csrf] {
+    for value in [music_u, csrf, visitor] {
         assert!(!shown.contains(value), "{value} shown in {shown}");
     }
     // Nor the web page's tracking ids sent with weapi (docs/protocol/netease.md §5.1).

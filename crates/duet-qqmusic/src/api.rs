@@ -597,7 +597,8 @@ impl QqApi {
     }
 
     /// The profile page and VIP identity (§5.8).
-    pub async fn user_info(&self, credential: &Credential) -> Result<UserInfo, Error> {
+    /// The profile page (`fcg_get_profile_homepage`, §5.8) of the credential's account.
+    async fn profile_page(&self, credential: &Credential) -> Result<Value, Error> {
         let query = [
             ("ct", "20".to_owned()),
             ("cv", identity::WEB_CV.to_string()),
@@ -608,9 +609,13 @@ impl QqApi {
             ("g_tk", credential.g_tk().to_string()),
             ("loginUin", credential.musicid.to_string()),
         ];
-        let page = self
-            .client
-            .legacy_get(identity::PROFILE_URL, &query, Some(credential));
+        self.client
+            .legacy_get(identity::PROFILE_URL, &query, Some(credential))
+            .await
+    }
+
+    pub async fn user_info(&self, credential: &Credential) -> Result<UserInfo, Error> {
+        let page = self.profile_page(credential);
         let vip = self.client.call_one(
             Some(credential),
             Effect::Read,
@@ -658,9 +663,14 @@ impl QqApi {
         expired.unwrap_or(error)
     }
 
-    /// Whether the key still works (§4.4): `GetLoginUserInfo`.
+    /// Whether the key still works (§4.4): `GetLoginUserInfo`. A `1000` from it is checked with
+    /// the profile page (§5.8) before the key is called dead, and the page's `code` 0 wins:
+    /// L-1124 left `GetLoginUserInfo` for that page on the web profile because the call "always
+    /// returned expired" (docs/protocol/fidelity-2026-12.md row 3), and a live key taken for a
+    /// dead one would be renewed for nothing.
     pub async fn probe(&self, credential: &Credential) -> Result<(), Error> {
-        self.client
+        let said = self
+            .client
             .call_one(
                 Some(credential),
                 Effect::Read,
@@ -670,8 +680,21 @@ impl QqApi {
                     json!({}),
                 ),
             )
-            .await
-            .map(|_| ())
+            .await;
+        match said {
+            Err(expired) if expired.upstream_code == Some(1000) => {
+                match self.profile_page(credential).await {
+                    Ok(_) => {
+                        tracing::info!(
+                            "QQ Music's GetLoginUserInfo said 1000, the profile page answers: the key works"
+                        );
+                        Ok(())
+                    }
+                    Err(_) => Err(expired),
+                }
+            }
+            said => said.map(|_| ()),
+        }
     }
 
     /// Created (liked songs first) and collected playlists (§5.7).

@@ -365,7 +365,9 @@ pub fn created_playlists(data: &Value, owner: &UserRef) -> Result<Vec<Playlist>,
     Ok(out)
 }
 
-/// `CgiGetPlaylistFavInfo` (§5.7) → playlists the user collected.
+/// `CgiGetPlaylistFavInfo` (§5.7) → playlists the user collected. The id, name and cover are
+/// read under every name L-1124's model accepts (`tid|dissid|id`, `name|dissname|title|dirName`,
+/// `logo|picurl|picUrl`; docs/protocol/fidelity-2026-12.md row 6i).
 pub fn collected_playlists(data: &Value) -> Result<Vec<Playlist>, Error> {
     let list = data
         .get("v_list")
@@ -374,14 +376,14 @@ pub fn collected_playlists(data: &Value) -> Result<Vec<Playlist>, Error> {
     Ok(list
         .iter()
         .filter_map(|v| {
-            let id = text_of(v, &["tid", "dissid"]);
+            let id = text_of(v, &["tid", "dissid", "id"]);
             if id.is_empty() || id == "0" {
                 return None;
             }
             Some(Playlist {
                 provider: ProviderId::Qq,
                 id,
-                name: prose_of(v, &["name", "dirName", "title"]),
+                name: prose_of(v, &["name", "dissname", "dirName", "title"]),
                 cover_url: non_empty(text_of(v, &["logo", "picurl", "picUrl"])),
                 creator: UserRef {
                     id: text_of(v, &["encrypt_uin", "uin"]),
@@ -505,6 +507,46 @@ pub fn comment_list(data: &Value) -> Result<(Vec<Comment>, u64, bool), Error> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn collected_playlists_are_read_under_each_name_of_their_fields() {
+        let data = json!({"v_list": [
+            {"tid": 11, "name": "A", "logo": "https://y.qq.com/a.jpg", "songnum": 3},
+            {"dissid": "12", "dissname": "B", "picurl": "https://y.qq.com/b.jpg"},
+            {"id": 13, "title": "C &amp; D", "picUrl": "https://y.qq.com/c.jpg", "songNum": "4"},
+            {"id": 0, "name": "no id"},
+            {"name": "no id either"}
+        ]});
+        let read: Vec<(String, String, Option<String>, u64)> = collected_playlists(&data)
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.id, p.name, p.cover_url, p.track_count))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                (
+                    "11".into(),
+                    "A".into(),
+                    Some("https://y.qq.com/a.jpg".into()),
+                    3
+                ),
+                (
+                    "12".into(),
+                    "B".into(),
+                    Some("https://y.qq.com/b.jpg".into()),
+                    0
+                ),
+                (
+                    "13".into(),
+                    "C & D".into(),
+                    Some("https://y.qq.com/c.jpg".into()),
+                    4
+                ),
+            ]
+        );
+        assert!(collected_playlists(&json!({})).is_err());
+    }
 
     #[test]
     fn a_sign_in_answer_is_read_from_ret_code_and_is_sign_in() {

@@ -582,6 +582,74 @@ async fn the_wechat_long_poll_outlasts_the_ordinary_timeout() {
     );
 }
 
+/// The first exchange of a login code goes anonymously, as L-1124 sends it
+/// (docs/protocol/fidelity-2026-12.md row 1e): no login cookies, `comm.uin` 0, `g_tk` 5381,
+/// only the `tmeLoginType` of the login; the code alone is the credential.
+#[tokio::test]
+async fn the_first_code_exchange_is_anonymous() {
+    for (method, call, tme) in [
+        (QrMethod::Qq, "QQConnectLogin.LoginServer.QQLogin", "2"),
+        (QrMethod::Wechat, "music.login.LoginServer.Login", "1"),
+    ] {
+        let fake = fake().await;
+        let (provider, _) = provider(&fake);
+        log_in(&fake, &provider, method).await;
+        let exchanges: Vec<_> = fake
+            .qq()
+            .callers()
+            .into_iter()
+            .filter(|c| c.call == call)
+            .collect();
+        assert_eq!(exchanges.len(), 1, "{exchanges:?}");
+        let sent = &exchanges[0];
+        assert_eq!(
+            (sent.uin_cookie, &sent.qqmusic_key, &sent.qm_keyst),
+            (None, &None, &None),
+            "{call}"
+        );
+        assert_eq!(sent.comm_uin.unwrap_or(0), 0, "{call}");
+        assert_eq!(sent.comm_g_tk, Some(5381), "{call}");
+        assert_eq!(sent.tme_login_type.as_deref(), Some(tme), "{call}");
+    }
+}
+
+/// A `1000` from `GetLoginUserInfo` is checked with the profile page before the key is called
+/// dead (docs/protocol/fidelity-2026-12.md row 3): a key the page still serves is kept, not
+/// renewed; a key both call dead is renewed as before.
+#[tokio::test]
+async fn a_probe_saying_1000_is_checked_with_the_profile_page() {
+    let fake = fake().await;
+    let (provider, store) = provider(&fake);
+    log_in(&fake, &provider, QrMethod::Qq).await;
+    let key = stored(&store).musickey;
+    let count = |fake: &FakeUpstream, what: &str| {
+        fake.qq()
+            .requests()
+            .iter()
+            .filter(|r| r.call.as_deref() == Some(what) || r.logical_path.contains(what))
+            .count()
+    };
+    const RENEW: &str = "music.login.LoginServer.Login";
+    const PAGE: &str = "fcg_get_profile_homepage";
+    fake.qq().clear_requests();
+    fake.qq().fail(
+        Fault::new(FaultKind::QqNotLoggedIn)
+            .module("music.UserInfo.userInfoServer")
+            .method("GetLoginUserInfo"),
+    );
+    provider.probe().await.unwrap();
+    assert_eq!(count(&fake, PAGE), 1, "the page was asked");
+    assert_eq!(count(&fake, RENEW), 0, "a live key is not renewed");
+    assert_eq!(stored(&store).musickey, key);
+
+    fake.qq().expire_session(QqAccount::Qq.musicid());
+    fake.qq().clear_requests();
+    provider.probe().await.unwrap();
+    assert_eq!(count(&fake, PAGE), 1);
+    assert_eq!(count(&fake, RENEW), 1, "a dead key is renewed");
+    assert_ne!(stored(&store).musickey, key);
+}
+
 /// A refused file (104003) is normal for a non-VIP: a run of them sends at most one probe per
 /// key, and renews nothing (docs/protocol/fidelity-2026-12.md row 3); a new key gets its own.
 #[tokio::test]

@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value};
 
 use super::catalog::{self, set, SongKind};
 use super::{audio, fixtures, IssuedSession, NeteaseControl, QrPoll};
-use crate::http_util::{http_date, now_ms, random_hex, Cookies};
+use crate::http_util::{http_date, now_ms, Cookies};
 use crate::journal::Transport;
 
 /// An endpoint's answer: a JSON body and the cookies it sets.
@@ -151,6 +151,9 @@ fn qr_type_ok(c: &Call<'_>, required: bool) -> bool {
 }
 
 fn qr_unikey(c: &Call<'_>) -> Result<Answer, Value> {
+    if lacks_visitor_token(c) {
+        return Err(visitor_demand());
+    }
     if !qr_type_ok(c, true) {
         return Err(param_error());
     }
@@ -159,6 +162,9 @@ fn qr_unikey(c: &Call<'_>) -> Result<Answer, Value> {
 }
 
 fn qr_check(c: &Call<'_>) -> Result<Answer, Value> {
+    if lacks_visitor_token(c) {
+        return Err(visitor_demand());
+    }
     let key = c.str_param("key").filter(|k| !k.is_empty());
     let Some(key) = key.filter(|_| qr_type_ok(c, false)) else {
         return Err(param_error());
@@ -237,8 +243,16 @@ fn logout(c: &Call<'_>) -> Answer {
     }
 }
 
+/// The visitor registration (§5.2): `username` must be the cipher of the `deviceId` cookie
+/// (either Base64 alphabet, as NCMA and chaunsin write it), else 400. Answers a new `MUSIC_A`.
 fn anonymous(c: &Call<'_>) -> Result<Answer, Value> {
-    if c.str_param("username").is_none_or(|u| u.is_empty()) {
+    let username = c.str_param("username").unwrap_or_default();
+    let device = c.cookies.get("deviceId").map(String::as_str).unwrap_or("");
+    let ours = !device.is_empty()
+        && (username == duet_netease::crypto::anonymous_username(device)
+            || username == duet_netease::crypto::anonymous_username_urlsafe(device));
+    if !ours {
+        tracing::debug!("visitor registration whose username is not the device's (400)");
         return Err(param_error());
     }
     let now = now_ms();
@@ -247,10 +261,28 @@ fn anonymous(c: &Call<'_>) -> Result<Answer, Value> {
         body: json!({"code": 200, "userId": 8_000_000_000_i64 + now % 1_000_000, "createTime": now}),
         set_cookies: vec![format!(
             "MUSIC_A={}; Max-Age={max_age}; Expires={}; Path=/; Domain=.music.163.com; HTTPOnly",
-            random_hex(128),
+            c.ctl.new_visitor(),
             http_date(now / 1000 + max_age)
         )],
     })
+}
+
+/// With [`NeteaseControl::demand_visitor_token`] on: a QR login call from a client with neither
+/// a login nor a visitor token of this fake (fidelity row N17).
+fn lacks_visitor_token(c: &Call<'_>) -> bool {
+    c.ctl.demands_visitor_token()
+        && c.session().is_none()
+        && !c
+            .cookies
+            .get("MUSIC_A")
+            .is_some_and(|a| c.ctl.is_visitor(a))
+}
+
+/// What such a call gets: a bare 400, the code §8 gives a logged-out call that needs a visitor
+/// cookie (its body is the fake's choice: no public capture).
+fn visitor_demand() -> Value {
+    tracing::debug!("QR login without a visitor token (400)");
+    json!({"code": 400})
 }
 
 // ---- search (§7.3) -----------------------------------------------------------------------
@@ -485,8 +517,15 @@ fn user_playlist(c: &Call<'_>) -> Result<Answer, Value> {
     .into())
 }
 
+/// Login required; `afresh`, NCMA's "a new set for today" switch (fidelity row N10, §7.10), is
+/// optional and a boolean when sent.
 fn recommend_songs(c: &Call<'_>) -> Result<Answer, Value> {
     c.session().ok_or_else(need_login)?;
+    match c.params.get("afresh") {
+        None | Some(Value::Bool(_)) => {}
+        Some(Value::String(s)) if s == "true" || s == "false" => {}
+        Some(_) => return Err(param_error()),
+    }
     Ok(fixtures::get().owned("recommend_songs.json").into())
 }
 
@@ -501,10 +540,24 @@ fn personalized(c: &Call<'_>) -> Result<Answer, Value> {
 
 // ---- comments (§7.12) --------------------------------------------------------------------
 
+/// The thread is the one the path names. The references name it in the parameters too, each its
+/// own way (fidelity row N11, §7.12): NCMA's `rid` is the resource id, chaunsin's `threadId` the
+/// thread; Duet's eapi form before them put the thread in `rid`. Whichever is sent must agree
+/// with the path.
 fn comments(c: &Call<'_>, thread: &str) -> Result<Answer, Value> {
     if !catalog::is_thread_id(thread) {
         return Err(not_found());
     }
+    let resource = thread.rsplit('_').next().unwrap_or_default();
+    let names_it = |key: &str, also: Option<&str>| {
+        c.str_param(key)
+            .is_none_or(|v| v == thread || also.is_some_and(|a| v == a))
+    };
+    if !names_it("threadId", None) || !names_it("rid", Some(resource)) {
+        tracing::debug!(thread, "comment read naming another thread (400)");
+        return Err(param_error());
+    }
+    c.int_param("beforeTime").map_err(|_| param_error())?;
     let (limit, offset) = paging(c, 20, 100)?;
     let mut body = fixtures::get().owned("comment_music.json");
     let posted = c.ctl.comments(thread);

@@ -131,6 +131,11 @@ struct State {
     /// Whether comment posts without an anti-cheat token are refused (see
     /// [`NeteaseControl::demand_anti_cheat_token`]).
     anti_cheat_demand: bool,
+    /// Every visitor token (`MUSIC_A`) issued by `/api/register/anonimous`.
+    visitors: HashSet<String>,
+    /// Whether the QR login refuses a client with neither a login nor a visitor token (see
+    /// [`NeteaseControl::demand_visitor_token`]).
+    visitor_demand: bool,
 }
 
 struct Shared {
@@ -388,6 +393,40 @@ impl NeteaseControl {
 
     pub(crate) fn demands_anti_cheat_token(&self) -> bool {
         self.state().anti_cheat_demand
+    }
+
+    /// From now on, the QR login (key and poll) refuses a client holding neither a live
+    /// `MUSIC_U` nor a visitor token this fake issued, with `{"code":400}`: what §5.2 and §8 say
+    /// a logged-out call without a visitor cookie may meet, and why NCMA registers one first
+    /// (fidelity row N17). Off by default, since no capture shows the QR login refused this way.
+    pub fn demand_visitor_token(&self, on: bool) {
+        self.state().visitor_demand = on;
+    }
+
+    pub(crate) fn demands_visitor_token(&self) -> bool {
+        self.state().visitor_demand
+    }
+
+    /// Issues a visitor token (what `/api/register/anonimous` does).
+    pub(crate) fn new_visitor(&self) -> String {
+        let token = crate::http_util::random_hex(128);
+        let mut st = self.state();
+        // Bounded like the QR table: a long demo forgets the oldest-looking half.
+        if st.visitors.len() > 4096 {
+            st.visitors.clear();
+        }
+        st.visitors.insert(token.clone());
+        token
+    }
+
+    /// Whether `token` is a visitor token this fake issued.
+    pub fn is_visitor(&self, token: &str) -> bool {
+        self.state().visitors.contains(token)
+    }
+
+    /// How many visitor tokens were issued.
+    pub fn visitors(&self) -> usize {
+        self.state().visitors.len()
     }
 
     pub(crate) fn add_comment(&self, thread: &str, comment: Value) {
