@@ -2,11 +2,15 @@
 //! the front end's [`QrRenderer`], so it works whatever the service sends), polls at the
 //! service's documented pace, reports every state change, expires after the service's limit,
 //! and fetches the profile once confirmed. A new session is a restart.
+//!
+//! A front end may [prefetch](QrLogins::prefetch) the code it is about to show, while its window
+//! is still loading, so the code is on screen as soon as the page asks for it. A prefetched code
+//! is not polled until it is shown: nobody can have scanned it before.
 
 use std::sync::Arc;
 
 use base64::Engine as _;
-use tokio::sync::watch;
+use tokio::sync::{oneshot, watch};
 use tokio::time::Instant;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -26,6 +30,10 @@ pub struct QrSession {
     login: QrLogin,
     state: watch::Receiver<LoginState>,
     task: tokio::task::JoinHandle<()>,
+    created: Instant,
+    lifetime: std::time::Duration,
+    /// Held while a prefetched code waits to be shown; sending starts the polling.
+    unshown: Option<oneshot::Sender<()>>,
 }
 
 impl QrSession {
@@ -37,6 +45,18 @@ impl QrSession {
         observer: Option<StateObserver>,
         render: QrRenderer,
     ) -> Result<Self> {
+        Self::create(provider, method, observer, render, false).await
+    }
+
+    /// Creates the code; with `unshown`, polling waits for [`QrSession::show`].
+    async fn create(
+        provider: Arc<dyn Provider>,
+        method: Option<QrMethod>,
+        observer: Option<StateObserver>,
+        render: QrRenderer,
+        unshown: bool,
+    ) -> Result<Self> {
+        let created = Instant::now();
         let policy = provider.qr_policy();
         let method = resolve_method(provider.as_ref(), method)?;
         let ticket = provider.qr_start(method).await?;
@@ -71,8 +91,34 @@ impl QrSession {
             observer(&initial);
         }
         let (sender, state) = watch::channel(initial);
-        let task = tokio::spawn(poll_until_final(provider, sender, observer));
-        Ok(Self { login, state, task })
+        let (unshown, shown) = if unshown {
+            let (send, receive) = oneshot::channel();
+            (Some(send), Some(receive))
+        } else {
+            (None, None)
+        };
+        let task = tokio::spawn(poll_until_final(provider, sender, observer, shown));
+        Ok(Self {
+            login,
+            state,
+            task,
+            created,
+            lifetime: policy.lifetime,
+            unshown,
+        })
+    }
+
+    /// The code is on screen: polling starts (for a prefetched code; a no-op otherwise).
+    fn show(&mut self) {
+        if let Some(shown) = self.unshown.take() {
+            // The task ends only by abort or a final state, neither possible before it is shown.
+            let _ = shown.send(());
+        }
+    }
+
+    /// How long the code has left, as of now.
+    fn remaining(&self) -> std::time::Duration {
+        self.lifetime.saturating_sub(self.created.elapsed())
     }
 
     pub fn login(&self) -> &QrLogin {
@@ -131,9 +177,15 @@ async fn poll_until_final(
     provider: Arc<dyn Provider>,
     sender: watch::Sender<LoginState>,
     observer: Option<StateObserver>,
+    shown: Option<oneshot::Receiver<()>>,
 ) {
     let policy = provider.qr_policy();
     let deadline = Instant::now() + policy.lifetime;
+    if let Some(shown) = shown {
+        if shown.await.is_err() {
+            return;
+        }
+    }
     let key = sender.borrow().key.clone();
     let publish = |next: LoginState| {
         let changed = {
@@ -229,7 +281,17 @@ fn failed(base: &LoginState, error: Error) -> LoginState {
 #[derive(Debug)]
 pub struct QrLogins {
     sessions: tokio::sync::Mutex<Vec<QrSession>>,
+    /// Codes fetched ahead of the page asking for them; each slot's lock is held while its code
+    /// is on its way, so a page that asks early waits for that code instead of a second one.
+    prefetched: std::sync::Mutex<Vec<Prefetched>>,
     render: QrRenderer,
+}
+
+#[derive(Debug)]
+struct Prefetched {
+    provider: ProviderId,
+    method: QrMethod,
+    slot: Arc<tokio::sync::Mutex<Option<QrSession>>>,
 }
 
 impl QrLogins {
@@ -239,8 +301,61 @@ impl QrLogins {
     pub fn new(render: QrRenderer) -> Self {
         Self {
             sessions: Default::default(),
+            prefetched: Default::default(),
             render,
         }
+    }
+
+    /// Fetches the code [`start`](Self::start) will hand out for `provider` and `method` (its
+    /// default when `None`), in the background. Call it from inside the async runtime. The
+    /// code is not polled until it is asked for; a failure is logged and the page's own start
+    /// asks again.
+    pub fn prefetch(
+        &self,
+        provider: Arc<dyn Provider>,
+        method: Option<QrMethod>,
+        observer: Option<StateObserver>,
+    ) {
+        let Ok(method) = resolve_method(provider.as_ref(), method) else {
+            return;
+        };
+        let slot = Arc::new(tokio::sync::Mutex::new(None));
+        let Ok(mut fill) = slot.clone().try_lock_owned() else {
+            return;
+        };
+        let mut prefetched = self.prefetched.lock().unwrap_or_else(|e| e.into_inner());
+        prefetched.retain(|p| p.provider != provider.id() || p.method != method);
+        prefetched.push(Prefetched {
+            provider: provider.id(),
+            method,
+            slot,
+        });
+        let render = self.render;
+        tokio::spawn(async move {
+            let id = provider.id();
+            match QrSession::create(provider, Some(method), observer, render, true).await {
+                Ok(session) => *fill = Some(session),
+                Err(error) => {
+                    tracing::warn!(provider = %id, "could not prefetch the QR code: {error}")
+                }
+            }
+        });
+    }
+
+    /// The prefetched code of `provider` and `method`, waiting for it if it is on its way;
+    /// `None` when there is none or it has too little time left to be worth showing.
+    async fn take_prefetched(&self, provider: ProviderId, method: QrMethod) -> Option<QrSession> {
+        let slot = {
+            let mut prefetched = self.prefetched.lock().unwrap_or_else(|e| e.into_inner());
+            let at = prefetched
+                .iter()
+                .position(|p| p.provider == provider && p.method == method)?;
+            prefetched.remove(at).slot
+        };
+        let session = slot.lock().await.take()?;
+        let fresh =
+            session.remaining() > session.lifetime / 2 && !session.current().state.is_final();
+        fresh.then_some(session)
     }
 
     pub async fn start(
@@ -250,7 +365,15 @@ impl QrLogins {
         observer: Option<StateObserver>,
     ) -> Result<QrLogin> {
         let id = provider.id();
-        let session = QrSession::start(provider, method, observer, self.render).await?;
+        let resolved = resolve_method(provider.as_ref(), method)?;
+        let session = match self.take_prefetched(id, resolved).await {
+            Some(mut session) => {
+                session.show();
+                session.login.expires_in_s = session.remaining().as_secs();
+                session
+            }
+            None => QrSession::start(provider, Some(resolved), observer, self.render).await?,
+        };
         let login = session.login().clone();
         let mut sessions = self.sessions.lock().await;
         sessions.retain(|s| {
@@ -301,6 +424,7 @@ mod tests {
     use crate::provider::{QrPolicy, QrTicket};
     use async_trait::async_trait;
     use std::collections::VecDeque;
+    use std::sync::atomic::{AtomicU32, Ordering};
     use std::sync::Mutex;
     use std::time::Duration;
 
@@ -308,6 +432,10 @@ mod tests {
     struct Scripted {
         polls: Mutex<VecDeque<Result<QrPoll>>>,
         lifetime: Duration,
+        /// How long the service takes to hand out a code.
+        start_delay: Duration,
+        codes_handed_out: AtomicU32,
+        polled: AtomicU32,
     }
 
     #[async_trait]
@@ -328,12 +456,15 @@ mod tests {
             &[]
         }
         async fn qr_start(&self, _method: QrMethod) -> Result<QrTicket> {
+            tokio::time::sleep(self.start_delay).await;
+            let n = self.codes_handed_out.fetch_add(1, Ordering::SeqCst) + 1;
             Ok(QrTicket {
-                key: "k1".into(),
-                code: QrCode::Url("https://music.163.com/login?codekey=k1".into()),
+                key: format!("k{n}"),
+                code: QrCode::Url(format!("https://music.163.com/login?codekey=k{n}")),
             })
         }
         async fn qr_poll(&self, _key: &str) -> Result<QrPoll> {
+            self.polled.fetch_add(1, Ordering::SeqCst);
             self.polls
                 .lock()
                 .unwrap()
@@ -391,10 +522,17 @@ mod tests {
     }
 
     fn scripted(polls: Vec<Result<QrPoll>>, lifetime: Duration) -> Arc<dyn Provider> {
-        Arc::new(Scripted {
+        Arc::new(service(polls, lifetime, Duration::ZERO))
+    }
+
+    fn service(polls: Vec<Result<QrPoll>>, lifetime: Duration, start_delay: Duration) -> Scripted {
+        Scripted {
             polls: Mutex::new(polls.into()),
             lifetime,
-        })
+            start_delay,
+            codes_handed_out: AtomicU32::new(0),
+            polled: AtomicU32::new(0),
+        }
     }
 
     /// Stands in for `duet_images::login_qr_png` (tested there): a `data:` URI naming what it
@@ -518,5 +656,73 @@ mod tests {
             login.qr_url.as_deref(),
             Some("https://music.163.com/login?codekey=k1")
         );
+    }
+
+    #[tokio::test]
+    async fn a_prefetched_code_is_handed_out_and_polled_only_once_shown() {
+        let service = Arc::new(service(vec![], Duration::from_secs(60), Duration::ZERO));
+        let logins = QrLogins::new(render);
+        logins.prefetch(service.clone(), None, None);
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        assert_eq!(service.codes_handed_out.load(Ordering::SeqCst), 1);
+        assert_eq!(
+            service.polled.load(Ordering::SeqCst),
+            0,
+            "polled before shown"
+        );
+
+        let shown = logins.start(service.clone(), None, None).await.unwrap();
+        assert_eq!(shown.key, "k1");
+        assert_eq!(service.codes_handed_out.load(Ordering::SeqCst), 1);
+        assert!(shown.expires_in_s <= 60 && shown.expires_in_s >= 59);
+        for _ in 0..200 {
+            if service.polled.load(Ordering::SeqCst) > 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert!(
+            service.polled.load(Ordering::SeqCst) > 0,
+            "never polled once shown"
+        );
+
+        // Handed out once: the next start is a new code.
+        let next = logins.start(service.clone(), None, None).await.unwrap();
+        assert_eq!(next.key, "k2");
+    }
+
+    #[tokio::test]
+    async fn a_page_asking_before_the_prefetched_code_arrives_gets_that_code() {
+        let service = Arc::new(service(
+            vec![],
+            Duration::from_secs(60),
+            Duration::from_millis(80),
+        ));
+        let logins = QrLogins::new(render);
+        logins.prefetch(service.clone(), Some(QrMethod::App), None);
+        let login = logins.start(service.clone(), None, None).await.unwrap();
+        assert_eq!(login.key, "k1");
+        assert_eq!(service.codes_handed_out.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_prefetched_code_past_half_its_life_is_replaced() {
+        let service = Arc::new(service(vec![], Duration::from_millis(60), Duration::ZERO));
+        let logins = QrLogins::new(render);
+        logins.prefetch(service.clone(), None, None);
+        tokio::time::sleep(Duration::from_millis(40)).await;
+        let login = logins.start(service.clone(), None, None).await.unwrap();
+        assert_eq!(login.key, "k2");
+        assert_eq!(service.codes_handed_out.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_failed_prefetch_leaves_the_start_to_ask_again() {
+        let logins = QrLogins::new(|_| Err(Error::network("cannot draw")));
+        let service = Arc::new(service(vec![], Duration::from_secs(60), Duration::ZERO));
+        logins.prefetch(service.clone(), None, None);
+        let error = logins.start(service.clone(), None, None).await.unwrap_err();
+        assert_eq!(error.message, "cannot draw");
+        assert_eq!(service.codes_handed_out.load(Ordering::SeqCst), 2);
     }
 }
