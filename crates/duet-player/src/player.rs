@@ -617,7 +617,8 @@ impl Player {
         core.snapshot()
     }
 
-    /// Resumes; after the end of the queue (or a stop) plays again.
+    /// Resumes; after the end of the queue (or a stop) plays again; after giving up on a run of
+    /// unplayable tracks, goes on with the next one rather than ask for the last again.
     pub fn resume(&self) -> PlayerState {
         let shared = self.shared();
         let mut core = shared.lock();
@@ -636,6 +637,10 @@ impl Player {
             core.queue.rewind();
         } else if core.queue.current_index().is_none() {
             core.queue.advance(Advance::Skip);
+        } else if core.stopped_after_failures.is_some()
+            && core.queue.advance(Advance::Skip).is_none()
+        {
+            core.queue.rewind();
         }
         core.start_run();
         shared.start_current(&mut core);

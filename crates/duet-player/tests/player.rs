@@ -680,6 +680,19 @@ async fn a_long_run_of_unplayable_tracks_stops_at_the_skip_limit() {
     events.drain_for(Duration::from_millis(300)).await;
     assert_eq!(events.skipped().len(), limit);
     assert!(resolver.asked() - asked <= limit);
+    let last = events.skipped().last().unwrap().track.id.clone();
+    assert_eq!(last, "refused-9");
+
+    // Play goes on after the track it gave up on, not back to it.
+    let mut events = Events::new(&player);
+    player.resume();
+    events
+        .until(
+            WAIT,
+            |e| matches!(e, PlayerEvent::State(s) if s.stopped_after_failures.is_some()),
+        )
+        .await;
+    assert_eq!(events.skipped()[0].track.id, "refused-10");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
