@@ -94,10 +94,6 @@ impl RequestBudget {
         }
     }
 
-    pub fn pace(&self) -> Pace {
-        self.lock().pace
-    }
-
     fn lock(&self) -> std::sync::MutexGuard<'_, Bucket> {
         self.bucket.lock().unwrap_or_else(|e| e.into_inner())
     }
