@@ -228,7 +228,7 @@ const en = {
     'Open the official app, finish the verification it shows (a captcha or a confirmation), then try again here.',
   'error.rate_limited.title': 'Too many requests',
   'error.rate_limited.body':
-    'Too many requests in a short time: Duet keeps to a person’s pace, and so do the services. Wait a moment, then try again.',
+    'Too many requests in a short time: Duet keeps to a person’s pace, and so do the services. Wait a minute, then try again.',
   'error.not_found.title': 'Not found',
   'error.not_found.body': 'This item doesn’t exist any more, or it was made private.',
   'error.unavailable.title': 'Not available',
@@ -479,7 +479,7 @@ const zh: Record<MessageKey, string> = {
     '请打开官方 App，完成它显示的验证（验证码或确认），然后回到这里再试一次。',
   'error.rate_limited.title': '请求太频繁了',
   'error.rate_limited.body':
-    '短时间内请求太多：Duet 按正常使用的节奏发送请求，音乐服务也有同样的限制。请稍等片刻再试。',
+    '短时间内请求太多：Duet 按正常使用的节奏发送请求，音乐服务也有同样的限制。请等一分钟再试。',
   'error.not_found.title': '找不到内容',
   'error.not_found.body': '它已经不存在了，或者被设为了私密。',
   'error.unavailable.title': '暂时无法获取',
