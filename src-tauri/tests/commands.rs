@@ -480,6 +480,74 @@ fn playback_advances_follows_lyrics_and_skips_the_unplayable() {
     assert_eq!(queue[1]["id"], playable["id"]);
 }
 
+/// Never a storm of requests (issue 10 item 5): a long queue of tracks the service refuses to
+/// stream stops after the skip limit, with the reason in the state, having cost at most that many
+/// URL requests at the fake; a queue the list already marks grey costs none.
+#[test]
+fn a_queue_of_refused_tracks_stops_after_a_handful_of_url_requests() {
+    let h = harness();
+    h.log_in();
+    let playlist = h.ok(
+        "playlist",
+        json!({ "provider": "netease", "id": "9000001200" }),
+    );
+    let grey: Vec<Value> = playlist["tracks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["playable"] == false)
+        .cloned()
+        .collect();
+    assert!(grey.len() >= 10, "{} grey tracks", grey.len());
+    let url_requests = || {
+        h.fake
+            .requests()
+            .iter()
+            .filter(|r| r.logical_path.starts_with("/api/song/enhance/player/url"))
+            .count()
+    };
+    let skips = || h.names().iter().filter(|n| *n == "player-skipped").count();
+    let limit = duet_player::SKIP_LIMIT;
+
+    // Grey as the list says, 1,000 of them: skipped without a single URL request.
+    let queue: Vec<Value> = grey.iter().cycle().take(1000).cloned().collect();
+    h.ok("player_play", json!({ "tracks": queue, "startIndex": 0 }));
+    let stopped = h.wait_event("player-state", |s| !s["stopped_after_failures"].is_null());
+    assert_eq!(stopped["stopped_after_failures"], limit);
+    assert_eq!(stopped["status"], "idle");
+    assert_eq!(url_requests(), 0);
+
+    // Listed as playable, but the service refuses each URL (a stale list): the player asks for
+    // the first handful, then stops and says why.
+    let refused: Vec<Value> = queue
+        .into_iter()
+        .map(|mut t| {
+            t["playable"] = json!(true);
+            t
+        })
+        .collect();
+    let skipped_before = skips();
+    let state = h.ok("player_play", json!({ "tracks": refused, "startIndex": 0 }));
+    assert!(state["stopped_after_failures"].is_null(), "a new run");
+    let stopped = h.wait_event("player-state", |s| {
+        !s["stopped_after_failures"].is_null() && s["track"]["playable"] == true
+    });
+    assert_eq!(stopped["stopped_after_failures"], limit);
+    assert_eq!(stopped["error"]["kind"], "unavailable");
+    assert!(
+        stopped["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("Stopped after {limit} tracks in a row")),
+        "{stopped}"
+    );
+    // Nothing more happens: no walk through the other 995.
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(url_requests(), limit as usize);
+    assert_eq!(skips() - skipped_before, limit as usize);
+    assert_eq!(h.ok("player_state", json!({}))["status"], "idle");
+}
+
 /// The command list is written twice by necessity: the registration (`collect_commands!` in
 /// `src/commands/mod.rs`, which `build.rs` turns into the ACL manifest and `bindings.rs` into the
 /// UI's functions) and the capability. They must agree, or the UI gets "not allowed" at run time.

@@ -256,6 +256,47 @@ describe('player bar', () => {
     }
   });
 
+  test('a run of unplayable tracks stops the player, and the bar and a toast say why', async () => {
+    const app = await openApp(h, { mock: paused });
+    const { page } = app;
+    try {
+      await page.waitForSelector(id('player-bar'));
+      assert.equal(await page.locator(id('player-stopped')).count(), 0);
+      const state = await app.duet(() => ({ ...window.__duet.player }));
+      await app.emit('player-state', {
+        ...state,
+        status: 'idle',
+        position_ms: 0,
+        stopped_after_failures: 5,
+        error: {
+          kind: 'unavailable',
+          message: 'Stopped after 5 tracks in a row could not be played (last: 暂无版权)',
+          provider: 'netease',
+        },
+      });
+      const notice = page.locator(id('player-stopped'));
+      await notice.waitFor();
+      assert.equal(await notice.innerText(), 'Stopped: 5 unplayable');
+      assert.match(
+        await notice.getAttribute('title'),
+        /^Stopped after 5 tracks in a row could not be played\. /,
+      );
+      const toast = page.locator(id('toast'), { hasText: 'Stopped after 5 tracks' });
+      await toast.waitFor();
+      assert.match(await toast.innerText(), /Press play or pick a song/);
+      // the reason, not the generic "Not available" of the last track's error
+      assert.equal(await page.locator(id('toast'), { hasText: 'Not available' }).count(), 0);
+      await shot(page, 'player-stopped-after-failures');
+
+      // the person's next choice starts a new run: the note goes
+      await page.locator(id('player-next')).click();
+      await eventually(async () => (await app.count('player_next')) === 1);
+      await notice.waitFor({ state: 'detached' });
+    } finally {
+      await app.close();
+    }
+  });
+
   test('a failing player command explains itself in a toast', async () => {
     const app = await openApp(h, {
       mock: {

@@ -1,8 +1,17 @@
 //! The wall clock, read the one way every provider reads it: Unix milliseconds (request stamps,
 //! cache busters, the time of a comment) and Unix seconds (key lifetimes, when a play URL runs
-//! out). A clock set before 1970 reads as 0, never a panic.
+//! out). A clock set before 1970 reads as 0, never a panic. And the monotonic clock that paces
+//! requests ([`monotonic`]).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// A point on the monotonic clock: tokio's, which a paused test runtime can move.
+pub use tokio::time::Instant;
+
+/// Now, on the monotonic clock (never goes back; unaffected by the wall clock being set).
+pub fn monotonic() -> Instant {
+    Instant::now()
+}
 
 /// Milliseconds since the Unix epoch, now.
 pub fn unix_ms() -> u64 {

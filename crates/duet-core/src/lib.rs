@@ -1,8 +1,9 @@
 //! Duet's provider-neutral core: the data model every front end speaks (docs/design.md §2), the typed
 //! error kinds, the [`Provider`] trait each music service implements, the QR login session
-//! machine, the credential store's interface, the `DUET_UPSTREAM` routing switch, and
-//! size-capped reading of HTTP answers.
+//! machine, the credential store's interface, the request budget each service's calls share,
+//! the `DUET_UPSTREAM` routing switch, and size-capped reading of HTTP answers.
 
+pub mod budget;
 pub mod clock;
 pub mod credentials;
 pub mod error;

@@ -1,7 +1,8 @@
 //! The one retry policy of every provider (docs/design.md §3: retries only for idempotent reads, with
 //! backoff): which failures may pass on another attempt ([`Failure`]), which calls may be
 //! repeated at all ([`Effect`]), how long to wait between attempts and how many to make
-//! ([`RetryPolicy`]).
+//! ([`RetryPolicy`]). Every attempt, the first and each retry, spends a token of the service's
+//! [`RequestBudget`](crate::budget::RequestBudget), so retries never add up to a storm.
 
 use std::future::Future;
 use std::time::Duration;

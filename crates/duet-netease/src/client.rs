@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
+use duet_core::budget::{Pace, RequestBudget};
 use duet_core::credentials::SharedStore;
 use duet_core::http::{read_capped, MAX_API_ANSWER};
 use duet_core::keeper::{Generation, SessionKeeper};
@@ -53,6 +54,8 @@ pub struct Config {
     pub weapi_secret: WeapiSecret,
     /// How reads are asked again after a network error or a 5xx.
     pub retry: RetryPolicy,
+    /// How fast requests to NetEase may go, every caller and every retry together.
+    pub pace: Pace,
 }
 
 impl Config {
@@ -68,6 +71,7 @@ impl Config {
             transport_override: None,
             weapi_secret,
             retry: RetryPolicy::STANDARD,
+            pace: Pace::HUMAN,
         }
     }
 }
@@ -106,6 +110,8 @@ pub struct Client {
     /// The session arrives and changes as Set-Cookie on any answer (§5.5); one lock and a
     /// generation order those changes with restore and logout.
     keeper: SessionKeeper<Session>,
+    /// Every request to NetEase spends a token of this one budget.
+    budget: RequestBudget,
 }
 
 impl std::fmt::Debug for Client {
@@ -131,6 +137,7 @@ impl Client {
             .map_err(|e| Error::network(format!("cannot build the HTTP client: {e}")))?;
         Ok(Arc::new(Self {
             http,
+            budget: RequestBudget::new(ProviderId::Netease, config.pace),
             config,
             keeper: SessionKeeper::new(ProviderId::Netease, store, || Some(Session::new())),
         }))
@@ -248,6 +255,8 @@ impl Client {
         params: &Value,
         accept: &[i64],
     ) -> Result<Json, Failure> {
+        // Before the session is read: a wait for a turn must not send a stale one.
+        self.budget.take().await.map_err(Failure::Final)?;
         let transport = self.config.transport_override.unwrap_or(endpoint.transport);
         let (session, generation) = self.current();
         let had_session = session.is_logged_in();

@@ -40,7 +40,7 @@ pub use output::{
 };
 pub use player::{
     EventReceiver, Player, PlayerEvent, PlayerOptions, PlayerState, PlayerStatus, PositionUpdate,
-    SkippedTrack, StreamResolver,
+    SkippedTrack, StreamResolver, SKIP_LIMIT,
 };
 pub use queue::{Queue, Repeat};
 pub use source::SpoolOptions;

@@ -25,6 +25,13 @@ use crate::source::SpoolOptions;
 /// `previous` within this much of the start goes to the previous track; later it restarts.
 const RESTART_THRESHOLD_MS: u64 = 3_000;
 
+/// After this many tracks in a row could not be played (grey, no rights, URL refused, not
+/// audio), the player stops and says so instead of walking on: each try may cost a URL request,
+/// and a 10,000-track playlist of grey songs must not become 10,000 of them (peers' users were
+/// risk-flagged for less, SPlayer #630). Five passes over a short run of grey songs in an album
+/// and stops long before a service could take it for a bot.
+pub const SKIP_LIMIT: u32 = 5;
+
 /// Where the player gets a playable URL for a track, right before playing it (URLs expire). The
 /// app implements it over `duet_core::Provider::stream_url`.
 #[async_trait]
@@ -67,6 +74,10 @@ pub struct PlayerState {
     pub trial: Option<TrialWindow>,
     pub output: OutputKind,
     pub error: Option<Error>,
+    /// Set when the player stopped by itself because this many tracks in a row could not be
+    /// played (the [`SKIP_LIMIT`], or every track of a shorter queue); `error` is the last
+    /// one's. Cleared by the next play, skip or jump.
+    pub stopped_after_failures: Option<u32>,
     /// The current track streams over plain http because TLS to its CDN failed (the service's
     /// own http URL; say so).
     pub http_fallback: bool,
@@ -158,11 +169,12 @@ struct Core {
     trial: Option<TrialWindow>,
     output: OutputKind,
     error: Option<Error>,
+    stopped_after_failures: Option<u32>,
     http_fallback: bool,
     session: Option<Arc<SessionCtl>>,
     generation: u64,
     /// Tracks in a row that failed before playing anything.
-    failures: usize,
+    failures: u32,
     /// Whether any track has played since the last explicit choice of a track.
     played_in_run: bool,
 }
@@ -182,8 +194,26 @@ impl Core {
             trial: self.trial,
             output: self.output,
             error: self.error.clone(),
+            stopped_after_failures: self.stopped_after_failures,
             http_fallback: self.http_fallback,
         }
+    }
+
+    /// A run of tries starts over: a person chose a track (play, next, jump, resume).
+    fn start_run(&mut self) {
+        self.failures = 0;
+        self.played_in_run = false;
+        self.error = None;
+        self.stopped_after_failures = None;
+    }
+
+    /// Stops by itself after `failures` tracks in a row could not be played, the last with
+    /// `last`; `word` says so.
+    fn give_up(&mut self, word: fn(u32, &Error) -> Error, last: &Error) {
+        self.status = PlayerStatus::Idle;
+        self.position_ms = 0;
+        self.error = Some(word(self.failures, last));
+        self.stopped_after_failures = Some(self.failures);
     }
 
     fn stop_session(&mut self) {
@@ -312,6 +342,7 @@ impl Shared {
         core.failures = 0;
         core.played_in_run = true;
         core.error = None;
+        core.stopped_after_failures = None;
         self.emit_state(&core);
     }
 
@@ -363,11 +394,19 @@ impl Shared {
                 reason: error.message.clone(),
                 kind: error.kind,
             }));
-            if core.failures >= core.queue.len() {
+            let queued = u32::try_from(core.queue.len()).unwrap_or(u32::MAX);
+            if core.failures >= queued {
                 // Every track of the queue failed in a row: stop rather than loop.
-                core.status = PlayerStatus::Idle;
-                core.position_ms = 0;
-                core.error = Some(all_failed(core.queue.len(), &error));
+                core.give_up(all_failed, &error);
+                self.emit_state(&core);
+                return;
+            }
+            if core.failures >= SKIP_LIMIT {
+                tracing::warn!(
+                    "stopping after {} unplayable tracks in a row",
+                    core.failures
+                );
+                core.give_up(too_many_failed, &error);
                 self.emit_state(&core);
                 return;
             }
@@ -380,7 +419,7 @@ impl Shared {
     }
 }
 
-fn all_failed(count: usize, last: &Error) -> Error {
+fn all_failed(count: u32, last: &Error) -> Error {
     let what = if count == 1 {
         "The track".to_owned()
     } else {
@@ -389,6 +428,18 @@ fn all_failed(count: usize, last: &Error) -> Error {
     let mut error = Error::new(
         ErrorKind::Unavailable,
         format!("{what} could be played (last: {})", last.message),
+    );
+    error.provider = last.provider;
+    error
+}
+
+fn too_many_failed(count: u32, last: &Error) -> Error {
+    let mut error = Error::new(
+        ErrorKind::Unavailable,
+        format!(
+            "Stopped after {count} tracks in a row could not be played (last: {})",
+            last.message
+        ),
     );
     error.provider = last.provider;
     error
@@ -459,6 +510,7 @@ impl Player {
             trial: None,
             output: outputs.kind(),
             error: None,
+            stopped_after_failures: None,
             http_fallback: false,
             session: None,
             generation: 0,
@@ -514,9 +566,7 @@ impl Player {
                 "start_index {start_index} is out of range for {len} tracks"
             )));
         }
-        core.failures = 0;
-        core.played_in_run = false;
-        core.error = None;
+        core.start_run();
         shared.start_current(&mut core);
         Ok(shared.emit_state(&core))
     }
@@ -567,7 +617,8 @@ impl Player {
         core.snapshot()
     }
 
-    /// Resumes; after the end of the queue (or a stop) plays again.
+    /// Resumes; after the end of the queue (or a stop) plays again; after giving up on a run of
+    /// unplayable tracks, goes on with the next one rather than ask for the last again.
     pub fn resume(&self) -> PlayerState {
         let shared = self.shared();
         let mut core = shared.lock();
@@ -586,10 +637,12 @@ impl Player {
             core.queue.rewind();
         } else if core.queue.current_index().is_none() {
             core.queue.advance(Advance::Skip);
+        } else if core.stopped_after_failures.is_some()
+            && core.queue.advance(Advance::Skip).is_none()
+        {
+            core.queue.rewind();
         }
-        core.failures = 0;
-        core.played_in_run = false;
-        core.error = None;
+        core.start_run();
         shared.start_current(&mut core);
         shared.emit_state(&core)
     }
@@ -611,9 +664,7 @@ impl Player {
         if core.queue.is_empty() {
             return core.snapshot();
         }
-        core.failures = 0;
-        core.played_in_run = false;
-        core.error = None;
+        core.start_run();
         shared.advance(&mut core, Advance::Skip);
         shared.emit_state(&core)
     }
@@ -637,9 +688,7 @@ impl Player {
             }
         }
         core.queue.back();
-        core.failures = 0;
-        core.played_in_run = false;
-        core.error = None;
+        core.start_run();
         shared.start_current(&mut core);
         shared.emit_state(&core)
     }
@@ -654,9 +703,7 @@ impl Player {
                 core.queue.len()
             )));
         }
-        core.failures = 0;
-        core.played_in_run = false;
-        core.error = None;
+        core.start_run();
         shared.start_current(&mut core);
         Ok(shared.emit_state(&core))
     }
@@ -760,6 +807,7 @@ mod tests {
             }),
             output: OutputKind::Null,
             error: Some(Error::new(ErrorKind::Unavailable, "nope")),
+            stopped_after_failures: Some(5),
             http_fallback: true,
         };
         let json = serde_json::to_value(&state).unwrap();
@@ -784,6 +832,7 @@ mod tests {
                 "repeat",
                 "shuffle",
                 "status",
+                "stopped_after_failures",
                 "track",
                 "trial",
                 "volume"
@@ -799,6 +848,7 @@ mod tests {
         assert_eq!(json["queue_length"], 1);
         assert_eq!(json["track"]["id"], "1");
         assert_eq!(json["http_fallback"], true);
+        assert_eq!(json["stopped_after_failures"], 5);
 
         let idle = PlayerState {
             status: PlayerStatus::Idle,
@@ -809,6 +859,7 @@ mod tests {
             output: OutputKind::Device,
             repeat: Repeat::Off,
             http_fallback: false,
+            stopped_after_failures: None,
             ..state
         };
         let json = serde_json::to_value(&idle).unwrap();
@@ -818,6 +869,7 @@ mod tests {
         assert!(json["index"].is_null() && json["track"].is_null());
         assert!(json["trial"].is_null() && json["error"].is_null());
         assert_eq!(json["http_fallback"], false);
+        assert!(json["stopped_after_failures"].is_null());
         for (status, name) in [
             (PlayerStatus::Loading, "loading"),
             (PlayerStatus::Paused, "paused"),

@@ -350,13 +350,14 @@ async fn unplayable_tracks_are_skipped_with_their_reasons() {
         &server.route("/tone.wav", Route::audio("tone.wav")),
         "wav",
     );
+    // The good track in the middle: five failures in a row would reach the skip limit.
     let tracks = vec![
         no_rights,
         track("vip"),
         track("missing"),
+        track("good"),
         track("garbage"),
         track("html"),
-        track("good"),
     ];
     let capture = Capture::new();
     let player = player(resolver, Pace::Unlimited, &capture);
@@ -365,7 +366,8 @@ async fn unplayable_tracks_are_skipped_with_their_reasons() {
     let ended = events.until_status(WAIT, PlayerStatus::Ended).await;
     assert_eq!(ended.index, Some(5));
     assert!(ended.error.is_none(), "one track played: {:?}", ended.error);
-    assert_eq!(events.played_indices(), [5]);
+    assert_eq!(ended.stopped_after_failures, None);
+    assert_eq!(events.played_indices(), [3]);
 
     let skipped = events.skipped();
     let ids: Vec<&str> = skipped.iter().map(|s| s.track.id.as_str()).collect();
@@ -580,6 +582,7 @@ async fn a_queue_where_every_track_fails_stops() {
         unreachable!()
     };
     assert_eq!(stopped.status, PlayerStatus::Idle);
+    assert_eq!(stopped.stopped_after_failures, Some(3));
     let error = stopped.error.unwrap();
     assert_eq!(error.kind, ErrorKind::Unavailable);
     assert!(
@@ -599,6 +602,97 @@ async fn a_queue_where_every_track_fails_stops() {
     let ended = events.until_status(WAIT, PlayerStatus::Ended).await;
     assert!(ended.error.is_some());
     assert_eq!(events.skipped().len(), 2);
+}
+
+/// A long queue of tracks that cannot be played (grey ones, and ones whose URL the service
+/// refuses) stops after the skip limit, with that reason, having asked for at most that many
+/// URLs; a person's next choice starts a new run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_run_of_unplayable_tracks_stops_at_the_skip_limit() {
+    let resolver = TableResolver::new();
+    let limit = duet_player::SKIP_LIMIT as usize;
+    // 10,000 tracks: every third grey (known before any request), the rest refused.
+    let tracks: Vec<_> = (0..10_000)
+        .map(|i| {
+            let mut t = track(&format!("refused-{i}"));
+            if i % 3 == 0 {
+                t.playable = false;
+                t.unavailable_reason = Some("No copyright".into());
+            }
+            t
+        })
+        .collect();
+    for t in tracks.iter().filter(|t| t.playable) {
+        resolver.set(
+            &t.id,
+            Err(
+                Error::new(ErrorKind::Unavailable, "no rights to this track")
+                    .with_provider(duet_core::ProviderId::Netease),
+            ),
+        );
+    }
+    let player = player(resolver.clone(), Pace::Unlimited, &Capture::new());
+    player.set_mode(Repeat::All, false);
+    let mut events = Events::new(&player);
+    player.play(tracks, 0).unwrap();
+    let stopped = events
+        .until(
+            WAIT,
+            |e| matches!(e, PlayerEvent::State(s) if s.stopped_after_failures.is_some()),
+        )
+        .await;
+    let PlayerEvent::State(stopped) = stopped else {
+        unreachable!()
+    };
+    assert_eq!(stopped.status, PlayerStatus::Idle);
+    assert_eq!(
+        stopped.stopped_after_failures,
+        Some(duet_player::SKIP_LIMIT)
+    );
+    let error = stopped.error.unwrap();
+    assert_eq!(error.kind, ErrorKind::Unavailable);
+    assert!(
+        error
+            .message
+            .starts_with(&format!("Stopped after {limit} tracks in a row")),
+        "{}",
+        error.message
+    );
+    // Nothing more: no walk on through the queue.
+    events.drain_for(Duration::from_millis(500)).await;
+    assert_eq!(events.skipped().len(), limit);
+    // Tracks 0 to 4, of which 0 and 3 are grey: three URL requests.
+    assert_eq!(resolver.asked(), 3, "grey tracks cost no request");
+    assert_eq!(player.state().status, PlayerStatus::Idle);
+
+    // The person's next choice is a new run, bounded the same way.
+    let asked = resolver.asked();
+    let mut events = Events::new(&player);
+    let state = player.next();
+    assert_eq!(state.stopped_after_failures, None, "cleared by a new run");
+    assert!(state.error.is_none());
+    events
+        .until(
+            WAIT,
+            |e| matches!(e, PlayerEvent::State(s) if s.stopped_after_failures.is_some()),
+        )
+        .await;
+    events.drain_for(Duration::from_millis(300)).await;
+    assert_eq!(events.skipped().len(), limit);
+    assert!(resolver.asked() - asked <= limit);
+    let last = events.skipped().last().unwrap().track.id.clone();
+    assert_eq!(last, "refused-9");
+
+    // Play goes on after the track it gave up on, not back to it.
+    let mut events = Events::new(&player);
+    player.resume();
+    events
+        .until(
+            WAIT,
+            |e| matches!(e, PlayerEvent::State(s) if s.stopped_after_failures.is_some()),
+        )
+        .await;
+    assert_eq!(events.skipped()[0].track.id, "refused-10");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

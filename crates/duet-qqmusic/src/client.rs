@@ -2,11 +2,13 @@
 //! the legacy `*.fcg` GETs, and raw requests for the login redirect chains (never followed
 //! automatically: the 302s carry the cookies, §4.1 step 3).
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use duet_core::budget::{Pace, RequestBudget};
 use duet_core::http::{read_capped, BodyError, MAX_API_ANSWER};
 use duet_core::retry::{Effect, Failure, RetryPolicy};
-use duet_core::{clock, Error, Upstream};
+use duet_core::{clock, Error, ProviderId, Upstream};
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::{json, Value};
 
@@ -26,6 +28,8 @@ pub struct Config {
     pub long_poll_timeout: Duration,
     /// How reads are asked again after a network error or a 5xx.
     pub retry: RetryPolicy,
+    /// How fast requests to QQ Music may go, every caller and every retry together.
+    pub pace: Pace,
 }
 
 /// How long a WeChat long poll may stay open: the reference waits 35 s, longer than the
@@ -40,6 +44,7 @@ impl Config {
             long_poll_timeout: LONG_POLL_TIMEOUT,
             // One retry, not the standard two: QQ Music's reads have always had one here.
             retry: RetryPolicy::STANDARD.with_attempts(2),
+            pace: Pace::HUMAN,
         }
     }
 }
@@ -136,6 +141,8 @@ pub struct Client {
     upstream: Upstream,
     retry: RetryPolicy,
     long_poll_timeout: Duration,
+    /// Every request to QQ Music spends a token of this one budget (clones share it).
+    budget: Arc<RequestBudget>,
 }
 
 fn network(error: reqwest::Error) -> Error {
@@ -185,6 +192,7 @@ impl Client {
             upstream: config.upstream.clone(),
             retry: config.retry,
             long_poll_timeout: config.long_poll_timeout,
+            budget: Arc::new(RequestBudget::new(ProviderId::Qq, config.pace)),
         })
     }
 
@@ -315,6 +323,7 @@ impl Client {
         if let Some(credential) = credential {
             request = request.header("Cookie", credential.cookie_header());
         }
+        self.budget.take().await.map_err(Failure::Final)?;
         let response = request
             .send()
             .await
@@ -449,6 +458,7 @@ impl Client {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .body(body);
         }
+        self.budget.take().await?;
         let response = match request.send().await {
             Ok(response) => response,
             Err(e) if e.is_timeout() => return Ok(None),

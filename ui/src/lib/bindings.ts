@@ -275,6 +275,12 @@ export type PlayerState = {
 	output: OutputKind,
 	error: DuetError | null,
 	/**
+	 *  Set when the player stopped by itself because this many tracks in a row could not be
+	 *  played (the [`SKIP_LIMIT`], or every track of a shorter queue); `error` is the last
+	 *  one's. Cleared by the next play, skip or jump.
+	 */
+	stopped_after_failures: number | null,
+	/**
 	 *  The current track streams over plain http because TLS to its CDN failed (the service's
 	 *  own http URL; say so).
 	 */

@@ -152,6 +152,10 @@ const en = {
     'The secure connection to the music server failed, so this song streams over plain HTTP, from the address the service gave.',
   'player.loading': 'Loading…',
   'player.skipped': 'Skipped {title}: {reason}',
+  'player.stopped_after': 'Stopped after {n} tracks in a row could not be played',
+  'player.stopped_short': 'Stopped: {n} unplayable',
+  'player.stopped_after_hint':
+    'Rather than ask the service for song after song it won’t play, Duet stops. Press play or pick a song to go on.',
   'player.queue': 'Queue',
   'queue.title': 'Queue',
   'queue.count': '{n} songs',
@@ -223,7 +227,8 @@ const en = {
   'error.verification_required.body':
     'Open the official app, finish the verification it shows (a captcha or a confirmation), then try again here.',
   'error.rate_limited.title': 'Too many requests',
-  'error.rate_limited.body': 'The service asked us to slow down. Wait a minute, then try again.',
+  'error.rate_limited.body':
+    'Too many requests in a short time: Duet keeps to a person’s pace, and so do the services. Wait a minute, then try again.',
   'error.not_found.title': 'Not found',
   'error.not_found.body': 'This item doesn’t exist any more, or it was made private.',
   'error.unavailable.title': 'Not available',
@@ -400,6 +405,9 @@ const zh: Record<MessageKey, string> = {
     '与音乐服务器的加密连接失败，这首歌改用服务提供的普通 HTTP 地址传输。',
   'player.loading': '加载中…',
   'player.skipped': '已跳过《{title}》：{reason}',
+  'player.stopped_after': '连续 {n} 首歌无法播放，已停止',
+  'player.stopped_short': '已停止：{n} 首放不了',
+  'player.stopped_after_hint': 'Duet 不会一首接一首地向服务索取放不了的歌。按播放或选一首歌继续。',
   'player.queue': '播放队列',
   'queue.title': '播放队列',
   'queue.count': '{n} 首',
@@ -470,7 +478,8 @@ const zh: Record<MessageKey, string> = {
   'error.verification_required.body':
     '请打开官方 App，完成它显示的验证（验证码或确认），然后回到这里再试一次。',
   'error.rate_limited.title': '请求太频繁了',
-  'error.rate_limited.body': '服务要求我们慢一点。请等一分钟再试。',
+  'error.rate_limited.body':
+    '短时间内请求太多：Duet 按正常使用的节奏发送请求，音乐服务也有同样的限制。请等一分钟再试。',
   'error.not_found.title': '找不到内容',
   'error.not_found.body': '它已经不存在了，或者被设为了私密。',
   'error.unavailable.title': '暂时无法获取',

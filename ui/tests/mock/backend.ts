@@ -237,6 +237,7 @@ const player: MockPlayer = {
   trial: null,
   output: cfg.output ?? 'device',
   error: null,
+  stopped_after_failures: null,
   http_fallback: false,
 };
 /** NetEase and QQ tracks taking turns: a queue built from both services. */
@@ -386,6 +387,8 @@ function setTrack(index: number): void {
   player.duration_ms = player.track?.duration_ms ?? 0;
   player.trial = player.track?.trial ?? null;
   player.status = player.track ? 'playing' : 'idle';
+  // a person's choice starts a new run of tries, as the Rust player does
+  player.stopped_after_failures = null;
 }
 
 // ---------- commands ----------

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -226,6 +227,8 @@ pub fn stream_url(id: &str, url: &str, format: &str) -> StreamUrl {
 #[derive(Default)]
 pub struct TableResolver {
     table: Mutex<HashMap<String, Result<StreamUrl, Error>>>,
+    /// How many URLs the player asked for.
+    asked: AtomicUsize,
 }
 
 impl TableResolver {
@@ -253,11 +256,17 @@ impl TableResolver {
     pub fn set(&self, id: &str, answer: Result<StreamUrl, Error>) {
         self.table.lock().unwrap().insert(id.into(), answer);
     }
+
+    /// How many URLs the player has asked for so far.
+    pub fn asked(&self) -> usize {
+        self.asked.load(Ordering::SeqCst)
+    }
 }
 
 #[async_trait]
 impl StreamResolver for TableResolver {
     async fn resolve(&self, track: &Track) -> duet_core::Result<StreamUrl> {
+        self.asked.fetch_add(1, Ordering::SeqCst);
         let answer = self.table.lock().unwrap().get(&track.id).cloned();
         answer.unwrap_or_else(|| Err(Error::not_found(format!("no URL for {}", track.id))))
     }

@@ -22,7 +22,16 @@ function apply(s: PlayerState): void {
   const prevId = player.state?.track ? key(player.state.track) : '';
   const prevErr = player.state?.error;
   if (s.error && (s.error.kind !== prevErr?.kind || s.error.message !== prevErr?.message)) {
-    explain(s.error);
+    if (s.stopped_after_failures != null) {
+      // the player gave up on a run of unplayable tracks: say that, not the last track's error
+      toast(
+        t('player.stopped_after', { n: s.stopped_after_failures }),
+        'warn',
+        t('player.stopped_after_hint'),
+      );
+    } else {
+      explain(s.error);
+    }
   }
   player.state = s;
   player.positionMs = s.position_ms;
