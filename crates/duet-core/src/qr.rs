@@ -336,7 +336,7 @@ impl QrLogins {
             match QrSession::create(provider, Some(method), observer, render, true).await {
                 Ok(session) => *fill = Some(session),
                 Err(error) => {
-                    tracing::warn!(provider = %id, "could not prefetch the QR code: {error}")
+                    tracing::warn!(provider = %id, "could not prefetch the QR code: {error}");
                 }
             }
         });
