@@ -257,3 +257,20 @@ async fn canceled_timeout_login_failed_and_an_unreadable_event_are_pushed() {
         }
     }
 }
+
+#[tokio::test]
+async fn demo_mode_walks_an_app_code_from_its_subscription() {
+    let fake = FakeUpstream::spawn(FakeConfig {
+        demo: true,
+        demo_scan_after: Duration::from_millis(100),
+        demo_confirm_after: Duration::from_millis(100),
+        ..FakeConfig::default()
+    })
+    .await
+    .unwrap();
+    let id = new_code(&fake).await;
+    let topic = format!("management.qrcode_login/{id}");
+    let (_client, mut events, _) = subscribe(&fake, &id, &topic).await;
+    assert_eq!(pushed(&mut events).await.0, "scanned");
+    assert_eq!(pushed(&mut events).await.0, "cookies");
+}
