@@ -120,19 +120,12 @@ fn parse_cookies(payload: &[u8]) -> Result<AppEvent, Error> {
     })
 }
 
-/// A code's subscription: the latest event, and the task that keeps it (stopped when dropped).
+/// A code's subscription: the latest event, and the task that keeps it (stopped when the last
+/// clone is dropped, which is when the provider forgets the login).
+#[derive(Clone)]
 pub struct AppWatch {
     latest: watch::Receiver<AppEvent>,
-    task: Arc<AbortOnDrop>,
-}
-
-impl Clone for AppWatch {
-    fn clone(&self) -> Self {
-        Self {
-            latest: self.latest.clone(),
-            task: self.task.clone(),
-        }
-    }
+    _task: Arc<AbortOnDrop>,
 }
 
 impl AppWatch {
@@ -150,8 +143,14 @@ impl Drop for AbortOnDrop {
     }
 }
 
-/// Subscribes to the code `qrcode_id` (§4.3 step 2) in a task of its own.
-pub fn watch(upstream: &Upstream, qrcode_id: &Secret) -> Result<AppWatch, Error> {
+/// Subscribes to the code `qrcode_id` (§4.3 step 2) in a task of its own, for at most
+/// `lifetime` (then the code counts as timed out, whatever the service said): a code nobody
+/// polls any more must not keep a connection open.
+pub fn watch(
+    upstream: &Upstream,
+    qrcode_id: &Secret,
+    lifetime: Duration,
+) -> Result<AppWatch, Error> {
     let url = upstream
         .route_websocket(identity::APP_QR_HANDSHAKE_URL)
         .map_err(qq)?;
@@ -159,12 +158,14 @@ pub fn watch(upstream: &Upstream, qrcode_id: &Secret) -> Result<AppWatch, Error>
     let (sender, latest) = watch::channel(AppEvent::Waiting);
     let topic = format!("{}{}", identity::APP_QR_TOPIC_PREFIX, qrcode_id.expose());
     let task = tokio::spawn(async move {
-        let last = run(options, topic, &sender).await;
+        let last = tokio::time::timeout(lifetime, run(options, topic, &sender))
+            .await
+            .unwrap_or(AppEvent::Timeout);
         sender.send_replace(last);
     });
     Ok(AppWatch {
         latest,
-        task: Arc::new(AbortOnDrop(task)),
+        _task: Arc::new(AbortOnDrop(task)),
     })
 }
 
@@ -187,6 +188,7 @@ fn options(url: url::Url, qrcode_id: &str) -> Result<MqttOptions, Error> {
         .set_keep_alive(KEEP_ALIVE)
         .set_clean_start(true)
         .set_connection_timeout(10)
+        // Not in the reference's CONNECT, but rumqttc's only way above its 10 KiB default.
         .set_max_packet_size(Some(MAX_PACKET))
         .set_authentication_method(Some("pass".into()))
         .set_user_properties(vec![

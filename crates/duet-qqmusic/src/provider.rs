@@ -299,7 +299,11 @@ impl Provider for QqProvider {
         let (handle, code) = match method {
             QrMethod::QqMusic => {
                 let qr = login::app_qr_start(self.api.client()).await?;
-                pushed = Some(app_qr::watch(self.upstream(), &qr.qrcode_id)?);
+                pushed = Some(app_qr::watch(
+                    self.upstream(),
+                    &qr.qrcode_id,
+                    QR_POLICY.lifetime,
+                )?);
                 (
                     qr.qrcode_id,
                     QrCode::Image {

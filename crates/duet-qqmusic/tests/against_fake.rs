@@ -1071,3 +1071,24 @@ async fn qqmusic_app_qr_malformed_message_is_a_typed_error_without_secrets() {
     assert!(!format!("{error:?}").contains(&id));
     assert!(!provider.has_session().await);
 }
+
+/// A code nobody finishes does not keep its connection: past its lifetime the subscription ends
+/// as timed out, whatever the service (here: nothing) pushed.
+#[tokio::test]
+async fn qqmusic_app_qr_subscription_ends_with_the_codes_lifetime() {
+    use duet_qqmusic::app_qr::{self, AppEvent};
+    let fake = fake().await;
+    let (provider, _) = provider(&fake);
+    provider.qr_start(QrMethod::QqMusic).await.unwrap();
+    let id = pending(&fake, QqLoginMethod::QqMusic);
+    let upstream = Upstream::parse_override(&fake.base_url()).unwrap();
+    let watch = app_qr::watch(
+        &upstream,
+        &duet_core::Secret::new(id),
+        std::time::Duration::from_millis(400),
+    )
+    .unwrap();
+    assert_eq!(watch.latest(), AppEvent::Waiting);
+    tokio::time::sleep(std::time::Duration::from_millis(900)).await;
+    assert_eq!(watch.latest(), AppEvent::Timeout);
+}
