@@ -471,5 +471,42 @@ async fn scan_browse_search_play_read_lyrics_log_out_and_restart() {
         (1040, 720),
         "the window remembers its size"
     );
+
+    // The first QQ Music card: scanned with the QQ Music app itself, its state pushed over MQTT
+    // (docs/protocol/qqmusic.md §4.3), into the library.
+    let qr = wait_for(&app, &testid("qr-image-qqmusic")).await;
+    assert!(qr
+        .attr("src")
+        .await
+        .unwrap()
+        .unwrap()
+        .starts_with("data:image/png;base64,"));
+    let app_codes = || {
+        fake.qq()
+            .pending_qr()
+            .into_iter()
+            .filter(|c| c.method == duet_fake_upstream::qq::QqLoginMethod::QqMusic)
+            .map(|c| c.id)
+            .collect::<Vec<_>>()
+    };
+    eventually("the app to ask for a QQ Music app code", || async {
+        !app_codes().is_empty()
+    })
+    .await;
+    let codes = app_codes();
+    for id in &codes {
+        assert!(fake.qq().scan(id));
+    }
+    wait_card(&app, "qqmusic", "scanned").await;
+    for id in &codes {
+        fake.qq().confirm(id);
+    }
+    eventually("the QQ Music app login in the keychain", || async {
+        stored(ProviderId::Qq).is_some_and(|s| s.contains("\"qqmusic\""))
+    })
+    .await;
+    wait_for(&app, r#"[data-testid="sidebar-group"][data-provider="qq"]"#).await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    screenshot(&app, "library-qqmusic-app").await;
     app.close().await.unwrap();
 }

@@ -304,7 +304,7 @@ describe('login', () => {
     }
   });
 
-  test('with QQ available: NetEase, QQ and WeChat cards side by side', async () => {
+  test('with QQ available: NetEase, QQ Music app, QQ and WeChat cards side by side', async () => {
     const app = await openApp(h, {
       mock: { ...loggedOut, qqSession: 'logged_out', providers: ['netease', 'qq'] },
     });
@@ -312,12 +312,30 @@ describe('login', () => {
     try {
       await page.waitForSelector(id('qr-image-netease'));
       await page.waitForSelector(id('qr-image-qq'));
+      await page.waitForSelector(id('qr-image-qqmusic'));
       const boxes = await Promise.all(
-        ['netease', 'qq', 'wechat'].map((m) => page.locator(id(`qr-card-${m}`)).boundingBox()),
+        ['netease', 'qqmusic', 'qq', 'wechat'].map((m) =>
+          page.locator(id(`qr-card-${m}`)).boundingBox(),
+        ),
+      );
+      // QQ Music's three cards side by side; NetEase's beside them or, where the window is too
+      // narrow for four, above them
+      const [netease, ...qq] = boxes;
+      assert.ok(
+        qq.every((b) => Math.abs(b.y - qq[0].y) < 2),
+        "QQ Music's three cards in one row",
       );
       assert.ok(
-        boxes.every((b) => Math.abs(b.y - boxes[0].y) < 2),
-        'three cards in one row',
+        Math.abs(netease.y - qq[0].y) < 2 || netease.y + netease.height <= qq[0].y,
+        'NetEase beside or above',
+      );
+      const order = await page
+        .locator(`${id('login-service-qq')} [data-method]`)
+        .evaluateAll((cards) => cards.map((c) => c.getAttribute('data-method')));
+      assert.deepEqual(order, ['qqmusic', 'qq', 'wechat'], "the QQ Music app's card first");
+      assert.match(
+        await page.locator(id('qr-state-qqmusic')).innerText(),
+        /Scan with the QQ Music app/,
       );
       assert.match(await page.locator(id('qr-state-qq')).innerText(), /Scan with the QQ app/);
       await shot(page, 'login-three-providers');
@@ -326,6 +344,64 @@ describe('login', () => {
       const last = await app.duet(() => window.__duet.last('login_qr_start'));
       assert.deepEqual(last, { provider: 'qq', method: 'wechat' });
       assert.match(await page.locator(id('qr-state-wechat')).innerText(), /Scan with WeChat/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test("the QQ Music app's own code: scanned, then confirmed into the library", async () => {
+    const app = await openApp(h, {
+      mock: { session: 'logged_in', qqSession: 'logged_out', providers: ['netease', 'qq'] },
+    });
+    const { page } = app;
+    try {
+      await page.waitForSelector(id('library-screen'));
+      await page.locator(id('settings-button')).click();
+      await page.locator(`${id('add-account')}[data-provider="qq"]`).click();
+      await page.waitForSelector(id('qr-image-qqmusic'));
+      const image = page.locator(id('qr-image-qqmusic'));
+      assert.match(await image.getAttribute('src'), /^data:image\/png;base64,/);
+      assert.match(await image.getAttribute('alt'), /QQ Music app/);
+      await app.duet(() => window.__duet.qrState('qqmusic', 'scanned'));
+      await page.waitForSelector(`${id('qr-state-qqmusic')}[data-state="scanned"]`);
+      assert.match(await page.locator(id('qr-state-qqmusic')).innerText(), /confirm on your phone/);
+      await app.duet(() => window.__duet.confirm('qqmusic'));
+      await page.waitForSelector(id('library-accounts'));
+      assert.equal(await page.locator(id('library-account')).count(), 2);
+      assert.deepEqual(
+        (await app.calls('login_qr_cancel')).map((c) => c.args),
+        [{ provider: 'qq', method: 'qq' }],
+        'the QQ code is cancelled, the confirmed app code is not',
+      );
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('a code cancelled in the QQ Music app says so and offers a new one', async () => {
+    const app = await openApp(h, {
+      mock: { ...loggedOut, qqSession: 'logged_out', providers: ['netease', 'qq'] },
+    });
+    const { page } = app;
+    try {
+      await page.waitForSelector(id('qr-image-qqmusic'));
+      await app.duet(() =>
+        window.__duet.qrState('qqmusic', 'failed', {
+          error: {
+            kind: 'not_logged_in',
+            message: 'the login was cancelled in the QQ Music app',
+            provider: 'qq',
+          },
+        }),
+      );
+      await page.waitForSelector(`${id('qr-state-qqmusic')}[data-state="failed"]`);
+      await page.locator(id('qr-refresh-qqmusic')).click();
+      await page.waitForSelector(`${id('qr-state-qqmusic')}[data-state="waiting"]`);
+      assert.deepEqual(await app.duet(() => window.__duet.last('login_qr_start')), {
+        provider: 'qq',
+        method: 'qqmusic',
+      });
+      assert.equal(await page.locator(id('qr-state-qq')).getAttribute('data-state'), 'waiting');
     } finally {
       await app.close();
     }
@@ -348,9 +424,12 @@ describe('login', () => {
       assert.equal(await app.count('profile'), 1);
       const cancels = (await app.calls('login_qr_cancel')).map((c) => c.args);
       assert.deepEqual(
-        cancels,
-        [{ provider: 'qq', method: 'qq' }],
-        'the waiting QQ code is cancelled (WeChat never started), the confirmed one is not',
+        cancels.sort((x, y) => x.method.localeCompare(y.method)),
+        [
+          { provider: 'qq', method: 'qq' },
+          { provider: 'qq', method: 'qqmusic' },
+        ],
+        'the waiting QQ codes are cancelled (WeChat never started), the confirmed one is not',
       );
       // the first code of each card named its method
       assert.deepEqual(
@@ -359,6 +438,7 @@ describe('login', () => {
           .sort((x, y) => x.provider.localeCompare(y.provider)),
         [
           { provider: 'netease', method: 'app' },
+          { provider: 'qq', method: 'qqmusic' },
           { provider: 'qq', method: 'qq' },
         ],
       );

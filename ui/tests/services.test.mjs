@@ -40,8 +40,10 @@ describe('two services', () => {
       assert.match(await add.innerText(), /Log in to QQ Music/);
       await add.click();
 
-      // only QQ Music's cards: QQ (started) and WeChat (on request); NetEase stays as it is
+      // only QQ Music's cards: the QQ Music app and QQ (started) and WeChat (on request);
+      // NetEase stays as it is
       await page.waitForSelector(id('qr-image-qq'));
+      await page.waitForSelector(id('qr-image-qqmusic'));
       assert.equal(await page.locator(id('qr-card-netease')).count(), 0);
       assert.equal(await page.locator(id('qr-card-wechat')).count(), 1);
       assert.match(await page.locator(id('login-title')).innerText(), /Sign in to QQ Music/);
@@ -53,7 +55,10 @@ describe('two services', () => {
         await app.duet(() =>
           window.__duet.calls.filter((c) => c.cmd === 'login_qr_start').map((c) => c.args),
         ),
-        [{ provider: 'qq', method: 'qq' }],
+        [
+          { provider: 'qq', method: 'qqmusic' },
+          { provider: 'qq', method: 'qq' },
+        ],
       );
       assert.match(
         await page.locator(id('qr-image-qq')).getAttribute('src'),
@@ -81,10 +86,10 @@ describe('two services', () => {
       assert.deepEqual(await app.duet(() => window.__duet.last('user_playlists')), {
         provider: 'qq',
       });
-      // the confirmed code isn't cancelled, and WeChat's was never started
+      // the confirmed code isn't cancelled, the QQ Music app's is, and WeChat's was never started
       assert.deepEqual(
         (await app.calls('login_qr_cancel')).map((c) => c.args),
-        [],
+        [{ provider: 'qq', method: 'qqmusic' }],
       );
 
       await page.locator(id('settings-button')).click();
@@ -159,9 +164,14 @@ describe('two services', () => {
         page.locator(id('qr-image-qq')).evaluate((el) => Number(getComputedStyle(el).opacity));
       await eventually(async () => (await dim()) < 0.5);
       assert.deepEqual(
-        (await app.calls('login_qr_cancel')).map((c) => c.args),
-        [{ provider: 'qq', method: 'qq' }],
-        'only the QQ code is cancelled, the confirmed WeChat one is not',
+        (await app.calls('login_qr_cancel'))
+          .map((c) => c.args)
+          .sort((x, y) => x.method.localeCompare(y.method)),
+        [
+          { provider: 'qq', method: 'qq' },
+          { provider: 'qq', method: 'qqmusic' },
+        ],
+        'the QQ and QQ Music app codes are cancelled, the confirmed WeChat one is not',
       );
       // the stopped card ignores what its code does afterwards
       await app.duet(() => window.__duet.qrState('qq', 'scanned'));
@@ -173,7 +183,7 @@ describe('two services', () => {
       await page.waitForSelector(id('library-accounts'));
       assert.deepEqual(await app.duet(() => window.__duet.last('profile')), { provider: 'qq' });
       assert.equal(await page.locator(id('library-account')).count(), 2);
-      assert.equal(await app.count('login_qr_cancel'), 1);
+      assert.equal(await app.count('login_qr_cancel'), 2);
       assert.deepEqual(app.problems, []);
     } finally {
       await app.close();
@@ -233,10 +243,15 @@ describe('two services', () => {
         await page.locator(id('sidebar-add-account')).innerText(),
         /Log in to QQ Music again/,
       );
-      // the QQ code of the login screen was cancelled on leaving it
+      // the QQ codes of the login screen were cancelled on leaving it
       assert.deepEqual(
-        (await app.calls('login_qr_cancel')).map((c) => c.args),
-        [{ provider: 'qq', method: 'qq' }],
+        (await app.calls('login_qr_cancel'))
+          .map((c) => c.args)
+          .sort((x, y) => x.method.localeCompare(y.method)),
+        [
+          { provider: 'qq', method: 'qq' },
+          { provider: 'qq', method: 'qqmusic' },
+        ],
       );
 
       // and NetEase answers

@@ -210,6 +210,9 @@ pub enum QrMethod {
     Qq,
     /// WeChat, for QQ Music.
     Wechat,
+    /// The QQ Music app's own scanner, for QQ Music.
+    #[serde(rename = "qqmusic")]
+    QqMusic,
 }
 
 impl std::str::FromStr for QrMethod {
@@ -219,8 +222,9 @@ impl std::str::FromStr for QrMethod {
             "app" => Ok(QrMethod::App),
             "qq" => Ok(QrMethod::Qq),
             "wechat" => Ok(QrMethod::Wechat),
+            "qqmusic" => Ok(QrMethod::QqMusic),
             other => Err(Error::bad_request(format!(
-                "unknown QR login method {other:?}: expected app, qq or wechat"
+                "unknown QR login method {other:?}: expected app, qq, wechat or qqmusic"
             ))),
         }
     }

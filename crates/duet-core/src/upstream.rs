@@ -80,6 +80,34 @@ impl Upstream {
     }
 }
 
+impl Upstream {
+    /// Where a WebSocket for `url` (`wss://HOST/PATH`) really goes: the same routing as
+    /// [`route`](Self::route), with the override's `http`/`https` turned into `ws`/`wss`.
+    pub fn route_websocket(&self, url: &str) -> Result<Url> {
+        let (secure, rest) = match url.split_once("://") {
+            Some(("wss", rest)) => (true, rest),
+            Some(("ws", rest)) => (false, rest),
+            _ => {
+                return Err(Error::upstream(format!(
+                    "not a WebSocket service URL: {url:?}"
+                )))
+            }
+        };
+        let routed = self.route(&format!(
+            "{}://{rest}",
+            if secure { "https" } else { "http" }
+        ))?;
+        let scheme = if routed.scheme() == "https" {
+            "wss"
+        } else {
+            "ws"
+        };
+        let (_, routed_rest) = routed.as_str().split_once("://").unwrap_or_default();
+        Url::parse(&format!("{scheme}://{routed_rest}"))
+            .map_err(|e| Error::upstream(format!("bad WebSocket URL {url:?}: {e}")))
+    }
+}
+
 fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -122,6 +150,22 @@ mod tests {
                 .as_str(),
             "http://127.0.0.1:9000/fake/m701.music.126.net/a/b.mp3"
         );
+    }
+
+    #[test]
+    fn websockets_are_routed_too() {
+        let direct = Upstream::Direct
+            .route_websocket("wss://mu.y.qq.com/ws/handshake")
+            .unwrap();
+        assert_eq!(direct.as_str(), "wss://mu.y.qq.com/ws/handshake");
+        let fake = Upstream::parse_override("http://127.0.0.1:9000").unwrap();
+        assert_eq!(
+            fake.route_websocket("wss://mu.y.qq.com/ws/handshake")
+                .unwrap()
+                .as_str(),
+            "ws://127.0.0.1:9000/mu.y.qq.com/ws/handshake"
+        );
+        assert!(fake.route_websocket("https://mu.y.qq.com/").is_err());
     }
 
     #[test]

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::journal::{Fault, FaultKind};
-use crate::qq::{QqAccount, QqIssuedSession};
+use crate::qq::{AppFault, QqAccount, QqIssuedSession};
 use crate::FakeState;
 
 pub(crate) fn routes() -> Router<FakeState> {
@@ -138,10 +138,12 @@ async fn qq_qr_action(
         "confirm" => qq.confirm(&id),
         "refuse" => qq.refuse(&id),
         "expire" => qq.expire(&id),
+        "fail" => qq.app_fault(&id, AppFault::LoginFailed),
+        "garble" => qq.app_fault(&id, AppFault::Garbled),
         _ => {
             return error(
                 StatusCode::NOT_FOUND,
-                "action must be scan, confirm, refuse or expire",
+                "action must be scan, confirm, refuse, expire, fail or garble",
             )
         }
     };

@@ -160,8 +160,9 @@ pub fn fixture_urls(service: &str) -> Vec<url::Url> {
 /// - `GET  /__fake/netease/qr` — `[{"key","state","polls","age_ms"}]`
 /// - `POST /__fake/netease/sessions/revoke` — kill every live session; `GET /__fake/netease/sessions`
 /// - `POST /__fake/netease/sessions` — issue a live session without the QR dance
-/// - `GET  /__fake/qq/qr` — `[{"method":"qq"|"wechat","id","state","polls","age_ms"}]`
-/// - `POST /__fake/qq/qr/{id}/scan|confirm|refuse|expire` — drive a QQ / WeChat QR code
+/// - `GET  /__fake/qq/qr` — `[{"method":"qq"|"wechat"|"qqmusic","id","state","polls","age_ms"}]`
+/// - `POST /__fake/qq/qr/{id}/scan|confirm|refuse|expire` — drive a QQ / WeChat / QQ Music app
+///   QR code; `fail|garble` — a QQ Music app code pushes `loginFailed` / an unreadable `cookies`
 /// - `GET  /__fake/qq/sessions` — `{"live":n}`; `POST /__fake/qq/sessions` with
 ///   `{"account":"qq"|"wechat"}` — log in without a QR; `POST /__fake/qq/sessions/revoke`;
 ///   `POST /__fake/qq/sessions/{musicid}/expire` — the key dies, refresh still works
@@ -172,7 +173,13 @@ pub fn fixture_urls(service: &str) -> Vec<url::Url> {
 ///   (QQ Music faults may add `"module"` / `"method"`); `DELETE /__fake/fail` clears pending faults
 /// - `GET  /__fake/requests` — the request log; `DELETE /__fake/requests` clears it
 pub fn router(state: FakeState) -> Router {
-    control::routes().fallback(upstream).with_state(state)
+    control::routes()
+        .route(
+            &format!("/{}/ws/handshake", qq::APP_LOGIN_HOST),
+            axum::routing::get(qq::app_login_handshake),
+        )
+        .fallback(upstream)
+        .with_state(state)
 }
 
 async fn upstream(

@@ -47,6 +47,15 @@ pub const WECHAT_REDIRECT_URI: &str =
 pub const WECHAT_STYLE_HREF: &str =
     "https://y.qq.com/mediastyle/music_v17/src/css/popup_wechat.css#wechat_redirect";
 
+/// The QQ Music app's own QR login (§4.3): the code is made for this app id, with the client
+/// type and version the reference names in `CreateQRCode`, and its state is pushed over MQTT on
+/// this WebSocket, on the topic of this prefix and the code's id.
+pub const QQMUSIC_APP_ID: &str = "qqmusic";
+pub const APP_QR_CT: u32 = 11;
+pub const APP_QR_CV: u32 = 13020508;
+pub const APP_QR_HANDSHAKE_URL: &str = "wss://mu.y.qq.com/ws/handshake";
+pub const APP_QR_TOPIC_PREFIX: &str = "management.qrcode_login/";
+
 /// The sign-in activity of the day_sign page (§5.9; the id rotates, hence one constant).
 pub const SIGN_IN_ACT_ID: &str = "Z25hHGi";
 pub const SIGN_IN_SCENES_ID: &str = "3";

@@ -1,5 +1,5 @@
-//! The two QR logins of QQ Music (docs/protocol/qqmusic.md §4.1, §4.2), the key refresh (§4.5)
-//! and logout. Each flow ends in a [`Session`]; nothing here stores it.
+//! The three QR logins of QQ Music (docs/protocol/qqmusic.md §4.1 QQ, §4.2 WeChat, §4.3 the QQ
+//! Music app, whose pushed state `app_qr` follows), the key refresh (§4.5) and logout. Each flow ends in a [`Session`]; nothing here stores it.
 
 use duet_core::{clock, Error, ErrorKind, Secret};
 use reqwest::header::HeaderMap;
@@ -248,6 +248,76 @@ async fn exchange(
     Session::from_login(kind, &data)
 }
 
+/// A QQ Music app code on screen: its id (whoever knows it can follow the login, so a secret)
+/// and the service's picture.
+pub struct AppQr {
+    pub qrcode_id: Secret,
+    pub png: Vec<u8>,
+}
+
+/// Step 1 of the QQ Music app's QR (§4.3): `CreateQRCode` for the app, a PNG as a data URI and
+/// the code's id.
+pub async fn app_qr_start(client: &Client) -> Result<AppQr, Error> {
+    let item = Item::new(
+        "music.login.LoginServer",
+        "CreateQRCode",
+        json!({
+            "tmeAppID": identity::QQMUSIC_APP_ID,
+            "ct": identity::APP_QR_CT,
+            "cv": identity::APP_QR_CV,
+        }),
+    );
+    let data = client
+        .call(None, Comm::H5, Effect::Write, std::slice::from_ref(&item))
+        .await?
+        .pop()
+        .ok_or_else(|| refused("the QQ Music app code", "no answer"))?
+        .into_data(false)?;
+    let qrcode_id = crate::parse::text(&data, "qrcodeID");
+    if qrcode_id.is_empty()
+        || qrcode_id.len() > 128
+        || !qrcode_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        return Err(refused("the QQ Music app code", "no usable qrcodeID"));
+    }
+    let picture = crate::parse::text(&data, "qrcode");
+    let base64_part = picture.rsplit(',').next().unwrap_or_default();
+    let png = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, base64_part)
+        .ok()
+        .filter(|png| png.starts_with(b"\x89PNG"))
+        .ok_or_else(|| refused("the QQ Music app code", "no PNG picture"))?;
+    Ok(AppQr {
+        qrcode_id: Secret::new(qrcode_id),
+        png,
+    })
+}
+
+/// Step 3: the `cookies` event's account and token for a QQ Music session (`tmeLoginType` 6).
+pub async fn app_qr_finish(
+    client: &Client,
+    qrcode_id: &Secret,
+    musicid: u64,
+    token: &Secret,
+) -> Result<Session, Error> {
+    exchange(
+        client,
+        LoginKind::QqMusic,
+        None,
+        Item::new(
+            "music.login.LoginServer",
+            "Login",
+            json!({
+                "musicid": musicid,
+                "qrCodeID": qrcode_id.expose(),
+                "token": token.expose(),
+            }),
+        ),
+    )
+    .await
+}
+
 /// Step 1–2 of WeChat: the uuid from the qrconnect page, and the code's picture.
 pub async fn wechat_qr_start(client: &Client) -> Result<WechatQr, Error> {
     let encode = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
@@ -381,6 +451,14 @@ pub async fn refresh(client: &Client, session: &Session) -> Result<Session, Erro
             "musicid": session.musicid,
             "musickey": session.musickey.expose(),
             "refresh_key": session.refresh_key.expose(),
+            "loginMode": 2,
+        }),
+        // The reference renews an app login with the tokens it has (§4.3, §4.5).
+        LoginKind::QqMusic => json!({
+            "refresh_key": session.refresh_key.expose(),
+            "refresh_token": session.refresh_token.expose(),
+            "musickey": session.musickey.expose(),
+            "musicid": session.musicid,
             "loginMode": 2,
         }),
         LoginKind::Wechat => json!({

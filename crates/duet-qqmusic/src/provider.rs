@@ -18,6 +18,7 @@ use std::sync::Arc;
 use tokio::sync::Mutex;
 
 use crate::api::{QqApi, UserInfo};
+use crate::app_qr::{self, AppEvent, AppWatch};
 use crate::client::Config;
 use crate::errors::qq;
 use crate::login::{self, QqPoll, WechatPoll};
@@ -35,6 +36,8 @@ const REFRESH_MARGIN_S: u64 = 3600;
 struct PendingQr {
     method: QrMethod,
     handle: Secret,
+    /// The QQ Music app's code: the subscription its state is pushed to (§4.3).
+    pushed: Option<AppWatch>,
     started: Instant,
 }
 
@@ -284,7 +287,7 @@ impl Provider for QqProvider {
     }
 
     fn qr_methods(&self) -> &'static [QrMethod] {
-        &[QrMethod::Qq, QrMethod::Wechat]
+        &[QrMethod::QqMusic, QrMethod::Qq, QrMethod::Wechat]
     }
 
     fn image_hosts(&self) -> &'static [&'static str] {
@@ -292,7 +295,23 @@ impl Provider for QqProvider {
     }
 
     async fn qr_start(&self, method: QrMethod) -> Result<QrTicket> {
+        let mut pushed = None;
         let (handle, code) = match method {
+            QrMethod::QqMusic => {
+                let qr = login::app_qr_start(self.api.client()).await?;
+                pushed = Some(app_qr::watch(
+                    self.upstream(),
+                    &qr.qrcode_id,
+                    QR_POLICY.lifetime,
+                )?);
+                (
+                    qr.qrcode_id,
+                    QrCode::Image {
+                        mime: "image/png".into(),
+                        bytes: qr.png,
+                    },
+                )
+            }
             QrMethod::Qq => {
                 let qr = login::qq_qr_start(self.api.client()).await?;
                 (
@@ -315,7 +334,7 @@ impl Provider for QqProvider {
             }
             QrMethod::App => {
                 return Err(qq(Error::bad_request(
-                    "QQ Music codes are scanned with QQ or WeChat",
+                    "QQ Music codes are scanned with the QQ Music app, QQ or WeChat",
                 )))
             }
         };
@@ -327,6 +346,7 @@ impl Provider for QqProvider {
             PendingQr {
                 method,
                 handle,
+                pushed,
                 started: Instant::now(),
             },
         );
@@ -334,44 +354,73 @@ impl Provider for QqProvider {
     }
 
     async fn qr_poll(&self, key: &str) -> Result<QrPoll> {
-        let (method, handle) = {
+        let (method, handle, pushed) = {
             let pending = self.pending.lock().await;
             let entry = pending.get(key).ok_or_else(|| {
                 qq(Error::not_found(
                     "no QQ Music QR login with this key; start a new one",
                 ))
             })?;
-            (entry.method, entry.handle.clone())
+            (entry.method, entry.handle.clone(), entry.pushed.clone())
         };
         let client = self.api.client();
-        let session = match method {
-            QrMethod::Wechat => match login::wechat_qr_poll(client, &handle).await? {
-                WechatPoll::Waiting => return Ok(QrPoll::Waiting),
-                WechatPoll::Scanned => return Ok(QrPoll::Scanned { nickname: None }),
-                WechatPoll::Expired => return Ok(QrPoll::Expired),
-                WechatPoll::Cancelled => {
-                    self.pending.lock().await.remove(key);
-                    return Err(qq(Error::not_logged_in(
-                        "the login was cancelled in WeChat",
-                    )));
+        let session =
+            match method {
+                QrMethod::QqMusic => {
+                    let event = pushed.as_ref().map_or(AppEvent::Waiting, AppWatch::latest);
+                    let ended = |why: Error| async move {
+                        self.pending.lock().await.remove(key);
+                        Err(qq(why))
+                    };
+                    match event {
+                        AppEvent::Waiting => return Ok(QrPoll::Waiting),
+                        AppEvent::Scanned => return Ok(QrPoll::Scanned { nickname: None }),
+                        AppEvent::Timeout => return Ok(QrPoll::Expired),
+                        AppEvent::Canceled => {
+                            return ended(Error::not_logged_in(
+                                "the login was cancelled in the QQ Music app",
+                            ))
+                            .await
+                        }
+                        AppEvent::LoginFailed => return ended(Error::upstream(
+                            "QQ Music could not log this account in from its app; scan a new code",
+                        ))
+                        .await,
+                        AppEvent::Broken(error) => return ended(error).await,
+                        AppEvent::Cookies { musicid, token } => {
+                            // The token is good once: whatever the exchange says, this code is done.
+                            self.pending.lock().await.remove(key);
+                            login::app_qr_finish(client, &handle, musicid, &token).await?
+                        }
+                    }
                 }
-                WechatPoll::Confirmed { code } => login::wechat_finish(client, &code).await?,
-            },
-            _ => match login::qq_qr_poll(client, &handle).await? {
-                QqPoll::Waiting => return Ok(QrPoll::Waiting),
-                QqPoll::Scanned => return Ok(QrPoll::Scanned { nickname: None }),
-                QqPoll::Expired => return Ok(QrPoll::Expired),
-                QqPoll::Refused => {
-                    self.pending.lock().await.remove(key);
-                    return Err(qq(Error::not_logged_in(
-                        "the login was refused on the phone",
-                    )));
-                }
-                QqPoll::Confirmed { check_sig_url, .. } => {
-                    login::qq_qr_finish(client, check_sig_url.expose()).await?
-                }
-            },
-        };
+                QrMethod::Wechat => match login::wechat_qr_poll(client, &handle).await? {
+                    WechatPoll::Waiting => return Ok(QrPoll::Waiting),
+                    WechatPoll::Scanned => return Ok(QrPoll::Scanned { nickname: None }),
+                    WechatPoll::Expired => return Ok(QrPoll::Expired),
+                    WechatPoll::Cancelled => {
+                        self.pending.lock().await.remove(key);
+                        return Err(qq(Error::not_logged_in(
+                            "the login was cancelled in WeChat",
+                        )));
+                    }
+                    WechatPoll::Confirmed { code } => login::wechat_finish(client, &code).await?,
+                },
+                _ => match login::qq_qr_poll(client, &handle).await? {
+                    QqPoll::Waiting => return Ok(QrPoll::Waiting),
+                    QqPoll::Scanned => return Ok(QrPoll::Scanned { nickname: None }),
+                    QqPoll::Expired => return Ok(QrPoll::Expired),
+                    QqPoll::Refused => {
+                        self.pending.lock().await.remove(key);
+                        return Err(qq(Error::not_logged_in(
+                            "the login was refused on the phone",
+                        )));
+                    }
+                    QqPoll::Confirmed { check_sig_url, .. } => {
+                        login::qq_qr_finish(client, check_sig_url.expose()).await?
+                    }
+                },
+            };
         self.pending.lock().await.remove(key);
         *self.me.lock().await = None;
         // A login the keychain refused is still a login, held for this run: confirmed, with

@@ -9,12 +9,15 @@ use serde_json::Value;
 use crate::parse::{number, text};
 use crate::tokens;
 
-/// Which phone app the person logged in with; the API's `tmeLoginType` (§1: 2 = QQ, 1 = WeChat).
+/// Which phone app the person logged in with; the API's `tmeLoginType` (§1: 2 = QQ, 1 = WeChat;
+/// §4.3: 6 = the QQ Music app's own QR).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LoginKind {
     Qq,
     Wechat,
+    #[serde(rename = "qqmusic")]
+    QqMusic,
 }
 
 impl LoginKind {
@@ -22,6 +25,7 @@ impl LoginKind {
         match self {
             LoginKind::Qq => "2",
             LoginKind::Wechat => "1",
+            LoginKind::QqMusic => "6",
         }
     }
 }

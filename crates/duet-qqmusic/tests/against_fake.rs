@@ -50,7 +50,7 @@ async fn log_in(fake: &FakeUpstream, provider: &QqProvider, method: QrMethod) {
         panic!("QQ Music hands over a picture")
     };
     match method {
-        QrMethod::Qq => {
+        QrMethod::Qq | QrMethod::QqMusic => {
             assert_eq!(mime, "image/png");
             assert!(bytes.starts_with(b"\x89PNG"));
         }
@@ -61,6 +61,7 @@ async fn log_in(fake: &FakeUpstream, provider: &QqProvider, method: QrMethod) {
     }
     let fake_method = match method {
         QrMethod::Qq => QqLoginMethod::Qq,
+        QrMethod::QqMusic => QqLoginMethod::QqMusic,
         _ => QqLoginMethod::Wechat,
     };
     let id = pending(fake, fake_method);
@@ -74,12 +75,17 @@ async fn log_in(fake: &FakeUpstream, provider: &QqProvider, method: QrMethod) {
     );
     assert!(fake.qq().scan(&id));
     assert!(matches!(
-        provider.qr_poll(&ticket.key).await.unwrap(),
+        poll_past_waiting(provider, &ticket.key).await.unwrap(),
         QrPoll::Scanned { .. }
     ));
     assert!(fake.qq().confirm(&id));
     assert_eq!(
-        provider.qr_poll(&ticket.key).await.unwrap(),
+        poll_past(provider, &ticket.key, |p| matches!(
+            p,
+            QrPoll::Scanned { .. }
+        ))
+        .await
+        .unwrap(),
         QrPoll::Confirmed { not_kept: None }
     );
     assert!(provider.has_session().await);
@@ -89,6 +95,29 @@ async fn log_in(fake: &FakeUpstream, provider: &QqProvider, method: QrMethod) {
         ErrorKind::NotFound,
         "a finished login is forgotten"
     );
+}
+
+/// Polls until the answer is no longer one `still` accepts: the QQ Music app's state is pushed,
+/// so it reaches the provider a moment after the fake moves (QQ and WeChat answer at once).
+async fn poll_past(
+    provider: &QqProvider,
+    key: &str,
+    still: impl Fn(&QrPoll) -> bool,
+) -> duet_core::Result<QrPoll> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let answer = provider.qr_poll(key).await;
+        match &answer {
+            Ok(poll) if still(poll) && std::time::Instant::now() < deadline => {
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            _ => return answer,
+        }
+    }
+}
+
+async fn poll_past_waiting(provider: &QqProvider, key: &str) -> duet_core::Result<QrPoll> {
+    poll_past(provider, key, |p| *p == QrPoll::Waiting).await
 }
 
 fn stored(store: &MemoryStore) -> Session {
@@ -498,6 +527,7 @@ async fn a_key_is_renewed_under_the_old_credential() {
     for (method, account, tme) in [
         (QrMethod::Qq, QqAccount::Qq, "2"),
         (QrMethod::Wechat, QqAccount::Wechat, "1"),
+        (QrMethod::QqMusic, QqAccount::Qq, "6"),
     ] {
         let fake = fake().await;
         let (provider, store) = provider(&fake);
@@ -1000,4 +1030,133 @@ async fn lyrics_by_id_read_as_asked_with_their_fallbacks() {
     assert!(lyrics.lines.iter().all(|l| l.words.is_none()));
     assert!(lyrics.lines.iter().all(|l| l.translation.is_some()));
     assert_eq!(calls(LYRIC), 2);
+}
+
+/// The QQ Music app's own QR (docs/protocol/qqmusic.md §4.3): `CreateQRCode`, the state pushed
+/// over MQTT on the fake's WebSocket, and the `cookies` event exchanged with `tmeLoginType` 6.
+#[tokio::test]
+async fn qqmusic_app_qr_login_then_the_library() {
+    let fake = fake().await;
+    let (provider, store) = provider(&fake);
+    assert_eq!(
+        provider.qr_methods()[0],
+        QrMethod::QqMusic,
+        "the first card"
+    );
+    log_in(&fake, &provider, QrMethod::QqMusic).await;
+    let session = stored(&store);
+    assert_eq!(session.kind, duet_qqmusic::LoginKind::QqMusic);
+    assert_eq!(session.musicid, QqAccount::Qq.musicid());
+    let profile = provider.profile().await.unwrap();
+    assert_eq!(profile.nickname, QqAccount::Qq.nick());
+    assert!(!provider.user_playlists().await.unwrap().is_empty());
+    let exchange: Vec<_> = fake
+        .qq()
+        .callers()
+        .into_iter()
+        .filter(|c| c.call == "music.login.LoginServer.Login")
+        .collect();
+    assert_eq!(exchange.len(), 1, "{exchange:?}");
+    assert_eq!(exchange[0].tme_login_type.as_deref(), Some("6"));
+    assert_eq!(
+        exchange[0].qqmusic_key, None,
+        "a first login goes without a key"
+    );
+}
+
+#[tokio::test]
+async fn qqmusic_app_qr_canceled_timeout_and_login_failed() {
+    let fake = fake().await;
+    let (provider, _) = provider(&fake);
+
+    let canceled = provider.qr_start(QrMethod::QqMusic).await.unwrap();
+    let id = pending(&fake, QqLoginMethod::QqMusic);
+    assert!(fake.qq().scan(&id));
+    poll_past_waiting(&provider, &canceled.key).await.unwrap();
+    assert!(fake.qq().refuse(&id));
+    let error = poll_past(&provider, &canceled.key, |p| {
+        matches!(p, QrPoll::Scanned { .. })
+    })
+    .await
+    .unwrap_err();
+    assert_eq!(error.kind, ErrorKind::NotLoggedIn);
+    assert!(
+        error.message.contains("cancelled in the QQ Music app"),
+        "{}",
+        error.message
+    );
+    assert_eq!(
+        provider.qr_poll(&canceled.key).await.unwrap_err().kind,
+        ErrorKind::NotFound,
+        "a cancelled login is forgotten"
+    );
+
+    let expired = provider.qr_start(QrMethod::QqMusic).await.unwrap();
+    let id = pending(&fake, QqLoginMethod::QqMusic);
+    assert_eq!(
+        provider.qr_poll(&expired.key).await.unwrap(),
+        QrPoll::Waiting
+    );
+    assert!(fake.qq().expire(&id));
+    assert_eq!(
+        poll_past_waiting(&provider, &expired.key).await.unwrap(),
+        QrPoll::Expired
+    );
+
+    let failed = provider.qr_start(QrMethod::QqMusic).await.unwrap();
+    let id = pending(&fake, QqLoginMethod::QqMusic);
+    assert!(fake.qq().fail_app_login(&id));
+    let error = poll_past_waiting(&provider, &failed.key).await.unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Upstream);
+    assert!(
+        error.message.contains("could not log this account in"),
+        "{}",
+        error.message
+    );
+    assert!(!provider.has_session().await);
+}
+
+#[tokio::test]
+async fn qqmusic_app_qr_malformed_message_is_a_typed_error_without_secrets() {
+    let fake = fake().await;
+    let (provider, _) = provider(&fake);
+    let ticket = provider.qr_start(QrMethod::QqMusic).await.unwrap();
+    let id = pending(&fake, QqLoginMethod::QqMusic);
+    let debug = format!("{ticket:?}");
+    assert!(
+        !debug.contains(&id),
+        "the code's id stays out of Debug: {debug}"
+    );
+    assert!(fake.qq().garble_app_login(&id));
+    let error = poll_past_waiting(&provider, &ticket.key).await.unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Upstream);
+    assert_eq!(error.provider, Some(ProviderId::Qq));
+    assert!(
+        error.message.contains("could not be read"),
+        "{}",
+        error.message
+    );
+    assert!(!format!("{error:?}").contains(&id));
+    assert!(!provider.has_session().await);
+}
+
+/// A code nobody finishes does not keep its connection: past its lifetime the subscription ends
+/// as timed out, whatever the service (here: nothing) pushed.
+#[tokio::test]
+async fn qqmusic_app_qr_subscription_ends_with_the_codes_lifetime() {
+    use duet_qqmusic::app_qr::{self, AppEvent};
+    let fake = fake().await;
+    let (provider, _) = provider(&fake);
+    provider.qr_start(QrMethod::QqMusic).await.unwrap();
+    let id = pending(&fake, QqLoginMethod::QqMusic);
+    let upstream = Upstream::parse_override(&fake.base_url()).unwrap();
+    let watch = app_qr::watch(
+        &upstream,
+        &duet_core::Secret::new(id),
+        std::time::Duration::from_millis(400),
+    )
+    .unwrap();
+    assert_eq!(watch.latest(), AppEvent::Waiting);
+    tokio::time::sleep(std::time::Duration::from_millis(900)).await;
+    assert_eq!(watch.latest(), AppEvent::Timeout);
 }

@@ -74,7 +74,7 @@ fn number(params: &HashMap<String, String>, name: &str, default: u32) -> Result<
     }
 }
 
-/// `POST login/qr[?method=app|qq|wechat]`; without a method, the service's default.
+/// `POST login/qr[?method=app|qq|wechat|qqmusic]`; without a method, the service's default.
 async fn start_qr(
     State(state): State<Arc<AppState>>,
     Path(provider): Path<String>,

@@ -44,10 +44,10 @@ async fn start(
         Value::Null,
         "the service draws the code itself"
     );
-    let mime = if method == "qq" {
-        "image/png"
-    } else {
+    let mime = if method == "wechat" {
         "image/jpeg"
+    } else {
+        "image/png"
     };
     assert!(
         qr["qr_png"]
@@ -57,10 +57,10 @@ async fn start(
         "{}",
         &qr["qr_png"].as_str().unwrap()[..40]
     );
-    let fake_method = if method == "qq" {
-        QqLoginMethod::Qq
-    } else {
-        QqLoginMethod::Wechat
+    let fake_method = match method {
+        "qq" => QqLoginMethod::Qq,
+        "qqmusic" => QqLoginMethod::QqMusic,
+        _ => QqLoginMethod::Wechat,
     };
     let id = fake
         .qq()
@@ -174,6 +174,42 @@ async fn qq_and_wechat_logins_land_in_the_keychain_beside_netease_and_survive_a_
     let log = server.stop().await;
     assert!(!log.contains("Q_H_L_"), "no musickey in the log");
     assert!(!log.contains("W_X_"), "no musickey in the log");
+}
+
+/// The QQ Music app's own QR (docs/protocol/qqmusic.md §4.3): `method=qqmusic`, and the default
+/// when no method is named (the first card of the login screen).
+#[tokio::test]
+async fn the_qq_music_app_qr_logs_in_and_is_the_default() {
+    let fake = fake().await;
+    let service = keychain_service();
+    let server = Server::start(&fake, &service).await;
+    let (status, default) = server.post("/v1/qq/login/qr", None).await;
+    assert_eq!(status, 200, "{default}");
+    assert_eq!(default["method"], "qqmusic");
+
+    let (key, id) = start(&server, &fake, "qqmusic").await;
+    wait_for(&server, &key, "waiting").await;
+    assert!(fake.qq().scan(&id));
+    wait_for(&server, &key, "scanned").await;
+    assert!(fake.qq().confirm(&id));
+    let confirmed = wait_for(&server, &key, "confirmed").await;
+    assert_eq!(confirmed["method"], "qqmusic");
+    assert_eq!(confirmed["profile"]["nickname"], QqAccount::Qq.nick());
+    let stored = stored_qq(&service).expect("the session is in the keychain");
+    assert!(
+        stored.contains("\"qqmusic\""),
+        "an app login is stored as one"
+    );
+    let (status, me) = server.get("/v1/qq/me").await;
+    assert_eq!(status, 200, "{me}");
+
+    // Cancelled in the app: a failed login with a typed error.
+    let (key, id) = start(&server, &fake, "qqmusic").await;
+    wait_for(&server, &key, "waiting").await;
+    assert!(fake.qq().refuse(&id));
+    let failed = wait_for(&server, &key, "failed").await;
+    assert_eq!(failed["error"]["kind"], "not_logged_in", "{failed}");
+    server.stop().await;
 }
 
 #[tokio::test]

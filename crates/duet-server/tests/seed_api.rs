@@ -550,6 +550,49 @@ async fn qr_login(api: &Api, fake: &FakeUpstream) -> Value {
     wait_for_check(api, &key, "confirmed").await
 }
 
+/// `type=qqmusic`: the QQ Music app's own QR (docs/protocol/qqmusic.md §4.3) through the seed's
+/// routes, its cookies handed out like any other login's.
+#[tokio::test]
+async fn the_seed_logs_in_by_the_qq_music_app() {
+    let fake = fake().await;
+    let service = keychain_service();
+    let api = Api {
+        server: Server::start(&fake, &service).await,
+        calls: BTreeMap::new(),
+    };
+    let (status, body) = api.server.get("/api/login/qrcode?type=fax").await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("qqmusic"));
+    let (status, qr) = api.server.get("/api/login/qrcode?type=qqmusic").await;
+    assert_eq!(status, 200, "{qr}");
+    assert_eq!(qr["method"], "qqmusic");
+    assert!(qr["qrcode"]
+        .as_str()
+        .unwrap()
+        .starts_with("data:image/png;base64,"));
+    let key = qr["key"].as_str().unwrap().to_owned();
+    let id = fake
+        .qq()
+        .pending_qr()
+        .into_iter()
+        .rev()
+        .find(|q| q.method == QqLoginMethod::QqMusic)
+        .expect("the fake issued an app code")
+        .id;
+    wait_for_check(&api, &key, "waiting").await;
+    assert!(fake.qq().confirm(&id));
+    let confirmed = wait_for_check(&api, &key, "confirmed").await;
+    assert_eq!(confirmed["uin"], QqAccount::Qq.musicid().to_string());
+    assert!(confirmed["musickey"]
+        .as_str()
+        .unwrap()
+        .starts_with("Q_H_L_"));
+    api.server.stop().await;
+}
+
 #[tokio::test]
 async fn qr_login_hands_out_the_cookies_and_the_held_session_serves_bare_calls() {
     let fake = fake().await;

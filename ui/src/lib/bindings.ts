@@ -344,7 +344,9 @@ export type QrMethod =
 /**  Mobile QQ, for QQ Music. */
 "qq" | 
 /**  WeChat, for QQ Music. */
-"wechat";
+"wechat" | 
+/**  The QQ Music app's own scanner, for QQ Music. */
+"qqmusic";
 
 export type QrState = "waiting" | "scanned" | "confirmed" | "expired" | "failed";
 

@@ -82,7 +82,7 @@ type MockPlayer = Omit<PlayerState, 'queue_length'> & { queue: Track[] };
 /** A QR code on screen, as the mock remembers it. */
 type ShownQr = QrLogin & { done?: boolean; cancelled?: boolean };
 /** How tests name a QR: the provider for its own app, else the app. */
-type Card = 'netease' | 'qq' | 'wechat';
+type Card = 'netease' | 'qqmusic' | 'qq' | 'wechat';
 type LoginStateExtra = Pick<LoginState, 'profile' | 'message' | 'error'>;
 
 type Commands = typeof commands;
@@ -219,7 +219,10 @@ const session: Record<ProviderId, SessionState> = {
 };
 const profiles: Record<ProviderId, Profile> = { netease: profile, qq: qqProfile };
 /** The QR methods of each provider, its default first (duet-core's `Provider::qr_methods`). */
-const QR_METHODS: Record<ProviderId, QrMethod[]> = { netease: ['app'], qq: ['qq', 'wechat'] };
+const QR_METHODS: Record<ProviderId, QrMethod[]> = {
+  netease: ['app'],
+  qq: ['qqmusic', 'qq', 'wechat'],
+};
 /** How tests name a QR: the provider for its own app, else the app. */
 const cardOf = (provider: ProviderId, method: QrMethod): Card =>
   method === 'app' ? provider : method;
@@ -328,7 +331,7 @@ const duet = {
   emit(event: string, payload: unknown): Promise<unknown> {
     return window.__TAURI_INTERNALS__.invoke('plugin:event|emit', { event, payload });
   },
-  /** A QR's state changes as the Rust side reports them; `card`: netease | qq | wechat. */
+  /** A QR's state changes as the Rust side reports them; `card`: netease | qqmusic | qq | wechat. */
   async qrState(card: Card, state: QrState, extra: Partial<LoginStateExtra> = {}): Promise<void> {
     const q = qrs[card];
     if (!q) throw new Error(`no QR shown for ${card}`);

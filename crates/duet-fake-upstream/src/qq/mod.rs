@@ -22,6 +22,7 @@ use crate::journal::{lock, Fault, Journal, RecordedRequest};
 use crate::qr::{Phase, QrClock};
 use crate::FakeConfig;
 
+mod app_login;
 mod catalog;
 mod cdn;
 mod envelope;
@@ -31,6 +32,7 @@ mod lyrics;
 mod modules;
 mod server;
 
+pub(crate) use app_login::handshake as app_login_handshake;
 pub(crate) use server::handle;
 
 pub use catalog::{
@@ -55,6 +57,8 @@ pub const API_HOSTS: [&str; 2] = ["u.y.qq.com", "u6.y.qq.com"];
 pub const LEGACY_HOSTS: [&str; 2] = ["c.y.qq.com", "c6.y.qq.com"];
 /// Cover pictures.
 pub const COVER_HOST: &str = "y.gtimg.cn";
+/// The QQ Music app QR's MQTT-over-WebSocket host (§4.3).
+pub const APP_LOGIN_HOST: &str = "mu.y.qq.com";
 /// Audio CDN hosts (the `sip` list of a vkey answer).
 pub const AUDIO_HOSTS: [&str; 2] = ["ws.stream.qqmusic.qq.com", "isure.stream.qqmusic.qq.com"];
 
@@ -160,15 +164,53 @@ pub enum QqLoginMethod {
     Qq,
     /// WeChat open-platform QR (id = the `uuid`).
     Wechat,
+    /// The QQ Music app's own QR (id = the `qrcodeID`; §4.3). It logs in the QQ-number account.
+    #[serde(rename = "qqmusic")]
+    QqMusic,
 }
 
 impl QqLoginMethod {
     fn account(self) -> QqAccount {
         match self {
-            QqLoginMethod::Qq => QqAccount::Qq,
+            QqLoginMethod::Qq | QqLoginMethod::QqMusic => QqAccount::Qq,
             QqLoginMethod::Wechat => QqAccount::Wechat,
         }
     }
+
+    /// `tmeLoginType` of a login made this way (§1; 6 for the app's QR, §4.3).
+    pub fn tme_login_type(self) -> u8 {
+        match self {
+            QqLoginMethod::QqMusic => 6,
+            other => other.account().tme_login_type(),
+        }
+    }
+}
+
+/// What the QQ Music app QR's next push is, beyond its phase (the control API's `fail` and
+/// `garble`, §4.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AppFault {
+    /// A `loginFailed` event.
+    LoginFailed,
+    /// A `cookies` event whose payload is not JSON.
+    Garbled,
+}
+
+/// The next event the QQ Music app QR's topic pushes (§4.3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum AppPush {
+    Unknown,
+    Waiting,
+    Scanned,
+    /// Confirmed: the account's musicid and the one-time token of the exchange.
+    Cookies {
+        musicid: u64,
+        token: String,
+    },
+    Canceled,
+    Timeout,
+    LoginFailed,
+    Garbled,
 }
 
 /// State of one QQ / WeChat QR code.
@@ -217,6 +259,8 @@ pub struct QqQrInfo {
 #[derive(Clone, PartialEq, Eq)]
 pub struct QqIssuedSession {
     pub account: QqAccount,
+    /// `tmeLoginType` of the login (§1, §4.3); a renewal names the same.
+    pub tme_login_type: u8,
     pub musicid: u64,
     pub musickey: String,
     pub encrypt_uin: String,
@@ -284,6 +328,7 @@ const MAX_CALLERS: usize = 10_000;
 struct QrEntry {
     method: QqLoginMethod,
     clock: QrClock,
+    app_fault: Option<AppFault>,
 }
 
 /// What a one-time OAuth / WeChat code logs in as.
@@ -318,6 +363,8 @@ struct State {
     p_skeys: HashMap<String, QqAccount>,
     /// One-time OAuth / WeChat codes.
     codes: HashMap<String, CodeGrant>,
+    /// One-time QQ Music app tokens → the `qrcodeID` they were pushed for.
+    app_tokens: HashMap<String, String>,
     /// musickey → session.
     sessions: HashMap<String, SessionEntry>,
     /// VIP flag per account.
@@ -400,6 +447,7 @@ impl QqControl {
         let id = match method {
             QqLoginMethod::Qq => random_qrsig(),
             QqLoginMethod::Wechat => random_token(16),
+            QqLoginMethod::QqMusic => random_hex(32),
         };
         let now = Instant::now();
         let mut st = self.state();
@@ -413,6 +461,7 @@ impl QqControl {
             QrEntry {
                 method,
                 clock: QrClock::new(now),
+                app_fault: None,
             },
         );
         id
@@ -444,7 +493,7 @@ impl QqControl {
                         st.ptsigx.insert(ptsigx.clone(), account);
                         ptsigx
                     }
-                    QqLoginMethod::Wechat => {
+                    QqLoginMethod::Wechat | QqLoginMethod::QqMusic => {
                         let code = format!("0{}", random_token(31));
                         st.codes.insert(code.clone(), CodeGrant { method });
                         code
@@ -453,6 +502,101 @@ impl QqControl {
                 QrPoll::Confirmed(token)
             }
         }
+    }
+
+    /// What the QQ Music app code `id`'s topic pushes now (§4.3). `first`: the subscription
+    /// just started (counted as a poll, so the demo's scan and confirm start from it). A
+    /// confirmed code is spent here: its token is pushed once.
+    pub(crate) fn app_push(&self, id: &str, first: bool) -> AppPush {
+        let config = self.shared.config.clone();
+        let now = Instant::now();
+        let mut st = self.state();
+        let Some(e) = st
+            .qr
+            .get_mut(id)
+            .filter(|e| e.method == QqLoginMethod::QqMusic)
+        else {
+            return AppPush::Unknown;
+        };
+        let phase = if first {
+            e.clock.poll(&config, now)
+        } else {
+            e.clock.advance(&config, now);
+            e.clock.phase
+        };
+        if matches!(phase, Phase::Waiting | Phase::Scanned) {
+            match e.app_fault.take() {
+                Some(AppFault::LoginFailed) => {
+                    e.clock.expire();
+                    return AppPush::LoginFailed;
+                }
+                Some(AppFault::Garbled) => {
+                    e.clock.phase = Phase::Spent;
+                    return AppPush::Garbled;
+                }
+                None => {}
+            }
+        }
+        match phase {
+            Phase::Waiting => AppPush::Waiting,
+            Phase::Scanned => AppPush::Scanned,
+            Phase::Refused => AppPush::Canceled,
+            Phase::Spent | Phase::Expired => AppPush::Timeout,
+            Phase::Confirmed => {
+                e.clock.phase = Phase::Spent;
+                let token = format!("{}{}", QqAccount::Qq.key_prefix(), random_token(92));
+                if st.app_tokens.len() > 4096 {
+                    st.app_tokens.clear();
+                }
+                st.app_tokens.insert(token.clone(), id.to_owned());
+                AppPush::Cookies {
+                    musicid: QqLoginMethod::QqMusic.account().musicid(),
+                    token,
+                }
+            }
+        }
+    }
+
+    /// Consumes a QQ Music app token pushed for `qrcode_id` (§4.3 step 3).
+    pub(crate) fn take_app_token(&self, token: &str, qrcode_id: &str) -> Option<QqAccount> {
+        let mut st = self.state();
+        match st.app_tokens.get(token) {
+            Some(id) if id == qrcode_id => {
+                st.app_tokens.remove(token);
+                Some(QqLoginMethod::QqMusic.account())
+            }
+            _ => None,
+        }
+    }
+
+    /// Makes the QQ Music app code `id` push `loginFailed` (`fail`) or an unreadable `cookies`
+    /// event (`garble`) next. False if it is not such a code, or no longer waiting.
+    pub(crate) fn app_fault(&self, id: &str, fault: AppFault) -> bool {
+        let config = self.shared.config.clone();
+        let mut st = self.state();
+        let Some(e) = st
+            .qr
+            .get_mut(id)
+            .filter(|e| e.method == QqLoginMethod::QqMusic)
+        else {
+            return false;
+        };
+        e.clock.advance(&config, Instant::now());
+        let pending = matches!(e.clock.phase, Phase::Waiting | Phase::Scanned);
+        if pending {
+            e.app_fault = Some(fault);
+        }
+        pending
+    }
+
+    /// The QQ Music app code `id` pushes `loginFailed` next (control API `fail`).
+    pub fn fail_app_login(&self, id: &str) -> bool {
+        self.app_fault(id, AppFault::LoginFailed)
+    }
+
+    /// The QQ Music app code `id` pushes a `cookies` event that is not JSON next (`garble`).
+    pub fn garble_app_login(&self, id: &str) -> bool {
+        self.app_fault(id, AppFault::Garbled)
     }
 
     /// The state of a QR code without polling it (for the WeChat long poll's hold).
@@ -585,6 +729,7 @@ impl QqControl {
     fn new_session(
         st: &mut State,
         account: QqAccount,
+        tme_login_type: u8,
         tokens: Option<&QqIssuedSession>,
     ) -> QqIssuedSession {
         let now = now_s();
@@ -611,6 +756,7 @@ impl QqControl {
         };
         let issued = QqIssuedSession {
             account,
+            tme_login_type,
             musicid: account.musicid(),
             musickey: format!("{}{}", account.key_prefix(), random_token(92)),
             encrypt_uin: account.encrypt_uin().to_owned(),
@@ -638,12 +784,31 @@ impl QqControl {
     /// Logs `account` in without a QR (for tests of the seed API and anything that just needs
     /// a key). Send `uin=<musicid>; qqmusic_key=<key>; qm_keyst=<key>` and the key's g_tk.
     pub fn issue_session(&self, account: QqAccount) -> QqIssuedSession {
-        Self::new_session(&mut self.state(), account, None)
+        Self::new_session(&mut self.state(), account, account.tme_login_type(), None)
     }
 
     /// Logs in through a consumed code.
     pub(crate) fn login(&self, account: QqAccount) -> QqIssuedSession {
         self.issue_session(account)
+    }
+
+    /// Logs in through a consumed QQ Music app token (`tmeLoginType` 6, §4.3).
+    pub(crate) fn app_login(&self) -> QqIssuedSession {
+        let method = QqLoginMethod::QqMusic;
+        Self::new_session(
+            &mut self.state(),
+            method.account(),
+            method.tme_login_type(),
+            None,
+        )
+    }
+
+    /// `tmeLoginType` of the login whose key is `musickey` (expired or not).
+    pub(crate) fn login_type_of(&self, musickey: &str) -> Option<u8> {
+        self.state()
+            .sessions
+            .get(musickey)
+            .map(|s| s.issued.tme_login_type)
     }
 
     /// The account of a live musickey (issued, not expired, not revoked).
@@ -680,7 +845,8 @@ impl QqControl {
             return None;
         }
         let old = st.sessions.remove(old_key)?;
-        Some(Self::new_session(&mut st, account, Some(&old.issued)))
+        let tme = old.issued.tme_login_type;
+        Some(Self::new_session(&mut st, account, tme, Some(&old.issued)))
     }
 
     /// Ends the session of `musickey` (Logout).

@@ -118,7 +118,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<Value, ApiError> {
         .map_err(|e| qq_error(Error::upstream(format!("cannot write the answer: {e}"))))
 }
 
-/// `GET /api/login/qrcode[?type=qq|wechat]`: a QR login of this server (the code the phone
+/// `GET /api/login/qrcode[?type=qq|wechat|qqmusic]`: a QR login of this server (the code the phone
 /// scans), polled by the server at the service's pace.
 async fn login_qrcode(State(state): State<Arc<AppState>>, Query(params): Params) -> Answer {
     let seed = seed(&state)?;
@@ -126,7 +126,12 @@ async fn login_qrcode(State(state): State<Arc<AppState>>, Query(params): Params)
         None => QrMethod::Qq,
         Some(t) if t.is_empty() || t == "qq" => QrMethod::Qq,
         Some(t) if t == "wechat" || t == "wx" => QrMethod::Wechat,
-        Some(_) => return Err(qq_error(bad("type is qq (the default) or wechat"))),
+        Some(t) if t == "qqmusic" => QrMethod::QqMusic,
+        Some(_) => {
+            return Err(qq_error(bad(
+                "type is qq (the default), wechat or qqmusic (the QQ Music app)",
+            )))
+        }
     };
     let provider: Arc<dyn Provider> = seed.qq.clone();
     let login = state

@@ -20,7 +20,7 @@ mod vkey;
 use account::{profile_report, sign_in, sign_in_summary, vip};
 use comments::{add_comment, comments};
 use playlists::{created_playlists, fav_playlists, playlist};
-use session::{login, logout, qq_login, user_info};
+use session::{create_qr_code, login, logout, qq_login, user_info};
 pub(crate) use songs::search_risk_control;
 use songs::{lyric, search, song_detail, track_info};
 use vkey::vkey;
@@ -127,6 +127,7 @@ pub(crate) fn dispatch(c: &Ctx<'_>) -> ItemAnswer {
         ("QQConnectLogin.LoginServer", "QQLogin") => qq_login(c),
         ("music.login.LoginServer", "Login") => login(c),
         ("music.login.LoginServer", "Logout") => logout(c),
+        ("music.login.LoginServer", "CreateQRCode") => create_qr_code(c).map(Into::into),
         ("music.UserInfo.userInfoServer", "GetLoginUserInfo") => user_info(c).map(Into::into),
         ("music.search.SearchCgiService", "DoSearchForQQMusicDesktop") => search(c).map(Into::into),
         ("music.pf_song_detail_svr", "get_song_detail_yqq") => song_detail(c).map(Into::into),

@@ -2,9 +2,12 @@
 
 use serde_json::{json, Value};
 
-use super::{bad_credential, ok, Ctx, ItemAnswer};
+use base64::Engine;
+
+use super::{bad_credential, bad_param, ok, Ctx, ItemAnswer};
 use crate::http_util::{http_date, now_ms};
 use crate::qq::envelope::{credential_matches, musicid_of};
+use crate::qq::login::qr_png;
 use crate::qq::login::WX_APPID;
 use crate::qq::{QqAccount, QqIssuedSession, QqLoginMethod, KEY_LIFETIME_SECS};
 
@@ -19,7 +22,7 @@ fn login_data(s: &QqIssuedSession) -> Value {
         "musickey": s.musickey,
         "str_musicid": s.musicid.to_string(),
         "encryptUin": s.encrypt_uin,
-        "loginType": s.account.tme_login_type(),
+        "loginType": s.tme_login_type,
         "refresh_key": s.refresh_key,
         "refresh_token": s.refresh_token,
         "access_token": s.access_token,
@@ -46,7 +49,7 @@ fn login_cookies(s: &QqIssuedSession) -> Vec<String> {
         ("qqmusic_key", s.musickey.clone()),
         ("qm_keyst", s.musickey.clone()),
         ("euin", s.encrypt_uin.clone()),
-        ("tmeLoginType", s.account.tme_login_type().to_string()),
+        ("tmeLoginType", s.tme_login_type.to_string()),
     ]
     .into_iter()
     .map(|(n, v)| format!("{n}={v}; {attrs}"))
@@ -76,6 +79,9 @@ pub(super) fn login(c: &Ctx<'_>) -> Result<ItemAnswer, Value> {
     if c.int_p("loginMode").ok().flatten() == Some(2) {
         return refresh(c);
     }
+    if !c.p("qrCodeID").is_null() {
+        return app_login(c);
+    }
     let code = c
         .str_p("code")
         .filter(|s| !s.is_empty())
@@ -90,6 +96,45 @@ pub(super) fn login(c: &Ctx<'_>) -> Result<ItemAnswer, Value> {
         bad_credential()
     })?;
     Ok(logged_in(c.ctl.login(account)))
+}
+
+/// `CreateQRCode` for the QQ Music app (§4.3 step 1): a PNG data URI and the `qrcodeID`.
+pub(super) fn create_qr_code(c: &Ctx<'_>) -> Result<Value, Value> {
+    if c.str_p("tmeAppID").as_deref() != Some("qqmusic") {
+        tracing::debug!("CreateQRCode: tmeAppID is not qqmusic");
+        return Err(bad_param());
+    }
+    let id = c.ctl.new_qr(QqLoginMethod::QqMusic);
+    let png = qr_png(&format!("https://y.qq.com/fake/app-login?qrcodeID={id}"));
+    Ok(ok(json!({
+        "qrcode": format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(png)),
+        "qrcodeID": id,
+    })))
+}
+
+/// The exchange of a QQ Music app login (§4.3 step 3): `{musicid, qrCodeID, token}` with
+/// `comm.tmeLoginType` 6; the token is good once, for its own code and account.
+fn app_login(c: &Ctx<'_>) -> Result<ItemAnswer, Value> {
+    let tme_ok = musicid_of(&c.comm["tmeLoginType"]) == Some(6);
+    let qrcode_id = c.str_p("qrCodeID").unwrap_or_default();
+    let token = c.str_p("token").unwrap_or_default();
+    let musicid = musicid_of(c.p("musicid"));
+    if !tme_ok || qrcode_id.is_empty() || token.is_empty() {
+        tracing::debug!(
+            tme_ok,
+            "Login (app QR): missing fields or not tmeLoginType 6 (104400)"
+        );
+        return Err(bad_credential());
+    }
+    let account = c.ctl.take_app_token(&token, &qrcode_id).ok_or_else(|| {
+        tracing::debug!("Login (app QR): unknown or reused token (104400)");
+        bad_credential()
+    })?;
+    if musicid != Some(account.musicid()) {
+        tracing::debug!("Login (app QR): musicid is not the token's account (104400)");
+        return Err(bad_credential());
+    }
+    Ok(logged_in(c.ctl.app_login()))
 }
 
 /// A renewal (§4.5) goes under the old credential, as every reference sends it
@@ -109,7 +154,9 @@ fn refresh(c: &Ctx<'_>) -> Result<ItemAnswer, Value> {
         tracing::debug!("refresh without the old credential (104400)");
         return Err(bad_credential());
     };
-    let tme_ok = musicid_of(&c.comm["tmeLoginType"]) == Some(u64::from(account.tme_login_type()));
+    let tme_ok = musicid_of(&c.comm["tmeLoginType"])
+        .zip(c.ctl.login_type_of(old_key))
+        .is_some_and(|(sent, of_login)| sent == u64::from(of_login));
     let same_key = c.str_p("musickey").as_deref() == Some(old_key);
     if !tme_ok
         || !same_key
