@@ -9,11 +9,12 @@ a private Secret Service):
   processes: idle with the library open, after playing through a 100-track queue on the null
   sink, and 10 s after that (flat?).
 
-Usage: footprint.py DUET_BIN EMPTY_BIN FAKE_URL [runs]"""
+Usage: footprint.py DUET_BIN EMPTY_BIN FAKE_URL [runs] [start]   ("start": the start times only)"""
 import json, os, subprocess, sys, time, urllib.request, socket, signal
 
 DUET, EMPTY, FAKE = sys.argv[1], sys.argv[2], sys.argv[3]
 RUNS = int(sys.argv[4]) if len(sys.argv) > 4 else 3
+START_ONLY = len(sys.argv) > 5 and sys.argv[5] == "start"
 
 def free_port():
     s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
@@ -128,7 +129,7 @@ def main():
                 t0 = time.monotonic()
                 sid = driver.session(binary)
                 results[name]["start_s"].append(round(driver.wait(sid, ready) - t0, 3))
-                last = run == RUNS - 1
+                last = run == RUNS - 1 and not START_ONLY
                 if last and name == "empty":
                     time.sleep(5)
                     results["empty"]["idle"] = memory(EMPTY)
@@ -141,7 +142,7 @@ def main():
                     results["duet"]["idle"] = memory(DUET)
                     playlist = driver.script(sid, INVOKE, ["playlist", {"provider": "netease", "id": "9000000100"}])
                     tracks = playlist["tracks"]
-                    driver.script(sid, INVOKE, ["player_play", {"tracks": tracks, "start_index": 0}])
+                    driver.script(sid, INVOKE, ["player_play", {"tracks": tracks, "startIndex": 0}])
                     for _ in range(len(tracks) - 1):
                         time.sleep(0.4)
                         driver.script(sid, INVOKE, ["player_next", {}])

@@ -54,6 +54,7 @@ pub fn allow_upstream_images(config: &mut tauri::Config, upstream: &duet_core::U
 pub const KEYCHAIN_SERVICE: &str = duet_services::KEYCHAIN_SERVICE;
 
 pub fn run() {
+    let launched = std::time::Instant::now();
     display::apply();
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -90,8 +91,13 @@ pub fn run() {
             // No keychain: keep sessions in memory and let the UI say so (app_info).
             let store = duet_services::open_store(KEYCHAIN_SERVICE, true)?;
             let events = events::to_webview(app.handle().clone());
-            let duet = tauri::async_runtime::block_on(Duet::new(settings, store, events))?;
+            let duet = tauri::async_runtime::block_on(async {
+                let duet = Duet::new(settings, store, events).await?;
+                duet.prefetch_login_codes().await;
+                Ok::<_, duet_core::Error>(duet)
+            })?;
             app.manage(duet);
+            tracing::info!("ready {} ms after launch", launched.elapsed().as_millis());
             Ok(())
         })
         .run(context)

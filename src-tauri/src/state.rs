@@ -4,13 +4,13 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use duet_core::qr::QrLogins;
+use duet_core::qr::{QrLogins, StateObserver};
 use duet_core::{Error, ErrorKind, Provider, ProviderId, Result, Upstream};
 use duet_images::CoverCache;
 use duet_services::{Settings, Store, StoreKind};
 use serde::Serialize;
 
-use crate::events::{AppEvent, EventSink, SessionState, SessionStatus};
+use crate::events::{AppEvent, EventSink, LoginStateChanged, SessionState, SessionStatus};
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct AppInfo {
@@ -161,6 +161,33 @@ impl Duet {
             }
         }
         result
+    }
+
+    /// Tells the UI every state of a QR login. A confirmed login is told once, by its QR's own
+    /// `login-state` (with the profile, and the keychain's refusal if any); `session-changed` is
+    /// for what happens to a session later.
+    pub(crate) fn login_observer(&self) -> StateObserver {
+        let events = self.events.clone();
+        Arc::new(move |state: &duet_core::LoginState| {
+            events(AppEvent::LoginState(LoginStateChanged(state.clone())));
+        })
+    }
+
+    /// On a first start (no stored session anywhere, the keychain readable), fetches each
+    /// service's first QR code while the window loads, so the login screen finds it ready.
+    pub async fn prefetch_login_codes(&self) {
+        if self.store.lock().unwrap_or_else(|e| e.into_inner()).kind == StoreKind::Locked {
+            return;
+        }
+        for provider in self.providers.values() {
+            if provider.has_session().await {
+                return;
+            }
+        }
+        for provider in self.providers.values() {
+            self.logins
+                .prefetch(provider.clone(), None, Some(self.login_observer()));
+        }
     }
 
     /// Checks one provider's stored session with the service.

@@ -1,11 +1,9 @@
 //! Login, logout, session restore and the profile.
 
-use std::sync::Arc;
-
 use duet_core::{Profile, ProviderId, QrLogin, QrMethod, Result};
 use tauri::State;
 
-use crate::events::{AppEvent, LoginStateChanged, SessionState, SessionStatus};
+use crate::events::{AppEvent, SessionState, SessionStatus};
 use crate::state::{AppInfo, Duet};
 
 #[tauri::command]
@@ -41,13 +39,9 @@ pub async fn login_qr_start(
     method: Option<QrMethod>,
 ) -> Result<QrLogin> {
     let service = duet.provider(provider)?;
-    let events = duet.events.clone();
-    // A confirmed login is told once, by its QR's own `login-state` (with the profile, and the
-    // keychain's refusal if any); `session-changed` is for what happens to a session later.
-    let observer = Arc::new(move |state: &duet_core::LoginState| {
-        events(AppEvent::LoginState(LoginStateChanged(state.clone())));
-    });
-    duet.logins.start(service, method, Some(observer)).await
+    duet.logins
+        .start(service, method, Some(duet.login_observer()))
+        .await
 }
 
 #[tauri::command]
