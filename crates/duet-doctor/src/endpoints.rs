@@ -224,7 +224,7 @@ async fn rows_of(provider: &dyn Provider, query: &str) -> Vec<EndpointRow> {
         Some(found) => (found, ""),
         None => (
             sample_track(id).to_owned(),
-            " (a sample: the search found none)",
+            " (a sample: no track found to read)",
         ),
     };
     let (elapsed, answer) = timed(provider.track(&track_id)).await;
@@ -263,7 +263,7 @@ async fn rows_of(provider: &dyn Provider, query: &str) -> Vec<EndpointRow> {
         Some(found) => (found, ""),
         None => (
             sample_playlist(id).to_owned(),
-            " (a sample: the search found none)",
+            " (a sample: no playlist found to read)",
         ),
     };
     let (elapsed, answer) = timed(provider.playlist(&playlist_id)).await;

@@ -45,7 +45,10 @@ pub async fn run() -> (Vec<LocalCheck>, KeychainUse) {
         Some(Err(e)) => check(
             "audio",
             Outcome::Warn,
-            format!("{}: Duet plays into the null sink (silent)", e.0),
+            format!(
+                "{}; Duet plays into the null sink (silent)",
+                e.0.trim_end_matches('.')
+            ),
         ),
         None => check(
             "audio",
@@ -108,7 +111,7 @@ pub fn keychain_check(report: &KeychainReport) -> (LocalCheck, KeychainUse) {
             check(
                 "keychain",
                 Outcome::Warn,
-                format!("{why}: sessions can be kept in memory only"),
+                format!("{why}; sessions can be kept in memory only"),
             ),
             KeychainUse::Unreadable,
         ),
