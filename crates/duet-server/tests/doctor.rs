@@ -290,3 +290,78 @@ async fn prints_no_secret_and_writes_nothing() {
         );
     }
 }
+
+/// A locked keychain is reported as such, and its sessions are not read (a read would bring up
+/// the unlock prompt): the services are checked anonymously. Runs the `#[ignore]`d body below in
+/// a Secret Service of its own (locking the shared test keyring would break the tests beside
+/// it), on the display when there is one (./dev test's Xvfb): a prompt would open there and
+/// wait for a password nobody types, past the time the body allows.
+#[test]
+fn a_locked_keychain_is_reported_and_not_read() {
+    let output = std::process::Command::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../dev"))
+        .arg("with-keyring")
+        .arg(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "doctor_inside_a_locked_secret_service",
+            "--ignored",
+            "--nocapture",
+        ])
+        .env("DUET_LOCKED_KEYCHAIN_RUN", "1")
+        .output()
+        .expect("./dev runs");
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "the locked run failed:\n{log}");
+    assert!(log.contains("1 passed"), "the body did not run:\n{log}");
+}
+
+#[tokio::test]
+#[ignore = "runs inside its own Secret Service, started by the test above"]
+async fn doctor_inside_a_locked_secret_service() {
+    assert!(
+        std::env::var_os("DUET_LOCKED_KEYCHAIN_RUN").is_some(),
+        "run through the test above, never against a person's keyring"
+    );
+    let fake = common::fake().await;
+    let stored = store_sessions(&fake, 60);
+    let locked = std::process::Command::new("dbus-send")
+        .args([
+            "--session",
+            "--print-reply",
+            "--dest=org.freedesktop.secrets",
+            "/org/freedesktop/secrets",
+            "org.freedesktop.Secret.Service.Lock",
+            "array:objpath:/org/freedesktop/secrets/collection/login",
+        ])
+        .status()
+        .unwrap();
+    assert!(locked.success());
+
+    let started = std::time::Instant::now();
+    let output = doctor(&fake, &stored).await;
+    let report = stdout(&output);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(15),
+        "waited {:?}",
+        started.elapsed()
+    );
+    assert!(report.contains("  warn  keychain"), "{report}");
+    assert!(
+        report.contains("locked; the stored sessions were not read"),
+        "{report}"
+    );
+    for service in ["NetEase", "QQ Music"] {
+        let line = row(&report, service, "session");
+        assert!(line.contains("skipped: no stored session"), "{line}");
+        assert!(!report.contains(" logged in "), "{report}");
+    }
+    // The anonymous rows still ran, and a warning is no failure.
+    assert!(row(&report, "NetEase", "search tracks")
+        .trim_start()
+        .starts_with("ok "));
+    assert!(output.status.success(), "{report}");
+}
