@@ -6,9 +6,9 @@
 //!   where there is none): answered? parsed? how long?
 //!
 //! Read-only by construction: the keychain is looked at without a write
-//! ([`duet_services::inspect_keychain`]) and its sessions read through a view that keeps every
-//! change in this process ([`duet_services::read_only_keychain`]); the providers are built so
-//! that QQ Music's key is never renewed ([`duet_services::read_only_services`]); and only the
+//! ([`duet_services::inspect_keychain`]); the providers read its sessions through a view that
+//! keeps every change in this process, and QQ Music's key is never renewed
+//! ([`duet_services::read_only_services`]); and only the
 //! read methods of [`duet_core::Provider`] are called (`profile`, `search`, `track`, `lyrics`,
 //! `playlist`, `stream_url`): never a login, a comment, a check-in or a logout. What is printed
 //! is the model's names and counts and the typed errors' messages, which never carry session
@@ -89,11 +89,12 @@ pub async fn run(options: &Options) -> Result<Report, Error> {
         upstream: options.upstream.clone(),
         timeout: options.timeout,
     };
-    let store = duet_services::read_only_keychain(
+    let services = duet_services::read_only_services(
+        &settings,
         &options.keychain_service,
         keychain == local::KeychainUse::Readable,
-    );
-    let services = duet_services::read_only_services(&settings, &store).await?;
+    )
+    .await?;
     let endpoints = endpoints::run(&services.providers, &options.query).await;
     Ok(Report {
         upstream: options.upstream.clone(),

@@ -112,10 +112,9 @@ pub fn memory_store() -> Store {
 }
 
 /// The keychain's entries under `service`, read-only ([`ReadOnlyView`]), without the start-up
-/// probe's write: for duet-doctor, which looked at the keychain first ([`inspect_keychain`]).
-/// `readable`: false when the keychain is locked or missing, and then no session is read (a
-/// read of a locked one would bring up its unlock prompt).
-pub fn read_only_keychain(service: &str, readable: bool) -> Store {
+/// probe's write. `readable`: false when the keychain is locked or missing, and then no session
+/// is read (a read of a locked one would bring up its unlock prompt).
+fn read_only_keychain(service: &str, readable: bool) -> Store {
     Store {
         store: Arc::new(ReadOnlyView::new(Arc::new(KeyringStore::with_service(
             service,
@@ -170,11 +169,19 @@ pub async fn services(settings: &Settings, store: &Store) -> Result<Services, Er
     build(settings, store, true).await
 }
 
-/// [`services`] for a check that must leave the stored logins as it found it (duet-doctor):
-/// over a [`read_only_keychain`], and QQ Music's key never renewed
+/// [`services`] for a check that must leave the stored logins as it found them (duet-doctor):
+/// the sessions under the keychain's `service` are read without the start-up probe's write and
+/// through a [`ReadOnlyView`] (nothing a provider keeps or wipes reaches the keychain), and QQ
+/// Music's key is never renewed
 /// ([`QqProvider::without_key_renewal`](duet_qqmusic::QqProvider::without_key_renewal)).
-pub async fn read_only_services(settings: &Settings, store: &Store) -> Result<Services, Error> {
-    build(settings, store, false).await
+/// `readable`: false when the keychain is locked or missing ([`inspect_keychain`]); then no
+/// session is read (a read of a locked one would bring up its unlock prompt).
+pub async fn read_only_services(
+    settings: &Settings,
+    service: &str,
+    readable: bool,
+) -> Result<Services, Error> {
+    build(settings, &read_only_keychain(service, readable), false).await
 }
 
 async fn build(settings: &Settings, store: &Store, renew_keys: bool) -> Result<Services, Error> {
