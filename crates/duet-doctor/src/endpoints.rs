@@ -58,6 +58,8 @@ pub struct EndpointRow {
     pub logged_in: bool,
     pub elapsed: Duration,
     pub answer: Answer,
+    /// What else the doctor knows about it (QQ Music's session: when its key runs out).
+    pub note: Option<String>,
 }
 
 impl EndpointRow {
@@ -145,6 +147,7 @@ async fn rows_of(provider: &dyn Provider, query: &str) -> Vec<EndpointRow> {
             logged_in,
             elapsed,
             answer,
+            note: None,
         });
     };
 
@@ -322,6 +325,16 @@ fn track_name(title: &str, artists: &[duet_core::ArtistRef]) -> String {
     text(&format!("{title} – {}", artists.join(" / ")))
 }
 
+/// `seconds` as days and hours, or hours and minutes.
+pub(crate) fn span(seconds: u64) -> String {
+    let (days, hours, minutes) = (seconds / 86_400, seconds / 3600 % 24, seconds / 60 % 60);
+    if days > 0 {
+        format!("{days} d {hours} h")
+    } else {
+        format!("{hours} h {minutes} min")
+    }
+}
+
 fn minutes(ms: u64) -> String {
     let s = ms / 1000;
     format!("{}:{:02}", s / 60, s % 60)
@@ -361,6 +374,8 @@ mod tests {
     fn service_text_cannot_steer_the_terminal() {
         let hostile = "a\u{1b}[2Jb\u{202e}c\nd";
         assert_eq!(text_line(hostile), "a [2Jb c d");
+        assert_eq!(span(259_200 - 60), "2 d 23 h");
+        assert_eq!(span(1800), "0 h 30 min");
         let long = "晴".repeat(50);
         assert_eq!(text(&long).chars().count(), 41);
         assert!(text(&long).ends_with('…'));

@@ -20,7 +20,7 @@ mod render;
 
 use std::time::Duration;
 
-use duet_core::{Error, Upstream};
+use duet_core::{Error, ProviderId, Upstream};
 
 pub use endpoints::{EndpointRow, Probe};
 pub use local::LocalCheck;
@@ -95,7 +95,28 @@ pub async fn run(options: &Options) -> Result<Report, Error> {
         keychain == local::KeychainUse::Readable,
     )
     .await?;
-    let endpoints = endpoints::run(&services.providers, &options.query).await;
+    let mut endpoints = endpoints::run(&services.providers, &options.query).await;
+    // QQ Music's key lives three days and is renewed by the app: when it runs out is the first
+    // thing to know about a QQ Music login that stopped working.
+    if let Some(session) = services.qq.session().await {
+        let expires_at = session.key_expires_at();
+        let now = duet_core::clock::unix_s();
+        let when = if expires_at > now {
+            format!("its key runs out in {}", endpoints::span(expires_at - now))
+        } else {
+            format!("its key ran out {} ago", endpoints::span(now - expires_at))
+        };
+        let renewal = if session.can_refresh() {
+            "the app can renew it"
+        } else {
+            "it cannot be renewed: log in again"
+        };
+        for row in &mut endpoints {
+            if (row.provider, row.probe) == (ProviderId::Qq, Probe::Session) {
+                row.note = Some(format!("{when} by this clock, and {renewal}"));
+            }
+        }
+    }
     Ok(Report {
         upstream: options.upstream.clone(),
         keychain_service: options.keychain_service.clone(),

@@ -131,10 +131,14 @@ fn yes_no(value: Option<bool>) -> &'static str {
 }
 
 fn result_text(row: &EndpointRow) -> String {
-    match &row.answer {
+    let result = match &row.answer {
         Answer::Parsed(summary) => summary.clone(),
         Answer::Skipped(why) => format!("skipped: {why}"),
         Answer::Failed(e) => error_text(e),
+    };
+    match &row.note {
+        Some(note) => format!("{result}; {note}"),
+        None => result,
     }
 }
 

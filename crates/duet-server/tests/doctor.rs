@@ -169,6 +169,11 @@ async fn every_read_endpoint_of_a_healthy_fake_is_answered_and_parsed() {
         }
     }
     assert!(row(&report, "QQ Music", "track detail").contains("晴天 – 周杰伦"));
+    assert!(
+        row(&report, "QQ Music", "session")
+            .contains("; its key runs out in 2 d 23 h by this clock, and the app can renew it"),
+        "{report}"
+    );
     assert!(row(&report, "NetEase", "search tracks").contains("10 of 137"));
     assert!(report.contains("  ok    keychain"), "{report}");
     assert!(report.contains("Everything checked works."), "{report}");
