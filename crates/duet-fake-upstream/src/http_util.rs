@@ -198,6 +198,31 @@ const NGINX_404: &str = "<html>\r\n<head><title>404 Not Found</title></head>\r\n
 /// The body of an injected `server_error`.
 pub(crate) const NGINX_500: &str = "<html>\r\n<head><title>500 Internal Server Error</title></head>\r\n<body>\r\n<center><h1>500 Internal Server Error</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
 
+/// `body` in another shape ([`FaultKind::Reshaped`](crate::FaultKind::Reshaped)): every
+/// object key renamed `<key>_v2`, at every depth, except the top-level `code` (the answer
+/// still says it succeeded).
+pub(crate) fn reshaped(body: serde_json::Value) -> serde_json::Value {
+    fn rename(value: serde_json::Value, top: bool) -> serde_json::Value {
+        match value {
+            serde_json::Value::Object(fields) => fields
+                .into_iter()
+                .map(|(key, value)| {
+                    if top && key == "code" {
+                        (key, value)
+                    } else {
+                        (format!("{key}_v2"), rename(value, false))
+                    }
+                })
+                .collect(),
+            serde_json::Value::Array(items) => {
+                items.into_iter().map(|item| rename(item, false)).collect()
+            }
+            other => other,
+        }
+    }
+    rename(body, true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,5 +272,14 @@ mod tests {
             HeaderValue::from_static("gzip;q=0"),
         );
         assert!(!accepts_gzip(&h));
+    }
+
+    #[test]
+    fn reshaped_keeps_the_success_code_and_renames_every_other_field() {
+        let body = serde_json::json!({"code": 200, "songs": [{"id": 1, "al": {"name": "x"}}]});
+        assert_eq!(
+            reshaped(body),
+            serde_json::json!({"code": 200, "songs_v2": [{"id_v2": 1, "al_v2": {"name_v2": "x"}}]})
+        );
     }
 }

@@ -88,6 +88,11 @@ pub enum FaultKind {
     /// QQ Music `CgiGetVkey`: every `midurlinfo[].result` 104003 with an empty `purl`
     /// (only vkey items take it).
     QqNoRights,
+    /// The real answer, successful, in another shape: every field renamed (`songs` →
+    /// `songs_v2`) at every depth but the success code. What a service's protocol change
+    /// looks like to a client (duet-doctor's "answered, not parsed"). A NetEase answer, or
+    /// one QQ Music envelope item.
+    Reshaped,
 }
 
 /// Which service's requests a fault kind can hit.
@@ -97,6 +102,8 @@ pub(crate) enum FaultScope {
     Any,
     Netease,
     Qq,
+    /// The JSON answer of an API call of either service (a NetEase endpoint, a QQ Music item).
+    ApiAnswer,
 }
 
 impl FaultKind {
@@ -118,6 +125,7 @@ impl FaultKind {
             | FaultKind::QqRiskControl
             | FaultKind::QqModuleError
             | FaultKind::QqNoRights => FaultScope::Qq,
+            FaultKind::Reshaped => FaultScope::ApiAnswer,
         }
     }
 }

@@ -653,6 +653,25 @@ impl CpalOutputFactory {
     }
 }
 
+/// The default output device the player would open, in words ("default: 48000 Hz, 2
+/// channels, f32", with the host's name), without opening a stream (duet-doctor).
+pub fn describe_default_device() -> Result<String, OutputError> {
+    let host = cpal::default_host();
+    let device = host
+        .default_output_device()
+        .ok_or_else(|| OutputError(format!("{}: no default output device", host.id().name())))?;
+    let config = device
+        .default_output_config()
+        .map_err(|e| device_error("the default output device is not usable", e))?;
+    Ok(format!(
+        "{} {device}: {} Hz, {} channels, {}",
+        host.id().name(),
+        config.sample_rate(),
+        config.channels(),
+        config.sample_format()
+    ))
+}
+
 impl OutputFactory for CpalOutputFactory {
     fn kind(&self) -> OutputKind {
         OutputKind::Device

@@ -52,6 +52,8 @@ pub struct QqProvider {
     me: Mutex<Option<(Generation, UserRef)>>,
     /// Held while a key is renewed.
     renewing: Arc<Mutex<()>>,
+    /// Whether a key that ran out is renewed ([`without_key_renewal`](Self::without_key_renewal)).
+    renews_keys: bool,
 }
 
 impl QqProvider {
@@ -62,7 +64,17 @@ impl QqProvider {
             pending: Mutex::new(HashMap::new()),
             me: Mutex::new(None),
             renewing: Arc::default(),
+            renews_keys: true,
         })
+    }
+
+    /// Never renews the key, for a check that must leave the stored login as it found it
+    /// (duet-doctor): the service retires a key once it hands out the next (§4.5), so a renewal
+    /// whose new key is not kept where the app reads it would log the app out. A key that ran
+    /// out is then reported as expired.
+    pub fn without_key_renewal(mut self) -> Self {
+        self.renews_keys = false;
+        self
     }
 
     pub fn api(&self) -> &QqApi {
@@ -87,6 +99,12 @@ impl QqProvider {
     /// renewal runs to its end (the new key kept) even when the caller goes away; a logout or a
     /// new login meanwhile wins over it.
     async fn renew(&self, spent: &Secret) -> Result<Credential> {
+        if !self.renews_keys {
+            return Err(qq(Error::new(
+                ErrorKind::SessionExpired,
+                "the QQ Music key ran out and this check does not renew it; open Duet to renew it",
+            )));
+        }
         let renewing = self.renewing.clone();
         let keeper = self.keeper.clone();
         let client = self.api.client().clone();

@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use duet_core::{Secret, Upstream};
 use duet_server::{Access, AllowedOrigin, AppState};
 use duet_services::Settings;
@@ -44,22 +44,89 @@ struct Args {
     /// may hand out its key (once).
     #[arg(long, hide = true, default_value_t = duet_server::LOGIN_KEY_WINDOW.as_secs())]
     login_key_window_secs: u64,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check what works on this machine (keychain, audio, fonts, WebKitGTK) and which read
+    /// endpoint of each service answers, with the stored sessions; read-only. Exits 1 when
+    /// something failed.
+    Doctor {
+        /// The keychain service name whose sessions are read: the desktop app's by default
+        /// (`duet-server` for this server's own).
+        #[arg(long, default_value = duet_services::KEYCHAIN_SERVICE)]
+        keychain_service: String,
+        /// What to search for; the first track and playlist found are read further.
+        #[arg(long, default_value = "晴天")]
+        query: String,
+        /// Seconds to wait for each answer from a service.
+        #[arg(long, default_value_t = 15)]
+        timeout_secs: u64,
+    },
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    let args = Args::parse();
+    // The doctor's report is its output: only warnings go to the log.
+    let level = if args.command.is_some() {
+        "warn"
+    } else {
+        "info"
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| level.into()),
         )
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    match run(Args::parse()).await {
+    if let Some(Command::Doctor {
+        keychain_service,
+        query,
+        timeout_secs,
+    }) = &args.command
+    {
+        return doctor(keychain_service, query, *timeout_secs).await;
+    }
+    match run(args).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("duet-server: {message}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// `duet-server doctor`: the report on stdout; exit status 0 when nothing failed.
+async fn doctor(keychain_service: &str, query: &str, timeout_secs: u64) -> ExitCode {
+    let upstream = match Upstream::from_env() {
+        Ok(upstream) => upstream,
+        Err(e) => {
+            eprintln!("duet-server doctor: {}", e.message);
+            return ExitCode::from(2);
+        }
+    };
+    let options = duet_doctor::Options {
+        keychain_service: keychain_service.to_owned(),
+        query: query.to_owned(),
+        timeout: Duration::from_secs(timeout_secs.max(1)),
+        upstream,
+    };
+    match duet_doctor::run(&options).await {
+        Ok(report) => {
+            print!("{}", report.render());
+            if report.passed() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => {
+            eprintln!("duet-server doctor: {}", e.message);
+            ExitCode::from(2)
         }
     }
 }

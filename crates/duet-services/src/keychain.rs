@@ -292,6 +292,114 @@ fn unlocked(_: Option<Duration>) -> std::result::Result<(), KeychainProblem> {
     Ok(())
 }
 
+/// What the keychain is, seen without writing to it and without an unlock prompt (duet-doctor).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeychainReport {
+    /// This system's store, in words (e.g. "Secret Service, collection \"Login\"").
+    pub store: String,
+    /// Whether entries written there survive a restart.
+    pub persistent: bool,
+    /// Whether it can be used now, or why not.
+    pub state: KeychainState,
+}
+
+/// Whether the keychain can be used now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeychainState {
+    /// Entries can be read and written.
+    Unlocked,
+    /// It exists but is locked: unlocking it is all it takes.
+    Locked,
+    /// There is none (no Secret Service), or it failed.
+    Unavailable(String),
+}
+
+/// Looks at this system's keychain read-only: no entry written, read or deleted, no prompt.
+/// On Linux: a Secret Service on the session bus, its default collection (the one `keyring`
+/// writes to), whether that is a persistent one (not gnome-keyring's in-memory `session`
+/// collection) and whether it is locked. Elsewhere the system's store has no such states.
+pub fn inspect_keychain() -> KeychainReport {
+    let persistent = keeps_entries_until_deleted();
+    let mut report = inspect_system_store();
+    report.persistent &= persistent;
+    report
+}
+
+#[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd"))]
+fn inspect_system_store() -> KeychainReport {
+    use dbus_secret_service::{EncryptionType, Error as SsError, SecretService};
+    /// gnome-keyring's collection kept in memory only (the Secret Service spec's "session").
+    const SESSION_COLLECTION: &str = "/org/freedesktop/secrets/collection/session";
+    let unavailable = |why: &str| KeychainReport {
+        store: "Secret Service".into(),
+        persistent: false,
+        state: KeychainState::Unavailable(why.into()),
+    };
+    let Ok(service) = SecretService::connect(EncryptionType::Plain) else {
+        return unavailable(
+            "no Secret Service on the session bus (is gnome-keyring or KWallet running?)",
+        );
+    };
+    let collection = match service.get_default_collection() {
+        Ok(collection) => collection,
+        Err(SsError::NoResult) => {
+            return KeychainReport {
+                store: "Secret Service, no default collection yet (the first login creates it)"
+                    .into(),
+                persistent: true,
+                state: KeychainState::Unlocked,
+            }
+        }
+        Err(_) => return unavailable("the Secret Service failed to name its default collection"),
+    };
+    let label = collection.get_label().unwrap_or_default();
+    let persistent = &*collection.path != SESSION_COLLECTION;
+    let state = match collection.is_locked() {
+        Ok(false) => KeychainState::Unlocked,
+        Ok(true) => KeychainState::Locked,
+        Err(_) => KeychainState::Unavailable("the Secret Service failed".into()),
+    };
+    KeychainReport {
+        store: format!("Secret Service, collection {label:?}"),
+        persistent,
+        state,
+    }
+}
+
+#[cfg(target_os = "macos")]
+fn inspect_system_store() -> KeychainReport {
+    KeychainReport {
+        store: "macOS Keychain".into(),
+        persistent: true,
+        state: KeychainState::Unlocked,
+    }
+}
+
+#[cfg(target_os = "windows")]
+fn inspect_system_store() -> KeychainReport {
+    KeychainReport {
+        store: "Windows Credential Manager".into(),
+        persistent: true,
+        state: KeychainState::Unlocked,
+    }
+}
+
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "macos",
+    target_os = "windows"
+)))]
+fn inspect_system_store() -> KeychainReport {
+    KeychainReport {
+        store: "none on this system".into(),
+        persistent: false,
+        state: KeychainState::Unavailable("Duet knows no keychain on this system".into()),
+    }
+}
+
 /// Whether `keyring`'s store for this system keeps entries until they are deleted (its mock
 /// store, used when no real one is built in, keeps them only as long as the `Entry` value).
 fn keeps_entries_until_deleted() -> bool {

@@ -4,6 +4,7 @@
 //! line here.
 
 mod keychain;
+mod read_only;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,8 +14,10 @@ use duet_core::{Error, MemoryStore, Provider, Upstream};
 use serde::Serialize;
 
 pub use keychain::{
-    KeychainProblem, KeychainTrouble, KeyringStore, KEYCHAIN_SERVICE, SERVER_KEYCHAIN_SERVICE,
+    inspect_keychain, KeychainProblem, KeychainReport, KeychainState, KeychainTrouble,
+    KeyringStore, KEYCHAIN_SERVICE, SERVER_KEYCHAIN_SERVICE,
 };
+pub use read_only::ReadOnlyView;
 
 /// Where sessions are kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -108,6 +111,24 @@ pub fn memory_store() -> Store {
     }
 }
 
+/// The keychain's entries under `service`, read-only ([`ReadOnlyView`]), without the start-up
+/// probe's write. `readable`: false when the keychain is locked or missing, and then no session
+/// is read (a read of a locked one would bring up its unlock prompt).
+fn read_only_keychain(service: &str, readable: bool) -> Store {
+    Store {
+        store: Arc::new(ReadOnlyView::new(Arc::new(KeyringStore::with_service(
+            service,
+        )))),
+        kind: if readable {
+            StoreKind::Os
+        } else {
+            StoreKind::Locked
+        },
+        keychain_problem: None,
+        keyring: None,
+    }
+}
+
 /// How the providers talk to the services.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -145,11 +166,34 @@ pub async fn providers(
 
 /// [`providers`], keeping hold of the concrete QQ Music provider.
 pub async fn services(settings: &Settings, store: &Store) -> Result<Services, Error> {
+    build(settings, store, true).await
+}
+
+/// [`services`] for a check that must leave the stored logins as it found them (duet-doctor):
+/// the sessions under the keychain's `service` are read without the start-up probe's write and
+/// through a [`ReadOnlyView`] (nothing a provider keeps or wipes reaches the keychain), and QQ
+/// Music's key is never renewed
+/// ([`QqProvider::without_key_renewal`](duet_qqmusic::QqProvider::without_key_renewal)).
+/// `readable`: false when the keychain is locked or missing ([`inspect_keychain`]); then no
+/// session is read (a read of a locked one would bring up its unlock prompt).
+pub async fn read_only_services(
+    settings: &Settings,
+    service: &str,
+    readable: bool,
+) -> Result<Services, Error> {
+    build(settings, &read_only_keychain(service, readable), false).await
+}
+
+async fn build(settings: &Settings, store: &Store, renew_keys: bool) -> Result<Services, Error> {
     let mut netease = duet_netease::Config::new(settings.upstream.clone());
     netease.timeout = settings.timeout;
     let mut qq = duet_qqmusic::Config::new(settings.upstream.clone());
     qq.timeout = settings.timeout;
-    let qq = Arc::new(duet_qqmusic::QqProvider::new(qq, store.store.clone())?);
+    let mut qq = duet_qqmusic::QqProvider::new(qq, store.store.clone())?;
+    if !renew_keys {
+        qq = qq.without_key_renewal();
+    }
+    let qq = Arc::new(qq);
     let providers: Vec<Arc<dyn Provider>> = vec![
         Arc::new(duet_netease::NeteaseProvider::new(
             netease,

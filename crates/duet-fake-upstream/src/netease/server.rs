@@ -12,7 +12,7 @@ use super::transport::{self, DecodeError, Decoded};
 use super::{audio, fixtures, identity, NeteaseControl, AUDIO_HOST};
 use crate::http_util::{
     accepts_gzip, add_set_cookies, endless_json, gzip, parse_cookies, plain_404, random_token,
-    response, NGINX_500,
+    reshaped, response, NGINX_500,
 };
 use crate::journal::{FaultKind, RecordedRequest, DEFAULT_SLOW_DELAY};
 
@@ -82,6 +82,11 @@ pub(crate) async fn handle(
                             FaultKind::Truncated => {
                                 truncate = true;
                                 Outcome::Json(answer(ctl, req, headers, &cookies))
+                            }
+                            FaultKind::Reshaped => {
+                                let mut real = answer(ctl, req, headers, &cookies);
+                                real.body = reshaped(real.body);
+                                Outcome::Json(real)
                             }
                             kind => Outcome::Json(fault_body(kind).into()),
                         }

@@ -281,7 +281,7 @@ pub(crate) async fn serve(
         let body = if !sign_ok {
             json!({"code": 2000})
         } else if let Some(f) = ctl.journal().take_fault_where(|f: &Fault| {
-            f.kind.scope() == FaultScope::Qq
+            matches!(f.kind.scope(), FaultScope::Qq | FaultScope::ApiAnswer)
                 && f.path_matches(&path, false)
                 && f.call_matches(&i.module, &i.method)
                 && (f.kind != FaultKind::QqNoRights || i.module == modules::VKEY_MODULE)
@@ -289,6 +289,17 @@ pub(crate) async fn serve(
             tracing::debug!(call, kind = ?f.kind, "injecting item fault");
             if f.kind == FaultKind::QqNoRights {
                 modules::vkey_denied_all(ctl, &i.param, &auth)
+            } else if f.kind == FaultKind::Reshaped {
+                let answer = modules::dispatch(&Ctx {
+                    ctl,
+                    module: &i.module,
+                    method: &i.method,
+                    param: &i.param,
+                    comm: &comm,
+                    auth: &auth,
+                });
+                set_cookies.extend(answer.set_cookies);
+                crate::http_util::reshaped(answer.body)
             } else {
                 fault_item(f.kind, &i.module, &i.method, &i.param)
             }

@@ -177,6 +177,9 @@ pub(crate) fn playlist(tid: u64) -> Option<Playlist> {
     if let Some(a) = QqAccount::ALL.into_iter().find(|a| liked_tid(*a) == tid) {
         return Some(liked_playlist(a));
     }
+    if let Some(found) = searched_playlist(tid) {
+        return Some(found);
+    }
     let n = tid.checked_sub(GENERATED_PLAYLIST_BASE)?;
     if n > GENERATED_PLAYLIST_MAX_TRACKS {
         return None;
@@ -197,6 +200,33 @@ pub(crate) fn playlist(tid: u64) -> Option<Playlist> {
             base: GENERATED_SONG_BASE,
         },
         creator: owner.map_or_else(Creator::official, Creator::account),
+    })
+}
+
+/// A playlist of the captured search answer (every search for playlists lists them first):
+/// the service has them, so the fake serves them too, with their captured name and size and
+/// generated songs.
+fn searched_playlist(tid: u64) -> Option<Playlist> {
+    let found = fixtures::get()
+        .get("search_desktop_body.songlist.list.json")
+        .as_array()?
+        .iter()
+        .find(|p| p["dissid"].as_str().and_then(|id| id.parse().ok()) == Some(tid))?;
+    Some(Playlist {
+        tid,
+        dirid: 0,
+        title: found["dissname"].as_str().unwrap_or_default().to_owned(),
+        desc: found["introduction"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        total: found["song_count"].as_u64().unwrap_or(0),
+        owner: None,
+        liked: false,
+        tracks: Tracks::Range {
+            base: GENERATED_SONG_BASE,
+        },
+        creator: Creator::official(),
     })
 }
 
