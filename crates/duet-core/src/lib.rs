@@ -4,6 +4,7 @@
 //! size-capped reading of HTTP answers.
 
 pub mod clock;
+pub mod cookies;
 pub mod credentials;
 pub mod error;
 pub mod hosts;
