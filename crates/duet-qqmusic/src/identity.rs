@@ -119,4 +119,3 @@ mod tests {
         assert!(guid.bytes().all(|b| b.is_ascii_digit()));
     }
 }
-
