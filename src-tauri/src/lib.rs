@@ -8,6 +8,9 @@ pub mod display;
 pub mod events;
 pub mod playback;
 pub mod state;
+pub mod web_login;
+
+use std::sync::Arc;
 
 use tauri::Manager;
 
@@ -91,6 +94,8 @@ pub fn run() {
             let store = duet_services::open_store(KEYCHAIN_SERVICE, true)?;
             let events = events::to_webview(app.handle().clone());
             let duet = tauri::async_runtime::block_on(Duet::new(settings, store, events))?;
+            duet.web_logins
+                .set_windows(Arc::new(web_login::TauriWindows(app.handle().clone())));
             app.manage(duet);
             Ok(())
         })

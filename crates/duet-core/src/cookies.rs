@@ -14,7 +14,7 @@ pub const MAX_PASTE_BYTES: usize = 64 * 1024;
 const MAX_COOKIES: usize = 200;
 
 /// Cookies as a person pasted them.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct PastedCookies {
     pairs: Vec<(String, Secret)>,
     /// The whole paste, when it is one value with no name (`MUSIC_U`'s value alone).
