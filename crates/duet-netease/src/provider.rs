@@ -485,6 +485,16 @@ impl Provider for NeteaseProvider {
                 "comments are at most {MAX_COMMENT_CHARS} characters"
             ))));
         }
+        let session = self.client.session();
+        if session.is_logged_in() && session.csrf().is_empty() {
+            // The web's writes echo the csrf cookie (§2.2); without it the service answers 301,
+            // which would read as a dead session. A pasted bare MUSIC_U brings none.
+            return Err(netease(Error::new(
+                ErrorKind::Declined,
+                "this NetEase login came without its __csrf cookie, which posting needs: paste \
+                 the whole Cookie header of music.163.com, or log in with the QR code",
+            )));
+        }
         let thread = format!("R_SO_4_{track_id}");
         let (endpoint, params) = match reply_to {
             None => (

@@ -69,6 +69,23 @@ async fn a_bare_value_is_the_music_u() {
         provider.profile().await.unwrap().user_id
     );
     assert!(store.load(ProviderId::Netease).unwrap().is_some());
+    // Reads work; a post needs the __csrf a bare value lacks, and says so without a request
+    // whose 301 would read as a dead session.
+    assert!(!provider.user_playlists().await.unwrap().is_empty());
+    let posts = |fake: &FakeUpstream| {
+        fake.requests()
+            .iter()
+            .filter(|r| r.logical_path.contains("comments/add"))
+            .count()
+    };
+    let error = provider
+        .post_comment("347230", "no csrf", None)
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Declined, "{error}");
+    assert!(error.message.contains("__csrf"));
+    assert_eq!(posts(&fake), 0);
+    assert!(provider.has_session().await, "still logged in");
 }
 
 #[tokio::test]
