@@ -1,7 +1,7 @@
 //! The ways in for when the QR is refused, in the real app in a real window (tauri-driver,
-//! WebKitWebDriver, Xvfb) against the fake, with a real Secret Service: NetEase through its web
-//! login page in the app's second window (the fake's page, its button clicked), then QQ Music by
-//! a pasted cookie. Its own test binary: it shares the keychain entries with `e2e.rs`, whose test
+//! WebKitWebDriver, Xvfb) against the fake, with a real Secret Service: a NetEase QR refused with
+//! risk control (-462) offers them, NetEase logs in through its web login page in the app's
+//! second window (the fake's page, its button pressed), then QQ Music by a pasted cookie. Its own test binary: it shares the keychain entries with `e2e.rs`, whose test
 //! would otherwise run beside it.
 
 #![cfg(target_os = "linux")]
@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use common::{testid, wait_for, TauriDriver};
 use duet_core::{CredentialStore, ProviderId};
 use duet_fake_upstream::qq::QqAccount;
-use duet_fake_upstream::{FakeConfig, FakeUpstream};
+use duet_fake_upstream::{FakeConfig, FakeUpstream, Fault, FaultKind};
 use duet_services::KeyringStore;
 use fantoccini::Client;
 use serde_json::json;
@@ -111,12 +111,27 @@ async fn log_in_through_the_services_web_page_and_by_a_pasted_cookie() {
     .unwrap();
     KeyringStore::new().delete(ProviderId::Netease).unwrap();
     KeyringStore::new().delete(ProviderId::Qq).unwrap();
+    // The service refuses the QR login with risk control (-462) at its first poll.
+    fake.fail(Fault::new(FaultKind::RiskControl).path("/login/qrcode/client/login"));
     let driver = TauriDriver::start(&fake.base_url());
     let app = driver.launch_app().await;
     wait_for(&app, &testid("login-screen")).await;
 
+    // The refusal opens the other ways in, by itself.
+    let refused = testid("other-ways-refused-netease");
+    eventually("the refused QR to offer the other ways in", || async {
+        attr(&app, &refused, "data-kind").await.as_deref() == Some("risk_control")
+    })
+    .await;
+    assert_eq!(
+        attr(&app, &testid("qr-state-netease"), "data-state")
+            .await
+            .as_deref(),
+        Some("failed")
+    );
+    screenshot(&app, "qr-refused-other-ways").await;
+
     // NetEase: its web login, in a window of its own.
-    click(&app, &testid("other-ways-link-netease")).await;
     click(&app, &testid("web-login-netease")).await;
     let state = testid("web-login-state-netease");
     eventually("the web login to wait", || async {
