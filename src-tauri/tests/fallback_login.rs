@@ -121,6 +121,25 @@ fn a_pasted_cookie_logs_in_through_the_command() {
     assert_eq!(error["kind"], "declined", "{error}");
 }
 
+/// The login window reaches no command: the one capability names the main window only, and
+/// no remote URL.
+#[test]
+fn no_capability_names_the_login_windows() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/capabilities");
+    let files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let capability: Value =
+        serde_json::from_str(&std::fs::read_to_string(&files[0]).unwrap()).unwrap();
+    assert_eq!(capability["windows"], json!(["main"]));
+    assert!(capability.get("webviews").is_none() && capability.get("remote").is_none());
+    for provider in [ProviderId::Netease, ProviderId::Qq] {
+        assert_ne!(label(provider), "main");
+    }
+}
+
 /// A login window for the watch: open until closed, its cookies whatever the page set so far.
 #[derive(Default)]
 struct ScriptedWindow {
