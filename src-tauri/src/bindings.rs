@@ -11,7 +11,7 @@ use tauri_specta::{collect_events, Builder, Casing, ErrorHandlingMode};
 
 use crate::events::{
     ErrorEvent, LoginStateChanged, LyricLineChanged, PlayerPosition, PlayerSkipped,
-    PlayerStateChanged, SessionStatus,
+    PlayerStateChanged, SessionStatus, WebLoginChanged,
 };
 
 /// Where the generated file lives, from the repository's top.
@@ -28,6 +28,7 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
         .commands(crate::commands::collected())
         .events(collect_events![
             LoginStateChanged,
+            WebLoginChanged,
             SessionStatus,
             PlayerStateChanged,
             PlayerPosition,

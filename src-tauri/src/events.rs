@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use duet_core::{Error, LoginState, Profile, ProviderId, Track};
+use duet_core::{CookieLogin, Error, LoginState, Profile, ProviderId, Track};
 use duet_player::PlayerState;
 use serde::Serialize;
 use serde_json::Value;
@@ -17,6 +17,34 @@ use tauri_specta::Event;
 #[derive(Debug, Clone, Serialize, Type, Event)]
 #[tauri_specta(event_name = "login-state")]
 pub struct LoginStateChanged(pub LoginState);
+
+/// The service's web login window changed state (see `crate::web_login`). `confirmed` carries
+/// the login (and why the keychain did not keep it, when it did not); `failed` the service's
+/// reason for refusing the page's cookies, the window still open for another try.
+#[derive(Debug, Clone, Serialize, Type, Event)]
+#[tauri_specta(event_name = "web-login")]
+pub struct WebLoginChanged {
+    pub provider: ProviderId,
+    pub state: WebLoginState,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub login: Option<CookieLogin>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<Error>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum WebLoginState {
+    /// The page is open; the person logs in there.
+    Waiting,
+    /// The session's cookies appeared: the service is asked about them.
+    Checking,
+    /// The service refused them; the page stays open.
+    Failed,
+    Confirmed,
+    /// The window closed without a login.
+    Closed,
+}
 
 /// What `session_restore` and `session-changed` say about one provider.
 #[derive(Debug, Clone, Serialize, Type, Event)]
@@ -79,6 +107,7 @@ pub struct ErrorEvent(pub Error);
 #[derive(Debug, Clone)]
 pub enum AppEvent {
     LoginState(LoginStateChanged),
+    WebLogin(WebLoginChanged),
     SessionChanged(SessionStatus),
     PlayerState(Box<PlayerStateChanged>),
     PlayerPosition(PlayerPosition),
@@ -91,6 +120,7 @@ impl AppEvent {
     pub fn name(&self) -> &'static str {
         match self {
             AppEvent::LoginState(_) => LoginStateChanged::NAME,
+            AppEvent::WebLogin(_) => WebLoginChanged::NAME,
             AppEvent::SessionChanged(_) => SessionStatus::NAME,
             AppEvent::PlayerState(_) => PlayerStateChanged::NAME,
             AppEvent::PlayerPosition(_) => PlayerPosition::NAME,
@@ -103,6 +133,7 @@ impl AppEvent {
     pub fn payload(&self) -> Value {
         let value = match self {
             AppEvent::LoginState(v) => serde_json::to_value(v),
+            AppEvent::WebLogin(v) => serde_json::to_value(v),
             AppEvent::SessionChanged(v) => serde_json::to_value(v),
             AppEvent::PlayerState(v) => serde_json::to_value(v),
             AppEvent::PlayerPosition(v) => serde_json::to_value(v),

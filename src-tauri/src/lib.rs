@@ -8,6 +8,9 @@ pub mod display;
 pub mod events;
 pub mod playback;
 pub mod state;
+pub mod web_login;
+
+use std::sync::Arc;
 
 use tauri::Manager;
 
@@ -96,6 +99,8 @@ pub fn run() {
                 duet.prefetch_login_codes().await;
                 Ok::<_, duet_core::Error>(duet)
             })?;
+            duet.web_logins
+                .set_windows(Arc::new(web_login::TauriWindows(app.handle().clone())));
             app.manage(duet);
             tracing::info!("ready {} ms after launch", launched.elapsed().as_millis());
             Ok(())

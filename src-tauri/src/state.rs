@@ -30,6 +30,8 @@ pub struct Duet {
     providers: BTreeMap<ProviderId, Arc<dyn Provider>>,
     store: Mutex<Store>,
     pub(crate) logins: QrLogins,
+    /// The services' own web login windows.
+    pub(crate) web_logins: crate::web_login::WebLogins,
     pub(crate) events: EventSink,
     /// Fetches covers for their colours; follows redirects only to other service images.
     pub(crate) covers_http: reqwest::Client,
@@ -76,6 +78,7 @@ impl Duet {
             providers,
             store: Mutex::new(store),
             logins: QrLogins::new(duet_images::login_qr_png),
+            web_logins: crate::web_login::WebLogins::new(),
             events,
             covers_http,
             upstream: settings.upstream,

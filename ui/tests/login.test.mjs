@@ -447,3 +447,130 @@ describe('login', () => {
     }
   });
 });
+
+describe('other ways in, for when the QR is refused', () => {
+  const bothLoggedOut = { session: 'logged_out', providers: ['netease', 'qq'] };
+  test('a -462 refusal opens the web login and the cookie paste; otherwise a small link', async () => {
+    const app = await openApp(h, { mock: bothLoggedOut });
+    const { page } = app;
+    try {
+      await page.waitForSelector(id('qr-image-netease'));
+      // Before any refusal: only the link, for both services.
+      for (const p of ['netease', 'qq']) {
+        await page.waitForSelector(id(`other-ways-link-${p}`));
+        assert.equal(await page.locator(id(`other-ways-panel-${p}`)).count(), 0);
+      }
+      await app.duet(() =>
+        window.__duet.qrState('netease', 'failed', {
+          message: '操作频繁，请稍候再试',
+          error: {
+            kind: 'risk_control',
+            message: 'NetEase refused the login (-462)',
+            provider: 'netease',
+            upstream_code: -462,
+          },
+        }),
+      );
+      const refused = page.locator(id('other-ways-refused-netease'));
+      await refused.waitFor();
+      assert.equal(await refused.getAttribute('data-kind'), 'risk_control');
+      assert.match(await refused.innerText(), /NetEase Cloud Music refused the QR sign-in/);
+      await page.waitForSelector(id('web-login-netease'));
+      await page.waitForSelector(id('cookie-input-netease'));
+      assert.match(await page.locator(id('web-login-netease')).innerText(), /music\.163\.com/);
+      // QQ Music was not refused: still just its link.
+      assert.equal(await page.locator(id('other-ways-panel-qq')).count(), 0);
+      await shot(page, 'login-refused-other-ways');
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('a QQ Music verification demand opens its other ways too', async () => {
+    const app = await openApp(h, { mock: bothLoggedOut });
+    const { page } = app;
+    try {
+      await page.waitForSelector(id('qr-image-qq'));
+      await app.duet(() =>
+        window.__duet.qrState('qq', 'failed', {
+          error: { kind: 'verification_required', message: '20276', provider: 'qq' },
+        }),
+      );
+      await page.waitForSelector(id('other-ways-refused-qq'));
+      assert.match(await page.locator(id('web-login-qq')).innerText(), /y\.qq\.com/);
+      assert.equal(await page.locator(id('other-ways-panel-netease')).count(), 0);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('a pasted cookie: malformed and expired ones explained, a good one signs in', async () => {
+    const app = await openApp(h, { mock: bothLoggedOut });
+    const { page } = app;
+    try {
+      await page.locator(id('other-ways-link-netease')).click();
+      const input = page.locator(id('cookie-input-netease'));
+      const submit = page.locator(id('cookie-submit-netease'));
+      assert.equal(await input.getAttribute('type'), 'password', 'the paste is not shown');
+      assert.ok(await submit.isDisabled(), 'nothing to send yet');
+
+      await input.fill('uin=1; qm_keyst=Q_H_L_x');
+      await submit.click();
+      const error = page.locator(id('cookie-error-netease'));
+      await page.waitForSelector(`${id('cookie-error-netease')}[data-kind="bad_request"]`);
+      assert.match(await error.innerText(), /no MUSIC_U/);
+      assert.equal(await input.inputValue(), '', 'the field keeps no secret once sent');
+
+      await input.fill('MUSIC_U=00DEADBEEF');
+      await submit.click();
+      await page.waitForSelector(`${id('cookie-error-netease')}[data-kind="session_expired"]`);
+      assert.match(await error.innerText(), /expired/i);
+
+      await input.fill('Cookie: NMTID=x; MUSIC_U=mock-session; __csrf=c');
+      await submit.click();
+      await page.waitForSelector(id('library-screen'));
+      assert.match(await page.locator(id('nickname')).innerText(), /大不6仙/);
+      const last = await app.duet(() => window.__duet.last('login_cookie'));
+      assert.equal(last.provider, 'netease');
+      assert.equal(last.cookie, 'Cookie: NMTID=x; MUSIC_U=mock-session; __csrf=c');
+      assert.equal(await app.count('login_cookie'), 3);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('the web login window: waiting, checking, failed, then signed in', async () => {
+    const app = await openApp(h, { mock: bothLoggedOut });
+    const { page } = app;
+    try {
+      await page.locator(id('other-ways-link-qq')).click();
+      await page.locator(id('web-login-qq')).click();
+      const state = page.locator(id('web-login-state-qq'));
+      await page.waitForSelector(`${id('web-login-state-qq')}[data-state="waiting"]`);
+      assert.equal(await app.count('login_web_open'), 1);
+      assert.match(await state.innerText(), /Sign in in the window that opened/);
+
+      await app.duet(() => window.__duet.webLogin('qq', 'checking'));
+      await page.waitForSelector(`${id('web-login-state-qq')}[data-state="checking"]`);
+      assert.match(await state.innerText(), /Checking the login with QQ Music/);
+
+      await app.duet(() =>
+        window.__duet.webLogin('qq', 'failed', {
+          kind: 'session_expired',
+          message: 'the key was refused (1000)',
+          provider: 'qq',
+          upstream_code: 1000,
+        }),
+      );
+      await page.waitForSelector(`${id('web-login-state-qq')}[data-state="failed"]`);
+      assert.match(await state.innerText(), /QQ Music didn’t accept that login/);
+      await shot(page, 'login-web-failed');
+
+      await app.duet(() => window.__duet.webLogin('qq', 'confirmed'));
+      await page.waitForSelector(id('library-screen'));
+      assert.equal(await app.duet(() => window.__duet.webWindows.size), 0);
+    } finally {
+      await app.close();
+    }
+  });
+});

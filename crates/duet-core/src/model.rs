@@ -184,6 +184,18 @@ pub struct Profile {
     pub vip: bool,
 }
 
+/// A login by session cookies the service accepted (pasted, or from its web login page): who is
+/// logged in, and, when the session could not be kept in the keychain, why (kind `keychain`:
+/// it is held until the app closes, as a QR login's would be).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CookieLogin {
+    pub provider: ProviderId,
+    pub profile: Profile,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<Error>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct QrLogin {

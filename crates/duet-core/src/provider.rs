@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use crate::error::{Error, Result};
+use crate::cookies::{PastedCookies, WebLogin};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::*;
 
 /// What the service hands out to start a QR login.
@@ -75,6 +76,26 @@ pub trait Provider: Send + Sync + 'static {
     /// [`qr_methods`]: Provider::qr_methods
     async fn qr_start(&self, method: QrMethod) -> Result<QrTicket>;
     async fn qr_poll(&self, key: &str) -> Result<QrPoll>;
+
+    /// The service's own web login page, when it has one Duet can read the session from.
+    fn web_login(&self) -> Option<WebLogin> {
+        None
+    }
+    /// Logs in with session cookies a person brought (pasted, or taken from [`web_login`]'s
+    /// page): checked with the service first, and only then held and kept in the credential
+    /// store, the way a confirmed QR login is. A paste without the session's cookies is
+    /// `bad_request`; cookies the service does not accept are `session_expired`, and leave the
+    /// session held before untouched.
+    ///
+    /// [`web_login`]: Provider::web_login
+    async fn cookie_login(&self, cookies: &PastedCookies) -> Result<CookieLogin> {
+        let _ = cookies;
+        Err(Error::new(
+            ErrorKind::Declined,
+            format!("{} has no cookie login", self.id()),
+        )
+        .with_provider(self.id()))
+    }
 
     /// Loads a stored session from the credential store. `Ok(false)`: there was none.
     async fn restore_session(&self) -> Result<bool>;

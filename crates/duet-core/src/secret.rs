@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// is only reachable through [`Secret::expose`], which makes every use easy to audit.
 #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Secret(String);
 
 impl Secret {

@@ -10,6 +10,8 @@
 //!   `*.stream.qqmusic.qq.com` CDN) and its logins (`ssl.ptlogin2.qq.com`,
 //!   `ssl.ptlogin2.graph.qq.com`, `graph.qq.com`, `open.weixin.qq.com`,
 //!   `lp.open.weixin.qq.com`) are played by [`qq`].
+//! - The services' own web login pages, `music.163.com/login` and `y.qq.com/`, log in with a
+//!   click (`web_login`), for the app's web login window.
 //! - `/__fake/...` is the out-of-process control surface (see [`router`]).
 //! - Anything else is a plain 404.
 //!
@@ -35,6 +37,7 @@ mod journal;
 pub mod netease;
 pub mod qq;
 mod qr;
+mod web_login;
 
 pub use journal::{Fault, FaultKind, RecordedRequest, Transport};
 pub use netease::{

@@ -8,7 +8,7 @@ use std::time::Duration;
 use duet_core::budget::{Pace, RequestBudget};
 use duet_core::credentials::SharedStore;
 use duet_core::http::{read_capped, MAX_API_ANSWER};
-use duet_core::keeper::{Generation, SessionKeeper};
+use duet_core::keeper::{Basis, Change, Generation, SessionKeeper};
 use duet_core::retry::{Effect, Failure, RetryPolicy};
 use duet_core::{Error, ErrorKind, ProviderId, Result, Upstream};
 use rand::Rng;
@@ -257,54 +257,76 @@ impl Client {
     ) -> Result<Json, Failure> {
         // Before the session is read: a wait for a turn must not send a stale one.
         self.budget.take().await.map_err(Failure::Final)?;
-        let transport = self.config.transport_override.unwrap_or(endpoint.transport);
         let (session, generation) = self.current();
-        let had_session = session.is_logged_in();
-        let request = self
-            .build(transport, &endpoint.path, params, &session)
-            .map_err(Failure::Final)?;
-        let expects_ciphertext = transport == Transport::Eapi;
-        let response = request
-            .send()
-            .await
-            .map_err(|e| Failure::Transient(transport_error(e)))?;
-        // Read the answer's cookies, and keep what they change before reading on.
-        let cookies = cookie_updates(&response);
+        let (cookies, answer) = self.send_as(&session, endpoint, params, accept).await;
+        // The answer's cookies are kept whatever it says (a 301 may end the session).
         self.keep_cookies(generation, cookies).await;
-        let status = response.status();
-        let bytes = read_capped(response, MAX_API_ANSWER)
-            .await
-            .map_err(|e| Failure::of_body(e, transport_error).map(netease))?;
-        if status.as_u16() == 429 {
-            return Err(Failure::Final(netease(Error::new(
-                ErrorKind::RateLimited,
-                "NetEase says too many requests (HTTP 429)",
-            ))));
-        }
-        if !status.is_success() {
-            let error = netease(Error::upstream(format!(
-                "NetEase answered HTTP {} for {}",
-                status.as_u16(),
-                endpoint.path
-            )));
-            return Err(Failure::of_status(status.as_u16(), error));
-        }
-        let body = decode_body(&bytes, expects_ciphertext).map_err(|what| {
-            Failure::Final(netease(Error::upstream(format!(
-                "NetEase sent a {what} answer for {} ({} bytes)",
-                endpoint.path,
-                bytes.len()
-            ))))
-        })?;
-        match code_of(&body) {
-            Some(200) => Ok(body),
-            Some(code) if accept.contains(&code) => Ok(body),
-            Some(code) => Err(Failure::Final(error_for_code(code, &body, had_session))),
-            None => Err(Failure::Final(netease(Error::upstream(format!(
-                "NetEase sent an answer without a code for {}",
-                endpoint.path
-            ))))),
-        }
+        answer
+    }
+
+    /// Calls `endpoint` under `session`, which need not be the one held (a cookie login checks
+    /// its cookies this way before anything is kept): the answer, and the cookies it set, which
+    /// are not applied to anything.
+    pub async fn call_as(
+        &self,
+        session: &Session,
+        endpoint: &Endpoint,
+        params: Value,
+    ) -> Result<(Json, Vec<CookieUpdate>)> {
+        let set = std::sync::Mutex::new(Vec::new());
+        let answer = self
+            .config
+            .retry
+            .run(endpoint.effect, &endpoint.path, || async {
+                self.budget.take().await.map_err(Failure::Final)?;
+                let (cookies, answer) = self.send_as(session, endpoint, &params, &[]).await;
+                set.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .extend(cookies);
+                answer
+            })
+            .await?;
+        Ok((answer, set.into_inner().unwrap_or_else(|e| e.into_inner())))
+    }
+
+    /// Holds `session` as a new login (a cookie login the service accepted) and keeps it in the
+    /// credential store: `Some` says why it was not kept (it is held all the same).
+    pub async fn log_in(&self, session: Session) -> Option<Error> {
+        let kept = self
+            .keeper
+            .keep(Basis::NewLogin, move |_| Change::Login(session))
+            .await;
+        self.keeper.take_not_kept();
+        kept.err().map(netease)
+    }
+
+    /// The session held now (a visitor's when nobody is logged in).
+    pub fn session(&self) -> Session {
+        self.current().0
+    }
+
+    /// One request under `session`: the cookies its answer set, and the answer.
+    async fn send_as(
+        &self,
+        session: &Session,
+        endpoint: &Endpoint,
+        params: &Value,
+        accept: &[i64],
+    ) -> (Vec<CookieUpdate>, Result<Json, Failure>) {
+        let transport = self.config.transport_override.unwrap_or(endpoint.transport);
+        let had_session = session.is_logged_in();
+        let request = match self.build(transport, &endpoint.path, params, session) {
+            Ok(request) => request,
+            Err(e) => return (Vec::new(), Err(Failure::Final(e))),
+        };
+        let expects_ciphertext = transport == Transport::Eapi;
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(e) => return (Vec::new(), Err(Failure::Transient(transport_error(e)))),
+        };
+        let cookies = cookie_updates(&response);
+        let answer = read_answer(response, endpoint, expects_ciphertext, accept, had_session).await;
+        (cookies, answer)
     }
 
     fn build(
@@ -394,6 +416,50 @@ impl Client {
             .keeper
             .keep(generation, move |held| Session::change_by(held, &cookies))
             .await;
+    }
+}
+
+/// The JSON of an answer, or the typed error its status or business code means.
+async fn read_answer(
+    response: reqwest::Response,
+    endpoint: &Endpoint,
+    expects_ciphertext: bool,
+    accept: &[i64],
+    had_session: bool,
+) -> Result<Json, Failure> {
+    let status = response.status();
+    let bytes = read_capped(response, MAX_API_ANSWER)
+        .await
+        .map_err(|e| Failure::of_body(e, transport_error).map(netease))?;
+    if status.as_u16() == 429 {
+        return Err(Failure::Final(netease(Error::new(
+            ErrorKind::RateLimited,
+            "NetEase says too many requests (HTTP 429)",
+        ))));
+    }
+    if !status.is_success() {
+        let error = netease(Error::upstream(format!(
+            "NetEase answered HTTP {} for {}",
+            status.as_u16(),
+            endpoint.path
+        )));
+        return Err(Failure::of_status(status.as_u16(), error));
+    }
+    let body = decode_body(&bytes, expects_ciphertext).map_err(|what| {
+        Failure::Final(netease(Error::upstream(format!(
+            "NetEase sent a {what} answer for {} ({} bytes)",
+            endpoint.path,
+            bytes.len()
+        ))))
+    })?;
+    match code_of(&body) {
+        Some(200) => Ok(body),
+        Some(code) if accept.contains(&code) => Ok(body),
+        Some(code) => Err(Failure::Final(error_for_code(code, &body, had_session))),
+        None => Err(Failure::Final(netease(Error::upstream(format!(
+            "NetEase sent an answer without a code for {}",
+            endpoint.path
+        ))))),
     }
 }
 

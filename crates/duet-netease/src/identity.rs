@@ -35,6 +35,15 @@ pub const QR_LOGIN_URL_PREFIX: &str = "https://music.163.com/login?codekey=";
 /// The QR `type` of the desktop/eapi flow since 2024-10 (§7.1, §10).
 pub const QR_TYPE: u8 = 3;
 
+/// The web page's own login, for when the QR is refused: the page a person logs in on, and the
+/// session cookie Duet takes from it (§5.5; `__csrf` too, for the web's writes).
+pub const WEB_LOGIN: duet_core::cookies::WebLogin = duet_core::cookies::WebLogin {
+    page: "https://music.163.com/login",
+    cookie_url: "https://music.163.com/",
+    needed: &[&[crate::session::MUSIC_U]],
+    also: &[crate::session::CSRF],
+};
+
 /// A device id like the ones NCMA-HEAD generates: 52 upper-case hex characters (§5.3).
 pub fn new_device_id() -> String {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";

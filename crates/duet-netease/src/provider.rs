@@ -4,12 +4,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use duet_core::cookies::{PastedCookies, WebLogin};
 use duet_core::credentials::SharedStore;
-use duet_core::keeper::Generation;
+use duet_core::keeper::{Change, Generation};
 use duet_core::provider::{QrCode, QrPolicy, QrPoll, QrTicket};
 use duet_core::{
-    CheckIn, Comment, CommentPage, Error, ErrorKind, Lyrics, Playlist, Profile, Provider,
-    ProviderId, QrMethod, Quality, Result, SearchPage, SearchQuery, SearchType, StreamUrl, Track,
+    CheckIn, Comment, CommentPage, CookieLogin, Error, ErrorKind, Lyrics, Playlist, Profile,
+    Provider, ProviderId, QrMethod, Quality, Result, SearchPage, SearchQuery, SearchType,
+    StreamUrl, Track,
 };
 use serde_json::{json, Value};
 use tokio::sync::{Mutex, Semaphore};
@@ -17,6 +19,7 @@ use tokio::sync::{Mutex, Semaphore};
 use crate::client::{Client, Config};
 use crate::endpoints;
 use crate::errors::{self, netease};
+use crate::session::Session;
 use crate::{identity, lyrics, parse};
 
 /// How many ids one `/api/v3/song/detail` call may carry (§7.4: NCMA warns to keep ≤1000).
@@ -220,6 +223,38 @@ impl Provider for NeteaseProvider {
                 "NetEase confirmed the QR login but sent no session cookie",
             ))),
         }
+    }
+
+    fn web_login(&self) -> Option<WebLogin> {
+        Some(identity::WEB_LOGIN)
+    }
+
+    async fn cookie_login(&self, cookies: &PastedCookies) -> Result<CookieLogin> {
+        let session = self.client.session().with_login_cookies(cookies)?;
+        // Checked under the cookies brought, not the session held: nothing changes until the
+        // service names the account (§7.2: a session it does not know has no profile).
+        let (body, set) = self
+            .client
+            .call_as(&session, &endpoints::ACCOUNT, json!({}))
+            .await?;
+        let Some(profile) = parse::profile(&body)? else {
+            return Err(netease(Error::new(
+                ErrorKind::SessionExpired,
+                "NetEase does not know this MUSIC_U: it has expired, was logged out, or was \
+                 copied incompletely",
+            )));
+        };
+        let session = match Session::change_by(Some(&session), &set) {
+            Change::Login(s) | Change::Update(s) => s,
+            Change::Keep => session,
+        };
+        let not_kept = self.client.log_in(session).await;
+        *self.user_id.lock().await = Some((self.client.generation(), profile.user_id.clone()));
+        Ok(CookieLogin {
+            provider: ProviderId::Netease,
+            profile: self.client.upstream().route_images(profile),
+            error: not_kept,
+        })
     }
 
     async fn restore_session(&self) -> Result<bool> {
@@ -474,6 +509,16 @@ impl Provider for NeteaseProvider {
             return Err(netease(Error::bad_request(format!(
                 "comments are at most {MAX_COMMENT_CHARS} characters"
             ))));
+        }
+        let session = self.client.session();
+        if session.is_logged_in() && session.csrf().is_empty() {
+            // The web's writes echo the csrf cookie (§2.2); without it the service answers 301,
+            // which would read as a dead session. A pasted bare MUSIC_U brings none.
+            return Err(netease(Error::new(
+                ErrorKind::Declined,
+                "this NetEase login came without its __csrf cookie, which posting needs: paste \
+                 the whole Cookie header of music.163.com, or log in with the QR code",
+            )));
         }
         let thread = format!("R_SO_4_{track_id}");
         let (endpoint, params) = match reply_to {

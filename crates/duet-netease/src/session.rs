@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use duet_core::cookies::PastedCookies;
 use duet_core::keeper::Change;
-use duet_core::{Error, Secret};
+use duet_core::{Error, ErrorKind, Secret};
 use serde::{Deserialize, Serialize};
 
 use crate::identity;
@@ -115,6 +116,28 @@ impl Session {
         }
     }
 
+    /// The session a cookie login brings to this device (`self`, as held): the person's
+    /// `MUSIC_U`, and `__csrf` when they brought it; the visitor's token goes (§5.5: a logged-in
+    /// client sends `MUSIC_U` instead), the device and tracking ids stay. Without `__csrf` reads
+    /// work, and the first answer that sets one brings it.
+    pub fn with_login_cookies(&self, pasted: &PastedCookies) -> Result<Session, Error> {
+        let music_u = pasted.get(MUSIC_U).or(pasted.bare()).ok_or_else(|| {
+            crate::errors::netease(Error::bad_request(
+                "no MUSIC_U in what was pasted: paste the MUSIC_U cookie of music.163.com \
+                 (its value alone, MUSIC_U=…, or the whole Cookie header)",
+            ))
+        })?;
+        check_cookie_value(MUSIC_U, music_u)?;
+        let mut session = self.clone();
+        session.cookies.retain(|name, _| name == "NMTID");
+        session.cookies.insert(MUSIC_U.to_owned(), music_u.clone());
+        if let Some(csrf) = pasted.get(CSRF) {
+            check_cookie_value(CSRF, csrf)?;
+            session.cookies.insert(CSRF.to_owned(), csrf.clone());
+        }
+        Ok(session)
+    }
+
     pub fn to_secret(&self) -> Secret {
         Secret::new(serde_json::to_string(self).expect("a session always serialises"))
     }
@@ -122,10 +145,36 @@ impl Session {
     pub fn from_secret(secret: &Secret) -> Result<Self, Error> {
         serde_json::from_str(secret.expose()).map_err(|_| {
             Error::new(
-                duet_core::ErrorKind::SessionExpired,
+                ErrorKind::SessionExpired,
                 "the stored NetEase session is unreadable; log in again",
             )
         })
+    }
+}
+
+/// The longest cookie value taken (a `MUSIC_U` runs to about 360 characters).
+const MAX_COOKIE_VALUE: usize = 1024;
+
+/// A cookie value as the service hands them out: printable ASCII without separators, so a value
+/// cut off or pasted with its neighbours is refused before it is sent.
+fn check_cookie_value(name: &str, value: &Secret) -> Result<(), Error> {
+    let value = value.expose();
+    let fine = !value.is_empty()
+        && value.len() <= MAX_COOKIE_VALUE
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !b";,\\\"".contains(&b));
+    if fine {
+        Ok(())
+    } else {
+        Err(crate::errors::netease(Error::new(
+            ErrorKind::BadRequest,
+            format!(
+                "the pasted {name} is malformed ({} characters; a cookie value is letters, \
+                 digits and a few signs, without spaces or semicolons)",
+                value.chars().count()
+            ),
+        )))
     }
 }
 

@@ -100,6 +100,15 @@ pub fn new_guid() -> String {
         .collect()
 }
 
+/// y.qq.com's own login, for when the QR is refused: the page a person logs in on, and the
+/// cookies of the session Duet takes from it (§1), and no others.
+pub const WEB_LOGIN: duet_core::cookies::WebLogin = duet_core::cookies::WebLogin {
+    page: "https://y.qq.com/",
+    cookie_url: "https://y.qq.com/",
+    needed: &[crate::session::UIN_COOKIES, crate::session::KEY_COOKIES],
+    also: &[],
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

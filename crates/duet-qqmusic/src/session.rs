@@ -2,6 +2,7 @@
 //! tokens that renew the key (docs/protocol/qqmusic.md §4.1 step 5, §4.5). Persisted as one JSON
 //! blob in the credential store; every token is a [`Secret`].
 
+use duet_core::cookies::PastedCookies;
 use duet_core::{clock, Error, ErrorKind, ProviderId, Secret};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -65,6 +66,26 @@ impl Credential {
         })
     }
 
+    /// The credential in session cookies a person brought (§1: `uin`, or `qqmusic_uin`, or a
+    /// WeChat login's `wxuin`; `qm_keyst` or `qqmusic_key`). `bad_request`, naming what is
+    /// missing, when they do not hold one.
+    pub fn from_cookies(cookies: &PastedCookies) -> Result<Self, Error> {
+        let uin = cookies.first_of(UIN_COOKIES);
+        let key = cookies.first_of(KEY_COOKIES);
+        let missing = match (uin, key) {
+            (Some(uin), Some(key)) => return Self::parse(uin.expose(), key.expose()),
+            (None, None) if cookies.bare().is_some() => "both cookies: this is one value",
+            (None, None) => "both uin and qm_keyst (or qqmusic_key)",
+            (None, Some(_)) => "the uin cookie (the account id)",
+            (Some(_), None) => "the qm_keyst or qqmusic_key cookie (the key)",
+        };
+        Err(Error::bad_request(format!(
+            "a QQ Music login is the uin and qm_keyst (or qqmusic_key) cookies of y.qq.com; \
+             the paste lacks {missing}"
+        ))
+        .with_provider(ProviderId::Qq))
+    }
+
     /// `g_tk` of this key (§2).
     pub fn g_tk(&self) -> u32 {
         tokens::g_tk(Some(self.musickey.expose()))
@@ -76,6 +97,13 @@ impl Credential {
         format!("uin={}; qqmusic_key={key}; qm_keyst={key}", self.musicid)
     }
 }
+
+/// The cookies that name the account, most specific first (§1).
+pub const UIN_COOKIES: &[&str] = &["uin", "qqmusic_uin", "wxuin"];
+/// The cookies that carry the musickey (§1: the same value in both).
+pub const KEY_COOKIES: &[&str] = &["qm_keyst", "qqmusic_key"];
+/// The prefix of a WeChat login's musickey (§0).
+const WECHAT_KEY_PREFIX: &str = "W_X_";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Session {
@@ -131,6 +159,31 @@ impl Session {
             key_expires_in: number(data, "keyExpiresIn").unwrap_or(259_200),
             expired_at: number(data, "expired_at").unwrap_or(0),
         })
+    }
+
+    /// A login by the account's cookies alone (pasted, or from y.qq.com's own login page). It
+    /// cannot be renewed (§4.5: `refresh_key` comes only with a login answer), and its key's age
+    /// is unknown, so none is claimed: it is used until the service calls it expired.
+    pub fn from_cookies(credential: Credential, encrypt_uin: String) -> Self {
+        let kind = if credential.musickey.expose().starts_with(WECHAT_KEY_PREFIX) {
+            LoginKind::Wechat
+        } else {
+            LoginKind::Qq
+        };
+        Self {
+            kind,
+            musicid: credential.musicid,
+            musickey: credential.musickey,
+            encrypt_uin,
+            refresh_key: Secret::default(),
+            refresh_token: Secret::default(),
+            access_token: Secret::default(),
+            openid: Secret::default(),
+            unionid: Secret::default(),
+            key_created_at: clock::unix_s(),
+            key_expires_in: 0,
+            expired_at: 0,
+        }
     }
 
     pub fn credential(&self) -> Credential {

@@ -45,6 +45,7 @@ pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/v1/{provider}/login/qr", post(start_qr))
         .route("/v1/{provider}/login/qr/{key}", get(qr_state))
+        .route("/v1/{provider}/login/cookie", post(cookie_login))
         .route("/v1/{provider}/logout", post(logout))
         .route("/v1/{provider}/me", get(me))
         .route("/v1/{provider}/me/playlists", get(my_playlists))
@@ -103,6 +104,35 @@ async fn qr_state(
                 "no QR login with this key; start one with POST login/qr",
             ))
         })
+}
+
+/// The body of `POST login/cookie`: the cookies as the person has them.
+#[derive(Deserialize)]
+struct PastedBody {
+    cookie: duet_core::Secret,
+}
+
+/// `POST login/cookie` with `{"cookie": "…"}`: checked with the service, then kept in the
+/// keychain, as a confirmed QR login is.
+async fn cookie_login(
+    State(state): State<Arc<AppState>>,
+    Path(provider): Path<String>,
+    body: Bytes,
+) -> ApiResult<duet_core::CookieLogin> {
+    let provider = state.provider(&provider)?;
+    // serde's message could quote the body, which holds the cookie: a fixed one instead.
+    let pasted: PastedBody = serde_json::from_slice(&body).map_err(|_| {
+        ApiError(
+            Error::bad_request(
+                "the body must be JSON like {\"cookie\": \"MUSIC_U=…\"} (a string: the value, \
+                 NAME=value pairs or a whole Cookie header)",
+            )
+            .with_provider(provider.id()),
+        )
+    })?;
+    let cookies = duet_core::cookies::PastedCookies::parse(&pasted.cookie)
+        .map_err(|e| e.with_provider(provider.id()))?;
+    Ok(Json(provider.cookie_login(&cookies).await?))
 }
 
 async fn logout(

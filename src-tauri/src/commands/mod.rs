@@ -5,6 +5,7 @@
 //! `capabilities/main.json`: `build.rs` reads the ACL manifest from the list below, and the UI's
 //! typed functions are generated from it (`crate::bindings`).
 
+pub mod cookie_login;
 pub mod library;
 pub mod player;
 pub mod session;
@@ -17,6 +18,9 @@ pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
         session::session_restore,
         session::login_qr_start,
         session::login_qr_cancel,
+        cookie_login::login_cookie,
+        cookie_login::login_web_open,
+        cookie_login::login_web_close,
         session::logout,
         session::profile,
         library::user_playlists,

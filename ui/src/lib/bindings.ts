@@ -18,6 +18,18 @@ export const commands = {
 	session_restore: () => __TAURI_INVOKE<SessionStatus[]>("session_restore"),
 	login_qr_start: (provider: ProviderId, method: QrMethod | null) => __TAURI_INVOKE<QrLogin>("login_qr_start", { provider, method }),
 	login_qr_cancel: (provider: ProviderId, method: QrMethod | null) => __TAURI_INVOKE<null>("login_qr_cancel", { provider, method }),
+	/**
+	 *  Logs in with the cookies the person pasted, checked with the service before they are kept.
+	 *  The answer is the one report of this login (as a QR's `login-state` is of its own).
+	 */
+	login_cookie: (provider: ProviderId, cookie: Secret) => __TAURI_INVOKE<CookieLogin>("login_cookie", { provider, cookie }),
+	/**
+	 *  Opens the service's own web login page in a window of its own; its progress comes as
+	 *  `web-login` events.
+	 */
+	login_web_open: (provider: ProviderId) => __TAURI_INVOKE<null>("login_web_open", { provider }),
+	/**  Closes the web login window, if it is open. */
+	login_web_close: (provider: ProviderId) => __TAURI_INVOKE<null>("login_web_close", { provider }),
 	logout: (provider: ProviderId) => __TAURI_INVOKE<null>("logout", { provider }),
 	profile: (provider: ProviderId) => __TAURI_INVOKE<Profile>("profile", { provider }),
 	user_playlists: (provider: ProviderId) => __TAURI_INVOKE<Playlist[]>("user_playlists", { provider }),
@@ -57,6 +69,7 @@ export const events = {
 	player_skipped: makeEvent<PlayerSkipped, PlayerSkipped>("player-skipped"),
 	player_state: makeEvent<PlayerStateChanged, PlayerStateChanged>("player-state"),
 	session_changed: makeEvent<SessionStatus, SessionStatus>("session-changed"),
+	web_login: makeEvent<WebLoginChanged, WebLoginChanged>("web-login"),
 };
 
 /* Constants */
@@ -131,6 +144,17 @@ export type CommentPage = {
 	/**  The most liked comments; only on the first page. */
 	hot: Comment[],
 	comments: Comment[],
+};
+
+/**
+ *  A login by session cookies the service accepted (pasted, or from its web login page): who is
+ *  logged in, and, when the session could not be kept in the keychain, why (kind `keychain`:
+ *  it is held until the app closes, as a QR login's would be).
+ */
+export type CookieLogin = {
+	provider: ProviderId,
+	profile: Profile,
+	error?: DuetError | null,
 };
 
 export type CoverColors = {
@@ -372,6 +396,12 @@ export type SearchPage = {
 
 export type SearchType = "track" | "album" | "artist" | "playlist";
 
+/**
+ *  Session material (cookie values, keys, tokens). `Debug` prints a fixed placeholder; the value
+ *  is only reachable through [`Secret::expose`], which makes every use easy to audit.
+ */
+export type Secret = string;
+
 export type SessionState = "logged_in" | "logged_out" | 
 /**  There was a session; the service no longer accepts it. */
 "expired" | 
@@ -423,6 +453,28 @@ export type UserRef = {
 	name: string,
 	avatar_url?: string | null,
 };
+
+/**
+ *  The service's web login window changed state (see `crate::web_login`). `confirmed` carries
+ *  the login (and why the keychain did not keep it, when it did not); `failed` the service's
+ *  reason for refusing the page's cookies, the window still open for another try.
+ */
+export type WebLoginChanged = {
+	provider: ProviderId,
+	state: WebLoginState,
+	login?: CookieLogin | null,
+	error?: DuetError | null,
+};
+
+export type WebLoginState = 
+/**  The page is open; the person logs in there. */
+"waiting" | 
+/**  The session's cookies appeared: the service is asked about them. */
+"checking" | 
+/**  The service refused them; the page stays open. */
+"failed" | "confirmed" | 
+/**  The window closed without a login. */
+"closed";
 
 /* Tauri Specta runtime */
 type EventEmit<T> = [T] extends [null] ? () => Promise<void> : (payload: T) => Promise<void>;

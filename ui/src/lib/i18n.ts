@@ -51,6 +51,27 @@ const en = {
   'login.restore_failed': 'Duet couldn’t check your saved session.',
   'login.back': 'Back to my music',
   'login.qr_alt': 'Login QR code for {provider}',
+  'login.other.link': 'Can’t scan? Other ways to sign in',
+  'login.other.hide': 'Hide other ways',
+  'login.other.refused':
+    '{provider} refused the QR sign-in. Sign in on its own web page, or paste a cookie from a browser where you are signed in.',
+  'login.web.open': 'Sign in on {site}',
+  'login.web.hint':
+    'Opens {site} in a window of its own. Duet reads only the login cookies from it, then closes it.',
+  'login.web.waiting': 'Sign in in the window that opened…',
+  'login.web.checking': 'Checking the login with {provider}…',
+  'login.web.failed': '{provider} didn’t accept that login. Try again in the window.',
+  'login.web.closed': 'The sign-in window was closed.',
+  'login.web.cancel': 'Close the window',
+  'login.cookie.label': 'Paste a cookie',
+  'login.cookie.hint.netease':
+    'The MUSIC_U cookie of music.163.com: its value, MUSIC_U=…, or the whole Cookie header.',
+  'login.cookie.hint.qq':
+    'The uin and qm_keyst (or qqmusic_key) cookies of y.qq.com, e.g. the whole Cookie header.',
+  'login.cookie.placeholder.netease': 'MUSIC_U=…',
+  'login.cookie.placeholder.qq': 'uin=…; qm_keyst=…',
+  'login.cookie.submit': 'Sign in',
+  'login.cookie.checking': 'Checking…',
   'keychain.locked.title': 'Unlock your keyring to stay signed in',
   'keychain.locked.body':
     'Your system keyring is locked, so Duet can’t read or keep your login. Unlock it (your desktop asks for its password), then press “I’ve unlocked it”.',
@@ -309,6 +330,26 @@ const zh: Record<MessageKey, string> = {
   'login.restore_failed': 'Duet 无法检查已保存的登录状态。',
   'login.back': '返回我的音乐',
   'login.qr_alt': '{provider}登录二维码',
+  'login.other.link': '无法扫码？换一种方式登录',
+  'login.other.hide': '收起',
+  'login.other.refused':
+    '{provider}拒绝了扫码登录。可以在它的网页上登录，或粘贴已登录浏览器里的 Cookie。',
+  'login.web.open': '在 {site} 登录',
+  'login.web.hint': '在单独的窗口中打开 {site}。Duet 只从中读取登录 Cookie，随后关闭窗口。',
+  'login.web.waiting': '请在打开的窗口中登录…',
+  'login.web.checking': '正在向{provider}确认登录…',
+  'login.web.failed': '{provider}没有接受这次登录，请在窗口中重试。',
+  'login.web.closed': '登录窗口已关闭。',
+  'login.web.cancel': '关闭窗口',
+  'login.cookie.label': '粘贴 Cookie',
+  'login.cookie.hint.netease':
+    'music.163.com 的 MUSIC_U Cookie：它的值、MUSIC_U=…，或整个 Cookie 请求头。',
+  'login.cookie.hint.qq':
+    'y.qq.com 的 uin 和 qm_keyst（或 qqmusic_key）Cookie，例如整个 Cookie 请求头。',
+  'login.cookie.placeholder.netease': 'MUSIC_U=…',
+  'login.cookie.placeholder.qq': 'uin=…; qm_keyst=…',
+  'login.cookie.submit': '登录',
+  'login.cookie.checking': '正在确认…',
   'keychain.locked.title': '解锁系统密钥环以保持登录',
   'keychain.locked.body':
     '系统密钥环已锁定，Duet 无法读取或保存你的登录信息。请先解锁（桌面会询问密钥环密码），再点“我已解锁”。',

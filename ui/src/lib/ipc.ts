@@ -96,6 +96,11 @@ export const api = {
   /** Without `method`: every unfinished login of `provider`. */
   loginQrCancel: (provider: Provider, method?: QrMethod) =>
     ipc.login_qr_cancel(provider, method ?? null),
+  /** A session cookie the person pasted, checked with the service before it is kept. */
+  loginCookie: (provider: Provider, cookie: string) => ipc.login_cookie(provider, cookie),
+  /** The service's own web login page, in a window of its own (`web_login` events follow). */
+  loginWebOpen: (provider: Provider) => ipc.login_web_open(provider),
+  loginWebClose: (provider: Provider) => ipc.login_web_close(provider),
   logout: (provider: Provider) => ipc.logout(provider),
   profile: (provider: Provider) => ipc.profile(provider),
   userPlaylists: (provider: Provider) => ipc.user_playlists(provider),

@@ -13,6 +13,7 @@ export type {
   CheckIn,
   Comment,
   CommentPage,
+  CookieLogin,
   CoverColors,
   DuetError,
   ErrorKind,
@@ -38,6 +39,8 @@ export type {
   Track,
   TrialWindow,
   UserRef,
+  WebLoginChanged,
+  WebLoginState,
 } from './bindings';
 export { ERROR_KINDS } from './bindings';
 

@@ -27,6 +27,7 @@ import {
   type SessionStatus,
   type StoreKind,
   type Track,
+  type WebLoginState,
 } from '../../src/lib/bindings';
 import {
   art,
@@ -305,6 +306,8 @@ const remember = (list: Comment[]) => {
 // ---------- control surface for tests ----------
 
 const holds = new Map<string, (() => void)[]>(); // cmd -> resolvers; presence means "hold"
+/** The providers whose web login window is open. */
+const webWindows = new Set<ProviderId>();
 
 const duet = {
   calls: [] as { cmd: string; args: IpcArgs | undefined }[],
@@ -361,6 +364,26 @@ const duet = {
       profile: prof,
     });
   },
+  /**
+   * The web login window's watch reports `state`, as src-tauri's does; `confirmed` logs in with
+   * the provider's profile and closes the window.
+   */
+  async webLogin(provider: ProviderId, state: WebLoginState, error?: DuetError): Promise<void> {
+    if (!webWindows.has(provider)) throw new Error(`no web login window of ${provider} is open`);
+    if (state === 'confirmed') {
+      session[provider] = 'logged_in';
+      webWindows.delete(provider);
+      await events.web_login.emit({
+        provider,
+        state,
+        login: { provider, profile: { ...profiles[provider] } },
+      });
+      return;
+    }
+    if (state === 'closed') webWindows.delete(provider);
+    await events.web_login.emit({ provider, state, ...(error ? { error } : {}) });
+  },
+  webWindows,
   qr: qrs,
   player,
   session,
@@ -484,6 +507,42 @@ const handlers: Handlers = {
       if (q.provider === provider && (!method || q.method === method) && !q.done)
         q.cancelled = true;
     }
+    return null;
+  },
+  // A paste holding `mock-session` is a session the service knows; one without the service's
+  // cookie names is malformed (bad_request), anything else expired (as duet-core answers).
+  login_cookie: (provider, cookie) => {
+    const text = cookie.trim();
+    const complete =
+      provider === 'qq'
+        ? /\buin=/.test(text) && /\b(qm_keyst|qqmusic_key)=/.test(text)
+        : /\bMUSIC_U=/.test(text) || /^[^=;\s]+$/.test(text);
+    if (!complete)
+      return reject(
+        {
+          kind: 'bad_request',
+          message:
+            provider === 'qq'
+              ? 'a QQ Music login is the uin and qm_keyst (or qqmusic_key) cookies of y.qq.com'
+              : 'no MUSIC_U in what was pasted',
+        },
+        provider,
+      );
+    if (!text.includes('mock-session'))
+      return reject(
+        { kind: 'session_expired', message: 'the service does not know this session' },
+        provider,
+      );
+    session[provider] = 'logged_in';
+    return { provider, profile: { ...profiles[provider] } };
+  },
+  login_web_open: (provider) => {
+    webWindows.add(provider);
+    void events.web_login.emit({ provider, state: 'waiting' });
+    return null;
+  },
+  login_web_close: (provider) => {
+    if (webWindows.delete(provider)) void events.web_login.emit({ provider, state: 'closed' });
     return null;
   },
   logout: (provider) => {

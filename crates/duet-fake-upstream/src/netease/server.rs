@@ -17,6 +17,8 @@ use crate::http_util::{
 use crate::journal::{FaultKind, RecordedRequest, DEFAULT_SLOW_DELAY};
 
 const JSON_TYPE: &str = "application/json;charset=UTF-8";
+/// The host of the web login page (`/login`).
+const WEB_LOGIN_HOST: &str = "music.163.com";
 
 /// What to send back, before HTTP encoding.
 enum Outcome {
@@ -45,6 +47,16 @@ pub(crate) async fn handle(
     }
     if super::covers::COVER_HOSTS.contains(&host) {
         return super::covers::serve(ctl, rest, method).await;
+    }
+    if host == WEB_LOGIN_HOST && rest == "login" {
+        let login = [crate::web_login::Button {
+            id: "login",
+            label: "登录",
+        }];
+        return crate::web_login::serve(host, "网易云音乐", method, &body, &login, |_| {
+            endpoints::login_cookies(&ctl.issue_session())
+        })
+        .unwrap_or_else(|| response(StatusCode::METHOD_NOT_ALLOWED, "text/plain", Vec::new()));
     }
     let Some(route) = transport::route(host, rest) else {
         tracing::debug!(host, "no NetEase transport at this path");

@@ -42,6 +42,8 @@ pub use catalog::{
 };
 
 /// ptlogin2 (QR image and polling).
+/// y.qq.com itself: only its login page (`web_login`).
+pub const WEB_HOST: &str = "y.qq.com";
 pub const PTLOGIN_HOST: &str = "ssl.ptlogin2.qq.com";
 /// ptlogin2's `check_sig`.
 pub const CHECK_SIG_HOST: &str = "ssl.ptlogin2.graph.qq.com";
@@ -71,7 +73,7 @@ pub const REFRESH_LIFETIME_SECS: i64 = 7 * 86_400;
 pub(crate) fn handles_host(host: &str) -> bool {
     matches!(
         host,
-        PTLOGIN_HOST | CHECK_SIG_HOST | GRAPH_HOST | WX_HOST | WX_POLL_HOST | COVER_HOST
+        WEB_HOST | PTLOGIN_HOST | CHECK_SIG_HOST | GRAPH_HOST | WX_HOST | WX_POLL_HOST | COVER_HOST
     ) || API_HOSTS.contains(&host)
         || LEGACY_HOSTS.contains(&host)
         || AUDIO_HOSTS.contains(&host)

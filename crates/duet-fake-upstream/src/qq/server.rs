@@ -12,7 +12,7 @@ use super::envelope::{self, authenticate};
 use super::login::{self, param, parse_query, WebAnswer};
 use super::{
     catalog, cdn, QqAccount, QqControl, API_HOSTS, AUDIO_HOSTS, CHECK_SIG_HOST, COVER_HOST,
-    GRAPH_HOST, LEGACY_HOSTS, PTLOGIN_HOST, WX_HOST, WX_POLL_HOST,
+    GRAPH_HOST, LEGACY_HOSTS, PTLOGIN_HOST, WEB_HOST, WX_HOST, WX_POLL_HOST,
 };
 use crate::http_util::{
     add_set_cookies, endless_json, parse_cookies, plain_404, response, NGINX_500,
@@ -37,10 +37,64 @@ pub(crate) async fn handle(
     if host == COVER_HOST {
         return cdn::cover(rest, method);
     }
+    if host == WEB_HOST {
+        return web_login_page(ctl, host, rest, method, &body);
+    }
     if API_HOSTS.contains(&host) && matches!(rest, "cgi-bin/musicu.fcg" | "cgi-bin/musics.fcg") {
         return envelope::serve(ctl, host, rest, method, query, headers, body).await;
     }
     web(ctl, host, rest, method, query, headers, body).await
+}
+
+/// y.qq.com's front page as its login: a QQ login or a WeChat one, each leaving the cookies the
+/// web sets on `.qq.com` (§1: `uin` in ptlogin's `o0…` form for QQ, `wxuin` for WeChat, the key
+/// twice), among others a client must not take (the refresh token, trackers).
+fn web_login_page(
+    ctl: &QqControl,
+    host: &str,
+    rest: &str,
+    method: &Method,
+    form: &[u8],
+) -> Response {
+    if !rest.is_empty() {
+        return plain_404();
+    }
+    let buttons = [
+        crate::web_login::Button {
+            id: "login",
+            label: "QQ登录",
+        },
+        crate::web_login::Button {
+            id: "login-wechat",
+            label: "微信登录",
+        },
+    ];
+    crate::web_login::serve(host, "QQ音乐", method, form, &buttons, |pressed| {
+        let account = if pressed == "login-wechat" {
+            QqAccount::Wechat
+        } else {
+            QqAccount::Qq
+        };
+        let s = ctl.issue_session(account);
+        let key = &s.musickey;
+        let uin = match account {
+            QqAccount::Qq => format!("uin=o0{}", s.musicid),
+            QqAccount::Wechat => format!("wxuin=o{}", s.musicid),
+        };
+        vec![
+            format!("pgv_pvid={}", crate::http_util::random_hex(10)),
+            uin,
+            format!("qqmusic_key={key}"),
+            format!("qm_keyst={key}"),
+            format!("psrf_qqrefresh_token={}; HttpOnly", s.refresh_token),
+            format!("euin={}", s.encrypt_uin),
+            format!(
+                "tmeLoginType={}",
+                if account == QqAccount::Qq { 2 } else { 1 }
+            ),
+        ]
+    })
+    .unwrap_or_else(|| response(StatusCode::METHOD_NOT_ALLOWED, "text/plain", Vec::new()))
 }
 
 /// Which plain web endpoint a request is for.

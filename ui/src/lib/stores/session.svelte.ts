@@ -29,6 +29,8 @@ export const session = $state({
   expired: {} as Partial<Record<Provider, DuetError>>,
   /** A QR of this provider was confirmed with this method: its other QR cards stop. */
   confirmed: {} as Partial<Record<Provider, QrMethod>>,
+  /** A QR login of this provider was refused (risk control, verification): other ways first. */
+  refused: {} as Partial<Record<Provider, DuetError>>,
   /** Where to go once the login that is under way succeeds (the library when unset). */
   returnTo: null as Route | null,
 });

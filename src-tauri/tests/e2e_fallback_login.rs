@@ -1,0 +1,215 @@
+//! The ways in for when the QR is refused, in the real app in a real window (tauri-driver,
+//! WebKitWebDriver, Xvfb) against the fake, with a real Secret Service: a NetEase QR refused with
+//! risk control (-462) offers them, NetEase logs in through its web login page in the app's
+//! second window (the fake's page, its button pressed), then QQ Music by a pasted cookie. Its own test binary: it shares the keychain entries with `e2e.rs`, whose test
+//! would otherwise run beside it.
+
+#![cfg(target_os = "linux")]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{testid, wait_for, TauriDriver};
+use duet_core::{CredentialStore, ProviderId};
+use duet_fake_upstream::qq::QqAccount;
+use duet_fake_upstream::{FakeConfig, FakeUpstream, Fault, FaultKind};
+use duet_services::KeyringStore;
+use fantoccini::Client;
+use serde_json::json;
+
+async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !check().await {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+fn stored(provider: ProviderId) -> Option<String> {
+    for _ in 0..10 {
+        match KeyringStore::new().load(provider) {
+            Ok(entry) => return entry.map(|s| s.expose().to_owned()),
+            Err(e) => eprintln!("e2e: keychain read failed ({e}); trying again"),
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    panic!("a Secret Service must be running (./dev test starts one)")
+}
+
+/// Clicks the first visible element matching `css`, in the page.
+async fn click(client: &Client, css: &str) {
+    wait_for(client, css).await;
+    let clicked = client
+        .execute(
+            r#"const e = [...document.querySelectorAll(arguments[0])].find(e => e.offsetParent !== null);
+               if (e) e.click();
+               return !!e;"#,
+            vec![json!(css)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(clicked, json!(true), "nothing visible to click at {css}");
+}
+
+async fn attr(client: &Client, css: &str, name: &str) -> Option<String> {
+    let value = client
+        .execute(
+            "const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;",
+            vec![json!(css), json!(name)],
+        )
+        .await
+        .unwrap();
+    value.as_str().map(str::to_owned)
+}
+
+fn xdotool(args: &[&str]) -> String {
+    let out = std::process::Command::new("xdotool")
+        .args(args)
+        .output()
+        .expect("xdotool must be installed (./dev test installs it)");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The X windows whose title is `title`.
+fn x_windows_named(title: &str) -> Vec<String> {
+    xdotool(&["search", "--name", &format!("^{title}$")])
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect()
+}
+
+async fn x_window_named(title: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(window) = x_windows_named(title).pop() {
+            return window;
+        }
+        assert!(Instant::now() < deadline, "no window named {title:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = common::capture(client).await;
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_in_through_the_services_web_page_and_by_a_pasted_cookie() {
+    let fake = FakeUpstream::spawn(FakeConfig {
+        qr_lifetime: Duration::from_secs(600),
+        ..FakeConfig::default()
+    })
+    .await
+    .unwrap();
+    KeyringStore::new().delete(ProviderId::Netease).unwrap();
+    KeyringStore::new().delete(ProviderId::Qq).unwrap();
+    // The service refuses the QR login with risk control (-462) at its first poll.
+    fake.fail(Fault::new(FaultKind::RiskControl).path("/login/qrcode/client/login"));
+    let driver = TauriDriver::start(&fake.base_url());
+    let app = driver.launch_app().await;
+    wait_for(&app, &testid("login-screen")).await;
+
+    // The refusal opens the other ways in, by itself.
+    let refused = testid("other-ways-refused-netease");
+    eventually("the refused QR to offer the other ways in", || async {
+        attr(&app, &refused, "data-kind").await.as_deref() == Some("risk_control")
+    })
+    .await;
+    assert_eq!(
+        attr(&app, &testid("qr-state-netease"), "data-state")
+            .await
+            .as_deref(),
+        Some("failed")
+    );
+    screenshot(&app, "qr-refused-other-ways").await;
+
+    // NetEase: its web login, in a window of its own.
+    click(&app, &testid("web-login-netease")).await;
+    let state = testid("web-login-state-netease");
+    eventually("the web login to wait", || async {
+        attr(&app, &state, "data-state").await.as_deref() == Some("waiting")
+    })
+    .await;
+    // The window is private (an ephemeral web context), which WebKitWebDriver cannot drive: a
+    // person's keys go to it through the X server instead (xdotool), as they would.
+    let window = x_window_named("Log in to NetEase Cloud Music").await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        // Focus the window, then Tab to the page's button and press it.
+        xdotool(&["windowfocus", "--sync", &window]);
+        xdotool(&["key", "--clearmodifiers", "Tab", "Return"]);
+        let moved = async {
+            for _ in 0..15 {
+                if attr(&app, &state, "data-state").await.as_deref() != Some("waiting") {
+                    return true;
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            false
+        };
+        if moved.await {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the page's button was never pressed"
+        );
+    }
+    // Duet takes the session, checks it, keeps it and closes the window.
+    wait_for(&app, &testid("library-screen")).await;
+    eventually("the login window to close", || async {
+        x_windows_named("Log in to NetEase Cloud Music").is_empty()
+    })
+    .await;
+    let kept = stored(ProviderId::Netease).expect("NetEase's session is in the keychain");
+    assert!(kept.contains("MUSIC_U"));
+    for other in ["MUSIC_A_T", "MUSIC_R_T"] {
+        assert!(!kept.contains(other), "only the session's cookies: {other}");
+    }
+    screenshot(&app, "web-login-library").await;
+
+    // QQ Music: a pasted cookie, from the add-account button.
+    click(&app, &testid("sidebar-add-account")).await;
+    wait_for(&app, &testid("login-screen")).await;
+    click(&app, &testid("other-ways-link-qq")).await;
+    let input = wait_for(&app, &testid("cookie-input-qq")).await;
+    input.send_keys("uin=123456789").await.unwrap();
+    click(&app, &testid("cookie-submit-qq")).await;
+    eventually("a half cookie explained", || async {
+        attr(&app, &testid("cookie-error-qq"), "data-kind")
+            .await
+            .as_deref()
+            == Some("bad_request")
+    })
+    .await;
+    let issued = fake.qq().issue_session(QqAccount::Qq);
+    let input = wait_for(&app, &testid("cookie-input-qq")).await;
+    input
+        .send_keys(&format!(
+            "Cookie: uin=o0{}; qm_keyst={}",
+            issued.musicid, issued.musickey
+        ))
+        .await
+        .unwrap();
+    screenshot(&app, "cookie-paste").await;
+    click(&app, &testid("cookie-submit-qq")).await;
+    wait_for(&app, &testid("library-screen")).await;
+    let kept = stored(ProviderId::Qq).expect("QQ Music's session is in the keychain");
+    assert!(kept.contains(&issued.musickey));
+    assert!(
+        stored(ProviderId::Netease).is_some(),
+        "NetEase stays signed in"
+    );
+
+    app.close().await.unwrap();
+    KeyringStore::new().delete(ProviderId::Netease).unwrap();
+    KeyringStore::new().delete(ProviderId::Qq).unwrap();
+}
