@@ -152,7 +152,10 @@ async fn a_qr_login_can_be_replaced_by_cookies() {
     let fake = FakeUpstream::spawn(FakeConfig::default()).await.unwrap();
     let (provider, store) = provider(&fake);
     let issued = fake.qq().issue_session(QqAccount::Wechat);
-    assert_eq!(provider.qr_methods(), [QrMethod::Qq, QrMethod::Wechat]);
+    assert_eq!(
+        provider.qr_methods(),
+        [QrMethod::QqMusic, QrMethod::Qq, QrMethod::Wechat]
+    );
     provider
         .cookie_login(&pasted(&format!(
             "uin={}; qqmusic_key={}",
