@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Whole-process figures for Duet beside an empty Tauri 2 window, measured in one run:
 # cold start to the QR code, memory idle and after a 100-track queue, and the .deb's size.
-# Usage: bench/footprint.sh [runs]    (Linux; needs what ./dev test installs, plus tauri-driver)
+# Usage: bench/footprint.sh [runs] [start]    (Linux; needs what ./dev test installs, plus
+# tauri-driver; "start" measures the start times alone)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
@@ -25,7 +26,7 @@ HOME="$home" XDG_DATA_HOME="$home/.local/share" XDG_CONFIG_HOME="$home/.config" 
   PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH" \
   xvfb-run -a -s "-screen 0 1400x900x24" dbus-run-session -- bash -c '
     echo -n duet | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
-    python3 bench/footprint.py "$@"' _ "$bin/duet" "$bin/empty-window" "$fake_url" "$runs" | tee "$work/result.json"
+    python3 bench/footprint.py "$@"' _ "$bin/duet" "$bin/empty-window" "$fake_url" "$runs" ${2:-} | tee "$work/result.json"
 
 echo
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), WebKitGTK $(pkg-config --modversion webkit2gtk-4.1)"
