@@ -336,11 +336,15 @@ struct RawProfile {
 }
 
 /// `/api/nuser/account/get`. `None` when the answer carries no profile: code 200 with
-/// `profile: null` means not logged in (§7.2).
+/// `profile: null` means not logged in (§7.2). Without the `profile` field at all the shape
+/// changed, which says nothing about the session.
 pub fn profile(body: &Value) -> Result<Option<Profile>> {
-    let Some(raw) = body.get("profile").filter(|p| !p.is_null()) else {
+    let raw = body
+        .get("profile")
+        .ok_or_else(|| missing("account", "profile"))?;
+    if raw.is_null() {
         return Ok(None);
-    };
+    }
     let raw: RawProfile = from_value(raw, "profile")?;
     let account_vip = body
         .get("account")
@@ -728,6 +732,16 @@ mod tests {
             SearchType::Playlist,
         );
         assert!(matches!(page.unwrap().items, SearchItems::Playlist(p) if p.is_empty()));
+    }
+
+    #[test]
+    fn an_account_answer_without_profile_is_upstream_a_null_one_logged_out() {
+        upstream_naming(
+            profile(&json!({"code": 200, "account_v2": null, "profile_v2": null})),
+            "profile",
+        );
+        let logged_out = json!({"code": 200, "account": null, "profile": null});
+        assert!(profile(&logged_out).unwrap().is_none());
     }
 
     #[test]

@@ -454,10 +454,14 @@ async fn an_answer_in_another_shape_is_upstream_not_an_empty_result() {
     let lyrics = provider.lyrics("347230").await.unwrap_err();
     reshape("/playlist/detail");
     let playlist = provider.playlist("9000001200").await.unwrap_err();
+    // Not "logged out": a changed shape says nothing about the session.
+    reshape("/nuser/account/get");
+    let account = provider.profile().await.unwrap_err();
     for (error, field) in [
         (&search, "`result`"),
         (&lyrics, "`lrc`"),
         (&playlist, "`playlist`"),
+        (&account, "`profile`"),
     ] {
         assert_eq!(error.kind, ErrorKind::Upstream, "{error:?}");
         assert!(error.message.contains(field), "{}", error.message);
@@ -471,5 +475,9 @@ async fn an_answer_in_another_shape_is_upstream_not_an_empty_result() {
     assert_eq!(
         provider.playlist("1").await.unwrap_err().kind,
         ErrorKind::NotFound
+    );
+    assert_eq!(
+        provider.profile().await.unwrap_err().kind,
+        ErrorKind::NotLoggedIn
     );
 }
