@@ -514,8 +514,12 @@ fn comment(raw: RawComment) -> Comment {
     }
 }
 
-/// `/api/v1/resource/comments/R_SO_4_<id>` (§7.12).
+/// `/api/v1/resource/comments/R_SO_4_<id>` (§7.12). Every page carries `comments`, empty
+/// when there are none; without it the shape changed.
 pub fn comments(body: &Value, track_id: &str, page: u32) -> Result<CommentPage> {
+    if body.get("comments").is_none() {
+        return Err(missing("comment", "comments"));
+    }
     let list = |key: &str| -> Result<Vec<Comment>> {
         match body.get(key).filter(|v| !v.is_null()) {
             Some(v) => Ok(from_value::<Vec<RawComment>>(v, "comment list")?
@@ -742,6 +746,15 @@ mod tests {
         );
         let logged_out = json!({"code": 200, "account": null, "profile": null});
         assert!(profile(&logged_out).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_comment_page_without_comments_is_upstream_an_empty_one_empty() {
+        let reshaped = json!({"code": 200, "comments_v2": [], "total_v2": 3, "more_v2": false});
+        upstream_naming(comments(&reshaped, "1", 1), "comments");
+        let none = json!({"code": 200, "comments": [], "total": 0, "more": false});
+        let page = comments(&none, "1", 1).unwrap();
+        assert!(page.comments.is_empty() && page.hot.is_empty());
     }
 
     #[test]
