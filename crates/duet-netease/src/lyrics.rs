@@ -3,7 +3,7 @@
 //! translation and romanisation attached (docs/protocol/netease.md §7.6).
 
 use duet_core::lyrics::{merge, parse_credit, parse_lrc};
-use duet_core::{LyricWord, Lyrics, ProviderId};
+use duet_core::{LyricWord, Lyrics, ProviderId, Result};
 use serde_json::Value;
 
 /// Parses yrc into lines with their words.
@@ -56,8 +56,22 @@ fn lyric_text<'a>(body: &'a Value, key: &str) -> &'a str {
         .unwrap_or("")
 }
 
-/// `/api/song/lyric` or `/api/song/lyric/v1` → [`Lyrics`].
-pub fn lyrics(body: &Value, track_id: &str) -> Lyrics {
+/// The fields one of which every lyric answer carries (§7.6): the lyric itself, or the flag
+/// that says there is none (`nolyric`, `uncollected`, `pureMusic`).
+const LYRIC_ANSWER_FIELDS: [&str; 5] = ["lrc", "yrc", "nolyric", "uncollected", "pureMusic"];
+
+/// `/api/song/lyric` or `/api/song/lyric/v1` → [`Lyrics`]. An answer with neither a lyric nor
+/// a flag saying there is none changed shape: `upstream`, not a song without lines.
+pub fn lyrics(body: &Value, track_id: &str) -> Result<Lyrics> {
+    if !LYRIC_ANSWER_FIELDS
+        .iter()
+        .any(|key| body.get(key).is_some_and(|v| !v.is_null()))
+    {
+        return Err(crate::errors::netease(duet_core::Error::upstream(
+            "NetEase's lyric answer has neither `lrc` nor a `nolyric`/`uncollected` flag: \
+             its shape changed",
+        )));
+    }
     let translation = parse_lrc(lyric_text(body, "tlyric"));
     let romanized = parse_lrc(lyric_text(body, "romalrc"));
     let yrc = parse_yrc(lyric_text(body, "yrc"));
@@ -77,12 +91,12 @@ pub fn lyrics(body: &Value, track_id: &str) -> Lyrics {
     // placeholder line ("纯音乐，请欣赏") or credits; the references show none of it
     // (docs/protocol/fidelity-2026-12.md row N6).
     let instrumental = flag(body, "nolyric") || flag(body, "pureMusic");
-    Lyrics {
+    Ok(Lyrics {
         provider: ProviderId::Netease,
         track_id: track_id.to_owned(),
         instrumental,
         lines: if instrumental { Vec::new() } else { lines },
-    }
+    })
 }
 
 fn flag(body: &Value, key: &str) -> bool {
@@ -120,7 +134,7 @@ mod tests {
             "lrc": {"version": 1, "lyric": "[00:05.00]纯音乐，请欣赏\n"}, "code": 200,
             "briefDesc": null,
         });
-        let lyrics = lyrics(&placeholder, "1");
+        let lyrics = lyrics(&placeholder, "1").unwrap();
         assert!(lyrics.instrumental);
         assert!(lyrics.lines.is_empty(), "{:?}", lyrics.lines);
         let bare = lyrics_of(r#"{"code":200,"pureMusic":true}"#);
@@ -133,7 +147,26 @@ mod tests {
     }
 
     fn lyrics_of(json: &str) -> Lyrics {
-        lyrics(&serde_json::from_str(json).unwrap(), "1")
+        lyrics(&serde_json::from_str(json).unwrap(), "1").unwrap()
+    }
+
+    #[test]
+    fn an_answer_without_lyric_or_flag_changed_shape() {
+        for reshaped in [
+            r#"{"code":200,"sgc_v2":false,"lrc_v2":{"lyric_v2":"[00:01.00]a"}}"#,
+            r#"{"code":200}"#,
+            r#"{"code":200,"lrc":null}"#,
+        ] {
+            let error = lyrics(&serde_json::from_str(reshaped).unwrap(), "1").unwrap_err();
+            assert_eq!(error.kind, duet_core::ErrorKind::Upstream, "{reshaped}");
+            assert!(error.message.contains("`lrc`"), "{}", error.message);
+        }
+        // A song nobody has written lyrics for yet: no lines, and no error.
+        let uncollected =
+            lyrics_of(r#"{"sgc":true,"sfy":false,"qfy":false,"uncollected":true,"code":200}"#);
+        assert!(uncollected.lines.is_empty() && !uncollected.instrumental);
+        let empty = lyrics_of(r#"{"code":200,"lrc":{"version":0,"lyric":""}}"#);
+        assert!(empty.lines.is_empty() && !empty.instrumental);
     }
 
     #[test]

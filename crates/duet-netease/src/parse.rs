@@ -261,9 +261,21 @@ struct RawTrackId {
     id: String,
 }
 
+/// An answer that says it succeeded but lacks a field the service always sends: the shape of
+/// the answer changed (the fields each answer carries: §7), which is no empty result.
+pub(crate) fn missing(answer: &str, field: &str) -> Error {
+    netease(Error::upstream(format!(
+        "NetEase's {answer} answer has no `{field}`: its shape changed"
+    )))
+}
+
+/// `/api/v6/playlist/detail` (§7.7). A missing `playlist` is a changed shape; a null one, a
+/// playlist the service does not show (a real unknown id answers code 404 before this).
 pub fn playlist_detail(body: &Value) -> Result<PlaylistDetail> {
     let raw = body
         .get("playlist")
+        .ok_or_else(|| missing("playlist", "playlist"))?;
+    let raw = Some(raw)
         .filter(|p| p.is_object())
         .ok_or_else(|| netease(Error::not_found("NetEase has no such playlist")))?;
     let track_ids: Vec<RawTrackId> = match raw.get("trackIds") {
@@ -324,11 +336,15 @@ struct RawProfile {
 }
 
 /// `/api/nuser/account/get`. `None` when the answer carries no profile: code 200 with
-/// `profile: null` means not logged in (§7.2).
+/// `profile: null` means not logged in (§7.2). Without the `profile` field at all the shape
+/// changed, which says nothing about the session.
 pub fn profile(body: &Value) -> Result<Option<Profile>> {
-    let Some(raw) = body.get("profile").filter(|p| !p.is_null()) else {
+    let raw = body
+        .get("profile")
+        .ok_or_else(|| missing("account", "profile"))?;
+    if raw.is_null() {
         return Ok(None);
-    };
+    }
     let raw: RawProfile = from_value(raw, "profile")?;
     let account_vip = body
         .get("account")
@@ -407,15 +423,30 @@ pub struct SearchResult {
 
 pub fn search(body: &Value, kind: duet_core::SearchType) -> Result<SearchResult> {
     use duet_core::{SearchItems, SearchType};
-    let result = body.get("result").unwrap_or(&Value::Null);
-    let count = |key: &str| result.get(key).and_then(Value::as_u64).unwrap_or(0);
-    // A container may be absent or null when nothing matched.
-    fn list<R: DeserializeOwned, T>(
+    // Every search answer carries `result` (§7.3); without it the shape changed.
+    let result = body
+        .get("result")
+        .filter(|r| r.is_object())
+        .ok_or_else(|| missing("search", "result"))?;
+    let count = |key: &str| result.get(key).and_then(Value::as_u64);
+    // A container may be absent or null when nothing matched, and then its count is 0 or
+    // absent too; a list missing beside a count above 0 is a changed shape.
+    fn list<'a>(result: &'a Value, key: &str, count_key: &str) -> Result<Option<&'a Value>> {
+        match result.get(key).filter(|v| !v.is_null()) {
+            Some(v) => Ok(Some(v)),
+            None if result.get(count_key).and_then(Value::as_u64).unwrap_or(0) > 0 => {
+                Err(missing("search", key))
+            }
+            None => Ok(None),
+        }
+    }
+    fn converted<R: DeserializeOwned, T>(
         result: &Value,
         key: &str,
+        count_key: &str,
         convert: fn(R) -> T,
     ) -> Result<Vec<T>> {
-        match result.get(key).filter(|v| !v.is_null()) {
+        match list(result, key, count_key)? {
             Some(v) => Ok(from_value::<Vec<R>>(v, key)?
                 .into_iter()
                 .map(convert)
@@ -423,28 +454,31 @@ pub fn search(body: &Value, kind: duet_core::SearchType) -> Result<SearchResult>
             None => Ok(Vec::new()),
         }
     }
-    let (items, total) = match kind {
+    let (items, count_key) = match kind {
         SearchType::Track => (
-            SearchItems::Track(match result.get("songs").filter(|v| !v.is_null()) {
+            SearchItems::Track(match list(result, "songs", "songCount")? {
                 Some(songs) => tracks_with_privileges(songs, None)?,
                 None => Vec::new(),
             }),
-            count("songCount"),
+            "songCount",
         ),
         SearchType::Album => (
-            SearchItems::Album(list(result, "albums", album)?),
-            count("albumCount"),
+            SearchItems::Album(converted(result, "albums", "albumCount", album)?),
+            "albumCount",
         ),
         SearchType::Artist => (
-            SearchItems::Artist(list(result, "artists", artist)?),
-            count("artistCount"),
+            SearchItems::Artist(converted(result, "artists", "artistCount", artist)?),
+            "artistCount",
         ),
         SearchType::Playlist => (
-            SearchItems::Playlist(list(result, "playlists", playlist)?),
-            count("playlistCount"),
+            SearchItems::Playlist(converted(result, "playlists", "playlistCount", playlist)?),
+            "playlistCount",
         ),
     };
-    Ok(SearchResult { items, total })
+    Ok(SearchResult {
+        items,
+        total: count(count_key).unwrap_or(0),
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -480,8 +514,12 @@ fn comment(raw: RawComment) -> Comment {
     }
 }
 
-/// `/api/v1/resource/comments/R_SO_4_<id>` (§7.12).
+/// `/api/v1/resource/comments/R_SO_4_<id>` (§7.12). Every page carries `comments`, empty
+/// when there are none; without it the shape changed.
 pub fn comments(body: &Value, track_id: &str, page: u32) -> Result<CommentPage> {
+    if body.get("comments").is_none() {
+        return Err(missing("comment", "comments"));
+    }
     let list = |key: &str| -> Result<Vec<Comment>> {
         match body.get(key).filter(|v| !v.is_null()) {
             Some(v) => Ok(from_value::<Vec<RawComment>>(v, "comment list")?
@@ -656,7 +694,80 @@ pub fn personalized(body: &Value) -> Result<Vec<Playlist>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use duet_core::{SearchItems, SearchType};
     use serde_json::json;
+
+    fn upstream_naming(result: Result<impl Sized>, field: &str) {
+        let Err(error) = result else {
+            panic!("a reshaped answer was read");
+        };
+        assert_eq!(error.kind, ErrorKind::Upstream);
+        assert!(
+            error.message.contains(&format!("`{field}`")),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn a_search_answer_in_another_shape_is_upstream() {
+        let reshaped = json!({"code": 200, "result_v2": {"songs_v2": [], "songCount_v2": 3}});
+        upstream_naming(search(&reshaped, SearchType::Track).map(|_| ()), "result");
+        // The list gone while the count says there are songs.
+        let listless = json!({"code": 200, "result": {"songCount": 3, "tracks": []}});
+        upstream_naming(search(&listless, SearchType::Track).map(|_| ()), "songs");
+        let albumless = json!({"code": 200, "result": {"albumCount": 1}});
+        upstream_naming(search(&albumless, SearchType::Album).map(|_| ()), "albums");
+    }
+
+    #[test]
+    fn a_search_that_matched_nothing_is_empty() {
+        for body in [
+            json!({"code": 200, "result": {"songCount": 0}}),
+            json!({"code": 200, "result": {"songs": null, "songCount": 0}}),
+            json!({"code": 200, "result": {}}),
+        ] {
+            let page = search(&body, SearchType::Track).unwrap();
+            assert!(matches!(page.items, SearchItems::Track(ref t) if t.is_empty()));
+            assert_eq!(page.total, 0);
+        }
+        let page = search(
+            &json!({"code": 200, "result": {"playlistCount": 0}}),
+            SearchType::Playlist,
+        );
+        assert!(matches!(page.unwrap().items, SearchItems::Playlist(p) if p.is_empty()));
+    }
+
+    #[test]
+    fn an_account_answer_without_profile_is_upstream_a_null_one_logged_out() {
+        upstream_naming(
+            profile(&json!({"code": 200, "account_v2": null, "profile_v2": null})),
+            "profile",
+        );
+        let logged_out = json!({"code": 200, "account": null, "profile": null});
+        assert!(profile(&logged_out).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_comment_page_without_comments_is_upstream_an_empty_one_empty() {
+        let reshaped = json!({"code": 200, "comments_v2": [], "total_v2": 3, "more_v2": false});
+        upstream_naming(comments(&reshaped, "1", 1), "comments");
+        let none = json!({"code": 200, "comments": [], "total": 0, "more": false});
+        let page = comments(&none, "1", 1).unwrap();
+        assert!(page.comments.is_empty() && page.hot.is_empty());
+    }
+
+    #[test]
+    fn a_playlist_answer_without_playlist_is_upstream_a_null_one_not_found() {
+        upstream_naming(
+            playlist_detail(&json!({"code": 200, "playlist_v2": {"id_v2": 1}})).map(|_| ()),
+            "playlist",
+        );
+        let Err(error) = playlist_detail(&json!({"code": 200, "playlist": null})) else {
+            panic!("a null playlist was read");
+        };
+        assert_eq!(error.kind, ErrorKind::NotFound);
+    }
 
     #[test]
     fn trial_window_in_seconds_or_ms() {

@@ -376,7 +376,7 @@ impl Provider for NeteaseProvider {
                 }),
             )
             .await?;
-        Ok(lyrics::lyrics(&body, id))
+        lyrics::lyrics(&body, id)
     }
 
     async fn playlist(&self, id: &str) -> Result<Playlist> {

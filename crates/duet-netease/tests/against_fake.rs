@@ -432,3 +432,57 @@ async fn a_logout_finishes_when_its_caller_goes_away() {
     }
     assert!(!provider.has_session().await);
 }
+
+/// An answer that keeps its success code but whose fields were all renamed (the fake's
+/// `reshaped`, a protocol change as the client sees it) is a typed `upstream` naming the
+/// missing field, never an empty search, a song without lyrics, an unknown playlist, a logout
+/// or a song nobody commented on; the same calls answered as usual read as before, a real
+/// unknown playlist stays `not_found` and an anonymous account answer `not_logged_in`.
+#[tokio::test]
+async fn an_answer_in_another_shape_is_upstream_not_an_empty_result() {
+    use duet_fake_upstream::{Fault, FaultKind};
+    let fake = FakeUpstream::spawn(FakeConfig::default()).await.unwrap();
+    let (provider, _store) = provider(&fake, None).await;
+    let reshape = |path: &str| {
+        fake.netease()
+            .fail(Fault::new(FaultKind::Reshaped).path(path));
+    };
+    let query = SearchQuery::new("周杰伦", SearchType::Track, 1, 7).unwrap();
+
+    reshape("/cloudsearch/pc");
+    let search = provider.search(&query).await.unwrap_err();
+    reshape("/song/lyric");
+    let lyrics = provider.lyrics("347230").await.unwrap_err();
+    reshape("/playlist/detail");
+    let playlist = provider.playlist("9000001200").await.unwrap_err();
+    // Not "logged out": a changed shape says nothing about the session.
+    reshape("/nuser/account/get");
+    let account = provider.profile().await.unwrap_err();
+    reshape("/R_SO_4_347230");
+    let comments = provider.comments("347230", 1, 20).await.unwrap_err();
+    for (error, field) in [
+        (&search, "`result`"),
+        (&lyrics, "`lrc`"),
+        (&playlist, "`playlist`"),
+        (&account, "`profile`"),
+        (&comments, "`comments`"),
+    ] {
+        assert_eq!(error.kind, ErrorKind::Upstream, "{error:?}");
+        assert!(error.message.contains(field), "{}", error.message);
+        assert!(error.message.contains("shape changed"), "{}", error.message);
+    }
+
+    assert!(!provider.search(&query).await.unwrap().items.is_empty());
+    assert!(!provider.lyrics("347230").await.unwrap().lines.is_empty());
+    assert!(provider.lyrics("700000099").await.unwrap().instrumental);
+    assert!(provider.playlist("9000001200").await.is_ok());
+    assert!(provider.comments("347230", 1, 20).await.is_ok());
+    assert_eq!(
+        provider.playlist("1").await.unwrap_err().kind,
+        ErrorKind::NotFound
+    );
+    assert_eq!(
+        provider.profile().await.unwrap_err().kind,
+        ErrorKind::NotLoggedIn
+    );
+}

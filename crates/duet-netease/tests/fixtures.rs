@@ -224,7 +224,7 @@ fn song_url_vip_exhigh() {
 
 #[test]
 fn lyric() {
-    let lyrics = duet_netease::lyrics::lyrics(&fixture("lyric.json"), "1");
+    let lyrics = duet_netease::lyrics::lyrics(&fixture("lyric.json"), "1").unwrap();
     assert!(!lyrics.instrumental);
     let line = lyrics.lines.iter().find(|l| l.start_ms == 40_680).unwrap();
     assert_eq!(line.text, "幾星霜 期待もないようなふりをした");
@@ -248,7 +248,7 @@ fn lyric_new_yrc_excerpt() {
         "yrc": {"lyric": raw("lyric_new.yrc_excerpt.txt")},
         "tlyric": {"lyric": "[00:16.210]not yet"},
     });
-    let lyrics = duet_netease::lyrics::lyrics(&body, "1");
+    let lyrics = duet_netease::lyrics::lyrics(&body, "1").unwrap();
     let sung = lyrics.lines.iter().find(|l| l.start_ms == 16210).unwrap();
     assert_eq!(sung.words.as_ref().unwrap().len(), 2);
     assert_eq!(sung.translation.as_deref(), Some("not yet"));

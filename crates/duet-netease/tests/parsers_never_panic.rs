@@ -167,7 +167,7 @@ fn upstream_numbers_at_the_end_of_u64_do_not_overflow() {
         "lrc": {"lyric": &lyric}, "tlyric": {"lyric": &lyric}, "romalrc": {"lyric": &lyric},
         "yrc": {"lyric": yrc},
     });
-    let parsed = lyrics::lyrics(&body, "1");
+    let parsed = lyrics::lyrics(&body, "1").unwrap();
     assert_eq!(parsed.lines.len(), 1);
     let words = parsed.lines[0].words.as_ref().unwrap();
     assert_eq!(words[0].duration_ms, max);
@@ -198,7 +198,7 @@ proptest! {
     #[test]
     fn arbitrary_lyric_text_never_panics(text in "(\\[[0-9:.,]{0,12}\\]|\\([0-9,]{0,12}\\)|[^\\[\\(]{0,8}|\n){0,24}") {
         let body = serde_json::json!({"lrc": {"lyric": &text}, "tlyric": {"lyric": &text}, "yrc": {"lyric": &text}});
-        let parsed = lyrics::lyrics(&body, "1");
+        let parsed = lyrics::lyrics(&body, "1").unwrap();
         prop_assert!(parsed.lines.windows(2).all(|w| w[0].start_ms <= w[1].start_ms));
     }
 }

@@ -274,11 +274,7 @@ impl QqApi {
             )
             .await
             .map_err(|e| unknown_id(e, "song"))?;
-        let info = data
-            .get("track_info")
-            .filter(|t| !parse::text(t, "mid").is_empty())
-            .cloned()
-            .ok_or_else(|| qq(Error::not_found("QQ Music has no such song")))?;
+        let info = parse::track_info(&data)?.clone();
         let files = TrackFiles::of(&info);
         self.remember(&SongIds {
             id: files.songid,
@@ -429,7 +425,12 @@ impl QqApi {
         }
         let answer = self.lyric_answer(credential, &ids, true).await?;
         match lyrics::read(&answer, mid, lyrics::Asked::Hex) {
-            Err(unreadable) if parse::number(&answer, "qrc") != Some(0) => {
+            // A changed shape (no `lyric` at all) is not asked again: the LRC form would
+            // come back in it too.
+            Err(unreadable)
+                if parse::number(&answer, "qrc") != Some(0)
+                    && answer.get("lyric").is_some_and(|l| !l.is_null()) =>
+            {
                 tracing::warn!(mid, error = %unreadable, "unreadable QRC lyric; asking for the LRC");
                 let answer = self.lyric_answer(credential, &ids, false).await?;
                 lyrics::read(&answer, mid, lyrics::Asked::Hex)

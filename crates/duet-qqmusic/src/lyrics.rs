@@ -205,9 +205,13 @@ pub fn lyrics(data: &Value, track_id: &str) -> Result<Lyrics, Error> {
     read(data, track_id, Asked::Unknown)
 }
 
-/// `GetPlayLyricInfo` data → [`Lyrics`], the fields read as `asked`. Fails only when the
-/// original lyric cannot be read.
+/// `GetPlayLyricInfo` data → [`Lyrics`], the fields read as `asked`. Fails when the original
+/// lyric cannot be read, or when the answer has no `lyric` field at all: a song without lyrics
+/// still answers one, empty (§5.5), so its absence is a changed shape.
 pub fn read(data: &Value, track_id: &str, asked: Asked) -> Result<Lyrics, Error> {
+    if data.get("lyric").is_none_or(Value::is_null) {
+        return Err(crate::parse::shape_changed("lyric", "lyric"));
+    }
     let (original, note) = match decode(&text(data, "lyric"), asked)? {
         Field::Text(text) => (text, false),
         Field::InstrumentalNote => (String::new(), true),
@@ -416,5 +420,26 @@ mod tests {
         assert!(none.lines.is_empty() && !none.instrumental);
         let bad = lyrics(&json!({"crypt": 1, "lyric": "ZZ"}), "m").unwrap_err();
         assert_eq!(bad.kind, duet_core::ErrorKind::Upstream);
+    }
+
+    #[test]
+    fn an_answer_without_a_lyric_field_changed_shape() {
+        for reshaped in [
+            json!({"songID_v2": 97773, "crypt_v2": 1, "lyric_v2": "", "trans_v2": ""}),
+            json!({"songID": 97773, "crypt": 1, "lyric": null}),
+            json!({}),
+        ] {
+            let error = read(&reshaped, "m", Asked::Hex).unwrap_err();
+            assert_eq!(error.kind, duet_core::ErrorKind::Upstream, "{reshaped}");
+            assert!(error.message.contains("`lyric`"), "{}", error.message);
+        }
+        // A song without lyrics answers the field, empty: no lines, no error.
+        let none = read(
+            &json!({"songID": 97773, "crypt": 1, "lyric": "", "trans": "", "roma": ""}),
+            "m",
+            Asked::Hex,
+        )
+        .unwrap();
+        assert!(none.lines.is_empty() && !none.instrumental);
     }
 }

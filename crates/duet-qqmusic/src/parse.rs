@@ -64,6 +64,14 @@ fn missing(what: &str) -> Error {
     qq(Error::upstream(format!("QQ Music's answer has no {what}")))
 }
 
+/// A successful `answer` without `field`, which the service always sends: its shape changed,
+/// which is neither an empty result nor a refusal (§3.3: the item's `data`).
+pub(crate) fn shape_changed(answer: &str, field: &str) -> Error {
+    qq(Error::upstream(format!(
+        "QQ Music's {answer} answer has no `{field}`: its shape changed"
+    )))
+}
+
 fn non_empty(s: String) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
@@ -152,6 +160,18 @@ pub fn track(v: &Value) -> Option<Track> {
         vip: files.pay_play,
         trial: None,
     })
+}
+
+/// The `track_info` of a `get_song_detail_yqq` answer (§5.2). An unknown song is refused
+/// (500003) or answers a track without a mid; an answer without `track_info` changed shape.
+pub fn track_info(data: &Value) -> Result<&Value, Error> {
+    let info = data
+        .get("track_info")
+        .ok_or_else(|| shape_changed("song detail", "track_info"))?;
+    if text(info, "mid").is_empty() {
+        return Err(qq(Error::not_found("QQ Music has no such song")));
+    }
+    Ok(info)
 }
 
 pub fn tracks(list: &[Value]) -> Vec<Track> {
@@ -506,6 +526,7 @@ pub fn comment_list(data: &Value) -> Result<(Vec<Comment>, u64, bool), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use duet_core::ErrorKind;
     use serde_json::json;
 
     #[test]
@@ -567,7 +588,7 @@ mod tests {
         );
         let refused = json!({"retCode": 40001, "Info": {"IsSignIn": 1}});
         let error = sign_in_answer(refused, "sign-in").unwrap_err();
-        assert_eq!(error.kind, duet_core::ErrorKind::Upstream);
+        assert_eq!(error.kind, ErrorKind::Upstream);
         assert_eq!(error.upstream_code, Some(40001));
         assert_eq!(error.provider, Some(ProviderId::Qq));
         let legacy = json!({"Retcode": 0, "Info": {"IsSignIn": 1}});
@@ -598,6 +619,20 @@ mod tests {
         assert_eq!(music_level(&vip), Some(8));
         let vip_only = json!({"identity": {"level": 7}, "music_level": 3});
         assert_eq!(music_level(&vip_only), None);
+    }
+
+    #[test]
+    fn a_song_detail_without_track_info_changed_shape() {
+        let reshaped = json!({"track_info_v2": {"mid_v2": "0039MnYb0qxYhV"}, "info_v2": {}});
+        let error = track_info(&reshaped).unwrap_err();
+        assert_eq!(error.kind, ErrorKind::Upstream);
+        assert!(error.message.contains("`track_info`"), "{}", error.message);
+        // A track without a mid is a song the service does not have.
+        for unknown in [json!({"track_info": {}}), json!({"track_info": null})] {
+            assert_eq!(track_info(&unknown).unwrap_err().kind, ErrorKind::NotFound);
+        }
+        let known = json!({"track_info": {"mid": "0039MnYb0qxYhV"}});
+        assert_eq!(text(track_info(&known).unwrap(), "mid"), "0039MnYb0qxYhV");
     }
 
     #[test]

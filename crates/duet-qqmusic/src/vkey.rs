@@ -127,10 +127,13 @@ impl Grant {
             }
             Err(e) => return Err(e),
         };
+        // Every answer carries `midurlinfo`, granted or not (§5.4): without it the shape
+        // changed, which is no refusal.
         let info = data
             .get("midurlinfo")
             .and_then(Value::as_array)
-            .and_then(|l| l.first())
+            .ok_or_else(|| parse::shape_changed("play URL", "midurlinfo"))?
+            .first()
             .cloned()
             .unwrap_or(Value::Null);
         let purl = parse::text(&info, "purl");
@@ -225,5 +228,16 @@ mod tests {
             Grant::of(reply(1000, Value::Null)).unwrap_err().kind,
             ErrorKind::SessionExpired
         );
+    }
+
+    #[test]
+    fn an_answer_without_midurlinfo_changed_shape_and_is_no_refusal() {
+        let reshaped = ItemReply {
+            code: 0,
+            data: json!({"midurlinfo_v2": [{"purl_v2": "", "result_v2": 0}], "sip_v2": []}),
+        };
+        let error = Grant::of(reshaped).unwrap_err();
+        assert_eq!(error.kind, ErrorKind::Upstream);
+        assert!(error.message.contains("`midurlinfo`"), "{}", error.message);
     }
 }

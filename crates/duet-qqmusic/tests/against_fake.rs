@@ -1160,3 +1160,78 @@ async fn qqmusic_app_qr_subscription_ends_with_the_codes_lifetime() {
     tokio::time::sleep(std::time::Duration::from_millis(900)).await;
     assert_eq!(watch.latest(), AppEvent::Timeout);
 }
+
+/// An item answered with its success code but every field renamed (the fake's `reshaped`, a
+/// protocol change as the client sees it) is a typed `upstream` naming the missing field:
+/// never a song without lyrics, an unknown song, or a file this account may not play. The same
+/// calls answered as usual read as before, and a real refusal keeps its kind.
+#[tokio::test]
+async fn an_item_in_another_shape_is_upstream_not_a_refusal() {
+    let fake = fake().await;
+    let (provider, _) = provider(&fake);
+    log_in(&fake, &provider, QrMethod::Qq).await;
+    let reshape = |module: &str, method: &str| {
+        fake.qq().fail(
+            Fault::new(FaultKind::Reshaped)
+                .module(module)
+                .method(method)
+                .times(10),
+        );
+    };
+
+    reshape("music.musichallSong.PlayLyricInfo", "GetPlayLyricInfo");
+    let lyrics = provider.lyrics(QRC_SONG).await.unwrap_err();
+    fake.qq().clear_faults();
+    reshape("music.pf_song_detail_svr", "get_song_detail_yqq");
+    let track = provider.track(LRC_ONLY).await.unwrap_err();
+    fake.qq().clear_faults();
+    reshape("vkey.GetVkeyServer", "CgiGetVkey");
+    let stream = provider
+        .stream_url(QRC_SONG, Quality::Standard)
+        .await
+        .unwrap_err();
+    fake.qq().clear_faults();
+    for (error, field) in [
+        (&lyrics, "`lyric`"),
+        (&track, "`track_info`"),
+        (&stream, "`midurlinfo`"),
+    ] {
+        assert_eq!(error.kind, ErrorKind::Upstream, "{error:?}");
+        assert!(error.message.contains(field), "{}", error.message);
+        assert!(error.message.contains("shape changed"), "{}", error.message);
+    }
+    let lyric_asks = fake
+        .qq()
+        .requests()
+        .iter()
+        .filter(|r| r.call.as_deref() == Some("music.musichallSong.PlayLyricInfo.GetPlayLyricInfo"))
+        .count();
+    assert_eq!(lyric_asks, 1, "a changed shape is not asked for again");
+
+    assert!(!provider.lyrics(QRC_SONG).await.unwrap().lines.is_empty());
+    assert!(provider
+        .lyrics(INSTRUMENTAL)
+        .await
+        .unwrap()
+        .lines
+        .is_empty());
+    assert_eq!(provider.track(LRC_ONLY).await.unwrap().id, LRC_ONLY);
+    assert!(provider
+        .stream_url(QRC_SONG, Quality::Standard)
+        .await
+        .is_ok());
+    assert_eq!(
+        provider.track("001DuetNoSuch0").await.unwrap_err().kind,
+        ErrorKind::NotFound
+    );
+    fake.qq()
+        .fail(Fault::new(FaultKind::QqNoRights).module("vkey.GetVkeyServer"));
+    assert_eq!(
+        provider
+            .stream_url(NO_FLAC, Quality::Standard)
+            .await
+            .unwrap_err()
+            .kind,
+        ErrorKind::Unavailable
+    );
+}

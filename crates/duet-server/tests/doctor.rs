@@ -227,6 +227,75 @@ async fn an_endpoint_that_changed_shape_fails_its_row_alone() {
     assert_eq!(output.status.code(), Some(1), "{report}");
 }
 
+/// Every read whose parser once took a changed shape for an empty result or a refusal (NetEase's
+/// account, search, lyrics and playlist; QQ Music's lyrics, track detail and play URL),
+/// reshaped once each: every one of those rows fails as "answered, not parsed" with `upstream`
+/// naming the missing field, and every other row still passes.
+#[tokio::test]
+async fn each_answer_in_a_changed_shape_fails_as_not_parsed() {
+    let fake = common::fake().await;
+    let stored = store_sessions(&fake, 60);
+    for path in [
+        "/nuser/account/get",
+        "/cloudsearch/pc",
+        "/song/lyric",
+        "/playlist/detail",
+    ] {
+        fake.fail(Fault::new(FaultKind::Reshaped).path(path));
+    }
+    for (module, method) in [
+        ("music.musichallSong.PlayLyricInfo", "GetPlayLyricInfo"),
+        ("music.pf_song_detail_svr", "get_song_detail_yqq"),
+        ("vkey.GetVkeyServer", "CgiGetVkey"),
+    ] {
+        fake.fail(
+            Fault::new(FaultKind::Reshaped)
+                .module(module)
+                .method(method),
+        );
+    }
+    let output = doctor(&fake, &stored).await;
+    let report = stdout(&output);
+    forget(&stored);
+
+    let failed = [
+        ("NetEase", "session", "`profile`"),
+        ("NetEase", "search tracks", "`result`"),
+        ("NetEase", "lyrics", "`lrc`"),
+        ("NetEase", "playlist", "`playlist`"),
+        ("QQ Music", "track detail", "`track_info`"),
+        ("QQ Music", "lyrics", "`lyric`"),
+        ("QQ Music", "stream URL", "`midurlinfo`"),
+    ];
+    for (service, endpoint, field) in failed {
+        let line = row(&report, service, endpoint);
+        assert!(line.trim_start().starts_with("FAIL "), "{line}\n{report}");
+        assert!(line.contains(" yes      no "), "{line}");
+        assert!(line.contains("  upstream: "), "{line}");
+        assert!(line.contains(field), "{line}");
+    }
+    for service in ["NetEase", "QQ Music"] {
+        for endpoint in ENDPOINTS {
+            if failed
+                .iter()
+                .any(|(s, e, _)| (*s, *e) == (service, endpoint))
+            {
+                continue;
+            }
+            let line = row(&report, service, endpoint);
+            assert!(line.trim_start().starts_with("ok "), "{line}\n{report}");
+        }
+    }
+    assert!(
+        report.contains(
+            "7 failed: NetEase session, NetEase search tracks, NetEase lyrics, NetEase \
+             playlist, QQ Music track detail, QQ Music lyrics, QQ Music stream URL."
+        ),
+        "{report}"
+    );
+    assert_eq!(output.status.code(), Some(1), "{report}");
+}
+
 #[tokio::test]
 async fn prints_no_secret_and_writes_nothing() {
     let fake = common::fake().await;
