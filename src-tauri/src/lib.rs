@@ -78,6 +78,9 @@ pub fn run() {
     if let Some(base) = settings.upstream.override_base() {
         tracing::warn!("test upstream: every service request goes to {base} (DUET_UPSTREAM)");
     }
+    if settings.pace != duet_services::Pace::HUMAN {
+        tracing::warn!("DUET_TEST_PACE: requests to the test upstream go at a test's pace");
+    }
     let mut context = tauri::generate_context!("../tauri.conf.json");
     allow_upstream_images(context.config_mut(), &settings.upstream);
     commands::register(tauri::Builder::default())

@@ -53,6 +53,7 @@ fn harness() -> Harness {
     let settings = duet_services::Settings {
         upstream: upstream.clone(),
         timeout: Duration::from_secs(5),
+        pace: duet_services::Pace::TEST,
     };
     let duet = rt
         .block_on(async { Duet::new(settings, duet_services::memory_store(), sink).await })

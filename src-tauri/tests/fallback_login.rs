@@ -45,6 +45,7 @@ async fn duet(fake: &FakeUpstream, sink: EventSink) -> Duet {
     let settings = duet_services::Settings {
         upstream: Upstream::parse_override(&fake.base_url()).unwrap(),
         timeout: Duration::from_secs(5),
+        pace: duet_services::Pace::TEST,
     };
     Duet::new(settings, duet_services::memory_store(), sink)
         .await

@@ -46,6 +46,19 @@ impl Pace {
         every: Duration::from_millis(500),
         max_wait: Duration::from_secs(5),
     };
+
+    /// The pace of a test against the fake upstream on this machine: a burst of 1000, then one
+    /// request per millisecond. Suites that walk every route of the fake would otherwise spend
+    /// most of their time waiting for [`Pace::HUMAN`]'s tokens; the fake has no account to flag.
+    /// It never reaches a real service: the only way in from outside the code is
+    /// `DUET_TEST_PACE=fast`, which `duet_services::Settings::from_env` refuses unless
+    /// `DUET_UPSTREAM` routes every request to a loopback test upstream. Tests about the budget
+    /// itself keep [`Pace::HUMAN`].
+    pub const TEST: Pace = Pace {
+        burst: 1000,
+        every: Duration::from_millis(1),
+        max_wait: Duration::from_secs(5),
+    };
 }
 
 /// Where the bucket stands (see [`RequestBudget`]).

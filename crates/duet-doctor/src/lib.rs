@@ -88,6 +88,7 @@ pub async fn run(options: &Options) -> Result<Report, Error> {
     let settings = duet_services::Settings {
         upstream: options.upstream.clone(),
         timeout: options.timeout,
+        pace: duet_services::Pace::HUMAN,
     };
     let services = duet_services::read_only_services(
         &settings,

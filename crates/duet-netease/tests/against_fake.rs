@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use duet_core::budget::Pace;
 use duet_core::provider::{QrCode, QrPoll};
 use duet_core::{
     CredentialStore, ErrorKind, MemoryStore, Provider, ProviderId, QrMethod, Quality, SearchItems,
@@ -16,6 +17,7 @@ async fn provider(
     transport: Option<Transport>,
 ) -> (NeteaseProvider, Arc<MemoryStore>) {
     let mut config = Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
+    config.pace = Pace::TEST;
     config.transport_override = transport;
     let store = Arc::new(MemoryStore::new());
     (NeteaseProvider::new(config, store.clone()).unwrap(), store)
@@ -360,6 +362,7 @@ async fn a_restored_session_is_used_and_a_corrupt_one_reported() {
     let (first, store) = provider(&fake, None).await;
     log_in(&fake, &first).await;
     let mut config = Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
+    config.pace = Pace::TEST;
     config.transport_override = None;
     let second = NeteaseProvider::new(config.clone(), store.clone()).unwrap();
     assert!(second.restore_session().await.unwrap());

@@ -3,13 +3,15 @@
 
 use std::sync::Arc;
 
+use duet_core::budget::Pace;
 use duet_core::cookies::PastedCookies;
 use duet_core::{CredentialStore, ErrorKind, MemoryStore, Provider, ProviderId, Secret, Upstream};
 use duet_fake_upstream::{FakeConfig, FakeUpstream};
 use duet_netease::{Config, NeteaseProvider};
 
 async fn provider(fake: &FakeUpstream) -> (NeteaseProvider, Arc<MemoryStore>) {
-    let config = Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
+    let mut config = Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
+    config.pace = Pace::TEST;
     let store = Arc::new(MemoryStore::new());
     (NeteaseProvider::new(config, store.clone()).unwrap(), store)
 }

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use duet_core::budget::Pace;
 use duet_core::provider::{QrCode, QrPoll};
 use duet_core::{
     CredentialStore, ErrorKind, MemoryStore, Provider, ProviderId, QrMethod, Quality, SearchItems,
@@ -26,7 +27,8 @@ async fn fake() -> FakeUpstream {
 
 fn provider(fake: &FakeUpstream) -> (Arc<QqProvider>, Arc<MemoryStore>) {
     let store = Arc::new(MemoryStore::new());
-    let config = Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
+    let mut config = Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
+    config.pace = Pace::TEST;
     (
         Arc::new(QqProvider::new(config, store.clone()).unwrap()),
         store,
@@ -386,7 +388,8 @@ async fn qq_qr_login_then_everything() {
     assert_eq!(back.mid, QRC_SONG);
 
     // A restart restores the session.
-    let config = Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
+    let mut config = Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
+    config.pace = Pace::TEST;
     let restarted = QqProvider::new(config, store.clone()).unwrap();
     assert!(restarted.restore_session().await.unwrap());
     assert_eq!(
@@ -574,6 +577,7 @@ async fn the_wechat_long_poll_outlasts_the_ordinary_timeout() {
     .unwrap();
     let provider_with = |long_poll_timeout: Duration| {
         let mut config = Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
+        config.pace = Pace::TEST;
         config.timeout = Duration::from_millis(300);
         config.long_poll_timeout = long_poll_timeout;
         QqProvider::new(config, Arc::new(MemoryStore::new())).unwrap()

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use duet_core::budget::Pace;
 use duet_core::cookies::PastedCookies;
 use duet_core::{
     CredentialStore, ErrorKind, MemoryStore, Provider, ProviderId, QrMethod, Secret, Upstream,
@@ -14,7 +15,8 @@ use duet_qqmusic::{Config, QqProvider, Session};
 
 fn provider(fake: &FakeUpstream) -> (Arc<QqProvider>, Arc<MemoryStore>) {
     let store = Arc::new(MemoryStore::new());
-    let config = Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
+    let mut config = Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
+    config.pace = Pace::TEST;
     (
         Arc::new(QqProvider::new(config, store.clone()).unwrap()),
         store,

@@ -156,6 +156,9 @@ async fn run(args: Args) -> Result<(), String> {
     if let Upstream::Override(base) = &settings.upstream {
         tracing::info!("routing every service request to {base} (DUET_UPSTREAM)");
     }
+    if settings.pace != duet_services::Pace::HUMAN {
+        tracing::warn!("DUET_TEST_PACE: requests to the test upstream go at a test's pace");
+    }
     let store = if args.no_keychain {
         tracing::warn!("--no-keychain: sessions are kept in memory only and end with this process");
         duet_services::memory_store()

@@ -183,3 +183,19 @@ async fn a_remote_upstream_is_refused_at_start() {
         assert!(refused.stdout.is_empty(), "it never listened");
     }
 }
+
+#[tokio::test]
+async fn the_test_pace_is_refused_without_a_test_upstream() {
+    let refused = tokio::process::Command::new(env!("CARGO_BIN_EXE_duet-server"))
+        .args(["--listen", "127.0.0.1:0", "--no-keychain"])
+        .env_remove("DUET_UPSTREAM")
+        .env(duet_services::TEST_PACE_ENV, "fast")
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success(), "started at a test's pace");
+    assert!(stderr.contains("DUET_TEST_PACE=fast"), "{stderr}");
+    assert!(stderr.contains("a person's pace"), "{stderr}");
+    assert!(refused.stdout.is_empty(), "it never listened");
+}

@@ -18,7 +18,11 @@ use duet_core::budget::Pace;
 #[tokio::test]
 async fn a_flood_of_route_calls_reaches_the_service_within_its_budget() {
     let fake = fake().await;
-    let server = Arc::new(Server::start(&fake, &keychain_service()).await);
+    let options = Options {
+        human_pace: true,
+        ..Options::default()
+    };
+    let server = Arc::new(Server::start_with(&fake, &keychain_service(), options).await);
     let searches = || {
         fake.requests()
             .iter()

@@ -48,6 +48,7 @@ async fn the_app_and_the_server_keep_their_own_sessions() {
     let settings = duet_services::Settings {
         upstream: Upstream::parse_override(&fake.base_url()).unwrap(),
         timeout: Duration::from_secs(5),
+        pace: duet_services::Pace::TEST,
     };
     let app = duet_services::providers(&settings, &store).await.unwrap();
     let app_netease = app

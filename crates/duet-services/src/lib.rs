@@ -9,7 +9,9 @@ mod read_only;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use duet_core::budget::Pace;
 use duet_core::credentials::SharedStore;
+use duet_core::upstream::UPSTREAM_ENV;
 use duet_core::{Error, MemoryStore, Provider, Upstream};
 use serde::Serialize;
 
@@ -129,19 +131,53 @@ fn read_only_keychain(service: &str, readable: bool) -> Store {
     }
 }
 
+/// The variable a test sets to `fast` for [`Pace::TEST`] (honoured only with a test upstream).
+pub const TEST_PACE_ENV: &str = "DUET_TEST_PACE";
+
 /// How the providers talk to the services.
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub upstream: Upstream,
     pub timeout: Duration,
+    /// Each service's request budget: [`Pace::HUMAN`] unless a test asks for [`Pace::TEST`].
+    pub pace: Pace,
 }
 
 impl Settings {
-    /// Real services unless `DUET_UPSTREAM` says otherwise; 15 s per request.
+    /// Real services unless `DUET_UPSTREAM` says otherwise; 15 s per request; a person's pace
+    /// unless `DUET_TEST_PACE=fast` and `DUET_UPSTREAM` is set (see [`Settings::from_values`]).
     pub fn from_env() -> Result<Self, Error> {
+        let test_pace = std::env::var(TEST_PACE_ENV).ok();
+        Self::from_values(Upstream::from_env()?, test_pace.as_deref())
+    }
+
+    /// [`Settings::from_env`] over the values read: `test_pace` is `DUET_TEST_PACE`'s. `fast`
+    /// is [`Pace::TEST`], and only with [`Upstream::Override`] (always on this machine,
+    /// [`Upstream::parse_override`]): with the real services it is refused, so no setting in a
+    /// person's environment can take away the protection of their accounts. Unset or empty is
+    /// [`Pace::HUMAN`]; anything else is refused with its name.
+    pub fn from_values(upstream: Upstream, test_pace: Option<&str>) -> Result<Self, Error> {
+        let pace = match test_pace.map(str::trim) {
+            None | Some("") => Pace::HUMAN,
+            Some("fast") if upstream.is_override() => Pace::TEST,
+            Some("fast") => {
+                return Err(Error::bad_request(format!(
+                    "{TEST_PACE_ENV}=fast is only for tests against a test upstream on this \
+                     machine ({UPSTREAM_ENV}), and {UPSTREAM_ENV} is not set: the real services \
+                     are always asked at a person's pace"
+                )))
+            }
+            Some(other) => {
+                return Err(Error::bad_request(format!(
+                    "{TEST_PACE_ENV}={other:?} is not a pace Duet knows: the only value is \
+                     \"fast\" (for tests against a test upstream), or leave it unset"
+                )))
+            }
+        };
         Ok(Self {
-            upstream: Upstream::from_env()?,
+            upstream,
             timeout: Duration::from_secs(15),
+            pace,
         })
     }
 }
@@ -187,8 +223,10 @@ pub async fn read_only_services(
 async fn build(settings: &Settings, store: &Store, renew_keys: bool) -> Result<Services, Error> {
     let mut netease = duet_netease::Config::new(settings.upstream.clone());
     netease.timeout = settings.timeout;
+    netease.pace = settings.pace;
     let mut qq = duet_qqmusic::Config::new(settings.upstream.clone());
     qq.timeout = settings.timeout;
+    qq.pace = settings.pace;
     let mut qq = duet_qqmusic::QqProvider::new(qq, store.store.clone())?;
     if !renew_keys {
         qq = qq.without_key_renewal();
@@ -215,4 +253,49 @@ async fn build(settings: &Settings, store: &Store, renew_keys: bool) -> Result<S
         }
     }
     Ok(Services { providers, qq })
+}
+
+#[cfg(test)]
+mod tests {
+    use duet_core::ErrorKind;
+
+    use super::*;
+
+    fn test_upstream() -> Upstream {
+        Upstream::parse_override("http://127.0.0.1:9000").unwrap()
+    }
+
+    #[test]
+    fn the_test_pace_is_honoured_with_a_test_upstream() {
+        let settings = Settings::from_values(test_upstream(), Some("fast")).unwrap();
+        assert_eq!(settings.pace, Pace::TEST);
+        assert_eq!(settings.upstream, test_upstream());
+    }
+
+    #[test]
+    fn the_test_pace_is_refused_with_the_real_services() {
+        let error = Settings::from_values(Upstream::Direct, Some("fast")).unwrap_err();
+        assert_eq!(error.kind, ErrorKind::BadRequest);
+        assert!(error.message.contains(TEST_PACE_ENV), "{error}");
+        assert!(error.message.contains(UPSTREAM_ENV), "{error}");
+    }
+
+    #[test]
+    fn without_the_test_pace_every_upstream_keeps_a_persons_pace() {
+        for upstream in [Upstream::Direct, test_upstream()] {
+            for unset in [None, Some(""), Some("  ")] {
+                let settings = Settings::from_values(upstream.clone(), unset).unwrap();
+                assert_eq!(settings.pace, Pace::HUMAN, "{upstream:?} {unset:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_unknown_pace_is_refused_with_its_name() {
+        for upstream in [Upstream::Direct, test_upstream()] {
+            let error = Settings::from_values(upstream, Some("ludicrous")).unwrap_err();
+            assert_eq!(error.kind, ErrorKind::BadRequest);
+            assert!(error.message.contains("\"ludicrous\""), "{error}");
+        }
+    }
 }

@@ -143,6 +143,7 @@ fn body_inside_a_private_secret_service() {
     let settings = duet_services::Settings {
         upstream: duet_core::Upstream::Direct,
         timeout: Duration::from_secs(5),
+        pace: duet_services::Pace::HUMAN,
     };
     let providers = runtime
         .block_on(duet_services::providers(&settings, &store))

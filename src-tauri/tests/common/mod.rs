@@ -59,6 +59,8 @@ impl TauriDriver {
                 &free_port().to_string(),
             ])
             .env("DUET_UPSTREAM", upstream)
+            // Not about pacing: the request budget has its own suites (tests/request_budget.rs).
+            .env(duet_services::TEST_PACE_ENV, "fast")
             .env("DUET_AUDIO_OUTPUT", "null")
             .env("RUST_LOG", "info")
             .stdout(Stdio::null())

@@ -54,6 +54,9 @@ pub struct Options {
     pub token: Option<String>,
     /// Leave out `--keychain-service`: the server's own default entries.
     pub default_keychain: bool,
+    /// Keep a person's pace (`Pace::HUMAN`), for the tests about the request budget; the rest
+    /// run at `DUET_TEST_PACE=fast`, as they are not about pacing.
+    pub human_pace: bool,
 }
 
 impl Default for Options {
@@ -63,6 +66,7 @@ impl Default for Options {
             extra_args: Vec::new(),
             token: None,
             default_keychain: false,
+            human_pace: false,
         }
     }
 }
@@ -94,6 +98,11 @@ impl Server {
             .kill_on_drop(true);
         if let Some(token) = &options.token {
             command.env("DUET_SERVER_TOKEN", token);
+        }
+        if options.human_pace {
+            command.env_remove(duet_services::TEST_PACE_ENV);
+        } else {
+            command.env(duet_services::TEST_PACE_ENV, "fast");
         }
         let mut child = command.spawn().expect("duet-server starts");
         let stdout = child.stdout.take().unwrap();
