@@ -1,20 +1,17 @@
 //! The app's commands through Tauri's mock runtime (no webview), with the real config and
 //! capabilities, against the fake upstream, playing into the null audio sink.
 
-use std::sync::{Arc, Mutex, OnceLock};
+mod mock_app;
+
 use std::time::{Duration, Instant};
 
-use duet_app::events::{AppEvent, EventSink};
 use duet_app::Duet;
 use duet_core::Upstream;
 use duet_fake_upstream::{FakeConfig, FakeUpstream};
+use mock_app::{invoke, recorder, runtime, Recorded};
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{mock_builder, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
+use tauri::test::{mock_builder, MockRuntime};
 use tauri::{Manager, WebviewWindow};
-
-type Recorded = Arc<Mutex<Vec<(String, Value)>>>;
 
 struct Harness {
     _app: tauri::App<MockRuntime>,
@@ -23,38 +20,14 @@ struct Harness {
     fake: FakeUpstream,
 }
 
-fn runtime() -> &'static tokio::runtime::Runtime {
-    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    RUNTIME.get_or_init(|| {
-        // No audio device in tests: the player plays into the real-time null sink.
-        std::env::set_var("DUET_AUDIO_OUTPUT", "null");
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap()
-    })
-}
-
 fn harness() -> Harness {
     let rt = runtime();
     let fake = rt
         .block_on(FakeUpstream::spawn(FakeConfig::default()))
         .unwrap();
-    let events: Recorded = Arc::default();
-    let recorder = events.clone();
-    let sink: EventSink = Arc::new(move |event: AppEvent| {
-        recorder
-            .lock()
-            .unwrap()
-            .push((event.name().to_owned(), event.payload()));
-    });
-    let upstream = Upstream::parse_override(&fake.base_url()).unwrap();
-    let settings = duet_services::Settings {
-        upstream: upstream.clone(),
-        timeout: Duration::from_secs(5),
-        pace: duet_services::Pace::TEST,
-    };
+    let (events, sink) = recorder();
+    let settings = mock_app::settings(&fake);
+    let upstream = settings.upstream.clone();
     let duet = rt
         .block_on(async { Duet::new(settings, duet_services::memory_store(), sink).await })
         .unwrap();
@@ -78,19 +51,7 @@ fn harness() -> Harness {
 
 impl Harness {
     fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        tauri::test::get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body: InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|body| body.deserialize::<Value>().unwrap())
+        invoke(&self.window, cmd, args)
     }
 
     fn ok(&self, cmd: &str, args: Value) -> Value {

@@ -2,71 +2,19 @@
 //! `login_cookie` through Tauri's mock runtime with the real config and capabilities, and the web
 //! login's watch over a window whose cookies are what the fake's login page set.
 
-use std::sync::{Arc, Mutex, OnceLock};
+mod mock_app;
+
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use duet_app::events::{AppEvent, EventSink};
 use duet_app::web_login::{label, LoginWindows, WebLogins};
 use duet_app::Duet;
-use duet_core::{Provider, ProviderId, Result, Secret, Upstream};
+use duet_core::{Provider, ProviderId, Result, Secret};
 use duet_fake_upstream::{FakeConfig, FakeUpstream};
+use mock_app::{duet, invoke, recorder, runtime, Recorded};
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{mock_builder, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{Manager, WebviewWindow};
-
-type Recorded = Arc<Mutex<Vec<(String, Value)>>>;
-
-fn runtime() -> &'static tokio::runtime::Runtime {
-    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    RUNTIME.get_or_init(|| {
-        std::env::set_var("DUET_AUDIO_OUTPUT", "null");
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap()
-    })
-}
-
-fn recorder() -> (Recorded, EventSink) {
-    let events: Recorded = Arc::default();
-    let into = events.clone();
-    let sink: EventSink = Arc::new(move |event: AppEvent| {
-        into.lock()
-            .unwrap()
-            .push((event.name().to_owned(), event.payload()));
-    });
-    (events, sink)
-}
-
-async fn duet(fake: &FakeUpstream, sink: EventSink) -> Duet {
-    let settings = duet_services::Settings {
-        upstream: Upstream::parse_override(&fake.base_url()).unwrap(),
-        timeout: Duration::from_secs(5),
-        pace: duet_services::Pace::TEST,
-    };
-    Duet::new(settings, duet_services::memory_store(), sink)
-        .await
-        .unwrap()
-}
-
-fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
-    tauri::test::get_ipc_response(
-        window,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|body| body.deserialize::<Value>().unwrap())
-}
+use tauri::test::mock_builder;
+use tauri::Manager;
 
 #[test]
 fn a_pasted_cookie_logs_in_through_the_command() {
@@ -235,7 +183,7 @@ fn the_web_login_takes_the_pages_session_and_closes_the_window() {
         let window = Arc::new(ScriptedWindow::default());
         let logins = WebLogins::new();
         logins.set_windows(window.clone());
-        let upstream = Upstream::parse_override(&fake.base_url()).unwrap();
+        let upstream = mock_app::settings(&fake).upstream;
         logins
             .open(provider.clone(), &upstream, sink.clone())
             .unwrap();
