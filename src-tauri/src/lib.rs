@@ -20,17 +20,50 @@ pub use state::Duet;
 /// on a clean exit only; a crash, a kill or a session logout would lose the size otherwise.
 fn save_window_state_soon<R: tauri::Runtime>(app: tauri::AppHandle<R>) {
     use std::sync::atomic::{AtomicU64, Ordering};
-    use tauri_plugin_window_state::{AppHandleExt, StateFlags};
+    use tauri_plugin_window_state::AppHandleExt;
     static LATEST: AtomicU64 = AtomicU64::new(0);
     let mine = LATEST.fetch_add(1, Ordering::SeqCst) + 1;
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
         if LATEST.load(Ordering::SeqCst) == mine {
-            if let Err(e) = app.save_window_state(StateFlags::all()) {
+            if let Err(e) = app.save_window_state(window_state_flags()) {
                 tracing::warn!("could not save the window's size: {e}");
             }
         }
     });
+}
+
+/// What the window-state plugin keeps and restores: everything but visibility, which is Duet's
+/// to decide (`show_when_painted`).
+fn window_state_flags() -> tauri_plugin_window_state::StateFlags {
+    use tauri_plugin_window_state::StateFlags;
+    StateFlags::all() - StateFlags::VISIBLE
+}
+
+/// The main window is created hidden (tauri.conf.json) and shown once its page has loaded.
+/// A window shown before its web process has a page makes WebKitGTK's UI thread wait up to
+/// 500 ms for a first frame that cannot come yet (the page load waits on that same thread), and
+/// a saved size restored onto a shown window costs the same wait again; hidden, neither happens,
+/// and the first thing on screen is Duet's page rather than an empty grey window. If the page
+/// never loads, the window is shown anyway after `SHOW_AT_THE_LATEST`.
+fn show_when_painted<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(SHOW_AT_THE_LATEST).await;
+        show_main_window(&app);
+    });
+}
+
+const SHOW_AT_THE_LATEST: std::time::Duration = std::time::Duration::from_secs(3);
+
+fn show_main_window<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
+    if let Some(window) = app.get_webview_window("main") {
+        if !window.is_visible().unwrap_or(true) {
+            if let Err(e) = window.show() {
+                tracing::warn!("could not show the window: {e}");
+            }
+        }
+    }
 }
 
 /// Lets the page show pictures from the test upstream. The CSP of tauri.conf.json allows images
@@ -84,7 +117,18 @@ pub fn run() {
     let mut context = tauri::generate_context!("../tauri.conf.json");
     allow_upstream_images(context.config_mut(), &settings.upstream);
     commands::register(tauri::Builder::default())
-        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(
+            tauri_plugin_window_state::Builder::default()
+                .with_state_flags(window_state_flags())
+                .build(),
+        )
+        .on_page_load(|webview, payload| {
+            if payload.event() == tauri::webview::PageLoadEvent::Finished
+                && webview.label() == "main"
+            {
+                show_main_window(webview.app_handle());
+            }
+        })
         .on_window_event(|window, event| {
             if matches!(
                 event,
@@ -105,6 +149,7 @@ pub fn run() {
             duet.web_logins
                 .set_windows(Arc::new(web_login::TauriWindows(app.handle().clone())));
             app.manage(duet);
+            show_when_painted(app.handle());
             tracing::info!("ready {} ms after launch", launched.elapsed().as_millis());
             Ok(())
         })
