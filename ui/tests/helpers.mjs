@@ -115,6 +115,7 @@ export async function openApp(h, options = {}) {
     locale: options.locale ?? 'en-US',
     reducedMotion: 'reduce',
     deviceScaleFactor: 1,
+    ...(options.userAgent ? { userAgent: options.userAgent } : {}),
   });
   context.setDefaultTimeout(20_000);
   // Nothing leaves the machine: anything not served from our loopback server is refused, except

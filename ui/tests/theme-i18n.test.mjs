@@ -17,6 +17,57 @@ async function bodyLuminance(page) {
   return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
 }
 
+describe('fonts', () => {
+  const bodyFont = (page) => page.evaluate(() => getComputedStyle(document.body).fontFamily);
+  const os = (page) => page.evaluate(() => document.documentElement.dataset.os);
+
+  test('on Linux, the desktop font first and only families Linux can have', async () => {
+    const app = await openApp(h, {
+      userAgent:
+        'Mozilla/5.0 (X11; Ubuntu; Linux x86_64) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Safari/605.1.15',
+    });
+    try {
+      await app.page.waitForSelector(id('library-screen'));
+      assert.equal(await os(app.page), 'linux');
+      const font = await bodyFont(app.page);
+      assert.match(font, /^system-ui, "Noto Sans CJK SC"/);
+      for (const absent of ['-apple-system', 'Segoe UI', 'PingFang SC', 'Microsoft YaHei']) {
+        assert.ok(!font.includes(absent), `${absent} in the Linux stack: ${font}`);
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
+  for (const [name, userAgent, first, cjk] of [
+    [
+      'macos',
+      'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)',
+      '-apple-system',
+      'PingFang SC',
+    ],
+    [
+      'windows',
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0',
+      '-apple-system',
+      'Microsoft YaHei',
+    ],
+  ]) {
+    test(`on ${name}, the system's UI font and its CJK family`, async () => {
+      const app = await openApp(h, { userAgent });
+      try {
+        await app.page.waitForSelector(id('library-screen'));
+        assert.equal(await os(app.page), name);
+        const font = await bodyFont(app.page);
+        assert.ok(font.startsWith(first), font);
+        assert.ok(font.includes(cjk), font);
+      } finally {
+        await app.close();
+      }
+    });
+  }
+});
+
 describe('theme', () => {
   test('follows prefers-color-scheme: dark', async () => {
     const app = await openApp(h, { colorScheme: 'dark', mock: { playing: true } });
