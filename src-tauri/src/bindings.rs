@@ -11,7 +11,7 @@ use tauri_specta::{collect_events, Builder, Casing, ErrorHandlingMode};
 
 use crate::events::{
     ErrorEvent, LoginStateChanged, LyricLineChanged, PlayerPosition, PlayerSkipped,
-    PlayerStateChanged, SessionStatus, WebLoginChanged,
+    PlayerStateChanged, PrefsChanged, SessionStatus, WebLoginChanged,
 };
 
 /// Where the generated file lives, from the repository's top.
@@ -34,6 +34,7 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
             PlayerPosition,
             LyricLineChanged,
             PlayerSkipped,
+            PrefsChanged,
             ErrorEvent,
         ])
         .constant("ERROR_KINDS", ErrorKind::ALL)

@@ -99,6 +99,11 @@ pub struct PlayerSkipped {
     pub reason: String,
 }
 
+/// The desktop preferences changed (`prefs_set`): every window takes the new ones.
+#[derive(Debug, Clone, Serialize, Type, Event)]
+#[tauri_specta(event_name = "prefs-changed")]
+pub struct PrefsChanged(pub crate::prefs::Prefs);
+
 /// A failure not tied to a command (playback failed mid-stream).
 #[derive(Debug, Clone, Serialize, Type, Event)]
 #[tauri_specta(event_name = "error")]

@@ -7,6 +7,7 @@ pub mod commands;
 pub mod display;
 pub mod events;
 pub mod playback;
+pub mod prefs;
 pub mod state;
 pub mod web_login;
 
@@ -138,6 +139,10 @@ pub fn run() {
             }
         })
         .setup(move |app| {
+            let config_dir = app.path().app_config_dir()?;
+            let prefs = prefs::PrefsStore::open(config_dir.join(prefs::FILE_NAME));
+            prefs::announce(&prefs, app.handle().clone());
+            app.manage(prefs);
             // No keychain: keep sessions in memory and let the UI say so (app_info).
             let store = duet_services::open_store(KEYCHAIN_SERVICE, true)?;
             let events = events::to_webview(app.handle().clone());

@@ -39,12 +39,14 @@ pub enum ErrorKind {
     Forbidden,
     /// A request body that is not `application/json`.
     UnsupportedMediaType,
+    /// A file Duet keeps on this machine (its preferences) could not be read or written.
+    Storage,
 }
 
 impl ErrorKind {
     /// Every kind. The UI's list of kinds is generated from this one (src-tauri's bindings,
     /// whose test checks it names every variant).
-    pub const ALL: [ErrorKind; 14] = [
+    pub const ALL: [ErrorKind; 15] = [
         ErrorKind::NotLoggedIn,
         ErrorKind::SessionExpired,
         ErrorKind::RiskControl,
@@ -59,6 +61,7 @@ impl ErrorKind {
         ErrorKind::Keychain,
         ErrorKind::Forbidden,
         ErrorKind::UnsupportedMediaType,
+        ErrorKind::Storage,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -77,6 +80,7 @@ impl ErrorKind {
             ErrorKind::Keychain => "keychain",
             ErrorKind::Forbidden => "forbidden",
             ErrorKind::UnsupportedMediaType => "unsupported_media_type",
+            ErrorKind::Storage => "storage",
         }
     }
 
@@ -96,6 +100,7 @@ impl ErrorKind {
             ErrorKind::Upstream => 502,
             ErrorKind::Network => 504,
             ErrorKind::Keychain => 503,
+            ErrorKind::Storage => 500,
         }
     }
 }

@@ -8,6 +8,7 @@
 pub mod cookie_login;
 pub mod library;
 pub mod player;
+pub mod prefs;
 pub mod session;
 
 /// Every command, with the types the bindings are generated from.
@@ -43,6 +44,8 @@ pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
         player::player_set_mode,
         player::player_state,
         player::player_queue,
+        prefs::prefs_get,
+        prefs::prefs_set,
     ]
 }
 

@@ -58,6 +58,12 @@ export const commands = {
 	player_state: () => __TAURI_INVOKE<PlayerState>("player_state"),
 	/**  The queued tracks (states carry only `queue_length`). */
 	player_queue: () => __TAURI_INVOKE<Track[]>("player_queue"),
+	prefs_get: () => __TAURI_INVOKE<Prefs>("prefs_get"),
+	/**
+	 *  Replaces the preferences and writes them. Every window hears of it (`prefs-changed`, from
+	 *  [`crate::prefs::announce`]); the Rust parts that act on them follow [`PrefsStore::watch`].
+	 */
+	prefs_set: (next: Prefs) => __TAURI_INVOKE<Prefs>("prefs_set", { next }),
 };
 
 /** Events */
@@ -68,12 +74,13 @@ export const events = {
 	player_position: makeEvent<PlayerPosition, PlayerPosition>("player-position"),
 	player_skipped: makeEvent<PlayerSkipped, PlayerSkipped>("player-skipped"),
 	player_state: makeEvent<PlayerStateChanged, PlayerStateChanged>("player-state"),
+	prefs_changed: makeEvent<PrefsChanged, PrefsChanged>("prefs-changed"),
 	session_changed: makeEvent<SessionStatus, SessionStatus>("session-changed"),
 	web_login: makeEvent<WebLoginChanged, WebLoginChanged>("web-login"),
 };
 
 /* Constants */
-export const ERROR_KINDS = ["not_logged_in","session_expired","risk_control","verification_required","rate_limited","not_found","unavailable","bad_request","upstream","network","declined","keychain","forbidden","unsupported_media_type"] as const;
+export const ERROR_KINDS = ["not_logged_in","session_expired","risk_control","verification_required","rate_limited","not_found","unavailable","bad_request","upstream","network","declined","keychain","forbidden","unsupported_media_type","storage"] as const;
 
 /* Types */
 export type Album = {
@@ -166,6 +173,9 @@ export type CoverColors = {
 	text: string,
 };
 
+/**  The desktop lyrics window. */
+export type DesktopLyricsPrefs = Record<string, never>;
+
 /**  A typed failure. The message is for people and never carries session material. */
 export type DuetError = {
 	kind: ErrorKind,
@@ -207,7 +217,9 @@ export type ErrorKind =
 /**  The caller may not drive this server: a foreign `Host` or a web page's `Origin`. */
 "forbidden" | 
 /**  A request body that is not `application/json`. */
-"unsupported_media_type";
+"unsupported_media_type" | 
+/**  A file Duet keeps on this machine (its preferences) could not be read or written. */
+"storage";
 
 export type LoginState = {
 	provider: ProviderId,
@@ -257,6 +269,9 @@ export type Lyrics = {
 	instrumental: boolean,
 	lines: LyricLine[],
 };
+
+/**  The system's media controls and the local now-playing feed. */
+export type NowPlayingPrefs = Record<string, never>;
 
 /**  What the player is playing into, as `PlayerState.output` reports it. */
 export type OutputKind = 
@@ -335,6 +350,23 @@ export type Playlist = {
 	/**  Present on a playlist's own page (all of them), absent in lists of playlists. */
 	tracks?: Track[] | null,
 };
+
+/**  Every preference the Rust side acts on, one section per part of the app. */
+export type Prefs = {
+	/**  Closing the window, the tray, notifications. */
+	window?: WindowPrefs,
+	/**  Global keyboard shortcuts. */
+	shortcuts?: ShortcutPrefs,
+	/**  The desktop lyrics window. */
+	desktop_lyrics?: DesktopLyricsPrefs,
+	/**  Output device, hand-over between tracks, equaliser, speed. */
+	sound?: SoundPrefs,
+	/**  The system's media controls and the local now-playing feed. */
+	now_playing?: NowPlayingPrefs,
+};
+
+/**  The desktop preferences changed (`prefs_set`): every window takes the new ones. */
+export type PrefsChanged = Prefs;
 
 export type Profile = {
 	provider: ProviderId,
@@ -416,6 +448,12 @@ export type SessionStatus = {
 	error?: DuetError | null,
 };
 
+/**  Global keyboard shortcuts. */
+export type ShortcutPrefs = Record<string, never>;
+
+/**  Output device, hand-over between tracks, equaliser, speed. */
+export type SoundPrefs = Record<string, never>;
+
 /**  Where sessions are kept. */
 export type StoreKind = 
 /**  The OS keychain: sessions survive a restart. */
@@ -475,6 +513,9 @@ export type WebLoginState =
 "failed" | "confirmed" | 
 /**  The window closed without a login. */
 "closed";
+
+/**  Closing the window, the tray, notifications. */
+export type WindowPrefs = Record<string, never>;
 
 /* Tauri Specta runtime */
 type EventEmit<T> = [T] extends [null] ? () => Promise<void> : (payload: T) => Promise<void>;

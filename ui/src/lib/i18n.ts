@@ -280,6 +280,9 @@ const en = {
   'error.unsupported_media_type.title': 'Not sent as JSON',
   'error.unsupported_media_type.body':
     'Duet’s local server takes request bodies as JSON only (Content-Type: application/json).',
+  'error.storage.title': 'Couldn’t save on this computer',
+  'error.storage.body':
+    'Duet could not read or write its own file (its preferences). Check that your disk has space and that your config folder is writable.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -552,6 +555,9 @@ const zh: Record<MessageKey, string> = {
   'error.unsupported_media_type.title': '请求体不是 JSON',
   'error.unsupported_media_type.body':
     'Duet 的本地服务器只接受 JSON 格式的请求体（Content-Type: application/json）。',
+  'error.storage.title': '无法保存到这台电脑',
+  'error.storage.body':
+    'Duet 无法读写自己的文件（偏好设置）。请检查磁盘空间，以及配置文件夹是否可写。',
 };
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, zh };

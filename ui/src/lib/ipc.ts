@@ -6,6 +6,7 @@ import { commands, events, ERROR_KINDS } from './bindings';
 import type {
   DuetError,
   ErrorKind,
+  Prefs,
   Provider,
   QrMethod,
   RepeatMode,
@@ -129,6 +130,9 @@ export const api = {
   playerState: () => ipc.player_state(),
   /** The queue itself, in queue order (states carry only `queue_length`). */
   playerQueue: () => ipc.player_queue(),
+  /** The desktop preferences the Rust side acts on (src-tauri/src/prefs.rs). */
+  prefsGet: () => ipc.prefs_get(),
+  prefsSet: (next: Prefs) => ipc.prefs_set(next),
 };
 
 /** The events of ./bindings.ts, by their accessor (`login_state` for `login-state`, …). */

@@ -27,6 +27,7 @@ export type {
   PlayerState,
   PlayerStatus,
   Playlist,
+  Prefs,
   Profile,
   QrLogin,
   QrMethod,

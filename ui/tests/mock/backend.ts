@@ -17,6 +17,7 @@ import {
   type LoginState,
   type PlayerState,
   type Playlist,
+  type Prefs,
   type Profile,
   type ProviderId,
   type QrLogin,
@@ -53,6 +54,8 @@ import {
 
 /** What a test sets in `window.__DUET_MOCK__` before the app starts (tests/helpers.mjs). */
 interface MockConfig {
+  /** The desktop preferences the app starts with (prefs.json). */
+  prefs?: Prefs;
   providers?: ProviderId[];
   playlists?: Playlist[] | 'empty';
   qqPlaylists?: Playlist[] | 'empty';
@@ -295,6 +298,10 @@ function wordTrack(): Track {
 
 const qrs: Partial<Record<Card, ShownQr>> = {};
 let qrCounter = 0;
+/** The desktop preferences, as the app keeps them in its prefs.json (src-tauri/src/prefs.rs). */
+let prefs: Prefs = clone(
+  cfg.prefs ?? { window: {}, shortcuts: {}, desktop_lyrics: {}, sound: {}, now_playing: {} },
+);
 let commentCounter = 0;
 /** Every comment handed out, by id: what `replyTo` may name. */
 const knownComments = new Map<string, Comment>();
@@ -658,6 +665,12 @@ const handlers: Handlers = {
 
   player_state: () => playerState(),
   player_queue: () => clone(player.queue),
+  prefs_get: () => clone(prefs),
+  prefs_set: (next) => {
+    prefs = clone(next);
+    void events.prefs_changed.emit(clone(prefs));
+    return clone(prefs);
+  },
   player_play: (tracks, start_index) => {
     player.queue = tracks;
     setTrack(start_index);
