@@ -1,8 +1,9 @@
 //! The ways in for when the QR is refused, in the real app in a real window (tauri-driver,
 //! WebKitWebDriver, Xvfb) against the fake, with a real Secret Service: a NetEase QR refused with
-//! risk control (-462) offers them, NetEase logs in through its web login page in the app's
-//! second window (the fake's page, its button pressed), then QQ Music by a pasted cookie. Its own test binary: it shares the keychain entries with `e2e.rs`, whose test
-//! would otherwise run beside it.
+//! risk control (-462) offers them; each service logs in through its own web login page in the
+//! app's second window (the fake's page, its button pressed), then, in a new start, each by a
+//! pasted cookie. One test, in phases: it shares the keychain entries with `e2e.rs` (its own
+//! test binary, so the two never run side by side).
 
 #![cfg(target_os = "linux")]
 
@@ -101,8 +102,50 @@ async fn screenshot(client: &Client, name: &str) {
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
 }
 
+/// Logs `provider` in through its web login window: opens it from the login screen's other ways
+/// in, presses the page's first button, and waits for Duet to take the session, check it, keep
+/// it and close the window.
+async fn log_in_through_the_web_page(app: &Client, provider: &str, title: &str) {
+    click(app, &testid(&format!("web-login-{provider}"))).await;
+    let state = testid(&format!("web-login-state-{provider}"));
+    eventually("the web login to wait", || async {
+        attr(app, &state, "data-state").await.as_deref() == Some("waiting")
+    })
+    .await;
+    // The window is private (an ephemeral web context), which WebKitWebDriver cannot drive: a
+    // person's keys go to it through the X server instead (xdotool), as they would.
+    let window = x_window_named(title).await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        // Focus the window, then Tab to the page's first button and press it.
+        xdotool(&["windowfocus", "--sync", &window]);
+        xdotool(&["key", "--clearmodifiers", "Tab", "Return"]);
+        let moved = async {
+            for _ in 0..15 {
+                if attr(app, &state, "data-state").await.as_deref() != Some("waiting") {
+                    return true;
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            false
+        };
+        if moved.await {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the page's button was never pressed"
+        );
+    }
+    wait_for(app, &testid("library-screen")).await;
+    eventually("the login window to close", || async {
+        x_windows_named(title).is_empty()
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn log_in_through_the_services_web_page_and_by_a_pasted_cookie() {
+async fn log_in_through_the_services_web_pages_and_by_pasted_cookies() {
     let fake = FakeUpstream::spawn(FakeConfig {
         qr_lifetime: Duration::from_secs(600),
         ..FakeConfig::default()
@@ -132,49 +175,77 @@ async fn log_in_through_the_services_web_page_and_by_a_pasted_cookie() {
     screenshot(&app, "qr-refused-other-ways").await;
 
     // NetEase: its web login, in a window of its own.
-    click(&app, &testid("web-login-netease")).await;
-    let state = testid("web-login-state-netease");
-    eventually("the web login to wait", || async {
-        attr(&app, &state, "data-state").await.as_deref() == Some("waiting")
-    })
-    .await;
-    // The window is private (an ephemeral web context), which WebKitWebDriver cannot drive: a
-    // person's keys go to it through the X server instead (xdotool), as they would.
-    let window = x_window_named("Log in to NetEase Cloud Music").await;
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        // Focus the window, then Tab to the page's button and press it.
-        xdotool(&["windowfocus", "--sync", &window]);
-        xdotool(&["key", "--clearmodifiers", "Tab", "Return"]);
-        let moved = async {
-            for _ in 0..15 {
-                if attr(&app, &state, "data-state").await.as_deref() != Some("waiting") {
-                    return true;
-                }
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-            false
-        };
-        if moved.await {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the page's button was never pressed"
-        );
-    }
-    // Duet takes the session, checks it, keeps it and closes the window.
-    wait_for(&app, &testid("library-screen")).await;
-    eventually("the login window to close", || async {
-        x_windows_named("Log in to NetEase Cloud Music").is_empty()
-    })
-    .await;
+    log_in_through_the_web_page(&app, "netease", "Log in to NetEase Cloud Music").await;
     let kept = stored(ProviderId::Netease).expect("NetEase's session is in the keychain");
     assert!(kept.contains("MUSIC_U"));
     for other in ["MUSIC_A_T", "MUSIC_R_T"] {
         assert!(!kept.contains(other), "only the session's cookies: {other}");
     }
     screenshot(&app, "web-login-library").await;
+
+    // QQ Music: its web login too, from the add-account button (the link, not a refusal).
+    click(&app, &testid("sidebar-add-account")).await;
+    wait_for(&app, &testid("login-screen")).await;
+    click(&app, &testid("other-ways-link-qq")).await;
+    log_in_through_the_web_page(&app, "qq", "Log in to QQ Music").await;
+    let kept = stored(ProviderId::Qq).expect("QQ Music's session is in the keychain");
+    let kept: serde_json::Value = serde_json::from_str(&kept).unwrap();
+    assert_eq!(
+        kept["musicid"].as_u64(),
+        Some(QqAccount::Qq.musicid()),
+        "the page's QQ login (its first button) is the one kept"
+    );
+    assert!(
+        kept["musickey"]
+            .as_str()
+            .is_some_and(|k| k.starts_with(QqAccount::Qq.key_prefix())),
+        "with the key the page set"
+    );
+    assert!(
+        stored(ProviderId::Netease).is_some(),
+        "NetEase stays signed in"
+    );
+    app.close().await.unwrap();
+
+    // A new start with nothing stored: both by a pasted cookie.
+    KeyringStore::new().delete(ProviderId::Netease).unwrap();
+    KeyringStore::new().delete(ProviderId::Qq).unwrap();
+    let app = driver.launch_app().await;
+    wait_for(&app, &testid("login-screen")).await;
+
+    // NetEase: a cookie the service does not know is explained, the one it issued logs in.
+    click(&app, &testid("other-ways-link-netease")).await;
+    let input = wait_for(&app, &testid("cookie-input-netease")).await;
+    input
+        .send_keys(&format!("MUSIC_U={}", "0".repeat(128)))
+        .await
+        .unwrap();
+    click(&app, &testid("cookie-submit-netease")).await;
+    eventually("an unknown session explained", || async {
+        attr(&app, &testid("cookie-error-netease"), "data-kind")
+            .await
+            .as_deref()
+            == Some("session_expired")
+    })
+    .await;
+    assert!(
+        stored(ProviderId::Netease).is_none(),
+        "nothing kept for a refused cookie"
+    );
+    let issued = fake.netease().issue_session();
+    let input = wait_for(&app, &testid("cookie-input-netease")).await;
+    input.clear().await.unwrap();
+    input
+        .send_keys(&format!(
+            "MUSIC_U={}; __csrf={}",
+            issued.music_u, issued.csrf
+        ))
+        .await
+        .unwrap();
+    click(&app, &testid("cookie-submit-netease")).await;
+    wait_for(&app, &testid("library-screen")).await;
+    let kept = stored(ProviderId::Netease).expect("NetEase's session is in the keychain");
+    assert!(kept.contains(&issued.music_u));
 
     // QQ Music: a pasted cookie, from the add-account button.
     click(&app, &testid("sidebar-add-account")).await;
