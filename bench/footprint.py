@@ -28,7 +28,11 @@ def request(method, url, body=None):
 class Driver:
     def __init__(self):
         self.port = free_port()
-        env = dict(os.environ, DUET_UPSTREAM=FAKE, DUET_AUDIO_OUTPUT="null", RUST_LOG="warn")
+        # Like for like: Duet turns WebKitGTK's accelerated compositing off by itself
+        # (src-tauri/src/display.rs); the empty window gets the same setting from here, and Duet,
+        # finding it set, leaves it as it is.
+        env = dict(os.environ, DUET_UPSTREAM=FAKE, DUET_AUDIO_OUTPUT="null", RUST_LOG="warn",
+                   WEBKIT_DISABLE_COMPOSITING_MODE="1")
         self.proc = subprocess.Popen(["tauri-driver", "--port", str(self.port), "--native-port", str(free_port())],
                                      env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(200):
