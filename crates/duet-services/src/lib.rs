@@ -257,12 +257,65 @@ async fn build(settings: &Settings, store: &Store, renew_keys: bool) -> Result<S
 
 #[cfg(test)]
 mod tests {
-    use duet_core::ErrorKind;
+    use duet_core::{ErrorKind, Secret};
 
     use super::*;
 
     fn test_upstream() -> Upstream {
         Upstream::parse_override("http://127.0.0.1:9000").unwrap()
+    }
+
+    /// Counts what the start asks of the store it wraps.
+    #[derive(Debug)]
+    struct Counting {
+        inner: SharedStore,
+        loads: std::sync::Mutex<Vec<duet_core::ProviderId>>,
+        writes: std::sync::atomic::AtomicUsize,
+    }
+
+    impl duet_core::CredentialStore for Counting {
+        fn load(&self, provider: duet_core::ProviderId) -> duet_core::Result<Option<Secret>> {
+            self.loads.lock().unwrap().push(provider);
+            self.inner.load(provider)
+        }
+        fn save(&self, provider: duet_core::ProviderId, secret: &Secret) -> duet_core::Result<()> {
+            self.writes
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            self.inner.save(provider, secret)
+        }
+        fn delete(&self, provider: duet_core::ProviderId) -> duet_core::Result<()> {
+            self.writes
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            self.inner.delete(provider)
+        }
+        fn is_persistent(&self) -> bool {
+            self.inner.is_persistent()
+        }
+    }
+
+    /// Issue 10: the keychain is read once at start, one entry per provider, and asking whether
+    /// a provider has a session afterwards (the UI's session_restore) reads nothing more.
+    #[tokio::test]
+    async fn a_start_reads_each_providers_entry_once() {
+        let mut store = memory_store();
+        let counting = Arc::new(Counting {
+            inner: store.store.clone(),
+            loads: Default::default(),
+            writes: Default::default(),
+        });
+        store.store = counting.clone();
+        let settings = Settings::from_values(test_upstream(), None).unwrap();
+        let services = services(&settings, &store).await.unwrap();
+        for provider in &services.providers {
+            assert!(!provider.has_session().await);
+        }
+        let mut loads = counting.loads.lock().unwrap().clone();
+        loads.sort_by_key(|p| p.as_str());
+        assert_eq!(
+            loads,
+            vec![duet_core::ProviderId::Netease, duet_core::ProviderId::Qq]
+        );
+        assert_eq!(counting.writes.load(std::sync::atomic::Ordering::SeqCst), 0);
     }
 
     #[test]
