@@ -16,6 +16,7 @@ mod biquad;
 mod eq;
 mod error;
 mod settings;
+mod stretch;
 
 pub use eq::{
     Equalizer, BAND_CENTRES_HZ, BAND_COUNT, BAND_LABELS, MAX_BAND_DB, MAX_PREAMP_DB, MIN_BAND_DB,
@@ -23,6 +24,7 @@ pub use eq::{
 };
 pub use error::{DspError, Setting};
 pub use settings::{EqPreset, EqSettings, PlaybackSpeed, MAX_SPEED, MIN_SPEED};
+pub use stretch::TimeStretch;
 
 /// The lowest sample rate a stream may have.
 pub const MIN_SAMPLE_RATE: u32 = 8_000;
