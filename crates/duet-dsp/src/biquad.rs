@@ -1,7 +1,7 @@
 //! Second-order sections from the RBJ Audio EQ Cookbook, in `f64`: a 31 Hz band at 96 kHz puts
 //! its poles within 0.002 of the unit circle, where `f32` coefficients would be audibly off.
 
-use std::f64::consts::PI;
+use std::f64::consts::{LN_2, PI};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Coeffs {
@@ -23,10 +23,19 @@ impl Coeffs {
     };
 
     /// A peaking filter: `gain_db` at `freq`, 0 dB far from it; `q` sets its width.
+    ///
+    /// The width is widened near Nyquist as the cookbook's bandwidth form does (the bilinear
+    /// transform squeezes a band there: a 16 kHz band at 44.1 kHz would otherwise leave a 5 dB
+    /// dip between 8 and 16 kHz with every slider up), but at most twofold, beyond which the
+    /// top band swamps its neighbour and the curve can no longer meet both sliders.
     pub(crate) fn peaking(sample_rate: f64, freq: f64, q: f64, gain_db: f64) -> Self {
+        const MAX_WARP_WIDENING: f64 = 2.0;
         let a = 10f64.powf(gain_db / 40.0);
-        let (sin, cos) = (2.0 * PI * freq / sample_rate).sin_cos();
-        let alpha = sin / (2.0 * q);
+        let w0 = 2.0 * PI * freq / sample_rate;
+        let (sin, cos) = w0.sin_cos();
+        let octaves = 2.0 / LN_2 * (1.0 / (2.0 * q)).asinh();
+        let widening = (w0 / sin).min(MAX_WARP_WIDENING);
+        let alpha = sin * (LN_2 / 2.0 * octaves * widening).sinh();
         let a0 = 1.0 + alpha / a;
         Coeffs {
             b0: (1.0 + alpha * a) / a0,

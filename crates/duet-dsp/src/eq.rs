@@ -5,7 +5,7 @@
 //! the band centre (two +6 dB neighbours add about +2 dB to each other). Instead the section
 //! gains are solved so the *whole cascade* hits every slider at every centre: a linear
 //! interaction matrix (each section's dB response at every centre) gives a first solution and
-//! two corrections against the exact response remove what the linear model misses (the method
+//! three corrections against the exact response remove what the linear model misses (the method
 //! of Välimäki & Liski, "Accurate cascade graphic equalizer", IEEE SPL 2017). This runs when
 //! the settings change, never per block.
 
@@ -29,9 +29,10 @@ pub const MAX_BAND_DB: f32 = 12.0;
 pub const MIN_PREAMP_DB: f32 = -12.0;
 pub const MAX_PREAMP_DB: f32 = 12.0;
 
-/// Width of each section. About 1.3 octaves between the half-gain points: wide enough that the
-/// curve between two equal sliders stays flat, narrow enough that the interaction matrix stays
-/// well conditioned for a zig-zag of ±12 dB.
+/// Width of each section, about 1.2 octaves. Measured against 0.8 and 1.0: wider sections dip
+/// less between two equal sliders (1.4 dB here with all at +12 dB, under 1 dB at Q 1.0) but
+/// cannot reach curves with steep neighbours (a random ±12 dB curve missed its centres by more
+/// than 1 dB at Q 1.0 and by 5 dB at 0.8, against 0.01 dB here).
 const BAND_Q: f64 = 1.2;
 /// A band whose centre is above this fraction of the Nyquist frequency is left out (the 16 kHz
 /// band at 32 kHz and below): its section would be ill-defined and its slider means nothing there.
@@ -41,7 +42,7 @@ const PROTOTYPE_DB: f64 = 12.0;
 /// The solved gain of one section never goes beyond this, whatever the sliders ask.
 const MAX_SECTION_DB: f64 = 24.0;
 /// Corrections of the linear solution against the exact response.
-const REFINEMENTS: usize = 2;
+const REFINEMENTS: usize = 3;
 /// How long a change of settings crossfades from the old curve to the new one.
 const CROSSFADE_SECONDS: f64 = 0.025;
 
@@ -79,7 +80,7 @@ impl Curve {
 ///
 /// Per block, on the thread that produces the audio: [`Equalizer::process`] on interleaved
 /// `f32`, in place. It never allocates, locks or blocks, and adds no latency. Settings change
-/// with [`Equalizer::set_settings`] between blocks (cheap: a few microseconds, no allocation);
+/// with [`Equalizer::set_settings`] between blocks (under 10 µs, no allocation);
 /// the new curve fades in over 25 ms, so moving a slider during playback does not click.
 ///
 /// `Equalizer` is `Send` but not shared: keep it with the audio it processes and send it new
