@@ -6,11 +6,56 @@
 //! - [`TimeStretch`]: playback speed 0.5–2.0 with the pitch kept ([`PlaybackSpeed`]); a copy,
 //!   bit-exact, at 1.0.
 //!
-//! Both work on interleaved `f32` of any channel count at the stream's own rate. In the player
-//! they sit after decoding and resampling to the device's rate and channels, before the output
-//! ring: `decode → resample → TimeStretch (push/pull) → Equalizer::process → volume → ring`.
-//! The time-stretch goes first so the equaliser works on what is heard, and both live on the
-//! thread that fills the ring; settings reach them between blocks.
+//! Both work on interleaved `f32` of any channel count at the stream's own rate.
+//!
+//! # In the player
+//!
+//! They go after decoding and resampling to the device's rate and channels, before the output
+//! ring: `decode → resample → TimeStretch → Equalizer → volume → ring`. The stretch comes first
+//! so the equaliser shapes what is heard (and, at speeds above 1, runs on fewer samples). Both
+//! belong to the one thread that fills the ring: they are `Send`, not `Sync`, never lock,
+//! never block and never allocate per block (the stretch's buffers grow once to the largest
+//! block pushed). Settings reach that thread through the player's control channel and are
+//! applied between blocks; each change fades in without a click.
+//!
+//! - At track start (or when the device's format changes): build both with the device's sample
+//!   rate and channel count ([`Equalizer::new`], [`TimeStretch::new`]; a few kB, allocates).
+//! - Per decoded block: [`TimeStretch::push`] it, then [`TimeStretch::pull`] into a scratch
+//!   buffer until it returns less than the buffer; run [`Equalizer::process`] on what came out
+//!   and write that to the ring. Decode more when the ring wants more.
+//! - Track clock: the stretch holds [`TimeStretch::latency_frames`] of input (65 ms of source
+//!   audio); [`TimeStretch::source_position`] is the source frame of the next pulled frame,
+//!   so the position shown is that (plus what sits in the ring, times the speed).
+//! - Seek: [`TimeStretch::reset`] and [`Equalizer::reset`], then push from the new place.
+//! - End of track: [`TimeStretch::flush`] and pull until 0 for the last 65 ms; for gapless,
+//!   keep pushing the next track instead (the stretch does not care where tracks meet).
+//! - The equaliser adds no latency; off, or flat with the preamp at 0 dB, it is not run at all.
+//!
+//! ```
+//! use duet_dsp::{EqPreset, EqSettings, Equalizer, PlaybackSpeed, TimeStretch};
+//!
+//! let (rate, channels) = (48_000, 2);
+//! let mut eq = Equalizer::new(rate, channels, &EqSettings::from_preset(EqPreset::Rock))?;
+//! let mut stretch = TimeStretch::new(rate, channels, PlaybackSpeed::new(1.25)?)?;
+//! let mut scratch = vec![0.0f32; 1024 * channels];
+//! let mut ring = Vec::new(); // stands for the output ring
+//!
+//! for decoded in [vec![0.1f32; 4096 * channels], vec![0.2; 4096 * channels]] {
+//!     stretch.push(&decoded);
+//!     loop {
+//!         let n = stretch.pull(&mut scratch);
+//!         eq.process(&mut scratch[..n]);
+//!         ring.extend_from_slice(&scratch[..n]);
+//!         if n < scratch.len() {
+//!             break;
+//!         }
+//!     }
+//! }
+//! // The person moves a slider: applied from the next block, faded in over 25 ms.
+//! eq.set_settings(&EqSettings::from_preset(EqPreset::Jazz))?;
+//! assert!(ring.len() > 0);
+//! # Ok::<(), duet_dsp::DspError>(())
+//! ```
 
 mod biquad;
 mod eq;
@@ -40,3 +85,10 @@ fn validate_format(sample_rate: u32, channels: usize) -> Result<(), DspError> {
     }
     Ok(())
 }
+
+// The player moves both to its audio thread.
+const _: () = {
+    const fn assert_send<T: Send>() {}
+    assert_send::<Equalizer>();
+    assert_send::<TimeStretch>();
+};
