@@ -393,3 +393,43 @@ fn a_partial_frame_is_left_alone() {
     assert_eq!(buffer[4], 0.5);
     assert_ne!(buffer[0], 0.5);
 }
+
+/// The output does not depend on how the stream is cut into blocks, a settings change and its
+/// fade included, for any channel count.
+#[test]
+fn block_sizes_do_not_change_the_output() {
+    for channels in [1usize, 2, 6] {
+        let mut noise = Noise::new(channels as u32);
+        let input: Vec<f32> = (0..48_000 * channels).map(|_| noise.next()).collect();
+        let run = |sizes: &mut dyn FnMut() -> usize| {
+            let mut eq =
+                Equalizer::new(48_000, channels, &EqSettings::from_preset(EqPreset::Rock)).unwrap();
+            let mut output = input.clone();
+            let mut done = 0;
+            let change_at = 10_000 * channels;
+            while done < output.len() {
+                if done == change_at {
+                    eq.set_settings(&EqSettings::from_preset(EqPreset::Vocal))
+                        .unwrap();
+                }
+                let limit = if done < change_at {
+                    change_at
+                } else {
+                    output.len()
+                };
+                let end = (done + sizes() * channels).min(limit);
+                eq.process(&mut output[done..end]);
+                done = end;
+            }
+            output
+        };
+        let whole = run(&mut || 10_000);
+        let mut sizes = Noise::new(99);
+        let ragged = run(&mut || 1 + ((sizes.next() + 1.0) * 700.0) as usize);
+        let first = whole.iter().zip(&ragged).position(|(a, b)| a != b);
+        assert!(
+            first.is_none(),
+            "{channels} channels: the output differs from sample {first:?}"
+        );
+    }
+}

@@ -322,3 +322,47 @@ fn speeds_out_of_range_are_typed_errors() {
         DspError::NoChannels
     );
 }
+
+/// The output does not depend on how the input is pushed or the output pulled, for any channel
+/// count.
+#[test]
+fn block_sizes_do_not_change_the_output() {
+    for (channels, value) in [(1usize, 1.3f32), (2, 0.7), (6, 1.9), (2, 1.0)] {
+        let input = noisy_chord(48_000, 48_000, channels);
+        let run = |push_sizes: &mut dyn FnMut() -> usize, pull_size: usize| {
+            let mut stretch = TimeStretch::new(48_000, channels, speed(value)).unwrap();
+            let mut buffer = vec![0.0f32; pull_size * channels];
+            let mut output = Vec::new();
+            let mut pushed = 0;
+            while pushed < input.len() {
+                let end = (pushed + push_sizes() * channels).min(input.len());
+                stretch.push(&input[pushed..end]);
+                pushed = end;
+                loop {
+                    let n = stretch.pull(&mut buffer);
+                    output.extend_from_slice(&buffer[..n]);
+                    if n < buffer.len() {
+                        break;
+                    }
+                }
+            }
+            stretch.flush();
+            loop {
+                let n = stretch.pull(&mut buffer);
+                output.extend_from_slice(&buffer[..n]);
+                if n == 0 {
+                    break;
+                }
+            }
+            output
+        };
+        let whole = run(&mut || 48_000, 1);
+        let mut sizes = Noise::new(42);
+        let ragged = run(&mut || 1 + ((sizes.next() + 1.0) * 900.0) as usize, 333);
+        assert_eq!(whole.len(), ragged.len(), "{channels} channels at {value}×");
+        assert!(
+            whole == ragged,
+            "{channels} channels at {value}×: the output differs"
+        );
+    }
+}
