@@ -92,14 +92,13 @@ impl State {
     }
 
     /// Zeroes a history that has decayed below anything audible, so a long silence after music
-    /// does not leave the filters grinding on subnormal numbers (100× slower on x86).
-    pub(crate) fn flush_subnormals(&mut self) {
+    /// does not leave the filters grinding on subnormal numbers (100× slower on x86), and one
+    /// that a NaN or infinity in the input has poisoned, which would otherwise silence the
+    /// section for good.
+    pub(crate) fn settle(&mut self) {
         const TINY: f64 = 1e-30;
-        if self.x1.abs() < TINY
-            && self.x2.abs() < TINY
-            && self.y1.abs() < TINY
-            && self.y2.abs() < TINY
-        {
+        let values = [self.x1, self.x2, self.y1, self.y2];
+        if values.iter().all(|v| v.abs() < TINY) || !values.iter().all(|v| v.is_finite()) {
             *self = State::default();
         }
     }

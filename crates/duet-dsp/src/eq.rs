@@ -253,7 +253,7 @@ impl Equalizer {
             .iter_mut()
             .chain(self.previous_state.iter_mut())
         {
-            state.iter_mut().for_each(State::flush_subnormals);
+            state.iter_mut().for_each(State::settle);
         }
     }
 
