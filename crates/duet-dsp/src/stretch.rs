@@ -55,7 +55,7 @@ pub struct TimeStretch {
     lookahead: usize,
     /// Rising half of the (sin², so rise + fall = 1) window, `hop` values.
     rise: Vec<f32>,
-    speed: f32,
+    speed: PlaybackSpeed,
     mode: Mode,
     /// Interleaved input from absolute frame `input_start` on (negative frames are the silence
     /// before the stream).
@@ -102,7 +102,7 @@ impl TimeStretch {
             search,
             lookahead: window + hop + 2 * search + 1,
             rise,
-            speed: speed.get(),
+            speed,
             mode: Mode::PassThrough,
             input: Vec::new(),
             mono: Vec::new(),
@@ -126,12 +126,12 @@ impl TimeStretch {
     }
 
     pub fn speed(&self) -> PlaybackSpeed {
-        PlaybackSpeed::new(self.speed).unwrap_or_default()
+        self.speed
     }
 
     /// Applies from the next window (within 15 ms of output), crossfaded by the overlap-add.
     pub fn set_speed(&mut self, speed: PlaybackSpeed) {
-        self.speed = speed.get();
+        self.speed = speed;
     }
 
     pub fn channels(&self) -> usize {
@@ -259,11 +259,8 @@ impl TimeStretch {
         if self.input_end() < self.natural + self.lookahead as i64 {
             return false;
         }
-        let rate = if self.speed == 1.0 {
-            1.0
-        } else {
-            f64::from(self.speed)
-        };
+        let copying = self.speed == PlaybackSpeed::NORMAL;
+        let rate = f64::from(self.speed.get());
         let mut frames = self.hop;
         if self.flushed {
             let left = ((self.pushed as f64 - self.source_time) / rate).ceil();
@@ -273,7 +270,7 @@ impl TimeStretch {
             frames = frames.min(left as usize);
         }
         let channels = self.channels;
-        match (self.mode, self.speed == 1.0) {
+        match (self.mode, copying) {
             (Mode::PassThrough, true) => {
                 let at = self.index(self.natural) * channels;
                 self.ready
