@@ -311,7 +311,7 @@ impl Prefetch {
                 Ok(result) => self.outcome = Some(self.take(result)),
                 Err(mpsc::TryRecvError::Empty) => {}
                 Err(mpsc::TryRecvError::Disconnected) => {
-                    self.outcome = Some(Err(Error::upstream("preparing the next track failed")))
+                    self.outcome = Some(Err(Error::upstream("preparing the next track failed")));
                 }
             }
         }
@@ -584,6 +584,51 @@ impl Playback<'_> {
         }
     }
 
+    /// Starts the crossfade when the chunk just converted (`converted`, the end of `lane`)
+    /// reaches into the last `crossfade` of the track and the next track is ready: the part of
+    /// the chunk inside the fade stays with the outgoing track, the rest is played as it is, and
+    /// `lane` becomes the next track. `None` (nothing changed) otherwise: a next track that is
+    /// late or failed gets no crossfade, the end of this one decides.
+    fn start_fade(
+        &mut self,
+        lane: &mut Lane,
+        prefetch: &mut Option<Prefetch>,
+        converted: &mut Vec<f32>,
+        out_spec: OutputSpec,
+        sound: crate::player::Sound,
+    ) -> Option<Fade> {
+        let left = lane.remaining_ms()?;
+        if sound.crossfade_ms == 0 || left >= sound.crossfade_ms {
+            return None;
+        }
+        if !prefetch.as_mut().is_some_and(Prefetch::succeeded) {
+            return None;
+        }
+        let mut prefetched = prefetch.take()?;
+        let Some(Ok(opened)) = prefetched.wait(&self.ctl) else {
+            return None;
+        };
+        if !self.hand_over(&prefetched.track) {
+            return None;
+        }
+        let channels = usize::from(out_spec.channels.max(1));
+        let in_fade = ms_to_frames(sound.crossfade_ms - left, out_spec.sample_rate);
+        let in_fade = usize::try_from(in_fade)
+            .unwrap_or(usize::MAX)
+            .saturating_mul(channels)
+            .min(converted.len() / channels * channels);
+        let tail = converted.split_off(converted.len() - in_fade);
+        let incoming = self.begin(opened);
+        let mut outgoing = std::mem::replace(lane, incoming);
+        outgoing.pending = tail;
+        let frames = (in_fade / channels) as u64 + ms_to_frames(left, out_spec.sample_rate);
+        Some(Fade {
+            outgoing,
+            done: 0,
+            frames,
+        })
+    }
+
     fn open_output(&self, spec: ChunkSpec, default: bool) -> Result<Box<dyn AudioOutput>, Error> {
         let preferred = OutputSpec {
             sample_rate: spec.sample_rate,
@@ -677,37 +722,11 @@ impl Playback<'_> {
                     .upcoming(self.ctl.generation)
                     .and_then(|track| Prefetch::start(self.shared, track));
             }
-            let left = lane.remaining_ms().unwrap_or(u64::MAX);
-            let fade_now = sound.crossfade_ms > 0
-                && left > 0
-                && left <= sound.crossfade_ms
-                && fade.is_none()
-                && prefetch.as_mut().is_some_and(Prefetch::succeeded);
-            if let (true, Some(out)) = (fade_now, output.as_ref()) {
-                // A failed or late preparation gets no crossfade: the end of the track decides.
-                let rate = out.spec().sample_rate;
-                if let Some(Some(Ok(opened))) = prefetch.as_mut().map(|p| p.wait(&self.ctl)) {
-                    let next = prefetch.take().map(|p| p.track.clone());
-                    if next.is_some_and(|next| self.hand_over(&next)) {
-                        let incoming = self.begin(opened);
-                        let outgoing = std::mem::replace(&mut lane, incoming);
-                        fade = Some(Fade {
-                            outgoing,
-                            done: 0,
-                            frames: ms_to_frames(left, rate),
-                        });
-                        prefetch_tried = false;
-                    }
-                }
-            }
-
             let spec = match lane.decode() {
                 Ok(Some(spec)) => spec,
                 Ok(None) => {
-                    if let Some(fade) = fade.take() {
-                        // The incoming track ended before the fade did: let the rest go.
-                        drop(fade);
-                    }
+                    // A track shorter than the fade: the rest of the outgoing one goes with it.
+                    fade = None;
                     match self.next_at_end(&mut prefetch) {
                         Next::Finish => break,
                         Next::Play(next) => {
@@ -739,6 +758,11 @@ impl Playback<'_> {
                 if current.is_done() {
                     fade = None;
                 }
+            } else if let Some(started) =
+                self.start_fade(&mut lane, &mut prefetch, &mut converted, out_spec, sound)
+            {
+                fade = Some(started);
+                prefetch_tried = false;
             }
             let volume = self.ctl.volume();
             if volume != 1.0 {
@@ -749,8 +773,7 @@ impl Playback<'_> {
             let piece = ((MAX_WRITE.as_secs_f64() * f64::from(out_spec.sample_rate)) as usize)
                 .saturating_mul(usize::from(out_spec.channels))
                 .max(usize::from(out_spec.channels));
-            let mut pieces = converted.chunks(piece);
-            while let Some(samples) = pieces.next() {
+            for samples in converted.chunks(piece) {
                 if self.ctl.stopped() || self.ctl.seek_pending() {
                     break;
                 }
