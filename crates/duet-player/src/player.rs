@@ -913,6 +913,16 @@ impl Player {
         Ok(())
     }
 
+    /// The crossfade set (zero: gapless, no overlap).
+    pub fn crossfade(&self) -> Duration {
+        Duration::from_millis(self.shared().sound().crossfade_ms)
+    }
+
+    /// What happens when the output device goes away mid-track.
+    pub fn on_device_lost(&self) -> DeviceLostAction {
+        self.shared().sound().on_device_lost
+    }
+
     /// What happens when the output device goes away mid-track.
     pub fn set_on_device_lost(&self, action: DeviceLostAction) {
         self.shared()
