@@ -62,6 +62,9 @@ pub struct SoundPrefs {
     /// When the output device goes away mid-track: move to the default device (the default) or
     /// pause.
     pub on_device_lost: duet_player::DeviceLostAction,
+    /// Play tracks at the loudness their service measured (NetEase sends it with the URL; QQ
+    /// Music's tracks play as they are). Off by default.
+    pub normalize: bool,
 }
 
 /// The system's media controls and the local now-playing feed.
@@ -217,7 +220,8 @@ mod tests {
             serde_json::json!({
                 "output_device": null,
                 "crossfade_ms": 0,
-                "on_device_lost": "move_to_default"
+                "on_device_lost": "move_to_default",
+                "normalize": false
             })
         );
         let read: Prefs =

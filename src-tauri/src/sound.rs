@@ -31,6 +31,7 @@ pub fn apply(player: &Player, sound: &SoundPrefs, before: Option<&SoundPrefs>) {
         tracing::warn!("crossfade: {e}");
     }
     player.set_on_device_lost(sound.on_device_lost);
+    player.set_normalization(sound.normalize);
     if before.is_none_or(|b| b.output_device != sound.output_device) {
         if let Err(e) = player.choose_output_device(sound.output_device.as_deref()) {
             tracing::warn!("output device: {e}");
@@ -77,11 +78,13 @@ mod tests {
         follow(&store, player.clone());
         assert_eq!(player.crossfade(), Duration::ZERO);
         assert_eq!(player.on_device_lost(), DeviceLostAction::MoveToDefault);
+        assert!(!player.normalization());
 
         store
             .update(|p| {
                 p.sound.crossfade_ms = 3_000;
                 p.sound.on_device_lost = DeviceLostAction::Pause;
+                p.sound.normalize = true;
             })
             .unwrap();
         let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
@@ -90,6 +93,7 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
         assert_eq!(player.on_device_lost(), DeviceLostAction::Pause);
+        assert!(player.normalization());
 
         // More than the player takes is held to its longest crossfade, not refused.
         store.update(|p| p.sound.crossfade_ms = 60_000).unwrap();

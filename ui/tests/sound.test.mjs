@@ -105,6 +105,21 @@ describe('sound settings', () => {
     }
   });
 
+  test('loudness normalisation is off by default and switched on and off', async () => {
+    const app = await openApp(h, { mock: { prefs: PREFS } });
+    try {
+      await openSound(app);
+      const toggle = app.page.locator(id('sound-normalize'));
+      assert.equal(await toggle.isChecked(), false);
+      await toggle.check();
+      await eventually(async () => (await lastSound(app))?.normalize === true);
+      await toggle.uncheck();
+      await eventually(async () => (await lastSound(app))?.normalize === false);
+    } finally {
+      await app.close();
+    }
+  });
+
   test('a failed save says so', async () => {
     const app = await openApp(h, {
       mock: { prefs: PREFS, fail: { prefs_set: { kind: 'storage', message: 'disk full' } } },

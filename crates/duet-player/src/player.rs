@@ -148,6 +148,8 @@ pub struct PlayerOptions {
     pub crossfade: Duration,
     /// What happens when the output device goes away mid-track.
     pub on_device_lost: DeviceLostAction,
+    /// Play tracks at the loudness their service measured (`StreamUrl::loudness`), where it did.
+    pub normalize: bool,
 }
 
 impl Default for PlayerOptions {
@@ -163,6 +165,7 @@ impl Default for PlayerOptions {
             prefetch_ahead: PREFETCH_AHEAD,
             crossfade: Duration::ZERO,
             on_device_lost: DeviceLostAction::default(),
+            normalize: false,
         }
     }
 }
@@ -255,6 +258,7 @@ pub(crate) struct Sound {
     pub(crate) prefetch_ahead_ms: u64,
     pub(crate) crossfade_ms: u64,
     pub(crate) on_device_lost: DeviceLostAction,
+    pub(crate) normalize: bool,
 }
 
 /// The [`SampleProcessor`] and the layout it was last configured for.
@@ -672,6 +676,7 @@ impl Player {
                 prefetch_ahead_ms: duration_ms(options.prefetch_ahead),
                 crossfade_ms: duration_ms(options.crossfade.min(MAX_CROSSFADE)),
                 on_device_lost: options.on_device_lost,
+                normalize: options.normalize,
             }),
             device_epoch: AtomicU64::new(0),
             processor: Mutex::new(ProcessorSlot::default()),
@@ -911,6 +916,20 @@ impl Player {
             .unwrap_or_else(|e| e.into_inner())
             .crossfade_ms = duration_ms(crossfade);
         Ok(())
+    }
+
+    /// Plays tracks at the loudness their service measured, where it did (NetEase's `gain` and
+    /// `peak`), held down so nothing clips; applies at once, to the track playing too.
+    pub fn set_normalization(&self, on: bool) {
+        self.shared()
+            .sound
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .normalize = on;
+    }
+
+    pub fn normalization(&self) -> bool {
+        self.shared().sound().normalize
     }
 
     /// The crossfade set (zero: gapless, no overlap).

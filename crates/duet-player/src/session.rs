@@ -360,6 +360,10 @@ struct Lane {
     /// How long it plays (the preview's length for a preview); 0 when unknown.
     duration_ms: u64,
     converter: Option<(Converter, OutputSpec)>,
+    /// The factor that normalises its loudness, when the service measured it.
+    loudness: Option<f32>,
+    /// Whether to apply it (the setting, followed live).
+    normalize: bool,
     chunk: Vec<f32>,
     /// Converted samples not yet played (a fading-out track is read in the other's steps).
     pending: Vec<f32>,
@@ -381,11 +385,14 @@ impl Lane {
                 duration_ms.min(limit)
             };
         }
+        let loudness = opened.url.loudness.map(|l| l.factor());
         Self {
             opened,
             trial_ms,
             duration_ms,
             converter: None,
+            loudness,
+            normalize: false,
             chunk: Vec::new(),
             pending: Vec::new(),
             ended: false,
@@ -433,8 +440,10 @@ impl Lane {
         Ok(Some(spec))
     }
 
-    /// Converts the last decoded chunk (of layout `spec`) to `out_spec`, appending to `out`.
+    /// Converts the last decoded chunk (of layout `spec`) to `out_spec`, appending to `out`, and
+    /// normalises its loudness when set.
     fn convert(&mut self, spec: ChunkSpec, out_spec: OutputSpec, out: &mut Vec<f32>) {
+        let from = out.len();
         let converter = match self.converter.as_mut() {
             Some((c, made_for))
                 if c.accepts(spec.sample_rate, spec.channels) && *made_for == out_spec =>
@@ -452,6 +461,9 @@ impl Lane {
             }
         };
         converter.process(&self.chunk, out);
+        if let (true, Some(factor)) = (self.normalize, self.loudness) {
+            out[from..].iter_mut().for_each(|s| *s *= factor);
+        }
     }
 
     /// Appends exactly `len` samples in `out_spec` to `out`, silence past the end.
@@ -711,6 +723,10 @@ impl Playback<'_> {
             }
 
             let sound = self.shared.sound();
+            lane.normalize = sound.normalize;
+            if let Some(fade) = fade.as_mut() {
+                fade.outgoing.normalize = sound.normalize;
+            }
             if !prefetch_tried
                 && lane
                     .remaining_ms()

@@ -458,3 +458,45 @@ async fn a_sample_processor_sees_every_sample_at_the_output_layout() {
     assert_eq!(seen.load(Ordering::SeqCst), 4_000);
     assert!(capture.samples().iter().all(|&s| (s - 0.25).abs() < 1e-4));
 }
+
+// --- Loudness normalisation.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn normalisation_applies_the_services_gain_when_set_and_only_then() {
+    let server = Server::start().await;
+    let resolver = TableResolver::new();
+    let url = server.route("/a.wav", wav_route(0.5, 4_000));
+    let mut measured = stream_url("loud", &url, "wav");
+    measured.loudness = duet_core::Loudness::new(-6.0, 1.0);
+    resolver.set("loud", Ok(measured));
+    resolver.url("unmeasured", &url, "wav");
+    let tracks = vec![track("loud"), track("unmeasured")];
+
+    for normalize in [false, true] {
+        let capture = Capture::new();
+        let player = player_with(
+            resolver.clone(),
+            Pace::Unlimited,
+            &capture,
+            PlayerOptions {
+                normalize,
+                ..options(Duration::ZERO)
+            },
+        );
+        let mut events = Events::new(&player);
+        player.play(tracks.clone(), 0).unwrap();
+        events.until_status(WAIT, PlayerStatus::Ended).await;
+        let samples = capture.samples();
+        assert_eq!(samples.len(), 8_000);
+        // −6 dB is a factor of 0.501.
+        let first = if normalize { 0.5 * 0.501_187 } else { 0.5 };
+        assert!(
+            samples[..4_000].iter().all(|&s| (s - first).abs() < 1e-4),
+            "{normalize}"
+        );
+        assert!(
+            samples[4_000..].iter().all(|&s| (s - 0.5).abs() < 1e-4),
+            "{normalize}"
+        );
+    }
+}

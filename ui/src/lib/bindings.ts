@@ -488,6 +488,11 @@ export type SoundPrefs = {
 	 *  pause.
 	 */
 	on_device_lost?: DeviceLostAction,
+	/**
+	 *  Play tracks at the loudness their service measured (NetEase sends it with the URL; QQ
+	 *  Music's tracks play as they are). Off by default.
+	 */
+	normalize?: boolean,
 };
 
 /**  Where sessions are kept. */

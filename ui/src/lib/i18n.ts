@@ -241,6 +241,8 @@ const en = {
   'settings.sound.lost.move_to_default': 'Use the default',
   'settings.sound.lost.pause': 'Pause',
   'settings.sound.failed': 'The sound settings could not be saved',
+  'settings.sound.normalize': 'Even out loudness',
+  'settings.sound.normalize.hint': 'Where the service measured it (NetEase)',
   'badge.test_upstream': 'Test upstream',
   'badge.test_upstream.title':
     'Every request goes to {url} (DUET_UPSTREAM), a test stand-in on this computer, not to NetEase or QQ Music.',
@@ -532,6 +534,8 @@ const zh: Record<MessageKey, string> = {
   'settings.sound.lost.move_to_default': '切换到默认设备',
   'settings.sound.lost.pause': '暂停',
   'settings.sound.failed': '声音设置未能保存',
+  'settings.sound.normalize': '音量均衡',
+  'settings.sound.normalize.hint': '按平台测得的响度（网易云音乐）',
   'badge.test_upstream': '测试上游',
   'badge.test_upstream.title':
     '所有请求都发往 {url}（DUET_UPSTREAM），这是本机上的测试替身，而不是网易云音乐或 QQ 音乐。',
