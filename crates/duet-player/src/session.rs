@@ -664,7 +664,6 @@ impl Playback<'_> {
         let mut output_paused = false;
         let mut last_announce: Option<Instant> = None;
         let mut prefetch: Option<Prefetch> = None;
-        let mut prefetch_tried = false;
         let mut fade: Option<Fade> = None;
         let mut device_epoch = self.shared.device_epoch();
 
@@ -727,12 +726,14 @@ impl Playback<'_> {
             if let Some(fade) = fade.as_mut() {
                 fade.outgoing.normalize = sound.normalize;
             }
-            if !prefetch_tried
+            // Asked again while nothing is prepared: tracks added to the queue meanwhile (or a
+            // grey next track played around) still follow without a gap. Once asked, a track
+            // is never asked for again, even when preparing it failed.
+            if prefetch.is_none()
                 && lane
                     .remaining_ms()
                     .is_some_and(|left| left <= sound.prefetch_ahead_ms.max(sound.crossfade_ms))
             {
-                prefetch_tried = true;
                 prefetch = self
                     .shared
                     .upcoming(self.ctl.generation)
@@ -747,7 +748,6 @@ impl Playback<'_> {
                         Next::Finish => break,
                         Next::Play(next) => {
                             lane = *next;
-                            prefetch_tried = false;
                             continue;
                         }
                         Next::Failed(error) => {
@@ -778,7 +778,6 @@ impl Playback<'_> {
                 self.start_fade(&mut lane, &mut prefetch, &mut converted, out_spec, sound)
             {
                 fade = Some(started);
-                prefetch_tried = false;
             }
             let volume = self.ctl.volume();
             if volume != 1.0 {

@@ -106,6 +106,30 @@ async fn consecutive_tracks_join_sample_to_sample_in_one_output() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_track_added_while_the_last_one_plays_follows_it_without_a_gap() {
+    let server = Server::start().await;
+    let resolver = TableResolver::new();
+    resolver.url("a", &server.route("/a.wav", wav_route(0.25, 8_000)), "wav");
+    resolver.url("b", &server.route("/b.wav", wav_route(-0.5, 2_000)), "wav");
+    let capture = Capture::new();
+    let factory = Arc::new(Counting {
+        inner: NullOutputFactory::new(Pace::Speed(2.0)).with_capture(capture.clone()),
+        opened: AtomicUsize::new(0),
+    });
+    let player = Player::new(resolver.clone(), factory.clone(), options(Duration::ZERO));
+    let mut events = Events::new(&player);
+    player.play(vec![track("a")], 0).unwrap();
+    events.until(WAIT, is_playing(0)).await;
+    player.enqueue(vec![track("b")]);
+    events.until_status(WAIT, PlayerStatus::Ended).await;
+    let samples = capture.samples();
+    assert_eq!(samples.len(), 10_000);
+    assert_eq!(samples.iter().position(|&s| s < 0.0), Some(8_000));
+    assert_eq!(factory.opened.load(Ordering::SeqCst), 1);
+    assert_eq!(resolver.asked(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mp3s_join_without_their_encoder_delay_and_padding() {
     let server = Server::start().await;
     let resolver = TableResolver::new();
