@@ -693,8 +693,10 @@ impl AudioOutput for CpalOutput {
                 last_progress = Instant::now();
             }
             if last_progress.elapsed() > DEVICE_STALL {
-                return Err(OutputError::Failed(
-                    "the audio device stopped playing".into(),
+                // Some backends report nothing when a device goes (a Bluetooth sink out of
+                // range): its callbacks just stop. Treated as gone, so the setting applies.
+                return Err(OutputError::DeviceLost(
+                    "the audio device stopped taking samples".into(),
                 ));
             }
             thread::sleep(Duration::from_millis(5));
