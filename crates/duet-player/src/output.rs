@@ -53,6 +53,13 @@ impl OutputError {
     pub fn is_device_lost(&self) -> bool {
         matches!(self, Self::DeviceLost(_))
     }
+
+    /// What the backend said, without the words this error's kind adds.
+    pub fn detail(&self) -> &str {
+        match self {
+            Self::DeviceLost(detail) | Self::NoSuchDevice(detail) | Self::Failed(detail) => detail,
+        }
+    }
 }
 
 /// What the player does when its output device goes away mid-track.
