@@ -783,6 +783,9 @@ impl Playback<'_> {
             if volume != 1.0 {
                 converted.iter_mut().for_each(|s| *s *= volume);
             }
+            // The sound-processing stage (`SampleProcessor`: the equaliser, playback speed):
+            // interleaved f32 at the output's rate and channels, after the crossfade and the
+            // volume, right before the output.
             self.shared.process(out_spec, &mut converted);
 
             let piece = ((MAX_WRITE.as_secs_f64() * f64::from(out_spec.sample_rate)) as usize)
