@@ -171,6 +171,46 @@ async fn mp3s_join_without_their_encoder_delay_and_padding() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_track_in_another_layout_is_converted_into_the_same_output() {
+    let server = Server::start().await;
+    let resolver = TableResolver::new();
+    resolver.url(
+        "a",
+        &server.route("/a.mp3", Route::audio("tone.mp3")),
+        "mp3",
+    );
+    resolver.url(
+        "b",
+        &server.route("/b.mp3", Route::audio("long.mp3")),
+        "mp3",
+    );
+    let capture = Capture::new();
+    let factory = Arc::new(Counting {
+        inner: NullOutputFactory::new(Pace::Unlimited).with_capture(capture.clone()),
+        opened: AtomicUsize::new(0),
+    });
+    let player = Player::new(resolver.clone(), factory.clone(), options(Duration::ZERO));
+    let mut events = Events::new(&player);
+    player.play(vec![track("a"), track("b")], 0).unwrap();
+    events.until_status(WAIT, PlayerStatus::Ended).await;
+    // 44.1 kHz stereo, then 22.05 kHz mono up-mixed and resampled into the same output: 2 s
+    // plus 8 s at 44.1 kHz (within the resampler's last frame).
+    let spec = capture.spec().unwrap();
+    assert_eq!((spec.sample_rate, spec.channels), (44_100, 2));
+    assert_eq!(factory.opened.load(Ordering::SeqCst), 1);
+    let frames = capture.frames() as i64;
+    assert!((frames - 10 * 44_100).abs() <= 2, "{frames} frames");
+    // The second track's up-mix is the same on both sides, and it is there from its start.
+    let samples = capture.samples();
+    let b = &samples[2 * 88_200..];
+    assert!(b.chunks(2).all(|f| f[0] == f[1]));
+    assert!(
+        b[..2 * 441].iter().any(|s| s.abs() > 0.1),
+        "b starts at once"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crossfade_overlaps_the_tracks_as_long_as_set_with_equal_power() {
     let server = Server::start().await;
     let resolver = TableResolver::new();
