@@ -8,6 +8,7 @@ pub mod display;
 pub mod events;
 pub mod playback;
 pub mod prefs;
+pub mod sound;
 pub mod state;
 pub mod web_login;
 
@@ -153,6 +154,10 @@ pub fn run() {
             })?;
             duet.web_logins
                 .set_windows(Arc::new(web_login::TauriWindows(app.handle().clone())));
+            sound::follow(
+                &app.state::<prefs::PrefsStore>(),
+                duet.player.player().clone(),
+            );
             app.manage(duet);
             show_when_painted(app.handle());
             tracing::info!("ready {} ms after launch", launched.elapsed().as_millis());

@@ -48,10 +48,24 @@ pub struct ShortcutPrefs {}
 #[serde(default)]
 pub struct DesktopLyricsPrefs {}
 
-/// Output device, hand-over between tracks, equaliser, speed.
+/// Output device, hand-over between tracks, equaliser, speed. Applied live by
+/// [`crate::sound::follow`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Type)]
 #[serde(default)]
-pub struct SoundPrefs {}
+pub struct SoundPrefs {
+    /// The output device by name (`sound_devices`); `None`: the system's default. A device that
+    /// is not plugged in stays chosen, and the default plays until it is back.
+    pub output_device: Option<String>,
+    /// How long consecutive tracks overlap, in milliseconds: 0 (gapless, the default) to
+    /// 10,000.
+    pub crossfade_ms: u32,
+    /// When the output device goes away mid-track: move to the default device (the default) or
+    /// pause.
+    pub on_device_lost: duet_player::DeviceLostAction,
+    /// Play tracks at the loudness their service measured (NetEase sends it with the URL; QQ
+    /// Music's tracks play as they are). Off by default.
+    pub normalize: bool,
+}
 
 /// The system's media controls and the local now-playing feed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Type)]
@@ -189,6 +203,34 @@ mod tests {
 
     fn dir() -> tempfile::TempDir {
         tempfile::tempdir().unwrap()
+    }
+
+    #[test]
+    fn the_sound_section_defaults_to_gapless_on_the_default_device_and_reads_partly() {
+        let sound = Prefs::default().sound;
+        assert_eq!(sound.output_device, None);
+        assert_eq!(sound.crossfade_ms, 0);
+        assert_eq!(
+            sound.on_device_lost,
+            duet_player::DeviceLostAction::MoveToDefault
+        );
+        let json = serde_json::to_value(&sound).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "output_device": null,
+                "crossfade_ms": 0,
+                "on_device_lost": "move_to_default",
+                "normalize": false
+            })
+        );
+        let read: Prefs =
+            serde_json::from_str(r#"{"sound": {"on_device_lost": "pause"}}"#).unwrap();
+        assert_eq!(
+            read.sound.on_device_lost,
+            duet_player::DeviceLostAction::Pause
+        );
+        assert_eq!(read.sound.crossfade_ms, 0);
     }
 
     #[test]

@@ -551,6 +551,22 @@ fn registration_manifest_and_capability_agree() {
     assert_eq!(handler, granted);
 }
 
+/// The sound settings' device list: the system's devices through cpal (whatever this machine
+/// has, none included), each named, at most one the default; never an error for a machine
+/// without sound.
+#[test]
+fn the_output_devices_are_listed_for_the_sound_settings() {
+    let h = harness();
+    let devices = h.ok("sound_devices", json!({}));
+    let devices = devices.as_array().expect("a list");
+    for device in devices {
+        assert!(!device["name"].as_str().unwrap().is_empty(), "{device}");
+        assert!(device["is_default"].is_boolean(), "{device}");
+    }
+    let defaults = devices.iter().filter(|d| d["is_default"] == true).count();
+    assert!(defaults <= 1, "{devices:?}");
+}
+
 /// Covers are fetched only from the services' picture hosts (here: the fake's routes to them),
 /// at most 8 MiB each, and the page's CSP allows images from the same hosts and nowhere else.
 #[test]

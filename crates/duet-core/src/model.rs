@@ -326,6 +326,48 @@ pub struct StreamUrl {
     /// service's http URL of a known audio CDN to https. Never use it otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_fallback_url: Option<String>,
+    /// How loud the service measured the track, for volume normalisation (NetEase's `gain` and
+    /// `peak`); `None` when the service did not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loudness: Option<Loudness>,
+}
+
+/// A track's loudness as its service measured it: the gain (in dB, ReplayGain-style) that brings
+/// it to the service's reference loudness, and its sample peak (1.0 = full scale).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Loudness {
+    gain_db: f32,
+    peak: f32,
+}
+
+// Both values are finite: `new` refuses anything else, and JSON cannot carry NaN.
+impl Eq for Loudness {}
+
+impl Loudness {
+    /// `None` unless both are plausible: a gain within ±30 dB, a peak above 0 (services send a
+    /// peak of 0 for tracks they have not measured) and at most 4 (+12 dBFS).
+    pub fn new(gain_db: f32, peak: f32) -> Option<Self> {
+        let plausible = gain_db.is_finite()
+            && gain_db.abs() <= 30.0
+            && peak.is_finite()
+            && peak > 0.0
+            && peak <= 4.0;
+        plausible.then_some(Self { gain_db, peak })
+    }
+
+    pub fn gain_db(&self) -> f32 {
+        self.gain_db
+    }
+
+    pub fn peak(&self) -> f32 {
+        self.peak
+    }
+
+    /// The linear factor that normalises the track, held down so its peak does not clip.
+    pub fn factor(&self) -> f32 {
+        let factor = 10f32.powf(self.gain_db / 20.0);
+        factor.min(1.0 / self.peak)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -571,6 +613,23 @@ impl ImageUrls for SearchPage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn loudness_is_plausible_or_none_and_its_factor_never_clips() {
+        let quiet = Loudness::new(-6.0, 1.0).unwrap();
+        assert!((quiet.factor() - 0.501_187).abs() < 1e-5);
+        // +6 dB would lift a peak of 0.8 to 1.6: held at 1/0.8.
+        assert_eq!(Loudness::new(6.0, 0.8).unwrap().factor(), 1.25);
+        for (gain, peak) in [
+            (-0.0002, 0.0),
+            (f32::NAN, 1.0),
+            (-6.0, f32::INFINITY),
+            (45.0, 1.0),
+            (-6.0, -1.0),
+        ] {
+            assert_eq!(Loudness::new(gain, peak), None, "{gain} {peak}");
+        }
+    }
 
     #[test]
     fn search_query_rejects_bad_input() {

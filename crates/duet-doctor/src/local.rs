@@ -47,7 +47,7 @@ pub async fn run() -> (Vec<LocalCheck>, KeychainUse) {
             Outcome::Warn,
             format!(
                 "{}; Duet plays into the null sink (silent)",
-                e.0.trim_end_matches('.')
+                e.detail().trim_end_matches('.')
             ),
         ),
         None => check(

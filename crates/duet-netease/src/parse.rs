@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 use duet_core::{
     clock, Album, AlbumRef, Artist, ArtistRef, CheckIn, Comment, CommentPage, Error, ErrorKind,
-    Playlist, Profile, ProviderId, Quality, Result, StreamUrl, Track, TrialWindow, UserRef,
+    Loudness, Playlist, Profile, ProviderId, Quality, Result, StreamUrl, Track, TrialWindow,
+    UserRef,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
@@ -642,7 +643,15 @@ pub fn stream_url(body: &Value, id: &str, quality: Quality) -> Result<StreamUrl>
             .map(|s| clock::unix_s().saturating_add(s)),
         trial: item.get("freeTrialInfo").and_then(trial_window),
         http_fallback_url: None,
+        loudness: loudness(item),
     })
+}
+
+/// `gain` (dB) and `peak` of a song/url/v1 item; a peak of 0 means NetEase did not measure it.
+fn loudness(item: &Value) -> Option<Loudness> {
+    let gain = item.get("gain").and_then(Value::as_f64)?;
+    let peak = item.get("peak").and_then(Value::as_f64)?;
+    Loudness::new(gain as f32, peak as f32)
 }
 
 /// `/api/login/qrcode/unikey` (§7.1); NCMA wraps it in `data`, accepted too.

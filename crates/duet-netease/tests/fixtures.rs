@@ -205,6 +205,11 @@ fn song_url_v1() {
     assert_eq!(stream.bitrate, Some(320000));
     assert!(stream.expires_at.is_some());
     assert_eq!(stream.trial, None);
+    let loudness = stream.loudness.expect("gain and peak");
+    assert_eq!((loudness.gain_db(), loudness.peak()), (-6.3072, 1.0));
+    // `"gain": -0.0002, "peak": 0`: not measured.
+    let unmeasured = parse::stream_url(&body, "405998841", Quality::Standard).unwrap();
+    assert_eq!(unmeasured.loudness, None);
     assert_eq!(
         parse::stream_url(&body, "1", Quality::High)
             .unwrap_err()

@@ -31,6 +31,7 @@ impl StreamResolver for UrlResolver {
             expires_at: None,
             trial: None,
             http_fallback_url: None,
+            loudness: None,
         })
     }
 }

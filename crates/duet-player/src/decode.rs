@@ -123,8 +123,11 @@ impl Decoder {
             .as_ref()
             .and_then(|p| p.audio())
             .ok_or_else(|| DecodeError::Unsupported("unknown codec".into()))?;
+        // Gapless: the decoder drops the encoder delay and padding the file declares (the LAME/Xing
+        // header of an MP3), so consecutive tracks join sample to sample. Symphonia's AAC decoder
+        // does not trim yet (an M4A keeps its ~2,112 priming frames).
         let decoder = symphonia::default::get_codecs()
-            .make_audio_decoder(params, &AudioDecoderOptions::default())
+            .make_audio_decoder(params, &AudioDecoderOptions::default().gapless(true))
             .map_err(|e| DecodeError::Unsupported(e.to_string()))?;
         let rate = params.sample_rate.unwrap_or(0);
         if rate != 0 && !SAMPLE_RATES.contains(&rate) {
@@ -338,6 +341,22 @@ mod tests {
             );
             assert!((1900..=2100).contains(&decoder.position_ms()), "{name}");
         }
+    }
+
+    #[test]
+    fn an_mp3_decodes_to_its_exact_length_without_encoder_delay_or_padding() {
+        // tone.mp3: 2 s at 44.1 kHz = 88,200 frames, encoded by LAME with 1,105 frames of delay
+        // and padding to a whole number of 1,152-frame MP3 frames; its LAME header says so.
+        let mut decoder = open("tone.mp3");
+        let (spec, samples) = decode_all(&mut decoder);
+        assert_eq!(spec.sample_rate, 44_100);
+        assert_eq!(samples.len() / usize::from(spec.channels), 88_200);
+        // The sine starts at its zero crossing: the first sample is the start, not delay.
+        assert!(samples[0].abs() < 0.05, "{}", samples[0]);
+        assert!(
+            samples[2 * 10].abs() > 0.05,
+            "the tone is there from the start"
+        );
     }
 
     #[test]

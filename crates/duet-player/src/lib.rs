@@ -6,6 +6,8 @@
 //! - [`decode`]: symphonia (MP3, FLAC, AAC/M4A, WAV, Ogg Vorbis), seeking;
 //! - [`output`]: the [`AudioOutput`] trait, the sound card ([`CpalOutput`]) and the null sink
 //!   ([`NullOutput`]); [`output_from_env`] picks one (`DUET_AUDIO_OUTPUT=null` forces the null sink);
+//! - [`process`]: [`SampleProcessor`], where sound processing (EQ, speed) plugs into the sample
+//!   path;
 //! - [`queue`]: queue order, shuffle and repeat, as pure logic;
 //! - [`Player`]: the handle the app drives; it reports through [`PlayerEvent`]s.
 //!
@@ -28,19 +30,21 @@ pub mod convert;
 pub mod decode;
 pub mod output;
 mod player;
+pub mod process;
 pub mod queue;
 mod session;
 pub mod source;
 mod spool;
 
 pub use output::{
-    output_from_env, select_output, AudioOutput, Capture, CpalOutput, CpalOutputFactory,
-    NullOutput, NullOutputFactory, OutputError, OutputFactory, OutputKind, OutputSpec, Pace,
-    OUTPUT_ENV,
+    list_output_devices, output_from_env, select_output, AudioOutput, Capture, CpalOutput,
+    CpalOutputFactory, DeviceLostAction, NullOutput, NullOutputFactory, OutputDevice, OutputError,
+    OutputFactory, OutputKind, OutputSpec, Pace, OUTPUT_ENV,
 };
 pub use player::{
     EventReceiver, Player, PlayerEvent, PlayerOptions, PlayerState, PlayerStatus, PositionUpdate,
-    SkippedTrack, StreamResolver, SKIP_LIMIT,
+    SkippedTrack, StreamResolver, MAX_CROSSFADE, PREFETCH_AHEAD, SKIP_LIMIT,
 };
+pub use process::SampleProcessor;
 pub use queue::{Queue, Repeat};
 pub use source::SpoolOptions;

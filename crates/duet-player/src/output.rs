@@ -34,9 +34,55 @@ pub struct OutputSpec {
     pub channels: u16,
 }
 
+/// Why an output could not be opened or written to.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("audio output failed: {0}")]
-pub struct OutputError(pub String);
+pub enum OutputError {
+    /// The device went away while playing (headphones unplugged, a Bluetooth device out of
+    /// range, the sound server restarted): cpal's `DeviceNotAvailable`/`StreamInvalidated`. The
+    /// player then pauses or moves to the default device ([`DeviceLostAction`]).
+    #[error("the audio device went away: {0}")]
+    DeviceLost(String),
+    /// No output device has this name (any more).
+    #[error("there is no audio output device named {0:?}")]
+    NoSuchDevice(String),
+    #[error("audio output failed: {0}")]
+    Failed(String),
+}
+
+impl OutputError {
+    pub fn is_device_lost(&self) -> bool {
+        matches!(self, Self::DeviceLost(_))
+    }
+
+    /// What the backend said, without the words this error's kind adds.
+    pub fn detail(&self) -> &str {
+        match self {
+            Self::DeviceLost(detail) | Self::NoSuchDevice(detail) | Self::Failed(detail) => detail,
+        }
+    }
+}
+
+/// What the player does when its output device goes away mid-track.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub enum DeviceLostAction {
+    /// Go on playing on the system's default device.
+    #[default]
+    MoveToDefault,
+    /// Pause (resuming opens the default device, or the chosen one if it is back).
+    Pause,
+}
+
+/// An output device the system offers, as the settings list it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct OutputDevice {
+    /// What the system calls it; also how a choice is saved and found again.
+    pub name: String,
+    /// The system's default output device.
+    pub is_default: bool,
+}
 
 /// A sink for interleaved `f32` samples in its own [`OutputSpec`].
 ///
@@ -79,6 +125,18 @@ pub trait OutputFactory: Send + Sync {
     fn kind(&self) -> OutputKind;
 
     fn open(&self, preferred: OutputSpec) -> Result<Box<dyn AudioOutput>, OutputError>;
+
+    /// Opens the system's default device, whatever device was chosen (after the chosen one went
+    /// away). Outputs without devices open as `open` does.
+    fn open_default(&self, preferred: OutputSpec) -> Result<Box<dyn AudioOutput>, OutputError> {
+        self.open(preferred)
+    }
+
+    /// Chooses the device later `open`s use, by [`OutputDevice::name`]; `None` is the system's
+    /// default. Outputs without devices accept and ignore it.
+    fn choose_device(&self, _name: Option<&str>) -> Result<(), OutputError> {
+        Ok(())
+    }
 }
 
 /// The output chosen by `DUET_AUDIO_OUTPUT` (see [`OUTPUT_ENV`]).
@@ -360,7 +418,7 @@ struct DeviceFlags {
     paused: AtomicBool,
     /// Set by the writer; the callback drops what is buffered and clears it.
     flush: AtomicBool,
-    failed: Mutex<Option<String>>,
+    failed: Mutex<Option<OutputError>>,
     /// Callbacks run so far (progress, for stall detection).
     callbacks: AtomicU64,
     /// Non-fatal errors reported so far.
@@ -386,14 +444,14 @@ impl std::fmt::Debug for CpalOutput {
 }
 
 impl CpalOutput {
-    /// Opens the default device, at `preferred.sample_rate` when the device supports it (else its
-    /// default rate), with the device's default channel count.
-    pub fn open(preferred: OutputSpec) -> Result<Self, OutputError> {
+    /// Opens the device called `device` (`None`: the default one), at `preferred.sample_rate`
+    /// when the device supports it (else its default rate), with its default channel count.
+    pub fn open(device: Option<String>, preferred: OutputSpec) -> Result<Self, OutputError> {
         let (ready_tx, ready_rx) = mpsc::channel();
         let (close_tx, close_rx) = mpsc::channel::<()>();
         thread::Builder::new()
             .name("duet-audio-device".into())
-            .spawn(move || match build_stream(preferred) {
+            .spawn(move || match build_stream(device.as_deref(), preferred) {
                 Ok((stream, opened)) => {
                     if ready_tx.send(Ok(opened)).is_ok() {
                         // Until the CpalOutput is dropped.
@@ -405,10 +463,10 @@ impl CpalOutput {
                     let _ = ready_tx.send(Err(e));
                 }
             })
-            .map_err(|e| OutputError(format!("cannot start the audio thread: {e}")))?;
+            .map_err(|e| OutputError::Failed(format!("cannot start the audio thread: {e}")))?;
         let (spec, producer, flags) = ready_rx
             .recv_timeout(Duration::from_secs(10))
-            .map_err(|_| OutputError("the audio device did not open in time".into()))??;
+            .map_err(|_| OutputError::Failed("the audio device did not open in time".into()))??;
         Ok(Self {
             spec,
             producer,
@@ -417,7 +475,7 @@ impl CpalOutput {
         })
     }
 
-    fn failure(&self) -> Option<String> {
+    fn failure(&self) -> Option<OutputError> {
         self.flags
             .failed
             .lock()
@@ -429,7 +487,43 @@ impl CpalOutput {
 type Opened = (OutputSpec, rtrb::Producer<f32>, Arc<DeviceFlags>);
 
 fn device_error(what: &str, e: impl std::fmt::Display) -> OutputError {
-    OutputError(format!("{what}: {e}"))
+    OutputError::Failed(format!("{what}: {e}"))
+}
+
+/// The device called `name`, or the default one for `None`.
+fn find_device(host: &cpal::Host, name: Option<&str>) -> Result<cpal::Device, OutputError> {
+    match name {
+        None => host
+            .default_output_device()
+            .ok_or_else(|| OutputError::Failed("no default audio output device".into())),
+        Some(name) => host
+            .output_devices()
+            .map_err(|e| device_error("cannot list the audio devices", e))?
+            .find(|device| device.to_string() == name)
+            .ok_or_else(|| OutputError::NoSuchDevice(name.to_owned())),
+    }
+}
+
+/// The output devices of the system's default host (ALSA/PulseAudio/PipeWire on Linux, WASAPI,
+/// CoreAudio), the default one marked.
+pub fn list_output_devices() -> Result<Vec<OutputDevice>, OutputError> {
+    let host = cpal::default_host();
+    let default = host.default_output_device().map(|d| d.to_string());
+    let mut devices: Vec<OutputDevice> = Vec::new();
+    for device in host
+        .output_devices()
+        .map_err(|e| device_error("cannot list the audio devices", e))?
+    {
+        let name = device.to_string();
+        if devices.iter().any(|d| d.name == name) {
+            continue;
+        }
+        devices.push(OutputDevice {
+            is_default: default.as_deref() == Some(name.as_str()),
+            name,
+        });
+    }
+    Ok(devices)
 }
 
 fn choose_config(
@@ -468,11 +562,12 @@ fn choose_config(
     })
 }
 
-fn build_stream(preferred: OutputSpec) -> Result<(cpal::Stream, Opened), OutputError> {
+fn build_stream(
+    device: Option<&str>,
+    preferred: OutputSpec,
+) -> Result<(cpal::Stream, Opened), OutputError> {
     let host = cpal::default_host();
-    let device = host
-        .default_output_device()
-        .ok_or_else(|| OutputError("no default audio output device".into()))?;
+    let device = find_device(&host, device)?;
     let config = choose_config(&device, preferred)?;
     let spec = OutputSpec {
         sample_rate: config.sample_rate(),
@@ -492,7 +587,9 @@ fn build_stream(preferred: OutputSpec) -> Result<(cpal::Stream, Opened), OutputE
         SampleFormat::U32 => build::<u32>(&device, stream_config, consumer, &flags),
         SampleFormat::I8 => build::<i8>(&device, stream_config, consumer, &flags),
         SampleFormat::U8 => build::<u8>(&device, stream_config, consumer, &flags),
-        other => Err(OutputError(format!("unsupported sample format {other}"))),
+        other => Err(OutputError::Failed(format!(
+            "unsupported sample format {other}"
+        ))),
     }?;
     stream
         .play()
@@ -553,8 +650,18 @@ where
                     tracing::warn!("audio device error: {e}");
                 }
                 if fatal {
+                    let lost = matches!(
+                        e.kind(),
+                        cpal::ErrorKind::DeviceNotAvailable | cpal::ErrorKind::StreamInvalidated
+                    );
                     let mut failed = error_flags.failed.lock().unwrap_or_else(|e| e.into_inner());
-                    failed.get_or_insert_with(|| e.to_string());
+                    failed.get_or_insert_with(|| {
+                        if lost {
+                            OutputError::DeviceLost(e.to_string())
+                        } else {
+                            OutputError::Failed(e.to_string())
+                        }
+                    });
                 }
             },
             None,
@@ -577,7 +684,7 @@ impl AudioOutput for CpalOutput {
         let mut callbacks = self.flags.callbacks.load(Ordering::Relaxed);
         while !rest.is_empty() {
             if let Some(failure) = self.failure() {
-                return Err(OutputError(failure));
+                return Err(failure);
             }
             let (_, remaining) = self.producer.push_partial_slice(rest);
             if remaining.len() < rest.len() {
@@ -593,7 +700,11 @@ impl AudioOutput for CpalOutput {
                 last_progress = Instant::now();
             }
             if last_progress.elapsed() > DEVICE_STALL {
-                return Err(OutputError("the audio device stopped playing".into()));
+                // Some backends report nothing when a device goes (a Bluetooth sink out of
+                // range): its callbacks just stop. Treated as gone, so the setting applies.
+                return Err(OutputError::DeviceLost(
+                    "the audio device stopped taking samples".into(),
+                ));
             }
             thread::sleep(Duration::from_millis(5));
         }
@@ -634,17 +745,20 @@ impl AudioOutput for CpalOutput {
     }
 }
 
-/// Opens the default sound device through cpal; falls back to a real-time [`NullOutput`] when
-/// the device cannot be opened (busy, unplugged), so playback goes on and the state says `null`.
+/// Opens the chosen sound device (by default the system's default one) through cpal. A chosen
+/// device that is missing gives way to the default one; when no device opens (busy, unplugged)
+/// it falls back to a real-time [`NullOutput`], so playback goes on and the state says `null`.
 #[derive(Debug, Clone, Default)]
-pub struct CpalOutputFactory;
+pub struct CpalOutputFactory {
+    chosen: Arc<Mutex<Option<String>>>,
+}
 
 impl CpalOutputFactory {
     /// `Some` when the default host has a default output device with a usable configuration.
     pub fn probe() -> Option<Self> {
         let device = cpal::default_host().default_output_device()?;
         match device.default_output_config() {
-            Ok(_) => Some(Self),
+            Ok(_) => Some(Self::default()),
             Err(e) => {
                 tracing::info!("the default audio device is not usable: {e}");
                 None
@@ -657,9 +771,9 @@ impl CpalOutputFactory {
 /// channels, f32", with the host's name), without opening a stream (duet-doctor).
 pub fn describe_default_device() -> Result<String, OutputError> {
     let host = cpal::default_host();
-    let device = host
-        .default_output_device()
-        .ok_or_else(|| OutputError(format!("{}: no default output device", host.id().name())))?;
+    let device = host.default_output_device().ok_or_else(|| {
+        OutputError::Failed(format!("{}: no default output device", host.id().name()))
+    })?;
     let config = device
         .default_output_config()
         .map_err(|e| device_error("the default output device is not usable", e))?;
@@ -678,13 +792,36 @@ impl OutputFactory for CpalOutputFactory {
     }
 
     fn open(&self, preferred: OutputSpec) -> Result<Box<dyn AudioOutput>, OutputError> {
-        match CpalOutput::open(preferred) {
+        let chosen = self
+            .chosen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if let Some(name) = chosen {
+            match CpalOutput::open(Some(name.clone()), preferred) {
+                Ok(output) => return Ok(Box::new(output)),
+                Err(e) => tracing::warn!("{e}; using the default device instead of {name:?}"),
+            }
+        }
+        self.open_default(preferred)
+    }
+
+    fn open_default(&self, preferred: OutputSpec) -> Result<Box<dyn AudioOutput>, OutputError> {
+        match CpalOutput::open(None, preferred) {
             Ok(output) => Ok(Box::new(output)),
             Err(e) => {
                 tracing::warn!("{e}; playing into the null sink");
                 Ok(Box::new(NullOutput::new(preferred, Pace::RealTime)))
             }
         }
+    }
+
+    /// A device that is not there now is still chosen: until it is back (a USB DAC plugged in
+    /// later), `open` uses the default one.
+    fn choose_device(&self, name: Option<&str>) -> Result<(), OutputError> {
+        let name = name.map(str::trim).filter(|n| !n.is_empty());
+        *self.chosen.lock().unwrap_or_else(|e| e.into_inner()) = name.map(str::to_owned);
+        Ok(())
     }
 }
 

@@ -9,6 +9,7 @@
 //! notices its stop flag (its blocked reads are woken by cancelling its download) and exits
 //! without touching the state.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -17,7 +18,8 @@ use duet_core::{Error, ErrorKind, StreamUrl, Track, TrialWindow};
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
-use crate::output::{OutputFactory, OutputKind};
+use crate::output::{DeviceLostAction, OutputFactory, OutputKind, OutputSpec};
+use crate::process::SampleProcessor;
 use crate::queue::{Advance, Queue, Repeat};
 use crate::session::{self, SessionCtl};
 use crate::source::SpoolOptions;
@@ -31,6 +33,14 @@ const RESTART_THRESHOLD_MS: u64 = 3_000;
 /// risk-flagged for less, SPlayer #630). Five passes over a short run of grey songs in an album
 /// and stops long before a service could take it for a bot.
 pub const SKIP_LIMIT: u32 = 5;
+
+/// How long before the end of a track the next one is prepared (its URL resolved, its download
+/// started, its decoder opened), so it follows without a gap. Short enough that a track the
+/// person skips or stops early costs no URL request for the one after it.
+pub const PREFETCH_AHEAD: Duration = Duration::from_secs(20);
+
+/// The longest crossfade [`Player::set_crossfade`] accepts.
+pub const MAX_CROSSFADE: Duration = Duration::from_secs(10);
 
 /// Where the player gets a playable URL for a track, right before playing it (URLs expire). The
 /// app implements it over `duet_core::Provider::stream_url`.
@@ -132,6 +142,14 @@ pub struct PlayerOptions {
     pub volume: f32,
     /// How much of a download stays in memory, and where the rest goes.
     pub spool: SpoolOptions,
+    /// How long before the end of a track the next is prepared ([`PREFETCH_AHEAD`]).
+    pub prefetch_ahead: Duration,
+    /// Overlap between consecutive tracks (0: gapless, no overlap); at most [`MAX_CROSSFADE`].
+    pub crossfade: Duration,
+    /// What happens when the output device goes away mid-track.
+    pub on_device_lost: DeviceLostAction,
+    /// Play tracks at the loudness their service measured (`StreamUrl::loudness`), where it did.
+    pub normalize: bool,
 }
 
 impl Default for PlayerOptions {
@@ -144,6 +162,10 @@ impl Default for PlayerOptions {
             resolve_timeout: Duration::from_secs(20),
             volume: 1.0,
             spool: SpoolOptions::default(),
+            prefetch_ahead: PREFETCH_AHEAD,
+            crossfade: Duration::ZERO,
+            on_device_lost: DeviceLostAction::default(),
+            normalize: false,
         }
     }
 }
@@ -230,6 +252,22 @@ impl Core {
     }
 }
 
+/// The settings a playback reads as it goes (they change live).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Sound {
+    pub(crate) prefetch_ahead_ms: u64,
+    pub(crate) crossfade_ms: u64,
+    pub(crate) on_device_lost: DeviceLostAction,
+    pub(crate) normalize: bool,
+}
+
+/// The [`SampleProcessor`] and the layout it was last configured for.
+#[derive(Default)]
+struct ProcessorSlot {
+    processor: Option<Box<dyn SampleProcessor>>,
+    configured: Option<OutputSpec>,
+}
+
 /// What the playback threads share with the handles.
 pub(crate) struct Shared {
     core: Mutex<Core>,
@@ -241,6 +279,10 @@ pub(crate) struct Shared {
     pub(crate) stall_timeout: Duration,
     pub(crate) resolve_timeout: Duration,
     pub(crate) spool: SpoolOptions,
+    sound: Mutex<Sound>,
+    /// Bumped when another output device is chosen: playbacks reopen their output.
+    device_epoch: AtomicU64,
+    processor: Mutex<ProcessorSlot>,
     _own_runtime: OwnedRuntime,
 }
 
@@ -295,7 +337,110 @@ impl Shared {
         }
     }
 
+    pub(crate) fn sound(&self) -> Sound {
+        *self.sound.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn device_epoch(&self) -> u64 {
+        self.device_epoch.load(Ordering::SeqCst)
+    }
+
+    fn processor(&self) -> MutexGuard<'_, ProcessorSlot> {
+        self.processor.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs the [`SampleProcessor`], if any, over samples about to be written in `spec`.
+    pub(crate) fn process(&self, spec: OutputSpec, samples: &mut Vec<f32>) {
+        let mut slot = self.processor();
+        let ProcessorSlot {
+            processor,
+            configured,
+        } = &mut *slot;
+        if let Some(processor) = processor.as_mut() {
+            if *configured != Some(spec) {
+                processor.configure(spec);
+                *configured = Some(spec);
+            }
+            processor.process(samples);
+        }
+    }
+
+    pub(crate) fn configure_processor(&self, spec: OutputSpec) {
+        let mut slot = self.processor();
+        if let Some(processor) = slot.processor.as_mut() {
+            processor.configure(spec);
+            slot.configured = Some(spec);
+        }
+    }
+
+    pub(crate) fn reset_processor(&self) {
+        if let Some(processor) = self.processor().processor.as_mut() {
+            processor.reset();
+        }
+    }
+
     // --- Reports from the playback thread. Each is ignored once its session is superseded.
+
+    /// The track that follows the current one when it ends, to be prepared now; `None` when
+    /// there is none, or it cannot play anyway (it would cost a request for nothing).
+    pub(crate) fn upcoming(&self, generation: u64) -> Option<Track> {
+        let core = self.lock();
+        if !core.is_current(generation) {
+            return None;
+        }
+        let index = core.queue.peek_advance(Advance::Finished)?;
+        core.queue
+            .items()
+            .get(index)
+            .filter(|track| track.playable)
+            .cloned()
+    }
+
+    /// The current track ended (or starts fading out) and the playback goes on with `next`,
+    /// prepared ahead: the queue moves on and `next` gets a generation of its own (its state is
+    /// sent when its first samples are written). `None` when the session is superseded or the
+    /// queue no longer has `next` next (the person changed it meanwhile).
+    pub(crate) fn hand_over(&self, generation: u64, next: &Track) -> Option<Arc<SessionCtl>> {
+        let mut core = self.lock();
+        if !core.is_current(generation) {
+            return None;
+        }
+        let index = core.queue.peek_advance(Advance::Finished)?;
+        let still_next = core
+            .queue
+            .items()
+            .get(index)
+            .is_some_and(|t| t.provider == next.provider && t.id == next.id);
+        if !still_next {
+            return None;
+        }
+        core.queue.advance(Advance::Finished);
+        let previous = core.session.take()?;
+        core.generation += 1;
+        let ctl = Arc::new(SessionCtl::new(core.generation, core.volume));
+        ctl.set_paused(previous.is_paused());
+        core.session = Some(ctl.clone());
+        core.position_ms = 0;
+        core.duration_ms = next.duration_ms;
+        core.trial = None;
+        core.http_fallback = false;
+        Some(ctl)
+    }
+
+    /// The output device went away and the setting says pause.
+    pub(crate) fn session_paused_by_device(&self, generation: u64) {
+        let mut core = self.lock();
+        if !core.is_current(generation) {
+            return;
+        }
+        if let Some(session) = &core.session {
+            session.set_paused(true);
+        }
+        if core.status == PlayerStatus::Playing {
+            core.status = PlayerStatus::Paused;
+            self.emit_state(&core);
+        }
+    }
 
     pub(crate) fn session_resolved(&self, generation: u64, trial: Option<TrialWindow>) {
         let mut core = self.lock();
@@ -527,6 +672,14 @@ impl Player {
             stall_timeout: options.stall_timeout,
             resolve_timeout: options.resolve_timeout,
             spool: options.spool,
+            sound: Mutex::new(Sound {
+                prefetch_ahead_ms: duration_ms(options.prefetch_ahead),
+                crossfade_ms: duration_ms(options.crossfade.min(MAX_CROSSFADE)),
+                on_device_lost: options.on_device_lost,
+                normalize: options.normalize,
+            }),
+            device_epoch: AtomicU64::new(0),
+            processor: Mutex::new(ProcessorSlot::default()),
             _own_runtime: own_runtime,
         });
         Self {
@@ -747,10 +900,87 @@ impl Player {
         shared.emit_state(&core)
     }
 
+    /// Overlaps the end of each track with the start of the next, `crossfade` long, with
+    /// equal-power gains; zero plays them back to back (gapless). Applies from the next
+    /// hand-over on.
+    pub fn set_crossfade(&self, crossfade: Duration) -> duet_core::Result<()> {
+        if crossfade > MAX_CROSSFADE {
+            return Err(Error::bad_request(format!(
+                "a crossfade is at most {} s",
+                MAX_CROSSFADE.as_secs()
+            )));
+        }
+        self.shared()
+            .sound
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .crossfade_ms = duration_ms(crossfade);
+        Ok(())
+    }
+
+    /// Plays tracks at the loudness their service measured, where it did (NetEase's `gain` and
+    /// `peak`), held down so nothing clips; applies at once, to the track playing too.
+    pub fn set_normalization(&self, on: bool) {
+        self.shared()
+            .sound
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .normalize = on;
+    }
+
+    pub fn normalization(&self) -> bool {
+        self.shared().sound().normalize
+    }
+
+    /// The crossfade set (zero: gapless, no overlap).
+    pub fn crossfade(&self) -> Duration {
+        Duration::from_millis(self.shared().sound().crossfade_ms)
+    }
+
+    /// What happens when the output device goes away mid-track.
+    pub fn on_device_lost(&self) -> DeviceLostAction {
+        self.shared().sound().on_device_lost
+    }
+
+    /// What happens when the output device goes away mid-track.
+    pub fn set_on_device_lost(&self, action: DeviceLostAction) {
+        self.shared()
+            .sound
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .on_device_lost = action;
+    }
+
+    /// Plays on the output device called `name` (see
+    /// [`list_output_devices`](crate::list_output_devices)), or the system's default for
+    /// `None`; a track playing moves there at once.
+    pub fn choose_output_device(&self, name: Option<&str>) -> duet_core::Result<()> {
+        let shared = self.shared();
+        shared.outputs.choose_device(name).map_err(|e| match e {
+            crate::OutputError::NoSuchDevice(_) => Error::not_found(e.to_string()),
+            other => Error::new(ErrorKind::Unavailable, other.to_string()),
+        })?;
+        shared.device_epoch.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// Puts `processor` in the sample path (see [`SampleProcessor`]), replacing any other;
+    /// `None` takes it out.
+    pub fn set_processor(&self, processor: Option<Box<dyn SampleProcessor>>) {
+        *self.shared().processor() = ProcessorSlot {
+            processor,
+            configured: None,
+        };
+    }
+
     /// The play order over queue indices (shuffled or not).
     pub fn play_order(&self) -> Vec<usize> {
         self.shared().lock().queue.order().to_vec()
     }
+}
+
+fn duration_ms(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 fn clamp_volume(volume: f32) -> duet_core::Result<f32> {

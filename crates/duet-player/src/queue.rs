@@ -186,6 +186,28 @@ impl<T> Queue<T> {
         self.current_index()
     }
 
+    /// The queue index [`advance`](Self::advance) would move to, without moving (the player
+    /// prepares that track before the current one ends).
+    pub fn peek_advance(&self, why: Advance) -> Option<usize> {
+        if self.items.is_empty() {
+            return None;
+        }
+        let Some(cursor) = self.cursor else {
+            return self.order.first().copied();
+        };
+        if why == Advance::Finished && self.repeat == Repeat::One {
+            return self.current_index();
+        }
+        let next = cursor + 1;
+        if next < self.order.len() {
+            self.order.get(next).copied()
+        } else if self.repeat == Repeat::Off {
+            None
+        } else {
+            self.order.first().copied()
+        }
+    }
+
     /// Moves to the track before; at the first track it stays there (repeat off) or wraps to the
     /// last (repeat all/one).
     pub fn back(&mut self) -> Option<usize> {
@@ -231,6 +253,30 @@ mod tests {
         assert_eq!(q.current_index(), Some(2), "stays on the last track");
         assert_eq!(q.advance(Advance::Skip), None);
         assert_eq!(q.rewind(), Some(0));
+    }
+
+    #[test]
+    fn peeking_agrees_with_advancing() {
+        for repeat in [Repeat::Off, Repeat::All, Repeat::One] {
+            for shuffle in [false, true] {
+                let mut q = queue(4, repeat);
+                q.set_mode(repeat, shuffle);
+                for why in [Advance::Finished, Advance::Skip]
+                    .into_iter()
+                    .cycle()
+                    .take(9)
+                {
+                    let peeked = q.peek_advance(why);
+                    let before = q.current_index();
+                    let moved = q.advance(why);
+                    assert_eq!(peeked, moved, "{repeat:?} shuffle {shuffle} {why:?}");
+                    if moved.is_none() {
+                        assert_eq!(q.current_index(), before);
+                        break;
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,5 +1,13 @@
-//! One playback of one track, on a thread of its own: resolve the URL, download while decoding,
-//! write to the output at real-time pace, obey pause/seek/volume/stop, report back.
+//! One playback, on a thread of its own: resolve the URL, download while decoding, write to the
+//! output at real-time pace, obey pause/seek/volume/stop, report back.
+//!
+//! Gapless hand-over: in the last [`PlayerOptions::prefetch_ahead`](crate::PlayerOptions) of a
+//! track, the next one in the queue is resolved (one URL request), its download started and its
+//! decoder opened on a helper thread. When the current track's last sample has been written, the
+//! same thread goes on with the next track's first sample into the same output: nothing is
+//! drained, closed or reopened between them, so no silence is inserted (the decoder already trims
+//! the encoder delay and padding MP3s declare in their LAME/Xing header). With a crossfade set,
+//! the next track starts that much before the end and the two are mixed with equal-power gains.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -10,8 +18,8 @@ use std::time::{Duration, Instant};
 use duet_core::{Error, ErrorKind, StreamUrl, Track};
 
 use crate::convert::Converter;
-use crate::decode::{frames_to_ms, ms_to_frames, DecodeError, Decoder};
-use crate::output::{AudioOutput, OutputSpec};
+use crate::decode::{frames_to_ms, ms_to_frames, ChunkSpec, DecodeError, Decoder};
+use crate::output::{AudioOutput, DeviceLostAction, OutputError, OutputSpec};
 use crate::player::Shared;
 use crate::source::{self, StreamBuffer, StreamSource};
 
@@ -60,8 +68,13 @@ impl SessionCtl {
         }
     }
 
-    fn stopped(&self) -> bool {
+    pub(crate) fn stopped(&self) -> bool {
         self.stop.load(Ordering::SeqCst)
+    }
+
+    /// Forgets the download without cancelling it (it moves to another playback's control).
+    fn release_buffer(&self) {
+        self.buffer.lock().unwrap_or_else(|e| e.into_inner()).take();
     }
 
     fn set_buffer(&self, buffer: Arc<StreamBuffer>) {
@@ -133,17 +146,23 @@ pub(crate) fn spawn(
         .spawn(move || {
             let mut playback = Playback {
                 shared: &shared,
-                ctl: &ctl,
-                track: &track,
+                ctl,
+                track,
                 started: false,
             };
             let result = catch_unwind(AssertUnwindSafe(|| playback.run()));
-            let started = playback.started;
             let result = result.unwrap_or_else(|_| {
                 Err(Error::upstream(
                     "the audio decoder crashed on this file".to_owned(),
                 ))
             });
+            // After a hand-over these are the track playing last, not the first one.
+            let Playback {
+                ctl,
+                track,
+                started,
+                ..
+            } = playback;
             match result {
                 Ok(Outcome::Stopped) => {}
                 Ok(Outcome::Finished) => shared.session_finished(ctl.generation),
@@ -154,70 +173,211 @@ pub(crate) fn spawn(
         .map(drop)
 }
 
-struct Playback<'a> {
-    shared: &'a Arc<Shared>,
-    ctl: &'a SessionCtl,
-    track: &'a Track,
-    /// Whether any sample reached the output.
-    started: bool,
+/// A track whose URL is resolved, whose download has started and whose decoder is open.
+struct Opened {
+    url: StreamUrl,
+    buffer: Arc<StreamBuffer>,
+    decoder: Decoder,
+    _download: AbortOnDrop,
 }
 
-impl Playback<'_> {
-    fn run(&mut self) -> Result<Outcome, Error> {
-        let generation = self.ctl.generation;
-        if !self.track.playable {
-            let reason = self
-                .track
-                .unavailable_reason
-                .clone()
-                .filter(|r| !r.trim().is_empty())
-                .unwrap_or_else(|| "this track is not available".to_owned());
-            return Err(
-                Error::new(ErrorKind::Unavailable, reason).with_provider(self.track.provider)
-            );
-        }
-        let Some(url) = self.resolve()? else {
-            return Ok(Outcome::Stopped);
-        };
-        if !(url.url.starts_with("http://") || url.url.starts_with("https://")) {
-            return Err(Error::upstream(
-                "the service gave no playable URL for this track",
-            ));
-        }
-        self.shared.session_resolved(generation, url.trial);
+/// Resolves, starts the download and opens the decoder of `track`; `None` when `ctl` was stopped
+/// meanwhile.
+fn open_track(
+    shared: &Arc<Shared>,
+    ctl: &SessionCtl,
+    track: &Track,
+) -> Result<Option<Opened>, Error> {
+    if !track.playable {
+        let reason = track
+            .unavailable_reason
+            .clone()
+            .filter(|r| !r.trim().is_empty())
+            .unwrap_or_else(|| "this track is not available".to_owned());
+        return Err(Error::new(ErrorKind::Unavailable, reason).with_provider(track.provider));
+    }
+    let Some(url) = resolve(shared, ctl, track)? else {
+        return Ok(None);
+    };
+    if !(url.url.starts_with("http://") || url.url.starts_with("https://")) {
+        return Err(Error::upstream(
+            "the service gave no playable URL for this track",
+        ));
+    }
+    let buffer = StreamBuffer::with_spool(shared.spool.clone());
+    ctl.set_buffer(buffer.clone());
+    let download = AbortOnDrop(shared.runtime.spawn(source::download(
+        shared.http.clone(),
+        url.url.clone(),
+        url.http_fallback_url.clone(),
+        buffer.clone(),
+        shared.stall_timeout,
+    )));
+    let stopped_or = |error: Error| if ctl.stopped() { Ok(None) } else { Err(error) };
+    // Twice the stall timeout: a failed https attempt may come before the http one.
+    if let Err(error) = buffer.wait_started(shared.stall_timeout * 2) {
+        return stopped_or(error);
+    }
+    let source = StreamSource::new(buffer.clone(), shared.stall_timeout);
+    match Decoder::open(
+        Box::new(source),
+        Some(url.format.as_str()),
+        buffer.content_type().as_deref(),
+    ) {
+        Ok(decoder) => Ok(Some(Opened {
+            url,
+            buffer,
+            decoder,
+            _download: download,
+        })),
+        Err(e) => stopped_or(decode_failure(&buffer, e)),
+    }
+}
 
-        let buffer = StreamBuffer::with_spool(self.shared.spool.clone());
-        self.ctl.set_buffer(buffer.clone());
-        let _download = AbortOnDrop(self.shared.runtime.spawn(source::download(
-            self.shared.http.clone(),
-            url.url.clone(),
-            url.http_fallback_url.clone(),
-            buffer.clone(),
-            self.shared.stall_timeout,
-        )));
-        // Twice the stall timeout: a failed https attempt may come before the http one.
-        if let Err(error) = buffer.wait_started(self.shared.stall_timeout * 2) {
-            return self.stopped_or(error);
+/// Asks the resolver on the runtime; `None` when stopped meanwhile.
+fn resolve(shared: &Shared, ctl: &SessionCtl, track: &Track) -> Result<Option<StreamUrl>, Error> {
+    let (tx, rx) = mpsc::channel();
+    let resolver = shared.resolver.clone();
+    let asked = track.clone();
+    let _task = AbortOnDrop(shared.runtime.spawn(async move {
+        let _ = tx.send(resolver.resolve(&asked).await);
+    }));
+    let deadline = Instant::now() + shared.resolve_timeout;
+    loop {
+        if ctl.stopped() {
+            return Ok(None);
         }
-        if buffer.used_http_fallback() {
-            self.shared.session_http_fallback(generation);
+        match rx.recv_timeout(Duration::from_millis(20)) {
+            Ok(result) => return result.map(Some),
+            Err(mpsc::RecvTimeoutError::Timeout) if Instant::now() < deadline => {}
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                return Err(Error::network(format!(
+                    "no playable URL within {} s",
+                    shared.resolve_timeout.as_secs()
+                ))
+                .with_provider(track.provider))
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(Error::upstream("looking up the track's URL failed")
+                    .with_provider(track.provider))
+            }
         }
-        let source = StreamSource::new(buffer.clone(), self.shared.stall_timeout);
-        let mut decoder = match Decoder::open(
-            Box::new(source),
-            Some(url.format.as_str()),
-            buffer.content_type().as_deref(),
-        ) {
-            Ok(decoder) => decoder,
-            Err(e) => return self.stopped_or(decode_failure(&buffer, e)),
-        };
+    }
+}
 
-        // A VIP preview stops at the end of its window, even when the full file is served.
-        let trial_ms = url
+/// The next track, being opened on a helper thread while the current one plays.
+struct Prefetch {
+    track: Track,
+    /// Stopping it (on drop) cancels the resolve or the download.
+    ctl: Arc<SessionCtl>,
+    result: mpsc::Receiver<Result<Option<Opened>, Error>>,
+    /// The result, once received.
+    outcome: Option<Result<Opened, Error>>,
+}
+
+impl Prefetch {
+    fn start(shared: &Arc<Shared>, track: Track) -> Option<Self> {
+        let ctl = Arc::new(SessionCtl::new(0, 1.0));
+        let (tx, rx) = mpsc::channel();
+        let (thread_shared, thread_ctl, thread_track) =
+            (shared.clone(), ctl.clone(), track.clone());
+        let spawned = thread::Builder::new()
+            .name("duet-prefetch".into())
+            .spawn(move || {
+                let result = catch_unwind(AssertUnwindSafe(|| {
+                    open_track(&thread_shared, &thread_ctl, &thread_track)
+                }))
+                .unwrap_or_else(|_| Err(Error::upstream("the audio decoder crashed on this file")));
+                let _ = tx.send(result);
+            });
+        match spawned {
+            Ok(_) => Some(Self {
+                track,
+                ctl,
+                result: rx,
+                outcome: None,
+            }),
+            Err(e) => {
+                tracing::warn!("cannot prepare the next track: {e}");
+                None
+            }
+        }
+    }
+
+    /// Whether it is ready and succeeded (the result is kept for [`Prefetch::wait`]).
+    fn succeeded(&mut self) -> bool {
+        if self.outcome.is_none() {
+            match self.result.try_recv() {
+                Ok(result) => self.outcome = Some(self.take(result)),
+                Err(mpsc::TryRecvError::Empty) => {}
+                Err(mpsc::TryRecvError::Disconnected) => {
+                    self.outcome = Some(Err(Error::upstream("preparing the next track failed")));
+                }
+            }
+        }
+        matches!(self.outcome, Some(Ok(_)))
+    }
+
+    /// Waits for the result; `None` when `current` is stopped meanwhile.
+    fn wait(&mut self, current: &SessionCtl) -> Option<Result<Opened, Error>> {
+        if let Some(outcome) = self.outcome.take() {
+            return Some(outcome);
+        }
+        loop {
+            if current.stopped() {
+                return None;
+            }
+            match self.result.recv_timeout(Duration::from_millis(20)) {
+                Ok(result) => return Some(self.take(result)),
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    return Some(Err(Error::upstream("preparing the next track failed")))
+                }
+            }
+        }
+    }
+
+    fn take(&self, result: Result<Option<Opened>, Error>) -> Result<Opened, Error> {
+        // The download now belongs to whoever plays it: dropping `self` must not cancel it.
+        self.ctl.release_buffer();
+        result.and_then(|opened| {
+            opened.ok_or_else(|| Error::upstream("preparing the next track was cancelled"))
+        })
+    }
+}
+
+impl Drop for Prefetch {
+    fn drop(&mut self) {
+        self.ctl.stop();
+    }
+}
+
+/// One track being decoded and converted to the output's layout.
+struct Lane {
+    opened: Opened,
+    /// A VIP preview stops at the end of its window, even when the full file is served.
+    trial_ms: Option<u64>,
+    /// How long it plays (the preview's length for a preview); 0 when unknown.
+    duration_ms: u64,
+    converter: Option<(Converter, OutputSpec)>,
+    /// The factor that normalises its loudness, when the service measured it.
+    loudness: Option<f32>,
+    /// Whether to apply it (the setting, followed live).
+    normalize: bool,
+    chunk: Vec<f32>,
+    /// Converted samples not yet played (a fading-out track is read in the other's steps).
+    pending: Vec<f32>,
+    ended: bool,
+}
+
+impl Lane {
+    fn new(opened: Opened, track: &Track) -> Self {
+        let trial_ms = opened
+            .url
             .trial
             .map(|t| t.end_ms.saturating_sub(t.start_ms))
             .filter(|&ms| ms > 0);
-        let mut duration_ms = decoder.duration_ms().unwrap_or(self.track.duration_ms);
+        let mut duration_ms = opened.decoder.duration_ms().unwrap_or(track.duration_ms);
         if let Some(limit) = trial_ms {
             duration_ms = if duration_ms == 0 {
                 limit
@@ -225,12 +385,175 @@ impl Playback<'_> {
                 duration_ms.min(limit)
             };
         }
-        self.shared.session_opened(generation, duration_ms);
-
-        match self.play(&mut decoder, &buffer, trial_ms) {
-            Ok(outcome) => Ok(outcome),
-            Err(error) => self.stopped_or(error),
+        let loudness = opened.url.loudness.map(|l| l.factor());
+        Self {
+            opened,
+            trial_ms,
+            duration_ms,
+            converter: None,
+            loudness,
+            normalize: false,
+            chunk: Vec::new(),
+            pending: Vec::new(),
+            ended: false,
         }
+    }
+
+    fn position_ms(&self) -> u64 {
+        self.opened.decoder.position_ms()
+    }
+
+    /// What is left to decode, when the length is known.
+    fn remaining_ms(&self) -> Option<u64> {
+        (self.duration_ms > 0).then(|| self.duration_ms.saturating_sub(self.position_ms()))
+    }
+
+    fn failure(&self, error: DecodeError) -> Error {
+        decode_failure(&self.opened.buffer, error)
+    }
+
+    /// Decodes the next chunk into `self.chunk`; `None` at the end.
+    fn decode(&mut self) -> Result<Option<ChunkSpec>, Error> {
+        if self.ended
+            || self
+                .trial_ms
+                .is_some_and(|limit| self.position_ms() >= limit)
+        {
+            self.ended = true;
+            return Ok(None);
+        }
+        let spec = match self.opened.decoder.next_chunk(&mut self.chunk) {
+            Ok(Some(spec)) => spec,
+            Ok(None) => {
+                self.ended = true;
+                return Ok(None);
+            }
+            Err(e) => return Err(self.failure(e)),
+        };
+        if let Some(limit) = self.trial_ms {
+            let over_ms = self.position_ms().saturating_sub(limit);
+            let over = usize::try_from(ms_to_frames(over_ms, spec.sample_rate))
+                .unwrap_or(usize::MAX)
+                .saturating_mul(usize::from(spec.channels));
+            self.chunk.truncate(self.chunk.len().saturating_sub(over));
+        }
+        Ok(Some(spec))
+    }
+
+    /// Converts the last decoded chunk (of layout `spec`) to `out_spec`, appending to `out`, and
+    /// normalises its loudness when set.
+    fn convert(&mut self, spec: ChunkSpec, out_spec: OutputSpec, out: &mut Vec<f32>) {
+        let from = out.len();
+        let converter = match self.converter.as_mut() {
+            Some((c, made_for))
+                if c.accepts(spec.sample_rate, spec.channels) && *made_for == out_spec =>
+            {
+                c
+            }
+            _ => {
+                let made = Converter::new(
+                    spec.sample_rate,
+                    spec.channels,
+                    out_spec.sample_rate,
+                    out_spec.channels,
+                );
+                &mut self.converter.insert((made, out_spec)).0
+            }
+        };
+        converter.process(&self.chunk, out);
+        if let (true, Some(factor)) = (self.normalize, self.loudness) {
+            out[from..].iter_mut().for_each(|s| *s *= factor);
+        }
+    }
+
+    /// Appends exactly `len` samples in `out_spec` to `out`, silence past the end.
+    fn take(&mut self, len: usize, out_spec: OutputSpec, out: &mut Vec<f32>) -> Result<(), Error> {
+        while self.pending.len() < len {
+            let Some(spec) = self.decode()? else { break };
+            let mut pending = std::mem::take(&mut self.pending);
+            self.convert(spec, out_spec, &mut pending);
+            self.pending = pending;
+        }
+        let n = len.min(self.pending.len());
+        out.extend(self.pending.drain(..n));
+        out.resize(out.len() + (len - n), 0.0);
+        Ok(())
+    }
+}
+
+/// The track fading out under the next one.
+struct Fade {
+    outgoing: Lane,
+    /// Output frames mixed so far, and in all.
+    done: u64,
+    frames: u64,
+}
+
+impl Fade {
+    /// Mixes the outgoing track into `incoming` (interleaved, `spec`): equal power, so the sum
+    /// of the squared gains stays 1 and the loudness does not dip in the middle.
+    fn mix(&mut self, incoming: &mut [f32], spec: OutputSpec) -> Result<(), Error> {
+        let channels = usize::from(spec.channels.max(1));
+        let frames = u64::try_from(incoming.len() / channels).unwrap_or(u64::MAX);
+        let overlap = frames.min(self.frames.saturating_sub(self.done));
+        let overlap_samples = usize::try_from(overlap).unwrap_or(usize::MAX) * channels;
+        let mut outgoing = Vec::with_capacity(overlap_samples);
+        self.outgoing.take(overlap_samples, spec, &mut outgoing)?;
+        for (i, (into, out)) in incoming.iter_mut().zip(&outgoing).enumerate() {
+            let frame = self.done + (i / channels) as u64;
+            let angle = std::f32::consts::FRAC_PI_2 * frame as f32 / self.frames.max(1) as f32;
+            *into = *into * angle.sin() + out * angle.cos();
+        }
+        self.done += overlap;
+        Ok(())
+    }
+
+    fn is_done(&self) -> bool {
+        self.done >= self.frames
+    }
+}
+
+struct Playback<'a> {
+    shared: &'a Arc<Shared>,
+    /// The controls of the track playing (replaced at each hand-over).
+    ctl: Arc<SessionCtl>,
+    track: Track,
+    /// Whether any sample of `track` reached the output.
+    started: bool,
+}
+
+/// What the end of the current track leads to.
+enum Next {
+    /// Nothing prepared (or the queue changed): drain and report the end.
+    Finish,
+    /// The next track, handed over.
+    Play(Box<Lane>),
+    /// The next track was handed over but could not be opened.
+    Failed(Error),
+}
+
+impl Playback<'_> {
+    fn run(&mut self) -> Result<Outcome, Error> {
+        let opened = match open_track(self.shared, &self.ctl, &self.track) {
+            Ok(Some(opened)) => opened,
+            Ok(None) => return Ok(Outcome::Stopped),
+            Err(error) => return self.stopped_or(error),
+        };
+        let lane = self.begin(opened);
+        self.play(lane)
+    }
+
+    /// Reports a newly opened track of the current generation and makes it a lane.
+    fn begin(&self, opened: Opened) -> Lane {
+        let generation = self.ctl.generation;
+        self.ctl.set_buffer(opened.buffer.clone());
+        self.shared.session_resolved(generation, opened.url.trial);
+        if opened.buffer.used_http_fallback() {
+            self.shared.session_http_fallback(generation);
+        }
+        let lane = Lane::new(opened, &self.track);
+        self.shared.session_opened(generation, lane.duration_ms);
+        lane
     }
 
     /// A failure, unless it only happened because the playback was stopped.
@@ -242,51 +565,107 @@ impl Playback<'_> {
         }
     }
 
-    /// Asks the resolver on the runtime; `None` when stopped meanwhile.
-    fn resolve(&self) -> Result<Option<StreamUrl>, Error> {
-        let (tx, rx) = mpsc::channel();
-        let resolver = self.shared.resolver.clone();
-        let track = self.track.clone();
-        let _task = AbortOnDrop(self.shared.runtime.spawn(async move {
-            let _ = tx.send(resolver.resolve(&track).await);
-        }));
-        let deadline = Instant::now() + self.shared.resolve_timeout;
-        loop {
-            if self.ctl.stopped() {
-                return Ok(None);
+    /// Makes `next` the current track (the queue moves on); `false` when the queue no longer
+    /// has it next.
+    fn hand_over(&mut self, next: &Track) -> bool {
+        match self.shared.hand_over(self.ctl.generation, next) {
+            Some(ctl) => {
+                self.ctl = ctl;
+                self.track = next.clone();
+                self.started = false;
+                true
             }
-            match rx.recv_timeout(Duration::from_millis(20)) {
-                Ok(result) => return result.map(Some),
-                Err(mpsc::RecvTimeoutError::Timeout) if Instant::now() < deadline => {}
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    return Err(Error::network(format!(
-                        "no playable URL within {} s",
-                        self.shared.resolve_timeout.as_secs()
-                    ))
-                    .with_provider(self.track.provider))
-                }
-                Err(mpsc::RecvTimeoutError::Disconnected) => {
-                    return Err(Error::upstream("looking up the track's URL failed")
-                        .with_provider(self.track.provider))
-                }
-            }
+            None => false,
         }
     }
 
-    /// The decode → convert → output loop.
-    fn play(
+    /// At the end of the current track: the prepared next one, if it is still next.
+    fn next_at_end(&mut self, prefetch: &mut Option<Prefetch>) -> Next {
+        let Some(mut prefetched) = prefetch.take() else {
+            return Next::Finish;
+        };
+        let Some(result) = prefetched.wait(&self.ctl) else {
+            return Next::Finish;
+        };
+        if !self.hand_over(&prefetched.track) {
+            return Next::Finish;
+        }
+        match result {
+            Ok(opened) => Next::Play(Box::new(self.begin(opened))),
+            Err(error) => Next::Failed(error),
+        }
+    }
+
+    /// Starts the crossfade when the chunk just converted (`converted`, the end of `lane`)
+    /// reaches into the last `crossfade` of the track and the next track is ready: the part of
+    /// the chunk inside the fade stays with the outgoing track, the rest is played as it is, and
+    /// `lane` becomes the next track. `None` (nothing changed) otherwise: a next track that is
+    /// late or failed gets no crossfade, the end of this one decides.
+    fn start_fade(
         &mut self,
-        decoder: &mut Decoder,
-        buffer: &StreamBuffer,
-        trial_ms: Option<u64>,
-    ) -> Result<Outcome, Error> {
-        let generation = self.ctl.generation;
+        lane: &mut Lane,
+        prefetch: &mut Option<Prefetch>,
+        converted: &mut Vec<f32>,
+        out_spec: OutputSpec,
+        sound: crate::player::Sound,
+    ) -> Option<Fade> {
+        let left = lane.remaining_ms()?;
+        if sound.crossfade_ms == 0 || left >= sound.crossfade_ms {
+            return None;
+        }
+        if !prefetch.as_mut().is_some_and(Prefetch::succeeded) {
+            return None;
+        }
+        let mut prefetched = prefetch.take()?;
+        let Some(Ok(opened)) = prefetched.wait(&self.ctl) else {
+            return None;
+        };
+        if !self.hand_over(&prefetched.track) {
+            return None;
+        }
+        let channels = usize::from(out_spec.channels.max(1));
+        let in_fade = ms_to_frames(sound.crossfade_ms - left, out_spec.sample_rate);
+        let in_fade = usize::try_from(in_fade)
+            .unwrap_or(usize::MAX)
+            .saturating_mul(channels)
+            .min(converted.len() / channels * channels);
+        let tail = converted.split_off(converted.len() - in_fade);
+        let incoming = self.begin(opened);
+        let mut outgoing = std::mem::replace(lane, incoming);
+        outgoing.pending = tail;
+        let frames = (in_fade / channels) as u64 + ms_to_frames(left, out_spec.sample_rate);
+        Some(Fade {
+            outgoing,
+            done: 0,
+            frames,
+        })
+    }
+
+    fn open_output(&self, spec: ChunkSpec, default: bool) -> Result<Box<dyn AudioOutput>, Error> {
+        let preferred = OutputSpec {
+            sample_rate: spec.sample_rate,
+            channels: spec.channels,
+        };
+        let opened = if default {
+            self.shared.outputs.open_default(preferred)
+        } else {
+            self.shared.outputs.open(preferred)
+        }
+        .map_err(output_failure)?;
+        self.shared
+            .session_output(self.ctl.generation, opened.kind());
+        Ok(opened)
+    }
+
+    /// The decode → convert → mix → process → output loop, across hand-overs.
+    fn play(&mut self, mut lane: Lane) -> Result<Outcome, Error> {
         let mut output: Option<Box<dyn AudioOutput>> = None;
-        let mut converter: Option<Converter> = None;
-        let mut chunk = Vec::new();
         let mut converted = Vec::new();
         let mut output_paused = false;
         let mut last_announce: Option<Instant> = None;
+        let mut prefetch: Option<Prefetch> = None;
+        let mut fade: Option<Fade> = None;
+        let mut device_epoch = self.shared.device_epoch();
 
         loop {
             if self.ctl.stopped() {
@@ -296,22 +675,27 @@ impl Playback<'_> {
                 return Ok(Outcome::Stopped);
             }
             if let Some(target) = self.ctl.take_seek() {
+                // A seek cuts a crossfade short: only the track sought in plays on.
+                fade = None;
                 if let Some(output) = output.as_mut() {
                     output.flush();
                 }
-                if let Some(converter) = converter.as_mut() {
-                    converter.reset();
-                }
-                match decoder.seek(target) {
-                    Ok(Some(at)) => self.shared.session_position(generation, at, true),
-                    Ok(None) => break, // past the end: the track is over
+                lane.converter = None;
+                lane.pending.clear();
+                self.shared.reset_processor();
+                match lane.opened.decoder.seek(target) {
+                    Ok(Some(at)) => {
+                        lane.ended = false;
+                        self.shared.session_position(self.ctl.generation, at, true);
+                    }
+                    Ok(None) => lane.ended = true, // past the end: the track is over
                     Err(DecodeError::Unseekable(why)) => {
                         // Play on from where it was.
                         tracing::warn!("seek to {target} ms refused: {why}");
                         self.shared
-                            .session_position(generation, decoder.position_ms(), true);
+                            .session_position(self.ctl.generation, lane.position_ms(), true);
                     }
-                    Err(e) => return Err(decode_failure(buffer, e)),
+                    Err(e) => return self.stopped_or(lane.failure(e)),
                 }
             }
             if self.ctl.is_paused() {
@@ -330,90 +714,146 @@ impl Playback<'_> {
                 }
                 output_paused = false;
             }
-            if trial_ms.is_some_and(|limit| decoder.position_ms() >= limit) {
-                break;
+            let epoch = self.shared.device_epoch();
+            if epoch != device_epoch {
+                // Another device was chosen: the next chunk opens it.
+                device_epoch = epoch;
+                output = None;
             }
 
-            let spec = match decoder.next_chunk(&mut chunk) {
-                Ok(Some(spec)) => spec,
-                Ok(None) => break,
-                Err(e) => return Err(decode_failure(buffer, e)),
-            };
-            let channels = usize::from(spec.channels);
-            if let Some(limit) = trial_ms {
-                let over_ms = decoder.position_ms().saturating_sub(limit);
-                let over = usize::try_from(ms_to_frames(over_ms, spec.sample_rate))
-                    .unwrap_or(usize::MAX)
-                    .saturating_mul(channels);
-                chunk.truncate(chunk.len().saturating_sub(over));
+            let sound = self.shared.sound();
+            lane.normalize = sound.normalize;
+            if let Some(fade) = fade.as_mut() {
+                fade.outgoing.normalize = sound.normalize;
             }
-            let output = match output.as_mut() {
-                Some(output) => output,
-                None => {
-                    let opened = self
-                        .shared
-                        .outputs
-                        .open(OutputSpec {
-                            sample_rate: spec.sample_rate,
-                            channels: spec.channels,
-                        })
-                        .map_err(|e| Error::new(ErrorKind::Unavailable, e.to_string()))?;
-                    self.shared.session_output(generation, opened.kind());
-                    output.insert(opened)
+            // Asked again while nothing is prepared: tracks added to the queue meanwhile (or a
+            // grey next track played around) still follow without a gap. Once asked, a track
+            // is never asked for again, even when preparing it failed.
+            if prefetch.is_none()
+                && lane
+                    .remaining_ms()
+                    .is_some_and(|left| left <= sound.prefetch_ahead_ms.max(sound.crossfade_ms))
+            {
+                prefetch = self
+                    .shared
+                    .upcoming(self.ctl.generation)
+                    .and_then(|track| Prefetch::start(self.shared, track));
+            }
+            let spec = match lane.decode() {
+                Ok(Some(spec)) => spec,
+                Ok(None) => {
+                    // A track shorter than the fade: the rest of the outgoing one goes with it.
+                    fade = None;
+                    match self.next_at_end(&mut prefetch) {
+                        Next::Finish => break,
+                        Next::Play(next) => {
+                            lane = *next;
+                            continue;
+                        }
+                        Next::Failed(error) => {
+                            if let Some(output) = output.as_mut() {
+                                output.drain();
+                            }
+                            return Err(error);
+                        }
+                    }
                 }
+                Err(error) => return self.stopped_or(error),
             };
-            let out_spec = output.spec();
-            let converter = match converter.as_mut() {
-                Some(c) if c.accepts(spec.sample_rate, spec.channels) => c,
-                _ => converter.insert(Converter::new(
-                    spec.sample_rate,
-                    spec.channels,
-                    out_spec.sample_rate,
-                    out_spec.channels,
-                )),
-            };
+            if output.is_none() {
+                output = Some(self.open_output(spec, false)?);
+            }
+            let out_spec = output.as_ref().map(|o| o.spec()).unwrap_or(OutputSpec {
+                sample_rate: spec.sample_rate,
+                channels: spec.channels,
+            });
             converted.clear();
-            converter.process(&chunk, &mut converted);
+            lane.convert(spec, out_spec, &mut converted);
+            if let Some(current) = fade.as_mut() {
+                current.mix(&mut converted, out_spec)?;
+                if current.is_done() {
+                    fade = None;
+                }
+            } else if let Some(started) =
+                self.start_fade(&mut lane, &mut prefetch, &mut converted, out_spec, sound)
+            {
+                fade = Some(started);
+            }
             let volume = self.ctl.volume();
             if volume != 1.0 {
                 converted.iter_mut().for_each(|s| *s *= volume);
             }
+            // The sound-processing stage (`SampleProcessor`: the equaliser, playback speed):
+            // interleaved f32 at the output's rate and channels, after the crossfade and the
+            // volume, right before the output.
+            self.shared.process(out_spec, &mut converted);
 
             let piece = ((MAX_WRITE.as_secs_f64() * f64::from(out_spec.sample_rate)) as usize)
-                .saturating_mul(usize::from(out_spec.channels));
-            for samples in converted.chunks(piece.max(usize::from(out_spec.channels))) {
+                .saturating_mul(usize::from(out_spec.channels))
+                .max(usize::from(out_spec.channels));
+            for samples in converted.chunks(piece) {
                 if self.ctl.stopped() || self.ctl.seek_pending() {
                     break;
                 }
-                output
-                    .write(samples)
-                    .map_err(|e| Error::new(ErrorKind::Unavailable, e.to_string()))?;
+                let Some(out) = output.as_mut() else { break };
+                if let Err(error) = out.write(samples) {
+                    if !error.is_device_lost() {
+                        return self.stopped_or(output_failure(error));
+                    }
+                    tracing::warn!("{error}");
+                    match self.shared.sound().on_device_lost {
+                        DeviceLostAction::Pause => {
+                            // Resuming opens a device again (the chosen one if it is back).
+                            output = None;
+                            self.shared.session_paused_by_device(self.ctl.generation);
+                            break;
+                        }
+                        DeviceLostAction::MoveToDefault => {
+                            let moved = self.open_output(spec, true)?;
+                            let same_layout = moved.spec() == out_spec;
+                            let moved = output.insert(moved);
+                            self.shared.configure_processor(moved.spec());
+                            if !same_layout {
+                                // The rest of this chunk is in the old layout: let it go.
+                                break;
+                            }
+                            moved.write(samples).map_err(output_failure)?;
+                        }
+                    }
+                }
+                let Some(out) = output.as_ref() else { break };
                 if !self.started {
                     self.started = true;
                     self.shared
-                        .session_started(generation, self.ctl.is_paused());
+                        .session_started(self.ctl.generation, self.ctl.is_paused());
                 }
-                let buffered_ms = frames_to_ms(output.buffered_frames(), out_spec.sample_rate);
-                let position = decoder.position_ms().saturating_sub(buffered_ms);
+                let buffered_ms = frames_to_ms(out.buffered_frames(), out_spec.sample_rate);
+                let position = lane.position_ms().saturating_sub(buffered_ms);
                 let announce = last_announce.is_none_or(|at| at.elapsed() >= POSITION_EVERY);
                 if announce {
                     last_announce = Some(Instant::now());
                 }
-                self.shared.session_position(generation, position, announce);
+                self.shared
+                    .session_position(self.ctl.generation, position, announce);
             }
         }
 
         match output.as_mut() {
             Some(output) => output.drain(),
+            None if self.started => {}
             None => return Err(Error::upstream("the audio file contains no sound")),
         }
         if self.ctl.stopped() {
             return Ok(Outcome::Stopped);
         }
         self.shared
-            .session_position(generation, decoder.position_ms(), true);
+            .session_position(self.ctl.generation, lane.position_ms(), true);
         Ok(Outcome::Finished)
     }
+}
+
+fn output_failure(error: OutputError) -> Error {
+    Error::new(ErrorKind::Unavailable, error.to_string())
 }
 
 /// The reason for a failure to read or decode, preferring what went wrong with the download.

@@ -537,6 +537,9 @@ impl QqApi {
                 start_ms: files.try_begin_ms,
                 end_ms: files.try_end_ms.max(files.try_begin_ms),
             }),
+            // QQ Music's loudness (`volume.gain/peak/lra`) comes with the song's details, not
+            // with its URL.
+            loudness: None,
         })
     }
 

@@ -64,6 +64,8 @@ export const commands = {
 	 *  [`crate::prefs::announce`]); the Rust parts that act on them follow [`PrefsStore::watch`].
 	 */
 	prefs_set: (next: Prefs) => __TAURI_INVOKE<Prefs>("prefs_set", { next }),
+	/**  The output devices to choose from, the system's default marked. */
+	sound_devices: () => __TAURI_INVOKE<OutputDevice[]>("sound_devices"),
 };
 
 /** Events */
@@ -176,6 +178,13 @@ export type CoverColors = {
 /**  The desktop lyrics window. */
 export type DesktopLyricsPrefs = Record<string, never>;
 
+/**  What the player does when its output device goes away mid-track. */
+export type DeviceLostAction = 
+/**  Go on playing on the system's default device. */
+"move_to_default" | 
+/**  Pause (resuming opens the default device, or the chosen one if it is back). */
+"pause";
+
 /**  A typed failure. The message is for people and never carries session material. */
 export type DuetError = {
 	kind: ErrorKind,
@@ -272,6 +281,14 @@ export type Lyrics = {
 
 /**  The system's media controls and the local now-playing feed. */
 export type NowPlayingPrefs = Record<string, never>;
+
+/**  An output device the system offers, as the settings list it. */
+export type OutputDevice = {
+	/**  What the system calls it; also how a choice is saved and found again. */
+	name: string,
+	/**  The system's default output device. */
+	is_default: boolean,
+};
 
 /**  What the player is playing into, as `PlayerState.output` reports it. */
 export type OutputKind = 
@@ -451,8 +468,32 @@ export type SessionStatus = {
 /**  Global keyboard shortcuts. */
 export type ShortcutPrefs = Record<string, never>;
 
-/**  Output device, hand-over between tracks, equaliser, speed. */
-export type SoundPrefs = Record<string, never>;
+/**
+ *  Output device, hand-over between tracks, equaliser, speed. Applied live by
+ *  [`crate::sound::follow`].
+ */
+export type SoundPrefs = {
+	/**
+	 *  The output device by name (`sound_devices`); `None`: the system's default. A device that
+	 *  is not plugged in stays chosen, and the default plays until it is back.
+	 */
+	output_device?: string | null,
+	/**
+	 *  How long consecutive tracks overlap, in milliseconds: 0 (gapless, the default) to
+	 *  10,000.
+	 */
+	crossfade_ms?: number,
+	/**
+	 *  When the output device goes away mid-track: move to the default device (the default) or
+	 *  pause.
+	 */
+	on_device_lost?: DeviceLostAction,
+	/**
+	 *  Play tracks at the loudness their service measured (NetEase sends it with the URL; QQ
+	 *  Music's tracks play as they are). Off by default.
+	 */
+	normalize?: boolean,
+};
 
 /**  Where sessions are kept. */
 export type StoreKind = 

@@ -133,6 +133,8 @@ export const api = {
   /** The desktop preferences the Rust side acts on (src-tauri/src/prefs.rs). */
   prefsGet: () => ipc.prefs_get(),
   prefsSet: (next: Prefs) => ipc.prefs_set(next),
+  /** The output devices for the sound settings, the system's default marked. */
+  soundDevices: () => ipc.sound_devices(),
 };
 
 /** The events of ./bindings.ts, by their accessor (`login_state` for `login-state`, …). */

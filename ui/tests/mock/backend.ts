@@ -15,6 +15,7 @@ import {
   type Comment,
   type DuetError,
   type LoginState,
+  type OutputDevice,
   type PlayerState,
   type Playlist,
   type Prefs,
@@ -56,6 +57,8 @@ import {
 interface MockConfig {
   /** The desktop preferences the app starts with (prefs.json). */
   prefs?: Prefs;
+  /** The output devices `sound_devices` lists (default: a sound card and a USB DAC). */
+  soundDevices?: OutputDevice[];
   providers?: ProviderId[];
   playlists?: Playlist[] | 'empty';
   qqPlaylists?: Playlist[] | 'empty';
@@ -666,6 +669,13 @@ const handlers: Handlers = {
   player_state: () => playerState(),
   player_queue: () => clone(player.queue),
   prefs_get: () => clone(prefs),
+  sound_devices: () =>
+    clone(
+      cfg.soundDevices ?? [
+        { name: 'Built-in Audio Analog Stereo', is_default: true },
+        { name: 'USB DAC', is_default: false },
+      ],
+    ),
   prefs_set: (next) => {
     prefs = clone(next);
     void events.prefs_changed.emit(clone(prefs));

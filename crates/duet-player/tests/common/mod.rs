@@ -220,6 +220,7 @@ pub fn stream_url(id: &str, url: &str, format: &str) -> StreamUrl {
         expires_at: None,
         trial: None,
         http_fallback_url: None,
+        loudness: None,
     }
 }
 

@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { byTestId as id, eventually, openApp, shot, startHarness } from './helpers.mjs';
+
+let h;
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h?.stop();
+});
+
+const PREFS = { window: {}, shortcuts: {}, desktop_lyrics: {}, sound: {}, now_playing: {} };
+
+/** The `sound` section of the last preferences the app wrote. */
+async function lastSound(app) {
+  const calls = await app.calls('prefs_set');
+  return calls.at(-1)?.args?.next?.sound;
+}
+
+async function openSound(app) {
+  await app.page.waitForSelector(id('library-screen'));
+  await app.page.locator(id('settings-button')).click();
+  await app.page.waitForSelector(id('sound-settings'));
+}
+
+describe('sound settings', () => {
+  test('the devices are listed and a choice is saved in the sound preferences', async () => {
+    const app = await openApp(h, { mock: { prefs: PREFS } });
+    try {
+      await openSound(app);
+      const device = app.page.locator(id('sound-device'));
+      const options = await device.locator('option').allTextContents();
+      assert.deepEqual(options, [
+        'System default',
+        'Built-in Audio Analog Stereo (default)',
+        'USB DAC',
+      ]);
+      assert.equal(await device.inputValue(), '', 'the system default until chosen');
+      await shot(app.page, 'sound-settings');
+
+      await device.selectOption('USB DAC');
+      await eventually(async () => (await lastSound(app))?.output_device === 'USB DAC');
+      // The other sections are written back as they were.
+      const written = (await app.calls('prefs_set')).at(-1).args.next;
+      assert.deepEqual(written.window, {});
+
+      await device.selectOption('');
+      await eventually(async () => (await lastSound(app))?.output_device === null);
+      assert.deepEqual(app.problems, []);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('a saved device that is not plugged in stays chosen, marked', async () => {
+    const app = await openApp(h, {
+      mock: { prefs: { ...PREFS, sound: { output_device: 'Bluetooth Headphones' } } },
+    });
+    try {
+      await openSound(app);
+      const device = app.page.locator(id('sound-device'));
+      await eventually(async () => (await device.inputValue()) === 'Bluetooth Headphones');
+      const options = await device.locator('option').allTextContents();
+      assert.equal(options.at(-1), 'Bluetooth Headphones (not connected)');
+      assert.equal(await app.count('prefs_set'), 0, 'nothing written by looking');
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('the crossfade is off by default and set in half seconds up to 10 s', async () => {
+    const app = await openApp(h, { mock: { prefs: PREFS } });
+    try {
+      await openSound(app);
+      const value = app.page.locator(id('sound-crossfade-value'));
+      assert.equal(await value.textContent(), 'Off (gapless)');
+      const slider = app.page.locator(id('sound-crossfade'));
+      assert.equal(await slider.getAttribute('max'), '10');
+      await slider.fill('3.5');
+      await eventually(async () => (await lastSound(app))?.crossfade_ms === 3500);
+      assert.equal(await value.textContent(), '3.5 s');
+      await slider.fill('0');
+      await eventually(async () => (await lastSound(app))?.crossfade_ms === 0);
+      assert.equal(await value.textContent(), 'Off (gapless)');
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('what to do when the device is unplugged: switch to the default, or pause', async () => {
+    const app = await openApp(h, { mock: { prefs: PREFS }, locale: 'zh-CN' });
+    try {
+      await openSound(app);
+      const move = app.page.locator(id('device-lost-move_to_default'));
+      const pause = app.page.locator(id('device-lost-pause'));
+      assert.equal(await move.getAttribute('aria-checked'), 'true', 'the default');
+      assert.equal(await move.textContent(), '切换到默认设备');
+      await pause.click();
+      await eventually(async () => (await lastSound(app))?.on_device_lost === 'pause');
+      assert.equal(await pause.getAttribute('aria-checked'), 'true');
+      assert.equal(await move.getAttribute('aria-checked'), 'false');
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('loudness normalisation is off by default and switched on and off', async () => {
+    const app = await openApp(h, { mock: { prefs: PREFS } });
+    try {
+      await openSound(app);
+      const toggle = app.page.locator(id('sound-normalize'));
+      assert.equal(await toggle.isChecked(), false);
+      await toggle.check();
+      await eventually(async () => (await lastSound(app))?.normalize === true);
+      await toggle.uncheck();
+      await eventually(async () => (await lastSound(app))?.normalize === false);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('a failed save says so', async () => {
+    const app = await openApp(h, {
+      mock: { prefs: PREFS, fail: { prefs_set: { kind: 'storage', message: 'disk full' } } },
+    });
+    try {
+      await openSound(app);
+      await app.page.locator(id('device-lost-pause')).click();
+      await app.page.getByText('The sound settings could not be saved').waitFor();
+    } finally {
+      await app.close();
+    }
+  });
+});
