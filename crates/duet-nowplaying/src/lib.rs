@@ -28,6 +28,10 @@ use tokio::sync::{mpsc, watch};
 pub use feed::{FeedMessage, FEED_POSITION_INTERVAL};
 pub use model::{Capabilities, LyricLine, MediaCommand, PlaybackStatus, PlayerInfo, TrackInfo};
 
+/// The feed's port unless the person picks another: high, unassigned, and the same on every
+/// computer so a widget's saved URL keeps working.
+pub const DEFAULT_FEED_PORT: u16 = 41581;
+
 /// How the app is named to the system.
 #[derive(Debug, Clone)]
 pub struct Identity {
@@ -37,10 +41,11 @@ pub struct Identity {
     pub bus_name: String,
     /// The `.desktop` entry's name without the extension (MPRIS `DesktopEntry`).
     pub desktop_entry: String,
-    /// The main window's native handle (an `HWND` on Windows, where the media controls belong
-    /// to a window); unused elsewhere.
-    pub window_handle: Option<isize>,
 }
+
+/// The main window's native handle: an `HWND` on Windows, where the media controls belong to a
+/// window; unused elsewhere.
+pub type WindowHandle = Option<isize>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum NowPlayingError {
@@ -169,12 +174,16 @@ impl NowPlaying {
     }
 
     /// Starts the system's media controls (nothing when they run already).
-    pub async fn enable_system_controls(&self) -> Result<(), NowPlayingError> {
+    pub async fn enable_system_controls(
+        &self,
+        window: WindowHandle,
+    ) -> Result<(), NowPlayingError> {
         let mut running = self.inner.system_controls.lock().await;
         if running.is_none() {
             *running = Some(
                 SystemControls::start(
                     &self.inner.identity,
+                    window,
                     self.subscribe(),
                     self.inner.commands.clone(),
                 )
@@ -233,6 +242,7 @@ struct SystemControls;
 impl SystemControls {
     async fn start(
         _: &Identity,
+        _: WindowHandle,
         _: watch::Receiver<Published>,
         _: mpsc::UnboundedSender<MediaCommand>,
     ) -> Result<Self, NowPlayingError> {

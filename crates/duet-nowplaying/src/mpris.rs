@@ -10,7 +10,9 @@ use mpris_server::{
 };
 use tokio::sync::{mpsc, watch};
 
-use crate::{Identity, MediaCommand, NowPlayingError, PlaybackStatus, PlayerInfo, Published};
+use crate::{
+    Identity, MediaCommand, NowPlayingError, PlaybackStatus, PlayerInfo, Published, WindowHandle,
+};
 
 /// Where every track's MPRIS id lives (`mpris:trackid` must be a D-Bus object path of our own,
 /// not under `/org/mpris`).
@@ -319,6 +321,7 @@ pub struct SystemControls {
 impl SystemControls {
     pub async fn start(
         identity: &Identity,
+        _window: WindowHandle,
         published: watch::Receiver<Published>,
         commands: mpsc::UnboundedSender<MediaCommand>,
     ) -> Result<Self, NowPlayingError> {

@@ -12,7 +12,7 @@ use souvlaki::{
 };
 use tokio::sync::{mpsc, watch};
 
-use crate::{Identity, MediaCommand, NowPlayingError, PlaybackStatus, Published};
+use crate::{Identity, MediaCommand, NowPlayingError, PlaybackStatus, Published, WindowHandle};
 
 /// How far the system's own seek buttons (when a keyboard has them) move.
 const SEEK_STEP_MS: i64 = 10_000;
@@ -24,6 +24,7 @@ pub struct SystemControls {
 impl SystemControls {
     pub async fn start(
         identity: &Identity,
+        window: WindowHandle,
         mut published: watch::Receiver<Published>,
         commands: mpsc::UnboundedSender<MediaCommand>,
     ) -> Result<Self, NowPlayingError> {
@@ -32,7 +33,7 @@ impl SystemControls {
         let identity = identity.clone();
         std::thread::Builder::new()
             .name("duet-media-controls".into())
-            .spawn(move || run(identity, on_thread, commands, ready))
+            .spawn(move || run(identity, window, on_thread, commands, ready))
             .map_err(|e| NowPlayingError::SystemControls(e.to_string()))?;
         started
             .await
@@ -69,6 +70,7 @@ impl Drop for SystemControls {
 
 fn run(
     identity: Identity,
+    window: WindowHandle,
     updates: std_mpsc::Receiver<Published>,
     commands: mpsc::UnboundedSender<MediaCommand>,
     ready: tokio::sync::oneshot::Sender<Result<(), NowPlayingError>>,
@@ -77,9 +79,7 @@ fn run(
     let config = PlatformConfig {
         display_name: &identity.name,
         dbus_name: &identity.bus_name,
-        hwnd: identity
-            .window_handle
-            .map(|handle| handle as *mut std::ffi::c_void),
+        hwnd: window.map(|handle| handle as *mut std::ffi::c_void),
     };
     let mut controls = match MediaControls::new(config) {
         Ok(controls) => controls,

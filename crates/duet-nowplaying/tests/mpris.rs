@@ -136,7 +136,7 @@ async fn mpris_publishes_the_player_and_brings_its_requests() {
     let (hub, mut commands) = NowPlaying::new(identity("duet"));
     hub.set_info(playing(track("netease:186016", "晴天")));
     hub.set_position(1_000);
-    hub.enable_system_controls().await.unwrap();
+    hub.enable_system_controls(None).await.unwrap();
     assert!(hub.system_controls_enabled().await);
     let client = Client::new("org.mpris.MediaPlayer2.duet").await;
 

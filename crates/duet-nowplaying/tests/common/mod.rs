@@ -42,7 +42,6 @@ pub fn identity(bus_name: &str) -> Identity {
         name: "Duet".into(),
         bus_name: bus_name.into(),
         desktop_entry: "Duet".into(),
-        window_handle: None,
     }
 }
 
