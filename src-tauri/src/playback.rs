@@ -100,22 +100,28 @@ fn forward(
                 let mut f = follower.lock().expect("poisoned");
                 let current = match (&f.lyrics, &f.track) {
                     (Some(lyrics), Some((_, id))) => {
-                        Some((id.clone(), lyrics.line_at(update.position_ms)))
+                        let line = lyrics.line_at(update.position_ms);
+                        let words = line.and_then(|i| lyrics.lines.get(i));
+                        let words = words.map(|l| (l.text.clone(), l.translation.clone()));
+                        Some((id.clone(), line, words))
                     }
                     _ => None,
                 };
                 match current {
-                    Some((id, line)) if f.line != Some(line) => {
+                    Some((id, line, words)) if f.line != Some(line) => {
                         f.line = Some(line);
-                        Some((id, line))
+                        Some((id, line, words))
                     }
                     _ => None,
                 }
             };
-            if let Some((track_id, line)) = line {
+            if let Some((track_id, line, words)) = line {
+                let (text, translation) = words.unzip();
                 events(AppEvent::LyricLine(LyricLineChanged {
                     track_id,
                     index: line.map_or(-1, |i| i as i64),
+                    text,
+                    translation: translation.flatten(),
                 }));
             }
         }

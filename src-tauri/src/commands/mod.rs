@@ -7,6 +7,7 @@
 
 pub mod cookie_login;
 pub mod library;
+pub mod now_playing;
 pub mod player;
 pub mod prefs;
 pub mod session;
@@ -46,6 +47,7 @@ pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
         player::player_queue,
         prefs::prefs_get,
         prefs::prefs_set,
+        now_playing::now_playing_status,
     ]
 }
 
