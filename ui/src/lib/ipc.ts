@@ -133,6 +133,8 @@ export const api = {
   /** The desktop preferences the Rust side acts on (src-tauri/src/prefs.rs). */
   prefsGet: () => ipc.prefs_get(),
   prefsSet: (next: Prefs) => ipc.prefs_set(next),
+  /** The media controls and the now-playing feed: what runs, the feed's URL, what failed. */
+  nowPlayingStatus: () => ipc.now_playing_status(),
 };
 
 /** The events of ./bindings.ts, by their accessor (`login_state` for `login-state`, …). */

@@ -22,6 +22,8 @@ export type {
   LyricLineChanged,
   LyricWord,
   Lyrics,
+  NowPlayingPrefs,
+  NowPlayingStatus,
   PlayerPosition,
   PlayerSkipped,
   PlayerState,
