@@ -377,4 +377,24 @@ fn media_controls_drive_the_app_and_the_feed_follows_it() {
             "media controls off: Duet leaves the bus"
         );
     });
+
+    // A port another program holds: the settings get the reason, nothing panics.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let mut prefs = app.ok("prefs_get", json!({}));
+    prefs["now_playing"]["feed_port"] = json!(port);
+    app.ok("prefs_set", json!({ "next": prefs }));
+    let status = app.wait_status(|s| s.feed_error.is_some());
+    assert_eq!(status.feed_url, None);
+    let error = status.feed_error.unwrap();
+    assert_eq!(error.kind, duet_core::ErrorKind::Unavailable);
+    assert!(
+        error.message.contains(&port.to_string()),
+        "{}",
+        error.message
+    );
+    assert_eq!(
+        app.ok("now_playing_status", json!({}))["feed_error"]["kind"],
+        "unavailable"
+    );
 }
