@@ -299,3 +299,17 @@ async fn apply(
 pub fn feed_url(addr: SocketAddr) -> String {
     format!("ws://{addr}/")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Tauri's deb and rpm install the entry as `<productName>.desktop` (bundle.rs checks the
+    /// package): MPRIS names that file, or desktops cannot find Duet's icon and name.
+    #[test]
+    fn the_desktop_entry_is_the_one_the_packages_install() {
+        let config: serde_json::Value = serde_json::from_str(include_str!("../../tauri.conf.json"))
+            .expect("tauri.conf.json is JSON");
+        assert_eq!(config["productName"], DESKTOP_ENTRY);
+    }
+}

@@ -303,6 +303,15 @@ fn media_controls_drive_the_app_and_the_feed_follows_it() {
         );
         let position: i64 = mpris.until("Position", |p: &i64| *p >= 8_000_000).await;
         assert!(position < 12_000_000, "{position}");
+        // Seek is relative: 4 s on from where it plays.
+        let since = app.seen();
+        mpris.call("Seek", &(4_000_000i64,)).await;
+        app.wait_event(since, "player-position", |p| {
+            p["position_ms"].as_u64().unwrap() >= 12_000
+        });
+        tokio::time::timeout(Duration::from_secs(5), seeked.next())
+            .await
+            .expect("a Seeked signal for Seek too");
         // Playing on: no more Seeked for the ticks.
         let more = tokio::time::timeout(Duration::from_millis(1500), seeked.next()).await;
         assert!(more.is_err(), "a tick was announced as a seek");
