@@ -172,6 +172,9 @@ pub fn run() {
             }
         })
         .setup(move |app| {
+            // The typed events (`prefs-changed`, `now-playing-status`) are emitted through
+            // tauri-specta, which looks their names up in a registry kept in the app's state.
+            bindings::builder().mount_events(app);
             let config_dir = app.path().app_config_dir()?;
             let prefs = prefs::PrefsStore::open(config_dir.join(prefs::FILE_NAME));
             prefs::announce(&prefs, app.handle().clone());
