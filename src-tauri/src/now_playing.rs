@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use duet_core::{Error, ErrorKind};
 use duet_nowplaying::{
     Capabilities, CommandReceiver, Identity, LyricLine, MediaCommand, NowPlaying, PlaybackStatus,
-    PlayerInfo, TrackInfo, WindowHandle,
+    PlayerInfo, Repeat as SystemRepeat, TrackInfo, WindowHandle,
 };
 use duet_player::{Player, PlayerState, PlayerStatus, Repeat};
 use serde::Serialize;
@@ -199,6 +199,12 @@ fn info(state: &PlayerState) -> PlayerInfo {
         track,
         status,
         volume: f64::from(state.volume),
+        repeat: match state.repeat {
+            Repeat::Off => SystemRepeat::Off,
+            Repeat::One => SystemRepeat::Track,
+            Repeat::All => SystemRepeat::All,
+        },
+        shuffle: state.shuffle,
         capabilities,
     }
 }
@@ -237,6 +243,15 @@ fn obey(player: &Player, command: MediaCommand, raise: &(dyn Fn() + Send + Sync)
                 tracing::debug!("media controls: {e}");
             }
         }
+        MediaCommand::SetRepeat(repeat) => {
+            let repeat = match repeat {
+                SystemRepeat::Off => Repeat::Off,
+                SystemRepeat::Track => Repeat::One,
+                SystemRepeat::All => Repeat::All,
+            };
+            drop(player.set_mode(repeat, player.state().shuffle));
+        }
+        MediaCommand::SetShuffle(shuffle) => drop(player.set_mode(player.state().repeat, shuffle)),
         MediaCommand::Raise => raise(),
     }
 }

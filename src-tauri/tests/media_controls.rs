@@ -332,6 +332,28 @@ fn media_controls_drive_the_app_and_the_feed_follows_it() {
             })
             .await;
 
+        // Repeat and shuffle from a widget: the UI's modes follow.
+        let since = app.seen();
+        mpris
+            .connection
+            .call_method(
+                Some(BUS_NAME),
+                PATH,
+                Some("org.freedesktop.DBus.Properties"),
+                "Set",
+                &(
+                    PLAYER,
+                    "LoopStatus",
+                    zbus::zvariant::Value::from("Playlist"),
+                ),
+            )
+            .await
+            .unwrap();
+        app.wait_event(since, "player-state", |s| s["repeat"] == "all");
+        mpris
+            .until::<String>("LoopStatus", |s| s == "Playlist")
+            .await;
+
         // Raise asks for the window.
         mpris
             .connection

@@ -26,7 +26,9 @@ use std::time::Instant;
 use tokio::sync::{mpsc, watch};
 
 pub use feed::{FeedMessage, FEED_POSITION_INTERVAL};
-pub use model::{Capabilities, LyricLine, MediaCommand, PlaybackStatus, PlayerInfo, TrackInfo};
+pub use model::{
+    Capabilities, LyricLine, MediaCommand, PlaybackStatus, PlayerInfo, Repeat, TrackInfo,
+};
 
 /// The feed's port unless the person picks another: high, unassigned, and the same on every
 /// computer so a widget's saved URL keeps working.

@@ -38,6 +38,18 @@ pub struct Capabilities {
     pub can_seek: bool,
 }
 
+/// What happens after the last track, or to the current one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Repeat {
+    #[default]
+    Off,
+    /// The current track again and again.
+    Track,
+    /// The whole queue again.
+    All,
+}
+
 /// Everything published but the position, which changes too often to be announced with it.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct PlayerInfo {
@@ -45,6 +57,8 @@ pub struct PlayerInfo {
     pub status: PlaybackStatus,
     /// 0.0 to 1.0.
     pub volume: f64,
+    pub repeat: Repeat,
+    pub shuffle: bool,
     pub capabilities: Capabilities,
 }
 
@@ -80,6 +94,8 @@ pub enum MediaCommand {
     },
     /// 0.0 to 1.0.
     SetVolume(f64),
+    SetRepeat(Repeat),
+    SetShuffle(bool),
     /// Bring the window to the front.
     Raise,
 }

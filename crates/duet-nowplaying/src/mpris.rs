@@ -11,7 +11,8 @@ use mpris_server::{
 use tokio::sync::{mpsc, watch};
 
 use crate::{
-    Identity, MediaCommand, NowPlayingError, PlaybackStatus, PlayerInfo, Published, WindowHandle,
+    Identity, MediaCommand, NowPlayingError, PlaybackStatus, PlayerInfo, Published, Repeat,
+    WindowHandle,
 };
 
 /// Where every track's MPRIS id lives (`mpris:trackid` must be a D-Bus object path of our own,
@@ -62,6 +63,14 @@ fn metadata(info: &PlayerInfo) -> Metadata {
     builder.build()
 }
 
+fn loop_status(repeat: Repeat) -> LoopStatus {
+    match repeat {
+        Repeat::Off => LoopStatus::None,
+        Repeat::Track => LoopStatus::Track,
+        Repeat::All => LoopStatus::Playlist,
+    }
+}
+
 fn status(status: PlaybackStatus) -> MprisStatus {
     match status {
         PlaybackStatus::Playing => MprisStatus::Playing,
@@ -81,6 +90,12 @@ fn changed_properties(before: &PlayerInfo, after: &PlayerInfo) -> Vec<Property> 
     }
     if before.volume != after.volume {
         changed.push(Property::Volume(after.volume));
+    }
+    if before.repeat != after.repeat {
+        changed.push(Property::LoopStatus(loop_status(after.repeat)));
+    }
+    if before.shuffle != after.shuffle {
+        changed.push(Property::Shuffle(after.shuffle));
     }
     let (b, a) = (&before.capabilities, &after.capabilities);
     if b.can_go_next != a.can_go_next {
@@ -235,11 +250,17 @@ impl PlayerInterface for Imp {
     }
 
     async fn loop_status(&self) -> fdo::Result<LoopStatus> {
-        Ok(LoopStatus::None)
+        Ok(loop_status(self.info().repeat))
     }
 
-    async fn set_loop_status(&self, _: LoopStatus) -> BusResult<()> {
-        Err(BusError::Unsupported)
+    async fn set_loop_status(&self, status: LoopStatus) -> BusResult<()> {
+        let repeat = match status {
+            LoopStatus::None => Repeat::Off,
+            LoopStatus::Track => Repeat::Track,
+            LoopStatus::Playlist => Repeat::All,
+        };
+        self.send(MediaCommand::SetRepeat(repeat))
+            .map_err(BusError::from)
     }
 
     async fn rate(&self) -> fdo::Result<PlaybackRate> {
@@ -251,11 +272,12 @@ impl PlayerInterface for Imp {
     }
 
     async fn shuffle(&self) -> fdo::Result<bool> {
-        Ok(false)
+        Ok(self.info().shuffle)
     }
 
-    async fn set_shuffle(&self, _: bool) -> BusResult<()> {
-        Err(BusError::Unsupported)
+    async fn set_shuffle(&self, shuffle: bool) -> BusResult<()> {
+        self.send(MediaCommand::SetShuffle(shuffle))
+            .map_err(BusError::from)
     }
 
     async fn metadata(&self) -> fdo::Result<Metadata> {

@@ -147,6 +147,7 @@ fn command(event: MediaControlEvent) -> Option<MediaCommand> {
             position_ms: at.as_millis() as u64,
         },
         MediaControlEvent::SetVolume(volume) => MediaCommand::SetVolume(volume.clamp(0.0, 1.0)),
+        MediaControlEvent::SetShuffle(shuffle) => MediaCommand::SetShuffle(shuffle),
         MediaControlEvent::Raise => MediaCommand::Raise,
         _ => return None,
     })

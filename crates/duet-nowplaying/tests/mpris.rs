@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use common::{identity, playing, track, PrivateBus};
-use duet_nowplaying::{MediaCommand, NowPlaying, PlaybackStatus};
+use duet_nowplaying::{MediaCommand, NowPlaying, PlaybackStatus, Repeat};
 use futures_util::StreamExt;
 use zbus::fdo::PropertiesProxy;
 use zbus::message::Type as MessageType;
@@ -83,6 +83,19 @@ impl Client {
             )
             .await
             .unwrap_or_else(|e| panic!("{method}: {e}"));
+    }
+
+    async fn set<'v>(&self, name: &str, value: impl Into<zbus::zvariant::Value<'v>>) {
+        self.connection
+            .call_method(
+                Some(self.destination.as_str()),
+                PATH,
+                Some("org.freedesktop.DBus.Properties"),
+                "Set",
+                &(PLAYER, name, value.into()),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("setting {name}: {e}"));
     }
 
     /// Every signal from the player's object from now on.
@@ -212,20 +225,22 @@ async fn mpris_publishes_the_player_and_brings_its_requests() {
             position_ms: 30_000
         }
     );
-    client
-        .connection
-        .call_method(
-            Some("org.mpris.MediaPlayer2.duet"),
-            PATH,
-            Some("org.freedesktop.DBus.Properties"),
-            "Set",
-            &(PLAYER, "Volume", zbus::zvariant::Value::from(0.5f64)),
-        )
-        .await
-        .unwrap();
+    client.set("Volume", 0.5f64).await;
     assert_eq!(
         next_command(&mut commands).await,
         MediaCommand::SetVolume(0.5)
+    );
+    assert_eq!(client.string(PLAYER, "LoopStatus").await, "None");
+    assert!(!client.boolean("Shuffle").await);
+    client.set("LoopStatus", "Playlist").await;
+    assert_eq!(
+        next_command(&mut commands).await,
+        MediaCommand::SetRepeat(Repeat::All)
+    );
+    client.set("Shuffle", true).await;
+    assert_eq!(
+        next_command(&mut commands).await,
+        MediaCommand::SetShuffle(true)
     );
     assert!(commands.try_recv().is_err(), "nothing else was asked");
 
@@ -286,6 +301,23 @@ async fn mpris_publishes_the_player_and_brings_its_requests() {
         "稻香"
     );
     assert!(!client.boolean("CanGoNext").await);
+
+    // Repeat and shuffle changed in the window: both announced, in one signal.
+    let mut modes = playing(track("qq:0039MnYb0qxYhV", "稻香"));
+    modes.capabilities.can_go_next = false;
+    modes.repeat = Repeat::Track;
+    modes.shuffle = true;
+    hub.set_info(modes);
+    let changed = drain(&mut signals, Duration::from_millis(500)).await;
+    assert_eq!(
+        changed,
+        [(
+            "PropertiesChanged".to_owned(),
+            vec!["LoopStatus".to_owned(), "Shuffle".to_owned()]
+        )]
+    );
+    assert_eq!(client.string(PLAYER, "LoopStatus").await, "Track");
+    assert!(client.boolean("Shuffle").await);
 
     // Off: the name leaves the bus.
     hub.disable_system_controls().await;

@@ -5,7 +5,7 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-use duet_nowplaying::{Capabilities, Identity, PlaybackStatus, PlayerInfo, TrackInfo};
+use duet_nowplaying::{Capabilities, Identity, PlaybackStatus, PlayerInfo, Repeat, TrackInfo};
 
 /// A `dbus-daemon` of the test's own, never the desktop's session bus; stopped when dropped.
 /// Its address becomes `DBUS_SESSION_BUS_ADDRESS` (one bus per test binary: start it once, in
@@ -61,6 +61,8 @@ pub fn playing(track: TrackInfo) -> PlayerInfo {
         track: Some(track),
         status: PlaybackStatus::Playing,
         volume: 0.8,
+        repeat: Repeat::Off,
+        shuffle: false,
         capabilities: Capabilities {
             can_play: true,
             can_pause: true,
