@@ -306,7 +306,7 @@ async fn apply(
             }
         }
     } else {
-        hub.stop_feed();
+        hub.stop_feed().await;
     }
     status
 }

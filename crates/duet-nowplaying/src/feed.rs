@@ -86,6 +86,12 @@ impl Feed {
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
+
+    /// Stops it and waits until its port is free again (a new feed may want it at once).
+    pub async fn stop(mut self) {
+        self.task.abort();
+        let _ = (&mut self.task).await;
+    }
 }
 
 async fn serve(listener: TcpListener, published: watch::Receiver<Published>) {

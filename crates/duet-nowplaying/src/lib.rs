@@ -214,15 +214,18 @@ impl NowPlaying {
             return Ok(addr);
         }
         // The old one first: the new one may want its port.
-        lock(&self.inner.feed).take();
+        self.stop_feed().await;
         let feed = feed::Feed::start(addr, self.subscribe()).await?;
         let bound = feed.addr();
         *lock(&self.inner.feed) = Some(feed);
         Ok(bound)
     }
 
-    pub fn stop_feed(&self) {
-        lock(&self.inner.feed).take();
+    pub async fn stop_feed(&self) {
+        let running = lock(&self.inner.feed).take();
+        if let Some(feed) = running {
+            feed.stop().await;
+        }
     }
 
     /// Where the feed listens, when it runs.

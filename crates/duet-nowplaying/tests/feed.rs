@@ -112,7 +112,7 @@ async fn a_client_gets_the_track_then_each_change_and_the_position_once_a_second
     assert_eq!(message["position_ms"], 120_000, "a seek goes out at once");
     assert_eq!(message["track"]["id"], "netease:186016");
 
-    hub.stop_feed();
+    hub.stop_feed().await;
     assert_eq!(hub.feed_addr(), None);
     let closed = tokio::time::timeout(Duration::from_secs(2), async {
         while let Some(Ok(_)) = socket.next().await {}
@@ -120,6 +120,10 @@ async fn a_client_gets_the_track_then_each_change_and_the_position_once_a_second
     .await;
     assert!(closed.is_ok(), "stopping the feed closes its connections");
     assert!(TcpStream::connect(addr).await.is_err(), "and its port");
+    // On again at once, on the same port (the settings' switch flicked off and on).
+    assert_eq!(hub.start_feed(addr).await.unwrap(), addr);
+    hub.stop_feed().await;
+    assert_eq!(hub.start_feed(addr).await.unwrap(), addr);
 }
 
 #[tokio::test]
