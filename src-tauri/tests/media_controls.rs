@@ -399,6 +399,24 @@ fn media_controls_drive_the_app_and_the_feed_follows_it() {
             format!("netease:{}", free[1]["id"].as_str().unwrap())
         );
         assert_eq!(message["status"], "playing");
+        // The lyric line as the track plays, with its text (lyric-line carries it now).
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        let lyric = loop {
+            let message = tokio::time::timeout_at(deadline, feed.next())
+                .await
+                .expect("a lyric line within 20 s")
+                .unwrap()
+                .unwrap();
+            let message: Value = serde_json::from_str(message.to_text().unwrap()).unwrap();
+            if !message["lyric"].is_null() {
+                break message["lyric"].clone();
+            }
+        };
+        assert!(!lyric["text"].as_str().unwrap().is_empty(), "{lyric}");
+        assert_eq!(
+            lyric["track_id"],
+            format!("netease:{}", free[1]["id"].as_str().unwrap())
+        );
 
         let connection = Connection::session().await.unwrap();
         let dbus = zbus::fdo::DBusProxy::new(&connection).await.unwrap();
