@@ -100,23 +100,23 @@ fn forward(
                 let mut f = follower.lock().expect("poisoned");
                 let current = match (&f.lyrics, &f.track) {
                     (Some(lyrics), Some((_, id))) => {
-                        let line = lyrics.line_at(update.position_ms);
-                        let words = line.and_then(|i| lyrics.lines.get(i));
-                        let words = words.map(|l| (l.text.clone(), l.translation.clone()));
-                        Some((id.clone(), line, words))
+                        Some((id.clone(), lyrics.line_at(update.position_ms)))
                     }
                     _ => None,
                 };
                 match current {
-                    Some((id, line, words)) if f.line != Some(line) => {
+                    Some((id, line)) if f.line != Some(line) => {
                         f.line = Some(line);
-                        Some((id, line, words))
+                        let shown = line
+                            .and_then(|i| f.lyrics.as_ref()?.lines.get(i))
+                            .map(|l| (l.text.clone(), l.translation.clone()));
+                        Some((id, line, shown))
                     }
                     _ => None,
                 }
             };
-            if let Some((track_id, line, words)) = line {
-                let (text, translation) = words.unzip();
+            if let Some((track_id, line, shown)) = line {
+                let (text, translation) = shown.unzip();
                 events(AppEvent::LyricLine(LyricLineChanged {
                     track_id,
                     index: line.map_or(-1, |i| i as i64),
