@@ -35,6 +35,7 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
             LyricLineChanged,
             PlayerSkipped,
             PrefsChanged,
+            crate::now_playing::NowPlayingStatus,
             ErrorEvent,
         ])
         .constant("ERROR_KINDS", ErrorKind::ALL)

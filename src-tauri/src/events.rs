@@ -89,6 +89,12 @@ pub struct LyricLineChanged {
     pub track_id: String,
     /// Index into `Lyrics.lines`; -1 before the first line.
     pub index: i64,
+    /// The line's text and translation, for those who have not fetched the lyrics (the
+    /// now-playing feed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translation: Option<String>,
 }
 
 /// An unplayable track was skipped.

@@ -6,6 +6,7 @@ pub mod bindings;
 pub mod commands;
 pub mod display;
 pub mod events;
+pub mod now_playing;
 pub mod playback;
 pub mod prefs;
 pub mod sound;
@@ -88,6 +89,38 @@ pub fn allow_upstream_images(config: &mut tauri::Config, upstream: &duet_core::U
     config.app.security.csp = Some(Csp::DirectiveMap(directives));
 }
 
+/// The system's media controls and the now-playing feed, following their preferences; the
+/// controls' "raise" brings the main window forward.
+fn now_playing_start<R: tauri::Runtime>(
+    duet: &Duet,
+    prefs: tokio::sync::watch::Receiver<prefs::Prefs>,
+    app: &tauri::AppHandle<R>,
+) {
+    let window = app.get_webview_window("main");
+    #[cfg(windows)]
+    let handle = window
+        .as_ref()
+        .and_then(|w| w.hwnd().ok())
+        .map(|hwnd| hwnd.0 as isize);
+    #[cfg(not(windows))]
+    let handle = None;
+    let raise = Arc::new(move || {
+        if let Some(window) = &window {
+            let _ = window.unminimize();
+            let _ = window.show();
+            let _ = window.set_focus();
+        }
+    });
+    let announcer = app.clone();
+    let tell = Arc::new(move |status: &now_playing::NowPlayingStatus| {
+        use tauri_specta::Event;
+        if let Err(e) = status.emit(&announcer) {
+            tracing::warn!("could not announce the now-playing status: {e}");
+        }
+    });
+    duet.start_now_playing(prefs, handle, raise, tell);
+}
+
 /// The keychain service name the app (and duet-server) keep sessions under.
 pub const KEYCHAIN_SERVICE: &str = duet_services::KEYCHAIN_SERVICE;
 
@@ -140,9 +173,13 @@ pub fn run() {
             }
         })
         .setup(move |app| {
+            // The typed events (`prefs-changed`, `now-playing-status`) are emitted through
+            // tauri-specta, which looks their names up in a registry kept in the app's state.
+            bindings::builder().mount_events(app);
             let config_dir = app.path().app_config_dir()?;
             let prefs = prefs::PrefsStore::open(config_dir.join(prefs::FILE_NAME));
             prefs::announce(&prefs, app.handle().clone());
+            let prefs_changes = prefs.watch();
             app.manage(prefs);
             // No keychain: keep sessions in memory and let the UI say so (app_info).
             let store = duet_services::open_store(KEYCHAIN_SERVICE, true)?;
@@ -158,6 +195,7 @@ pub fn run() {
                 &app.state::<prefs::PrefsStore>(),
                 duet.player.player().clone(),
             );
+            now_playing_start(&duet, prefs_changes, app.handle());
             app.manage(duet);
             show_when_painted(app.handle());
             tracing::info!("ready {} ms after launch", launched.elapsed().as_millis());

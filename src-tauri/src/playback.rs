@@ -107,15 +107,21 @@ fn forward(
                 match current {
                     Some((id, line)) if f.line != Some(line) => {
                         f.line = Some(line);
-                        Some((id, line))
+                        let shown = line
+                            .and_then(|i| f.lyrics.as_ref()?.lines.get(i))
+                            .map(|l| (l.text.clone(), l.translation.clone()));
+                        Some((id, line, shown))
                     }
                     _ => None,
                 }
             };
-            if let Some((track_id, line)) = line {
+            if let Some((track_id, line, shown)) = line {
+                let (text, translation) = shown.unzip();
                 events(AppEvent::LyricLine(LyricLineChanged {
                     track_id,
                     index: line.map_or(-1, |i| i as i64),
+                    text,
+                    translation: translation.flatten(),
                 }));
             }
         }

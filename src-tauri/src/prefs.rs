@@ -67,10 +67,28 @@ pub struct SoundPrefs {
     pub normalize: bool,
 }
 
-/// The system's media controls and the local now-playing feed.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Type)]
+/// The system's media controls and the local now-playing feed (`crate::now_playing`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 #[serde(default)]
-pub struct NowPlayingPrefs {}
+pub struct NowPlayingPrefs {
+    /// MPRIS on Linux, the media overlay on Windows, Now Playing on macOS: the keyboard's media
+    /// keys and the desktop's widgets drive Duet. On by default.
+    pub media_controls: bool,
+    /// The read-only WebSocket on `ws://127.0.0.1:<feed_port>/` for OBS, widgets and lyric
+    /// tools. Off by default.
+    pub feed_enabled: bool,
+    pub feed_port: u16,
+}
+
+impl Default for NowPlayingPrefs {
+    fn default() -> Self {
+        Self {
+            media_controls: true,
+            feed_enabled: false,
+            feed_port: duet_nowplaying::DEFAULT_FEED_PORT,
+        }
+    }
+}
 
 /// The preferences in memory and their file. Every change is written at once (to a temporary
 /// file, then renamed over the old one, so a crash mid-write leaves the previous file whole), and
@@ -278,6 +296,23 @@ mod tests {
         .unwrap();
         assert_eq!(PrefsStore::open(&path).get(), Prefs::default());
         assert!(path.exists(), "a readable file stays where it is");
+    }
+
+    #[test]
+    fn now_playing_has_media_controls_on_and_the_feed_off_until_asked() {
+        let defaults = Prefs::default().now_playing;
+        assert!(defaults.media_controls);
+        assert!(!defaults.feed_enabled);
+        assert_eq!(defaults.feed_port, duet_nowplaying::DEFAULT_FEED_PORT);
+        let dir = dir();
+        let path = dir.path().join(FILE_NAME);
+        std::fs::write(&path, br#"{"now_playing": {"feed_enabled": true}}"#).unwrap();
+        let read = PrefsStore::open(&path).get().now_playing;
+        assert!(
+            read.feed_enabled && read.media_controls,
+            "missing fields default"
+        );
+        assert_eq!(read.feed_port, duet_nowplaying::DEFAULT_FEED_PORT);
     }
 
     #[test]

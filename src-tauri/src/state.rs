@@ -40,6 +40,8 @@ pub struct Duet {
     image_hosts: Vec<&'static str>,
     pub(crate) covers: Mutex<CoverCache>,
     pub(crate) player: crate::playback::Playback,
+    /// What plays, told to the system's media controls and the now-playing feed.
+    pub now_playing: crate::now_playing::NowPlayingLink,
 }
 
 impl Duet {
@@ -73,7 +75,9 @@ impl Duet {
             .redirect(redirects)
             .build()
             .map_err(|e| Error::network(format!("cannot build the HTTP client: {e}")))?;
-        let player = crate::playback::Playback::new(providers.clone(), events.clone());
+        let now_playing = crate::now_playing::NowPlayingLink::new();
+        let player =
+            crate::playback::Playback::new(providers.clone(), now_playing.observe(events.clone()));
         Ok(Self {
             providers,
             store: Mutex::new(store),
@@ -85,6 +89,7 @@ impl Duet {
             image_hosts,
             covers: Mutex::new(CoverCache::default()),
             player,
+            now_playing,
         })
     }
 

@@ -7,6 +7,7 @@
 
 pub mod cookie_login;
 pub mod library;
+pub mod now_playing;
 pub mod player;
 pub mod prefs;
 pub mod session;
@@ -48,6 +49,7 @@ pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
         prefs::prefs_get,
         prefs::prefs_set,
         sound::sound_devices,
+        now_playing::now_playing_status,
     ]
 }
 

@@ -66,6 +66,11 @@ export const commands = {
 	prefs_set: (next: Prefs) => __TAURI_INVOKE<Prefs>("prefs_set", { next }),
 	/**  The output devices to choose from, the system's default marked. */
 	sound_devices: () => __TAURI_INVOKE<OutputDevice[]>("sound_devices"),
+	/**
+	 *  Whether the media controls run, the feed's URL while it runs, and why either could not start.
+	 *  Each change is also announced (`now-playing-status`).
+	 */
+	now_playing_status: () => __TAURI_INVOKE<NowPlayingStatus>("now_playing_status"),
 };
 
 /** Events */
@@ -73,6 +78,7 @@ export const events = {
 	error: makeEvent<ErrorEvent, ErrorEvent>("error"),
 	login_state: makeEvent<LoginStateChanged, LoginStateChanged>("login-state"),
 	lyric_line: makeEvent<LyricLineChanged, LyricLineChanged>("lyric-line"),
+	now_playing_status: makeEvent<NowPlayingStatus, NowPlayingStatus>("now-playing-status"),
 	player_position: makeEvent<PlayerPosition, PlayerPosition>("player-position"),
 	player_skipped: makeEvent<PlayerSkipped, PlayerSkipped>("player-skipped"),
 	player_state: makeEvent<PlayerStateChanged, PlayerStateChanged>("player-state"),
@@ -264,6 +270,12 @@ export type LyricLineChanged = {
 	track_id: string,
 	/**  Index into `Lyrics.lines`; -1 before the first line. */
 	index: number,
+	/**
+	 *  The line's text and translation, for those who have not fetched the lyrics (the
+	 *  now-playing feed).
+	 */
+	text?: string | null,
+	translation?: string | null,
 };
 
 export type LyricWord = {
@@ -279,8 +291,29 @@ export type Lyrics = {
 	lines: LyricLine[],
 };
 
-/**  The system's media controls and the local now-playing feed. */
-export type NowPlayingPrefs = Record<string, never>;
+/**  The system's media controls and the local now-playing feed (`crate::now_playing`). */
+export type NowPlayingPrefs = {
+	/**
+	 *  MPRIS on Linux, the media overlay on Windows, Now Playing on macOS: the keyboard's media
+	 *  keys and the desktop's widgets drive Duet. On by default.
+	 */
+	media_controls?: boolean,
+	/**
+	 *  The read-only WebSocket on `ws://127.0.0.1:<feed_port>/` for OBS, widgets and lyric
+	 *  tools. Off by default.
+	 */
+	feed_enabled?: boolean,
+	feed_port?: number,
+};
+
+/**  What runs, for the settings: the feed's URL, or why the feed or the controls could not start. */
+export type NowPlayingStatus = {
+	media_controls: boolean,
+	media_controls_error?: DuetError | null,
+	/**  `ws://127.0.0.1:<port>/` while the feed runs. */
+	feed_url?: string | null,
+	feed_error?: DuetError | null,
+};
 
 /**  An output device the system offers, as the settings list it. */
 export type OutputDevice = {

@@ -135,6 +135,8 @@ export const api = {
   prefsSet: (next: Prefs) => ipc.prefs_set(next),
   /** The output devices for the sound settings, the system's default marked. */
   soundDevices: () => ipc.sound_devices(),
+  /** The media controls and the now-playing feed: what runs, the feed's URL, what failed. */
+  nowPlayingStatus: () => ipc.now_playing_status(),
 };
 
 /** The events of ./bindings.ts, by their accessor (`login_state` for `login-state`, …). */

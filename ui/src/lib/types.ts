@@ -24,6 +24,8 @@ export type {
   LyricWord,
   Lyrics,
   OutputDevice,
+  NowPlayingPrefs,
+  NowPlayingStatus,
   PlayerPosition,
   PlayerSkipped,
   PlayerState,

@@ -16,6 +16,7 @@ import {
   type DuetError,
   type LoginState,
   type OutputDevice,
+  type NowPlayingStatus,
   type PlayerState,
   type Playlist,
   type Prefs,
@@ -59,6 +60,8 @@ interface MockConfig {
   prefs?: Prefs;
   /** The output devices `sound_devices` lists (default: a sound card and a USB DAC). */
   soundDevices?: OutputDevice[];
+  /** The now-playing feed cannot listen (its port is taken by another program). */
+  feedPortTaken?: boolean;
   providers?: ProviderId[];
   playlists?: Playlist[] | 'empty';
   qqPlaylists?: Playlist[] | 'empty';
@@ -303,8 +306,28 @@ const qrs: Partial<Record<Card, ShownQr>> = {};
 let qrCounter = 0;
 /** The desktop preferences, as the app keeps them in its prefs.json (src-tauri/src/prefs.rs). */
 let prefs: Prefs = clone(
-  cfg.prefs ?? { window: {}, shortcuts: {}, desktop_lyrics: {}, sound: {}, now_playing: {} },
+  cfg.prefs ?? {
+    window: {},
+    shortcuts: {},
+    desktop_lyrics: {},
+    sound: {},
+    now_playing: { media_controls: true, feed_enabled: false, feed_port: 41581 },
+  },
 );
+
+/** What src-tauri/src/now_playing.rs reports for the preferences above. */
+function nowPlayingStatus(): NowPlayingStatus {
+  const np = prefs.now_playing ?? {};
+  const port = np.feed_port ?? 41581;
+  const status: NowPlayingStatus = { media_controls: np.media_controls ?? true };
+  if (np.feed_enabled && cfg.feedPortTaken)
+    status.feed_error = {
+      kind: 'unavailable',
+      message: `the now-playing feed could not listen on 127.0.0.1:${port}: Address already in use (os error 98)`,
+    };
+  else if (np.feed_enabled) status.feed_url = `ws://127.0.0.1:${port}/`;
+  return status;
+}
 let commentCounter = 0;
 /** Every comment handed out, by id: what `replyTo` may name. */
 const knownComments = new Map<string, Comment>();
@@ -679,8 +702,10 @@ const handlers: Handlers = {
   prefs_set: (next) => {
     prefs = clone(next);
     void events.prefs_changed.emit(clone(prefs));
+    void events.now_playing_status.emit(nowPlayingStatus());
     return clone(prefs);
   },
+  now_playing_status: () => nowPlayingStatus(),
   player_play: (tracks, start_index) => {
     player.queue = tracks;
     setTrack(start_index);
