@@ -89,6 +89,9 @@ pub struct LyricLineChanged {
     pub track_id: String,
     /// Index into `Lyrics.lines`; -1 before the first line.
     pub index: i64,
+    /// The track's lyric offset the line was timed by (ms; positive: lines come earlier). Word
+    /// highlights add it to the position too.
+    pub offset_ms: i64,
 }
 
 /// An unplayable track was skipped.

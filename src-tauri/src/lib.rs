@@ -4,8 +4,10 @@
 
 pub mod bindings;
 pub mod commands;
+pub mod desktop_lyrics;
 pub mod display;
 pub mod events;
+pub mod lyric_offset;
 pub mod playback;
 pub mod prefs;
 pub mod state;
@@ -153,7 +155,11 @@ pub fn run() {
             })?;
             duet.web_logins
                 .set_windows(Arc::new(web_login::TauriWindows(app.handle().clone())));
+            duet.player
+                .offsets()
+                .open(config_dir.join(lyric_offset::FILE_NAME));
             app.manage(duet);
+            desktop_lyrics::follow(app.handle());
             show_when_painted(app.handle());
             tracing::info!("ready {} ms after launch", launched.elapsed().as_millis());
             Ok(())

@@ -7,6 +7,7 @@
 
 pub mod cookie_login;
 pub mod library;
+pub mod lyrics_desktop;
 pub mod player;
 pub mod prefs;
 pub mod session;
@@ -46,6 +47,12 @@ pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
         player::player_queue,
         prefs::prefs_get,
         prefs::prefs_set,
+        lyrics_desktop::lyrics_playing,
+        lyrics_desktop::lyric_offset_get,
+        lyrics_desktop::lyric_offset_set,
+        lyrics_desktop::desktop_lyrics_toggle,
+        lyrics_desktop::desktop_lyrics_lock,
+        lyrics_desktop::desktop_lyrics_support,
     ]
 }
 
