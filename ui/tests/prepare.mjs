@@ -21,6 +21,7 @@ const inputs = [
   'src',
   'public',
   'index.html',
+  'lyrics.html',
   'vite.config.ts',
   'svelte.config.js',
   'package-lock.json',

@@ -15,6 +15,8 @@ export type {
   CommentPage,
   CookieLogin,
   CoverColors,
+  DesktopLyricsPrefs,
+  DesktopLyricsSupport,
   DuetError,
   ErrorKind,
   LoginState,
