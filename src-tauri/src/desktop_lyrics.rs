@@ -5,6 +5,10 @@
 //! to match. Its page (`ui/lyrics.html`) is fed by the events the main window hears
 //! (`lyric-line`, `player-state`, `prefs-changed`); no timer of its own.
 //!
+//! Without accelerated compositing (Duet's default on Linux) WebKitGTK leaves what a transparent
+//! page painted before on screen, so there the page draws on a plate of its own
+//! ([`DesktopLyricsSupport::see_through`]).
+//!
 //! On Linux the window's webview is a related view of the main window's, so WebKitGTK runs both
 //! pages in one web process rather than starting a second (about 60 MB PSS less; see the README).
 
@@ -51,6 +55,10 @@ pub struct DesktopLyricsSupport {
     /// The window stays above other windows. GNOME on Wayland ignores a window's wish to stay on
     /// top; the UI says so rather than pretend.
     pub keeps_on_top: bool,
+    /// The window can be see-through. WebKitGTK without accelerated compositing (Duet's default
+    /// on Linux, `crate::display`) never clears what a transparent page painted before, so
+    /// every line would stay on screen under the next: the page then draws on a plate.
+    pub see_through: bool,
 }
 
 impl DesktopLyricsSupport {
@@ -63,8 +71,11 @@ impl DesktopLyricsSupport {
         let through_x11 = get("GDK_BACKEND").is_some_and(|b| b.trim().starts_with("x11"));
         let gnome = get("XDG_CURRENT_DESKTOP")
             .is_some_and(|desktops| desktops.split(':').any(|d| d.eq_ignore_ascii_case("gnome")));
+        let software_painting =
+            get("WEBKIT_DISABLE_COMPOSITING_MODE").is_some_and(|v| !v.is_empty() && v != "0");
         Self {
             keeps_on_top: !(cfg!(target_os = "linux") && wayland && gnome && !through_x11),
+            see_through: !(cfg!(target_os = "linux") && software_painting),
         }
     }
 
@@ -214,5 +225,21 @@ mod tests {
             ("XDG_CURRENT_DESKTOP", "GNOME"),
         ]));
         assert!(support(&[("DISPLAY", ":99")]));
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn without_accelerated_compositing_the_page_draws_on_a_plate() {
+        let see_through = |env: &[(&str, &str)]| {
+            DesktopLyricsSupport::detect(|name| {
+                env.iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| (*v).to_owned())
+            })
+            .see_through
+        };
+        assert!(!see_through(&[("WEBKIT_DISABLE_COMPOSITING_MODE", "1")]));
+        assert!(see_through(&[("WEBKIT_DISABLE_COMPOSITING_MODE", "0")]));
+        assert!(see_through(&[]));
     }
 }

@@ -173,12 +173,15 @@ impl PrefsStore {
 /// Tells every window about each change of the preferences, wherever it came from (a window,
 /// the tray, a shortcut): `prefs-changed` with the whole new preferences.
 pub fn announce<R: tauri::Runtime>(store: &PrefsStore, app: tauri::AppHandle<R>) {
+    // Emitted by name as `events::to_webview` does: tauri-specta's `Event::emit` needs its
+    // registry mounted on the app, which Duet does not do, and panicked here.
+    use tauri::Emitter;
     use tauri_specta::Event;
     let mut changes = store.watch();
     tauri::async_runtime::spawn(async move {
         while changes.changed().await.is_ok() {
-            let prefs = changes.borrow_and_update().clone();
-            if let Err(e) = crate::events::PrefsChanged(prefs).emit(&app) {
+            let prefs = crate::events::PrefsChanged(changes.borrow_and_update().clone());
+            if let Err(e) = app.emit(crate::events::PrefsChanged::NAME, &prefs) {
                 tracing::warn!("could not announce the new preferences: {e}");
             }
         }

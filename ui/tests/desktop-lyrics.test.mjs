@@ -164,6 +164,26 @@ describe('desktop lyrics window', () => {
     try {
       await app.page.waitForSelector(id('desktop-lyrics-no-on-top'));
       assert.match(await app.page.locator(id('desktop-lyrics-no-on-top')).innerText(), /Wayland/);
+      // See-through where the window can be: nothing painted behind the text at rest.
+      await eventually(
+        async () =>
+          (await app.page
+            .locator(id('desktop-lyrics'))
+            .evaluate((el) => getComputedStyle(el).backgroundColor)) === 'rgba(0, 0, 0, 0)',
+      );
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('where the window cannot be see-through, the text sits on a plate', async () => {
+    const app = await lyricsWindow({ seeThrough: false });
+    try {
+      await app.page.waitForSelector(`${id('desktop-lyrics')}.plate`);
+      const plate = await app.page
+        .locator(id('desktop-lyrics'))
+        .evaluate((el) => getComputedStyle(el).backgroundColor);
+      assert.equal(plate, 'rgb(22, 22, 28)', 'opaque: nothing of an old frame shows through');
     } finally {
       await app.close();
     }

@@ -216,6 +216,12 @@ export type DesktopLyricsSupport = {
 	 *  top; the UI says so rather than pretend.
 	 */
 	keeps_on_top: boolean,
+	/**
+	 *  The window can be see-through. WebKitGTK without accelerated compositing (Duet's default
+	 *  on Linux, `crate::display`) never clears what a transparent page painted before, so
+	 *  every line would stay on screen under the next: the page then draws on a plate.
+	 */
+	see_through: boolean,
 };
 
 /**  A typed failure. The message is for people and never carries session material. */

@@ -80,6 +80,8 @@ interface MockConfig {
   checkinAlready?: boolean;
   /** `desktop_lyrics_support`: false as on GNOME under Wayland. */
   keepsOnTop?: boolean;
+  /** `desktop_lyrics_support`: false as WebKitGTK without accelerated compositing. */
+  seeThrough?: boolean;
 }
 
 /** A rejection a test asks for: the error object, less what the mock fills in. */
@@ -689,7 +691,10 @@ const handlers: Handlers = {
     else lyricOffsets.set(`${provider}:${trackId}`, offsetMs);
     return offsetMs;
   },
-  desktop_lyrics_support: () => ({ keeps_on_top: cfg.keepsOnTop ?? true }),
+  desktop_lyrics_support: () => ({
+    keeps_on_top: cfg.keepsOnTop ?? true,
+    see_through: cfg.seeThrough ?? true,
+  }),
   desktop_lyrics_toggle: () => changeDesktopLyrics((d) => (d.visible = !d.visible)),
   desktop_lyrics_lock: (locked) => changeDesktopLyrics((d) => (d.locked = locked)),
   player_queue: () => clone(player.queue),
