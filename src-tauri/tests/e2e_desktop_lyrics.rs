@@ -397,8 +397,35 @@ async fn desktop_lyrics_follow_the_song_and_let_clicks_through_when_locked() {
     })
     .await;
 
-    // Closed from the player bar (and left closed for the next start).
+    // Moved elsewhere, closed from the player bar and opened again: it comes back where it was
+    // left (the window-state plugin keeps its place as the main window's).
+    let lyrics_id = xdotool(&["search", "--name", "^Duet lyrics$"]);
+    let lyrics_id = lyrics_id.lines().next().unwrap().to_owned();
+    xdotool(&["windowmove", &lyrics_id, "140", "120"]);
+    eventually("the move", || async { lyrics_window_rect().0 == 140 }).await;
+    let moved = lyrics_window_rect();
+    tokio::time::sleep(Duration::from_millis(1000)).await; // the place is saved 0.5 s after a move
     app.switch_to_window(main.clone()).await.unwrap();
+    click(&app, &testid("desktop-lyrics-button")).await;
+    eventually("the lyrics window to close", || async {
+        app.windows().await.unwrap().len() == 1
+    })
+    .await;
+    click(&app, &testid("desktop-lyrics-button")).await;
+    eventually("the lyrics window again", || async {
+        app.windows().await.unwrap().len() == 2
+    })
+    .await;
+    eventually("the lyrics where they were left", || async {
+        Command::new("xdotool")
+            .args(["search", "--name", "^Duet lyrics$"])
+            .output()
+            .is_ok_and(|o| !o.stdout.is_empty())
+            && lyrics_window_rect() == moved
+    })
+    .await;
+
+    // Closed (and left closed for the next start).
     click(&app, &testid("desktop-lyrics-button")).await;
     eventually("the lyrics window to close", || async {
         app.windows().await.unwrap().len() == 1
