@@ -10,7 +10,7 @@
 //! ([`DesktopLyricsSupport::see_through`]).
 //!
 //! On Linux the window's webview is a related view of the main window's, so WebKitGTK runs both
-//! pages in one web process rather than starting a second (about 60 MB PSS less; see the README).
+//! pages in one web process rather than starting a second (`crate::side_window`).
 
 use duet_core::Result;
 use serde::Serialize;
@@ -126,21 +126,7 @@ async fn apply<R: Runtime>(app: &AppHandle<R>, wanted: &DesktopLyricsPrefs) -> t
 }
 
 async fn open<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<WebviewWindow<R>> {
-    // On Linux the new view is built on the main thread, inside the main window's webview
-    // callback, as a related view of it: WebKitGTK then runs both pages in one web process.
-    #[cfg(target_os = "linux")]
-    if let Some(main) = app.get_webview_window("main") {
-        let (sender, receiver) = tokio::sync::oneshot::channel();
-        let handle = app.clone();
-        main.with_webview(move |webview| {
-            let built = builder(&handle).with_related_view(webview.inner()).build();
-            let _ = sender.send(built);
-        })?;
-        return receiver
-            .await
-            .map_err(|_| tauri::Error::FailedToReceiveMessage)?;
-    }
-    builder(app).build()
+    crate::side_window::build_in_main_process(app, builder).await
 }
 
 fn builder<R: Runtime>(app: &AppHandle<R>) -> WebviewWindowBuilder<'_, R, AppHandle<R>> {

@@ -8,8 +8,10 @@ pub mod desktop_lyrics;
 pub mod display;
 pub mod events;
 pub mod lyric_offset;
+pub mod mini_player;
 pub mod playback;
 pub mod prefs;
+pub mod side_window;
 pub mod state;
 pub mod web_login;
 
@@ -160,6 +162,7 @@ pub fn run() {
                 .open(config_dir.join(lyric_offset::FILE_NAME));
             app.manage(duet);
             desktop_lyrics::follow(app.handle());
+            app.manage(mini_player::MiniPlayer::new(app.handle().clone()));
             show_when_painted(app.handle());
             tracing::info!("ready {} ms after launch", launched.elapsed().as_millis());
             Ok(())

@@ -757,39 +757,57 @@ fn a_lyric_offset_moves_the_line_every_window_follows() {
     });
 }
 
-/// The desktop lyrics window may call what it needs and nothing of the main window's else.
+/// The desktop lyrics and the mini player may call what their pages need and nothing else of
+/// the main window's.
 #[test]
-fn the_desktop_lyrics_capability_is_narrow() {
+fn the_small_windows_capabilities_are_narrow() {
     let root = env!("CARGO_MANIFEST_DIR");
-    let capability: Value = serde_json::from_str(
-        &std::fs::read_to_string(format!("{root}/capabilities/desktop-lyrics.json")).unwrap(),
-    )
-    .unwrap();
-    assert_eq!(
-        capability["windows"],
-        json!([duet_app::desktop_lyrics::LABEL])
-    );
-    let granted: Vec<&str> = capability["permissions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p.as_str().unwrap())
-        .collect();
-    for never in [
-        "allow-prefs-set",
-        "allow-player-play",
-        "allow-logout",
-        "allow-login-cookie",
-        "allow-post-comment",
-        "allow-lyric-offset-set",
+    for (file, label, needed) in [
+        (
+            "desktop-lyrics",
+            duet_app::desktop_lyrics::LABEL,
+            &[
+                "allow-lyrics-playing",
+                "allow-player-state",
+                "allow-desktop-lyrics-lock",
+            ][..],
+        ),
+        (
+            "mini-player",
+            duet_app::mini_player::LABEL,
+            &[
+                "allow-lyrics-playing",
+                "allow-player-toggle",
+                "allow-player-next",
+            ][..],
+        ),
     ] {
-        assert!(!granted.contains(&never), "{never} is the main window's");
-    }
-    for needed in [
-        "allow-lyrics-playing",
-        "allow-player-state",
-        "core:event:allow-listen",
-    ] {
-        assert!(granted.contains(&needed), "{needed}");
+        let capability: Value = serde_json::from_str(
+            &std::fs::read_to_string(format!("{root}/capabilities/{file}.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(capability["windows"], json!([label]));
+        let granted: Vec<&str> = capability["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap())
+            .collect();
+        for never in [
+            "allow-prefs-set",
+            "allow-player-play",
+            "allow-logout",
+            "allow-login-cookie",
+            "allow-post-comment",
+            "allow-lyric-offset-set",
+        ] {
+            assert!(
+                !granted.contains(&never),
+                "{file}: {never} is the main window's"
+            );
+        }
+        for needed in needed.iter().chain(&["core:event:allow-listen"]) {
+            assert!(granted.contains(needed), "{file}: {needed}");
+        }
     }
 }

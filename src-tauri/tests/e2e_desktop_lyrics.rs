@@ -2,7 +2,8 @@
 //! with a real Secret Service: the player bar opens the window, WebDriver switches to it and sees
 //! the line move while the track plays on the null sink, and real X clicks (xdotool) land on the
 //! lyrics while they are unlocked and go through them to the main window once locked. A shot of
-//! the X screen (the lyrics over the app) goes beside the other screenshots.
+//! the X screen (the lyrics over the app) goes beside the other screenshots. Then the mini
+//! player, from the same menu, pauses the player.
 //!
 //! Its own test binary: it shares the keychain entries and prefs.json with `e2e.rs`.
 
@@ -431,6 +432,54 @@ async fn desktop_lyrics_follow_the_song_and_let_clicks_through_when_locked() {
         app.windows().await.unwrap().len() == 1
     })
     .await;
+    // The mini player, from the same menu: the playing track, and its button pauses the one
+    // player (the main window's bar follows).
+    let title = run(
+        &app,
+        "return document.querySelector('[data-testid=\"player-title\"]').textContent.trim();",
+        vec![],
+    )
+    .await;
+    // The settings menu is still open from the unlock above.
+    click(&app, &testid("mini-player-button")).await;
+    eventually("the mini player", || async {
+        app.windows().await.unwrap().len() == 2
+    })
+    .await;
+    let mini = app
+        .windows()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|w| *w != main)
+        .unwrap();
+    app.switch_to_window(mini).await.unwrap();
+    wait_for(&app, &testid("mini-player")).await;
+    eventually("the track in the mini player", || async {
+        run(
+            &app,
+            "return document.querySelector('[data-testid=\"mini-title\"]').textContent.trim();",
+            vec![],
+        )
+        .await
+            == title
+    })
+    .await;
+    click(&app, &testid("mini-toggle")).await;
+    app.switch_to_window(main.clone()).await.unwrap();
+    eventually("the main window to show the pause", || async {
+        attr(&app, &testid("player-bar"), "data-status")
+            .await
+            .as_deref()
+            == Some("paused")
+    })
+    .await;
+    click(&app, &testid("mini-player-button")).await;
+    eventually("the mini player to close", || async {
+        app.windows().await.unwrap().len() == 1
+    })
+    .await;
+
     let _ = KeyringStore::new().delete(ProviderId::Netease);
     app.close().await.unwrap();
 }

@@ -22,6 +22,7 @@ const inputs = [
   'public',
   'index.html',
   'lyrics.html',
+  'mini.html',
   'vite.config.ts',
   'svelte.config.js',
   'package-lock.json',

@@ -1,5 +1,5 @@
-//! The desktop lyrics window (`crate::desktop_lyrics`) and the per-track lyric offset
-//! (`crate::lyric_offset`).
+//! The desktop lyrics window (`crate::desktop_lyrics`), the per-track lyric offset
+//! (`crate::lyric_offset`) and the mini player (`crate::mini_player`).
 
 use duet_core::{Lyrics, ProviderId, Result};
 use tauri::State;
@@ -58,4 +58,11 @@ pub fn lyric_offset_set(
     offset_ms: i64,
 ) -> Result<i64> {
     duet.player.set_lyric_offset(provider, &track_id, offset_ms)
+}
+
+/// Opens the mini player, or closes it; answers whether it is open now.
+#[tauri::command]
+#[specta::specta]
+pub async fn mini_player_toggle(mini: State<'_, crate::mini_player::MiniPlayer>) -> Result<bool> {
+    mini.toggle().await
 }

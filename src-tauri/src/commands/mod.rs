@@ -53,6 +53,7 @@ pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
         lyrics_desktop::desktop_lyrics_toggle,
         lyrics_desktop::desktop_lyrics_lock,
         lyrics_desktop::desktop_lyrics_support,
+        lyrics_desktop::mini_player_toggle,
     ]
 }
 

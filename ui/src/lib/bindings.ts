@@ -82,6 +82,8 @@ export const commands = {
 	desktop_lyrics_lock: (locked: boolean) => __TAURI_INVOKE<DesktopLyricsPrefs>("desktop_lyrics_lock", { locked }),
 	/**  Whether this desktop keeps the lyrics on top of other windows. */
 	desktop_lyrics_support: () => __TAURI_INVOKE<DesktopLyricsSupport>("desktop_lyrics_support"),
+	/**  Opens the mini player, or closes it; answers whether it is open now. */
+	mini_player_toggle: () => __TAURI_INVOKE<boolean>("mini_player_toggle"),
 };
 
 /** Events */

@@ -203,6 +203,8 @@ const en = {
   'lyrics.offset_reset': 'Reset the lyric timing of this song',
 
   'desktop_lyrics.toggle': 'Desktop lyrics',
+  'mini.open': 'Mini player',
+  'mini.close': 'Close the mini player',
   'desktop_lyrics.settings': 'Desktop lyrics settings',
   'desktop_lyrics.lock': 'Lock: clicks pass through',
   'desktop_lyrics.unlock': 'Unlock to move and resize',
@@ -500,6 +502,8 @@ const zh: Record<MessageKey, string> = {
   'lyrics.offset_reset': '重置这首歌的歌词偏移',
 
   'desktop_lyrics.toggle': '桌面歌词',
+  'mini.open': '迷你播放器',
+  'mini.close': '关闭迷你播放器',
   'desktop_lyrics.settings': '桌面歌词设置',
   'desktop_lyrics.lock': '锁定：点击穿透',
   'desktop_lyrics.unlock': '解锁以移动和调整大小',

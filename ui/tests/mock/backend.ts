@@ -434,6 +434,7 @@ function setTrack(index: number): void {
 
 /** `provider:track_id` → ms, as lyric-offsets.json keeps them. */
 const lyricOffsets = new Map<string, number>();
+let miniOpen = false;
 
 function changeDesktopLyrics(change: (d: DesktopLyricsPrefs) => void): DesktopLyricsPrefs {
   const d = { ...(prefs.desktop_lyrics ?? {}) };
@@ -695,6 +696,7 @@ const handlers: Handlers = {
     keeps_on_top: cfg.keepsOnTop ?? true,
     see_through: cfg.seeThrough ?? true,
   }),
+  mini_player_toggle: () => (miniOpen = !miniOpen),
   desktop_lyrics_toggle: () => changeDesktopLyrics((d) => (d.visible = !d.visible)),
   desktop_lyrics_lock: (locked) => changeDesktopLyrics((d) => (d.locked = locked)),
   player_queue: () => clone(player.queue),
