@@ -36,7 +36,19 @@ pub struct MiniPlayer(
 );
 
 impl MiniPlayer {
+    /// Also closes the mini player with the main window: left alone it would keep a Duet with
+    /// no main window running.
     pub fn new<R: Runtime>(app: AppHandle<R>) -> Self {
+        if let Some(main) = app.get_webview_window("main") {
+            let app = app.clone();
+            main.on_window_event(move |event| {
+                if matches!(event, tauri::WindowEvent::Destroyed) {
+                    if let Some(mini) = app.get_webview_window(LABEL) {
+                        let _ = mini.destroy();
+                    }
+                }
+            });
+        }
         Self(Box::new(move || {
             let app = app.clone();
             tauri::async_runtime::spawn(async move { toggle(&app).await })
