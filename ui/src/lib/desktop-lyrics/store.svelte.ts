@@ -9,15 +9,20 @@ export const desktopLyrics = $state({
   support: null as DesktopLyricsSupport | null,
 });
 
-/** Follows the preferences from now on; resolves once the first answer is in. */
-export async function wireDesktopLyrics(): Promise<void> {
-  await on('prefs_changed', (p) => (desktopLyrics.prefs = fullPrefs(p.desktop_lyrics)));
+/** Follows the preferences until the returned function is called; resolves once the first
+ * answer is in. */
+export async function wireDesktopLyrics(): Promise<() => void> {
+  const unlisten = await on(
+    'prefs_changed',
+    (p) => (desktopLyrics.prefs = fullPrefs(p.desktop_lyrics)),
+  );
   const [prefs, support] = await Promise.all([
     api.prefsGet(),
     ipc.desktop_lyrics_support().catch(() => null),
   ]);
   desktopLyrics.prefs = fullPrefs(prefs.desktop_lyrics);
   desktopLyrics.support = support;
+  return unlisten;
 }
 
 export async function toggleDesktopLyrics(): Promise<void> {
