@@ -3,7 +3,9 @@
 //! window's, created on the main thread inside its webview callback, so WebKitGTK starts no
 //! second web process for it (about 41 MB PSS each; README, Performance).
 
-use tauri::{AppHandle, Manager, Runtime, WebviewWindow, WebviewWindowBuilder};
+#[cfg(target_os = "linux")]
+use tauri::Manager;
+use tauri::{AppHandle, Runtime, WebviewWindow, WebviewWindowBuilder};
 
 /// Builds the window `builder` describes, in the main window's web process where the system
 /// allows it (Linux); elsewhere, or without a main window, as a window of its own.
