@@ -9,11 +9,19 @@ a private Secret Service):
   processes: idle with the library open, after playing through a 100-track queue on the null
   sink, and 10 s after that (flat?).
 
-Usage: footprint.py DUET_BIN EMPTY_BIN FAKE_URL [runs] [start]   ("start": the start times only)"""
+With the library open, it also measures the desktop lyrics window: open (its web process
+shared with the main window's, or not), and closed again.
+
+Usage: footprint.py DUET_BIN EMPTY_BIN FAKE_URL [runs] [start]   ("start": the start times only)
+       footprint.py lyrics DUET_BIN FAKE_URL    (the desktop lyrics window alone; any build)"""
 import json, os, subprocess, sys, time, urllib.request, socket, signal
 
-DUET, EMPTY, FAKE = sys.argv[1], sys.argv[2], sys.argv[3]
-RUNS = int(sys.argv[4]) if len(sys.argv) > 4 else 3
+LYRICS_ONLY = sys.argv[1] == "lyrics"
+if LYRICS_ONLY:
+    DUET, EMPTY, FAKE = sys.argv[2], None, sys.argv[3]
+else:
+    DUET, EMPTY, FAKE = sys.argv[1], sys.argv[2], sys.argv[3]
+RUNS = int(sys.argv[4]) if len(sys.argv) > 4 and not LYRICS_ONLY else 3
 START_ONLY = len(sys.argv) > 5 and sys.argv[5] == "start"
 
 def free_port():
@@ -119,10 +127,48 @@ def memory(binary):
         own_private = fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
         pss += fields.get("Pss", 0)
         private += own_private
-        per_process[names[-1]] = {"pss_mb": round(fields.get("Pss", 0) / 1024, 1), "private_mb": round(own_private / 1024, 1)}
+        # Summed by name: a second web process shows as "count": 2.
+        mine = per_process.setdefault(names[-1], {"pss_mb": 0.0, "private_mb": 0.0, "count": 0})
+        mine["pss_mb"] = round(mine["pss_mb"] + fields.get("Pss", 0) / 1024, 1)
+        mine["private_mb"] = round(mine["private_mb"] + own_private / 1024, 1)
+        mine["count"] += 1
     return {"pss_mb": round(pss / 1024, 1), "private_mb": round(private / 1024, 1), "processes": per_process}
 
 INVOKE = "const [cmd, args, done] = arguments; window.__TAURI_INTERNALS__.invoke(cmd, args).then(v => done(v), e => done({error: e}));"
+
+def web_processes(figures):
+    return sum(p["count"] for name, p in figures["processes"].items() if name.startswith("WebKitWebProces"))
+
+def lyrics_window(driver, sid):
+    """Memory with the desktop lyrics window open and after it closed, beside the same moment
+    without it (the library open, a track playing)."""
+    out = {"before": memory(DUET)}
+    driver.script(sid, INVOKE, ["desktop_lyrics_toggle", {}])
+    time.sleep(6)
+    out["open"] = memory(DUET)
+    driver.script(sid, INVOKE, ["desktop_lyrics_toggle", {}])
+    time.sleep(6)
+    out["closed_again"] = memory(DUET)
+    for figures in out.values():
+        figures["web_processes"] = web_processes(figures)
+    out["open_minus_before"] = {
+        k: round(out["open"][k] - out["before"][k], 1) for k in ("pss_mb", "private_mb")}
+    return out
+
+def lyrics_only():
+    driver = Driver()
+    try:
+        sid = driver.session(DUET)
+        driver.wait(sid, '[data-testid="library-screen"]', 90)
+        driver.wait(sid, '[data-testid="playlist-card"]', 30)
+        playlist = driver.script(sid, INVOKE, ["playlist", {"provider": "netease", "id": "9000000100"}])
+        driver.script(sid, INVOKE, ["player_play", {"tracks": playlist["tracks"], "startIndex": 0}])
+        time.sleep(8)
+        result = lyrics_window(driver, sid)
+        driver.close(sid)
+    finally:
+        driver.stop()
+    print(json.dumps(result, indent=2, ensure_ascii=False))
 
 def main():
     driver = Driver()
@@ -144,6 +190,7 @@ def main():
                     driver.wait(sid, '[data-testid="playlist-card"]', 30)
                     time.sleep(5)
                     results["duet"]["idle"] = memory(DUET)
+                    results["duet"]["lyrics_window"] = lyrics_window(driver, sid)
                     playlist = driver.script(sid, INVOKE, ["playlist", {"provider": "netease", "id": "9000000100"}])
                     tracks = playlist["tracks"]
                     driver.script(sid, INVOKE, ["player_play", {"tracks": tracks, "startIndex": 0}])
@@ -163,4 +210,4 @@ def main():
         r["start_median_s"] = sorted(r["start_s"])[len(r["start_s"]) // 2]
     print(json.dumps(results, indent=2, ensure_ascii=False))
 
-main()
+lyrics_only() if LYRICS_ONLY else main()

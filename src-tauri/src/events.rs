@@ -95,6 +95,9 @@ pub struct LyricLineChanged {
     pub text: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub translation: Option<String>,
+    /// The track's lyric offset the line was timed by (ms; positive: lines come earlier). Word
+    /// highlights add it to the position too.
+    pub offset_ms: i64,
 }
 
 /// An unplayable track was skipped.

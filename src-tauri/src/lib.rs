@@ -4,11 +4,15 @@
 
 pub mod bindings;
 pub mod commands;
+pub mod desktop_lyrics;
 pub mod display;
 pub mod events;
+pub mod lyric_offset;
+pub mod mini_player;
 pub mod now_playing;
 pub mod playback;
 pub mod prefs;
+pub mod side_window;
 pub mod sound;
 pub mod state;
 pub mod web_login;
@@ -196,7 +200,12 @@ pub fn run() {
                 duet.player.player().clone(),
             );
             now_playing_start(&duet, prefs_changes, app.handle());
+            duet.player
+                .offsets()
+                .open(config_dir.join(lyric_offset::FILE_NAME));
             app.manage(duet);
+            desktop_lyrics::follow(app.handle());
+            app.manage(mini_player::MiniPlayer::new(app.handle().clone()));
             show_when_painted(app.handle());
             tracing::info!("ready {} ms after launch", launched.elapsed().as_millis());
             Ok(())

@@ -12,6 +12,7 @@ use crate::events::{
     AppEvent, ErrorEvent, EventSink, LyricLineChanged, PlayerPosition, PlayerSkipped,
     PlayerStateChanged,
 };
+use crate::lyric_offset::{lyric_position, LyricOffsets};
 
 /// Stream URLs come from the track's own provider, asked right before playing (they expire).
 struct ProviderResolver {
@@ -28,16 +29,19 @@ impl StreamResolver for ProviderResolver {
     }
 }
 
-/// The lyrics of the playing track and the line last reported.
+/// The lyrics of the playing track and the line last reported (with the offset it was timed by).
 #[derive(Default)]
 struct LyricFollower {
     track: Option<(ProviderId, String)>,
     lyrics: Option<Lyrics>,
-    line: Option<Option<usize>>,
+    line: Option<(Option<usize>, i64)>,
 }
 
 pub struct Playback {
     player: Player,
+    offsets: Arc<LyricOffsets>,
+    follower: Arc<Mutex<LyricFollower>>,
+    events: EventSink,
 }
 
 impl Playback {
@@ -52,17 +56,50 @@ impl Playback {
             PlayerOptions::default(),
         );
         let follower = Arc::new(Mutex::new(LyricFollower::default()));
+        let offsets = Arc::new(LyricOffsets::default());
         let mut updates = player.subscribe();
-        tokio::spawn(async move {
-            while let Some(event) = updates.recv().await {
-                forward(event, &events, &follower, &providers);
-            }
-        });
-        Self { player }
+        {
+            let (events, follower, offsets) = (events.clone(), follower.clone(), offsets.clone());
+            tokio::spawn(async move {
+                while let Some(event) = updates.recv().await {
+                    forward(event, &events, &follower, &providers, &offsets);
+                }
+            });
+        }
+        Self {
+            player,
+            offsets,
+            follower,
+            events,
+        }
     }
 
     pub fn player(&self) -> &Player {
         &self.player
+    }
+
+    /// The lyrics the playing track's lines are followed in, once fetched.
+    pub fn playing_lyrics(&self) -> Option<Lyrics> {
+        self.follower.lock().expect("poisoned").lyrics.clone()
+    }
+
+    /// The per-track lyric offsets the lines are timed by.
+    pub fn offsets(&self) -> &LyricOffsets {
+        &self.offsets
+    }
+
+    /// Sets a track's lyric offset; when that track is playing, its line is told again at once
+    /// (paused too), timed by the new offset.
+    pub fn set_lyric_offset(
+        &self,
+        provider: ProviderId,
+        track_id: &str,
+        offset_ms: i64,
+    ) -> Result<i64> {
+        let offset_ms = self.offsets.set(provider, track_id, offset_ms)?;
+        let position_ms = self.player.state().position_ms;
+        follow_line(position_ms, &self.events, &self.follower, &self.offsets);
+        Ok(offset_ms)
     }
 }
 
@@ -71,6 +108,7 @@ fn forward(
     events: &EventSink,
     follower: &Arc<Mutex<LyricFollower>>,
     providers: &BTreeMap<ProviderId, Arc<dyn Provider>>,
+    offsets: &LyricOffsets,
 ) {
     match event {
         PlayerEvent::State(state) => {
@@ -96,40 +134,54 @@ fn forward(
                 position_ms: update.position_ms,
                 duration_ms: update.duration_ms,
             }));
-            let line = {
-                let mut f = follower.lock().expect("poisoned");
-                let current = match (&f.lyrics, &f.track) {
-                    (Some(lyrics), Some((_, id))) => {
-                        Some((id.clone(), lyrics.line_at(update.position_ms)))
-                    }
-                    _ => None,
-                };
-                match current {
-                    Some((id, line)) if f.line != Some(line) => {
-                        f.line = Some(line);
-                        let shown = line
-                            .and_then(|i| f.lyrics.as_ref()?.lines.get(i))
-                            .map(|l| (l.text.clone(), l.translation.clone()));
-                        Some((id, line, shown))
-                    }
-                    _ => None,
-                }
-            };
-            if let Some((track_id, line, shown)) = line {
-                let (text, translation) = shown.unzip();
-                events(AppEvent::LyricLine(LyricLineChanged {
-                    track_id,
-                    index: line.map_or(-1, |i| i as i64),
-                    text,
-                    translation: translation.flatten(),
-                }));
-            }
+            follow_line(update.position_ms, events, follower, offsets);
         }
         PlayerEvent::Skipped(skipped) => events(AppEvent::PlayerSkipped(Box::new(PlayerSkipped {
             track: skipped.track,
             reason: skipped.reason,
         }))),
         PlayerEvent::Error(error) => events(AppEvent::Error(ErrorEvent(error))),
+    }
+}
+
+/// Tells the current line at `position_ms` (moved by the track's offset) when it, or the offset,
+/// changed since it was last told.
+fn follow_line(
+    position_ms: u64,
+    events: &EventSink,
+    follower: &Mutex<LyricFollower>,
+    offsets: &LyricOffsets,
+) {
+    let changed = {
+        let mut f = follower.lock().expect("poisoned");
+        let current = match (&f.lyrics, &f.track) {
+            (Some(lyrics), Some((provider, id))) => {
+                let offset_ms = offsets.get(*provider, id);
+                let line = lyrics.line_at(lyric_position(position_ms, offset_ms));
+                Some((id.clone(), line, offset_ms))
+            }
+            _ => None,
+        };
+        match current {
+            Some((id, line, offset_ms)) if f.line != Some((line, offset_ms)) => {
+                f.line = Some((line, offset_ms));
+                let shown = line
+                    .and_then(|i| f.lyrics.as_ref()?.lines.get(i))
+                    .map(|l| (l.text.clone(), l.translation.clone()));
+                Some((id, line, offset_ms, shown))
+            }
+            _ => None,
+        }
+    };
+    if let Some((track_id, line, offset_ms, shown)) = changed {
+        let (text, translation) = shown.unzip();
+        events(AppEvent::LyricLine(LyricLineChanged {
+            track_id,
+            index: line.map_or(-1, |i| i as i64),
+            text,
+            translation: translation.flatten(),
+            offset_ms,
+        }));
     }
 }
 

@@ -43,10 +43,39 @@ pub struct WindowPrefs {}
 #[serde(default)]
 pub struct ShortcutPrefs {}
 
-/// The desktop lyrics window.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Type)]
+/// The desktop lyrics window (`crate::desktop_lyrics` follows these).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 #[serde(default)]
-pub struct DesktopLyricsPrefs {}
+pub struct DesktopLyricsPrefs {
+    /// The window is open.
+    pub visible: bool,
+    /// Clicks go through to the windows below; it cannot be moved or resized.
+    pub locked: bool,
+    /// The current line's size in CSS pixels (12–96).
+    pub font_size: u16,
+    /// The sung part of the line (a CSS colour, `#rrggbb`).
+    pub sung_color: String,
+    /// The part still to sing, and the second line.
+    pub unsung_color: String,
+    /// Two lines (the current and the next, or its translation) rather than one.
+    pub two_lines: bool,
+    /// The second line shows the current line's translation where there is one.
+    pub translation: bool,
+}
+
+impl Default for DesktopLyricsPrefs {
+    fn default() -> Self {
+        Self {
+            visible: false,
+            locked: false,
+            font_size: 32,
+            sung_color: "#5ec8ff".into(),
+            unsung_color: "#ffffff".into(),
+            two_lines: true,
+            translation: true,
+        }
+    }
+}
 
 /// Output device, hand-over between tracks, equaliser, speed. Applied live by
 /// [`crate::sound::follow`].
@@ -176,12 +205,15 @@ impl PrefsStore {
 /// Tells every window about each change of the preferences, wherever it came from (a window,
 /// the tray, a shortcut): `prefs-changed` with the whole new preferences.
 pub fn announce<R: tauri::Runtime>(store: &PrefsStore, app: tauri::AppHandle<R>) {
+    // Emitted by name as `events::to_webview` does, so it works whether or not tauri-specta's
+    // event registry is mounted on this app (`run` mounts it; the mock-runtime tests do not).
+    use tauri::Emitter;
     use tauri_specta::Event;
     let mut changes = store.watch();
     tauri::async_runtime::spawn(async move {
         while changes.changed().await.is_ok() {
-            let prefs = changes.borrow_and_update().clone();
-            if let Err(e) = crate::events::PrefsChanged(prefs).emit(&app) {
+            let prefs = crate::events::PrefsChanged(changes.borrow_and_update().clone());
+            if let Err(e) = app.emit(crate::events::PrefsChanged::NAME, &prefs) {
                 tracing::warn!("could not announce the new preferences: {e}");
             }
         }
@@ -194,7 +226,9 @@ fn set_aside_path(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
-fn write_atomically(path: &Path, prefs: &Prefs) -> Result<()> {
+/// Writes `value` as JSON to a temporary file beside `path`, then renames it over `path`: a crash
+/// mid-write leaves the previous file whole. Failures are `ErrorKind::Storage`.
+pub(crate) fn write_atomically(path: &Path, value: &impl Serialize) -> Result<()> {
     let storage = |what: &str, e: &dyn std::fmt::Display| {
         Error::new(
             ErrorKind::Storage,
@@ -204,7 +238,7 @@ fn write_atomically(path: &Path, prefs: &Prefs) -> Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| storage("create the folder of", &e))?;
     }
-    let json = serde_json::to_vec_pretty(prefs).map_err(|e| storage("encode", &e))?;
+    let json = serde_json::to_vec_pretty(value).map_err(|e| storage("encode", &e))?;
     let mut temporary = path.as_os_str().to_os_string();
     temporary.push(".new");
     let temporary = PathBuf::from(temporary);
@@ -313,6 +347,31 @@ mod tests {
             "missing fields default"
         );
         assert_eq!(read.feed_port, duet_nowplaying::DEFAULT_FEED_PORT);
+    }
+
+    #[test]
+    fn desktop_lyrics_read_what_is_there_and_default_the_rest() {
+        let dir = dir();
+        let path = dir.path().join(FILE_NAME);
+        std::fs::write(
+            &path,
+            br#"{"desktop_lyrics": {"visible": true, "font_size": 48}}"#,
+        )
+        .unwrap();
+        let lyrics = PrefsStore::open(&path).get().desktop_lyrics;
+        assert!(lyrics.visible);
+        assert_eq!(lyrics.font_size, 48);
+        assert_eq!(
+            DesktopLyricsPrefs {
+                visible: true,
+                font_size: 48,
+                ..DesktopLyricsPrefs::default()
+            },
+            lyrics
+        );
+        let store = PrefsStore::open(&path);
+        store.update(|p| p.desktop_lyrics.locked = true).unwrap();
+        assert!(PrefsStore::open(&path).get().desktop_lyrics.locked);
     }
 
     #[test]

@@ -683,3 +683,147 @@ fn covers_come_only_from_the_services_and_the_csp_names_the_same_hosts() {
         assert!(routed.contains(directive), "{routed}");
     }
 }
+
+/// A lyric offset moves the lines where they are timed (`lyric-line`, which every window
+/// follows), is told again at once when set while paused, and bad input is refused by kind.
+#[test]
+fn a_lyric_offset_moves_the_line_every_window_follows() {
+    let h = harness();
+    let playlist = h.ok(
+        "playlist",
+        json!({ "provider": "netease", "id": "9000001200" }),
+    );
+    let track = playlist["tracks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["playable"] == true && t["vip"] == false)
+        .unwrap()
+        .clone();
+    let id = track["id"].as_str().unwrap().to_owned();
+    h.ok("player_play", json!({ "tracks": [track], "startIndex": 0 }));
+    let first = h.wait_event("lyric-line", |l| l["track_id"] == id.as_str());
+    assert_eq!(first["offset_ms"], 0, "no offset until one is set");
+    let lyrics = h.ok("lyrics_playing", json!({}));
+    assert_eq!(lyrics["track_id"], id.as_str(), "the follower's own lyrics");
+    let starts: Vec<u64> = lyrics["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["start_ms"].as_u64().unwrap())
+        .collect();
+    let line_at = |at: u64| starts.partition_point(|s| *s <= at) as i64 - 1;
+
+    // Paused, the position stands still: the line told for the new offset is exactly known.
+    h.ok("player_toggle", json!({}));
+    let paused = h.ok("player_state", json!({}));
+    assert_eq!(paused["status"], "paused");
+    let at = paused["position_ms"].as_u64().unwrap();
+    assert_ne!(
+        line_at(at + 30_000),
+        line_at(at),
+        "the offset moves the line in this track"
+    );
+    let offset = json!({ "provider": "netease", "trackId": id, "offsetMs": 30_000 });
+    assert_eq!(h.ok("lyric_offset_set", offset), 30_000);
+    let moved = h.wait_event("lyric-line", |l| l["offset_ms"] == 30_000);
+    assert_eq!(moved["index"], line_at(at + 30_000));
+    assert_eq!(
+        h.ok(
+            "lyric_offset_get",
+            json!({ "provider": "netease", "trackId": id })
+        ),
+        30_000
+    );
+    let earlier = json!({ "provider": "netease", "trackId": id, "offsetMs": -30_000 });
+    h.ok("lyric_offset_set", earlier);
+    let back = h.wait_event("lyric-line", |l| l["offset_ms"] == -30_000);
+    assert_eq!(back["index"], line_at(at.saturating_sub(30_000)));
+
+    // Bad input: typed, and the offset unchanged.
+    for bad in [
+        json!({ "provider": "netease", "trackId": id, "offsetMs": 150 }),
+        json!({ "provider": "netease", "trackId": id, "offsetMs": 45_000 }),
+        json!({ "provider": "netease", "trackId": "", "offsetMs": 100 }),
+    ] {
+        assert_eq!(h.error_kind("lyric_offset_set", bad), "bad_request");
+    }
+    assert!(h
+        .invoke(
+            "lyric_offset_set",
+            json!({ "provider": "spotify", "trackId": id, "offsetMs": 100 })
+        )
+        .is_err());
+    assert!(h
+        .invoke(
+            "lyric_offset_set",
+            json!({ "provider": "netease", "trackId": id, "offsetMs": "soon" })
+        )
+        .is_err());
+    let id_only = json!({ "provider": "netease", "trackId": id });
+    assert_eq!(h.ok("lyric_offset_get", id_only.clone()), -30_000);
+    // Reset.
+    h.ok(
+        "lyric_offset_set",
+        json!({ "provider": "netease", "trackId": id, "offsetMs": 0 }),
+    );
+    assert_eq!(h.ok("lyric_offset_get", id_only), 0);
+    h.wait_event("lyric-line", |l| {
+        l["offset_ms"] == 0 && l["index"] == line_at(at)
+    });
+}
+
+/// The desktop lyrics and the mini player may call what their pages need and nothing else of
+/// the main window's.
+#[test]
+fn the_small_windows_capabilities_are_narrow() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    for (file, label, needed) in [
+        (
+            "desktop-lyrics",
+            duet_app::desktop_lyrics::LABEL,
+            &[
+                "allow-lyrics-playing",
+                "allow-player-state",
+                "allow-desktop-lyrics-lock",
+            ][..],
+        ),
+        (
+            "mini-player",
+            duet_app::mini_player::LABEL,
+            &[
+                "allow-lyrics-playing",
+                "allow-player-toggle",
+                "allow-player-next",
+            ][..],
+        ),
+    ] {
+        let capability: Value = serde_json::from_str(
+            &std::fs::read_to_string(format!("{root}/capabilities/{file}.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(capability["windows"], json!([label]));
+        let granted: Vec<&str> = capability["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap())
+            .collect();
+        for never in [
+            "allow-prefs-set",
+            "allow-player-play",
+            "allow-logout",
+            "allow-login-cookie",
+            "allow-post-comment",
+            "allow-lyric-offset-set",
+        ] {
+            assert!(
+                !granted.contains(&never),
+                "{file}: {never} is the main window's"
+            );
+        }
+        for needed in needed.iter().chain(&["core:event:allow-listen"]) {
+            assert!(granted.contains(needed), "{file}: {needed}");
+        }
+    }
+}

@@ -106,7 +106,8 @@ export async function startHarness() {
 
 /**
  * Opens the app in a fresh context.
- * options: { mock: config for the fake backend, colorScheme, locale, viewport, hash, settings }
+ * options: { mock: config for the fake backend, colorScheme, locale, viewport, hash, settings,
+ *   page: the page to open (index.html, or lyrics.html for the desktop lyrics window) }
  */
 export async function openApp(h, options = {}) {
   const context = await h.browser.newContext({
@@ -148,7 +149,7 @@ export async function openApp(h, options = {}) {
     dialogs.push(d.message());
     void d.dismiss();
   });
-  await page.goto(h.base + 'index.html' + (options.hash ?? ''));
+  await page.goto(h.base + (options.page ?? 'index.html') + (options.hash ?? ''));
   return {
     page,
     context,

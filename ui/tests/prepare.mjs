@@ -21,6 +21,8 @@ const inputs = [
   'src',
   'public',
   'index.html',
+  'lyrics.html',
+  'mini.html',
   'vite.config.ts',
   'svelte.config.js',
   'package-lock.json',

@@ -7,6 +7,7 @@
 
 pub mod cookie_login;
 pub mod library;
+pub mod lyrics_desktop;
 pub mod now_playing;
 pub mod player;
 pub mod prefs;
@@ -50,6 +51,13 @@ pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
         prefs::prefs_set,
         sound::sound_devices,
         now_playing::now_playing_status,
+        lyrics_desktop::lyrics_playing,
+        lyrics_desktop::lyric_offset_get,
+        lyrics_desktop::lyric_offset_set,
+        lyrics_desktop::desktop_lyrics_toggle,
+        lyrics_desktop::desktop_lyrics_lock,
+        lyrics_desktop::desktop_lyrics_support,
+        lyrics_desktop::mini_player_toggle,
     ]
 }
 

@@ -71,6 +71,26 @@ export const commands = {
 	 *  Each change is also announced (`now-playing-status`).
 	 */
 	now_playing_status: () => __TAURI_INVOKE<NowPlayingStatus>("now_playing_status"),
+	/**
+	 *  The lyrics the playing track's lines are followed in (`lyric-line` indexes into them), as
+	 *  already fetched for it: no second request to the service. None until they have arrived.
+	 */
+	lyrics_playing: () => __TAURI_INVOKE<Lyrics | null>("lyrics_playing"),
+	/**  The track's lyric offset in milliseconds (0 when none was set). */
+	lyric_offset_get: (provider: ProviderId, trackId: string) => __TAURI_INVOKE<number>("lyric_offset_get", { provider, trackId }),
+	/**
+	 *  Sets the track's lyric offset (steps of 100 ms, up to ±30 s; 0 resets it); the playing line
+	 *  is told again at once. Answers the offset now kept.
+	 */
+	lyric_offset_set: (provider: ProviderId, trackId: string, offsetMs: number) => __TAURI_INVOKE<number>("lyric_offset_set", { provider, trackId, offsetMs }),
+	/**  Opens the desktop lyrics when they are closed, closes them when open. */
+	desktop_lyrics_toggle: () => __TAURI_INVOKE<DesktopLyricsPrefs>("desktop_lyrics_toggle"),
+	/**  Locks the desktop lyrics (clicks go through) or unlocks them (they can be moved). */
+	desktop_lyrics_lock: (locked: boolean) => __TAURI_INVOKE<DesktopLyricsPrefs>("desktop_lyrics_lock", { locked }),
+	/**  Whether this desktop keeps the lyrics on top of other windows. */
+	desktop_lyrics_support: () => __TAURI_INVOKE<DesktopLyricsSupport>("desktop_lyrics_support"),
+	/**  Opens the mini player, or closes it; answers whether it is open now. */
+	mini_player_toggle: () => __TAURI_INVOKE<boolean>("mini_player_toggle"),
 };
 
 /** Events */
@@ -181,8 +201,38 @@ export type CoverColors = {
 	text: string,
 };
 
-/**  The desktop lyrics window. */
-export type DesktopLyricsPrefs = Record<string, never>;
+/**  The desktop lyrics window (`crate::desktop_lyrics` follows these). */
+export type DesktopLyricsPrefs = {
+	/**  The window is open. */
+	visible?: boolean,
+	/**  Clicks go through to the windows below; it cannot be moved or resized. */
+	locked?: boolean,
+	/**  The current line's size in CSS pixels (12–96). */
+	font_size?: number,
+	/**  The sung part of the line (a CSS colour, `#rrggbb`). */
+	sung_color?: string,
+	/**  The part still to sing, and the second line. */
+	unsung_color?: string,
+	/**  Two lines (the current and the next, or its translation) rather than one. */
+	two_lines?: boolean,
+	/**  The second line shows the current line's translation where there is one. */
+	translation?: boolean,
+};
+
+/**  What this desktop lets the window do. */
+export type DesktopLyricsSupport = {
+	/**
+	 *  The window stays above other windows. GNOME on Wayland ignores a window's wish to stay on
+	 *  top; the UI says so rather than pretend.
+	 */
+	keeps_on_top: boolean,
+	/**
+	 *  The window can be see-through. WebKitGTK without accelerated compositing (Duet's default
+	 *  on Linux, `crate::display`) never clears what a transparent page painted before, so
+	 *  every line would stay on screen under the next: the page then draws on a plate.
+	 */
+	see_through: boolean,
+};
 
 /**  What the player does when its output device goes away mid-track. */
 export type DeviceLostAction = 
@@ -276,6 +326,11 @@ export type LyricLineChanged = {
 	 */
 	text?: string | null,
 	translation?: string | null,
+	/**
+	 *  The track's lyric offset the line was timed by (ms; positive: lines come earlier). Word
+	 *  highlights add it to the position too.
+	 */
+	offset_ms: number,
 };
 
 export type LyricWord = {

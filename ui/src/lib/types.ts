@@ -16,6 +16,8 @@ export type {
   CookieLogin,
   CoverColors,
   DeviceLostAction,
+  DesktopLyricsPrefs,
+  DesktopLyricsSupport,
   DuetError,
   ErrorKind,
   LoginState,

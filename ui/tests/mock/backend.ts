@@ -13,6 +13,8 @@ import {
   type AppInfo,
   type commands,
   type Comment,
+  type DesktopLyricsPrefs,
+  type Lyrics,
   type DuetError,
   type LoginState,
   type OutputDevice,
@@ -82,6 +84,10 @@ interface MockConfig {
   unlockedSession?: Partial<Record<ProviderId, SessionState>>;
   upstream?: string;
   checkinAlready?: boolean;
+  /** `desktop_lyrics_support`: false as on GNOME under Wayland. */
+  keepsOnTop?: boolean;
+  /** `desktop_lyrics_support`: false as WebKitGTK without accelerated compositing. */
+  seeThrough?: boolean;
 }
 
 /** A rejection a test asks for: the error object, less what the mock fills in. */
@@ -452,6 +458,18 @@ function setTrack(index: number): void {
 
 // ---------- commands ----------
 
+/** `provider:track_id` → ms, as lyric-offsets.json keeps them. */
+const lyricOffsets = new Map<string, number>();
+let miniOpen = false;
+
+function changeDesktopLyrics(change: (d: DesktopLyricsPrefs) => void): DesktopLyricsPrefs {
+  const d = { ...(prefs.desktop_lyrics ?? {}) };
+  change(d);
+  prefs = { ...prefs, desktop_lyrics: d };
+  void events.prefs_changed.emit(clone(prefs));
+  return clone(d);
+}
+
 // `keychain: 'locked'`: nothing is read until "I've unlocked it" is pressed `unlockAfterRetries`
 // times (1 by default); then the sessions of `unlockedSession` are found.
 const keychain: { state: StoreKind; retries: number } = { state: cfg.keychain ?? 'os', retries: 0 };
@@ -690,6 +708,23 @@ const handlers: Handlers = {
     colorsByUrl.get(url) ?? { background: '#2a1f2b', accent: '#b0455a', text: '#ffffff' },
 
   player_state: () => playerState(),
+  lyrics_playing: () =>
+    player.track ? (handlers.lyrics!(player.track.provider, player.track.id) as Lyrics) : null,
+  lyric_offset_get: (provider, trackId) => lyricOffsets.get(`${provider}:${trackId}`) ?? 0,
+  lyric_offset_set: (provider, trackId, offsetMs) => {
+    if (offsetMs % 100 !== 0 || Math.abs(offsetMs) > 30000)
+      return reject({ kind: 'bad_request', message: `not a lyric offset: ${offsetMs} ms` });
+    if (offsetMs === 0) lyricOffsets.delete(`${provider}:${trackId}`);
+    else lyricOffsets.set(`${provider}:${trackId}`, offsetMs);
+    return offsetMs;
+  },
+  desktop_lyrics_support: () => ({
+    keeps_on_top: cfg.keepsOnTop ?? true,
+    see_through: cfg.seeThrough ?? true,
+  }),
+  mini_player_toggle: () => (miniOpen = !miniOpen),
+  desktop_lyrics_toggle: () => changeDesktopLyrics((d) => (d.visible = !d.visible)),
+  desktop_lyrics_lock: (locked) => changeDesktopLyrics((d) => (d.locked = locked)),
   player_queue: () => clone(player.queue),
   prefs_get: () => clone(prefs),
   sound_devices: () =>

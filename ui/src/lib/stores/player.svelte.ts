@@ -12,7 +12,7 @@ export const player = $state({
   positionMs: 0,
   durationMs: 0,
   positionAt: 0,
-  lyricLine: { track_id: '', index: -1 },
+  lyricLine: { track_id: '', index: -1, offset_ms: 0 },
   lyricsOpen: false,
   commentsOpen: false,
   queueOpen: false,
@@ -39,7 +39,7 @@ function apply(s: PlayerState): void {
   player.positionAt = performance.now();
   const id = s.track ? key(s.track) : '';
   if (id !== prevId && s.track && player.lyricLine.track_id !== s.track.id) {
-    player.lyricLine = { track_id: s.track.id, index: -1 };
+    player.lyricLine = { track_id: s.track.id, index: -1, offset_ms: 0 };
   }
 }
 
@@ -170,7 +170,7 @@ export async function wirePlayerEvents(): Promise<void> {
       player.positionAt = performance.now();
     }),
     on('lyric_line', (l) => {
-      player.lyricLine = { track_id: l.track_id, index: l.index };
+      player.lyricLine = { track_id: l.track_id, index: l.index, offset_ms: l.offset_ms ?? 0 };
     }),
     on('player_skipped', (s) => {
       toast(t('player.skipped', { title: s.track.title, reason: s.reason }), 'warn');
