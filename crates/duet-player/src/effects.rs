@@ -114,18 +114,17 @@ pub struct SoundEffects {
 }
 
 impl SoundEffects {
-    /// Effects with `settings`, and the handle that changes them later.
-    pub fn new(settings: EffectSettings) -> Result<(Self, SoundControls), DspError> {
+    /// Effects off (flat, 1×), and the handle that sets them.
+    pub fn new() -> (Self, SoundControls) {
         let controls = SoundControls::default();
-        controls.set(settings)?;
         let effects = Self {
             seen_version: controls.shared.version.load(Ordering::Acquire),
             controls: controls.clone(),
-            settings,
+            settings: EffectSettings::default(),
             spec: None,
             stages: None,
         };
-        Ok((effects, controls))
+        (effects, controls)
     }
 
     /// Takes the latest settings, unless the app is writing them this very moment (then at the
@@ -266,7 +265,7 @@ mod tests {
 
     #[test]
     fn at_speed_one_and_flat_the_samples_pass_untouched_without_latency() {
-        let (mut effects, _controls) = SoundEffects::new(EffectSettings::default()).unwrap();
+        let (mut effects, _controls) = SoundEffects::new();
         effects.configure(SPEC);
         let input = tone(2_400);
         let mut samples = input.clone();
@@ -277,7 +276,7 @@ mod tests {
 
     #[test]
     fn a_speed_set_live_stretches_and_flush_gives_back_the_rest() {
-        let (mut effects, controls) = SoundEffects::new(EffectSettings::default()).unwrap();
+        let (mut effects, controls) = SoundEffects::new();
         effects.configure(SPEC);
         controls.set_speed(PlaybackSpeed::new(2.0).unwrap());
         let mut out = 0;
@@ -298,7 +297,7 @@ mod tests {
 
     #[test]
     fn out_of_range_settings_are_refused_and_change_nothing() {
-        let (_effects, controls) = SoundEffects::new(EffectSettings::default()).unwrap();
+        let (_effects, controls) = SoundEffects::new();
         let mut bad = EqSettings::from_preset(EqPreset::Rock);
         bad.bands_db[3] = 40.0;
         assert!(matches!(

@@ -66,7 +66,8 @@ async fn play_through(
 }
 
 fn install(player: &Player, settings: EffectSettings) -> SoundControls {
-    let (effects, controls) = SoundEffects::new(settings).unwrap();
+    let (effects, controls) = SoundEffects::new();
+    controls.set(settings).unwrap();
     player.set_processor(Some(Box::new(effects)));
     controls
 }
