@@ -194,6 +194,33 @@ export type DuetError = {
 	upstream_code?: number | null,
 };
 
+/**
+ *  The equaliser's presets. Serialised in snake_case (`bass_boost`), the name the UI and the
+ *  preferences file use.
+ */
+export type EqPreset = "flat" | "pop" | "rock" | "jazz" | "classical" | "electronic" | "hip_hop" | "acoustic" | "vocal" | "bass_boost" | "treble_boost" | 
+/**  Low and high bands raised, as the ear loses them at low volume (equal-loudness contours). */
+"loudness" | 
+/**  Bands set by hand. */
+"custom";
+
+/**  The equaliser as the person set it. `Default` is off, flat, preamp 0 dB. */
+export type EqSettings = {
+	enabled?: boolean,
+	/**  The preset the bands came from, or [`EqPreset::Custom`] once a band was moved by hand. */
+	preset?: EqPreset,
+	/**
+	 *  Gain of each band in dB, [`MIN_BAND_DB`]..=[`MAX_BAND_DB`], in the order of
+	 *  [`crate::BAND_CENTRES_HZ`].
+	 */
+	bands_db?: [(number | null), (number | null), (number | null), (number | null), (number | null), (number | null), (number | null), (number | null), (number | null), (number | null)],
+	/**
+	 *  Gain before the bands in dB, [`MIN_PREAMP_DB`]..=[`MAX_PREAMP_DB`]: negative leaves
+	 *  headroom for boosts (see [`EqSettings::headroom_preamp_db`]).
+	 */
+	preamp_db?: number | null,
+};
+
 /**  A failure not tied to a command (playback failed mid-stream). */
 export type ErrorEvent = DuetError;
 
@@ -493,6 +520,10 @@ export type SoundPrefs = {
 	 *  Music's tracks play as they are). Off by default.
 	 */
 	normalize?: boolean,
+	/**  The 10-band equaliser: off (and flat) by default. */
+	equalizer?: EqSettings,
+	/**  Playback speed with the pitch kept, 0.5 to 2.0; 1.0 by default. */
+	speed?: number | null,
 };
 
 /**  Where sessions are kept. */
