@@ -34,6 +34,16 @@ pub fn follow(prefs: &PrefsStore, player: Player) -> SoundControls {
     controls
 }
 
+/// Every preset a person can pick (not `custom`, which is what moving a band makes), as the
+/// settings it sets: its bands and a preamp that leaves room for them.
+pub fn eq_presets() -> Vec<duet_dsp::EqSettings> {
+    duet_dsp::EqPreset::ALL
+        .into_iter()
+        .filter(|&p| p != duet_dsp::EqPreset::Custom)
+        .map(duet_dsp::EqSettings::from_preset)
+        .collect()
+}
+
 /// Checks the equaliser and the speed: out of range or not a number is a `bad_request`.
 pub fn validate(sound: &SoundPrefs) -> Result<()> {
     effect_settings(sound).map(drop)
