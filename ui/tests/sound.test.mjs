@@ -212,6 +212,48 @@ describe('sound settings', () => {
     }
   });
 
+  test('between position reports, the lyrics move on at the playback speed', async () => {
+    const app = await openApp(h, {
+      mock: {
+        playing: 'words',
+        player: { status: 'playing' },
+        prefs: { ...PREFS, sound: { speed: 2 } },
+      },
+    });
+    const { page } = app;
+    try {
+      await page.waitForSelector(id('player-bar'));
+      await page.locator(id('lyrics-button')).click();
+      await page.waitForSelector(id('lyric-line'));
+      const lines = await page.locator(id('lyric-line')).allInnerTexts();
+      const idx = lines.findIndex((t) => t.includes('感受雪花绽放'));
+      // 雪 is sung from 20,970 ms for 800 ms: from 21,000, 770 ms of the song are left of it.
+      await app.emit('player-position', { position_ms: 21000, duration_ms: 240000 });
+      await app.emit('lyric-line', { track_id: '1999999', index: idx });
+      const took = await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const word = () =>
+              document.querySelectorAll(
+                '[data-testid="lyric-line"][data-current="true"] [data-testid="lyric-word"]',
+              )[2];
+            let singingAt = null;
+            const step = () => {
+              const state = word()?.dataset.state;
+              if (state === 'singing' && singingAt === null) singingAt = performance.now();
+              if (state === 'sung' && singingAt !== null) resolve(performance.now() - singingAt);
+              else requestAnimationFrame(step);
+            };
+            step();
+          }),
+      );
+      // At 2×: about 385 ms of waiting (770 at 1×).
+      assert.ok(took > 200 && took < 620, `${took} ms`);
+    } finally {
+      await app.close();
+    }
+  });
+
   test('a failed save says so', async () => {
     const app = await openApp(h, {
       mock: { prefs: PREFS, fail: { prefs_set: { kind: 'storage', message: 'disk full' } } },
