@@ -775,6 +775,7 @@ impl Playback<'_> {
                         }
                         Next::Failed(error) => {
                             if let Some(output) = output.as_mut() {
+                                self.write_processor_tail(output.as_mut());
                                 output.drain();
                             }
                             return Err(error);
