@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use duet_player::{
-    Capture, EffectSettings, EqPreset, EqSettings, Pace, PlaybackSpeed, Player, PlayerOptions,
-    PlayerStatus, SoundControls, SoundEffects,
+    Capture, EffectSettings, EqPreset, EqSettings, Pace, PlaybackSpeed, Player, PlayerEvent,
+    PlayerOptions, PlayerStatus, SoundControls, SoundEffects,
 };
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -239,5 +239,66 @@ async fn at_one_and_a_half_the_position_follows_the_source() {
     assert!(
         positions.iter().any(|(_, p)| *p > 2_000),
         "past 2 s of a 3 s track: {positions:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_speed_set_while_playing_and_a_seek_keep_the_position_on_the_source() {
+    let server = Server::start().await;
+    let resolver = TableResolver::new();
+    let frames = RATE as usize * 3;
+    let url = server.route(
+        "/long.wav",
+        Route::body(200, "audio/wav", sine_wav(440.0, 0.25, frames)),
+    );
+    resolver.url("long", &url, "wav");
+    let capture = Capture::new();
+    let player = player_with(resolver, Pace::RealTime, &capture, options());
+    let controls = install(&player, EffectSettings::default());
+    let mut events = Events::new(&player);
+    player.play(vec![track("long")], 0).unwrap();
+    events
+        .until(
+            WAIT,
+            |e| matches!(e, PlayerEvent::Position(p) if p.position_ms >= 500),
+        )
+        .await;
+    controls.set_speed(PlaybackSpeed::new(2.0).unwrap());
+    events
+        .until(
+            WAIT,
+            |e| matches!(e, PlayerEvent::Position(p) if p.position_ms >= 1_000),
+        )
+        .await;
+    let before_seek = events.seen.len();
+    player.seek(2_000);
+    let ended = events.until_status(WAIT, PlayerStatus::Ended).await;
+    assert_eq!(ended.position_ms, 3_000);
+    assert!(events.errors().is_empty());
+
+    let after_seek: Vec<u64> = events.seen[before_seek..]
+        .iter()
+        .filter_map(|(_, e)| match e {
+            PlayerEvent::Position(p) => Some(p.position_ms),
+            _ => None,
+        })
+        .collect();
+    // (A report of the chunk in flight when the seek was asked may come first.)
+    let landed = after_seek
+        .iter()
+        .position(|&p| p >= 2_000)
+        .unwrap_or_else(|| panic!("{after_seek:?}"));
+    assert!(after_seek[landed] < 2_200, "on from 2 s: {after_seek:?}");
+    assert!(
+        after_seek[landed..].windows(2).all(|w| w[0] <= w[1])
+            && after_seek.iter().all(|&p| p <= 3_000),
+        "{after_seek:?}"
+    );
+    // At most 1 s at 1×, then at 2× (≥ 0.5 s of source skipped by the seek): fewer frames than
+    // the track, more than the last second alone at 2×.
+    let played = capture.frames();
+    assert!(
+        (RATE as usize / 2..frames * 3 / 4).contains(&played),
+        "{played} frames"
     );
 }
