@@ -1,5 +1,6 @@
-//! The `sound` preferences applied to the player as they change (`PrefsStore::watch`), and the
-//! output devices the settings offer.
+//! The `sound` preferences applied to the player as they change (`PrefsStore::watch`): the
+//! device, the hand-over, the equaliser and the speed (its `SoundEffects`); and the output
+//! devices the settings offer.
 
 use std::time::Duration;
 
