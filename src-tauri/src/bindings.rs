@@ -39,6 +39,15 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
             ErrorEvent,
         ])
         .constant("ERROR_KINDS", ErrorKind::ALL)
+        // The sound settings' ranges and the equaliser's presets, from duet-dsp itself.
+        .constant("EQ_BAND_LABELS", duet_dsp::BAND_LABELS)
+        .constant("EQ_BAND_DB", [duet_dsp::MIN_BAND_DB, duet_dsp::MAX_BAND_DB])
+        .constant(
+            "EQ_PREAMP_DB",
+            [duet_dsp::MIN_PREAMP_DB, duet_dsp::MAX_PREAMP_DB],
+        )
+        .constant("EQ_PRESETS", crate::sound::eq_presets())
+        .constant("SPEED_RANGE", [duet_dsp::MIN_SPEED, duet_dsp::MAX_SPEED])
         // Commands reject with the `DuetError` object; `ui/src/lib/ipc.ts` catches it.
         .error_handling(ErrorHandlingMode::Throw)
         // `commands.user_playlists`, `events.login_state`: the names the IPC itself uses.

@@ -195,7 +195,7 @@ pub fn run() {
             })?;
             duet.web_logins
                 .set_windows(Arc::new(web_login::TauriWindows(app.handle().clone())));
-            sound::follow(
+            let _effects = sound::follow(
                 &app.state::<prefs::PrefsStore>(),
                 duet.player.player().clone(),
             );

@@ -79,7 +79,7 @@ impl Default for DesktopLyricsPrefs {
 
 /// Output device, hand-over between tracks, equaliser, speed. Applied live by
 /// [`crate::sound::follow`].
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 #[serde(default)]
 pub struct SoundPrefs {
     /// The output device by name (`sound_devices`); `None`: the system's default. A device that
@@ -94,6 +94,23 @@ pub struct SoundPrefs {
     /// Play tracks at the loudness their service measured (NetEase sends it with the URL; QQ
     /// Music's tracks play as they are). Off by default.
     pub normalize: bool,
+    /// The 10-band equaliser: off (and flat) by default.
+    pub equalizer: duet_player::EqSettings,
+    /// Playback speed with the pitch kept, 0.5 to 2.0; 1.0 by default.
+    pub speed: f32,
+}
+
+impl Default for SoundPrefs {
+    fn default() -> Self {
+        Self {
+            output_device: None,
+            crossfade_ms: 0,
+            on_device_lost: duet_player::DeviceLostAction::default(),
+            normalize: false,
+            equalizer: duet_player::EqSettings::default(),
+            speed: duet_player::PlaybackSpeed::NORMAL.get(),
+        }
+    }
 }
 
 /// The system's media controls and the local now-playing feed (`crate::now_playing`).
@@ -194,6 +211,7 @@ impl PrefsStore {
         let _writing = self.writing.lock().unwrap_or_else(|e| e.into_inner());
         let mut next = self.get();
         change(&mut next);
+        crate::sound::validate(&next.sound)?;
         if next != *self.current.borrow() {
             write_atomically(&self.path, &next)?;
             self.current.send_replace(next.clone());
@@ -273,7 +291,14 @@ mod tests {
                 "output_device": null,
                 "crossfade_ms": 0,
                 "on_device_lost": "move_to_default",
-                "normalize": false
+                "normalize": false,
+                "equalizer": {
+                    "enabled": false,
+                    "preset": "flat",
+                    "bands_db": [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+                    "preamp_db": 0.0
+                },
+                "speed": 1.0
             })
         );
         let read: Prefs =
@@ -283,6 +308,36 @@ mod tests {
             duet_player::DeviceLostAction::Pause
         );
         assert_eq!(read.sound.crossfade_ms, 0);
+    }
+
+    #[test]
+    fn the_equaliser_and_speed_round_trip_and_bad_values_are_refused() {
+        let dir = dir();
+        let path = dir.path().join(FILE_NAME);
+        let store = PrefsStore::open(&path);
+        let mut equalizer = duet_player::EqSettings::from_preset(duet_player::EqPreset::Rock);
+        equalizer.bands_db[2] = -7.5;
+        store
+            .update(|p| {
+                p.sound.equalizer = equalizer;
+                p.sound.speed = 1.25;
+            })
+            .unwrap();
+        let read = PrefsStore::open(&path).get().sound;
+        assert_eq!(read.equalizer, equalizer);
+        assert_eq!(read.speed, 1.25);
+
+        for bad in [
+            (|p: &mut Prefs| p.sound.speed = 2.5) as fn(&mut Prefs),
+            |p| p.sound.speed = f32::NAN,
+            |p| p.sound.equalizer.bands_db[9] = 13.0,
+            |p| p.sound.equalizer.preamp_db = f32::INFINITY,
+        ] {
+            let error = store.update(bad).unwrap_err();
+            assert_eq!(error.kind, ErrorKind::BadRequest, "{}", error.message);
+        }
+        assert_eq!(store.get().sound, read, "a refused change changes nothing");
+        assert_eq!(PrefsStore::open(&path).get().sound, read);
     }
 
     #[test]

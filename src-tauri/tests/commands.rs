@@ -567,6 +567,54 @@ fn the_output_devices_are_listed_for_the_sound_settings() {
     assert!(defaults <= 1, "{devices:?}");
 }
 
+#[test]
+fn equaliser_and_speed_prefs_are_checked_and_kept() {
+    let h = harness();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(duet_app::prefs::FILE_NAME);
+    h._app.manage(duet_app::prefs::PrefsStore::open(&path));
+    let mut prefs = h.ok("prefs_get", json!({}));
+    assert_eq!(prefs["sound"]["speed"], 1.0);
+    assert_eq!(prefs["sound"]["equalizer"]["enabled"], false);
+
+    prefs["sound"]["speed"] = json!(1.5);
+    prefs["sound"]["equalizer"] = json!({
+        "enabled": true,
+        "preset": "custom",
+        "bands_db": [0, 0, 0, 0, 0, 6, 0, 0, 0, 0],
+        "preamp_db": -6
+    });
+    let saved = h.ok("prefs_set", json!({ "next": prefs }));
+    assert_eq!(saved["sound"]["speed"], 1.5);
+    assert_eq!(saved["sound"]["equalizer"]["bands_db"][5], 6.0);
+    let on_disk: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(on_disk["sound"], saved["sound"]);
+
+    for (field, value, says) in [
+        ("speed", json!(4), "playback speed 4"),
+        ("speed", json!(0.25), "playback speed 0.25"),
+    ] {
+        let mut bad = saved.clone();
+        bad["sound"][field] = value;
+        let error = h.invoke("prefs_set", json!({ "next": bad })).unwrap_err();
+        assert_eq!(error["kind"], "bad_request", "{error}");
+        assert!(error["message"].as_str().unwrap().contains(says), "{error}");
+    }
+    let mut bad = saved.clone();
+    bad["sound"]["equalizer"]["bands_db"][0] = json!(30);
+    let error = h.invoke("prefs_set", json!({ "next": bad })).unwrap_err();
+    assert_eq!(error["kind"], "bad_request", "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains("31 Hz"),
+        "{error}"
+    );
+    assert_eq!(
+        h.ok("prefs_get", json!({}))["sound"],
+        saved["sound"],
+        "nothing changed"
+    );
+}
+
 /// Covers are fetched only from the services' picture hosts (here: the fake's routes to them),
 /// at most 8 MiB each, and the page's CSP allows images from the same hosts and nowhere else.
 #[test]

@@ -120,6 +120,140 @@ describe('sound settings', () => {
     }
   });
 
+  test('the equaliser: off by default, a preset sets its curve, a band moved makes it custom', async () => {
+    const app = await openApp(h, { mock: { prefs: PREFS } });
+    try {
+      await openSound(app);
+      const enabled = app.page.locator(id('sound-eq-enabled'));
+      const preset = app.page.locator(id('sound-eq-preset'));
+      assert.equal(await enabled.isChecked(), false);
+      assert.equal(await preset.inputValue(), 'flat');
+      const bands = app.page.locator(`${id('sound-eq-bands')} input[type=range]`);
+      assert.equal(await bands.count(), 10);
+      assert.equal(await bands.first().getAttribute('aria-label'), '31 Hz');
+      assert.equal(await bands.first().getAttribute('min'), '-12');
+      assert.equal(await bands.first().getAttribute('max'), '12');
+
+      await preset.selectOption('rock');
+      await eventually(async () => (await lastSound(app))?.equalizer?.preset === 'rock');
+      let eq = (await lastSound(app)).equalizer;
+      assert.equal(eq.enabled, true, 'picking a preset switches it on');
+      assert.deepEqual(eq.bands_db, [5, 4, 2.5, -1, -2, -1, 1.5, 3, 4, 4.5]);
+      assert.equal(eq.preamp_db, -5, 'headroom for the largest boost');
+      assert.equal(await enabled.isChecked(), true);
+      assert.equal(await app.page.locator(id('sound-eq-preamp-value')).textContent(), '-5 dB');
+      await shot(app.page, 'sound-equaliser');
+
+      await app.page.locator(id('sound-eq-band-5')).fill('6');
+      await eventually(async () => (await lastSound(app))?.equalizer?.preset === 'custom');
+      eq = (await lastSound(app)).equalizer;
+      assert.deepEqual(eq.bands_db, [5, 4, 2.5, -1, -2, 6, 1.5, 3, 4, 4.5], 'only that band');
+      assert.equal(await preset.inputValue(), 'custom');
+
+      await app.page.locator(id('sound-eq-preamp')).fill('-8');
+      await eventually(async () => (await lastSound(app))?.equalizer?.preamp_db === -8);
+
+      await enabled.uncheck();
+      await eventually(async () => (await lastSound(app))?.equalizer?.enabled === false);
+      eq = (await lastSound(app)).equalizer;
+      assert.equal(eq.bands_db[5], 6, 'off keeps the curve for next time');
+      assert.deepEqual(app.problems, []);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('the speed goes from 0.5× to 2× and the reset brings back 1×', async () => {
+    const app = await openApp(h, { mock: { prefs: PREFS }, locale: 'zh-CN' });
+    try {
+      await openSound(app);
+      const slider = app.page.locator(id('sound-speed'));
+      const value = app.page.locator(id('sound-speed-value'));
+      const reset = app.page.locator(id('sound-speed-reset'));
+      assert.equal(await value.textContent(), '1×');
+      assert.equal(await slider.getAttribute('min'), '0.5');
+      assert.equal(await slider.getAttribute('max'), '2');
+      assert.equal(await reset.isDisabled(), true, 'nothing to reset at 1×');
+      assert.equal(await reset.getAttribute('aria-label'), '恢复正常速度');
+
+      await slider.fill('1.25');
+      await eventually(async () => (await lastSound(app))?.speed === 1.25);
+      assert.equal(await value.textContent(), '1.25×');
+      await reset.click();
+      await eventually(async () => (await lastSound(app))?.speed === 1);
+      assert.equal(await value.textContent(), '1×');
+      assert.equal(await reset.isDisabled(), true);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('saved equaliser and speed are shown as saved', async () => {
+    const equalizer = {
+      enabled: true,
+      preset: 'custom',
+      bands_db: [0, 0, 0, 0, 0, 0, 0, 0, 0, -7.5],
+      preamp_db: 0,
+    };
+    const app = await openApp(h, {
+      mock: { prefs: { ...PREFS, sound: { equalizer, speed: 0.75 } } },
+    });
+    try {
+      await openSound(app);
+      await eventually(
+        async () => (await app.page.locator(id('sound-speed-value')).textContent()) === '0.75×',
+      );
+      assert.equal(await app.page.locator(id('sound-eq-preset')).inputValue(), 'custom');
+      assert.equal(await app.page.locator(id('sound-eq-band-9')).inputValue(), '-7.5');
+      assert.equal(await app.page.locator(id('sound-eq-enabled')).isChecked(), true);
+      assert.equal(await app.count('prefs_set'), 0, 'nothing written by looking');
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('between position reports, the lyrics move on at the playback speed', async () => {
+    const app = await openApp(h, {
+      mock: {
+        playing: 'words',
+        player: { status: 'playing' },
+        prefs: { ...PREFS, sound: { speed: 2 } },
+      },
+    });
+    const { page } = app;
+    try {
+      await page.waitForSelector(id('player-bar'));
+      await page.locator(id('lyrics-button')).click();
+      await page.waitForSelector(id('lyric-line'));
+      const lines = await page.locator(id('lyric-line')).allInnerTexts();
+      const idx = lines.findIndex((t) => t.includes('感受雪花绽放'));
+      // 雪 is sung from 20,970 ms for 800 ms: from 21,000, 770 ms of the song are left of it.
+      await app.emit('player-position', { position_ms: 21000, duration_ms: 240000 });
+      await app.emit('lyric-line', { track_id: '1999999', index: idx });
+      const took = await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const word = () =>
+              document.querySelectorAll(
+                '[data-testid="lyric-line"][data-current="true"] [data-testid="lyric-word"]',
+              )[2];
+            let singingAt = null;
+            const step = () => {
+              const state = word()?.dataset.state;
+              if (state === 'singing' && singingAt === null) singingAt = performance.now();
+              if (state === 'sung' && singingAt !== null) resolve(performance.now() - singingAt);
+              else requestAnimationFrame(step);
+            };
+            step();
+          }),
+      );
+      // At 2×: about 385 ms of waiting (770 at 1×).
+      assert.ok(took > 200 && took < 620, `${took} ms`);
+    } finally {
+      await app.close();
+    }
+  });
+
   test('a failed save says so', async () => {
     const app = await openApp(h, {
       mock: { prefs: PREFS, fail: { prefs_set: { kind: 'storage', message: 'disk full' } } },

@@ -8,6 +8,8 @@
 //!   ([`NullOutput`]); [`output_from_env`] picks one (`DUET_AUDIO_OUTPUT=null` forces the null sink);
 //! - [`process`]: [`SampleProcessor`], where sound processing (EQ, speed) plugs into the sample
 //!   path;
+//! - [`effects`]: [`SoundEffects`], the equaliser and playback speed of `duet-dsp` as a
+//!   [`SampleProcessor`], and the [`SoundControls`] the app changes them with;
 //! - [`queue`]: queue order, shuffle and repeat, as pure logic;
 //! - [`Player`]: the handle the app drives; it reports through [`PlayerEvent`]s.
 //!
@@ -28,6 +30,7 @@
 
 pub mod convert;
 pub mod decode;
+pub mod effects;
 pub mod output;
 mod player;
 pub mod process;
@@ -36,6 +39,8 @@ mod session;
 pub mod source;
 mod spool;
 
+pub use duet_dsp::{DspError, EqPreset, EqSettings, PlaybackSpeed};
+pub use effects::{EffectSettings, SoundControls, SoundEffects};
 pub use output::{
     list_output_devices, output_from_env, select_output, AudioOutput, Capture, CpalOutput,
     CpalOutputFactory, DeviceLostAction, NullOutput, NullOutputFactory, OutputDevice, OutputError,

@@ -373,6 +373,22 @@ impl Shared {
         }
     }
 
+    /// At the end of a stream: what the [`SampleProcessor`] still holds, appended to `samples`.
+    pub(crate) fn flush_processor(&self, samples: &mut Vec<f32>) {
+        if let Some(processor) = self.processor().processor.as_mut() {
+            processor.flush(samples);
+        }
+    }
+
+    /// The frames the [`SampleProcessor`] holds back and how many input frames each frame it
+    /// gives out stands for (see [`SampleProcessor::held_frames`]).
+    pub(crate) fn processor_delay(&self) -> (f64, f64) {
+        match self.processor().processor.as_ref() {
+            Some(processor) => (processor.held_frames(), processor.input_per_output_frame()),
+            None => (0.0, 1.0),
+        }
+    }
+
     pub(crate) fn reset_processor(&self) {
         if let Some(processor) = self.processor().processor.as_mut() {
             processor.reset();

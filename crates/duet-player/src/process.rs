@@ -20,4 +20,23 @@ pub trait SampleProcessor: Send {
     /// Forgets the history of earlier samples (after a seek, or on another track that does not
     /// follow the last one).
     fn reset(&mut self) {}
+
+    /// The stream ends (the last track of a run, nothing follows it): appends to `samples` what
+    /// is still held back, and starts afresh. Tracks that follow one another gaplessly are one
+    /// stream: no flush between them.
+    fn flush(&mut self, samples: &mut Vec<f32>) {
+        let _ = samples;
+    }
+
+    /// Frames (of the stream given to `process`) taken in but not given out yet, for the
+    /// player's clock.
+    fn held_frames(&self) -> f64 {
+        0.0
+    }
+
+    /// Frames of the stream given to `process` per frame given out, at the moment (the playback
+    /// speed): the player's clock counts what waits at the output with it.
+    fn input_per_output_frame(&self) -> f64 {
+        1.0
+    }
 }

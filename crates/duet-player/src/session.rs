@@ -641,6 +641,27 @@ impl Playback<'_> {
         })
     }
 
+    /// How far what is heard lags behind what was decoded: what the processor holds back, and
+    /// what waits in the output (at the playback speed, in the source's time).
+    fn delay_ms(&self, output: &dyn AudioOutput, spec: OutputSpec) -> u64 {
+        let (held, per_output_frame) = self.shared.processor_delay();
+        let frames = held + output.buffered_frames() as f64 * per_output_frame;
+        frames_to_ms(frames.round() as u64, spec.sample_rate)
+    }
+
+    /// At the end of the last track: what the processor still holds (a time-stretch's last
+    /// 65 ms), written before the output drains.
+    fn write_processor_tail(&self, output: &mut dyn AudioOutput) {
+        let mut tail = Vec::new();
+        self.shared.flush_processor(&mut tail);
+        if tail.is_empty() || self.ctl.stopped() {
+            return;
+        }
+        if let Err(error) = output.write(&tail) {
+            tracing::warn!("the end of the track was not played: {error}");
+        }
+    }
+
     fn open_output(&self, spec: ChunkSpec, default: bool) -> Result<Box<dyn AudioOutput>, Error> {
         let preferred = OutputSpec {
             sample_rate: spec.sample_rate,
@@ -666,6 +687,8 @@ impl Playback<'_> {
         let mut prefetch: Option<Prefetch> = None;
         let mut fade: Option<Fade> = None;
         let mut device_epoch = self.shared.device_epoch();
+        // A new run of tracks: nothing of an earlier one may linger in the processing.
+        self.shared.reset_processor();
 
         loop {
             if self.ctl.stopped() {
@@ -752,6 +775,7 @@ impl Playback<'_> {
                         }
                         Next::Failed(error) => {
                             if let Some(output) = output.as_mut() {
+                                self.write_processor_tail(output.as_mut());
                                 output.drain();
                             }
                             return Err(error);
@@ -827,8 +851,9 @@ impl Playback<'_> {
                     self.shared
                         .session_started(self.ctl.generation, self.ctl.is_paused());
                 }
-                let buffered_ms = frames_to_ms(out.buffered_frames(), out_spec.sample_rate);
-                let position = lane.position_ms().saturating_sub(buffered_ms);
+                let position = lane
+                    .position_ms()
+                    .saturating_sub(self.delay_ms(out.as_ref(), out_spec));
                 let announce = last_announce.is_none_or(|at| at.elapsed() >= POSITION_EVERY);
                 if announce {
                     last_announce = Some(Instant::now());
@@ -839,7 +864,10 @@ impl Playback<'_> {
         }
 
         match output.as_mut() {
-            Some(output) => output.drain(),
+            Some(output) => {
+                self.write_processor_tail(output.as_mut());
+                output.drain();
+            }
             None if self.started => {}
             None => return Err(Error::upstream("the audio file contains no sound")),
         }

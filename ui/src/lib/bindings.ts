@@ -108,7 +108,17 @@ export const events = {
 };
 
 /* Constants */
+export const EQ_BAND_DB = [-12.0,12.0] as const;
+
+export const EQ_BAND_LABELS = ["31","62","125","250","500","1k","2k","4k","8k","16k"] as const;
+
+export const EQ_PREAMP_DB = [-12.0,12.0] as const;
+
+export const EQ_PRESETS = [{"bands_db":[0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0],"enabled":true,"preamp_db":-0.0,"preset":"flat"},{"bands_db":[-1.5,-0.5,1.5,3.0,4.0,3.0,1.5,0.0,-0.5,-1.0],"enabled":true,"preamp_db":-4.0,"preset":"pop"},{"bands_db":[5.0,4.0,2.5,-1.0,-2.0,-1.0,1.5,3.0,4.0,4.5],"enabled":true,"preamp_db":-5.0,"preset":"rock"},{"bands_db":[3.0,2.0,1.0,2.0,-1.5,-1.5,0.0,1.5,3.0,3.5],"enabled":true,"preamp_db":-3.5,"preset":"jazz"},{"bands_db":[4.0,3.0,2.0,1.0,-0.5,-0.5,0.0,1.5,2.5,3.0],"enabled":true,"preamp_db":-4.0,"preset":"classical"},{"bands_db":[5.0,4.5,1.5,0.0,-2.0,1.5,0.5,1.5,4.0,5.0],"enabled":true,"preamp_db":-5.0,"preset":"electronic"},{"bands_db":[5.0,4.5,1.5,3.0,-1.0,-1.0,1.5,-0.5,2.0,3.0],"enabled":true,"preamp_db":-5.0,"preset":"hip_hop"},{"bands_db":[3.0,3.0,2.0,0.5,1.0,1.0,2.0,2.5,2.0,1.5],"enabled":true,"preamp_db":-3.0,"preset":"acoustic"},{"bands_db":[-2.0,-3.0,-3.0,1.0,3.5,3.5,3.0,1.5,0.0,-1.5],"enabled":true,"preamp_db":-3.5,"preset":"vocal"},{"bands_db":[7.0,6.0,4.5,2.5,1.0,0.0,0.0,0.0,0.0,0.0],"enabled":true,"preamp_db":-7.0,"preset":"bass_boost"},{"bands_db":[0.0,0.0,0.0,0.0,0.0,1.0,2.5,4.0,5.5,7.0],"enabled":true,"preamp_db":-7.0,"preset":"treble_boost"},{"bands_db":[6.0,4.5,2.0,0.0,0.0,0.0,0.0,1.0,3.0,4.5],"enabled":true,"preamp_db":-6.0,"preset":"loudness"}] as const;
+
 export const ERROR_KINDS = ["not_logged_in","session_expired","risk_control","verification_required","rate_limited","not_found","unavailable","bad_request","upstream","network","declined","keychain","forbidden","unsupported_media_type","storage"] as const;
+
+export const SPEED_RANGE = [0.5,2.0] as const;
 
 /* Types */
 export type Album = {
@@ -248,6 +258,33 @@ export type DuetError = {
 	provider?: ProviderId | null,
 	/**  The service's own code, when it sent one (e.g. NetEase -462, QQ 1000). */
 	upstream_code?: number | null,
+};
+
+/**
+ *  The equaliser's presets. Serialised in snake_case (`bass_boost`), the name the UI and the
+ *  preferences file use.
+ */
+export type EqPreset = "flat" | "pop" | "rock" | "jazz" | "classical" | "electronic" | "hip_hop" | "acoustic" | "vocal" | "bass_boost" | "treble_boost" | 
+/**  Low and high bands raised, as the ear loses them at low volume (equal-loudness contours). */
+"loudness" | 
+/**  Bands set by hand. */
+"custom";
+
+/**  The equaliser as the person set it. `Default` is off, flat, preamp 0 dB. */
+export type EqSettings = {
+	enabled?: boolean,
+	/**  The preset the bands came from, or [`EqPreset::Custom`] once a band was moved by hand. */
+	preset?: EqPreset,
+	/**
+	 *  Gain of each band in dB, [`MIN_BAND_DB`]..=[`MAX_BAND_DB`], in the order of
+	 *  [`crate::BAND_CENTRES_HZ`].
+	 */
+	bands_db?: [(number | null), (number | null), (number | null), (number | null), (number | null), (number | null), (number | null), (number | null), (number | null), (number | null)],
+	/**
+	 *  Gain before the bands in dB, [`MIN_PREAMP_DB`]..=[`MAX_PREAMP_DB`]: negative leaves
+	 *  headroom for boosts (see [`EqSettings::headroom_preamp_db`]).
+	 */
+	preamp_db?: number | null,
 };
 
 /**  A failure not tied to a command (playback failed mid-stream). */
@@ -581,6 +618,10 @@ export type SoundPrefs = {
 	 *  Music's tracks play as they are). Off by default.
 	 */
 	normalize?: boolean,
+	/**  The 10-band equaliser: off (and flat) by default. */
+	equalizer?: EqSettings,
+	/**  Playback speed with the pitch kept, 0.5 to 2.0; 1.0 by default. */
+	speed?: number | null,
 };
 
 /**  Where sessions are kept. */

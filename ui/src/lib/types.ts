@@ -18,6 +18,8 @@ export type {
   DeviceLostAction,
   DesktopLyricsPrefs,
   DesktopLyricsSupport,
+  EqPreset,
+  EqSettings,
   DuetError,
   ErrorKind,
   LoginState,
@@ -50,7 +52,14 @@ export type {
   WebLoginChanged,
   WebLoginState,
 } from './bindings';
-export { ERROR_KINDS } from './bindings';
+export {
+  EQ_BAND_DB,
+  EQ_BAND_LABELS,
+  EQ_PREAMP_DB,
+  EQ_PRESETS,
+  ERROR_KINDS,
+  SPEED_RANGE,
+} from './bindings';
 
 export type Provider = ProviderId;
 export type RepeatMode = Repeat;

@@ -12,6 +12,8 @@ export const player = $state({
   positionMs: 0,
   durationMs: 0,
   positionAt: 0,
+  /** The playback speed (the `sound` preferences): the position moves on this much faster. */
+  speed: 1,
   lyricLine: { track_id: '', index: -1, offset_ms: 0 },
   lyricsOpen: false,
   commentsOpen: false,
@@ -129,10 +131,13 @@ export function toggleShuffle(): Promise<void> {
   return run(api.playerSetMode(player.state?.repeat ?? 'off', !(player.state?.shuffle ?? false)));
 }
 
-/** The position now, moving on from the last report while playing (at most 1.5 s ahead). */
+/**
+ * The position now, moving on from the last report while playing, at the playback speed (at
+ * most 1.5 s of waiting ahead).
+ */
 export function livePosition(now = performance.now()): number {
   if (player.state?.status !== 'playing') return player.positionMs;
-  const ahead = Math.min(1500, Math.max(0, now - player.positionAt));
+  const ahead = Math.min(1500, Math.max(0, now - player.positionAt)) * player.speed;
   const p = player.positionMs + ahead;
   return player.durationMs > 0 ? Math.min(p, player.durationMs) : p;
 }
@@ -176,5 +181,10 @@ export async function wirePlayerEvents(): Promise<void> {
       toast(t('player.skipped', { title: s.track.title, reason: s.reason }), 'warn');
     }),
     on('error', (e) => explain(e)),
+    on('prefs_changed', (prefs) => (player.speed = prefs.sound?.speed ?? 1)),
   ]);
+  api.prefsGet().then(
+    (prefs) => (player.speed = prefs.sound?.speed ?? 1),
+    () => {},
+  );
 }
