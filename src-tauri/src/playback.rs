@@ -38,6 +38,8 @@ struct LyricFollower {
 
 pub struct Playback {
     player: Player,
+    /// The latest state, for the desktop's own parts (tray, notifications) to follow.
+    latest: tokio::sync::watch::Sender<duet_player::PlayerState>,
 }
 
 impl Playback {
@@ -52,13 +54,23 @@ impl Playback {
             PlayerOptions::default(),
         );
         let follower = Arc::new(Mutex::new(LyricFollower::default()));
+        let latest = tokio::sync::watch::Sender::new(player.state());
         let mut updates = player.subscribe();
+        let states = latest.clone();
         tokio::spawn(async move {
             while let Some(event) = updates.recv().await {
+                if let PlayerEvent::State(state) = &event {
+                    states.send_replace(state.clone());
+                }
                 forward(event, &events, &follower, &providers);
             }
         });
-        Self { player }
+        Self { player, latest }
+    }
+
+    /// Follows the player's state (every `player-state` the UI gets, not the position ticks).
+    pub fn watch_state(&self) -> tokio::sync::watch::Receiver<duet_player::PlayerState> {
+        self.latest.subscribe()
     }
 
     pub fn player(&self) -> &Player {

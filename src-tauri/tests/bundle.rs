@@ -1,6 +1,6 @@
 //! The installers cannot drift unnoticed: `tauri.conf.json` asks for every installer of the three
 //! systems, with icons at every size each needs; the Linux packages depend on what the binary
-//! loads and recommend a CJK font and a Secret Service provider; the `.desktop` entry is a music
+//! loads and recommend a CJK font, a Secret Service provider and the tray icon's library; the `.desktop` entry is a music
 //! player's. On Linux the real Tauri bundler (`tools/tauri.mjs`) then packs this build into a
 //! `.deb` and an `.rpm`, which `dpkg-deb`, `rpm` and `desktop-file-validate` read back, and the
 //! icons are drawn again from their source to prove the checked-in ones are current.
@@ -192,6 +192,16 @@ fn the_linux_packages_declare_fonts_keyrings_and_a_desktop_entry() {
             .iter()
             .any(|r| r.starts_with("(gnome-keyring or ") && r.contains("kwallet")),
         "a Secret Service provider: {rpm_recommends:?}"
+    );
+    // The tray icon's library, loaded at run time (Duet runs without it, with no tray icon):
+    // Debian's and openSUSE's name, and Fedora's.
+    assert!(
+        deb_recommends.contains(&"libayatana-appindicator3-1"),
+        "{deb_recommends:?}"
+    );
+    assert!(
+        rpm_recommends.contains(&"(libayatana-appindicator-gtk3 or libayatana-appindicator3-1)"),
+        "{rpm_recommends:?}"
     );
     for kind in ["deb", "rpm"] {
         assert_eq!(

@@ -1,0 +1,352 @@
+//! The tray icon: the current track (a label), play/pause, next, previous, show/hide and quit.
+//! Its labels follow the player through [`Playback::watch_state`](crate::playback::Playback).
+//!
+//! On Linux the icon is a StatusNotifierItem (libayatana-appindicator, loaded at run time; an
+//! XEmbed icon where only an old-style tray runs). Without the library there is no icon, and
+//! Duet says so in its log rather than failing; without a tray host the icon exists but nobody
+//! shows it, so [`is_shown`] asks for a host each time it matters (closing the window).
+
+use duet_player::{PlayerState, PlayerStatus};
+use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
+use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
+use tauri::{AppHandle, Manager, Runtime};
+
+use crate::actions::{self, Action};
+
+const TRAY_ID: &str = "duet";
+/// The longest track label, in characters; a panel menu is not the place for a whole album title.
+const TRACK_LABEL_MAX: usize = 60;
+
+/// The items whose labels change.
+struct TrayMenu<R: Runtime> {
+    track: MenuItem<R>,
+    play_pause: MenuItem<R>,
+    show_hide: MenuItem<R>,
+}
+
+/// The menu item ids, one per [`Action`].
+fn action_of(id: &str) -> Option<Action> {
+    Some(match id {
+        "play_pause" => Action::PlayPause,
+        "next" => Action::Next,
+        "previous" => Action::Previous,
+        "show_hide" => Action::ShowHide,
+        "desktop_lyrics" => Action::ToggleDesktopLyrics,
+        "quit" => Action::Quit,
+        _ => return None,
+    })
+}
+
+/// Puts the icon in the tray, when this system can show one. Returns whether it did.
+pub fn install<R: Runtime>(app: &AppHandle<R>) -> bool {
+    if !platform::can_create() {
+        tracing::warn!(
+            "no tray icon: libayatana-appindicator3 is not installed (closing the window quits)"
+        );
+        return false;
+    }
+    match build(app) {
+        Ok(menu) => {
+            app.manage(menu);
+            follow_player(app);
+            true
+        }
+        Err(e) => {
+            tracing::warn!("no tray icon: {e}");
+            false
+        }
+    }
+}
+
+fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<TrayMenu<R>> {
+    let item = |id: &str, text: &str| MenuItem::with_id(app, id, text, true, None::<&str>);
+    let track = MenuItem::with_id(app, "track", track_label(None), false, None::<&str>)?;
+    let play_pause = item("play_pause", "Play")?;
+    let show_hide = item(
+        "show_hide",
+        show_hide_label(actions::main_window_shown(app)),
+    )?;
+    let menu = Menu::with_items(
+        app,
+        &[
+            &track,
+            &PredefinedMenuItem::separator(app)?,
+            &play_pause,
+            &item("next", "Next")?,
+            &item("previous", "Previous")?,
+            &PredefinedMenuItem::separator(app)?,
+            &show_hide,
+            &item("quit", "Quit Duet")?,
+        ],
+    )?;
+    // The desktop lyrics window adds its item here (id "desktop_lyrics", Action::ToggleDesktopLyrics
+    // already handles it): `menu.insert(&item, 6)`, above show/hide.
+    let mut builder = TrayIconBuilder::with_id(TRAY_ID)
+        .tooltip("Duet")
+        .menu(&menu)
+        .show_menu_on_left_click(false)
+        .on_menu_event(|app, event| match action_of(event.id().as_ref()) {
+            Some(action) => actions::run(app, action),
+            None => tracing::debug!("tray: no action for {:?}", event.id()),
+        })
+        .on_tray_icon_event(|tray, event| {
+            // Windows and macOS report clicks on the icon; Linux's indicators open the menu.
+            if let TrayIconEvent::Click {
+                button: MouseButton::Left,
+                button_state: MouseButtonState::Up,
+                ..
+            } = event
+            {
+                actions::run(tray.app_handle(), Action::ShowHide);
+            }
+        });
+    if let Some(icon) = app.default_window_icon() {
+        builder = builder.icon(icon.clone());
+    }
+    builder.build(app)?;
+    Ok(TrayMenu {
+        track,
+        play_pause,
+        show_hide,
+    })
+}
+
+fn follow_player<R: Runtime>(app: &AppHandle<R>) {
+    let Some(duet) = app.try_state::<crate::Duet>() else {
+        return;
+    };
+    let mut states = duet.player.watch_state();
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let mut shown = None;
+        loop {
+            let labels = {
+                let state = states.borrow_and_update();
+                (track_label(Some(&state)), play_pause_label(&state))
+            };
+            if shown.as_ref() != Some(&labels) {
+                if let Some(menu) = app.try_state::<TrayMenu<R>>() {
+                    let set = menu
+                        .track
+                        .set_text(&labels.0)
+                        .and_then(|()| menu.play_pause.set_text(labels.1));
+                    if let Err(e) = set {
+                        tracing::warn!("tray: could not update the menu: {e}");
+                    }
+                    if let Some(tray) = app.tray_by_id(TRAY_ID) {
+                        let _ = tray.set_tooltip(Some(format!("Duet — {}", labels.0)));
+                    }
+                }
+                shown = Some(labels);
+            }
+            if states.changed().await.is_err() {
+                break;
+            }
+        }
+    });
+}
+
+/// Called whenever Duet shows or hides its window, so the item offers the other one.
+pub fn window_shown_changed<R: Runtime>(app: &AppHandle<R>, shown: bool) {
+    if let Some(menu) = app.try_state::<TrayMenu<R>>() {
+        if let Err(e) = menu.show_hide.set_text(show_hide_label(shown)) {
+            tracing::warn!("tray: could not update the menu: {e}");
+        }
+    }
+}
+
+/// Whether the icon is on screen now: it was made and a tray shows it. Closing the window
+/// hides it to the tray only then; otherwise the window would be lost with no way back.
+pub fn is_shown<R: Runtime>(app: &AppHandle<R>) -> bool {
+    app.try_state::<TrayMenu<R>>().is_some() && platform::host_present()
+}
+
+/// The close-requested handler's question: hide `window` to the tray instead of closing it?
+/// Yes for the main window when the setting is on and the tray is on screen (then it is hidden
+/// here); the caller then keeps the window from closing.
+pub fn close_to_tray<R: Runtime>(window: &tauri::Window<R>) -> bool {
+    let app = window.app_handle();
+    let wanted = window.label() == actions::MAIN_WINDOW
+        && app
+            .try_state::<crate::prefs::PrefsStore>()
+            .is_some_and(|prefs| prefs.get().window.close_to_tray);
+    if !wanted {
+        return false;
+    }
+    if !is_shown(app) {
+        tracing::info!("closing to the tray, but no tray is on screen: quitting instead");
+        return false;
+    }
+    actions::hide_main_window(app);
+    true
+}
+
+/// "Title — Artist, Artist", shortened to [`TRACK_LABEL_MAX`] characters.
+pub fn track_label(state: Option<&PlayerState>) -> String {
+    let Some(track) = state.and_then(|s| s.track.as_ref()) else {
+        return "Nothing playing".into();
+    };
+    let artists: Vec<&str> = track.artists.iter().map(|a| a.name.as_str()).collect();
+    let label = if artists.is_empty() {
+        track.title.clone()
+    } else {
+        format!("{} — {}", track.title, artists.join(", "))
+    };
+    if label.chars().count() > TRACK_LABEL_MAX {
+        let mut short: String = label.chars().take(TRACK_LABEL_MAX - 1).collect();
+        short.push('…');
+        short
+    } else {
+        label
+    }
+}
+
+pub fn play_pause_label(state: &PlayerState) -> &'static str {
+    match state.status {
+        PlayerStatus::Playing | PlayerStatus::Loading => "Pause",
+        PlayerStatus::Idle | PlayerStatus::Paused | PlayerStatus::Ended => "Play",
+    }
+}
+
+fn show_hide_label(shown: bool) -> &'static str {
+    if shown {
+        "Hide Duet"
+    } else {
+        "Show Duet"
+    }
+}
+
+#[cfg(target_os = "linux")]
+mod platform {
+    use std::path::{Path, PathBuf};
+
+    /// The names libappindicator-sys loads, in its order. It panics when none loads, so Duet
+    /// looks for them first, where the dynamic loader would.
+    const LIBRARIES: [&str; 4] = [
+        "libayatana-appindicator3.so.1",
+        "libappindicator3.so.1",
+        "libayatana-appindicator3.so",
+        "libappindicator3.so",
+    ];
+
+    pub fn can_create() -> bool {
+        let dirs = loader_dirs();
+        LIBRARIES
+            .iter()
+            .any(|name| dirs.iter().any(|dir| dir.join(name).exists()))
+    }
+
+    /// `LD_LIBRARY_PATH`, the folders of `/etc/ld.so.conf` (and its includes), and the
+    /// loader's defaults.
+    fn loader_dirs() -> Vec<PathBuf> {
+        let mut dirs: Vec<PathBuf> = std::env::var_os("LD_LIBRARY_PATH")
+            .map(|paths| std::env::split_paths(&paths).collect())
+            .unwrap_or_default();
+        read_ld_conf(Path::new("/etc/ld.so.conf"), &mut dirs, 0);
+        dirs.extend(
+            ["/lib", "/usr/lib", "/lib64", "/usr/lib64"]
+                .into_iter()
+                .map(PathBuf::from),
+        );
+        dirs
+    }
+
+    fn read_ld_conf(file: &Path, dirs: &mut Vec<PathBuf>, depth: u8) {
+        let Ok(text) = std::fs::read_to_string(file) else {
+            return;
+        };
+        for line in text.lines().map(str::trim) {
+            if let Some(pattern) = line.strip_prefix("include ") {
+                // `include /etc/ld.so.conf.d/*.conf`, the one form distributions use.
+                let pattern = Path::new(pattern.trim());
+                let (Some(dir), Some(name)) = (pattern.parent(), pattern.file_name()) else {
+                    continue;
+                };
+                let suffix = name.to_string_lossy().trim_start_matches('*').to_owned();
+                let Ok(entries) = std::fs::read_dir(dir) else {
+                    continue;
+                };
+                for entry in entries.flatten() {
+                    let path = entry.path();
+                    if depth < 4 && path.to_string_lossy().ends_with(&suffix) {
+                        read_ld_conf(&path, dirs, depth + 1);
+                    }
+                }
+            } else if line.starts_with('/') {
+                dirs.push(PathBuf::from(line));
+            }
+        }
+    }
+
+    /// A StatusNotifier host on the session bus (GNOME's AppIndicator extension, KDE, most
+    /// panels), or an XEmbed tray on the X screen (the old-style trays the library falls back to).
+    pub fn host_present() -> bool {
+        status_notifier_watcher() || xembed_tray()
+    }
+
+    fn status_notifier_watcher() -> bool {
+        let ask = || -> zbus::Result<bool> {
+            let bus = zbus::blocking::Connection::session()?;
+            let dbus = zbus::blocking::fdo::DBusProxy::new(&bus)?;
+            Ok(dbus.name_has_owner("org.kde.StatusNotifierWatcher".try_into()?)?)
+        };
+        ask().unwrap_or(false)
+    }
+
+    /// The owner of `_NET_SYSTEM_TRAY_S<screen>`, the selection an XEmbed tray holds.
+    fn xembed_tray() -> bool {
+        use x11rb::protocol::xproto::ConnectionExt;
+        let ask = || -> Option<bool> {
+            let (x, screen) = x11rb::connect(None).ok()?;
+            let name = format!("_NET_SYSTEM_TRAY_S{screen}");
+            let atom = x
+                .intern_atom(false, name.as_bytes())
+                .ok()?
+                .reply()
+                .ok()?
+                .atom;
+            let owner = x.get_selection_owner(atom).ok()?.reply().ok()?.owner;
+            Some(owner != x11rb::NONE)
+        };
+        ask().unwrap_or(false)
+    }
+
+    #[cfg(test)]
+    #[test]
+    fn the_library_is_found_where_the_loader_looks() {
+        // The test machines install libayatana-appindicator3-1 (./dev).
+        assert!(can_create(), "looked in {:?}", loader_dirs());
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+mod platform {
+    /// Windows' notification area and macOS's menu bar are always there.
+    pub fn can_create() -> bool {
+        true
+    }
+
+    pub fn host_present() -> bool {
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_a_menu_id() {
+        for id in [
+            "play_pause",
+            "next",
+            "previous",
+            "show_hide",
+            "desktop_lyrics",
+            "quit",
+        ] {
+            assert!(action_of(id).is_some(), "{id}");
+        }
+        assert_eq!(action_of("track"), None, "the track label does nothing");
+    }
+}
