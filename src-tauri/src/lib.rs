@@ -8,6 +8,7 @@ pub mod commands;
 pub mod display;
 pub mod events;
 pub mod instance;
+pub mod notify;
 pub mod playback;
 pub mod prefs;
 pub mod state;
@@ -163,6 +164,7 @@ pub fn run() {
                 .set_windows(Arc::new(web_login::TauriWindows(app.handle().clone())));
             app.manage(duet);
             tray::install(app.handle());
+            notify::start(app.handle());
             show_when_painted(app.handle());
             tracing::info!("ready {} ms after launch", launched.elapsed().as_millis());
             Ok(())
