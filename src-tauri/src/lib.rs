@@ -11,6 +11,7 @@ pub mod instance;
 pub mod notify;
 pub mod playback;
 pub mod prefs;
+pub mod shortcuts;
 pub mod state;
 pub mod tray;
 pub mod web_login;
@@ -165,6 +166,7 @@ pub fn run() {
             app.manage(duet);
             tray::install(app.handle());
             notify::start(app.handle());
+            shortcuts::start(app.handle());
             show_when_painted(app.handle());
             tracing::info!("ready {} ms after launch", launched.elapsed().as_millis());
             Ok(())

@@ -10,13 +10,14 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use duet_fake_upstream::{FakeConfig, FakeUpstream};
 use x11rb::connection::Connection;
 use x11rb::protocol::xproto::{
-    AtomEnum, ClientMessageEvent, ConnectionExt, CreateWindowAux, EventMask, InputFocus, MapState,
-    Window, WindowClass,
+    AtomEnum, ClientMessageEvent, ConnectionExt, CreateWindowAux, EventMask, GrabMode, InputFocus,
+    MapState, ModMask, Window, WindowClass,
 };
 use x11rb::rust_connection::RustConnection;
 
@@ -234,6 +235,36 @@ impl Screen {
         window
     }
 
+    /// Holds Ctrl+Alt+`key` (a letter) for this connection, as another app's global shortcut.
+    fn hold_ctrl_alt(&self, key: char) {
+        let setup = self.x.setup();
+        let (first, count) = (setup.min_keycode, setup.max_keycode - setup.min_keycode + 1);
+        let map = self
+            .x
+            .get_keyboard_mapping(first, count)
+            .unwrap()
+            .reply()
+            .unwrap();
+        let per = map.keysyms_per_keycode as usize;
+        let index = map
+            .keysyms
+            .chunks(per)
+            .position(|syms| syms.contains(&(key as u32)))
+            .expect("the key is on the test keyboard");
+        self.x
+            .grab_key(
+                false,
+                self.root,
+                ModMask::CONTROL | ModMask::M1,
+                first + index as u8,
+                GrabMode::ASYNC,
+                GrabMode::ASYNC,
+            )
+            .unwrap()
+            .check()
+            .unwrap();
+    }
+
     /// What a window manager sends when the person clicks the window's close button.
     fn ask_to_close(&self, window: Window) {
         let event = ClientMessageEvent::new(
@@ -257,14 +288,17 @@ struct Home {
 
 impl Home {
     fn new(upstream: &FakeUpstream, close_to_tray: bool) -> Self {
+        Self::with_prefs(
+            upstream,
+            serde_json::json!({ "window": { "close_to_tray": close_to_tray } }),
+        )
+    }
+
+    fn with_prefs(upstream: &FakeUpstream, prefs_json: serde_json::Value) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let prefs = dir.path().join("config/app.duet.player/prefs.json");
         std::fs::create_dir_all(prefs.parent().unwrap()).unwrap();
-        std::fs::write(
-            &prefs,
-            serde_json::json!({ "window": { "close_to_tray": close_to_tray } }).to_string(),
-        )
-        .unwrap();
+        std::fs::write(&prefs, prefs_json.to_string()).unwrap();
         Self {
             dir,
             upstream: upstream.base_url(),
@@ -272,6 +306,27 @@ impl Home {
     }
 
     fn launch(&self, screen: &Screen) -> Process {
+        self.launch_with_log(screen, Stdio::inherit())
+    }
+
+    /// Launches Duet with its log (stderr) kept in the returned text, as it comes.
+    fn launch_logged(&self, screen: &Screen) -> (Process, Arc<Mutex<String>>) {
+        let mut duet = self.launch_with_log(screen, Stdio::piped());
+        let log: Arc<Mutex<String>> = Arc::default();
+        let into = log.clone();
+        let stderr = duet.0.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                eprintln!("{line}");
+                let mut log = into.lock().unwrap();
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+        (duet, log)
+    }
+
+    fn launch_with_log(&self, screen: &Screen, stderr: Stdio) -> Process {
         assert!(
             std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
             "no D-Bus session: run this test under ./dev with-keyring (./dev test does)"
@@ -289,7 +344,7 @@ impl Home {
                 .env("DUET_AUDIO_OUTPUT", "null")
                 .env("RUST_LOG", "info")
                 .stdout(Stdio::null())
-                .stderr(Stdio::inherit())
+                .stderr(stderr)
                 .spawn()
                 .unwrap(),
         )
@@ -378,4 +433,34 @@ async fn closing_quits_by_default_even_with_a_tray() {
     screen.ask_to_close(window);
     let status = duet.exited_within(PATIENCE).expect("closing quits");
     assert!(status.success(), "{status}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_global_shortcut_reaches_duet_and_one_another_app_holds_is_reported() {
+    let fake = fake_upstream().await;
+    let screen = Screen::start();
+    screen.hold_ctrl_alt('n');
+    let home = Home::with_prefs(
+        &fake,
+        serde_json::json!({ "shortcuts": {
+            "enabled": true, "play_pause": "Ctrl+Alt+P", "next": "Ctrl+Alt+N"
+        }}),
+    );
+    let (_duet, log) = home.launch_logged(&screen);
+    screen.duet_window();
+    let logged = |text: &str| log.lock().unwrap().contains(text);
+    screen.wait_until("Duet reports the shortcut another app holds", || {
+        logged("the next shortcut Ctrl+Alt+N does not work: another app already uses these keys")
+    });
+    assert!(!logged("global shortcut: play/pause"));
+    let pressed = Command::new("xdotool")
+        .args(["key", "ctrl+alt+p"])
+        .env("DISPLAY", &screen.name)
+        .status()
+        .expect("xdotool must be installed (./dev setup test)");
+    assert!(pressed.success());
+    screen.wait_until("Duet hears Ctrl+Alt+P from outside its window", || {
+        logged("global shortcut: play/pause")
+    });
+    assert!(!logged("play/pause shortcut Ctrl+Alt+P does not work"));
 }

@@ -10,6 +10,7 @@ pub mod library;
 pub mod player;
 pub mod prefs;
 pub mod session;
+pub mod shortcuts;
 
 /// Every command, with the types the bindings are generated from.
 pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
@@ -46,6 +47,7 @@ pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
         player::player_queue,
         prefs::prefs_get,
         prefs::prefs_set,
+        shortcuts::shortcut_problems,
     ]
 }
 

@@ -62,8 +62,14 @@ export const commands = {
 	/**
 	 *  Replaces the preferences and writes them. Every window hears of it (`prefs-changed`, from
 	 *  [`crate::prefs::announce`]); the Rust parts that act on them follow [`PrefsStore::watch`].
+	 *  Shortcuts that do not read are refused (`bad_request`), and nothing is changed.
 	 */
 	prefs_set: (next: Prefs) => __TAURI_INVOKE<Prefs>("prefs_set", { next }),
+	/**
+	 *  The shortcuts of the current preferences that do not work (another app holds the keys, or
+	 *  the system refused), once they are applied; empty when all work or they are off.
+	 */
+	shortcut_problems: () => __TAURI_INVOKE<ShortcutProblem[]>("shortcut_problems"),
 };
 
 /** Events */
@@ -448,8 +454,30 @@ export type SessionStatus = {
 	error?: DuetError | null,
 };
 
-/**  Global keyboard shortcuts. */
-export type ShortcutPrefs = Record<string, never>;
+export type ShortcutAction = "play_pause" | "next" | "previous" | "desktop_lyrics";
+
+/**
+ *  Global keyboard shortcuts: off until turned on, since they take the keys from every other
+ *  app. Each is an accelerator (`Ctrl+Alt+P`, `MediaPlayPause`), or none.
+ */
+export type ShortcutPrefs = {
+	enabled?: boolean,
+	play_pause?: string | null,
+	next?: string | null,
+	previous?: string | null,
+	desktop_lyrics?: string | null,
+};
+
+/**  A shortcut that is set but does not work, and why. */
+export type ShortcutProblem = {
+	action: ShortcutAction,
+	accelerator: string,
+	/**  `taken`: another app holds these keys; `failed`: the system refused for another reason. */
+	reason: ShortcutProblemReason,
+	message: string,
+};
+
+export type ShortcutProblemReason = "taken" | "failed";
 
 /**  Output device, hand-over between tracks, equaliser, speed. */
 export type SoundPrefs = Record<string, never>;
@@ -515,7 +543,12 @@ export type WebLoginState =
 "closed";
 
 /**  Closing the window, the tray, notifications. */
-export type WindowPrefs = Record<string, never>;
+export type WindowPrefs = {
+	/**  Closing the window hides it to the tray, where there is one on screen (else it quits). */
+	close_to_tray?: boolean,
+	/**  A desktop notification, with the cover, when the track changes. */
+	notify_track_change?: boolean,
+};
 
 /* Tauri Specta runtime */
 type EventEmit<T> = [T] extends [null] ? () => Promise<void> : (payload: T) => Promise<void>;
