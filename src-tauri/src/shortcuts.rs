@@ -208,7 +208,8 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
         loop {
             let wanted = changes.borrow_and_update().shortcuts.clone();
             if current.as_ref() != Some(&wanted) {
-                let problems = apply(&app, &wanted);
+                // Blocking: it waits on the main thread, where the grabs are made.
+                let problems = tokio::task::block_in_place(|| apply(&app, &wanted));
                 for problem in &problems {
                     tracing::warn!(
                         "the {} shortcut {} does not work: {}",
@@ -274,7 +275,7 @@ fn apply<R: Runtime>(app: &AppHandle<R>, prefs: &ShortcutPrefs) -> Vec<ShortcutP
                 }
             })
             .build();
-        if let Err(e) = app.plugin(plugin) {
+        if let Err(e) = install_on_main_thread(app, plugin) {
             return wanted
                 .iter()
                 .map(|(action, _)| {
@@ -313,6 +314,23 @@ fn apply<R: Runtime>(app: &AppHandle<R>, prefs: &ShortcutPrefs) -> Vec<ShortcutP
         }
     }
     problems
+}
+
+/// Adds the plugin from the main thread: on Windows its hidden window must belong to the thread
+/// that pumps messages, or no hotkey ever arrives.
+fn install_on_main_thread<R: Runtime>(
+    app: &AppHandle<R>,
+    plugin: tauri::plugin::TauriPlugin<R>,
+) -> std::result::Result<(), String> {
+    let (done, result) = std::sync::mpsc::channel();
+    let handle = app.clone();
+    app.run_on_main_thread(move || {
+        let _ = done.send(handle.plugin(plugin).map_err(|e| e.to_string()));
+    })
+    .map_err(|e| e.to_string())?;
+    result
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .map_err(|_| "the main thread did not answer".to_owned())?
 }
 
 fn pressed<R: Runtime>(app: &AppHandle<R>, id: u32) {
