@@ -79,8 +79,10 @@ fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<TrayMenu<R>> {
             &item("quit", "Quit Duet")?,
         ],
     )?;
-    // The desktop lyrics window adds its item here (id "desktop_lyrics", Action::ToggleDesktopLyrics
-    // already handles it): `menu.insert(&item, 6)`, above show/hide.
+    if let Some(lyrics) = desktop_lyrics_item(app)? {
+        // Above show/hide, with the window items.
+        menu.insert(&lyrics, 6)?;
+    }
     let mut builder = TrayIconBuilder::with_id(TRAY_ID)
         .tooltip("Duet")
         .menu(&menu)
@@ -109,6 +111,13 @@ fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<TrayMenu<R>> {
         play_pause,
         show_hide,
     })
+}
+
+/// The menu's "Desktop lyrics" item: id `desktop_lyrics`, which runs
+/// [`Action::ToggleDesktopLyrics`]. **The desktop lyrics window fills this in** (a check item
+/// that follows the window, say); until it exists the menu has no such item.
+fn desktop_lyrics_item<R: Runtime>(_app: &AppHandle<R>) -> tauri::Result<Option<MenuItem<R>>> {
+    Ok(None)
 }
 
 fn follow_player<R: Runtime>(app: &AppHandle<R>) {

@@ -1,9 +1,10 @@
 //! The installers cannot drift unnoticed: `tauri.conf.json` asks for every installer of the three
 //! systems, with icons at every size each needs; the Linux packages depend on what the binary
-//! loads and recommend a CJK font, a Secret Service provider and the tray icon's library; the `.desktop` entry is a music
-//! player's. On Linux the real Tauri bundler (`tools/tauri.mjs`) then packs this build into a
-//! `.deb` and an `.rpm`, which `dpkg-deb`, `rpm` and `desktop-file-validate` read back, and the
-//! icons are drawn again from their source to prove the checked-in ones are current.
+//! loads and recommend a CJK font, a Secret Service provider and the tray icon's library; the
+//! `.desktop` entry is a music player's. On Linux the real Tauri bundler (`tools/tauri.mjs`)
+//! then packs this build into a `.deb` and an `.rpm`, which `dpkg-deb`, `rpm` and
+//! `desktop-file-validate` read back, and the icons are drawn again from their source to prove
+//! the checked-in ones are current.
 
 use std::path::{Path, PathBuf};
 
