@@ -6,7 +6,11 @@
 //! Duet says so in its log rather than failing; without a tray host the icon exists but nobody
 //! shows it, so [`is_shown`] asks for a host each time it matters (closing the window).
 
+use std::sync::Mutex;
+
 use duet_player::{PlayerState, PlayerStatus};
+use serde::Deserialize;
+use specta::Type;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Manager, Runtime};
@@ -17,11 +21,77 @@ const TRAY_ID: &str = "duet";
 /// The longest track label, in characters; a panel menu is not the place for a whole album title.
 const TRACK_LABEL_MAX: usize = 60;
 
-/// The items whose labels change.
+/// The menu's items, and the language of their labels.
 struct TrayMenu<R: Runtime> {
     track: MenuItem<R>,
     play_pause: MenuItem<R>,
+    next: MenuItem<R>,
+    previous: MenuItem<R>,
     show_hide: MenuItem<R>,
+    quit: MenuItem<R>,
+    language: Mutex<TrayLanguage>,
+}
+
+/// The menu's language: the UI's (it says so at start and on each change, `tray_language`);
+/// until then, the system's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum TrayLanguage {
+    En,
+    Zh,
+}
+
+/// Every label of the menu, in one language.
+pub struct Words {
+    pub nothing_playing: &'static str,
+    pub play: &'static str,
+    pub pause: &'static str,
+    pub next: &'static str,
+    pub previous: &'static str,
+    pub show: &'static str,
+    pub hide: &'static str,
+    pub quit: &'static str,
+}
+
+impl TrayLanguage {
+    pub fn words(self) -> &'static Words {
+        match self {
+            Self::En => &Words {
+                nothing_playing: "Nothing playing",
+                play: "Play",
+                pause: "Pause",
+                next: "Next",
+                previous: "Previous",
+                show: "Show Duet",
+                hide: "Hide Duet",
+                quit: "Quit Duet",
+            },
+            Self::Zh => &Words {
+                nothing_playing: "未在播放",
+                play: "播放",
+                pause: "暂停",
+                next: "下一首",
+                previous: "上一首",
+                show: "显示 Duet",
+                hide: "隐藏 Duet",
+                quit: "退出 Duet",
+            },
+        }
+    }
+
+    /// From `LC_ALL`, `LC_MESSAGES` or `LANG`, as the UI's "System" language does.
+    fn of_system() -> Self {
+        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .into_iter()
+            .filter_map(|name| std::env::var(name).ok())
+            .find(|value| !value.is_empty())
+            .unwrap_or_default();
+        if locale.starts_with("zh") {
+            Self::Zh
+        } else {
+            Self::En
+        }
+    }
 }
 
 /// The menu item ids, one per [`Action`].
@@ -37,8 +107,24 @@ fn action_of(id: &str) -> Option<Action> {
     })
 }
 
+/// The language the UI asks the menu to speak (`tray_language`), followed by the tray.
+pub struct TrayLanguageChoice(tokio::sync::watch::Sender<TrayLanguage>);
+
+impl TrayLanguageChoice {
+    pub fn choose(&self, language: TrayLanguage) {
+        self.0.send_if_modified(|current| {
+            let changed = *current != language;
+            *current = language;
+            changed
+        });
+    }
+}
+
 /// Puts the icon in the tray, when this system can show one. Returns whether it did.
 pub fn install<R: Runtime>(app: &AppHandle<R>) -> bool {
+    let choice = tokio::sync::watch::Sender::new(TrayLanguage::of_system());
+    let mut chosen = choice.subscribe();
+    app.manage(TrayLanguageChoice(choice));
     if !platform::can_create() {
         tracing::warn!(
             "no tray icon: libayatana-appindicator3 is not installed (closing the window quits)"
@@ -49,6 +135,13 @@ pub fn install<R: Runtime>(app: &AppHandle<R>) -> bool {
         Ok(menu) => {
             app.manage(menu);
             follow_player(app);
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move {
+                while chosen.changed().await.is_ok() {
+                    let language = *chosen.borrow_and_update();
+                    set_language(&app, language);
+                }
+            });
             true
         }
         Err(e) => {
@@ -59,24 +152,29 @@ pub fn install<R: Runtime>(app: &AppHandle<R>) -> bool {
 }
 
 fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<TrayMenu<R>> {
+    let language = TrayLanguage::of_system();
+    let words = language.words();
     let item = |id: &str, text: &str| MenuItem::with_id(app, id, text, true, None::<&str>);
-    let track = MenuItem::with_id(app, "track", track_label(None), false, None::<&str>)?;
-    let play_pause = item("play_pause", "Play")?;
+    let track = MenuItem::with_id(app, "track", words.nothing_playing, false, None::<&str>)?;
+    let play_pause = item("play_pause", words.play)?;
+    let next = item("next", words.next)?;
+    let previous = item("previous", words.previous)?;
     let show_hide = item(
         "show_hide",
-        show_hide_label(actions::main_window_shown(app)),
+        show_hide_label(words, actions::main_window_shown(app)),
     )?;
+    let quit = item("quit", words.quit)?;
     let menu = Menu::with_items(
         app,
         &[
             &track,
             &PredefinedMenuItem::separator(app)?,
             &play_pause,
-            &item("next", "Next")?,
-            &item("previous", "Previous")?,
+            &next,
+            &previous,
             &PredefinedMenuItem::separator(app)?,
             &show_hide,
-            &item("quit", "Quit Duet")?,
+            &quit,
         ],
     )?;
     if let Some(lyrics) = desktop_lyrics_item(app)? {
@@ -109,8 +207,47 @@ fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<TrayMenu<R>> {
     Ok(TrayMenu {
         track,
         play_pause,
+        next,
+        previous,
         show_hide,
+        quit,
+        language: Mutex::new(language),
     })
+}
+
+/// Labels the menu in `language` (the UI's, `tray_language`).
+pub fn set_language<R: Runtime>(app: &AppHandle<R>, language: TrayLanguage) {
+    let Some(menu) = app.try_state::<TrayMenu<R>>() else {
+        return;
+    };
+    *menu.language.lock().expect("poisoned") = language;
+    let words = language.words();
+    let state = app
+        .try_state::<crate::Duet>()
+        .map(|duet| duet.player.watch_state().borrow().clone());
+    let set = menu
+        .track
+        .set_text(track_label(state.as_ref(), words))
+        .and_then(|()| {
+            let play_pause = state
+                .as_ref()
+                .map_or(words.play, |s| play_pause_label(s, words));
+            menu.play_pause.set_text(play_pause)
+        })
+        .and_then(|()| menu.next.set_text(words.next))
+        .and_then(|()| menu.previous.set_text(words.previous))
+        .and_then(|()| {
+            let shown = actions::main_window_shown(app);
+            menu.show_hide.set_text(show_hide_label(words, shown))
+        })
+        .and_then(|()| menu.quit.set_text(words.quit));
+    if let Err(e) = set {
+        tracing::warn!("tray: could not relabel the menu: {e}");
+    }
+}
+
+fn words_of<R: Runtime>(menu: &TrayMenu<R>) -> &'static Words {
+    menu.language.lock().expect("poisoned").words()
 }
 
 /// The menu's "Desktop lyrics" item: id `desktop_lyrics`, which runs
@@ -128,23 +265,25 @@ fn follow_player<R: Runtime>(app: &AppHandle<R>) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         let mut shown = None;
-        loop {
+        while let Some(menu) = app.try_state::<TrayMenu<R>>() {
+            let words = words_of(&menu);
             let labels = {
                 let state = states.borrow_and_update();
-                (track_label(Some(&state)), play_pause_label(&state))
+                (
+                    track_label(Some(&state), words),
+                    play_pause_label(&state, words),
+                )
             };
             if shown.as_ref() != Some(&labels) {
-                if let Some(menu) = app.try_state::<TrayMenu<R>>() {
-                    let set = menu
-                        .track
-                        .set_text(&labels.0)
-                        .and_then(|()| menu.play_pause.set_text(labels.1));
-                    if let Err(e) = set {
-                        tracing::warn!("tray: could not update the menu: {e}");
-                    }
-                    if let Some(tray) = app.tray_by_id(TRAY_ID) {
-                        let _ = tray.set_tooltip(Some(format!("Duet — {}", labels.0)));
-                    }
+                let set = menu
+                    .track
+                    .set_text(&labels.0)
+                    .and_then(|()| menu.play_pause.set_text(labels.1));
+                if let Err(e) = set {
+                    tracing::warn!("tray: could not update the menu: {e}");
+                }
+                if let Some(tray) = app.tray_by_id(TRAY_ID) {
+                    let _ = tray.set_tooltip(Some(format!("Duet — {}", labels.0)));
                 }
                 shown = Some(labels);
             }
@@ -158,7 +297,10 @@ fn follow_player<R: Runtime>(app: &AppHandle<R>) {
 /// Called whenever Duet shows or hides its window, so the item offers the other one.
 pub fn window_shown_changed<R: Runtime>(app: &AppHandle<R>, shown: bool) {
     if let Some(menu) = app.try_state::<TrayMenu<R>>() {
-        if let Err(e) = menu.show_hide.set_text(show_hide_label(shown)) {
+        if let Err(e) = menu
+            .show_hide
+            .set_text(show_hide_label(words_of(&menu), shown))
+        {
             tracing::warn!("tray: could not update the menu: {e}");
         }
     }
@@ -191,9 +333,9 @@ pub fn close_to_tray<R: Runtime>(window: &tauri::Window<R>) -> bool {
 }
 
 /// "Title — Artist, Artist", shortened to [`TRACK_LABEL_MAX`] characters.
-pub fn track_label(state: Option<&PlayerState>) -> String {
+pub fn track_label(state: Option<&PlayerState>, words: &Words) -> String {
     let Some(track) = state.and_then(|s| s.track.as_ref()) else {
-        return "Nothing playing".into();
+        return words.nothing_playing.into();
     };
     let artists: Vec<&str> = track.artists.iter().map(|a| a.name.as_str()).collect();
     let label = if artists.is_empty() {
@@ -210,18 +352,18 @@ pub fn track_label(state: Option<&PlayerState>) -> String {
     }
 }
 
-pub fn play_pause_label(state: &PlayerState) -> &'static str {
+pub fn play_pause_label(state: &PlayerState, words: &Words) -> &'static str {
     match state.status {
-        PlayerStatus::Playing | PlayerStatus::Loading => "Pause",
-        PlayerStatus::Idle | PlayerStatus::Paused | PlayerStatus::Ended => "Play",
+        PlayerStatus::Playing | PlayerStatus::Loading => words.pause,
+        PlayerStatus::Idle | PlayerStatus::Paused | PlayerStatus::Ended => words.play,
     }
 }
 
-fn show_hide_label(shown: bool) -> &'static str {
+fn show_hide_label(words: &Words, shown: bool) -> &'static str {
     if shown {
-        "Hide Duet"
+        words.hide
     } else {
-        "Show Duet"
+        words.show
     }
 }
 
@@ -357,5 +499,26 @@ mod tests {
             assert!(action_of(id).is_some(), "{id}");
         }
         assert_eq!(action_of("track"), None, "the track label does nothing");
+    }
+
+    #[test]
+    fn the_menu_speaks_both_languages_and_follows_the_last_choice() {
+        let (en, zh) = (TrayLanguage::En.words(), TrayLanguage::Zh.words());
+        assert_eq!(track_label(None, en), "Nothing playing");
+        assert_eq!(track_label(None, zh), "未在播放");
+        assert_eq!(
+            (show_hide_label(zh, true), show_hide_label(zh, false)),
+            ("隐藏 Duet", "显示 Duet")
+        );
+        let choice = TrayLanguageChoice(tokio::sync::watch::Sender::new(TrayLanguage::En));
+        let mut chosen = choice.0.subscribe();
+        choice.choose(TrayLanguage::En);
+        assert!(
+            !chosen.has_changed().unwrap(),
+            "the same language again changes nothing"
+        );
+        choice.choose(TrayLanguage::Zh);
+        assert!(chosen.has_changed().unwrap());
+        assert_eq!(*chosen.borrow_and_update(), TrayLanguage::Zh);
     }
 }

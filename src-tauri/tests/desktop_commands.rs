@@ -150,7 +150,7 @@ fn the_tray_and_shortcut_actions_drive_the_player() {
     let state: duet_player::PlayerState =
         serde_json::from_value(h.ok("player_state", json!({}))).unwrap();
     let artists = free[0]["artists"][0]["name"].as_str().unwrap();
-    let label = duet_app::tray::track_label(Some(&state));
+    let label = duet_app::tray::track_label(Some(&state), duet_app::tray::TrayLanguage::En.words());
     assert!(
         label.starts_with(&format!(
             "{} — {artists}",

@@ -135,4 +135,24 @@ describe('desktop settings', () => {
       await app.close();
     }
   });
+
+  test('the tray menu is told the UI language, at start and when it changes', async () => {
+    const app = await openApp(h, { mock: { prefs: { shortcuts: SHORTCUTS } } });
+    const { page } = app;
+    const lastLanguage = async () => {
+      const calls = await app.calls('tray_language');
+      return calls[calls.length - 1]?.args.language;
+    };
+    try {
+      await page.waitForSelector(id('library-screen'));
+      await eventually(async () => (await lastLanguage()) === 'en');
+      await page.locator(id('settings-button')).click();
+      await page.locator(id('language-zh')).click();
+      await eventually(async () => (await lastLanguage()) === 'zh');
+      assert.match(await page.locator(id('desktop-settings')).innerText(), /全局快捷键/);
+      assert.deepEqual(app.problems, []);
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -11,6 +11,7 @@ pub mod player;
 pub mod prefs;
 pub mod session;
 pub mod shortcuts;
+pub mod tray;
 
 /// Every command, with the types the bindings are generated from.
 pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
@@ -48,6 +49,7 @@ pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
         prefs::prefs_get,
         prefs::prefs_set,
         shortcuts::shortcut_problems,
+        tray::tray_language,
     ]
 }
 

@@ -70,6 +70,11 @@ export const commands = {
 	 *  the system refused), once they are applied; empty when all work or they are off.
 	 */
 	shortcut_problems: () => __TAURI_INVOKE<ShortcutProblem[]>("shortcut_problems"),
+	/**
+	 *  Labels the tray menu in the UI's language (at start and on each change); without a tray it
+	 *  is remembered and nothing else happens.
+	 */
+	tray_language: (language: TrayLanguage) => __TAURI_INVOKE<void>("tray_language", { language }),
 };
 
 /** Events */
@@ -507,6 +512,12 @@ export type Track = {
 	vip: boolean,
 	trial?: TrialWindow | null,
 };
+
+/**
+ *  The menu's language: the UI's (it says so at start and on each change, `tray_language`);
+ *  until then, the system's.
+ */
+export type TrayLanguage = "en" | "zh";
 
 /**  The part of a VIP track a non-VIP account may hear. */
 export type TrialWindow = {

@@ -705,6 +705,7 @@ const handlers: Handlers = {
     void events.prefs_changed.emit(clone(prefs));
     return clone(prefs);
   },
+  tray_language: () => undefined,
   shortcut_problems: () => {
     const keys = prefs.shortcuts ?? {};
     if (!keys.enabled) return [];
