@@ -55,11 +55,6 @@ const LOADED_LIBRARIES: &[(&str, &str)] = &[
 /// What the Tauri CLI adds to every Linux package by itself (WebKitGTK and GTK); the config
 /// names the rest, so that no dependency is listed twice.
 const ADDED_BY_THE_CLI: [&str; 2] = ["libwebkit2gtk-4.1.so.0", "libgtk-3.so.0"];
-/// The tray icon's library, which the binary loads at run time (not `NEEDED`): the Tauri CLI
-/// makes both packages require it by itself for an app with a tray, so the config names it
-/// nowhere (Duet itself runs without it, with no tray icon: the AppImage, a build from source).
-const TRAY_DEB_DEPENDENCY: &str = "libayatana-appindicator3-1";
-const TRAY_RPM_REQUIREMENT: &str = "libayatana-appindicator3.so.1()(64bit)";
 
 fn rpm_requirement(soname: &str) -> String {
     format!("{soname}()(64bit)")
@@ -305,6 +300,11 @@ mod linux {
     use super::*;
     use std::process::Command;
 
+    /// The tray icon's library, which the binary loads at run time (not `NEEDED`): the Tauri CLI
+    /// makes both packages require it by itself for an app with a tray, so the config names it
+    /// nowhere (Duet itself runs without it, with no tray icon, as a build from source may).
+    const TRAY_DEB_DEPENDENCY: &str = "libayatana-appindicator3-1";
+    const TRAY_RPM_REQUIREMENT: &str = "libayatana-appindicator3.so.1()(64bit)";
     /// glibc's and libgcc's libraries: on every system, in no package's Depends.
     const SYSTEM_LIBRARIES: &[&str] = &[
         "libc.so.6",
