@@ -203,6 +203,42 @@ impl Screen {
         }
     }
 
+    /// The `_NET_WM_PID` of a window, where it says.
+    fn pid_of(&self, window: Window) -> Option<u32> {
+        let reply = self
+            .x
+            .get_property(
+                false,
+                window,
+                self.atom("_NET_WM_PID"),
+                AtomEnum::CARDINAL,
+                0,
+                1,
+            )
+            .ok()?
+            .reply()
+            .ok()?;
+        let pid = reply.value32()?.next();
+        pid
+    }
+
+    /// Whether a window of process `client` sits inside a window of process `host` (an icon
+    /// docked in a tray: XEmbed reparents it into the tray's window).
+    fn docked(&self, client: u32, host: u32) -> bool {
+        let mut stack = vec![(self.root, false)];
+        while let Some((window, inside_host)) = stack.pop() {
+            let pid = self.pid_of(window);
+            if inside_host && pid == Some(client) {
+                return true;
+            }
+            let inside = inside_host || pid == Some(host);
+            if let Some(tree) = self.x.query_tree(window).ok().and_then(|c| c.reply().ok()) {
+                stack.extend(tree.children.into_iter().map(|child| (child, inside)));
+            }
+        }
+        false
+    }
+
     /// Another app's window, mapped and focused.
     fn focus_another_window(&self) -> Window {
         let window = self.x.generate_id().unwrap();
@@ -387,10 +423,13 @@ async fn a_second_launch_exits_at_once_and_brings_the_first_window_forward() {
 async fn closing_hides_to_the_tray_when_asked_and_a_launch_shows_it_again() {
     let fake = fake_upstream().await;
     let screen = Screen::start();
-    let _tray = screen.start_tray();
+    let tray = screen.start_tray();
     let home = Home::new(&fake, true);
     let mut duet = home.launch(&screen);
     let window = screen.duet_window();
+    screen.wait_until("Duet's icon is docked in the tray", || {
+        screen.docked(duet.0.id(), tray.0.id())
+    });
 
     screen.ask_to_close(window);
     screen.wait_until("the window is hidden", || !screen.viewable(window));
