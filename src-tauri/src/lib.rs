@@ -2,19 +2,24 @@
 //! under `commands/`) call the providers; events (`events.rs`) carry login, session, playback
 //! and lyric changes back to the UI. No URL, cookie or cipher lives here.
 
+pub mod actions;
 pub mod bindings;
 pub mod commands;
 pub mod desktop_lyrics;
 pub mod display;
 pub mod events;
+pub mod instance;
 pub mod lyric_offset;
 pub mod mini_player;
+pub mod notify;
 pub mod now_playing;
 pub mod playback;
 pub mod prefs;
+pub mod shortcuts;
 pub mod side_window;
 pub mod sound;
 pub mod state;
+pub mod tray;
 pub mod web_login;
 
 use std::sync::Arc;
@@ -69,6 +74,7 @@ fn show_main_window<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
             if let Err(e) = window.show() {
                 tracing::warn!("could not show the window: {e}");
             }
+            tray::window_shown_changed(app, true);
         }
     }
 }
@@ -155,7 +161,10 @@ pub fn run() {
     }
     let mut context = tauri::generate_context!("../tauri.conf.json");
     allow_upstream_images(context.config_mut(), &settings.upstream);
+    let identifier = context.config().identifier.clone();
     commands::register(tauri::Builder::default())
+        // First, so that a second launch exits before it builds anything.
+        .plugin(instance::plugin(&identifier, &settings.upstream))
         .plugin(
             tauri_plugin_window_state::Builder::default()
                 .with_state_flags(window_state_flags())
@@ -168,13 +177,14 @@ pub fn run() {
                 show_main_window(webview.app_handle());
             }
         })
-        .on_window_event(|window, event| {
-            if matches!(
-                event,
-                tauri::WindowEvent::Resized(_) | tauri::WindowEvent::Moved(_)
-            ) {
+        .on_window_event(|window, event| match event {
+            tauri::WindowEvent::Resized(_) | tauri::WindowEvent::Moved(_) => {
                 save_window_state_soon(window.app_handle().clone());
             }
+            tauri::WindowEvent::CloseRequested { api, .. } if tray::close_to_tray(window) => {
+                api.prevent_close();
+            }
+            _ => {}
         })
         .setup(move |app| {
             // The typed events (`prefs-changed`, `now-playing-status`) are emitted through
@@ -206,6 +216,9 @@ pub fn run() {
             app.manage(duet);
             desktop_lyrics::follow(app.handle());
             app.manage(mini_player::MiniPlayer::new(app.handle().clone()));
+            tray::install(app.handle());
+            notify::start(app.handle());
+            shortcuts::start(app.handle());
             show_when_painted(app.handle());
             tracing::info!("ready {} ms after launch", launched.elapsed().as_millis());
             Ok(())

@@ -42,6 +42,8 @@ pub struct Playback {
     offsets: Arc<LyricOffsets>,
     follower: Arc<Mutex<LyricFollower>>,
     events: EventSink,
+    /// The latest state, for the desktop's own parts (tray, notifications) to follow.
+    latest: tokio::sync::watch::Sender<duet_player::PlayerState>,
 }
 
 impl Playback {
@@ -57,11 +59,16 @@ impl Playback {
         );
         let follower = Arc::new(Mutex::new(LyricFollower::default()));
         let offsets = Arc::new(LyricOffsets::default());
+        let latest = tokio::sync::watch::Sender::new(player.state());
         let mut updates = player.subscribe();
         {
             let (events, follower, offsets) = (events.clone(), follower.clone(), offsets.clone());
+            let states = latest.clone();
             tokio::spawn(async move {
                 while let Some(event) = updates.recv().await {
+                    if let PlayerEvent::State(state) = &event {
+                        states.send_replace(state.clone());
+                    }
                     forward(event, &events, &follower, &providers, &offsets);
                 }
             });
@@ -71,7 +78,13 @@ impl Playback {
             offsets,
             follower,
             events,
+            latest,
         }
+    }
+
+    /// Follows the player's state (every `player-state` the UI gets, not the position ticks).
+    pub fn watch_state(&self) -> tokio::sync::watch::Receiver<duet_player::PlayerState> {
+        self.latest.subscribe()
     }
 
     pub fn player(&self) -> &Player {

@@ -36,12 +36,37 @@ pub struct Prefs {
 /// Closing the window, the tray, notifications.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Type)]
 #[serde(default)]
-pub struct WindowPrefs {}
+pub struct WindowPrefs {
+    /// Closing the window hides it to the tray, where there is one on screen (else it quits).
+    pub close_to_tray: bool,
+    /// A desktop notification, with the cover, when the track changes.
+    pub notify_track_change: bool,
+}
 
-/// Global keyboard shortcuts.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Type)]
+/// Global keyboard shortcuts: off until turned on, since they take the keys from every other
+/// app. Each is an accelerator (`Ctrl+Alt+P`, `MediaPlayPause`), or none.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 #[serde(default)]
-pub struct ShortcutPrefs {}
+pub struct ShortcutPrefs {
+    pub enabled: bool,
+    pub play_pause: Option<String>,
+    pub next: Option<String>,
+    pub previous: Option<String>,
+    pub desktop_lyrics: Option<String>,
+}
+
+impl Default for ShortcutPrefs {
+    fn default() -> Self {
+        let key = |k: &str| Some(format!("Ctrl+Alt+{k}"));
+        Self {
+            enabled: false,
+            play_pause: key("P"),
+            next: key("Right"),
+            previous: key("Left"),
+            desktop_lyrics: key("L"),
+        }
+    }
+}
 
 /// The desktop lyrics window (`crate::desktop_lyrics` follows these).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
@@ -427,6 +452,31 @@ mod tests {
         let store = PrefsStore::open(&path);
         store.update(|p| p.desktop_lyrics.locked = true).unwrap();
         assert!(PrefsStore::open(&path).get().desktop_lyrics.locked);
+    }
+
+    #[test]
+    fn the_desktop_parts_start_off_and_older_files_read_with_their_defaults() {
+        let prefs = Prefs::default();
+        assert!(!prefs.window.close_to_tray);
+        assert!(!prefs.window.notify_track_change);
+        assert!(
+            !prefs.shortcuts.enabled,
+            "global shortcuts are off by default"
+        );
+        assert_eq!(prefs.shortcuts.play_pause.as_deref(), Some("Ctrl+Alt+P"));
+        let dir = dir();
+        let path = dir.path().join(FILE_NAME);
+        std::fs::write(
+            &path,
+            br#"{"window": {"close_to_tray": true}, "shortcuts": {"enabled": true, "next": null}}"#,
+        )
+        .unwrap();
+        let read = PrefsStore::open(&path).get();
+        assert!(read.window.close_to_tray);
+        assert!(!read.window.notify_track_change);
+        assert!(read.shortcuts.enabled);
+        assert_eq!(read.shortcuts.next, None, "a shortcut turned off stays off");
+        assert_eq!(read.shortcuts.previous.as_deref(), Some("Ctrl+Alt+Left"));
     }
 
     #[test]

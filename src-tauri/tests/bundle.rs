@@ -1,9 +1,10 @@
 //! The installers cannot drift unnoticed: `tauri.conf.json` asks for every installer of the three
 //! systems, with icons at every size each needs; the Linux packages depend on what the binary
-//! loads and recommend a CJK font and a Secret Service provider; the `.desktop` entry is a music
-//! player's. On Linux the real Tauri bundler (`tools/tauri.mjs`) then packs this build into a
-//! `.deb` and an `.rpm`, which `dpkg-deb`, `rpm` and `desktop-file-validate` read back, and the
-//! icons are drawn again from their source to prove the checked-in ones are current.
+//! loads (and the tray icon's library) and recommend a CJK font and a Secret Service provider;
+//! the `.desktop` entry is a music player's. On Linux the real Tauri bundler (`tools/tauri.mjs`)
+//! then packs this build into a `.deb` and an `.rpm`, which `dpkg-deb`, `rpm` and
+//! `desktop-file-validate` read back, and the icons are drawn again from their source to prove
+//! the checked-in ones are current.
 
 use std::path::{Path, PathBuf};
 
@@ -299,6 +300,11 @@ mod linux {
     use super::*;
     use std::process::Command;
 
+    /// The tray icon's library, which the binary loads at run time (not `NEEDED`): the Tauri CLI
+    /// makes both packages require it by itself for an app with a tray, so the config names it
+    /// nowhere (Duet itself runs without it, with no tray icon, as a build from source may).
+    const TRAY_DEB_DEPENDENCY: &str = "libayatana-appindicator3-1";
+    const TRAY_RPM_REQUIREMENT: &str = "libayatana-appindicator3.so.1()(64bit)";
     /// glibc's and libgcc's libraries: on every system, in no package's Depends.
     const SYSTEM_LIBRARIES: &[&str] = &[
         "libc.so.6",
@@ -389,6 +395,9 @@ mod linux {
         assert_eq!(field("Section"), "sound");
         let mut depends: Vec<String> = field("Depends").split(", ").map(String::from).collect();
         depends.sort();
+        let mut want_deb = want_deb;
+        want_deb.push(TRAY_DEB_DEPENDENCY.to_owned());
+        want_deb.sort();
         assert_eq!(depends, want_deb, "the deb's Depends");
         assert_eq!(
             field("Recommends"),
@@ -440,6 +449,9 @@ mod linux {
             .map(String::from)
             .collect();
         requires.sort();
+        let mut want_rpm = want_rpm;
+        want_rpm.push(TRAY_RPM_REQUIREMENT.to_owned());
+        want_rpm.sort();
         assert_eq!(requires, want_rpm, "the rpm's Requires");
         let mut recommends: Vec<String> = query("--recommends").lines().map(String::from).collect();
         let mut want_recommends: Vec<String> = strings(&linux["rpm"]["recommends"])

@@ -12,7 +12,9 @@ pub mod now_playing;
 pub mod player;
 pub mod prefs;
 pub mod session;
+pub mod shortcuts;
 pub mod sound;
+pub mod tray;
 
 /// Every command, with the types the bindings are generated from.
 pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
@@ -58,6 +60,8 @@ pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
         lyrics_desktop::desktop_lyrics_lock,
         lyrics_desktop::desktop_lyrics_support,
         lyrics_desktop::mini_player_toggle,
+        shortcuts::shortcut_problems,
+        tray::tray_language,
     ]
 }
 

@@ -12,8 +12,10 @@ pub fn prefs_get(prefs: State<'_, PrefsStore>) -> Prefs {
 
 /// Replaces the preferences and writes them. Every window hears of it (`prefs-changed`, from
 /// [`crate::prefs::announce`]); the Rust parts that act on them follow [`PrefsStore::watch`].
+/// Shortcuts that do not read are refused (`bad_request`), and nothing is changed.
 #[tauri::command]
 #[specta::specta]
 pub fn prefs_set(prefs: State<'_, PrefsStore>, next: Prefs) -> Result<Prefs> {
+    crate::shortcuts::validate(&next.shortcuts)?;
     prefs.set(next)
 }

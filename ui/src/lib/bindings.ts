@@ -62,6 +62,7 @@ export const commands = {
 	/**
 	 *  Replaces the preferences and writes them. Every window hears of it (`prefs-changed`, from
 	 *  [`crate::prefs::announce`]); the Rust parts that act on them follow [`PrefsStore::watch`].
+	 *  Shortcuts that do not read are refused (`bad_request`), and nothing is changed.
 	 */
 	prefs_set: (next: Prefs) => __TAURI_INVOKE<Prefs>("prefs_set", { next }),
 	/**  The output devices to choose from, the system's default marked. */
@@ -91,6 +92,16 @@ export const commands = {
 	desktop_lyrics_support: () => __TAURI_INVOKE<DesktopLyricsSupport>("desktop_lyrics_support"),
 	/**  Opens the mini player, or closes it; answers whether it is open now. */
 	mini_player_toggle: () => __TAURI_INVOKE<boolean>("mini_player_toggle"),
+	/**
+	 *  The shortcuts of the current preferences that do not work (another app holds the keys, or
+	 *  the system refused), once they are applied; empty when all work or they are off.
+	 */
+	shortcut_problems: () => __TAURI_INVOKE<ShortcutProblem[]>("shortcut_problems"),
+	/**
+	 *  Labels the tray menu in the UI's language (at start and on each change); without a tray it
+	 *  is remembered and nothing else happens.
+	 */
+	tray_language: (language: TrayLanguage) => __TAURI_INVOKE<void>("tray_language", { language }),
 };
 
 /** Events */
@@ -590,8 +601,30 @@ export type SessionStatus = {
 	error?: DuetError | null,
 };
 
-/**  Global keyboard shortcuts. */
-export type ShortcutPrefs = Record<string, never>;
+export type ShortcutAction = "play_pause" | "next" | "previous" | "desktop_lyrics";
+
+/**
+ *  Global keyboard shortcuts: off until turned on, since they take the keys from every other
+ *  app. Each is an accelerator (`Ctrl+Alt+P`, `MediaPlayPause`), or none.
+ */
+export type ShortcutPrefs = {
+	enabled?: boolean,
+	play_pause?: string | null,
+	next?: string | null,
+	previous?: string | null,
+	desktop_lyrics?: string | null,
+};
+
+/**  A shortcut that is set but does not work, and why. */
+export type ShortcutProblem = {
+	action: ShortcutAction,
+	accelerator: string,
+	/**  `taken`: another app holds these keys; `failed`: the system refused for another reason. */
+	reason: ShortcutProblemReason,
+	message: string,
+};
+
+export type ShortcutProblemReason = "taken" | "failed";
 
 /**
  *  Output device, hand-over between tracks, equaliser, speed. Applied live by
@@ -650,6 +683,12 @@ export type Track = {
 	trial?: TrialWindow | null,
 };
 
+/**
+ *  The menu's language: the UI's (it says so at start and on each change, `tray_language`);
+ *  until then, the system's.
+ */
+export type TrayLanguage = "en" | "zh";
+
 /**  The part of a VIP track a non-VIP account may hear. */
 export type TrialWindow = {
 	start_ms: number,
@@ -685,7 +724,12 @@ export type WebLoginState =
 "closed";
 
 /**  Closing the window, the tray, notifications. */
-export type WindowPrefs = Record<string, never>;
+export type WindowPrefs = {
+	/**  Closing the window hides it to the tray, where there is one on screen (else it quits). */
+	close_to_tray?: boolean,
+	/**  A desktop notification, with the cover, when the track changes. */
+	notify_track_change?: boolean,
+};
 
 /* Tauri Specta runtime */
 type EventEmit<T> = [T] extends [null] ? () => Promise<void> : (payload: T) => Promise<void>;

@@ -64,6 +64,8 @@ interface MockConfig {
   soundDevices?: OutputDevice[];
   /** The now-playing feed cannot listen (its port is taken by another program). */
   feedPortTaken?: boolean;
+  /** Global shortcuts another app holds (the app reports them through `shortcut_problems`). */
+  takenShortcuts?: string[];
   providers?: ProviderId[];
   playlists?: Playlist[] | 'empty';
   qqPlaylists?: Playlist[] | 'empty';
@@ -430,6 +432,36 @@ const duet = {
 for (const c of cfg.hold ?? []) duet.hold(c);
 window.__duet = duet;
 
+const SHORTCUT_ACTIONS = ['play_pause', 'next', 'previous', 'desktop_lyrics'] as const;
+
+/**
+ * What the app's `prefs_set` refuses in the shortcuts (src-tauri/src/shortcuts.rs), in short: a
+ * key it does not know, no modifier on an ordinary key, two actions on the same keys.
+ */
+function refuseShortcuts(keys: NonNullable<Prefs['shortcuts']>): string | null {
+  const seen = new Map<string, string>();
+  for (const action of SHORTCUT_ACTIONS) {
+    const accelerator = keys[action]?.trim();
+    if (!accelerator) continue;
+    const parts = accelerator.split('+').map((p) => p.trim().toLowerCase());
+    const key = parts[parts.length - 1];
+    if (!key || parts.some((p) => !p)) {
+      return `“${accelerator}” is not a shortcut: write the modifiers, then one key, joined by + (for example Ctrl+Alt+P)`;
+    }
+    if (!/^([a-z0-9]|f\d{1,2}|space|up|down|left|right|media\w+)$/.test(key)) {
+      return `“${key}” in “${accelerator}” is not a key Duet knows`;
+    }
+    const mods = parts.slice(0, -1).sort().join('+');
+    if (!mods && !key.startsWith('media')) {
+      return `“${accelerator}” has no modifier: add Ctrl, Alt, Shift or Super, or it takes that key from every app`;
+    }
+    const same = seen.get(`${mods}+${key}`);
+    if (same) return `“${accelerator}” is set for both ${same} and ${action}`;
+    seen.set(`${mods}+${key}`, action);
+  }
+  return null;
+}
+
 /** Errors carry the provider of the call that failed (netease when the call names none). */
 function reject(error: Failure, provider?: unknown): Promise<never> {
   return Promise.reject({ provider: provider ?? 'netease', ...error });
@@ -735,12 +767,32 @@ const handlers: Handlers = {
       ],
     ),
   prefs_set: (next) => {
+    const refused = refuseShortcuts(next.shortcuts ?? {});
+    if (refused) return reject({ kind: 'bad_request', message: refused });
     prefs = clone(next);
     void events.prefs_changed.emit(clone(prefs));
     void events.now_playing_status.emit(nowPlayingStatus());
     return clone(prefs);
   },
   now_playing_status: () => nowPlayingStatus(),
+  tray_language: () => undefined,
+  shortcut_problems: () => {
+    const keys = prefs.shortcuts ?? {};
+    if (!keys.enabled) return [];
+    return SHORTCUT_ACTIONS.flatMap((action) => {
+      const accelerator = keys[action];
+      return accelerator && (cfg.takenShortcuts ?? []).includes(accelerator)
+        ? [
+            {
+              action,
+              accelerator,
+              reason: 'taken' as const,
+              message: 'another app already uses these keys',
+            },
+          ]
+        : [];
+    });
+  },
   player_play: (tracks, start_index) => {
     player.queue = tracks;
     setTrack(start_index);
