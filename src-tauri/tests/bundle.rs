@@ -333,6 +333,15 @@ mod linux {
         PathBuf::from(env!("CARGO_BIN_EXE_duet"))
     }
 
+    /// Held by each test that reads or runs the binary, and by the one that bundles it: the Tauri
+    /// bundler rewrites the binary in place (same inode, new mtime) even with
+    /// `--no-binary-patching`, and a `readelf` of it mid-write read no ELF header (seen in CI).
+    static BINARY: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+    fn binary_held() -> std::sync::MutexGuard<'static, ()> {
+        BINARY.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     fn only_file(dir: &Path, extension: &str) -> PathBuf {
         let found: Vec<PathBuf> = std::fs::read_dir(dir)
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
@@ -345,6 +354,7 @@ mod linux {
 
     #[test]
     fn the_packages_depend_on_what_the_binary_loads() {
+        let _binary = binary_held();
         let dynamic = run("readelf", &["--dynamic", binary().to_str().unwrap()]);
         let loaded: Vec<&str> = dynamic
             .lines()
@@ -366,11 +376,13 @@ mod linux {
     /// real bundler, then reads both back.
     #[test]
     fn the_deb_and_the_rpm_install_the_app_its_entry_and_its_dependencies() {
+        let _binary = binary_held();
         let bundle_dir = binary().parent().unwrap().join("bundle");
         for kind in ["deb", "rpm"] {
             let _ = std::fs::remove_dir_all(bundle_dir.join(kind));
         }
-        // No binary patching: this test leaves the build it runs beside untouched.
+        // No binary patching asked for; the bundler still rewrites the binary in place (see
+        // `BINARY`).
         run(
             "node",
             &[
@@ -474,6 +486,7 @@ mod linux {
     /// docks and task bars put the running window under Duet's icon.
     #[test]
     fn the_desktop_entry_names_the_class_of_the_real_window() {
+        let _binary = binary_held();
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "no DISPLAY: run this test under Xvfb (./dev test does)"
