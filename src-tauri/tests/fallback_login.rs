@@ -70,22 +70,36 @@ fn a_pasted_cookie_logs_in_through_the_command() {
     assert_eq!(error["kind"], "declined", "{error}");
 }
 
-/// The login window reaches no command: the one capability names the main window only, and
-/// no remote URL.
+/// The login window reaches no command: every capability names Duet's own windows only (the
+/// main window, the desktop lyrics, the mini player), never a login window, and no remote URL.
 #[test]
 fn no_capability_names_the_login_windows() {
+    const DUETS_WINDOWS: [&str; 3] = ["main", "desktop-lyrics", "mini-player"];
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/capabilities");
     let files: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
-    assert_eq!(files.len(), 1, "{files:?}");
-    let capability: Value =
-        serde_json::from_str(&std::fs::read_to_string(&files[0]).unwrap()).unwrap();
-    assert_eq!(capability["windows"], json!(["main"]));
-    assert!(capability.get("webviews").is_none() && capability.get("remote").is_none());
+    assert!(!files.is_empty());
+    for file in &files {
+        let capability: Value =
+            serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+        let windows = capability["windows"].as_array().expect("windows listed");
+        for window in windows {
+            assert!(
+                DUETS_WINDOWS.contains(&window.as_str().unwrap()),
+                "{}: {window}",
+                file.display()
+            );
+        }
+        assert!(
+            capability.get("webviews").is_none() && capability.get("remote").is_none(),
+            "{}",
+            file.display()
+        );
+    }
     for provider in [ProviderId::Netease, ProviderId::Qq] {
-        assert_ne!(label(provider), "main");
+        assert!(!DUETS_WINDOWS.contains(&label(provider).as_str()));
     }
 }
 
