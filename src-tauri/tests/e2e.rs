@@ -15,7 +15,7 @@ mod common;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use common::{testid, wait_for, TauriDriver};
+use common::{eventually, testid, wait_for, TauriDriver};
 use duet_core::{CredentialStore, ProviderId};
 use duet_fake_upstream::{FakeConfig, FakeUpstream};
 use duet_services::KeyringStore;
@@ -110,19 +110,6 @@ async fn assert_chinese_renders_as_glyphs(client: &Client) {
         "晴天 renders as boxes: no CJK font for {} ({measured})",
         measured["family"]
     );
-}
-
-/// Polls `check` until it is true.
-async fn eventually<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !check().await {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
 }
 
 fn stored_session() -> Option<String> {

@@ -13,27 +13,15 @@ mod common;
 
 use std::path::PathBuf;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{testid, wait_for, TauriDriver};
+use common::{eventually, testid, wait_for, TauriDriver};
 use duet_core::{CredentialStore, ProviderId};
 use duet_fake_upstream::{FakeConfig, FakeUpstream};
 use duet_services::KeyringStore;
 use fantoccini::wd::WindowHandle;
 use fantoccini::Client;
 use serde_json::{json, Value};
-
-async fn eventually<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !check().await {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
 
 async fn run(client: &Client, script: &str, args: Vec<Value>) -> Value {
     client.execute(script, args).await.unwrap()

@@ -11,25 +11,13 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{testid, wait_for, TauriDriver};
+use common::{eventually, testid, wait_for, TauriDriver};
 use duet_core::{CredentialStore, ProviderId};
 use duet_fake_upstream::qq::QqAccount;
 use duet_fake_upstream::{FakeConfig, FakeUpstream, Fault, FaultKind};
 use duet_services::KeyringStore;
 use fantoccini::Client;
 use serde_json::json;
-
-async fn eventually<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !check().await {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
 
 fn stored(provider: ProviderId) -> Option<String> {
     for _ in 0..10 {

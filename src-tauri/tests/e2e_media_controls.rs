@@ -8,9 +8,9 @@
 mod common;
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{testid, wait_for, TauriDriver};
+use common::{eventually, testid, wait_for, TauriDriver};
 use duet_core::{CredentialStore, ProviderId};
 use duet_fake_upstream::{FakeConfig, FakeUpstream, QrState};
 use duet_services::KeyringStore;
@@ -24,18 +24,6 @@ use zbus::Connection;
 const BUS_NAME: &str = "org.mpris.MediaPlayer2.duet";
 const PATH: &str = "/org/mpris/MediaPlayer2";
 const PLAYER: &str = "org.mpris.MediaPlayer2.Player";
-
-async fn eventually<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !check().await {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
 
 /// Read in the page (the player bar re-renders every tick; WebDriver elements go stale).
 async fn attr(client: &Client, css: &str, name: &str) -> Option<String> {

@@ -137,3 +137,16 @@ pub async fn capture(client: &Client) -> Vec<u8> {
     assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
     png
 }
+
+/// Polls `check` every 200 ms until it is true; fails the test after 30 s, naming `what`.
+pub async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !check().await {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
