@@ -80,6 +80,9 @@ pub struct PlayerStateChanged(pub PlayerState);
 pub struct PlayerPosition {
     pub position_ms: u64,
     pub duration_ms: u64,
+    /// The position jumped here (a seek, from the UI or the system's controls), rather than
+    /// played here.
+    pub seeked: bool,
 }
 
 /// The current line of the playing track's lyrics changed.

@@ -141,13 +141,15 @@ impl crate::state::Duet {
 fn player_info_now(hub: &NowPlaying, player: &Player) {
     let state = player.state();
     hub.set_info(info(&state));
-    hub.set_position(state.position_ms);
+    hub.set_position(state.position_ms, false);
 }
 
 fn publish(hub: &NowPlaying, event: &AppEvent) {
     match event {
         AppEvent::PlayerState(state) => hub.set_info(info(&state.0)),
-        AppEvent::PlayerPosition(position) => hub.set_position(position.position_ms),
+        AppEvent::PlayerPosition(position) => {
+            hub.set_position(position.position_ms, position.seeked);
+        }
         AppEvent::LyricLine(line) => {
             let current = hub.published().info.track.map(|t| t.id);
             let lyric = match (current, usize::try_from(line.index), &line.text) {

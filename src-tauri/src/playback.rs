@@ -146,6 +146,7 @@ fn forward(
             events(AppEvent::PlayerPosition(PlayerPosition {
                 position_ms: update.position_ms,
                 duration_ms: update.duration_ms,
+                seeked: update.seeked,
             }));
             follow_line(update.position_ms, events, follower, offsets);
         }

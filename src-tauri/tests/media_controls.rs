@@ -315,6 +315,23 @@ fn media_controls_drive_the_app_and_the_feed_follows_it() {
         // Playing on: no more Seeked for the ticks.
         let more = tokio::time::timeout(Duration::from_millis(1500), seeked.next()).await;
         assert!(more.is_err(), "a tick was announced as a seek");
+        // The person's own seek in the window, however small a step, is one Seeked too: the
+        // player says it sought, nothing is guessed from the size of the jump.
+        let position_ms = app.ok("player_state", json!({}))["position_ms"]
+            .as_u64()
+            .unwrap();
+        app.ok("player_seek", json!({ "positionMs": position_ms + 200 }));
+        let signal = tokio::time::timeout(Duration::from_secs(5), seeked.next())
+            .await
+            .expect("a Seeked signal for the window's seek")
+            .unwrap()
+            .unwrap();
+        let position_us: i64 = signal.body().deserialize().unwrap();
+        let sought_us = (position_ms as i64 + 200) * 1000;
+        assert!(
+            (sought_us..sought_us + 300_000).contains(&position_us),
+            "{position_us} for a seek to {sought_us}"
+        );
 
         // Next: the second track plays, the UI and the desktop see it.
         let since = app.seen();
@@ -331,6 +348,9 @@ fn media_controls_drive_the_app_and_the_feed_follows_it() {
                     .is_some_and(|t| t == second_title)
             })
             .await;
+        // A new track starting from its beginning is no seek.
+        let more = tokio::time::timeout(Duration::from_millis(1000), seeked.next()).await;
+        assert!(more.is_err(), "the track change was announced as a seek");
 
         // Repeat and shuffle from a widget: the UI's modes follow.
         let since = app.seen();

@@ -85,7 +85,7 @@ async fn a_client_gets_the_track_then_each_change_and_the_position_once_a_second
     let started = tokio::time::Instant::now();
     for tick in 1..=12u64 {
         tokio::time::sleep_until(started + Duration::from_millis(tick * 250)).await;
-        hub.set_position(tick * 250);
+        hub.set_position(tick * 250, false);
     }
     let mut positions = Vec::new();
     while let Some(message) = next(
@@ -107,7 +107,7 @@ async fn a_client_gets_the_track_then_each_change_and_the_position_once_a_second
         .send(Message::text(r#"{"command":"next"}"#))
         .await
         .unwrap();
-    hub.set_position(120_000);
+    hub.set_position(120_000, true);
     let message = next(&mut socket, Duration::from_millis(500)).await.unwrap();
     assert_eq!(message["position_ms"], 120_000, "a seek goes out at once");
     assert_eq!(message["track"]["id"], "netease:186016");

@@ -98,6 +98,11 @@ pub struct PlayerState {
 pub struct PositionUpdate {
     pub position_ms: u64,
     pub duration_ms: u64,
+    /// Set on the one update that follows a seek (asked for, or a restart by `previous`):
+    /// the position jumped there rather than played there. Never set by a new track starting
+    /// or by the clock ticking.
+    #[serde(default)]
+    pub seeked: bool,
 }
 
 /// The payload of `player-skipped`: a track that could not be played, and why.
@@ -115,7 +120,7 @@ pub struct SkippedTrack {
 pub enum PlayerEvent {
     /// On every status, track, queue, mode, volume or output change.
     State(PlayerState),
-    /// About every 250 ms while playing, and after a seek.
+    /// About every 250 ms while playing, and after a seek (`seeked` set).
     Position(PositionUpdate),
     /// A track was skipped before it played.
     Skipped(SkippedTrack),
@@ -517,6 +522,7 @@ impl Shared {
             self.emit(PlayerEvent::Position(PositionUpdate {
                 position_ms,
                 duration_ms: core.duration_ms,
+                seeked: false,
             }));
         }
     }
@@ -852,6 +858,7 @@ impl Player {
                 shared.emit(PlayerEvent::Position(PositionUpdate {
                     position_ms: 0,
                     duration_ms: core.duration_ms,
+                    seeked: true,
                 }));
                 return core.snapshot();
             }
@@ -891,6 +898,7 @@ impl Player {
             shared.emit(PlayerEvent::Position(PositionUpdate {
                 position_ms,
                 duration_ms: core.duration_ms,
+                seeked: true,
             }));
         }
         core.snapshot()
@@ -1141,11 +1149,12 @@ mod tests {
         let position = serde_json::to_value(PositionUpdate {
             position_ms: 1,
             duration_ms: 2,
+            seeked: true,
         })
         .unwrap();
         assert_eq!(
             position,
-            serde_json::json!({"position_ms": 1, "duration_ms": 2})
+            serde_json::json!({"position_ms": 1, "duration_ms": 2, "seeked": true})
         );
     }
 

@@ -437,6 +437,11 @@ export type OutputKind =
 export type PlayerPosition = {
 	position_ms: number,
 	duration_ms: number,
+	/**
+	 *  The position jumped here (a seek, from the UI or the system's controls), rather than
+	 *  played here.
+	 */
+	seeked: boolean,
 };
 
 /**  An unplayable track was skipped. */

@@ -836,7 +836,7 @@ const handlers: Handlers = {
   },
   player_seek: (position_ms) => {
     player.position_ms = position_ms;
-    void events.player_position.emit({ position_ms, duration_ms: player.duration_ms });
+    void events.player_position.emit({ position_ms, duration_ms: player.duration_ms, seeked: true });
     return playerState();
   },
   player_set_volume: (volume) => {
