@@ -15,7 +15,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use duet_app::now_playing::NowPlayingStatus;
+use duet_app::now_playing::{NowPlayingHooks, NowPlayingStatus};
 use duet_app::prefs::PrefsStore;
 use duet_fake_upstream::{FakeConfig, FakeUpstream};
 use futures_util::StreamExt;
@@ -80,24 +80,35 @@ impl App {
         let prefs = PrefsStore::open(config.path().join(duet_app::prefs::FILE_NAME));
         let statuses: Arc<Mutex<Vec<NowPlayingStatus>>> = Arc::default();
         let raised: Arc<Mutex<u32>> = Arc::default();
-        {
-            let statuses = statuses.clone();
-            let raised = raised.clone();
-            duet.start_now_playing(
-                prefs.watch(),
-                None,
-                Arc::new(move || *raised.lock().unwrap() += 1),
-                Arc::new(move |status: &NowPlayingStatus| {
-                    statuses.lock().unwrap().push(status.clone());
-                }),
-            );
-        }
         let context = tauri::generate_context!("../tauri.conf.json");
         let app = duet_app::commands::register(mock_builder())
             .build(context)
             .unwrap();
-        app.manage(duet);
+        // The sound preferences reach the player, as in the app (the speed among them).
+        duet.follow_sound(&prefs);
         app.manage(prefs);
+        {
+            let statuses = statuses.clone();
+            let raised = raised.clone();
+            let handle = app.handle().clone();
+            duet.start_now_playing(
+                app.state::<PrefsStore>().watch(),
+                None,
+                NowPlayingHooks {
+                    raise: Arc::new(move || *raised.lock().unwrap() += 1),
+                    set_speed: Arc::new(move |speed| {
+                        handle
+                            .state::<PrefsStore>()
+                            .update(|p| p.sound.speed = speed)
+                            .unwrap();
+                    }),
+                    tell: Arc::new(move |status: &NowPlayingStatus| {
+                        statuses.lock().unwrap().push(status.clone());
+                    }),
+                },
+            );
+        }
+        app.manage(duet);
         let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
             .build()
             .unwrap();
@@ -198,6 +209,31 @@ impl Mpris {
             .call_method(Some(BUS_NAME), PATH, Some(PLAYER), method, body)
             .await
             .unwrap_or_else(|e| panic!("{method}: {e}"));
+    }
+
+    /// The position the moment it moves on (it is updated a few times a second), and when.
+    async fn fresh_position(&self) -> (i64, Instant) {
+        let before = i64::try_from(self.get("Position").await).unwrap();
+        loop {
+            let now = i64::try_from(self.get("Position").await).unwrap();
+            if now != before {
+                return (now, Instant::now());
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    async fn set(&self, name: &str, value: zbus::zvariant::Value<'_>) {
+        self.connection
+            .call_method(
+                Some(BUS_NAME),
+                PATH,
+                Some("org.freedesktop.DBus.Properties"),
+                "Set",
+                &(PLAYER, name, value),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("setting {name}: {e}"));
     }
 
     /// Polls a property until `pred` holds (the player acts a moment after the call returns).
@@ -351,6 +387,38 @@ fn media_controls_drive_the_app_and_the_feed_follows_it() {
         // A new track starting from its beginning is no seek.
         let more = tokio::time::timeout(Duration::from_millis(1000), seeked.next()).await;
         assert!(more.is_err(), "the track change was announced as a seek");
+
+        // Rate: the speeds the settings allow; a widget's 1.5 is the settings' speed, and the
+        // position moves on half again as fast as the clock (the track's time, which is what
+        // clients extrapolate with Rate).
+        assert_eq!(f64::try_from(mpris.get("Rate").await).unwrap(), 1.0);
+        assert_eq!(f64::try_from(mpris.get("MinimumRate").await).unwrap(), 0.5);
+        assert_eq!(f64::try_from(mpris.get("MaximumRate").await).unwrap(), 2.0);
+        mpris.set("Rate", 1.5f64.into()).await;
+        mpris.until::<f64>("Rate", |r| *r == 1.5).await;
+        assert_eq!(app.ok("prefs_get", json!({}))["sound"]["speed"], 1.5);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let (from_us, from) = mpris.fresh_position().await;
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let (to_us, to) = mpris.fresh_position().await;
+        let ratio = (to_us - from_us) as f64 / (to - from).as_micros() as f64;
+        assert!((1.4..1.6).contains(&ratio), "played at {ratio}× at 1.5×");
+        // The settings' own change reaches the desktop; past the range is held to it; 0 pauses.
+        let mut prefs = app.ok("prefs_get", json!({}));
+        prefs["sound"]["speed"] = json!(1.0);
+        app.ok("prefs_set", json!({ "next": prefs }));
+        mpris.until::<f64>("Rate", |r| *r == 1.0).await;
+        mpris.set("Rate", 5.0f64.into()).await;
+        mpris.until::<f64>("Rate", |r| *r == 2.0).await;
+        mpris.set("Rate", 1.0f64.into()).await;
+        mpris.until::<f64>("Rate", |r| *r == 1.0).await;
+        let since = app.seen();
+        mpris.set("Rate", 0.0f64.into()).await;
+        app.wait_event(since, "player-state", |s| s["status"] == "paused");
+        assert_eq!(f64::try_from(mpris.get("Rate").await).unwrap(), 1.0);
+        let since = app.seen();
+        mpris.call("Play", &()).await;
+        app.wait_event(since, "player-state", |s| s["status"] == "playing");
 
         // Repeat and shuffle from a widget: the UI's modes follow.
         let since = app.seen();

@@ -188,6 +188,23 @@ describe('sound settings', () => {
     }
   });
 
+  test("a speed set elsewhere (the system's media controls) moves the slider", async () => {
+    const app = await openApp(h, { mock: { prefs: PREFS } });
+    try {
+      await openSound(app);
+      const value = app.page.locator(id('sound-speed-value'));
+      assert.equal(await value.textContent(), '1×');
+      await app.page.evaluate(() =>
+        window.__duet.changePrefs((p) => ({ ...p, sound: { ...p.sound, speed: 1.5 } })),
+      );
+      await eventually(async () => (await value.textContent()) === '1.5×');
+      assert.equal(await app.page.locator(id('sound-speed')).inputValue(), '1.5');
+      assert.equal(await app.count('prefs_set'), 0, 'shown, not written back');
+    } finally {
+      await app.close();
+    }
+  });
+
   test('saved equaliser and speed are shown as saved', async () => {
     const equalizer = {
       enabled: true,

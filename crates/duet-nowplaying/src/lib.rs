@@ -2,7 +2,7 @@
 //! turned into [`MediaCommand`]s for the player.
 //!
 //! - [`NowPlaying`]: the hub. The app tells it the player's state ([`NowPlaying::set_info`]),
-//!   position and lyric line as they change; it keeps the latest and wakes the publishers.
+//!   position, playback rate and lyric line as they change; it keeps the latest and wakes the publishers.
 //! - The system's media controls ([`NowPlaying::enable_system_controls`]): MPRIS on Linux
 //!   (`mpris.rs`, through `mpris-server`), the System Media Transport Controls on Windows and Now
 //!   Playing on macOS (`souvlaki_controls.rs`). Property changes are announced only when
@@ -19,6 +19,7 @@ mod mpris;
 mod souvlaki_controls;
 
 use std::net::SocketAddr;
+use std::ops::RangeInclusive;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::{mpsc, watch};
@@ -41,6 +42,9 @@ pub struct Identity {
     pub bus_name: String,
     /// The `.desktop` entry's name without the extension (MPRIS `DesktopEntry`).
     pub desktop_entry: String,
+    /// The playback rates the player allows (MPRIS `MinimumRate`..=`MaximumRate`; 1.0 is
+    /// normal speed).
+    pub rates: RangeInclusive<f64>,
 }
 
 /// The main window's native handle: an `HWND` on Windows, where the media controls belong to a
@@ -63,13 +67,27 @@ pub enum NowPlayingError {
 }
 
 /// Everything published, as of now.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Published {
     pub info: PlayerInfo,
     pub position_ms: u64,
+    /// How fast the position moves: 1.0 is normal speed, 1.5 half again as fast.
+    pub rate: f64,
     pub lyric: Option<LyricLine>,
     /// Counts the player's seeks, so a publisher that looks later still sees that one happened.
     pub seeks: u64,
+}
+
+impl Default for Published {
+    fn default() -> Self {
+        Self {
+            info: PlayerInfo::default(),
+            position_ms: 0,
+            rate: 1.0,
+            lyric: None,
+            seeks: 0,
+        }
+    }
 }
 
 /// The player's requests from every publisher, in order.
@@ -155,6 +173,15 @@ impl NowPlaying {
             if seeked {
                 published.seeks += 1;
             }
+            changed
+        });
+    }
+
+    /// The playback rate (the speed the track plays at; 1.0 is normal).
+    pub fn set_rate(&self, rate: f64) {
+        self.inner.published.send_if_modified(|published| {
+            let changed = published.rate != rate;
+            published.rate = rate;
             changed
         });
     }

@@ -230,6 +230,43 @@ async fn mpris_publishes_the_player_and_brings_its_requests() {
         next_command(&mut commands).await,
         MediaCommand::SetVolume(0.5)
     );
+
+    // The rate is the player's speed, within its range; 0 means pause, as the specification
+    // asks, and what lies outside the range is held to it.
+    let rate = |name: &'static str| {
+        let client = &client;
+        async move { f64::try_from(client.get(PLAYER, name).await).unwrap() }
+    };
+    assert_eq!(rate("Rate").await, 1.0);
+    assert_eq!(rate("MinimumRate").await, 0.5);
+    assert_eq!(rate("MaximumRate").await, 2.0);
+    client.set("Rate", 1.5f64).await;
+    assert_eq!(
+        next_command(&mut commands).await,
+        MediaCommand::SetRate(1.5)
+    );
+    client.set("Rate", 8.0f64).await;
+    assert_eq!(
+        next_command(&mut commands).await,
+        MediaCommand::SetRate(2.0)
+    );
+    client.set("Rate", 0.1f64).await;
+    assert_eq!(
+        next_command(&mut commands).await,
+        MediaCommand::SetRate(0.5)
+    );
+    client.set("Rate", 0.0f64).await;
+    assert_eq!(next_command(&mut commands).await, MediaCommand::Pause);
+    let mut signals = client.signals().await;
+    hub.set_rate(1.25);
+    let changed = drain(&mut signals, Duration::from_millis(500)).await;
+    assert_eq!(
+        changed,
+        [("PropertiesChanged".to_owned(), vec!["Rate".to_owned()])]
+    );
+    assert_eq!(rate("Rate").await, 1.25);
+    hub.set_rate(1.0);
+    drain(&mut signals, Duration::from_millis(300)).await;
     assert_eq!(client.string(PLAYER, "LoopStatus").await, "None");
     assert!(!client.boolean("Shuffle").await);
     client.set("LoopStatus", "Playlist").await;
