@@ -111,6 +111,12 @@ pub struct PlayerSkipped {
     pub reason: String,
 }
 
+/// The output device went away mid-track: playback moved to the default device, or paused, as
+/// the `sound` preferences say.
+#[derive(Debug, Clone, Serialize, Type, Event)]
+#[tauri_specta(event_name = "player-device-lost")]
+pub struct PlayerDeviceLost(pub duet_player::DeviceLost);
+
 /// The desktop preferences changed (`prefs_set`): every window takes the new ones.
 #[derive(Debug, Clone, Serialize, Type, Event)]
 #[tauri_specta(event_name = "prefs-changed")]
@@ -130,6 +136,7 @@ pub enum AppEvent {
     PlayerPosition(PlayerPosition),
     LyricLine(LyricLineChanged),
     PlayerSkipped(Box<PlayerSkipped>),
+    PlayerDeviceLost(PlayerDeviceLost),
     Error(ErrorEvent),
 }
 
@@ -143,6 +150,7 @@ impl AppEvent {
             AppEvent::PlayerPosition(_) => PlayerPosition::NAME,
             AppEvent::LyricLine(_) => LyricLineChanged::NAME,
             AppEvent::PlayerSkipped(_) => PlayerSkipped::NAME,
+            AppEvent::PlayerDeviceLost(_) => PlayerDeviceLost::NAME,
             AppEvent::Error(_) => ErrorEvent::NAME,
         }
     }
@@ -156,6 +164,7 @@ impl AppEvent {
             AppEvent::PlayerPosition(v) => serde_json::to_value(v),
             AppEvent::LyricLine(v) => serde_json::to_value(v),
             AppEvent::PlayerSkipped(v) => serde_json::to_value(v),
+            AppEvent::PlayerDeviceLost(v) => serde_json::to_value(v),
             AppEvent::Error(v) => serde_json::to_value(v),
         };
         value.unwrap_or(Value::Null)

@@ -115,6 +115,20 @@ pub struct SkippedTrack {
     pub kind: ErrorKind,
 }
 
+/// The payload of `player-device-lost`: the output device went away mid-track, and what the
+/// player did about it (the [`DeviceLostAction`] set).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DeviceLost {
+    pub action: DeviceLostAction,
+    /// The device that went, as the system called it.
+    pub lost: Option<String>,
+    /// The device playback moved to (the system's default), for `move_to_default`; `None` when
+    /// paused, or when no device opened and the sound goes nowhere (the state's `output` says
+    /// `null` then).
+    pub now_on: Option<String>,
+}
+
 /// What the player tells its front end.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PlayerEvent {
@@ -126,6 +140,8 @@ pub enum PlayerEvent {
     Skipped(SkippedTrack),
     /// Playback failed mid-track (the player goes on with the next one).
     Error(Error),
+    /// The output device went away; the player paused or moved to the default device.
+    DeviceLost(DeviceLost),
 }
 
 pub type EventReceiver = mpsc::UnboundedReceiver<PlayerEvent>;
@@ -446,6 +462,13 @@ impl Shared {
         core.trial = None;
         core.http_fallback = false;
         Some(ctl)
+    }
+
+    /// The output device went away; `lost` says what the player did.
+    pub(crate) fn session_device_lost(&self, generation: u64, lost: DeviceLost) {
+        if self.lock().is_current(generation) {
+            self.emit(PlayerEvent::DeviceLost(lost));
+        }
     }
 
     /// The output device went away and the setting says pause.
@@ -1155,6 +1178,16 @@ mod tests {
         assert_eq!(
             position,
             serde_json::json!({"position_ms": 1, "duration_ms": 2, "seeked": true})
+        );
+        let lost = serde_json::to_value(DeviceLost {
+            action: DeviceLostAction::MoveToDefault,
+            lost: Some("USB DAC".into()),
+            now_on: None,
+        })
+        .unwrap();
+        assert_eq!(
+            lost,
+            serde_json::json!({"action": "move_to_default", "lost": "USB DAC", "now_on": null})
         );
     }
 
