@@ -192,14 +192,17 @@ pub fn run() {
                 show_main_window(webview.app_handle());
             }
         })
-        .on_window_event(|window, event| match event {
-            tauri::WindowEvent::Resized(_) | tauri::WindowEvent::Moved(_) => {
-                save_window_state_soon(window.app_handle().clone());
+        .on_window_event(|window, event| {
+            tray::follow_window(window, event);
+            match event {
+                tauri::WindowEvent::Resized(_) | tauri::WindowEvent::Moved(_) => {
+                    save_window_state_soon(window.app_handle().clone());
+                }
+                tauri::WindowEvent::CloseRequested { api, .. } if tray::close_to_tray(window) => {
+                    api.prevent_close();
+                }
+                _ => {}
             }
-            tauri::WindowEvent::CloseRequested { api, .. } if tray::close_to_tray(window) => {
-                api.prevent_close();
-            }
-            _ => {}
         })
         .setup(move |app| {
             // The typed events (`prefs-changed`, `now-playing-status`) are emitted through
