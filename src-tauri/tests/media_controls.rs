@@ -8,6 +8,7 @@
 #![cfg(target_os = "linux")]
 
 mod mock_app;
+mod mpris_client;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
@@ -20,17 +21,12 @@ use duet_app::prefs::PrefsStore;
 use duet_fake_upstream::{FakeConfig, FakeUpstream};
 use futures_util::StreamExt;
 use mock_app::{invoke, recorder, runtime, Recorded};
+use mpris_client::{Mpris, BUS_NAME, PATH, PLAYER};
 use serde_json::{json, Value};
 use tauri::test::{mock_builder, MockRuntime};
 use tauri::{Manager, WebviewWindow};
-use zbus::fdo::PropertiesProxy;
-use zbus::names::InterfaceName;
 use zbus::zvariant::{ObjectPath, OwnedValue};
 use zbus::{Connection, MatchRule, MessageStream};
-
-const BUS_NAME: &str = "org.mpris.MediaPlayer2.duet";
-const PATH: &str = "/org/mpris/MediaPlayer2";
-const PLAYER: &str = "org.mpris.MediaPlayer2.Player";
 
 /// A session bus of this test's own (never the desktop's); stopped when dropped.
 struct PrivateBus(Child);
@@ -127,24 +123,12 @@ impl App {
         invoke(&self.window, cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
     }
 
-    /// Waits for an event the UI would get, recorded after `since` events.
     fn wait_event(&self, since: usize, name: &str, pred: impl Fn(&Value) -> bool) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let found = self.events.lock().unwrap()[since..]
-                .iter()
-                .find(|(n, p)| n == name && pred(p))
-                .map(|(_, p)| p.clone());
-            if let Some(payload) = found {
-                return payload;
-            }
-            assert!(Instant::now() < deadline, "no such {name} event");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        mock_app::wait_event(&self.events, since, name, pred)
     }
 
     fn seen(&self) -> usize {
-        self.events.lock().unwrap().len()
+        mock_app::seen(&self.events)
     }
 
     fn wait_status(&self, pred: impl Fn(&NowPlayingStatus) -> bool) -> NowPlayingStatus {
@@ -155,98 +139,6 @@ impl App {
             }
             assert!(Instant::now() < deadline, "no such status");
             std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-struct Mpris {
-    connection: Connection,
-    properties: PropertiesProxy<'static>,
-}
-
-impl Mpris {
-    async fn connect() -> Self {
-        let connection = Connection::session().await.unwrap();
-        let properties = PropertiesProxy::builder(&connection)
-            .destination(BUS_NAME)
-            .unwrap()
-            .path(PATH)
-            .unwrap()
-            .cache_properties(zbus::proxy::CacheProperties::No)
-            .build()
-            .await
-            .unwrap();
-        Self {
-            connection,
-            properties,
-        }
-    }
-
-    async fn get(&self, name: &str) -> OwnedValue {
-        self.properties
-            .get(InterfaceName::from_static_str(PLAYER).unwrap(), name)
-            .await
-            .unwrap_or_else(|e| panic!("{name}: {e}"))
-    }
-
-    async fn status(&self) -> String {
-        String::try_from(self.get("PlaybackStatus").await).unwrap()
-    }
-
-    async fn metadata(&self) -> HashMap<String, OwnedValue> {
-        HashMap::try_from(self.get("Metadata").await).unwrap()
-    }
-
-    async fn title(&self) -> String {
-        String::try_from(self.metadata().await["xesam:title"].clone()).unwrap()
-    }
-
-    async fn call<B>(&self, method: &str, body: &B)
-    where
-        B: serde::Serialize + zbus::zvariant::DynamicType,
-    {
-        self.connection
-            .call_method(Some(BUS_NAME), PATH, Some(PLAYER), method, body)
-            .await
-            .unwrap_or_else(|e| panic!("{method}: {e}"));
-    }
-
-    /// The position the moment it moves on (it is updated a few times a second), and when.
-    async fn fresh_position(&self) -> (i64, Instant) {
-        let before = i64::try_from(self.get("Position").await).unwrap();
-        loop {
-            let now = i64::try_from(self.get("Position").await).unwrap();
-            if now != before {
-                return (now, Instant::now());
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    }
-
-    async fn set(&self, name: &str, value: zbus::zvariant::Value<'_>) {
-        self.connection
-            .call_method(
-                Some(BUS_NAME),
-                PATH,
-                Some("org.freedesktop.DBus.Properties"),
-                "Set",
-                &(PLAYER, name, value),
-            )
-            .await
-            .unwrap_or_else(|e| panic!("setting {name}: {e}"));
-    }
-
-    /// Polls a property until `pred` holds (the player acts a moment after the call returns).
-    async fn until<T: TryFrom<OwnedValue>>(&self, name: &str, pred: impl Fn(&T) -> bool) -> T {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Ok(value) = T::try_from(self.get(name).await) {
-                if pred(&value) {
-                    return value;
-                }
-            }
-            assert!(Instant::now() < deadline, "{name} never got there");
-            tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 }
@@ -267,15 +159,7 @@ fn media_controls_drive_the_app_and_the_feed_follows_it() {
         "playlist",
         json!({ "provider": "netease", "id": "9000001200" }),
     );
-    let free: Vec<Value> = playlist["tracks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|t| t["playable"] == true && t["vip"] == false)
-        .take(2)
-        .cloned()
-        .collect();
-    assert_eq!(free.len(), 2);
+    let free = mock_app::free_tracks(&playlist, 2);
     let since = app.seen();
     app.ok("player_play", json!({ "tracks": free, "startIndex": 0 }));
     app.wait_event(since, "player-state", |s| s["status"] == "playing");
@@ -422,21 +306,7 @@ fn media_controls_drive_the_app_and_the_feed_follows_it() {
 
         // Repeat and shuffle from a widget: the UI's modes follow.
         let since = app.seen();
-        mpris
-            .connection
-            .call_method(
-                Some(BUS_NAME),
-                PATH,
-                Some("org.freedesktop.DBus.Properties"),
-                "Set",
-                &(
-                    PLAYER,
-                    "LoopStatus",
-                    zbus::zvariant::Value::from("Playlist"),
-                ),
-            )
-            .await
-            .unwrap();
+        mpris.set("LoopStatus", "Playlist".into()).await;
         app.wait_event(since, "player-state", |s| s["repeat"] == "all");
         mpris
             .until::<String>("LoopStatus", |s| s == "Playlist")
