@@ -10,8 +10,8 @@ use duet_core::ErrorKind;
 use tauri_specta::{collect_events, Builder, Casing, ErrorHandlingMode};
 
 use crate::events::{
-    ErrorEvent, LoginStateChanged, LyricLineChanged, PlayerPosition, PlayerSkipped,
-    PlayerStateChanged, PrefsChanged, SessionStatus, WebLoginChanged,
+    ErrorEvent, LoginStateChanged, LyricLineChanged, PlayerDeviceLost, PlayerPosition,
+    PlayerSkipped, PlayerStateChanged, PrefsChanged, SessionStatus, WebLoginChanged,
 };
 
 /// Where the generated file lives, from the repository's top.
@@ -34,6 +34,7 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
             PlayerPosition,
             LyricLineChanged,
             PlayerSkipped,
+            PlayerDeviceLost,
             PrefsChanged,
             crate::now_playing::NowPlayingStatus,
             ErrorEvent,

@@ -80,6 +80,9 @@ pub struct PlayerStateChanged(pub PlayerState);
 pub struct PlayerPosition {
     pub position_ms: u64,
     pub duration_ms: u64,
+    /// The position jumped here (a seek, from the UI or the system's controls), rather than
+    /// played here.
+    pub seeked: bool,
 }
 
 /// The current line of the playing track's lyrics changed.
@@ -108,6 +111,12 @@ pub struct PlayerSkipped {
     pub reason: String,
 }
 
+/// The output device went away mid-track: playback moved to the default device, or paused, as
+/// the `sound` preferences say.
+#[derive(Debug, Clone, Serialize, Type, Event)]
+#[tauri_specta(event_name = "player-device-lost")]
+pub struct PlayerDeviceLost(pub duet_player::DeviceLost);
+
 /// The desktop preferences changed (`prefs_set`): every window takes the new ones.
 #[derive(Debug, Clone, Serialize, Type, Event)]
 #[tauri_specta(event_name = "prefs-changed")]
@@ -127,6 +136,7 @@ pub enum AppEvent {
     PlayerPosition(PlayerPosition),
     LyricLine(LyricLineChanged),
     PlayerSkipped(Box<PlayerSkipped>),
+    PlayerDeviceLost(PlayerDeviceLost),
     Error(ErrorEvent),
 }
 
@@ -140,6 +150,7 @@ impl AppEvent {
             AppEvent::PlayerPosition(_) => PlayerPosition::NAME,
             AppEvent::LyricLine(_) => LyricLineChanged::NAME,
             AppEvent::PlayerSkipped(_) => PlayerSkipped::NAME,
+            AppEvent::PlayerDeviceLost(_) => PlayerDeviceLost::NAME,
             AppEvent::Error(_) => ErrorEvent::NAME,
         }
     }
@@ -153,6 +164,7 @@ impl AppEvent {
             AppEvent::PlayerPosition(v) => serde_json::to_value(v),
             AppEvent::LyricLine(v) => serde_json::to_value(v),
             AppEvent::PlayerSkipped(v) => serde_json::to_value(v),
+            AppEvent::PlayerDeviceLost(v) => serde_json::to_value(v),
             AppEvent::Error(v) => serde_json::to_value(v),
         };
         value.unwrap_or(Value::Null)

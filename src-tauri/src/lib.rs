@@ -128,7 +128,22 @@ fn now_playing_start<R: tauri::Runtime>(
             tracing::warn!("could not announce the now-playing status: {e}");
         }
     });
-    duet.start_now_playing(prefs, handle, raise, tell);
+    let speed_app = app.clone();
+    let set_speed = Arc::new(move |speed: f32| {
+        let prefs = speed_app.state::<prefs::PrefsStore>();
+        if let Err(e) = prefs.update(|p| p.sound.speed = speed) {
+            tracing::warn!("could not set the speed the media controls asked for: {e}");
+        }
+    });
+    duet.start_now_playing(
+        prefs,
+        handle,
+        now_playing::NowPlayingHooks {
+            raise,
+            set_speed,
+            tell,
+        },
+    );
 }
 
 /// The keychain service name the app (and duet-server) keep sessions under.
@@ -177,14 +192,17 @@ pub fn run() {
                 show_main_window(webview.app_handle());
             }
         })
-        .on_window_event(|window, event| match event {
-            tauri::WindowEvent::Resized(_) | tauri::WindowEvent::Moved(_) => {
-                save_window_state_soon(window.app_handle().clone());
+        .on_window_event(|window, event| {
+            tray::follow_window(window, event);
+            match event {
+                tauri::WindowEvent::Resized(_) | tauri::WindowEvent::Moved(_) => {
+                    save_window_state_soon(window.app_handle().clone());
+                }
+                tauri::WindowEvent::CloseRequested { api, .. } if tray::close_to_tray(window) => {
+                    api.prevent_close();
+                }
+                _ => {}
             }
-            tauri::WindowEvent::CloseRequested { api, .. } if tray::close_to_tray(window) => {
-                api.prevent_close();
-            }
-            _ => {}
         })
         .setup(move |app| {
             // The typed events (`prefs-changed`, `now-playing-status`) are emitted through
@@ -205,10 +223,7 @@ pub fn run() {
             })?;
             duet.web_logins
                 .set_windows(Arc::new(web_login::TauriWindows(app.handle().clone())));
-            let _effects = sound::follow(
-                &app.state::<prefs::PrefsStore>(),
-                duet.player.player().clone(),
-            );
+            let _effects = duet.follow_sound(&app.state::<prefs::PrefsStore>());
             now_playing_start(&duet, prefs_changes, app.handle());
             duet.player
                 .offsets()

@@ -1,7 +1,9 @@
 //! The app's side of `duet-nowplaying`: the player's events (the ones `playback.rs` already
 //! sends the UI) told to the hub, the system's requests handed to the player through the same
 //! `Player` calls the UI's commands make, and the `now_playing` preferences applied as they
-//! change (media controls on/off, the feed on/off and its port).
+//! change (media controls on/off, the feed on/off and its port). The playback rate is the
+//! `sound` preferences' speed: published as it changes, and set by the system through them,
+//! so the settings and the sound follow a change from either side.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
@@ -42,6 +44,19 @@ pub struct NowPlayingStatus {
 /// Where the app tells the status (the windows' `now-playing-status`, a recorder in tests).
 pub type StatusSink = Arc<dyn Fn(&NowPlayingStatus) + Send + Sync>;
 
+/// Sets the playback speed as the settings do (in the `sound` preferences), for the system's
+/// `Rate`; the speed is already within [`SPEEDS`].
+pub type SpeedSink = Arc<dyn Fn(f32) + Send + Sync>;
+
+/// The speeds the player allows, as the system's controls see them.
+pub const SPEEDS: std::ops::RangeInclusive<f64> =
+    duet_dsp::MIN_SPEED as f64..=duet_dsp::MAX_SPEED as f64;
+
+/// The speed as a rate: `f32` speeds such as 1.1 read back as 1.1, not 1.100000023841858.
+fn rate(speed: f32) -> f64 {
+    (f64::from(speed) * 1000.0).round() / 1000.0
+}
+
 /// The hub and what the app keeps of it.
 pub struct NowPlayingLink {
     hub: NowPlaying,
@@ -61,6 +76,7 @@ impl NowPlayingLink {
             name: "Duet".into(),
             bus_name: MPRIS_NAME.into(),
             desktop_entry: DESKTOP_ENTRY.into(),
+            rates: SPEEDS,
         });
         Self {
             hub,
@@ -96,8 +112,7 @@ impl NowPlayingLink {
         player: Player,
         prefs: watch::Receiver<Prefs>,
         window: WindowHandle,
-        raise: Arc<dyn Fn() + Send + Sync>,
-        tell: StatusSink,
+        hooks: NowPlayingHooks,
     ) {
         let Some(mut commands) = self
             .commands
@@ -108,9 +123,18 @@ impl NowPlayingLink {
             return;
         };
         let commanded = player.clone();
+        let NowPlayingHooks {
+            raise,
+            set_speed,
+            tell,
+        } = hooks;
         tauri::async_runtime::spawn(async move {
             while let Some(command) = commands.recv().await {
-                obey(&commanded, command, raise.as_ref());
+                match command {
+                    MediaCommand::Raise => raise(),
+                    MediaCommand::SetRate(rate) => set_speed(rate as f32),
+                    command => obey(&commanded, command),
+                }
             }
         });
         player_info_now(&self.hub, &player);
@@ -124,30 +148,39 @@ impl NowPlayingLink {
     }
 }
 
+/// What the system's controls do to the app beyond the player.
+pub struct NowPlayingHooks {
+    /// Brings the main window forward.
+    pub raise: Arc<dyn Fn() + Send + Sync>,
+    pub set_speed: SpeedSink,
+    pub tell: StatusSink,
+}
+
 impl crate::state::Duet {
     /// [`NowPlayingLink::start`] over this app's player.
     pub fn start_now_playing(
         &self,
         prefs: watch::Receiver<Prefs>,
         window: WindowHandle,
-        raise: Arc<dyn Fn() + Send + Sync>,
-        tell: StatusSink,
+        hooks: NowPlayingHooks,
     ) {
         self.now_playing
-            .start(self.player.player().clone(), prefs, window, raise, tell);
+            .start(self.player.player().clone(), prefs, window, hooks);
     }
 }
 
 fn player_info_now(hub: &NowPlaying, player: &Player) {
     let state = player.state();
     hub.set_info(info(&state));
-    hub.set_position(state.position_ms);
+    hub.set_position(state.position_ms, false);
 }
 
 fn publish(hub: &NowPlaying, event: &AppEvent) {
     match event {
         AppEvent::PlayerState(state) => hub.set_info(info(&state.0)),
-        AppEvent::PlayerPosition(position) => hub.set_position(position.position_ms),
+        AppEvent::PlayerPosition(position) => {
+            hub.set_position(position.position_ms, position.seeked);
+        }
         AppEvent::LyricLine(line) => {
             let current = hub.published().info.track.map(|t| t.id);
             let lyric = match (current, usize::try_from(line.index), &line.text) {
@@ -209,8 +242,8 @@ fn info(state: &PlayerState) -> PlayerInfo {
     }
 }
 
-/// One request of the system's, as the UI's command of the same name does it.
-fn obey(player: &Player, command: MediaCommand, raise: &(dyn Fn() + Send + Sync)) {
+/// One request of the system's for the player, as the UI's command of the same name does it.
+fn obey(player: &Player, command: MediaCommand) {
     match command {
         MediaCommand::Play => drop(player.resume()),
         MediaCommand::Pause => drop(player.pause()),
@@ -252,7 +285,7 @@ fn obey(player: &Player, command: MediaCommand, raise: &(dyn Fn() + Send + Sync)
             drop(player.set_mode(repeat, player.state().shuffle));
         }
         MediaCommand::SetShuffle(shuffle) => drop(player.set_mode(player.state().repeat, shuffle)),
-        MediaCommand::Raise => raise(),
+        MediaCommand::Raise | MediaCommand::SetRate(_) => {}
     }
 }
 
@@ -265,7 +298,11 @@ async fn follow_prefs(
 ) {
     let mut applied: Option<NowPlayingPrefs> = None;
     loop {
-        let wanted = prefs.borrow_and_update().now_playing.clone();
+        let (wanted, speed) = {
+            let prefs = prefs.borrow_and_update();
+            (prefs.now_playing.clone(), prefs.sound.speed)
+        };
+        hub.set_rate(rate(speed));
         if applied.as_ref() != Some(&wanted) {
             let now = apply(&hub, &wanted, window).await;
             *status.lock().unwrap_or_else(|e| e.into_inner()) = now.clone();

@@ -9,8 +9,8 @@ use duet_core::{Lyrics, Provider, ProviderId, Quality, Result, StreamUrl, Track}
 use duet_player::{Player, PlayerEvent, PlayerOptions, StreamResolver};
 
 use crate::events::{
-    AppEvent, ErrorEvent, EventSink, LyricLineChanged, PlayerPosition, PlayerSkipped,
-    PlayerStateChanged,
+    AppEvent, ErrorEvent, EventSink, LyricLineChanged, PlayerDeviceLost, PlayerPosition,
+    PlayerSkipped, PlayerStateChanged,
 };
 use crate::lyric_offset::{lyric_position, LyricOffsets};
 
@@ -146,6 +146,7 @@ fn forward(
             events(AppEvent::PlayerPosition(PlayerPosition {
                 position_ms: update.position_ms,
                 duration_ms: update.duration_ms,
+                seeked: update.seeked,
             }));
             follow_line(update.position_ms, events, follower, offsets);
         }
@@ -154,6 +155,7 @@ fn forward(
             reason: skipped.reason,
         }))),
         PlayerEvent::Error(error) => events(AppEvent::Error(ErrorEvent(error))),
+        PlayerEvent::DeviceLost(lost) => events(AppEvent::PlayerDeviceLost(PlayerDeviceLost(lost))),
     }
 }
 
@@ -218,4 +220,46 @@ fn fetch_lyrics(
             Err(e) => tracing::debug!("no lyrics to follow: {e}"),
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use duet_player::{DeviceLost, DeviceLostAction};
+
+    /// The player's word that its device went away reaches the windows as `player-device-lost`,
+    /// with both devices' names for the toast.
+    #[test]
+    fn a_lost_device_is_told_to_the_windows() {
+        let told = Arc::new(Mutex::new(Vec::new()));
+        let sink: EventSink = {
+            let told = told.clone();
+            Arc::new(move |event: AppEvent| {
+                told.lock().unwrap().push((event.name(), event.payload()));
+            })
+        };
+        let lost = DeviceLost {
+            action: DeviceLostAction::MoveToDefault,
+            lost: Some("USB DAC".into()),
+            now_on: Some("Built-in Audio".into()),
+        };
+        forward(
+            PlayerEvent::DeviceLost(lost),
+            &sink,
+            &Arc::default(),
+            &BTreeMap::new(),
+            &LyricOffsets::default(),
+        );
+        assert_eq!(
+            *told.lock().unwrap(),
+            [(
+                "player-device-lost",
+                serde_json::json!({
+                    "action": "move_to_default",
+                    "lost": "USB DAC",
+                    "now_on": "Built-in Audio"
+                })
+            )]
+        );
+    }
 }

@@ -35,6 +35,13 @@ pub fn follow(prefs: &PrefsStore, player: Player) -> SoundControls {
     controls
 }
 
+impl crate::state::Duet {
+    /// [`follow`] for this app's player.
+    pub fn follow_sound(&self, prefs: &PrefsStore) -> SoundControls {
+        follow(prefs, self.player.player().clone())
+    }
+}
+
 /// Every preset a person can pick (not `custom`, which is what moving a band makes), as the
 /// settings it sets: its bands and a preamp that leaves room for them.
 pub fn eq_presets() -> Vec<duet_dsp::EqSettings> {

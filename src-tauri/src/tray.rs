@@ -1,5 +1,7 @@
 //! The tray icon: the current track (a label), play/pause, next, previous, show/hide and quit.
-//! Its labels follow the player through [`Playback::watch_state`](crate::playback::Playback).
+//! Its labels follow the player through [`Playback::watch_state`](crate::playback::Playback),
+//! and the show/hide item the main window ([`follow_window`]): "Show Duet" while it is hidden or
+//! minimised, "Hide Duet" while it is on screen.
 //!
 //! On Linux the icon is a StatusNotifierItem (libayatana-appindicator, loaded at run time; an
 //! XEmbed icon where only an old-style tray runs). Without the library there is no icon, and
@@ -31,6 +33,8 @@ struct TrayMenu<R: Runtime> {
     desktop_lyrics: MenuItem<R>,
     quit: MenuItem<R>,
     language: Mutex<TrayLanguage>,
+    /// Whether the show/hide item says the window is on screen ("Hide Duet").
+    window_shown: Mutex<bool>,
 }
 
 /// The menu's language: the UI's (it says so at start and on each change, `tray_language`);
@@ -163,10 +167,8 @@ fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<TrayMenu<R>> {
     let play_pause = item("play_pause", words.play)?;
     let next = item("next", words.next)?;
     let previous = item("previous", words.previous)?;
-    let show_hide = item(
-        "show_hide",
-        show_hide_label(words, actions::main_window_shown(app)),
-    )?;
+    let window_shown = actions::main_window_shown(app);
+    let show_hide = item("show_hide", show_hide_label(words, window_shown))?;
     let quit = item("quit", words.quit)?;
     let desktop_lyrics = desktop_lyrics_item(app, words)?;
     let menu = Menu::with_items(
@@ -216,6 +218,7 @@ fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<TrayMenu<R>> {
         desktop_lyrics,
         quit,
         language: Mutex::new(language),
+        window_shown: Mutex::new(window_shown),
     })
 }
 
@@ -242,6 +245,7 @@ pub fn set_language<R: Runtime>(app: &AppHandle<R>, language: TrayLanguage) {
         .and_then(|()| menu.previous.set_text(words.previous))
         .and_then(|()| {
             let shown = actions::main_window_shown(app);
+            *menu.window_shown.lock().expect("poisoned") = shown;
             menu.show_hide.set_text(show_hide_label(words, shown))
         })
         .and_then(|()| menu.desktop_lyrics.set_text(words.desktop_lyrics))
@@ -309,13 +313,36 @@ fn follow_player<R: Runtime>(app: &AppHandle<R>) {
 
 /// Called whenever Duet shows or hides its window, so the item offers the other one.
 pub fn window_shown_changed<R: Runtime>(app: &AppHandle<R>, shown: bool) {
-    if let Some(menu) = app.try_state::<TrayMenu<R>>() {
-        if let Err(e) = menu
-            .show_hide
-            .set_text(show_hide_label(words_of(&menu), shown))
-        {
-            tracing::warn!("tray: could not update the menu: {e}");
-        }
+    let Some(menu) = app.try_state::<TrayMenu<R>>() else {
+        return;
+    };
+    let mut labelled = menu.window_shown.lock().expect("poisoned");
+    if *labelled == shown {
+        return;
+    }
+    match menu
+        .show_hide
+        .set_text(show_hide_label(words_of(&menu), shown))
+    {
+        Ok(()) => *labelled = shown,
+        Err(e) => tracing::warn!("tray: could not update the menu: {e}"),
+    }
+}
+
+/// The main window's events: the window manager minimised or restored it (the system reports
+/// that as a move and a resize), or it gained or lost the focus. The show/hide item is checked
+/// against the window each time, since the person minimises and restores it without Duet.
+pub fn follow_window<R: Runtime>(window: &tauri::Window<R>, event: &tauri::WindowEvent) {
+    use tauri::WindowEvent;
+    if window.label() != actions::MAIN_WINDOW {
+        return;
+    }
+    if matches!(
+        event,
+        WindowEvent::Moved(_) | WindowEvent::Resized(_) | WindowEvent::Focused(_)
+    ) {
+        let app = window.app_handle();
+        window_shown_changed(app, actions::main_window_shown(app));
     }
 }
 

@@ -7,58 +7,26 @@ use std::time::{Duration, Instant};
 
 use duet_app::Duet;
 use duet_core::Upstream;
-use duet_fake_upstream::{FakeConfig, FakeUpstream};
-use mock_app::{invoke, recorder, runtime, Recorded};
+use mock_app::MockApp;
 use serde_json::{json, Value};
-use tauri::test::{mock_builder, MockRuntime};
-use tauri::{Manager, WebviewWindow};
+use tauri::test::MockRuntime;
+use tauri::Manager;
 
-struct Harness {
-    _app: tauri::App<MockRuntime>,
-    window: WebviewWindow<MockRuntime>,
-    events: Recorded,
-    fake: FakeUpstream,
+/// The app on the mock runtime, and what these tests ask of it.
+struct Harness(MockApp);
+
+impl std::ops::Deref for Harness {
+    type Target = MockApp;
+    fn deref(&self) -> &MockApp {
+        &self.0
+    }
 }
 
 fn harness() -> Harness {
-    let rt = runtime();
-    let fake = rt
-        .block_on(FakeUpstream::spawn(FakeConfig::default()))
-        .unwrap();
-    let (events, sink) = recorder();
-    let settings = mock_app::settings(&fake);
-    let upstream = settings.upstream.clone();
-    let duet = rt
-        .block_on(async { Duet::new(settings, duet_services::memory_store(), sink).await })
-        .unwrap();
-    // As `run` does with DUET_UPSTREAM set.
-    let mut context = tauri::generate_context!("../tauri.conf.json");
-    duet_app::allow_upstream_images(context.config_mut(), &upstream);
-    let app = duet_app::commands::register(mock_builder())
-        .build(context)
-        .unwrap();
-    app.manage(duet);
-    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
-    Harness {
-        _app: app,
-        window,
-        events,
-        fake,
-    }
+    Harness(MockApp::start())
 }
 
 impl Harness {
-    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        invoke(&self.window, cmd, args)
-    }
-
-    fn ok(&self, cmd: &str, args: Value) -> Value {
-        self.invoke(cmd, args)
-            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
-    }
-
     fn error_kind(&self, cmd: &str, args: Value) -> String {
         let error = self.invoke(cmd, args).expect_err(cmd);
         assert!(
@@ -66,28 +34,6 @@ impl Harness {
             "{error}"
         );
         error["kind"].as_str().unwrap().to_owned()
-    }
-
-    /// Waits for an event matching `pred` and returns its payload.
-    fn wait_event(&self, name: &str, pred: impl Fn(&Value) -> bool) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Some((_, payload)) = self
-                .events
-                .lock()
-                .unwrap()
-                .iter()
-                .find(|(n, p)| n == name && pred(p))
-            {
-                return payload.clone();
-            }
-            assert!(
-                Instant::now() < deadline,
-                "no {name} event; saw {:?}",
-                self.names()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
     }
 
     fn names(&self) -> Vec<String> {
@@ -106,15 +52,15 @@ impl Harness {
             .as_str()
             .unwrap()
             .starts_with("data:image/png;base64,"));
-        self.wait_event("login-state", |p| {
+        self.wait_event(0, "login-state", |p| {
             p["key"] == key.as_str() && p["state"] == "waiting"
         });
         assert!(self.fake.netease().scan(&key));
-        self.wait_event("login-state", |p| {
+        self.wait_event(0, "login-state", |p| {
             p["key"] == key.as_str() && p["state"] == "scanned"
         });
         assert!(self.fake.netease().confirm(&key));
-        let confirmed = self.wait_event("login-state", |p| {
+        let confirmed = self.wait_event(0, "login-state", |p| {
             p["key"] == key.as_str() && p["state"] == "confirmed"
         });
         assert_eq!(confirmed["profile"]["nickname"], "大不6仙");
@@ -217,7 +163,7 @@ fn login_browse_and_logout_through_commands() {
     );
 
     h.ok("logout", json!({ "provider": "netease" }));
-    h.wait_event("session-changed", |p| p["state"] == "logged_out");
+    h.wait_event(0, "session-changed", |p| p["state"] == "logged_out");
     assert_eq!(
         h.error_kind("user_playlists", json!({ "provider": "netease" })),
         "not_logged_in"
@@ -259,7 +205,7 @@ fn qq_music_beside_netease_through_commands() {
         .unwrap()
         .id;
     assert!(h.fake.qq().confirm(&id));
-    let confirmed = h.wait_event("login-state", |p| {
+    let confirmed = h.wait_event(0, "login-state", |p| {
         p["key"] == qq["key"] && p["state"] == "confirmed"
     });
     assert_eq!(confirmed["method"], "qq");
@@ -297,10 +243,10 @@ fn qq_music_beside_netease_through_commands() {
         .expect("a free song")
         .clone();
     h.ok("player_play", json!({ "tracks": [song], "startIndex": 0 }));
-    h.wait_event("player-state", |s| {
+    h.wait_event(0, "player-state", |s| {
         s["status"] == "playing" && s["track"]["provider"] == "qq"
     });
-    h.wait_event("player-position", |p| {
+    h.wait_event(0, "player-position", |p| {
         p["position_ms"].as_u64().unwrap() >= 300
     });
 
@@ -320,7 +266,7 @@ fn qq_music_beside_netease_through_commands() {
         h.error_kind("profile", json!({ "provider": "qq" })),
         "session_expired"
     );
-    let changed = h.wait_event("session-changed", |p| {
+    let changed = h.wait_event(0, "session-changed", |p| {
         p["provider"] == "qq" && p["state"] == "expired"
     });
     assert_eq!(changed["error"]["provider"], "qq");
@@ -370,7 +316,7 @@ fn typed_errors_reach_the_ui_and_an_expired_session_is_announced() {
         h.error_kind("recommended_tracks", json!({ "provider": "netease" })),
         "session_expired"
     );
-    let changed = h.wait_event("session-changed", |p| p["state"] == "expired");
+    let changed = h.wait_event(0, "session-changed", |p| p["state"] == "expired");
     assert_eq!(changed["error"]["kind"], "session_expired");
 }
 
@@ -398,21 +344,21 @@ fn playback_advances_follows_lyrics_and_skips_the_unplayable() {
         json!({ "tracks": [grey, playable], "startIndex": 0 }),
     );
     assert_eq!(state["output"], "null");
-    let skipped = h.wait_event("player-skipped", |_| true);
+    let skipped = h.wait_event(0, "player-skipped", |_| true);
     assert_eq!(skipped["track"]["id"], grey["id"]);
     assert!(!skipped["reason"].as_str().unwrap().is_empty());
 
-    let playing = h.wait_event("player-state", |s| {
+    let playing = h.wait_event(0, "player-state", |s| {
         s["status"] == "playing" && s["track"]["id"] == playable["id"]
     });
     assert_eq!(
         playing["http_fallback"], false,
         "plain http to the test upstream is no fallback"
     );
-    h.wait_event("player-position", |p| {
+    h.wait_event(0, "player-position", |p| {
         p["position_ms"].as_u64().unwrap() >= 500
     });
-    let line = h.wait_event("lyric-line", |l| l["index"].as_i64().unwrap() >= -1);
+    let line = h.wait_event(0, "lyric-line", |l| l["index"].as_i64().unwrap() >= -1);
     assert_eq!(line["track_id"], playable["id"]);
 
     let paused = h.ok("player_toggle", json!({}));
@@ -474,7 +420,9 @@ fn a_queue_of_refused_tracks_stops_after_a_handful_of_url_requests() {
     // Grey as the list says, 1,000 of them: skipped without a single URL request.
     let queue: Vec<Value> = grey.iter().cycle().take(1000).cloned().collect();
     h.ok("player_play", json!({ "tracks": queue, "startIndex": 0 }));
-    let stopped = h.wait_event("player-state", |s| !s["stopped_after_failures"].is_null());
+    let stopped = h.wait_event(0, "player-state", |s| {
+        !s["stopped_after_failures"].is_null()
+    });
     assert_eq!(stopped["stopped_after_failures"], limit);
     assert_eq!(stopped["status"], "idle");
     assert_eq!(url_requests(), 0);
@@ -491,7 +439,7 @@ fn a_queue_of_refused_tracks_stops_after_a_handful_of_url_requests() {
     let skipped_before = skips();
     let state = h.ok("player_play", json!({ "tracks": refused, "startIndex": 0 }));
     assert!(state["stopped_after_failures"].is_null(), "a new run");
-    let stopped = h.wait_event("player-state", |s| {
+    let stopped = h.wait_event(0, "player-state", |s| {
         !s["stopped_after_failures"].is_null() && s["track"]["playable"] == true
     });
     assert_eq!(stopped["stopped_after_failures"], limit);
@@ -572,7 +520,7 @@ fn equaliser_and_speed_prefs_are_checked_and_kept() {
     let h = harness();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(duet_app::prefs::FILE_NAME);
-    h._app.manage(duet_app::prefs::PrefsStore::open(&path));
+    h.app.manage(duet_app::prefs::PrefsStore::open(&path));
     let mut prefs = h.ok("prefs_get", json!({}));
     assert_eq!(prefs["sound"]["speed"], 1.0);
     assert_eq!(prefs["sound"]["equalizer"]["enabled"], false);
@@ -621,7 +569,7 @@ fn equaliser_and_speed_prefs_are_checked_and_kept() {
 fn covers_come_only_from_the_services_and_the_csp_names_the_same_hosts() {
     let h = harness();
     let base = h.fake.base_url();
-    let duet = h._app.state::<Duet>();
+    let duet = h.app.state::<Duet>();
     let cover = format!("{base}/p1.music.126.net/6y-UleORITEDbvrOLV0Q8A==/5639395138885805.jpg");
     let colors = h.ok("cover_colors", json!({ "url": cover }));
     assert!(colors["accent"].as_str().unwrap().starts_with('#'));
@@ -750,7 +698,7 @@ fn a_lyric_offset_moves_the_line_every_window_follows() {
         .clone();
     let id = track["id"].as_str().unwrap().to_owned();
     h.ok("player_play", json!({ "tracks": [track], "startIndex": 0 }));
-    let first = h.wait_event("lyric-line", |l| l["track_id"] == id.as_str());
+    let first = h.wait_event(0, "lyric-line", |l| l["track_id"] == id.as_str());
     assert_eq!(first["offset_ms"], 0, "no offset until one is set");
     let lyrics = h.ok("lyrics_playing", json!({}));
     assert_eq!(lyrics["track_id"], id.as_str(), "the follower's own lyrics");
@@ -774,7 +722,7 @@ fn a_lyric_offset_moves_the_line_every_window_follows() {
     );
     let offset = json!({ "provider": "netease", "trackId": id, "offsetMs": 30_000 });
     assert_eq!(h.ok("lyric_offset_set", offset), 30_000);
-    let moved = h.wait_event("lyric-line", |l| l["offset_ms"] == 30_000);
+    let moved = h.wait_event(0, "lyric-line", |l| l["offset_ms"] == 30_000);
     assert_eq!(moved["index"], line_at(at + 30_000));
     assert_eq!(
         h.ok(
@@ -785,7 +733,7 @@ fn a_lyric_offset_moves_the_line_every_window_follows() {
     );
     let earlier = json!({ "provider": "netease", "trackId": id, "offsetMs": -30_000 });
     h.ok("lyric_offset_set", earlier);
-    let back = h.wait_event("lyric-line", |l| l["offset_ms"] == -30_000);
+    let back = h.wait_event(0, "lyric-line", |l| l["offset_ms"] == -30_000);
     assert_eq!(back["index"], line_at(at.saturating_sub(30_000)));
 
     // Bad input: typed, and the offset unchanged.
@@ -816,7 +764,7 @@ fn a_lyric_offset_moves_the_line_every_window_follows() {
         json!({ "provider": "netease", "trackId": id, "offsetMs": 0 }),
     );
     assert_eq!(h.ok("lyric_offset_get", id_only), 0);
-    h.wait_event("lyric-line", |l| {
+    h.wait_event(0, "lyric-line", |l| {
         l["offset_ms"] == 0 && l["index"] == line_at(at)
     });
 }

@@ -8,91 +8,33 @@ use std::time::{Duration, Instant};
 
 use duet_app::actions::{self, Action};
 use duet_app::prefs::{PrefsStore, FILE_NAME};
-use duet_app::Duet;
-use duet_fake_upstream::{FakeConfig, FakeUpstream};
-use mock_app::{invoke, recorder, runtime, Recorded};
-use serde_json::{json, Value};
-use tauri::test::{mock_builder, MockRuntime};
-use tauri::{Manager, WebviewWindow};
+use mock_app::MockApp;
+use serde_json::json;
+use tauri::Manager;
 
+/// The app on the mock runtime with its preferences and global shortcuts, as `run` sets them up.
 struct Harness {
-    app: tauri::App<MockRuntime>,
-    window: WebviewWindow<MockRuntime>,
-    events: Recorded,
-    fake: FakeUpstream,
+    mock: MockApp,
     config: tempfile::TempDir,
 }
 
-fn harness() -> Harness {
-    let rt = runtime();
-    let fake = rt
-        .block_on(FakeUpstream::spawn(FakeConfig::default()))
-        .unwrap();
-    let (events, sink) = recorder();
-    let settings = mock_app::settings(&fake);
-    let duet = rt
-        .block_on(async { Duet::new(settings, duet_services::memory_store(), sink).await })
-        .unwrap();
-    let context = tauri::generate_context!("../tauri.conf.json");
-    let app = duet_app::commands::register(mock_builder())
-        .build(context)
-        .unwrap();
-    app.manage(duet);
-    let config = tempfile::tempdir().unwrap();
-    app.manage(PrefsStore::open(config.path().join(FILE_NAME)));
-    duet_app::shortcuts::start(app.handle());
-    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
-    Harness {
-        app,
-        window,
-        events,
-        fake,
-        config,
+impl std::ops::Deref for Harness {
+    type Target = MockApp;
+    fn deref(&self) -> &MockApp {
+        &self.mock
     }
 }
 
+fn harness() -> Harness {
+    let mock = MockApp::start();
+    let config = tempfile::tempdir().unwrap();
+    mock.app
+        .manage(PrefsStore::open(config.path().join(FILE_NAME)));
+    duet_app::shortcuts::start(mock.app.handle());
+    Harness { mock, config }
+}
+
 impl Harness {
-    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        invoke(&self.window, cmd, args)
-    }
-
-    fn ok(&self, cmd: &str, args: Value) -> Value {
-        self.invoke(cmd, args)
-            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
-    }
-
-    /// Waits for a `player-state` matching `pred`, among those after the `skip` first.
-    fn wait_state(&self, skip: usize, pred: impl Fn(&Value) -> bool) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let found = self
-                .events
-                .lock()
-                .unwrap()
-                .iter()
-                .filter(|(n, _)| n == "player-state")
-                .skip(skip)
-                .find(|(_, p)| pred(p))
-                .map(|(_, p)| p.clone());
-            if let Some(state) = found {
-                return state;
-            }
-            assert!(Instant::now() < deadline, "no such player-state");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn states_so_far(&self) -> usize {
-        self.events
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|(n, _)| n == "player-state")
-            .count()
-    }
-
     fn log_in(&self) {
         let qr = self.ok("login_qr_start", json!({ "provider": "netease" }));
         let key = qr["key"].as_str().unwrap().to_owned();
@@ -117,33 +59,29 @@ fn the_tray_and_shortcut_actions_drive_the_player() {
         "playlist",
         json!({ "provider": "netease", "id": "9000001200" }),
     );
-    let free: Vec<Value> = playlist["tracks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|t| t["playable"] == true && t["vip"] == false)
-        .take(3)
-        .cloned()
-        .collect();
-    assert_eq!(free.len(), 3);
+    let free = mock_app::free_tracks(&playlist, 3);
     h.ok("player_play", json!({ "tracks": free, "startIndex": 0 }));
-    h.wait_state(0, |s| s["status"] == "playing" && s["index"] == 0);
+    h.wait_event(0, "player-state", |s| {
+        s["status"] == "playing" && s["index"] == 0
+    });
     let handle = h.app.handle();
 
-    let seen = h.states_so_far();
+    let seen = h.seen();
     actions::run(handle, Action::PlayPause);
-    h.wait_state(seen, |s| s["status"] == "paused");
-    let seen = h.states_so_far();
+    h.wait_event(seen, "player-state", |s| s["status"] == "paused");
+    let seen = h.seen();
     actions::run(handle, Action::PlayPause);
-    h.wait_state(seen, |s| s["status"] == "playing");
+    h.wait_event(seen, "player-state", |s| s["status"] == "playing");
 
-    let seen = h.states_so_far();
+    let seen = h.seen();
     actions::run(handle, Action::Next);
-    let next = h.wait_state(seen, |s| s["index"] == 1 && s["status"] == "playing");
+    let next = h.wait_event(seen, "player-state", |s| {
+        s["index"] == 1 && s["status"] == "playing"
+    });
     assert_eq!(next["track"]["id"], free[1]["id"]);
-    let seen = h.states_so_far();
+    let seen = h.seen();
     actions::run(handle, Action::Previous);
-    let back = h.wait_state(seen, |s| s["index"] == 0);
+    let back = h.wait_event(seen, "player-state", |s| s["index"] == 0);
     assert_eq!(back["track"]["id"], free[0]["id"]);
 
     // The tray's label of that state.

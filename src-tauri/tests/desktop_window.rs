@@ -1,5 +1,6 @@
 //! The window on the desktop, with the real binary: one instance (a second launch exits at once
-//! and brings the first window forward), and closing to the tray only where a tray is on screen.
+//! and brings the first window forward), closing to the tray only where a tray is on screen, and
+//! the tray menu's show/hide item following the window (read over D-Bus, as a panel reads it).
 //!
 //! Each test runs its own X server (Xvfb) and, where it needs one, a real XEmbed tray
 //! (`trayer`), so what one test puts on screen cannot satisfy another. The window is found,
@@ -320,6 +321,8 @@ impl Screen {
 struct Home {
     dir: tempfile::TempDir,
     upstream: String,
+    /// A session bus of the test's own instead of the one the test runs in.
+    bus: Option<String>,
 }
 
 impl Home {
@@ -338,6 +341,7 @@ impl Home {
         Self {
             dir,
             upstream: upstream.base_url(),
+            bus: None,
         }
     }
 
@@ -367,8 +371,12 @@ impl Home {
             "no D-Bus session: run this test under ./dev with-keyring (./dev test does)"
         );
         let at = |dir: &str| self.dir.path().join(dir);
+        let mut command = Command::new(env!("CARGO_BIN_EXE_duet"));
+        if let Some(bus) = &self.bus {
+            command.env("DBUS_SESSION_BUS_ADDRESS", bus);
+        }
         Process(
-            Command::new(env!("CARGO_BIN_EXE_duet"))
+            command
                 .env("DISPLAY", &screen.name)
                 .env_remove("WAYLAND_DISPLAY")
                 .env("XDG_CONFIG_HOME", at("config"))
@@ -510,4 +518,202 @@ async fn a_global_shortcut_reaches_duet_and_one_another_app_holds_is_reported() 
     // Heard from outside Duet's window (the X server's focus is nowhere in particular).
     wait_logged("global shortcut: play/pause");
     assert!(!logged("play/pause shortcut Ctrl+Alt+P does not work"));
+}
+
+// --- The tray menu as a panel sees it.
+//
+// Panels (GNOME's AppIndicator extension, KDE) find Duet's icon through a StatusNotifierWatcher
+// on the session bus and read its menu over D-Bus (`com.canonical.dbusmenu`). The test plays
+// that panel on a bus of its own, so the labels it reads are the ones a person would see.
+
+/// A session bus of the test's own, and its address.
+fn private_bus() -> (Process, String) {
+    let mut daemon = Command::new("dbus-daemon")
+        .args(["--session", "--nofork", "--print-address=1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("dbus-daemon (Debian package dbus) must be installed");
+    let mut address = String::new();
+    BufReader::new(daemon.stdout.take().unwrap())
+        .read_line(&mut address)
+        .unwrap();
+    (Process(daemon), address.trim().to_owned())
+}
+
+/// The items that registered with the watcher: (their bus name, what they registered).
+type Registered = Arc<Mutex<Vec<(String, String)>>>;
+
+struct Watcher(Registered);
+
+#[zbus::interface(name = "org.kde.StatusNotifierWatcher")]
+impl Watcher {
+    fn register_status_notifier_item(
+        &self,
+        service: &str,
+        #[zbus(header)] header: zbus::message::Header<'_>,
+    ) {
+        let sender = header.sender().map(|s| s.to_string()).unwrap_or_default();
+        self.0.lock().unwrap().push((sender, service.to_owned()));
+    }
+
+    fn register_status_notifier_host(&self, _service: &str) {}
+
+    #[zbus(property)]
+    fn registered_status_notifier_items(&self) -> Vec<String> {
+        self.0
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(_, s)| s.clone())
+            .collect()
+    }
+
+    #[zbus(property)]
+    fn is_status_notifier_host_registered(&self) -> bool {
+        true
+    }
+
+    #[zbus(property)]
+    fn protocol_version(&self) -> i32 {
+        0
+    }
+}
+
+/// A `com.canonical.dbusmenu` layout node: `(id, properties, children)`.
+type MenuNode = (
+    i32,
+    std::collections::HashMap<String, zbus::zvariant::OwnedValue>,
+    Vec<zbus::zvariant::OwnedValue>,
+);
+
+/// Every item's id and label in a layout node and below it.
+fn labels((id, properties, children): &MenuNode, into: &mut Vec<(i32, String)>) {
+    if let Some(label) = properties.get("label") {
+        if let Ok(label) = String::try_from(label.try_clone().unwrap()) {
+            into.push((*id, label));
+        }
+    }
+    for child in children {
+        if let Ok(node) = MenuNode::try_from(child.try_clone().unwrap()) {
+            labels(&node, into);
+        }
+    }
+}
+
+/// Duet's tray menu as it is now: its items' ids and labels, and where the menu lives.
+async fn menu_labels(
+    bus: &zbus::Connection,
+    registered: &Registered,
+) -> (Vec<(i32, String)>, Option<(String, String)>) {
+    use zbus::zvariant::OwnedObjectPath;
+    let Some((sender, service)) = registered.lock().unwrap().first().cloned() else {
+        return (Vec::new(), None);
+    };
+    let item_path = if service.starts_with('/') {
+        service
+    } else {
+        "/StatusNotifierItem".to_owned()
+    };
+    let item = zbus::fdo::PropertiesProxy::builder(bus)
+        .destination(sender.clone())
+        .unwrap()
+        .path(item_path)
+        .unwrap()
+        .build()
+        .await
+        .unwrap();
+    let Ok(menu) = item
+        .get(
+            zbus::names::InterfaceName::from_static_str("org.kde.StatusNotifierItem").unwrap(),
+            "Menu",
+        )
+        .await
+    else {
+        return (Vec::new(), None);
+    };
+    let menu = OwnedObjectPath::try_from(menu).unwrap();
+    let Ok(reply) = bus
+        .call_method(
+            Some(sender.as_str()),
+            menu.as_str(),
+            Some("com.canonical.dbusmenu"),
+            "GetLayout",
+            &(0i32, -1i32, vec!["label"]),
+        )
+        .await
+    else {
+        return (Vec::new(), None);
+    };
+    let (_revision, layout): (u32, MenuNode) = reply.body().deserialize().unwrap();
+    let mut found = Vec::new();
+    labels(&layout, &mut found);
+    (found, Some((sender, menu.to_string())))
+}
+
+/// Waits until the menu has an item labelled `label`; clicks it when asked to, as a person
+/// does in the panel.
+async fn wait_for_label(bus: &zbus::Connection, registered: &Registered, label: &str, click: bool) {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let (now, menu) = menu_labels(bus, registered).await;
+        if let (Some((id, _)), Some((owner, path))) = (now.iter().find(|(_, l)| l == label), menu) {
+            if click {
+                let nothing = zbus::zvariant::Value::from(0i32);
+                bus.call_method(
+                    Some(owner.as_str()),
+                    path.as_str(),
+                    Some("com.canonical.dbusmenu"),
+                    "Event",
+                    &(*id, "clicked", nothing, 0u32),
+                )
+                .await
+                .unwrap();
+            }
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the menu never said {label:?}: {now:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tray_offers_to_show_the_window_while_it_is_minimised_or_hidden() {
+    let fake = fake_upstream().await;
+    let screen = Screen::start();
+    let (_daemon, address) = private_bus();
+    let registered = Registered::default();
+    let panel = zbus::connection::Builder::address(address.as_str())
+        .unwrap()
+        .name("org.kde.StatusNotifierWatcher")
+        .unwrap()
+        .serve_at("/StatusNotifierWatcher", Watcher(registered.clone()))
+        .unwrap()
+        .build()
+        .await
+        .unwrap();
+    let mut home = Home::new(&fake, false);
+    home.bus = Some(address);
+    let _duet = home.launch(&screen);
+    let window = screen.duet_window();
+    wait_for_label(&panel, &registered, "Hide Duet", false).await;
+
+    // Minimised, as a window manager without _NET_WM_STATE_HIDDEN does it (the window unmapped
+    // by someone else): the item offers the window back. Restored: it offers to hide it.
+    screen.x.unmap_window(window).unwrap();
+    screen.x.flush().unwrap();
+    wait_for_label(&panel, &registered, "Show Duet", false).await;
+    screen.x.map_window(window).unwrap();
+    screen.x.flush().unwrap();
+    wait_for_label(&panel, &registered, "Hide Duet", false).await;
+
+    // The item itself hides the window and brings it back, and says the other thing each time.
+    wait_for_label(&panel, &registered, "Hide Duet", true).await;
+    screen.wait_until("the window is hidden", || !screen.viewable(window));
+    wait_for_label(&panel, &registered, "Show Duet", true).await;
+    screen.wait_until("the window is back", || screen.viewable(window));
+    wait_for_label(&panel, &registered, "Hide Duet", false).await;
 }

@@ -12,62 +12,18 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use common::{eventually, testid, wait_for, TauriDriver};
-use duet_core::{CredentialStore, ProviderId};
-use duet_fake_upstream::{FakeConfig, FakeUpstream};
-use duet_services::KeyringStore;
+use common::{
+    clean_start, click, eventually, screenshot, stored, testid, text, wait_attr, wait_for,
+    TauriDriver,
+};
+use duet_core::ProviderId;
 use fantoccini::{Client, Locator};
 use serde_json::json;
 
-fn screenshot_dir() -> PathBuf {
-    let dir = if std::env::var_os("DUET_UPDATE_SCREENSHOTS").is_some() {
-        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/screenshots"))
-    } else {
-        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots")
-    };
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-async fn screenshot(client: &Client, name: &str) {
-    let png = common::capture(client).await;
-    std::fs::write(screenshot_dir().join(format!("{name}.png")), png).unwrap();
-}
-
 async fn count(client: &Client, css: &str) -> usize {
     client.find_all(Locator::Css(css)).await.unwrap().len()
-}
-
-/// An attribute read in the page (elements that re-render every position tick go stale between
-/// a WebDriver find and a read).
-async fn attr(client: &Client, css: &str, name: &str) -> Option<String> {
-    wait_for(client, css).await;
-    let value = client
-        .execute(
-            "const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;",
-            vec![json!(css), json!(name)],
-        )
-        .await
-        .unwrap();
-    value.as_str().map(str::to_owned)
-}
-
-/// Clicks the first visible element matching `css`, in the page.
-async fn click(client: &Client, css: &str) {
-    wait_for(client, css).await;
-    let clicked = client
-        .execute(
-            r#"const e = [...document.querySelectorAll(arguments[0])].find(e => e.offsetParent !== null);
-               if (e) e.click();
-               return !!e;"#,
-            vec![json!(css)],
-        )
-        .await
-        .unwrap();
-    assert_eq!(clicked, json!(true), "nothing visible to click at {css}");
 }
 
 /// Chinese renders as glyphs, not as boxes (a fresh machine without a CJK font shows every title
@@ -116,40 +72,9 @@ fn stored_session() -> Option<String> {
     stored(ProviderId::Netease)
 }
 
-/// The keychain entry of `provider`. Read while the app writes it, gnome-keyring now and then
-/// answers with a failure; a few tries ride that out.
-fn stored(provider: ProviderId) -> Option<String> {
-    let mut tries = 0;
-    loop {
-        match KeyringStore::new().load(provider) {
-            Ok(entry) => return entry.map(|s| s.expose().to_owned()),
-            Err(e) if tries < 10 => {
-                tries += 1;
-                eprintln!("e2e: keychain read failed ({e}); trying again");
-                std::thread::sleep(Duration::from_millis(200));
-            }
-            Err(e) => panic!("a Secret Service must be running (./dev test starts one): {e}"),
-        }
-    }
-}
-
-/// The text of the first element matching `css`, read from the DOM.
-async fn text(client: &Client, css: &str) -> String {
-    client
-        .execute(
-            "return document.querySelector(arguments[0])?.textContent?.trim() ?? '';",
-            vec![json!(css)],
-        )
-        .await
-        .unwrap()
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
-}
-
 /// The state a QR card (`netease`, `qq`, `wechat`) shows.
 async fn card_state(client: &Client, card: &str) -> Option<String> {
-    attr(client, &testid(&format!("qr-state-{card}")), "data-state").await
+    wait_attr(client, &testid(&format!("qr-state-{card}")), "data-state").await
 }
 
 /// Waits until the QR card `card` shows `state`.
@@ -162,15 +87,7 @@ async fn wait_card(client: &Client, card: &str, state: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scan_browse_search_play_read_lyrics_log_out_and_restart() {
-    // Codes live longer than the app's own limit, so the app decides when one expired.
-    let fake = FakeUpstream::spawn(FakeConfig {
-        qr_lifetime: Duration::from_secs(600),
-        ..FakeConfig::default()
-    })
-    .await
-    .unwrap();
-    KeyringStore::new().delete(ProviderId::Netease).unwrap();
-    KeyringStore::new().delete(ProviderId::Qq).unwrap();
+    let fake = clean_start().await;
     let driver = TauriDriver::start(&fake.base_url());
     let app = driver.launch_app().await;
 
@@ -275,7 +192,7 @@ async fn scan_browse_search_play_read_lyrics_log_out_and_restart() {
         .unwrap();
     wait_for(&app, &testid("player-bar")).await;
     let position = || async {
-        attr(&app, &testid("player-position"), "data-ms")
+        wait_attr(&app, &testid("player-position"), "data-ms")
             .await
             .and_then(|v| v.parse::<u64>().ok())
             .unwrap_or(0)
@@ -294,9 +211,9 @@ async fn scan_browse_search_play_read_lyrics_log_out_and_restart() {
     wait_for(&app, &testid("lyrics-view")).await;
     let current = format!("{}[data-current=\"true\"]", testid("lyric-line"));
     wait_for(&app, &current).await;
-    let first = attr(&app, &current, "data-index").await;
+    let first = wait_attr(&app, &current, "data-index").await;
     let deadline = Instant::now() + Duration::from_secs(30);
-    while attr(&app, &current, "data-index").await == first {
+    while wait_attr(&app, &current, "data-index").await == first {
         if Instant::now() > deadline {
             screenshot(&app, "failure-lyrics").await;
             let seen = app

@@ -11,45 +11,19 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
-use common::{eventually, testid, wait_for, TauriDriver};
+use common::{
+    attr, clean_start, click, eventually, log_in_by_phone, open_playlist, run, screenshot_dir,
+    testid, wait_for, x_windows_named, xdotool, TauriDriver,
+};
 use duet_core::{CredentialStore, ProviderId};
-use duet_fake_upstream::{FakeConfig, FakeUpstream};
+use duet_fake_upstream::FakeUpstream;
 use duet_services::KeyringStore;
 use fantoccini::wd::WindowHandle;
 use fantoccini::Client;
-use serde_json::{json, Value};
-
-async fn run(client: &Client, script: &str, args: Vec<Value>) -> Value {
-    client.execute(script, args).await.unwrap()
-}
-
-async fn attr(client: &Client, css: &str, name: &str) -> Option<String> {
-    run(
-        client,
-        "const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;",
-        vec![json!(css), json!(name)],
-    )
-    .await
-    .as_str()
-    .map(str::to_owned)
-}
-
-async fn click(client: &Client, css: &str) {
-    wait_for(client, css).await;
-    let clicked = run(
-        client,
-        r#"const e = [...document.querySelectorAll(arguments[0])].find(e => e.offsetParent !== null);
-           if (e) e.click();
-           return !!e;"#,
-        vec![json!(css)],
-    )
-    .await;
-    assert_eq!(clicked, json!(true), "nothing visible to click at {css}");
-}
+use serde_json::json;
 
 /// Counts the mouse presses the page receives from now on (`window.__presses`).
 async fn count_presses(client: &Client) {
@@ -69,23 +43,13 @@ async fn presses(client: &Client) -> u64 {
         .unwrap_or(0)
 }
 
-fn xdotool(args: &[&str]) -> String {
-    let out = Command::new("xdotool")
-        .args(args)
-        .output()
-        .expect("xdotool must be installed (./dev test installs it)");
-    assert!(out.status.success(), "xdotool {args:?}: {out:?}");
-    String::from_utf8(out.stdout).unwrap()
-}
-
 /// The X window of the desktop lyrics: x, y, width, height on the screen.
 fn lyrics_window_rect() -> (i64, i64, i64, i64) {
-    let id = xdotool(&["search", "--name", "^Duet lyrics$"]);
-    let id = id
-        .lines()
+    let id = x_windows_named("Duet lyrics")
+        .into_iter()
         .next()
         .expect("the lyrics window is on the X screen");
-    let geometry = xdotool(&["getwindowgeometry", "--shell", id]);
+    let geometry = xdotool(&["getwindowgeometry", "--shell", &id]);
     let value = |key: &str| -> i64 {
         geometry
             .lines()
@@ -135,16 +99,6 @@ impl Drop for Compositor {
             let _ = child.wait();
         }
     }
-}
-
-fn screenshot_dir() -> PathBuf {
-    let dir = if std::env::var_os("DUET_UPDATE_SCREENSHOTS").is_some() {
-        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/screenshots"))
-    } else {
-        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots")
-    };
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// The whole X screen (every window as it is stacked and composited), from `xwd`'s dump.
@@ -204,32 +158,8 @@ fn xwd_to_rgb(data: &[u8]) -> image::RgbImage {
 }
 
 async fn log_in_and_play(app: &Client, fake: &FakeUpstream) {
-    wait_for(app, &testid("qr-image-netease")).await;
-    eventually("a NetEase code", || async {
-        !fake.netease().qr_keys().is_empty()
-    })
-    .await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    for key in fake.netease().qr_keys() {
-        if fake.netease().qr_state(&key) == Some(duet_fake_upstream::QrState::Waiting) {
-            fake.netease().scan(&key);
-            fake.netease().confirm(&key);
-        }
-    }
-    wait_for(app, &testid("library-screen")).await;
-    eventually("playlist cards", || async {
-        run(
-            app,
-            r#"const card = [...document.querySelectorAll('[data-testid="playlist-card"]')]
-                 .find(c => c.textContent.includes('Fake playlist of 1200 tracks'));
-               if (card) card.click();
-               return !!card;"#,
-            vec![],
-        )
-        .await
-            == json!(true)
-    })
-    .await;
+    log_in_by_phone(app, fake).await;
+    open_playlist(app, "Fake playlist of 1200 tracks").await;
     click(app, &testid("play-all")).await;
     eventually("the position to pass 1 s", || async {
         attr(app, &testid("player-position"), "data-ms")
@@ -242,14 +172,7 @@ async fn log_in_and_play(app: &Client, fake: &FakeUpstream) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn desktop_lyrics_follow_the_song_and_let_clicks_through_when_locked() {
-    let fake = FakeUpstream::spawn(FakeConfig {
-        qr_lifetime: Duration::from_secs(600),
-        ..FakeConfig::default()
-    })
-    .await
-    .unwrap();
-    KeyringStore::new().delete(ProviderId::Netease).unwrap();
-    KeyringStore::new().delete(ProviderId::Qq).unwrap();
+    let fake = clean_start().await;
     let _compositor = Compositor::start();
     let driver = TauriDriver::start(&fake.base_url());
     let app = driver.launch_app().await;
@@ -388,8 +311,7 @@ async fn desktop_lyrics_follow_the_song_and_let_clicks_through_when_locked() {
 
     // Moved elsewhere, closed from the player bar and opened again: it comes back where it was
     // left (the window-state plugin keeps its place as the main window's).
-    let lyrics_id = xdotool(&["search", "--name", "^Duet lyrics$"]);
-    let lyrics_id = lyrics_id.lines().next().unwrap().to_owned();
+    let lyrics_id = x_windows_named("Duet lyrics").into_iter().next().unwrap();
     xdotool(&["windowmove", &lyrics_id, "140", "120"]);
     eventually("the move", || async { lyrics_window_rect().0 == 140 }).await;
     let moved = lyrics_window_rect();

@@ -11,84 +11,14 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{eventually, testid, wait_for, TauriDriver};
-use duet_core::{CredentialStore, ProviderId};
+use common::{
+    attr, clean_start, click, eventually, forget_sessions, scratch_screenshot, stored, testid,
+    try_xdotool, wait_for, x_window_named, x_windows_named, TauriDriver,
+};
+use duet_core::ProviderId;
 use duet_fake_upstream::qq::QqAccount;
-use duet_fake_upstream::{FakeConfig, FakeUpstream, Fault, FaultKind};
-use duet_services::KeyringStore;
+use duet_fake_upstream::{Fault, FaultKind};
 use fantoccini::Client;
-use serde_json::json;
-
-fn stored(provider: ProviderId) -> Option<String> {
-    for _ in 0..10 {
-        match KeyringStore::new().load(provider) {
-            Ok(entry) => return entry.map(|s| s.expose().to_owned()),
-            Err(e) => eprintln!("e2e: keychain read failed ({e}); trying again"),
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    panic!("a Secret Service must be running (./dev test starts one)")
-}
-
-/// Clicks the first visible element matching `css`, in the page.
-async fn click(client: &Client, css: &str) {
-    wait_for(client, css).await;
-    let clicked = client
-        .execute(
-            r#"const e = [...document.querySelectorAll(arguments[0])].find(e => e.offsetParent !== null);
-               if (e) e.click();
-               return !!e;"#,
-            vec![json!(css)],
-        )
-        .await
-        .unwrap();
-    assert_eq!(clicked, json!(true), "nothing visible to click at {css}");
-}
-
-async fn attr(client: &Client, css: &str, name: &str) -> Option<String> {
-    let value = client
-        .execute(
-            "const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;",
-            vec![json!(css), json!(name)],
-        )
-        .await
-        .unwrap();
-    value.as_str().map(str::to_owned)
-}
-
-fn xdotool(args: &[&str]) -> String {
-    let out = std::process::Command::new("xdotool")
-        .args(args)
-        .output()
-        .expect("xdotool must be installed (./dev test installs it)");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// The X windows whose title is `title`.
-fn x_windows_named(title: &str) -> Vec<String> {
-    xdotool(&["search", "--name", &format!("^{title}$")])
-        .split_whitespace()
-        .map(str::to_owned)
-        .collect()
-}
-
-async fn x_window_named(title: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Some(window) = x_windows_named(title).pop() {
-            return window;
-        }
-        assert!(Instant::now() < deadline, "no window named {title:?}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
-async fn screenshot(client: &Client, name: &str) {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    let png = common::capture(client).await;
-    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
-}
 
 /// Logs `provider` in through its web login window: opens it from the login screen's other ways
 /// in, presses the page's first button, and waits for Duet to take the session, check it, keep
@@ -106,8 +36,8 @@ async fn log_in_through_the_web_page(app: &Client, provider: &str, title: &str) 
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         // Focus the window, then Tab to the page's first button and press it.
-        xdotool(&["windowfocus", "--sync", &window]);
-        xdotool(&["key", "--clearmodifiers", "Tab", "Return"]);
+        let _ = try_xdotool(&["windowfocus", "--sync", &window]);
+        let _ = try_xdotool(&["key", "--clearmodifiers", "Tab", "Return"]);
         let moved = async {
             for _ in 0..15 {
                 if attr(app, &state, "data-state").await.as_deref() != Some("waiting") {
@@ -134,14 +64,7 @@ async fn log_in_through_the_web_page(app: &Client, provider: &str, title: &str) 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn log_in_through_the_services_web_pages_and_by_pasted_cookies() {
-    let fake = FakeUpstream::spawn(FakeConfig {
-        qr_lifetime: Duration::from_secs(600),
-        ..FakeConfig::default()
-    })
-    .await
-    .unwrap();
-    KeyringStore::new().delete(ProviderId::Netease).unwrap();
-    KeyringStore::new().delete(ProviderId::Qq).unwrap();
+    let fake = clean_start().await;
     // The service refuses the QR login with risk control (-462) at its first poll.
     fake.fail(Fault::new(FaultKind::RiskControl).path("/login/qrcode/client/login"));
     let driver = TauriDriver::start(&fake.base_url());
@@ -160,7 +83,7 @@ async fn log_in_through_the_services_web_pages_and_by_pasted_cookies() {
             .as_deref(),
         Some("failed")
     );
-    screenshot(&app, "qr-refused-other-ways").await;
+    scratch_screenshot(&app, "qr-refused-other-ways").await;
 
     // NetEase: its web login, in a window of its own.
     log_in_through_the_web_page(&app, "netease", "Log in to NetEase Cloud Music").await;
@@ -169,7 +92,7 @@ async fn log_in_through_the_services_web_pages_and_by_pasted_cookies() {
     for other in ["MUSIC_A_T", "MUSIC_R_T"] {
         assert!(!kept.contains(other), "only the session's cookies: {other}");
     }
-    screenshot(&app, "web-login-library").await;
+    scratch_screenshot(&app, "web-login-library").await;
 
     // QQ Music: its web login too, from the add-account button (the link, not a refusal).
     click(&app, &testid("sidebar-add-account")).await;
@@ -196,8 +119,7 @@ async fn log_in_through_the_services_web_pages_and_by_pasted_cookies() {
     app.close().await.unwrap();
 
     // A new start with nothing stored: both by a pasted cookie.
-    KeyringStore::new().delete(ProviderId::Netease).unwrap();
-    KeyringStore::new().delete(ProviderId::Qq).unwrap();
+    forget_sessions();
     let app = driver.launch_app().await;
     wait_for(&app, &testid("login-screen")).await;
 
@@ -258,7 +180,7 @@ async fn log_in_through_the_services_web_pages_and_by_pasted_cookies() {
         ))
         .await
         .unwrap();
-    screenshot(&app, "cookie-paste").await;
+    scratch_screenshot(&app, "cookie-paste").await;
     click(&app, &testid("cookie-submit-qq")).await;
     wait_for(&app, &testid("library-screen")).await;
     let kept = stored(ProviderId::Qq).expect("QQ Music's session is in the keychain");
@@ -269,6 +191,5 @@ async fn log_in_through_the_services_web_pages_and_by_pasted_cookies() {
     );
 
     app.close().await.unwrap();
-    KeyringStore::new().delete(ProviderId::Netease).unwrap();
-    KeyringStore::new().delete(ProviderId::Qq).unwrap();
+    forget_sessions();
 }

@@ -6,50 +6,15 @@
 #![cfg(target_os = "linux")]
 
 mod common;
+mod mpris_client;
 
-use std::collections::HashMap;
-use std::time::Duration;
-
-use common::{eventually, testid, wait_for, TauriDriver};
-use duet_core::{CredentialStore, ProviderId};
-use duet_fake_upstream::{FakeConfig, FakeUpstream, QrState};
-use duet_services::KeyringStore;
+use common::{
+    attr, clean_start, eventually, log_in_by_phone, open_playlist, testid, text, wait_for,
+    TauriDriver,
+};
 use fantoccini::Client;
-use serde_json::json;
-use zbus::fdo::PropertiesProxy;
-use zbus::names::InterfaceName;
-use zbus::zvariant::{ObjectPath, OwnedValue};
-use zbus::Connection;
-
-const BUS_NAME: &str = "org.mpris.MediaPlayer2.duet";
-const PATH: &str = "/org/mpris/MediaPlayer2";
-const PLAYER: &str = "org.mpris.MediaPlayer2.Player";
-
-/// Read in the page (the player bar re-renders every tick; WebDriver elements go stale).
-async fn attr(client: &Client, css: &str, name: &str) -> Option<String> {
-    client
-        .execute(
-            "const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;",
-            vec![json!(css), json!(name)],
-        )
-        .await
-        .unwrap()
-        .as_str()
-        .map(str::to_owned)
-}
-
-async fn text(client: &Client, css: &str) -> String {
-    client
-        .execute(
-            "return document.querySelector(arguments[0])?.textContent?.trim() ?? '';",
-            vec![json!(css)],
-        )
-        .await
-        .unwrap()
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
-}
+use mpris_client::Mpris;
+use zbus::zvariant::ObjectPath;
 
 async fn position_ms(client: &Client) -> u64 {
     attr(client, &testid("player-position"), "data-ms")
@@ -58,114 +23,15 @@ async fn position_ms(client: &Client) -> u64 {
         .unwrap_or(0)
 }
 
-struct Mpris {
-    connection: Connection,
-    properties: PropertiesProxy<'static>,
-}
-
-impl Mpris {
-    async fn connect() -> Self {
-        let connection = Connection::session().await.unwrap();
-        let properties = PropertiesProxy::builder(&connection)
-            .destination(BUS_NAME)
-            .unwrap()
-            .path(PATH)
-            .unwrap()
-            .cache_properties(zbus::proxy::CacheProperties::No)
-            .build()
-            .await
-            .unwrap();
-        Self {
-            connection,
-            properties,
-        }
-    }
-
-    async fn get(&self, name: &str) -> Option<OwnedValue> {
-        self.properties
-            .get(InterfaceName::from_static_str(PLAYER).unwrap(), name)
-            .await
-            .ok()
-    }
-
-    async fn status(&self) -> String {
-        self.get("PlaybackStatus")
-            .await
-            .and_then(|v| String::try_from(v).ok())
-            .unwrap_or_default()
-    }
-
-    async fn metadata(&self) -> HashMap<String, OwnedValue> {
-        self.get("Metadata")
-            .await
-            .and_then(|v| HashMap::try_from(v).ok())
-            .unwrap_or_default()
-    }
-
-    async fn title(&self) -> String {
-        self.metadata()
-            .await
-            .get("xesam:title")
-            .and_then(|t| String::try_from(t.clone()).ok())
-            .unwrap_or_default()
-    }
-
-    async fn call<B>(&self, method: &str, body: &B)
-    where
-        B: serde::Serialize + zbus::zvariant::DynamicType,
-    {
-        self.connection
-            .call_method(Some(BUS_NAME), PATH, Some(PLAYER), method, body)
-            .await
-            .unwrap_or_else(|e| panic!("{method}: {e}"));
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_desktops_media_controls_drive_the_window() {
-    let fake = FakeUpstream::spawn(FakeConfig {
-        qr_lifetime: Duration::from_secs(600),
-        ..FakeConfig::default()
-    })
-    .await
-    .unwrap();
-    KeyringStore::new().delete(ProviderId::Netease).unwrap();
-    KeyringStore::new().delete(ProviderId::Qq).unwrap();
+    let fake = clean_start().await;
     let driver = TauriDriver::start(&fake.base_url());
     let app = driver.launch_app().await;
 
     // Log in as the phone would, then play the long playlist.
-    wait_for(&app, &testid("qr-image-netease")).await;
-    let mut scanned = Vec::new();
-    eventually("a QR code waiting", || {
-        scanned = fake
-            .netease()
-            .qr_keys()
-            .into_iter()
-            .filter(|k| fake.netease().qr_state(k) == Some(QrState::Waiting))
-            .collect();
-        let any = !scanned.is_empty();
-        async move { any }
-    })
-    .await;
-    for key in &scanned {
-        fake.netease().scan(key);
-        fake.netease().confirm(key);
-    }
-    wait_for(&app, &testid("library-screen")).await;
-    eventually("the 1200-track playlist", || async {
-        app.execute(
-            r#"const card = [...document.querySelectorAll('[data-testid="playlist-card"]')]
-                 .find(c => c.textContent.includes('Fake playlist of 1200 tracks'));
-               if (card) card.click();
-               return !!card;"#,
-            vec![],
-        )
-        .await
-        .unwrap()
-            == json!(true)
-    })
-    .await;
+    log_in_by_phone(&app, &fake).await;
+    open_playlist(&app, "Fake playlist of 1200 tracks").await;
     wait_for(&app, &testid("play-all"))
         .await
         .click()

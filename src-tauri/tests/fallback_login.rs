@@ -11,62 +11,50 @@ use duet_app::web_login::{label, LoginWindows, WebLogins};
 use duet_app::Duet;
 use duet_core::{Provider, ProviderId, Result, Secret};
 use duet_fake_upstream::{FakeConfig, FakeUpstream};
-use mock_app::{duet, invoke, recorder, runtime, Recorded};
+use mock_app::{duet, recorder, runtime, MockApp, Recorded};
 use serde_json::{json, Value};
-use tauri::test::mock_builder;
-use tauri::Manager;
 
 #[test]
 fn a_pasted_cookie_logs_in_through_the_command() {
-    let rt = runtime();
-    let fake = rt
-        .block_on(FakeUpstream::spawn(FakeConfig::default()))
-        .unwrap();
-    let (_, sink) = recorder();
-    let duet = rt.block_on(duet(&fake, sink));
-    let app = duet_app::commands::register(mock_builder())
-        .build(tauri::generate_context!("../tauri.conf.json"))
-        .unwrap();
-    app.manage(duet);
-    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
+    let mock = MockApp::start();
+    let fake = &mock.fake;
 
     let unknown = "00".repeat(64);
-    let error = invoke(
-        &window,
-        "login_cookie",
-        json!({"provider": "netease", "cookie": format!("MUSIC_U={unknown}")}),
-    )
-    .unwrap_err();
+    let error = mock
+        .invoke(
+            "login_cookie",
+            json!({"provider": "netease", "cookie": format!("MUSIC_U={unknown}")}),
+        )
+        .unwrap_err();
     assert_eq!(error["kind"], "session_expired", "{error}");
     assert_eq!(error["provider"], "netease");
     assert!(!error.to_string().contains(&unknown));
-    let error = invoke(
-        &window,
-        "login_cookie",
-        json!({"provider": "qq", "cookie": "   "}),
-    )
-    .unwrap_err();
+    let error = mock
+        .invoke("login_cookie", json!({"provider": "qq", "cookie": "   "}))
+        .unwrap_err();
     assert_eq!(
         (&error["kind"], &error["provider"]),
         (&json!("bad_request"), &json!("qq"))
     );
 
     let issued = fake.netease().issue_session();
-    let login = invoke(
-        &window,
-        "login_cookie",
-        json!({"provider": "netease", "cookie": format!("Cookie: MUSIC_U={}", issued.music_u)}),
-    )
-    .unwrap();
+    let login = mock
+        .invoke(
+            "login_cookie",
+            json!({"provider": "netease", "cookie": format!("Cookie: MUSIC_U={}", issued.music_u)}),
+        )
+        .unwrap();
     assert_eq!(login["profile"]["nickname"], "大不6仙");
     assert!(!login.to_string().contains(&issued.music_u));
-    let me = invoke(&window, "profile", json!({"provider": "netease"})).unwrap();
+    let me = mock
+        .invoke("profile", json!({"provider": "netease"}))
+        .unwrap();
     assert_eq!(me["nickname"], "大不6仙");
 
     // Without the app's windows (the mock runtime's app has none given), the web login says so.
-    let error = invoke(&window, "login_web_open", json!({"provider": "qq"})).unwrap_err();
+    let error = mock
+        .invoke("login_web_open", json!({"provider": "qq"}))
+        .unwrap_err();
     assert_eq!(error["kind"], "declined", "{error}");
 }
 

@@ -8,6 +8,7 @@
 #![cfg(target_os = "linux")]
 
 mod mock_app;
+mod mpris_client;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
@@ -15,22 +16,17 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use duet_app::now_playing::NowPlayingStatus;
+use duet_app::now_playing::{NowPlayingHooks, NowPlayingStatus};
 use duet_app::prefs::PrefsStore;
 use duet_fake_upstream::{FakeConfig, FakeUpstream};
 use futures_util::StreamExt;
 use mock_app::{invoke, recorder, runtime, Recorded};
+use mpris_client::{Mpris, BUS_NAME, PATH, PLAYER};
 use serde_json::{json, Value};
 use tauri::test::{mock_builder, MockRuntime};
 use tauri::{Manager, WebviewWindow};
-use zbus::fdo::PropertiesProxy;
-use zbus::names::InterfaceName;
 use zbus::zvariant::{ObjectPath, OwnedValue};
 use zbus::{Connection, MatchRule, MessageStream};
-
-const BUS_NAME: &str = "org.mpris.MediaPlayer2.duet";
-const PATH: &str = "/org/mpris/MediaPlayer2";
-const PLAYER: &str = "org.mpris.MediaPlayer2.Player";
 
 /// A session bus of this test's own (never the desktop's); stopped when dropped.
 struct PrivateBus(Child);
@@ -80,24 +76,35 @@ impl App {
         let prefs = PrefsStore::open(config.path().join(duet_app::prefs::FILE_NAME));
         let statuses: Arc<Mutex<Vec<NowPlayingStatus>>> = Arc::default();
         let raised: Arc<Mutex<u32>> = Arc::default();
-        {
-            let statuses = statuses.clone();
-            let raised = raised.clone();
-            duet.start_now_playing(
-                prefs.watch(),
-                None,
-                Arc::new(move || *raised.lock().unwrap() += 1),
-                Arc::new(move |status: &NowPlayingStatus| {
-                    statuses.lock().unwrap().push(status.clone());
-                }),
-            );
-        }
         let context = tauri::generate_context!("../tauri.conf.json");
         let app = duet_app::commands::register(mock_builder())
             .build(context)
             .unwrap();
-        app.manage(duet);
+        // The sound preferences reach the player, as in the app (the speed among them).
+        duet.follow_sound(&prefs);
         app.manage(prefs);
+        {
+            let statuses = statuses.clone();
+            let raised = raised.clone();
+            let handle = app.handle().clone();
+            duet.start_now_playing(
+                app.state::<PrefsStore>().watch(),
+                None,
+                NowPlayingHooks {
+                    raise: Arc::new(move || *raised.lock().unwrap() += 1),
+                    set_speed: Arc::new(move |speed| {
+                        handle
+                            .state::<PrefsStore>()
+                            .update(|p| p.sound.speed = speed)
+                            .unwrap();
+                    }),
+                    tell: Arc::new(move |status: &NowPlayingStatus| {
+                        statuses.lock().unwrap().push(status.clone());
+                    }),
+                },
+            );
+        }
+        app.manage(duet);
         let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
             .build()
             .unwrap();
@@ -116,24 +123,12 @@ impl App {
         invoke(&self.window, cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
     }
 
-    /// Waits for an event the UI would get, recorded after `since` events.
     fn wait_event(&self, since: usize, name: &str, pred: impl Fn(&Value) -> bool) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let found = self.events.lock().unwrap()[since..]
-                .iter()
-                .find(|(n, p)| n == name && pred(p))
-                .map(|(_, p)| p.clone());
-            if let Some(payload) = found {
-                return payload;
-            }
-            assert!(Instant::now() < deadline, "no such {name} event");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        mock_app::wait_event(&self.events, since, name, pred)
     }
 
     fn seen(&self) -> usize {
-        self.events.lock().unwrap().len()
+        mock_app::seen(&self.events)
     }
 
     fn wait_status(&self, pred: impl Fn(&NowPlayingStatus) -> bool) -> NowPlayingStatus {
@@ -144,73 +139,6 @@ impl App {
             }
             assert!(Instant::now() < deadline, "no such status");
             std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-struct Mpris {
-    connection: Connection,
-    properties: PropertiesProxy<'static>,
-}
-
-impl Mpris {
-    async fn connect() -> Self {
-        let connection = Connection::session().await.unwrap();
-        let properties = PropertiesProxy::builder(&connection)
-            .destination(BUS_NAME)
-            .unwrap()
-            .path(PATH)
-            .unwrap()
-            .cache_properties(zbus::proxy::CacheProperties::No)
-            .build()
-            .await
-            .unwrap();
-        Self {
-            connection,
-            properties,
-        }
-    }
-
-    async fn get(&self, name: &str) -> OwnedValue {
-        self.properties
-            .get(InterfaceName::from_static_str(PLAYER).unwrap(), name)
-            .await
-            .unwrap_or_else(|e| panic!("{name}: {e}"))
-    }
-
-    async fn status(&self) -> String {
-        String::try_from(self.get("PlaybackStatus").await).unwrap()
-    }
-
-    async fn metadata(&self) -> HashMap<String, OwnedValue> {
-        HashMap::try_from(self.get("Metadata").await).unwrap()
-    }
-
-    async fn title(&self) -> String {
-        String::try_from(self.metadata().await["xesam:title"].clone()).unwrap()
-    }
-
-    async fn call<B>(&self, method: &str, body: &B)
-    where
-        B: serde::Serialize + zbus::zvariant::DynamicType,
-    {
-        self.connection
-            .call_method(Some(BUS_NAME), PATH, Some(PLAYER), method, body)
-            .await
-            .unwrap_or_else(|e| panic!("{method}: {e}"));
-    }
-
-    /// Polls a property until `pred` holds (the player acts a moment after the call returns).
-    async fn until<T: TryFrom<OwnedValue>>(&self, name: &str, pred: impl Fn(&T) -> bool) -> T {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Ok(value) = T::try_from(self.get(name).await) {
-                if pred(&value) {
-                    return value;
-                }
-            }
-            assert!(Instant::now() < deadline, "{name} never got there");
-            tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 }
@@ -231,15 +159,7 @@ fn media_controls_drive_the_app_and_the_feed_follows_it() {
         "playlist",
         json!({ "provider": "netease", "id": "9000001200" }),
     );
-    let free: Vec<Value> = playlist["tracks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|t| t["playable"] == true && t["vip"] == false)
-        .take(2)
-        .cloned()
-        .collect();
-    assert_eq!(free.len(), 2);
+    let free = mock_app::free_tracks(&playlist, 2);
     let since = app.seen();
     app.ok("player_play", json!({ "tracks": free, "startIndex": 0 }));
     app.wait_event(since, "player-state", |s| s["status"] == "playing");
@@ -315,6 +235,23 @@ fn media_controls_drive_the_app_and_the_feed_follows_it() {
         // Playing on: no more Seeked for the ticks.
         let more = tokio::time::timeout(Duration::from_millis(1500), seeked.next()).await;
         assert!(more.is_err(), "a tick was announced as a seek");
+        // The person's own seek in the window, however small a step, is one Seeked too: the
+        // player says it sought, nothing is guessed from the size of the jump.
+        let position_ms = app.ok("player_state", json!({}))["position_ms"]
+            .as_u64()
+            .unwrap();
+        app.ok("player_seek", json!({ "positionMs": position_ms + 200 }));
+        let signal = tokio::time::timeout(Duration::from_secs(5), seeked.next())
+            .await
+            .expect("a Seeked signal for the window's seek")
+            .unwrap()
+            .unwrap();
+        let position_us: i64 = signal.body().deserialize().unwrap();
+        let sought_us = (position_ms as i64 + 200) * 1000;
+        assert!(
+            (sought_us..sought_us + 300_000).contains(&position_us),
+            "{position_us} for a seek to {sought_us}"
+        );
 
         // Next: the second track plays, the UI and the desktop see it.
         let since = app.seen();
@@ -331,24 +268,45 @@ fn media_controls_drive_the_app_and_the_feed_follows_it() {
                     .is_some_and(|t| t == second_title)
             })
             .await;
+        // A new track starting from its beginning is no seek.
+        let more = tokio::time::timeout(Duration::from_millis(1000), seeked.next()).await;
+        assert!(more.is_err(), "the track change was announced as a seek");
+
+        // Rate: the speeds the settings allow; a widget's 1.5 is the settings' speed, and the
+        // position moves on half again as fast as the clock (the track's time, which is what
+        // clients extrapolate with Rate).
+        assert_eq!(f64::try_from(mpris.get("Rate").await).unwrap(), 1.0);
+        assert_eq!(f64::try_from(mpris.get("MinimumRate").await).unwrap(), 0.5);
+        assert_eq!(f64::try_from(mpris.get("MaximumRate").await).unwrap(), 2.0);
+        mpris.set("Rate", 1.5f64.into()).await;
+        mpris.until::<f64>("Rate", |r| *r == 1.5).await;
+        assert_eq!(app.ok("prefs_get", json!({}))["sound"]["speed"], 1.5);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let (from_us, from) = mpris.fresh_position().await;
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let (to_us, to) = mpris.fresh_position().await;
+        let ratio = (to_us - from_us) as f64 / (to - from).as_micros() as f64;
+        assert!((1.4..1.6).contains(&ratio), "played at {ratio}× at 1.5×");
+        // The settings' own change reaches the desktop; past the range is held to it; 0 pauses.
+        let mut prefs = app.ok("prefs_get", json!({}));
+        prefs["sound"]["speed"] = json!(1.0);
+        app.ok("prefs_set", json!({ "next": prefs }));
+        mpris.until::<f64>("Rate", |r| *r == 1.0).await;
+        mpris.set("Rate", 5.0f64.into()).await;
+        mpris.until::<f64>("Rate", |r| *r == 2.0).await;
+        mpris.set("Rate", 1.0f64.into()).await;
+        mpris.until::<f64>("Rate", |r| *r == 1.0).await;
+        let since = app.seen();
+        mpris.set("Rate", 0.0f64.into()).await;
+        app.wait_event(since, "player-state", |s| s["status"] == "paused");
+        assert_eq!(f64::try_from(mpris.get("Rate").await).unwrap(), 1.0);
+        let since = app.seen();
+        mpris.call("Play", &()).await;
+        app.wait_event(since, "player-state", |s| s["status"] == "playing");
 
         // Repeat and shuffle from a widget: the UI's modes follow.
         let since = app.seen();
-        mpris
-            .connection
-            .call_method(
-                Some(BUS_NAME),
-                PATH,
-                Some("org.freedesktop.DBus.Properties"),
-                "Set",
-                &(
-                    PLAYER,
-                    "LoopStatus",
-                    zbus::zvariant::Value::from("Playlist"),
-                ),
-            )
-            .await
-            .unwrap();
+        mpris.set("LoopStatus", "Playlist".into()).await;
         app.wait_event(since, "player-state", |s| s["repeat"] == "all");
         mpris
             .until::<String>("LoopStatus", |s| s == "Playlist")

@@ -69,6 +69,58 @@ describe('sound settings', () => {
     }
   });
 
+  test('a device that goes away: a toast says where the music went, the list follows', async () => {
+    const app = await openApp(h, {
+      mock: {
+        prefs: { ...PREFS, sound: { output_device: 'USB DAC' } },
+        soundDevices: [
+          { name: 'Built-in Audio Analog Stereo', is_default: true },
+          { name: 'USB DAC', is_default: false },
+        ],
+      },
+    });
+    try {
+      await openSound(app);
+      const device = app.page.locator(id('sound-device'));
+      await eventually(async () => (await device.inputValue()) === 'USB DAC');
+      // Unplugged: the system lists the default alone, and the player moved there.
+      await app.page.evaluate(() => {
+        window.__DUET_MOCK__.soundDevices = [
+          { name: 'Built-in Audio Analog Stereo', is_default: true },
+        ];
+        return window.__duet.emit('player-device-lost', {
+          action: 'move_to_default',
+          lost: 'USB DAC',
+          now_on: 'Built-in Audio Analog Stereo',
+        });
+      });
+      const toast = app.page.locator(id('toast'), { hasText: 'USB DAC was disconnected' });
+      await toast.waitFor();
+      assert.equal(
+        (await toast.innerText()).trim(),
+        'USB DAC was disconnected: playing on Built-in Audio Analog Stereo',
+      );
+      // Still chosen (it plays there again once back), marked as not connected.
+      await eventually(async () =>
+        (await device.locator('option').allTextContents()).includes('USB DAC (not connected)'),
+      );
+      assert.equal(await device.inputValue(), 'USB DAC');
+      await shot(app.page, 'sound-device-lost');
+
+      // Set to pause instead: said so, without a device to name.
+      await app.page.evaluate(() =>
+        window.__duet.emit('player-device-lost', { action: 'pause', lost: null, now_on: null }),
+      );
+      await app.page
+        .locator(id('toast'), { hasText: 'The audio device was disconnected: paused' })
+        .waitFor();
+      assert.equal(await app.count('prefs_set'), 0, 'nothing written by a device going away');
+      assert.deepEqual(app.problems, []);
+    } finally {
+      await app.close();
+    }
+  });
+
   test('the crossfade is off by default and set in half seconds up to 10 s', async () => {
     const app = await openApp(h, { mock: { prefs: PREFS } });
     try {
@@ -183,6 +235,23 @@ describe('sound settings', () => {
       await eventually(async () => (await lastSound(app))?.speed === 1);
       assert.equal(await value.textContent(), '1×');
       assert.equal(await reset.isDisabled(), true);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test("a speed set elsewhere (the system's media controls) moves the slider", async () => {
+    const app = await openApp(h, { mock: { prefs: PREFS } });
+    try {
+      await openSound(app);
+      const value = app.page.locator(id('sound-speed-value'));
+      assert.equal(await value.textContent(), '1×');
+      await app.page.evaluate(() =>
+        window.__duet.changePrefs((p) => ({ ...p, sound: { ...p.sound, speed: 1.5 } })),
+      );
+      await eventually(async () => (await value.textContent()) === '1.5×');
+      assert.equal(await app.page.locator(id('sound-speed')).inputValue(), '1.5');
+      assert.equal(await app.count('prefs_set'), 0, 'shown, not written back');
     } finally {
       await app.close();
     }

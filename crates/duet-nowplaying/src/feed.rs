@@ -35,6 +35,9 @@ pub struct FeedMessage {
     pub track: Option<TrackInfo>,
     pub status: PlaybackStatus,
     pub position_ms: u64,
+    /// How fast the position moves on (1.0: normal speed), for widgets that count on between
+    /// messages.
+    pub rate: f64,
     pub volume: f64,
     pub lyric: Option<LyricLine>,
 }
@@ -46,6 +49,7 @@ impl FeedMessage {
             track: published.info.track.clone(),
             status: published.info.status,
             position_ms: published.position_ms,
+            rate: published.rate,
             volume: published.info.volume,
             lyric: published.lyric.clone(),
         }
@@ -135,6 +139,7 @@ async fn compose(mut published: watch::Receiver<Published>, messages: watch::Sen
                 let now = published.borrow_and_update().clone();
                 let position_only = now.info == sent.info
                     && now.lyric == sent.lyric
+                    && now.rate == sent.rate
                     && now.seeks == sent.seeks;
                 if position_only && Instant::now() < wait_until {
                     pending = now.position_ms != sent.position_ms;

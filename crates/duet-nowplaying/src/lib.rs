@@ -2,12 +2,12 @@
 //! turned into [`MediaCommand`]s for the player.
 //!
 //! - [`NowPlaying`]: the hub. The app tells it the player's state ([`NowPlaying::set_info`]),
-//!   position and lyric line as they change; it keeps the latest and wakes the publishers.
+//!   position, playback rate and lyric line as they change; it keeps the latest and wakes the publishers.
 //! - The system's media controls ([`NowPlaying::enable_system_controls`]): MPRIS on Linux
 //!   (`mpris.rs`, through `mpris-server`), the System Media Transport Controls on Windows and Now
 //!   Playing on macOS (`souvlaki_controls.rs`). Property changes are announced only when
 //!   something other than the position changes; the position is answered when asked, and a
-//!   jump in it is announced once (`Seeked`).
+//!   seek the player reports is announced once (`Seeked`).
 //! - The feed ([`NowPlaying::start_feed`], `feed.rs`): a read-only WebSocket on loopback that
 //!   pushes the whole picture as JSON on each change, the position at most once a second.
 
@@ -15,13 +15,12 @@ mod feed;
 mod model;
 #[cfg(all(unix, not(target_os = "macos")))]
 mod mpris;
-pub mod seek;
 #[cfg(any(target_os = "windows", target_os = "macos"))]
 mod souvlaki_controls;
 
 use std::net::SocketAddr;
+use std::ops::RangeInclusive;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Instant;
 
 use tokio::sync::{mpsc, watch};
 
@@ -43,6 +42,9 @@ pub struct Identity {
     pub bus_name: String,
     /// The `.desktop` entry's name without the extension (MPRIS `DesktopEntry`).
     pub desktop_entry: String,
+    /// The playback rates the player allows (MPRIS `MinimumRate`..=`MaximumRate`; 1.0 is
+    /// normal speed).
+    pub rates: RangeInclusive<f64>,
 }
 
 /// The main window's native handle: an `HWND` on Windows, where the media controls belong to a
@@ -65,13 +67,27 @@ pub enum NowPlayingError {
 }
 
 /// Everything published, as of now.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Published {
     pub info: PlayerInfo,
     pub position_ms: u64,
+    /// How fast the position moves: 1.0 is normal speed, 1.5 half again as fast.
+    pub rate: f64,
     pub lyric: Option<LyricLine>,
-    /// Counts the seeks seen, so a publisher that looks later still sees that one happened.
+    /// Counts the player's seeks, so a publisher that looks later still sees that one happened.
     pub seeks: u64,
+}
+
+impl Default for Published {
+    fn default() -> Self {
+        Self {
+            info: PlayerInfo::default(),
+            position_ms: 0,
+            rate: 1.0,
+            lyric: None,
+            seeks: 0,
+        }
+    }
 }
 
 /// The player's requests from every publisher, in order.
@@ -87,7 +103,6 @@ struct Inner {
     identity: Identity,
     published: watch::Sender<Published>,
     commands: mpsc::UnboundedSender<MediaCommand>,
-    seeks: Mutex<seek::SeekDetector>,
     system_controls: tokio::sync::Mutex<Option<SystemControls>>,
     feed: Mutex<Option<feed::Feed>>,
 }
@@ -113,7 +128,6 @@ impl NowPlaying {
             identity,
             published: watch::Sender::new(Published::default()),
             commands,
-            seeks: Mutex::default(),
             system_controls: tokio::sync::Mutex::default(),
             feed: Mutex::default(),
         };
@@ -136,14 +150,12 @@ impl NowPlaying {
 
     /// The player's state but its position. Publishers hear of it only when it differs.
     pub fn set_info(&self, info: PlayerInfo) {
-        let mut seeks = lock(&self.inner.seeks);
         self.inner.published.send_if_modified(|published| {
             if published.info == info {
                 return false;
             }
             let track_id = |i: &PlayerInfo| i.track.as_ref().map(|t| t.id.clone());
             if track_id(&published.info) != track_id(&info) {
-                seeks.reset();
                 published.position_ms = 0;
                 published.lyric = None;
             }
@@ -152,16 +164,24 @@ impl NowPlaying {
         });
     }
 
-    /// The position, as the player reports it (about four times a second while playing).
-    pub fn set_position(&self, position_ms: u64) {
-        let mut seeks = lock(&self.inner.seeks);
+    /// The position, as the player reports it (about four times a second while playing);
+    /// `seeked` when the player says it jumped there (a seek), which is announced once.
+    pub fn set_position(&self, position_ms: u64, seeked: bool) {
         self.inner.published.send_if_modified(|published| {
-            let playing = published.info.status == PlaybackStatus::Playing;
-            if seeks.observe(position_ms, playing, Instant::now()) {
+            let changed = published.position_ms != position_ms || seeked;
+            published.position_ms = position_ms;
+            if seeked {
                 published.seeks += 1;
             }
-            let changed = published.position_ms != position_ms;
-            published.position_ms = position_ms;
+            changed
+        });
+    }
+
+    /// The playback rate (the speed the track plays at; 1.0 is normal).
+    pub fn set_rate(&self, rate: f64) {
+        self.inner.published.send_if_modified(|published| {
+            let changed = published.rate != rate;
+            published.rate = rate;
             changed
         });
     }

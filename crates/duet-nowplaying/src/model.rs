@@ -94,6 +94,8 @@ pub enum MediaCommand {
     },
     /// 0.0 to 1.0.
     SetVolume(f64),
+    /// A playback rate within the player's (`Identity::rates`; 1.0 is normal speed).
+    SetRate(f64),
     SetRepeat(Repeat),
     SetShuffle(bool),
     /// Bring the window to the front.

@@ -127,6 +127,19 @@ impl Imp {
         self.published.borrow().info.clone()
     }
 
+    /// What a client's `Rate` asks for: 0 is a pause (the specification's wish), anything else
+    /// is held within the player's rates.
+    fn rate_command(&self, rate: PlaybackRate) -> Result<MediaCommand, BusError> {
+        if rate.is_nan() {
+            return Err(BusError::Failure("the rate must be a number".into()));
+        }
+        if rate == 0.0 {
+            return Ok(MediaCommand::Pause);
+        }
+        let (min, max) = (*self.identity.rates.start(), *self.identity.rates.end());
+        Ok(MediaCommand::SetRate(rate.clamp(min, max)))
+    }
+
     fn send(&self, command: MediaCommand) -> fdo::Result<()> {
         self.commands
             .send(command)
@@ -264,11 +277,12 @@ impl PlayerInterface for Imp {
     }
 
     async fn rate(&self) -> fdo::Result<PlaybackRate> {
-        Ok(1.0)
+        Ok(self.published.borrow().rate)
     }
 
-    async fn set_rate(&self, _: PlaybackRate) -> BusResult<()> {
-        Ok(())
+    async fn set_rate(&self, rate: PlaybackRate) -> BusResult<()> {
+        let command = self.rate_command(rate)?;
+        self.send(command).map_err(BusError::from)
     }
 
     async fn shuffle(&self) -> fdo::Result<bool> {
@@ -303,11 +317,11 @@ impl PlayerInterface for Imp {
     }
 
     async fn minimum_rate(&self) -> fdo::Result<PlaybackRate> {
-        Ok(1.0)
+        Ok(*self.identity.rates.start())
     }
 
     async fn maximum_rate(&self) -> fdo::Result<PlaybackRate> {
-        Ok(1.0)
+        Ok(*self.identity.rates.end())
     }
 
     async fn can_go_next(&self) -> fdo::Result<bool> {
@@ -385,7 +399,10 @@ async fn announce(server: Server<Imp>, mut published: watch::Receiver<Published>
     let mut last = published.borrow_and_update().clone();
     while published.changed().await.is_ok() {
         let now = published.borrow_and_update().clone();
-        let changed = changed_properties(&last.info, &now.info);
+        let mut changed = changed_properties(&last.info, &now.info);
+        if now.rate != last.rate {
+            changed.push(Property::Rate(now.rate));
+        }
         if !changed.is_empty() {
             if let Err(e) = server.properties_changed(changed).await {
                 tracing::debug!("MPRIS: could not announce a change: {e}");

@@ -55,6 +55,7 @@ async fn a_client_gets_the_track_then_each_change_and_the_position_once_a_second
     assert_eq!(first["type"], "now_playing");
     assert_eq!(first["track"], Value::Null);
     assert_eq!(first["status"], "stopped");
+    assert_eq!(first["rate"], 1.0);
 
     hub.set_info(playing(track("netease:186016", "晴天")));
     let message = next(&mut socket, Duration::from_secs(2)).await.unwrap();
@@ -64,6 +65,11 @@ async fn a_client_gets_the_track_then_each_change_and_the_position_once_a_second
     assert_eq!(message["track"]["artists"][1], "费玉清");
     assert_eq!(message["track"]["album"], "叶惠美");
     assert_eq!(message["track"]["length_ms"], 240_000);
+
+    // A new speed goes out at once (widgets count the position on at it).
+    hub.set_rate(1.5);
+    let message = next(&mut socket, Duration::from_millis(500)).await.unwrap();
+    assert_eq!(message["rate"], 1.5);
 
     // A lyric line goes out at once, with its translation.
     hub.set_lyric(Some(LyricLine {
@@ -85,7 +91,7 @@ async fn a_client_gets_the_track_then_each_change_and_the_position_once_a_second
     let started = tokio::time::Instant::now();
     for tick in 1..=12u64 {
         tokio::time::sleep_until(started + Duration::from_millis(tick * 250)).await;
-        hub.set_position(tick * 250);
+        hub.set_position(tick * 250, false);
     }
     let mut positions = Vec::new();
     while let Some(message) = next(
@@ -107,7 +113,7 @@ async fn a_client_gets_the_track_then_each_change_and_the_position_once_a_second
         .send(Message::text(r#"{"command":"next"}"#))
         .await
         .unwrap();
-    hub.set_position(120_000);
+    hub.set_position(120_000, true);
     let message = next(&mut socket, Duration::from_millis(500)).await.unwrap();
     assert_eq!(message["position_ms"], 120_000, "a seek goes out at once");
     assert_eq!(message["track"]["id"], "netease:186016");

@@ -148,7 +148,7 @@ async fn mpris_publishes_the_player_and_brings_its_requests() {
     let _bus = PrivateBus::start();
     let (hub, mut commands) = NowPlaying::new(identity("duet"));
     hub.set_info(playing(track("netease:186016", "晴天")));
-    hub.set_position(1_000);
+    hub.set_position(1_000, false);
     hub.enable_system_controls(None).await.unwrap();
     assert!(hub.system_controls_enabled().await);
     let client = Client::new("org.mpris.MediaPlayer2.duet").await;
@@ -230,6 +230,43 @@ async fn mpris_publishes_the_player_and_brings_its_requests() {
         next_command(&mut commands).await,
         MediaCommand::SetVolume(0.5)
     );
+
+    // The rate is the player's speed, within its range; 0 means pause, as the specification
+    // asks, and what lies outside the range is held to it.
+    let rate = |name: &'static str| {
+        let client = &client;
+        async move { f64::try_from(client.get(PLAYER, name).await).unwrap() }
+    };
+    assert_eq!(rate("Rate").await, 1.0);
+    assert_eq!(rate("MinimumRate").await, 0.5);
+    assert_eq!(rate("MaximumRate").await, 2.0);
+    client.set("Rate", 1.5f64).await;
+    assert_eq!(
+        next_command(&mut commands).await,
+        MediaCommand::SetRate(1.5)
+    );
+    client.set("Rate", 8.0f64).await;
+    assert_eq!(
+        next_command(&mut commands).await,
+        MediaCommand::SetRate(2.0)
+    );
+    client.set("Rate", 0.1f64).await;
+    assert_eq!(
+        next_command(&mut commands).await,
+        MediaCommand::SetRate(0.5)
+    );
+    client.set("Rate", 0.0f64).await;
+    assert_eq!(next_command(&mut commands).await, MediaCommand::Pause);
+    let mut signals = client.signals().await;
+    hub.set_rate(1.25);
+    let changed = drain(&mut signals, Duration::from_millis(500)).await;
+    assert_eq!(
+        changed,
+        [("PropertiesChanged".to_owned(), vec!["Rate".to_owned()])]
+    );
+    assert_eq!(rate("Rate").await, 1.25);
+    hub.set_rate(1.0);
+    drain(&mut signals, Duration::from_millis(300)).await;
     assert_eq!(client.string(PLAYER, "LoopStatus").await, "None");
     assert!(!client.boolean("Shuffle").await);
     client.set("LoopStatus", "Playlist").await;
@@ -249,19 +286,30 @@ async fn mpris_publishes_the_player_and_brings_its_requests() {
     let start = tokio::time::Instant::now();
     for tick in 1..=8u64 {
         tokio::time::sleep_until(start + Duration::from_millis(tick * 250)).await;
-        hub.set_position(1_000 + tick * 250);
+        hub.set_position(1_000 + tick * 250, false);
     }
     let quiet = drain(&mut signals, Duration::from_millis(300)).await;
     assert!(quiet.is_empty(), "ticks made signals: {quiet:?}");
     assert_eq!(client.position_us().await, 3_000_000);
 
-    // A jump is one Seeked with the new position, and no PropertiesChanged.
-    hub.set_position(120_000);
+    // A seek is one Seeked with the new position, and no PropertiesChanged.
+    hub.set_position(120_000, true);
     let seeked = drain(&mut signals, Duration::from_millis(500)).await;
     assert_eq!(
         seeked,
         [("Seeked".to_owned(), vec!["120000000".to_owned()])]
     );
+    // However small: the player says it sought, so it is one (no guessing from the step).
+    hub.set_position(120_200, true);
+    let seeked = drain(&mut signals, Duration::from_millis(500)).await;
+    assert_eq!(
+        seeked,
+        [("Seeked".to_owned(), vec!["120200000".to_owned()])]
+    );
+    // And a big step the player does not call a seek (it caught up after buffering) is none.
+    hub.set_position(125_000, false);
+    let quiet = drain(&mut signals, Duration::from_millis(300)).await;
+    assert!(quiet.is_empty(), "a step was taken for a seek: {quiet:?}");
 
     // A pause is one PropertiesChanged, with the status alone.
     let mut paused = playing(track("netease:186016", "晴天"));
@@ -282,7 +330,7 @@ async fn mpris_publishes_the_player_and_brings_its_requests() {
     let mut next = playing(track("qq:0039MnYb0qxYhV", "稻香"));
     next.capabilities.can_go_next = false;
     hub.set_info(next);
-    hub.set_position(0);
+    hub.set_position(0, false);
     let changed = drain(&mut signals, Duration::from_millis(500)).await;
     assert_eq!(
         changed,

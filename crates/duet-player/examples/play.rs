@@ -88,6 +88,7 @@ async fn main() {
             }
             PlayerEvent::Skipped(s) => println!("skipped {}: {}", s.track.id, s.reason),
             PlayerEvent::Error(e) => println!("error: {e}"),
+            PlayerEvent::DeviceLost(lost) => println!("device lost: {lost:?}"),
         }
     }
 }

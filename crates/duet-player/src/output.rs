@@ -92,6 +92,12 @@ pub trait AudioOutput: Send {
     fn kind(&self) -> OutputKind;
     fn spec(&self) -> OutputSpec;
 
+    /// What the system calls the device it plays on ([`OutputDevice::name`]); `None` for
+    /// outputs that are no device.
+    fn device_name(&self) -> Option<String> {
+        None
+    }
+
     fn sample_rate(&self) -> u32 {
         self.spec().sample_rate
     }
@@ -429,6 +435,7 @@ struct DeviceFlags {
 /// not `Send` on every platform); samples reach its callback through a lock-free ring buffer.
 pub struct CpalOutput {
     spec: OutputSpec,
+    device: String,
     producer: rtrb::Producer<f32>,
     flags: Arc<DeviceFlags>,
     /// Dropping it ends the device thread, which drops the stream.
@@ -439,6 +446,7 @@ impl std::fmt::Debug for CpalOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CpalOutput")
             .field("spec", &self.spec)
+            .field("device", &self.device)
             .finish_non_exhaustive()
     }
 }
@@ -464,11 +472,12 @@ impl CpalOutput {
                 }
             })
             .map_err(|e| OutputError::Failed(format!("cannot start the audio thread: {e}")))?;
-        let (spec, producer, flags) = ready_rx
+        let (spec, device, producer, flags) = ready_rx
             .recv_timeout(Duration::from_secs(10))
             .map_err(|_| OutputError::Failed("the audio device did not open in time".into()))??;
         Ok(Self {
             spec,
+            device,
             producer,
             flags,
             _close: close_tx,
@@ -484,7 +493,7 @@ impl CpalOutput {
     }
 }
 
-type Opened = (OutputSpec, rtrb::Producer<f32>, Arc<DeviceFlags>);
+type Opened = (OutputSpec, String, rtrb::Producer<f32>, Arc<DeviceFlags>);
 
 fn device_error(what: &str, e: impl std::fmt::Display) -> OutputError {
     OutputError::Failed(format!("{what}: {e}"))
@@ -594,7 +603,7 @@ fn build_stream(
     stream
         .play()
         .map_err(|e| device_error("cannot start the audio stream", e))?;
-    Ok((stream, (spec, producer, flags)))
+    Ok((stream, (spec, device.to_string(), producer, flags)))
 }
 
 fn build<T>(
@@ -676,6 +685,10 @@ impl AudioOutput for CpalOutput {
 
     fn spec(&self) -> OutputSpec {
         self.spec
+    }
+
+    fn device_name(&self) -> Option<String> {
+        Some(self.device.clone())
     }
 
     fn write(&mut self, samples: &[f32]) -> Result<(), OutputError> {

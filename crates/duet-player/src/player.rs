@@ -98,6 +98,11 @@ pub struct PlayerState {
 pub struct PositionUpdate {
     pub position_ms: u64,
     pub duration_ms: u64,
+    /// Set on the one update that follows a seek (asked for, or a restart by `previous`):
+    /// the position jumped there rather than played there. Never set by a new track starting
+    /// or by the clock ticking.
+    #[serde(default)]
+    pub seeked: bool,
 }
 
 /// The payload of `player-skipped`: a track that could not be played, and why.
@@ -110,17 +115,33 @@ pub struct SkippedTrack {
     pub kind: ErrorKind,
 }
 
+/// The payload of `player-device-lost`: the output device went away mid-track, and what the
+/// player did about it (the [`DeviceLostAction`] set).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DeviceLost {
+    pub action: DeviceLostAction,
+    /// The device that went, as the system called it.
+    pub lost: Option<String>,
+    /// The device playback moved to (the system's default), for `move_to_default`; `None` when
+    /// paused, or when no device opened and the sound goes nowhere (the state's `output` says
+    /// `null` then).
+    pub now_on: Option<String>,
+}
+
 /// What the player tells its front end.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PlayerEvent {
     /// On every status, track, queue, mode, volume or output change.
     State(PlayerState),
-    /// About every 250 ms while playing, and after a seek.
+    /// About every 250 ms while playing, and after a seek (`seeked` set).
     Position(PositionUpdate),
     /// A track was skipped before it played.
     Skipped(SkippedTrack),
     /// Playback failed mid-track (the player goes on with the next one).
     Error(Error),
+    /// The output device went away; the player paused or moved to the default device.
+    DeviceLost(DeviceLost),
 }
 
 pub type EventReceiver = mpsc::UnboundedReceiver<PlayerEvent>;
@@ -443,6 +464,13 @@ impl Shared {
         Some(ctl)
     }
 
+    /// The output device went away; `lost` says what the player did.
+    pub(crate) fn session_device_lost(&self, generation: u64, lost: DeviceLost) {
+        if self.lock().is_current(generation) {
+            self.emit(PlayerEvent::DeviceLost(lost));
+        }
+    }
+
     /// The output device went away and the setting says pause.
     pub(crate) fn session_paused_by_device(&self, generation: u64) {
         let mut core = self.lock();
@@ -517,6 +545,7 @@ impl Shared {
             self.emit(PlayerEvent::Position(PositionUpdate {
                 position_ms,
                 duration_ms: core.duration_ms,
+                seeked: false,
             }));
         }
     }
@@ -852,6 +881,7 @@ impl Player {
                 shared.emit(PlayerEvent::Position(PositionUpdate {
                     position_ms: 0,
                     duration_ms: core.duration_ms,
+                    seeked: true,
                 }));
                 return core.snapshot();
             }
@@ -891,6 +921,7 @@ impl Player {
             shared.emit(PlayerEvent::Position(PositionUpdate {
                 position_ms,
                 duration_ms: core.duration_ms,
+                seeked: true,
             }));
         }
         core.snapshot()
@@ -1141,11 +1172,22 @@ mod tests {
         let position = serde_json::to_value(PositionUpdate {
             position_ms: 1,
             duration_ms: 2,
+            seeked: true,
         })
         .unwrap();
         assert_eq!(
             position,
-            serde_json::json!({"position_ms": 1, "duration_ms": 2})
+            serde_json::json!({"position_ms": 1, "duration_ms": 2, "seeked": true})
+        );
+        let lost = serde_json::to_value(DeviceLost {
+            action: DeviceLostAction::MoveToDefault,
+            lost: Some("USB DAC".into()),
+            now_on: None,
+        })
+        .unwrap();
+        assert_eq!(
+            lost,
+            serde_json::json!({"action": "move_to_default", "lost": "USB DAC", "now_on": null})
         );
     }
 

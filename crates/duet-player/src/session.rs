@@ -20,7 +20,7 @@ use duet_core::{Error, ErrorKind, StreamUrl, Track};
 use crate::convert::Converter;
 use crate::decode::{frames_to_ms, ms_to_frames, ChunkSpec, DecodeError, Decoder};
 use crate::output::{AudioOutput, DeviceLostAction, OutputError, OutputSpec};
-use crate::player::Shared;
+use crate::player::{DeviceLost, Shared};
 use crate::source::{self, StreamBuffer, StreamSource};
 
 /// How often `player-position` is sent while playing.
@@ -825,15 +825,33 @@ impl Playback<'_> {
                         return self.stopped_or(output_failure(error));
                     }
                     tracing::warn!("{error}");
-                    match self.shared.sound().on_device_lost {
+                    let action = self.shared.sound().on_device_lost;
+                    let lost = output.as_ref().and_then(|o| o.device_name());
+                    match action {
                         DeviceLostAction::Pause => {
                             // Resuming opens a device again (the chosen one if it is back).
                             output = None;
                             self.shared.session_paused_by_device(self.ctl.generation);
+                            self.shared.session_device_lost(
+                                self.ctl.generation,
+                                DeviceLost {
+                                    action,
+                                    lost,
+                                    now_on: None,
+                                },
+                            );
                             break;
                         }
                         DeviceLostAction::MoveToDefault => {
                             let moved = self.open_output(spec, true)?;
+                            self.shared.session_device_lost(
+                                self.ctl.generation,
+                                DeviceLost {
+                                    action,
+                                    lost,
+                                    now_on: moved.device_name(),
+                                },
+                            );
                             let same_layout = moved.spec() == out_spec;
                             let moved = output.insert(moved);
                             self.shared.configure_processor(moved.spec());

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use common::*;
 use duet_player::{
-    AudioOutput, Capture, DeviceLostAction, NullOutput, NullOutputFactory, OutputError,
+    AudioOutput, Capture, DeviceLost, DeviceLostAction, NullOutput, NullOutputFactory, OutputError,
     OutputFactory, OutputKind, OutputSpec, Pace, Player, PlayerEvent, PlayerOptions, PlayerStatus,
     SampleProcessor,
 };
@@ -347,14 +347,22 @@ struct Unplugged {
     opened: Mutex<Vec<&'static str>>,
 }
 
+/// A device called `name` that goes away after `left` samples.
 struct GoesAway {
     inner: NullOutput,
+    name: &'static str,
     left: usize,
 }
+
+const CHOSEN_DEVICE: &str = "USB DAC";
+const DEFAULT_DEVICE: &str = "Built-in Audio Analog Stereo";
 
 impl AudioOutput for GoesAway {
     fn kind(&self) -> OutputKind {
         OutputKind::Device
+    }
+    fn device_name(&self) -> Option<String> {
+        Some(self.name.into())
     }
     fn spec(&self) -> OutputSpec {
         self.inner.spec()
@@ -406,10 +414,21 @@ impl Unplugged {
             let inner = NullOutput::new(spec, Pace::Speed(4.0)).with_capture(self.before.clone());
             Box::new(GoesAway {
                 inner,
+                name: CHOSEN_DEVICE,
                 left: self.lose_after,
             })
         } else {
-            Box::new(NullOutput::new(spec, Pace::Speed(4.0)).with_capture(self.after.clone()))
+            let inner = NullOutput::new(spec, Pace::Speed(4.0)).with_capture(self.after.clone());
+            let name = if how == "default" {
+                DEFAULT_DEVICE
+            } else {
+                CHOSEN_DEVICE
+            };
+            Box::new(GoesAway {
+                inner,
+                name,
+                left: usize::MAX,
+            })
         }
     }
 }
@@ -460,6 +479,26 @@ async fn a_device_that_goes_away_moves_playback_to_the_default_one() {
         .all(|s| s.status != PlayerStatus::Paused));
     assert!(events.errors().is_empty() && events.skipped().is_empty());
     assert_eq!(player.state().status, PlayerStatus::Ended);
+    // Said once, with both devices' names, for the front end to tell the person.
+    assert_eq!(
+        device_losses(&events),
+        [DeviceLost {
+            action: DeviceLostAction::MoveToDefault,
+            lost: Some(CHOSEN_DEVICE.into()),
+            now_on: Some(DEFAULT_DEVICE.into()),
+        }]
+    );
+}
+
+fn device_losses(events: &Events) -> Vec<DeviceLost> {
+    events
+        .seen
+        .iter()
+        .filter_map(|(_, e)| match e {
+            PlayerEvent::DeviceLost(lost) => Some(lost.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -475,6 +514,14 @@ async fn a_device_that_goes_away_pauses_when_so_set_and_resume_reopens() {
     );
     assert!(outputs.after.samples().is_empty());
     assert_eq!(player.state().status, PlayerStatus::Paused);
+    assert_eq!(
+        device_losses(&events),
+        [DeviceLost {
+            action: DeviceLostAction::Pause,
+            lost: Some(CHOSEN_DEVICE.into()),
+            now_on: None,
+        }]
+    );
 
     player.resume();
     events.until_status(WAIT, PlayerStatus::Ended).await;

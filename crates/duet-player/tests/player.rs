@@ -151,6 +151,61 @@ async fn seeks_within_the_track() {
     assert!(events.skipped().is_empty() && events.errors().is_empty());
 }
 
+/// The system's media controls announce a seek (MPRIS `Seeked`) from the player's word, not
+/// from guessing at jumps: every seek says so once, however small, and neither the clock nor a
+/// new track starting does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_seek_is_marked_and_nothing_else_is() {
+    let server = Server::start().await;
+    let resolver = TableResolver::new();
+    let url = server.route("/long.mp3", Route::audio("long.mp3"));
+    resolver.url("a", &url, "mp3");
+    resolver.url("b", &url, "mp3");
+    let player = player(resolver, Pace::RealTime, &Capture::new());
+    let mut events = Events::new(&player);
+    player.play(vec![track("a"), track("b")], 0).unwrap();
+    events.until_status(WAIT, PlayerStatus::Playing).await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+
+    // A small step forward, well within what playing on for a moment would explain.
+    let from = player.state().position_ms;
+    player.seek(from + 300);
+    player.seek(5000);
+    events
+        .until(
+            WAIT,
+            |e| matches!(e, PlayerEvent::Position(p) if !p.seeked && p.position_ms >= 5200),
+        )
+        .await;
+    // More than 3 s in, `previous` starts the track again: a seek to 0.
+    player.previous();
+    player.next();
+    events
+        .until(
+            WAIT,
+            |e| matches!(e, PlayerEvent::State(s) if s.index == Some(1) && s.status == PlayerStatus::Playing),
+        )
+        .await;
+    events
+        .until(
+            WAIT,
+            |e| matches!(e, PlayerEvent::Position(p) if p.position_ms >= 500),
+        )
+        .await;
+
+    let seeks: Vec<u64> = events
+        .seen
+        .iter()
+        .filter_map(|(_, e)| match e {
+            PlayerEvent::Position(p) if p.seeked => Some(p.position_ms),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(seeks, [from + 300, 5000, 0]);
+    let ticks = events.positions().len() - seeks.len();
+    assert!(ticks >= 4, "the clock ticked too ({ticks} updates)");
+}
+
 /// A player over `n` copies of the short WAV tone, on an unlimited-speed sink.
 async fn quick_queue(n: usize) -> (Server, duet_player::Player, Vec<duet_core::Track>) {
     let server = Server::start().await;

@@ -1,5 +1,7 @@
 //! The harness of the tests that drive the real app in a real window: tauri-driver (and through
-//! it WebKitWebDriver) started on a free port, the app launched through WebDriver.
+//! it WebKitWebDriver) started on a free port, the app launched through WebDriver; a clean start
+//! (the fake upstream, an empty keychain) and the phone's side of a QR login; the page read and
+//! clicked through scripts; the X screen driven with `xdotool`; screenshots.
 
 #![allow(dead_code)]
 
@@ -7,8 +9,11 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use duet_core::{CredentialStore, ProviderId};
+use duet_fake_upstream::{FakeConfig, FakeUpstream, QrState};
+use duet_services::KeyringStore;
 use fantoccini::{Client, ClientBuilder, Locator};
-use serde_json::json;
+use serde_json::{json, Value};
 
 pub struct TauriDriver {
     child: Child,
@@ -149,4 +154,202 @@ where
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+}
+
+// --- A clean start.
+
+/// The fake upstream, with codes that live longer than the app's own limit (so the app decides
+/// when one expired), and no session of either service in the keychain.
+pub async fn clean_start() -> FakeUpstream {
+    let fake = FakeUpstream::spawn(FakeConfig {
+        qr_lifetime: Duration::from_secs(600),
+        ..FakeConfig::default()
+    })
+    .await
+    .unwrap();
+    forget_sessions();
+    fake
+}
+
+/// Deletes both services' sessions from the keychain (the app's entries, shared by every e2e).
+pub fn forget_sessions() {
+    KeyringStore::new().delete(ProviderId::Netease).unwrap();
+    KeyringStore::new().delete(ProviderId::Qq).unwrap();
+}
+
+/// The keychain entry of `provider`. Read while the app writes it, gnome-keyring now and then
+/// answers with a failure; a few tries ride that out.
+pub fn stored(provider: ProviderId) -> Option<String> {
+    let mut tries = 0;
+    loop {
+        match KeyringStore::new().load(provider) {
+            Ok(entry) => return entry.map(|s| s.expose().to_owned()),
+            Err(e) if tries < 10 => {
+                tries += 1;
+                eprintln!("e2e: keychain read failed ({e}); trying again");
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            Err(e) => panic!("a Secret Service must be running (./dev test starts one): {e}"),
+        }
+    }
+}
+
+/// The phone's side of a NetEase QR login: every code the login screen shows is scanned and
+/// confirmed, and the library opens.
+pub async fn log_in_by_phone(app: &Client, fake: &FakeUpstream) {
+    wait_for(app, &testid("qr-image-netease")).await;
+    let mut waiting = Vec::new();
+    eventually("a NetEase code waiting", || {
+        waiting = fake
+            .netease()
+            .qr_keys()
+            .into_iter()
+            .filter(|k| fake.netease().qr_state(k) == Some(QrState::Waiting))
+            .collect();
+        let any = !waiting.is_empty();
+        async move { any }
+    })
+    .await;
+    for key in &waiting {
+        fake.netease().scan(key);
+        fake.netease().confirm(key);
+    }
+    wait_for(app, &testid("library-screen")).await;
+}
+
+/// Opens the library's playlist card whose text has `name`, once the cards are there.
+pub async fn open_playlist(app: &Client, name: &str) {
+    eventually(&format!("the playlist {name:?}"), || async {
+        run(
+            app,
+            r#"const card = [...document.querySelectorAll('[data-testid="playlist-card"]')]
+                 .find(c => c.textContent.includes(arguments[0]));
+               if (card) card.click();
+               return !!card;"#,
+            vec![json!(name)],
+        )
+        .await
+            == json!(true)
+    })
+    .await;
+}
+
+// --- The page, through scripts (elements that re-render every position tick go stale between
+// a WebDriver find and a read).
+
+pub async fn run(client: &Client, script: &str, args: Vec<Value>) -> Value {
+    client.execute(script, args).await.unwrap()
+}
+
+/// An attribute of the first element matching `css`, as it is now (`None` without the element).
+pub async fn attr(client: &Client, css: &str, name: &str) -> Option<String> {
+    run(
+        client,
+        "const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;",
+        vec![json!(css), json!(name)],
+    )
+    .await
+    .as_str()
+    .map(str::to_owned)
+}
+
+/// [`attr`] once an element matches `css` (fails the test if none does within 30 s).
+pub async fn wait_attr(client: &Client, css: &str, name: &str) -> Option<String> {
+    wait_for(client, css).await;
+    attr(client, css, name).await
+}
+
+/// The text of the first element matching `css`, trimmed (empty without the element).
+pub async fn text(client: &Client, css: &str) -> String {
+    run(
+        client,
+        "return document.querySelector(arguments[0])?.textContent?.trim() ?? '';",
+        vec![json!(css)],
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_owned()
+}
+
+/// Clicks the first visible element matching `css`, in the page.
+pub async fn click(client: &Client, css: &str) {
+    wait_for(client, css).await;
+    let clicked = run(
+        client,
+        r#"const e = [...document.querySelectorAll(arguments[0])].find(e => e.offsetParent !== null);
+           if (e) e.click();
+           return !!e;"#,
+        vec![json!(css)],
+    )
+    .await;
+    assert_eq!(clicked, json!(true), "nothing visible to click at {css}");
+}
+
+// --- The X screen.
+
+/// Runs `xdotool` (on the test's display) and answers what it printed; fails the test when it
+/// fails.
+pub fn xdotool(args: &[&str]) -> String {
+    try_xdotool(args).unwrap_or_else(|| panic!("xdotool {args:?} failed"))
+}
+
+/// [`xdotool`] where failing is an answer (a retry loop's try, a search that finds nothing).
+pub fn try_xdotool(args: &[&str]) -> Option<String> {
+    let out = Command::new("xdotool")
+        .args(args)
+        .output()
+        .expect("xdotool must be installed (./dev test installs it)");
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The X windows whose title is `title`.
+pub fn x_windows_named(title: &str) -> Vec<String> {
+    try_xdotool(&["search", "--name", &format!("^{title}$")])
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The last X window titled `title`, once there is one.
+pub async fn x_window_named(title: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(window) = x_windows_named(title).pop() {
+            return window;
+        }
+        assert!(Instant::now() < deadline, "no window named {title:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+// --- Screenshots.
+
+/// Where the README's screenshots go: `docs/screenshots` with `DUET_UPDATE_SCREENSHOTS` set,
+/// else the target's scratch folder.
+pub fn screenshot_dir() -> PathBuf {
+    let dir = if std::env::var_os("DUET_UPDATE_SCREENSHOTS").is_some() {
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/screenshots"))
+    } else {
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots")
+    };
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// One of the README's screenshots, `name.png` in [`screenshot_dir`].
+pub async fn screenshot(client: &Client, name: &str) {
+    let png = capture(client).await;
+    std::fs::write(screenshot_dir().join(format!("{name}.png")), png).unwrap();
+}
+
+/// A screenshot to look at, never the README's: always in the target's scratch folder.
+pub async fn scratch_screenshot(client: &Client, name: &str) {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = capture(client).await;
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
 }

@@ -1,21 +1,22 @@
 //! What the tests below the real window share: one async runtime, an event recorder, Duet over
-//! the fake upstream with sessions in memory, and a command invoked through Tauri's mock IPC
-//! with the real config and capabilities.
+//! the fake upstream with sessions in memory, the app on Tauri's mock runtime with its main
+//! window ([`MockApp`]), and a command invoked through Tauri's mock IPC with the real config and
+//! capabilities.
 
 #![allow(dead_code)]
 
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use duet_app::events::{AppEvent, EventSink};
 use duet_app::Duet;
 use duet_core::Upstream;
-use duet_fake_upstream::FakeUpstream;
+use duet_fake_upstream::{FakeConfig, FakeUpstream};
 use serde_json::Value;
 use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{MockRuntime, INVOKE_KEY};
+use tauri::test::{mock_builder, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
-use tauri::WebviewWindow;
+use tauri::{Manager, WebviewWindow};
 
 /// Every event sent to the UI, by name, in order.
 pub type Recorded = Arc<Mutex<Vec<(String, Value)>>>;
@@ -31,6 +32,55 @@ pub fn runtime() -> &'static tokio::runtime::Runtime {
             .build()
             .unwrap()
     })
+}
+
+/// The first `n` tracks of `playlist` (a `playlist` command's answer) that play for free.
+pub fn free_tracks(playlist: &Value, n: usize) -> Vec<Value> {
+    let free: Vec<Value> = playlist["tracks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["playable"] == true && t["vip"] == false)
+        .take(n)
+        .cloned()
+        .collect();
+    assert_eq!(free.len(), n, "{n} free tracks in the playlist");
+    free
+}
+
+/// How many events were recorded so far (what [`wait_event`] starts after).
+pub fn seen(events: &Recorded) -> usize {
+    events.lock().unwrap().len()
+}
+
+/// Waits (20 s at most) for an event `name` matching `pred` among those recorded after the
+/// first `since`, and answers its payload; the failure lists the events seen.
+pub fn wait_event(
+    events: &Recorded,
+    since: usize,
+    name: &str,
+    pred: impl Fn(&Value) -> bool,
+) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let found = events.lock().unwrap()[since..]
+            .iter()
+            .find(|(n, p)| n == name && pred(p))
+            .map(|(_, p)| p.clone());
+        if let Some(payload) = found {
+            return payload;
+        }
+        if Instant::now() > deadline {
+            let names: Vec<String> = events
+                .lock()
+                .unwrap()
+                .iter()
+                .map(|(n, _)| n.clone())
+                .collect();
+            panic!("no such {name} event; saw {names:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 pub fn recorder() -> (Recorded, EventSink) {
@@ -73,4 +123,60 @@ pub fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Re
         },
     )
     .map(|body| body.deserialize::<Value>().unwrap())
+}
+
+/// The app as `run` builds it, on the mock runtime: Duet over a fake upstream of its own
+/// (sessions in memory), the real commands, config (the upstream's pictures allowed, as with
+/// `DUET_UPSTREAM`) and capabilities, and the main window.
+pub struct MockApp {
+    pub app: tauri::App<MockRuntime>,
+    pub window: WebviewWindow<MockRuntime>,
+    /// Every event the UI was sent.
+    pub events: Recorded,
+    pub fake: FakeUpstream,
+}
+
+impl MockApp {
+    pub fn start() -> Self {
+        let rt = runtime();
+        let fake = rt
+            .block_on(FakeUpstream::spawn(FakeConfig::default()))
+            .unwrap();
+        let (events, sink) = recorder();
+        let duet = rt.block_on(duet(&fake, sink));
+        let mut context = tauri::generate_context!("../tauri.conf.json");
+        duet_app::allow_upstream_images(context.config_mut(), &settings(&fake).upstream);
+        let app = duet_app::commands::register(mock_builder())
+            .build(context)
+            .unwrap();
+        app.manage(duet);
+        let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .unwrap();
+        Self {
+            app,
+            window,
+            events,
+            fake,
+        }
+    }
+
+    pub fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        invoke(&self.window, cmd, args)
+    }
+
+    pub fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.invoke(cmd, args)
+            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+
+    /// See [`seen`].
+    pub fn seen(&self) -> usize {
+        seen(&self.events)
+    }
+
+    /// See [`wait_event`].
+    pub fn wait_event(&self, since: usize, name: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        wait_event(&self.events, since, name, pred)
+    }
 }

@@ -110,6 +110,7 @@ export const events = {
 	login_state: makeEvent<LoginStateChanged, LoginStateChanged>("login-state"),
 	lyric_line: makeEvent<LyricLineChanged, LyricLineChanged>("lyric-line"),
 	now_playing_status: makeEvent<NowPlayingStatus, NowPlayingStatus>("now-playing-status"),
+	player_device_lost: makeEvent<PlayerDeviceLost, PlayerDeviceLost>("player-device-lost"),
 	player_position: makeEvent<PlayerPosition, PlayerPosition>("player-position"),
 	player_skipped: makeEvent<PlayerSkipped, PlayerSkipped>("player-skipped"),
 	player_state: makeEvent<PlayerStateChanged, PlayerStateChanged>("player-state"),
@@ -253,6 +254,22 @@ export type DesktopLyricsSupport = {
 	 *  every line would stay on screen under the next: the page then draws on a plate.
 	 */
 	see_through: boolean,
+};
+
+/**
+ *  The payload of `player-device-lost`: the output device went away mid-track, and what the
+ *  player did about it (the [`DeviceLostAction`] set).
+ */
+export type DeviceLost = {
+	action: DeviceLostAction,
+	/**  The device that went, as the system called it. */
+	lost: string | null,
+	/**
+	 *  The device playback moved to (the system's default), for `move_to_default`; `None` when
+	 *  paused, or when no device opened and the sound goes nowhere (the state's `output` says
+	 *  `null` then).
+	 */
+	now_on: string | null,
 };
 
 /**  What the player does when its output device goes away mid-track. */
@@ -433,10 +450,21 @@ export type OutputKind =
 /**  No device: samples are consumed silently (the UI says "no audio device"). */
 "null";
 
+/**
+ *  The output device went away mid-track: playback moved to the default device, or paused, as
+ *  the `sound` preferences say.
+ */
+export type PlayerDeviceLost = DeviceLost;
+
 /**  About four times a second while playing, and after a seek. */
 export type PlayerPosition = {
 	position_ms: number,
 	duration_ms: number,
+	/**
+	 *  The position jumped here (a seek, from the UI or the system's controls), rather than
+	 *  played here.
+	 */
+	seeked: boolean,
 };
 
 /**  An unplayable track was skipped. */

@@ -177,6 +177,11 @@ const en = {
     'The secure connection to the music server failed, so this song streams over plain HTTP, from the address the service gave.',
   'player.loading': 'Loading…',
   'player.skipped': 'Skipped {title}: {reason}',
+  'player.device_lost.moved': '{lost} was disconnected: playing on {device}',
+  'player.device_lost.silent':
+    '{lost} was disconnected and no other device opened: playing on without sound',
+  'player.device_lost.paused': '{lost} was disconnected: paused',
+  'player.device_lost.unnamed': 'The audio device',
   'player.stopped_after': 'Stopped after {n} tracks in a row could not be played',
   'player.stopped_short': 'Stopped: {n} unplayable',
   'player.stopped_after_hint':
@@ -534,6 +539,10 @@ const zh: Record<MessageKey, string> = {
     '与音乐服务器的加密连接失败，这首歌改用服务提供的普通 HTTP 地址传输。',
   'player.loading': '加载中…',
   'player.skipped': '已跳过《{title}》：{reason}',
+  'player.device_lost.moved': '{lost}已断开，改用 {device} 播放',
+  'player.device_lost.silent': '{lost}已断开，没有其他可用设备，播放静音继续',
+  'player.device_lost.paused': '{lost}已断开，已暂停',
+  'player.device_lost.unnamed': '音频设备',
   'player.stopped_after': '连续 {n} 首歌无法播放，已停止',
   'player.stopped_short': '已停止：{n} 首放不了',
   'player.stopped_after_hint': 'Duet 不会一首接一首地向服务索取放不了的歌。按播放或选一首歌继续。',

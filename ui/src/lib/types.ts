@@ -15,6 +15,7 @@ export type {
   CommentPage,
   CookieLogin,
   CoverColors,
+  DeviceLost,
   DeviceLostAction,
   DesktopLyricsPrefs,
   DesktopLyricsSupport,

@@ -375,6 +375,14 @@ const duet = {
   emit(event: string, payload: unknown): Promise<unknown> {
     return window.__TAURI_INTERNALS__.invoke('plugin:event|emit', { event, payload });
   },
+  /**
+   * The Rust side changes the preferences by itself (the tray, a shortcut, the system's media
+   * controls setting the speed): kept, and `prefs-changed` told as `prefs::announce` does.
+   */
+  async changePrefs(change: (p: Prefs) => Prefs): Promise<void> {
+    prefs = change(clone(prefs));
+    await events.prefs_changed.emit(clone(prefs));
+  },
   /** A QR's state changes as the Rust side reports them; `card`: netease | qqmusic | qq | wechat. */
   async qrState(card: Card, state: QrState, extra: Partial<LoginStateExtra> = {}): Promise<void> {
     const q = qrs[card];
@@ -836,7 +844,11 @@ const handlers: Handlers = {
   },
   player_seek: (position_ms) => {
     player.position_ms = position_ms;
-    void events.player_position.emit({ position_ms, duration_ms: player.duration_ms });
+    void events.player_position.emit({
+      position_ms,
+      duration_ms: player.duration_ms,
+      seeked: true,
+    });
     return playerState();
   },
   player_set_volume: (volume) => {

@@ -42,6 +42,7 @@ pub fn identity(bus_name: &str) -> Identity {
         name: "Duet".into(),
         bus_name: bus_name.into(),
         desktop_entry: "Duet".into(),
+        rates: 0.5..=2.0,
     }
 }
 

@@ -427,6 +427,7 @@ fn summary(event: &PlayerEvent) -> String {
         PlayerEvent::Position(p) => format!("position {}", p.position_ms),
         PlayerEvent::Skipped(s) => format!("skipped {}: {}", s.track.id, s.reason),
         PlayerEvent::Error(e) => format!("error {e}"),
+        PlayerEvent::DeviceLost(lost) => format!("device lost {lost:?}"),
     }
 }
 

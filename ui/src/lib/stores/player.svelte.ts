@@ -1,7 +1,15 @@
 // Playback as the Rust side reports it (player-state / player-position / lyric-line events), and
 // the actions the player bar and keyboard shortcuts send.
 import { api, on } from '../ipc';
-import type { CoverColors, DuetError, Lyrics, PlayerState, RepeatMode, Track } from '../types';
+import type {
+  CoverColors,
+  DeviceLost,
+  DuetError,
+  Lyrics,
+  PlayerState,
+  RepeatMode,
+  Track,
+} from '../types';
 import { errorBody, errorTitle, t } from '../i18n';
 import { toast } from './toasts.svelte';
 import { Resource } from './resource.svelte';
@@ -166,6 +174,14 @@ export function colorsOf(url: string): Resource<CoverColors> {
   return r;
 }
 
+/** What happened when the output device went away, in words, naming both devices. */
+function deviceLostText(d: DeviceLost): string {
+  const lost = d.lost ?? t('player.device_lost.unnamed');
+  if (d.action === 'pause') return t('player.device_lost.paused', { lost });
+  if (d.now_on == null) return t('player.device_lost.silent', { lost });
+  return t('player.device_lost.moved', { lost, device: d.now_on });
+}
+
 export async function wirePlayerEvents(): Promise<void> {
   await Promise.all([
     on('player_state', apply),
@@ -180,6 +196,7 @@ export async function wirePlayerEvents(): Promise<void> {
     on('player_skipped', (s) => {
       toast(t('player.skipped', { title: s.track.title, reason: s.reason }), 'warn');
     }),
+    on('player_device_lost', (d) => toast(deviceLostText(d), 'warn')),
     on('error', (e) => explain(e)),
     on('prefs_changed', (prefs) => (player.speed = prefs.sound?.speed ?? 1)),
   ]);
