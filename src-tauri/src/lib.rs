@@ -8,6 +8,7 @@ pub mod commands;
 pub mod desktop_lyrics;
 pub mod display;
 pub mod events;
+pub mod history;
 pub mod instance;
 pub mod lyric_offset;
 pub mod mini_player;
@@ -213,6 +214,15 @@ pub fn run() {
             duet.player
                 .offsets()
                 .open(config_dir.join(lyric_offset::FILE_NAME));
+            let data_dir = app.path().app_data_dir()?;
+            let recently = Arc::new(history::HistoryStore::open(&data_dir));
+            let resume = Arc::new(history::ResumeStore::open(&data_dir));
+            history::restore(duet.player.player(), &resume);
+            history::follow(duet.player.player().clone(), recently.clone(), resume);
+            app.manage(recently);
+            app.manage(commands::playlist_tools::ExportFolder(
+                app.path().download_dir().ok(),
+            ));
             app.manage(duet);
             desktop_lyrics::follow(app.handle());
             app.manage(mini_player::MiniPlayer::new(app.handle().clone()));
