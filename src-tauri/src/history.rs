@@ -302,6 +302,17 @@ pub fn follow(
     });
 }
 
+/// At start: the history and the saved queue of `dir` (the app's data folder), the queue put back
+/// paused where it was, and both followed from then on. The history store is the commands'.
+pub fn start(duet: &crate::Duet, dir: &Path) -> std::sync::Arc<HistoryStore> {
+    let history = std::sync::Arc::new(HistoryStore::open(dir));
+    let resume = std::sync::Arc::new(ResumeStore::open(dir));
+    let player = duet.player.player();
+    restore(player, &resume);
+    follow(player.clone(), history.clone(), resume);
+    history
+}
+
 /// Puts the saved queue back, paused where it was; nothing is fetched until the person plays.
 pub fn restore(player: &Player, resume: &ResumeStore) {
     if let Some(saved) = resume.load() {

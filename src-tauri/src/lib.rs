@@ -214,12 +214,7 @@ pub fn run() {
             duet.player
                 .offsets()
                 .open(config_dir.join(lyric_offset::FILE_NAME));
-            let data_dir = app.path().app_data_dir()?;
-            let recently = Arc::new(history::HistoryStore::open(&data_dir));
-            let resume = Arc::new(history::ResumeStore::open(&data_dir));
-            history::restore(duet.player.player(), &resume);
-            history::follow(duet.player.player().clone(), recently.clone(), resume);
-            app.manage(recently);
+            app.manage(history::start(&duet, &app.path().app_data_dir()?));
             app.manage(commands::playlist_tools::ExportFolder(
                 app.path().download_dir().ok(),
             ));
