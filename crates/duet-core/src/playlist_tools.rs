@@ -161,7 +161,7 @@ pub struct DuplicateGroup {
 }
 
 /// The duplicates of a playlist: first every id seen more than once, then tracks that are the
-/// same song under different ids. A track is in at most one group.
+/// same song under different ids (each id once, by its first place in the playlist).
 pub fn find_duplicates(tracks: &[Track]) -> Vec<DuplicateGroup> {
     let mut groups = Vec::new();
     let mut by_id: HashMap<(crate::ProviderId, &str), Vec<usize>> = HashMap::new();
