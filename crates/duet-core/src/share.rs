@@ -265,7 +265,7 @@ fn qq(url: &Url) -> Result<ShareTarget, ShareLinkError> {
         .unwrap_or_default();
     let strip_html = |s: &&str| s.strip_suffix(".html").unwrap_or(s).to_owned();
     let (kind, id) = match segments.as_slice() {
-        ["n", "ryqq", page, id, ..] => match *page {
+        ["n", "ryqq" | "ryqq_v2", page, id, ..] => match *page {
             "songDetail" => (ShareKind::Track, Some((*id).to_owned())),
             "albumDetail" => (ShareKind::Album, Some((*id).to_owned())),
             "playlist" => (ShareKind::Playlist, Some((*id).to_owned())),
@@ -280,7 +280,9 @@ fn qq(url: &Url) -> Result<ShareTarget, ShareLinkError> {
             _ => return Err(ShareLinkError::UnknownPage { provider }),
         },
         ["v8", "playsong.html"] => (ShareKind::Track, query(url, "songmid")),
-        ["n2", "m", "share", "details", "taoge.html"] => (ShareKind::Playlist, query(url, "id")),
+        ["n2", "m", "share", "details", "taoge.html"]
+        | ["n", "m", "detail", "taoge", "index.html"]
+        | ["w", "taoge.html"] => (ShareKind::Playlist, query(url, "id")),
         ["n2", "m", "share", "details", "album.html"] => (ShareKind::Album, query(url, "albummid")),
         ["n2", "m", "share", "details", "singer.html"]
         | ["n2", "m", "share", "profile_v2", "index.html"] => {
@@ -479,6 +481,9 @@ mod tests {
             ("https://y.qq.com/n/ryqq/songDetail/000XjcLg0fbRjv?songtype=0", ShareKind::Track, "000XjcLg0fbRjv"),
             ("https://y.qq.com/n/ryqq/albumDetail/000MkMni19ClKG", ShareKind::Album, "000MkMni19ClKG"),
             ("https://y.qq.com/n/ryqq/playlist/9661641626", ShareKind::Playlist, "9661641626"),
+            ("https://y.qq.com/n/ryqq_v2/playlist/9350658112?ADTAG=x", ShareKind::Playlist, "9350658112"),
+            ("https://y.qq.com/w/taoge.html?from=share&id=43#share", ShareKind::Playlist, "43"),
+            ("https://i.y.qq.com/n/m/detail/taoge/index.html?share=1&id=44", ShareKind::Playlist, "44"),
             ("https://y.qq.com/n/ryqq/singer/0025NhlN2yWrP4", ShareKind::Artist, "0025NhlN2yWrP4"),
             ("https://y.qq.com/n/yqq/song/001s47AV2pyfEy.html", ShareKind::Track, "001s47AV2pyfEy"),
             ("https://y.qq.com/n/yqq/album/000MkMni19ClKG.html", ShareKind::Album, "000MkMni19ClKG"),
