@@ -18,6 +18,17 @@ use duet_services::KeyringStore;
 use fantoccini::Client;
 use serde_json::json;
 
+/// A screenshot of the window, in the target's temporary folder, to look at.
+async fn screenshot(client: &Client, name: &str) {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join(format!("{name}.png")),
+        common::capture(client).await,
+    )
+    .unwrap();
+}
+
 async fn script(client: &Client, js: &str) -> serde_json::Value {
     client.execute(js, vec![]).await.unwrap()
 }
@@ -87,6 +98,7 @@ async fn a_pasted_share_link_opens_its_playlist_and_a_restart_resumes() {
     })
     .await;
     assert_eq!(search.prop("value").await.unwrap().as_deref(), Some(""));
+    screenshot(&app, "share-link-opened").await;
 
     // Play it, pause a second in, and let the app save where it was.
     wait_for(&app, &testid("play-all"))
@@ -158,6 +170,17 @@ async fn a_pasted_share_link_opens_its_playlist_and_a_restart_resumes() {
         json!("false"),
         "restored paused"
     );
+    let restored_ms = script(
+        &app,
+        "return Number(document.querySelector('[data-testid=\"player-position\"]').dataset.ms)",
+    )
+    .await
+    .as_u64()
+    .unwrap_or(0);
+    assert!(
+        restored_ms >= 500,
+        "restored where it was paused, not at 0: {restored_ms} ms"
+    );
     wait_for(&app, &testid("nav-history"))
         .await
         .click()
@@ -170,5 +193,6 @@ async fn a_pasted_share_link_opens_its_playlist_and_a_restart_resumes() {
     )
     .await;
     assert_eq!(first_row, playing);
+    screenshot(&app, "recently-played-after-restart").await;
     app.close().await.unwrap();
 }
