@@ -8,6 +8,7 @@ pub mod commands;
 pub mod desktop_lyrics;
 pub mod display;
 pub mod events;
+pub mod history;
 pub mod instance;
 pub mod lyric_offset;
 pub mod mini_player;
@@ -228,6 +229,10 @@ pub fn run() {
             duet.player
                 .offsets()
                 .open(config_dir.join(lyric_offset::FILE_NAME));
+            app.manage(history::start(&duet, &app.path().app_data_dir()?));
+            app.manage(commands::playlist_tools::ExportFolder(
+                app.path().download_dir().ok(),
+            ));
             app.manage(duet);
             desktop_lyrics::follow(app.handle());
             app.manage(mini_player::MiniPlayer::new(app.handle().clone()));

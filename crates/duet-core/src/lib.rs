@@ -13,10 +13,12 @@ pub mod http;
 pub mod keeper;
 pub mod lyrics;
 pub mod model;
+pub mod playlist_tools;
 pub mod provider;
 pub mod qr;
 pub mod retry;
 pub mod secret;
+pub mod share;
 pub mod text;
 pub mod upstream;
 

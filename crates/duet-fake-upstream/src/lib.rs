@@ -10,6 +10,8 @@
 //!   `*.stream.qqmusic.qq.com` CDN) and its logins (`ssl.ptlogin2.qq.com`,
 //!   `ssl.ptlogin2.graph.qq.com`, `graph.qq.com`, `open.weixin.qq.com`,
 //!   `lp.open.weixin.qq.com`) are played by [`qq`].
+//! - The short-link hosts (`163cn.tv`, `c6.y.qq.com/base/fcgi-bin/u`) redirect the codes of
+//!   [`share_links::SHORT_LINKS`] to their pages.
 //! - The services' own web login pages, `music.163.com/login` and `y.qq.com/`, log in with a
 //!   click (`web_login`), for the app's web login window.
 //! - `/__fake/...` is the out-of-process control surface (see [`router`]).
@@ -37,6 +39,7 @@ mod journal;
 pub mod netease;
 pub mod qq;
 mod qr;
+pub mod share_links;
 mod web_login;
 
 pub use journal::{Fault, FaultKind, RecordedRequest, Transport};
@@ -194,6 +197,9 @@ async fn upstream(
 ) -> axum::response::Response {
     let path = uri.path().trim_start_matches('/');
     let (host, rest) = path.split_once('/').unwrap_or((path, ""));
+    if let Some(redirect) = share_links::answer(host, rest, uri.query()) {
+        return redirect;
+    }
     if qq::handles_host(host) {
         return qq::handle(state.qq(), host, rest, &method, uri.query(), &headers, body).await;
     }

@@ -220,6 +220,9 @@ struct Core {
     failures: u32,
     /// Whether any track has played since the last explicit choice of a track.
     played_in_run: bool,
+    /// Where the current track starts when it is next started: set by [`Player::restore`]
+    /// (and moved by a seek before that start), so a resumed queue goes on where it was.
+    resume_at_ms: Option<u64>,
 }
 
 impl Core {
@@ -244,6 +247,7 @@ impl Core {
 
     /// A run of tries starts over: a person chose a track (play, next, jump, resume).
     fn start_run(&mut self) {
+        self.resume_at_ms = None;
         self.failures = 0;
         self.played_in_run = false;
         self.error = None;
@@ -338,6 +342,10 @@ impl Shared {
         core.duration_ms = track.duration_ms;
         core.status = PlayerStatus::Loading;
         let ctl = Arc::new(SessionCtl::new(core.generation, core.volume));
+        if let Some(at) = core.resume_at_ms.take().filter(|&at| at > 0) {
+            ctl.request_seek(at);
+            core.position_ms = at;
+        }
         core.session = Some(ctl.clone());
         if let Err(e) = session::spawn(self.clone(), ctl, track) {
             tracing::error!("cannot start a playback thread: {e}");
@@ -706,6 +714,7 @@ impl Player {
             generation: 0,
             failures: 0,
             played_in_run: false,
+            resume_at_ms: None,
         };
         let shared = Arc::new(Shared {
             core: Mutex::new(core),
@@ -831,6 +840,7 @@ impl Player {
         if core.queue.is_empty() {
             return core.snapshot();
         }
+        let resume_at_ms = core.resume_at_ms;
         if core.status == PlayerStatus::Ended {
             core.queue.rewind();
         } else if core.queue.current_index().is_none() {
@@ -841,8 +851,42 @@ impl Player {
             core.queue.rewind();
         }
         core.start_run();
+        core.resume_at_ms = resume_at_ms;
         shared.start_current(&mut core);
         shared.emit_state(&core)
+    }
+
+    /// Loads a saved queue without playing it: `tracks[index]` is current, paused at
+    /// `position_ms`, and the next resume (or toggle) starts it there. Nothing is fetched until
+    /// then. Anything playing stops.
+    pub fn restore(
+        &self,
+        tracks: Vec<Track>,
+        index: usize,
+        position_ms: u64,
+    ) -> duet_core::Result<PlayerState> {
+        let len = tracks.len();
+        let shared = self.shared();
+        let mut core = shared.lock();
+        if tracks.is_empty() || !core.queue.replace(tracks, index) {
+            return Err(Error::bad_request(format!(
+                "index {index} is out of range for {len} tracks"
+            )));
+        }
+        core.stop_session();
+        core.start_run();
+        let duration_ms = core.queue.current().map_or(0, |t| t.duration_ms);
+        let position_ms = match duration_ms {
+            0 => position_ms,
+            duration => position_ms.min(duration),
+        };
+        core.status = PlayerStatus::Paused;
+        core.duration_ms = duration_ms;
+        core.position_ms = position_ms;
+        core.trial = None;
+        core.http_fallback = false;
+        core.resume_at_ms = Some(position_ms);
+        Ok(shared.emit_state(&core))
     }
 
     /// Stops playback, keeping the queue.
@@ -907,7 +951,8 @@ impl Player {
         Ok(shared.emit_state(&core))
     }
 
-    /// Seeks the current track (clamped to its length). Ignored when nothing is loaded.
+    /// Seeks the current track (clamped to its length); for a restored queue not started yet,
+    /// moves where it will start. Ignored when nothing is loaded.
     pub fn seek(&self, position_ms: u64) -> PlayerState {
         let shared = self.shared();
         let mut core = shared.lock();
@@ -922,6 +967,18 @@ impl Player {
                 position_ms,
                 duration_ms: core.duration_ms,
                 seeked: true,
+            }));
+        } else if core.resume_at_ms.is_some() {
+            // A restored queue not started yet: it will start here.
+            let position_ms = match core.duration_ms {
+                0 => position_ms,
+                duration => position_ms.min(duration),
+            };
+            core.resume_at_ms = Some(position_ms);
+            core.position_ms = position_ms;
+            shared.emit(PlayerEvent::Position(PositionUpdate {
+                position_ms,
+                duration_ms: core.duration_ms,
             }));
         }
         core.snapshot()

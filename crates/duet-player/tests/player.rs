@@ -887,3 +887,58 @@ async fn enqueue_and_bad_input() {
     assert_eq!(state.queue_length, 3);
     assert_eq!(state.status, PlayerStatus::Ended);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restored_queue_waits_paused_and_resumes_where_it_was() {
+    let server = Server::start().await;
+    let resolver = TableResolver::new();
+    let url = server.route("/long.mp3", Route::audio("long.mp3"));
+    let mut tracks = Vec::new();
+    for id in ["a", "b", "c"] {
+        resolver.url(id, &url, "mp3");
+        let mut t = track(id);
+        t.duration_ms = 8000;
+        tracks.push(t);
+    }
+    let capture = Capture::new();
+    let player = player(resolver.clone(), Pace::RealTime, &capture);
+
+    assert!(player.restore(Vec::new(), 0, 0).is_err());
+    assert!(player.restore(tracks.clone(), 3, 0).is_err());
+    let state = player.restore(tracks.clone(), 1, 4000).unwrap();
+    assert_eq!(state.status, PlayerStatus::Paused);
+    assert_eq!((state.index, state.position_ms), (Some(1), 4000));
+    assert_eq!(state.track.as_ref().map(|t| t.id.as_str()), Some("b"));
+    assert_eq!(state.queue_length, 3);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        resolver.asked(),
+        0,
+        "nothing is fetched before the person plays"
+    );
+    assert_eq!(capture.frames(), 0);
+
+    // A seek before playing moves the start; clamped to the track.
+    assert_eq!(player.seek(5000).position_ms, 5000);
+    assert_eq!(player.seek(99_000).position_ms, 8000);
+    player.seek(5000);
+
+    let mut events = Events::new(&player);
+    player.toggle();
+    events.until_status(WAIT, PlayerStatus::Playing).await;
+    events
+        .until(
+            WAIT,
+            |e| matches!(e, PlayerEvent::Position(p) if p.position_ms >= 5200),
+        )
+        .await;
+    let position = player.state().position_ms;
+    assert!((5000..6800).contains(&position), "{position}");
+    assert_eq!(player.state().index, Some(1));
+
+    // Choosing a track afterwards starts it from its beginning.
+    let mut events = Events::new(&player);
+    player.jump(2).unwrap();
+    events.until_status(WAIT, PlayerStatus::Playing).await;
+    assert!(player.state().position_ms < 2000, "{:?}", player.state());
+}

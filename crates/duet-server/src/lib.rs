@@ -7,6 +7,7 @@ pub mod access;
 pub mod api;
 mod login_keys;
 pub mod seed;
+mod tools;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -23,6 +24,9 @@ pub use login_keys::LOGIN_KEY_WINDOW;
 use login_keys::LoginKeys;
 use seed::{SeedQq, Stats};
 
+/// How long a short link's service may take to answer its redirect.
+const SHORT_LINK_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Everything the handlers share.
 pub struct AppState {
     providers: HashMap<ProviderId, Arc<dyn Provider>>,
@@ -32,6 +36,8 @@ pub struct AppState {
     /// The seed-compatible QQ Music API's needs (`/api/...`), when QQ Music is built in.
     pub(crate) seed: Option<SeedQq>,
     pub(crate) stats: Stats,
+    /// Resolves pasted short links (`GET /v1/share`) through `DUET_UPSTREAM` when it is set.
+    pub(crate) short_links: Result<duet_core::share::ShortLinks, Error>,
 }
 
 impl AppState {
@@ -61,6 +67,9 @@ impl AppState {
             login_keys: Arc::new(LoginKeys::new(login_key_window)),
             seed,
             stats: Stats::new(),
+            short_links: duet_core::Upstream::from_env().and_then(|upstream| {
+                duet_core::share::ShortLinks::new(upstream, SHORT_LINK_TIMEOUT)
+            }),
         })
     }
 
@@ -88,6 +97,7 @@ impl AppState {
 
 pub fn router(state: Arc<AppState>, access: Access) -> Router {
     let routes = api::routes()
+        .merge(tools::routes())
         .merge(seed::routes(state.clone()))
         .fallback(api::not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -6,12 +6,15 @@
 //! typed functions are generated from it (`crate::bindings`).
 
 pub mod cookie_login;
+pub mod history;
 pub mod library;
 pub mod lyrics_desktop;
 pub mod now_playing;
 pub mod player;
+pub mod playlist_tools;
 pub mod prefs;
 pub mod session;
+pub mod share;
 pub mod shortcuts;
 pub mod sound;
 pub mod tray;
@@ -62,6 +65,13 @@ pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
         lyrics_desktop::mini_player_toggle,
         shortcuts::shortcut_problems,
         tray::tray_language,
+        playlist_tools::playlist_duplicates,
+        playlist_tools::playlist_export,
+        share::share_open,
+        share::share_link,
+        share::track,
+        history::history_list,
+        history::history_clear,
     ]
 }
 

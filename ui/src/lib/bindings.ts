@@ -102,6 +102,26 @@ export const commands = {
 	 *  is remembered and nothing else happens.
 	 */
 	tray_language: (language: TrayLanguage) => __TAURI_INVOKE<void>("tray_language", { language }),
+	/**  Groups of indices into `tracks` that are the same track or the same song. */
+	playlist_duplicates: (tracks: Track[]) => __TAURI_INVOKE<DuplicateGroup[]>("playlist_duplicates", { tracks }),
+	/**
+	 *  Writes `playlist` (with its tracks), sorted as its view is, as M3U or CSV into the Downloads
+	 *  folder (`name.m3u`, `name (2).m3u`, … never over an existing file), and answers the path.
+	 */
+	playlist_export: (playlist: Playlist, format: ExportFormat, sort: SortKey, order: SortOrder) => __TAURI_INVOKE<string>("playlist_export", { playlist, format, sort, order }),
+	/**
+	 *  The page a pasted link (or a whole share text) names. Bad input is `bad_request`; a short
+	 *  link costs one request to its service, whose redirect is read and never followed.
+	 */
+	share_open: (text: string) => __TAURI_INVOKE<ShareTarget>("share_open", { text }),
+	/**  The canonical link of a page, for "copy link". */
+	share_link: (target: ShareTarget) => __TAURI_INVOKE<string>("share_link", { target }),
+	/**  One track by id (what a song link opens). */
+	track: (provider: ProviderId, id: string) => __TAURI_INVOKE<Track>("track", { provider, id }),
+	/**  The recently played tracks, newest first. */
+	history_list: () => __TAURI_INVOKE<HistoryEntry[]>("history_list"),
+	/**  Forgets the recently played tracks (on disk at once). */
+	history_clear: () => __TAURI_INVOKE<null>("history_clear"),
 };
 
 /** Events */
@@ -288,6 +308,22 @@ export type DuetError = {
 	upstream_code?: number | null,
 };
 
+/**  Tracks of one playlist that are the same: indices into the playlist, in its order. */
+export type DuplicateGroup = {
+	reason: DuplicateReason,
+	indices: number[],
+};
+
+/**  Why tracks are grouped as duplicates. */
+export type DuplicateReason = 
+/**  The very same track (same service, same id) more than once. */
+"same_id" | 
+/**
+ *  Different ids, but the same title and artists and a length within
+ *  [`SAME_SONG_TOLERANCE_MS`]: usually the same recording on another album.
+ */
+"same_song";
+
 /**
  *  The equaliser's presets. Serialised in snake_case (`bass_boost`), the name the UI and the
  *  preferences file use.
@@ -350,6 +386,19 @@ export type ErrorKind =
 "unsupported_media_type" | 
 /**  A file Duet keeps on this machine (its preferences) could not be read or written. */
 "storage";
+
+/**  The file formats a playlist exports to. */
+export type ExportFormat = 
+/**  Extended M3U (UTF-8, `.m3u8`-safe), one entry per track. */
+"m3u" | 
+/**  Comma-separated values (RFC 4180), with a header row. */
+"csv";
+
+/**  One played track and when it last started playing (Unix milliseconds). */
+export type HistoryEntry = {
+	track: Track,
+	played_at_ms: number,
+};
 
 export type LoginState = {
 	provider: ProviderId,
@@ -629,6 +678,20 @@ export type SessionStatus = {
 	error?: DuetError | null,
 };
 
+/**  What a share link shows. */
+export type ShareKind = "track" | "album" | "playlist" | "artist";
+
+/**
+ *  A page of one service: the track, album, playlist or artist a share link names. `id` is the
+ *  id the providers use (NetEase numbers; QQ Music `songmid`, `albummid`, `singermid`, and the
+ *  playlist's number).
+ */
+export type ShareTarget = {
+	provider: ProviderId,
+	kind: ShareKind,
+	id: string,
+};
+
 export type ShortcutAction = "play_pause" | "next" | "previous" | "desktop_lyrics";
 
 /**
@@ -653,6 +716,11 @@ export type ShortcutProblem = {
 };
 
 export type ShortcutProblemReason = "taken" | "failed";
+
+/**  What a playlist's view is sorted by. `Added` is the playlist's own order. */
+export type SortKey = "added" | "title" | "artist" | "album" | "duration";
+
+export type SortOrder = "asc" | "desc";
 
 /**
  *  Output device, hand-over between tracks, equaliser, speed. Applied live by

@@ -16,6 +16,9 @@ import {
   type DesktopLyricsPrefs,
   type Lyrics,
   type DuetError,
+  type DuplicateGroup,
+  type HistoryEntry,
+  type ShareTarget,
   type LoginState,
   type OutputDevice,
   type NowPlayingStatus,
@@ -90,6 +93,8 @@ interface MockConfig {
   keepsOnTop?: boolean;
   /** `desktop_lyrics_support`: false as WebKitGTK without accelerated compositing. */
   seeThrough?: boolean;
+  /** Recently played as history.json holds it at start (newest first). */
+  history?: HistoryEntry[];
 }
 
 /** A rejection a test asks for: the error object, less what the mock fills in. */
@@ -227,7 +232,7 @@ function playlistDetail(provider: ProviderId, id: string): Playlist {
     ...base,
     ...o,
     track_count: count,
-    tracks: makeTracks(Math.min(count, 20000), seed),
+    tracks: o.tracks ?? makeTracks(Math.min(count, 20000), seed),
   };
 }
 
@@ -488,6 +493,7 @@ function emitPlayer() {
 function setTrack(index: number): void {
   player.index = index;
   player.track = player.queue[index] ?? null;
+  if (player.track) recordPlayed(player.track);
   player.position_ms = 0;
   player.duration_ms = player.track?.duration_ms ?? 0;
   player.trial = player.track?.trial ?? null;
@@ -495,6 +501,83 @@ function setTrack(index: number): void {
   // a person's choice starts a new run of tries, as the Rust player does
   player.stopped_after_failures = null;
 }
+
+// ---------- recently played, share links, playlist tools ----------
+
+/** history.json: each track once, newest first (src-tauri/src/history.rs). */
+const history: HistoryEntry[] = clone(cfg.history ?? []);
+function recordPlayed(track: Track): void {
+  const i = history.findIndex(
+    (e) => e.track.provider === track.provider && e.track.id === track.id,
+  );
+  if (i >= 0) history.splice(i, 1);
+  history.unshift({ track: clone(track), played_at_ms: Date.now() });
+}
+
+/** The forms the UI tests paste; anything else is refused as duet_core::share refuses it. */
+function shareTarget(text: string): ShareTarget | null {
+  const forms: [RegExp, (m: RegExpMatchArray) => ShareTarget][] = [
+    [/163cn\.tv\/duetList/, () => ({ provider: 'netease', kind: 'playlist', id: '131149308' })],
+    [
+      /music\.163\.com\/.*playlist\?id=(\d+)/,
+      (m) => ({ provider: 'netease', kind: 'playlist', id: m[1] }),
+    ],
+    [
+      /music\.163\.com\/.*song\?id=(\d+)/,
+      (m) => ({ provider: 'netease', kind: 'track', id: m[1] }),
+    ],
+    [
+      /music\.163\.com\/.*album\?id=(\d+)/,
+      (m) => ({ provider: 'netease', kind: 'album', id: m[1] }),
+    ],
+    [
+      /music\.163\.com\/.*artist\?id=(\d+)/,
+      (m) => ({ provider: 'netease', kind: 'artist', id: m[1] }),
+    ],
+    [
+      /y\.qq\.com\/n\/ryqq\/playlist\/(\d+)/,
+      (m) => ({ provider: 'qq', kind: 'playlist', id: m[1] }),
+    ],
+    [
+      /y\.qq\.com\/n\/ryqq\/albumDetail\/(\w+)/,
+      (m) => ({ provider: 'qq', kind: 'album', id: m[1] }),
+    ],
+    [/y\.qq\.com\/n\/ryqq\/singer\/(\w+)/, (m) => ({ provider: 'qq', kind: 'artist', id: m[1] })],
+  ];
+  for (const [re, make] of forms) {
+    const m = text.match(re);
+    if (m) return make(m);
+  }
+  return null;
+}
+
+/** Same id, or the same title and artists within 2 s (duet_core::playlist_tools). */
+function duplicatesOf(tracks: Track[]): DuplicateGroup[] {
+  const byId = new Map<string, number[]>();
+  tracks.forEach((t, i) => byId.set(key(t), [...(byId.get(key(t)) ?? []), i]));
+  const groups: DuplicateGroup[] = [...byId.values()]
+    .filter((v) => v.length > 1)
+    .map((indices) => ({ reason: 'same_id', indices }));
+  const bySong = new Map<string, number[]>();
+  const firsts = [...byId.values()].map((v) => v[0]).sort((a, b) => a - b);
+  for (const i of firsts) {
+    const t = tracks[i];
+    const k = `${t.title.trim().toLowerCase()}|${t.artists
+      .map((a) => a.name.toLowerCase())
+      .sort()
+      .join('/')}`;
+    bySong.set(k, [...(bySong.get(k) ?? []), i]);
+  }
+  for (const v of bySong.values()) {
+    const close = v.filter(
+      (i) => Math.abs(tracks[i].duration_ms - tracks[v[0]].duration_ms) <= 2000,
+    );
+    if (close.length > 1) groups.push({ reason: 'same_song', indices: close });
+  }
+  return groups;
+}
+
+const key = (t: Pick<Track, 'provider' | 'id'>) => `${t.provider}:${t.id}`;
 
 // ---------- commands ----------
 
@@ -801,6 +884,27 @@ const handlers: Handlers = {
         : [];
     });
   },
+  history_list: () => clone(history),
+  history_clear: () => {
+    history.length = 0;
+    return null;
+  },
+  share_link: (target) =>
+    target.provider === 'qq'
+      ? `https://y.qq.com/n/ryqq/${{ track: 'songDetail', album: 'albumDetail', playlist: 'playlist', artist: 'singer' }[target.kind]}/${target.id}`
+      : `https://music.163.com/${target.kind === 'track' ? 'song' : target.kind}?id=${target.id}`,
+  share_open: (text) =>
+    shareTarget(text) ??
+    reject({ kind: 'bad_request', message: 'this is not a NetEase Cloud Music or QQ Music link' }),
+  track: (provider, id) => {
+    const found = [...makeTracks(30, 0), ...realTracks].find((t) => t.id === id);
+    return found
+      ? { ...found, provider }
+      : reject({ kind: 'not_found', message: `no track ${id}` }, provider);
+  },
+  playlist_duplicates: (tracks) => duplicatesOf(tracks),
+  playlist_export: (playlist, format) =>
+    `/home/you/Downloads/${playlist.name.replace(/[/\\:*?"<>|]/g, '_')}.${format}`,
   player_play: (tracks, start_index) => {
     player.queue = tracks;
     setTrack(start_index);
