@@ -979,6 +979,7 @@ impl Player {
             shared.emit(PlayerEvent::Position(PositionUpdate {
                 position_ms,
                 duration_ms: core.duration_ms,
+                seeked: true,
             }));
         }
         core.snapshot()
