@@ -133,6 +133,8 @@ fn fault_item(kind: FaultKind, module: &str, method: &str, param: &Value) -> Val
         FaultKind::QqNotLoggedIn => json!({"code": 1000}),
         FaultKind::QqBadCredential => json!({"code": 104400}),
         FaultKind::QqBadSign => json!({"code": 2000}),
+        FaultKind::QqRateLimited => json!({"code": 104604}),
+        FaultKind::QqVerify => json!({"code": 20276}),
         FaultKind::QqRiskControl => {
             if method == "DoSearchForQQMusicDesktop" {
                 modules::search_risk_control(param)
