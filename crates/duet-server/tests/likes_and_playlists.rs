@@ -192,9 +192,8 @@ async fn refusals_answer_with_their_kind_and_are_not_retried() {
         ),
         (Method::PUT, "/v1/netease/playlists/<b>/follow", None),
     ] {
-        let (status, answer) = call(&server, method.clone(), path, body).await;
+        let (status, answer) = call(&server, method, path, body).await;
         assert_error(status, &answer, 400, "bad_request");
-        let _ = (method, path);
     }
     let (status, body) = call(
         &server,
@@ -262,7 +261,7 @@ async fn qq_likes_and_playlists_round_trip() {
     .await;
     assert_eq!(status, 204, "{body}");
     let (_, read) = server.get(&format!("/v1/qq/playlists/{id}")).await;
-    assert_eq!(ids(&read), [song.clone()]);
+    assert_eq!(ids(&read), [song]);
 
     let (status, body) = call(
         &server,
