@@ -82,6 +82,34 @@ describe('likes and your own playlists', () => {
     }
   });
 
+  test('liked ids that cannot be read are told, and no heart writes until they are', async () => {
+    const app = await openApp(h, {
+      hash: '#/playlist/netease/705619441',
+      mock: { fail: { liked_ids: { kind: 'rate_limited', upstream_code: 405 } } },
+    });
+    const { page } = app;
+    try {
+      await page.waitForSelector(id('track-row'));
+      const toast = page.locator(id('toast')).first();
+      await toast.waitFor();
+      assert.match(await toast.innerText(), /Too many requests/);
+      await page.locator(`${id('track-row')}[data-index="0"]`).hover();
+      await rowHeart(page, 0).click();
+      await eventually(async () => (await app.count('liked_ids')) === 2);
+      assert.equal(await app.count('like_track'), 0, 'no write without knowing the state');
+
+      await app.duet(() => {
+        delete window.__duet.fail.liked_ids;
+      });
+      await rowHeart(page, 0).click();
+      await eventually(async () => (await rowHeart(page, 0).getAttribute('data-liked')) === 'true');
+      assert.equal(await app.count('liked_ids'), 3);
+      assert.equal(await app.count('like_track'), 1);
+    } finally {
+      await app.close();
+    }
+  });
+
   test('add one track from its menu, and several selected rows to a new playlist', async () => {
     const app = await openApp(h, { hash: '#/playlist/netease/705619441' });
     const { page } = app;

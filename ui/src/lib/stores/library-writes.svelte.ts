@@ -4,6 +4,7 @@
 import { api } from '../ipc';
 import { t } from '../i18n';
 import type { DuetError, Playlist, Provider, Track } from '../types';
+import { forgetLikes } from './likes.svelte';
 import { likedId, playlistsOf } from './library.svelte';
 import { session } from './session.svelte';
 import { toast } from './toasts.svelte';
@@ -97,10 +98,10 @@ export async function addTracks(p: Playlist, tracks: Track[]): Promise<boolean> 
 export async function removeTracks(p: Playlist, tracks: Track[]): Promise<boolean> {
   const ids = [...new Set(tracks.map((tr) => tr.id))];
   for (let i = 0; i < ids.length; i += 500) {
-    const done = await write(() =>
-      api.playlistRemoveTracks(p.provider, p.id, ids.slice(i, i + 500)),
-    );
+    const batch = ids.slice(i, i + 500);
+    const done = await write(() => api.playlistRemoveTracks(p.provider, p.id, batch));
     if (done === undefined) return false;
+    if (p.liked) forgetLikes(p.provider, batch);
   }
   await playlistsOf(p.provider).load();
   bump(p.provider, p.id);

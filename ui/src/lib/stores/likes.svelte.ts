@@ -6,7 +6,7 @@ import { api } from '../ipc';
 import type { DuetError, Provider, Track } from '../types';
 import { noteLikeChanged } from './library-writes.svelte';
 import { session } from './session.svelte';
-import { showWriteError } from './write-errors';
+import { showReadError, showWriteError } from './write-errors';
 
 class Likes {
   ids = new SvelteSet<string>();
@@ -23,8 +23,25 @@ class Likes {
     this.provider = provider;
   }
 
+  #reading: Promise<void> | null = null;
+
+  /** The set read, waiting for the read under way rather than asking again. */
+  async ready(): Promise<void> {
+    if (this.loaded) return;
+    await (this.#reading ?? this.load());
+  }
+
   /** Forgets the set and reads the account's afresh (one request). */
-  async load(): Promise<void> {
+  load(): Promise<void> {
+    const reading = this.#read();
+    this.#reading = reading;
+    void reading.finally(() => {
+      if (this.#reading === reading) this.#reading = null;
+    });
+    return reading;
+  }
+
+  async #read(): Promise<void> {
     const seq = ++this.#seq;
     this.ids.clear();
     this.loaded = false;
@@ -35,7 +52,10 @@ class Likes {
       this.loaded = true;
       this.error = null;
     } catch (e) {
-      if (seq === this.#seq) this.error = e as DuetError;
+      if (seq !== this.#seq) return;
+      this.error = e as DuetError;
+      // Not a silent row of empty hearts: say the set could not be read (a click reads again).
+      showReadError(this.error);
     }
   }
 }
@@ -69,9 +89,12 @@ export function likePending(track: Pick<Track, 'provider' | 'id'>): boolean {
 export async function toggleLike(track: Track): Promise<void> {
   const likes = likesOf(track.provider);
   if (!likes || likes.pending.has(track.id)) return;
-  const liked = !likes.ids.has(track.id);
   likes.pending.add(track.id);
   try {
+    // Whether it is liked must be known before the write says the opposite.
+    await likes.ready();
+    if (!likes.loaded) return;
+    const liked = !likes.ids.has(track.id);
     await api.likeTrack(track.provider, track.id, liked);
     if (liked) likes.ids.add(track.id);
     else likes.ids.delete(track.id);
@@ -81,4 +104,10 @@ export async function toggleLike(track: Track): Promise<void> {
   } finally {
     likes.pending.delete(track.id);
   }
+}
+
+/** Rows taken out of the liked-songs playlist itself are no longer liked. */
+export function forgetLikes(provider: Provider, trackIds: string[]): void {
+  const likes = likesOf(provider);
+  for (const id of trackIds) likes?.ids.delete(id);
 }

@@ -8,3 +8,8 @@ export function showWriteError(error: DuetError): void {
   const tone = error.kind === 'rate_limited' || error.kind === 'not_owner' ? 'warn' : 'error';
   toast(errorTitle(error.kind), tone, errorBody(error));
 }
+
+/** A read the hearts depend on (the liked ids) failed: told once, as a warning. */
+export function showReadError(error: DuetError): void {
+  toast(errorTitle(error.kind), 'warn', errorBody(error));
+}
