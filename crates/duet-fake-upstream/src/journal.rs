@@ -87,7 +87,7 @@ pub enum FaultKind {
     QqModuleError,
     /// QQ Music item `{"code":104604}`: too many requests (docs/protocol/qqmusic.md §6).
     QqRateLimited,
-    /// QQ Music item `{"code":20276}`: a captcha in the app first (§6).
+    /// QQ Music item `{"code":20276}`: a captcha in the app first (docs/protocol/qqmusic.md §6).
     QqVerify,
     /// QQ Music `CgiGetVkey`: every `midurlinfo[].result` 104003 with an empty `purl`
     /// (only vkey items take it).
