@@ -122,6 +122,16 @@ fn account_param(c: &Ctx<'_>, key: &str) -> Option<QqAccount> {
         .or_else(|| musicid_of(&Value::String(v)).and_then(QqAccount::by_musicid))
 }
 
+/// Whether `module` changes an account's library (which the service takes signed only).
+pub(crate) fn is_library_write(module: &str) -> bool {
+    matches!(
+        module,
+        "music.musicasset.PlaylistDetailWrite"
+            | "music.musicasset.PlaylistBaseWrite"
+            | "music.musicasset.PlaylistFavWrite"
+    )
+}
+
 /// The library writes (`modules/library.rs`).
 fn library_write(c: &Ctx<'_>, module: &str, method: &str) -> Result<Value, Value> {
     match (module, method) {
