@@ -110,6 +110,49 @@ describe('likes and your own playlists', () => {
     }
   });
 
+  test('QQ Music hearts and playlists go to QQ Music, beside NetEase', async () => {
+    const app = await openApp(h, {
+      hash: '#/playlist/qq/8205593127',
+      mock: { providers: ['netease', 'qq'], qqSession: 'logged_in' },
+    });
+    const { page } = app;
+    try {
+      await page.waitForSelector(id('track-row'));
+      const row = page.locator(`${id('track-row')}[data-index="0"]`);
+      const mid = await row.getAttribute('data-track-id');
+      await row.hover();
+      await rowHeart(page, 0).click();
+      await eventually(async () => (await rowHeart(page, 0).getAttribute('data-liked')) === 'true');
+      assert.deepEqual(await app.duet(() => window.__duet.last('like_track')), {
+        provider: 'qq',
+        trackId: mid,
+        liked: true,
+      });
+      // One read per service, each for its own tracks.
+      const reads = await app.calls('liked_ids');
+      assert.deepEqual(reads.map((c) => c.args.provider).sort(), ['qq']);
+
+      // Its own playlist offers rename and delete; the track's menu offers QQ playlists only.
+      assert.equal(await page.locator(id('playlist-rename')).count(), 1);
+      await row.click({ button: 'right' });
+      await page.locator(id('menu-add-to-playlist')).click();
+      const targets = await page
+        .locator(id('add-target'))
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-playlist-id')));
+      // The account's own QQ playlists: not the liked songs, not collected ones, no NetEase one.
+      assert.deepEqual(targets.sort(), ['7764021958', '8205593127']);
+      await page.locator(`${id('add-target')}[data-playlist-id="7764021958"]`).click();
+      await eventually(async () => (await app.count('playlist_add_tracks')) === 1);
+      assert.deepEqual(await app.duet(() => window.__duet.last('playlist_add_tracks')), {
+        provider: 'qq',
+        id: '7764021958',
+        trackIds: [mid],
+      });
+    } finally {
+      await app.close();
+    }
+  });
+
   test('add one track from its menu, and several selected rows to a new playlist', async () => {
     const app = await openApp(h, { hash: '#/playlist/netease/705619441' });
     const { page } = app;
