@@ -41,12 +41,15 @@ pub enum ErrorKind {
     UnsupportedMediaType,
     /// A file Duet keeps on this machine (its preferences) could not be read or written.
     Storage,
+    /// The item belongs to another account: only its owner may change it (someone else's
+    /// playlist), or the account may not do this to it (follow its own playlist).
+    NotOwner,
 }
 
 impl ErrorKind {
     /// Every kind. The UI's list of kinds is generated from this one (src-tauri's bindings,
     /// whose test checks it names every variant).
-    pub const ALL: [ErrorKind; 15] = [
+    pub const ALL: [ErrorKind; 16] = [
         ErrorKind::NotLoggedIn,
         ErrorKind::SessionExpired,
         ErrorKind::RiskControl,
@@ -62,6 +65,7 @@ impl ErrorKind {
         ErrorKind::Forbidden,
         ErrorKind::UnsupportedMediaType,
         ErrorKind::Storage,
+        ErrorKind::NotOwner,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -81,6 +85,7 @@ impl ErrorKind {
             ErrorKind::Forbidden => "forbidden",
             ErrorKind::UnsupportedMediaType => "unsupported_media_type",
             ErrorKind::Storage => "storage",
+            ErrorKind::NotOwner => "not_owner",
         }
     }
 
@@ -91,7 +96,8 @@ impl ErrorKind {
             ErrorKind::RiskControl
             | ErrorKind::VerificationRequired
             | ErrorKind::Declined
-            | ErrorKind::Forbidden => 403,
+            | ErrorKind::Forbidden
+            | ErrorKind::NotOwner => 403,
             ErrorKind::UnsupportedMediaType => 415,
             ErrorKind::RateLimited => 429,
             ErrorKind::NotFound => 404,

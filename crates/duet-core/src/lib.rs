@@ -11,6 +11,7 @@ pub mod error;
 pub mod hosts;
 pub mod http;
 pub mod keeper;
+pub mod library;
 pub mod lyrics;
 pub mod model;
 pub mod playlist_tools;

@@ -128,4 +128,69 @@ pub trait Provider: Send + Sync + 'static {
     ) -> Result<Comment>;
     /// The daily check-in (签到). Only ever called because a person pressed a button.
     async fn daily_checkin(&self) -> Result<CheckIn>;
+
+    // ---- Likes and your own playlists (issue 12, items 3–4) --------------------------------
+    // Writes, each made once because a person acted: never retried, never called on a timer.
+    // A refusal keeps the service's reason as its kind (`verification_required`,
+    // `rate_limited`, `not_owner`, `not_found`, `risk_control`).
+
+    /// Likes (`liked = true`) or unlikes the track `track_id`: NetEase's like list, QQ Music's
+    /// "我喜欢". Liking a liked track (or unliking one that is not) is not an error.
+    async fn like(&self, track_id: &str, liked: bool) -> Result<()> {
+        let _ = (track_id, liked);
+        Err(not_offered(self.id(), "likes"))
+    }
+    /// The ids of every track the account likes (the ids [`Track::id`] carries), newest first:
+    /// one read for the whole set, so a list of tracks knows its hearts without a request per
+    /// row.
+    async fn liked_ids(&self) -> Result<Vec<String>> {
+        Err(not_offered(self.id(), "likes"))
+    }
+    /// Creates a playlist named `name` (trimmed; see [`library::checked_playlist_name`]) and
+    /// returns it, empty and without tracks.
+    ///
+    /// [`library::checked_playlist_name`]: crate::library::checked_playlist_name
+    async fn create_playlist(&self, name: &str) -> Result<Playlist> {
+        let _ = name;
+        Err(not_offered(self.id(), "playlist writes"))
+    }
+    /// Renames one of the account's own playlists; someone else's is `not_owner`.
+    async fn rename_playlist(&self, playlist_id: &str, name: &str) -> Result<()> {
+        let _ = (playlist_id, name);
+        Err(not_offered(self.id(), "playlist writes"))
+    }
+    /// Deletes one of the account's own playlists (not the liked songs); someone else's is
+    /// `not_owner` (unfollow it instead).
+    async fn delete_playlist(&self, playlist_id: &str) -> Result<()> {
+        let _ = playlist_id;
+        Err(not_offered(self.id(), "playlist writes"))
+    }
+    /// Adds `track_ids` (1 to [`library::MAX_TRACKS_PER_WRITE`], in one request) to one of the
+    /// account's own playlists. Tracks already there are not added twice.
+    ///
+    /// [`library::MAX_TRACKS_PER_WRITE`]: crate::library::MAX_TRACKS_PER_WRITE
+    async fn add_to_playlist(&self, playlist_id: &str, track_ids: &[String]) -> Result<()> {
+        let _ = (playlist_id, track_ids);
+        Err(not_offered(self.id(), "playlist writes"))
+    }
+    /// Removes `track_ids` (1 to [`library::MAX_TRACKS_PER_WRITE`]) from one of the account's
+    /// own playlists.
+    ///
+    /// [`library::MAX_TRACKS_PER_WRITE`]: crate::library::MAX_TRACKS_PER_WRITE
+    async fn remove_from_playlist(&self, playlist_id: &str, track_ids: &[String]) -> Result<()> {
+        let _ = (playlist_id, track_ids);
+        Err(not_offered(self.id(), "playlist writes"))
+    }
+    /// Follows (`true`, NetEase 收藏 / QQ Music 收藏歌单) or unfollows someone else's playlist;
+    /// it then appears in (or leaves) [`user_playlists`]. The account's own is `not_owner`.
+    ///
+    /// [`user_playlists`]: Provider::user_playlists
+    async fn follow_playlist(&self, playlist_id: &str, follow: bool) -> Result<()> {
+        let _ = (playlist_id, follow);
+        Err(not_offered(self.id(), "following playlists"))
+    }
+}
+
+fn not_offered(provider: ProviderId, what: &str) -> Error {
+    Error::declined(format!("{provider} offers no {what} in Duet")).with_provider(provider)
 }

@@ -85,6 +85,10 @@ pub enum FaultKind {
     QqRiskControl,
     /// QQ Music item `{"code":500003,"subcode":860100001}`: the module refused the call.
     QqModuleError,
+    /// QQ Music item `{"code":104604}`: too many requests (docs/protocol/qqmusic.md §6).
+    QqRateLimited,
+    /// QQ Music item `{"code":20276}`: a captcha in the app first (docs/protocol/qqmusic.md §6).
+    QqVerify,
     /// QQ Music `CgiGetVkey`: every `midurlinfo[].result` 104003 with an empty `purl`
     /// (only vkey items take it).
     QqNoRights,
@@ -124,6 +128,8 @@ impl FaultKind {
             | FaultKind::QqBadSign
             | FaultKind::QqRiskControl
             | FaultKind::QqModuleError
+            | FaultKind::QqRateLimited
+            | FaultKind::QqVerify
             | FaultKind::QqNoRights => FaultScope::Qq,
             FaultKind::Reshaped => FaultScope::ApiAnswer,
         }

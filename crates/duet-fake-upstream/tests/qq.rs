@@ -2580,3 +2580,91 @@ async fn garbage_never_gets_a_500() {
     let r = authorize(&c, "p_skey", "g_tk=%%%&client_id".into()).await;
     assert_eq!(r.status, 302);
 }
+
+/// Library writes (docs/qqmusic-wire.md "Library writes"): signed only, with a login, the
+/// parameters checked, each kept and read back; an add with nothing to do is 80092.
+#[tokio::test]
+async fn library_writes_are_signed_checked_and_kept() {
+    let fake = fake().await;
+    let c = Client::new(&fake);
+    let cred = Cred::issued(&fake, QqAccount::Qq);
+    const BASE: &str = "music.musicasset.PlaylistBaseWrite";
+    const DETAIL_WRITE: &str = "music.musicasset.PlaylistDetailWrite";
+
+    let created = c
+        .item(Some(&cred), BASE, "AddPlaylist", json!({"dirName": "通勤"}))
+        .await;
+    assert_eq!(created["code"], 0, "{created}");
+    let dir = created["data"]["result"]["dirId"].as_u64().unwrap();
+    let tid = created["data"]["result"]["tid"].as_u64().unwrap();
+
+    let add = json!({"dirId": dir, "v_songInfo": [{"songId": 97773, "songType": 0}]});
+    let added = c
+        .item(Some(&cred), DETAIL_WRITE, "AddSonglist", add.clone())
+        .await;
+    assert_eq!(added["code"], 0, "{added}");
+    let again = c
+        .item(Some(&cred), DETAIL_WRITE, "AddSonglist", add.clone())
+        .await;
+    assert_eq!(again["code"], 80_092, "nothing to do");
+
+    let mine = c
+        .item(
+            Some(&cred),
+            "music.musicasset.PlaylistBaseRead",
+            "GetPlaylistByUin",
+            json!({"uin": QQ_ID.to_string()}),
+        )
+        .await;
+    let entry = mine["data"]["v_playlist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["tid"] == tid)
+        .cloned()
+        .expect("listed");
+    assert_eq!(
+        (entry["dirName"].clone(), entry["songNum"].clone()),
+        (json!("通勤"), json!(1))
+    );
+
+    // Unsigned musicu.fcg, no login, bad parameters, a directory the account lacks.
+    let body = envelope(
+        comm(Some(&cred)),
+        &[("req_0", DETAIL_WRITE, "AddSonglist", add.clone())],
+    );
+    let unsigned = c
+        .post("u.y.qq.com/cgi-bin/musicu.fcg", body, Some(&cred.cookie()))
+        .await
+        .json();
+    assert_eq!(unsigned["req_0"]["code"], 500_026);
+    let anonymous = c
+        .item(None, BASE, "AddPlaylist", json!({"dirName": "x"}))
+        .await;
+    assert_eq!(anonymous["code"], 1000);
+    for (method, param) in [
+        ("AddPlaylist", json!({"dirName": ""})),
+        ("AddPlaylist", json!({"dirName": "x".repeat(41)})),
+        ("DelPlaylist", json!({"dirId": 999})),
+        (
+            "EditPlaylist",
+            json!({"dirId": dir, "dirNewName": "no mask"}),
+        ),
+    ] {
+        let refused = c.item(Some(&cred), BASE, method, param).await;
+        assert_eq!(refused["code"], 500_003, "{method}: {refused}");
+    }
+    let deleted = c
+        .item(Some(&cred), BASE, "DelPlaylist", json!({"dirId": dir}))
+        .await;
+    assert_eq!(deleted["code"], 0);
+    let gone = c
+        .item(
+            None,
+            "music.srfDissInfo.aiDissInfo",
+            "uniform_get_Dissinfo",
+            json!({"disstid": tid}),
+        )
+        .await;
+    assert_eq!(gone["code"], 500_003, "deleted");
+}

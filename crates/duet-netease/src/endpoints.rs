@@ -41,8 +41,27 @@ pub const COMMENT_ADD: Endpoint = Endpoint::new("/api/resource/comments/add", We
 pub const COMMENT_REPLY: Endpoint = Endpoint::new("/api/resource/comments/reply", Weapi, Write);
 pub const DAILY_TASK: Endpoint = Endpoint::new("/api/point/dailyTask", Eapi, Write);
 
+// Likes and your own playlists (issue 12; docs/netease-wire.md "Library writes"), each as
+// NCMA-Enhanced's module sends it.
+/// `module/like.js`: weapi.
+pub const LIKE: Endpoint = Endpoint::new("/api/radio/like", Weapi, Write);
+/// `module/likelist.js`: NCMA's default transport, eapi.
+pub const LIKED_IDS: Endpoint = Endpoint::new("/api/song/like/get", Eapi, Read);
+/// `module/playlist_create.js`: weapi.
+pub const PLAYLIST_CREATE: Endpoint = Endpoint::new("/api/playlist/create", Weapi, Write);
+/// `module/playlist_name_update.js`: the default transport, eapi.
+pub const PLAYLIST_RENAME: Endpoint = Endpoint::new("/api/playlist/update/name", Eapi, Write);
+/// `module/playlist_delete.js`: weapi.
+pub const PLAYLIST_DELETE: Endpoint = Endpoint::new("/api/playlist/remove", Weapi, Write);
+/// `module/playlist_tracks.js` (`op` add | del): the default transport, eapi.
+pub const PLAYLIST_TRACKS: Endpoint = Endpoint::new("/api/playlist/manipulate/tracks", Eapi, Write);
+/// `module/playlist_subscribe.js` (`t=1`): eapi.
+pub const PLAYLIST_SUBSCRIBE: Endpoint = Endpoint::new("/api/playlist/subscribe", Eapi, Write);
+/// `module/playlist_subscribe.js` (`t≠1`): eapi.
+pub const PLAYLIST_UNSUBSCRIBE: Endpoint = Endpoint::new("/api/playlist/unsubscribe", Eapi, Write);
+
 /// The whole table, for the tests that hold the wire note to it.
-pub const ALL: [&Endpoint; 18] = [
+pub const ALL: [&Endpoint; 26] = [
     &QR_KEY,
     &QR_POLL,
     &ACCOUNT,
@@ -61,6 +80,14 @@ pub const ALL: [&Endpoint; 18] = [
     &COMMENT_ADD,
     &COMMENT_REPLY,
     &DAILY_TASK,
+    &LIKE,
+    &LIKED_IDS,
+    &PLAYLIST_CREATE,
+    &PLAYLIST_RENAME,
+    &PLAYLIST_DELETE,
+    &PLAYLIST_TRACKS,
+    &PLAYLIST_SUBSCRIBE,
+    &PLAYLIST_UNSUBSCRIBE,
 ];
 
 /// Whether `error` is the service refusing a request's form (its transport or parameters) rather

@@ -7,6 +7,7 @@ pub mod crypto;
 pub mod endpoints;
 pub mod errors;
 pub mod identity;
+pub mod library;
 pub mod lyrics;
 pub mod parse;
 pub mod provider;

@@ -20,7 +20,7 @@ use crate::client::{Client, Config};
 use crate::endpoints;
 use crate::errors::{self, netease};
 use crate::session::Session;
-use crate::{identity, lyrics, parse};
+use crate::{identity, library, lyrics, parse};
 
 /// How many ids one `/api/v3/song/detail` call may carry (§7.4: NCMA warns to keep ≤1000).
 pub const SONG_DETAIL_BATCH: usize = 1000;
@@ -147,7 +147,7 @@ fn search_type_code(kind: SearchType) -> u32 {
 }
 
 impl NeteaseProvider {
-    async fn current_user_id(&self) -> Result<String> {
+    pub(crate) async fn current_user_id(&self) -> Result<String> {
         if let Some((learnt_under, id)) = self.user_id.lock().await.clone() {
             if learnt_under == self.client.generation() {
                 return Ok(id);
@@ -550,6 +550,43 @@ impl Provider for NeteaseProvider {
             .call_accepting(&endpoints::DAILY_TASK, json!({ "type": 1 }), &[-2])
             .await?;
         Ok(parse::checkin(&body))
+    }
+
+    // ---- Likes and your own playlists (crate::library) ------------------------------------
+
+    async fn like(&self, track_id: &str, liked: bool) -> Result<()> {
+        library::like(&self.client, track_id, liked).await
+    }
+
+    async fn liked_ids(&self) -> Result<Vec<String>> {
+        let uid = self.current_user_id().await?;
+        library::liked_ids(&self.client, &uid).await
+    }
+
+    async fn create_playlist(&self, name: &str) -> Result<Playlist> {
+        library::create_playlist(&self.client, name)
+            .await
+            .map(|p| self.client.upstream().route_images(p))
+    }
+
+    async fn rename_playlist(&self, playlist_id: &str, name: &str) -> Result<()> {
+        library::rename_playlist(&self.client, playlist_id, name).await
+    }
+
+    async fn delete_playlist(&self, playlist_id: &str) -> Result<()> {
+        library::delete_playlist(&self.client, playlist_id).await
+    }
+
+    async fn add_to_playlist(&self, playlist_id: &str, track_ids: &[String]) -> Result<()> {
+        library::change_tracks(&self.client, playlist_id, track_ids, true).await
+    }
+
+    async fn remove_from_playlist(&self, playlist_id: &str, track_ids: &[String]) -> Result<()> {
+        library::change_tracks(&self.client, playlist_id, track_ids, false).await
+    }
+
+    async fn follow_playlist(&self, playlist_id: &str, follow: bool) -> Result<()> {
+        library::follow_playlist(&self.client, playlist_id, follow).await
     }
 }
 

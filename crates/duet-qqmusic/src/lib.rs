@@ -10,6 +10,7 @@ pub mod app_qr;
 pub mod client;
 pub mod errors;
 pub mod identity;
+pub mod library;
 pub mod login;
 pub mod lyrics;
 pub mod parse;

@@ -616,4 +616,119 @@ impl Provider for QqProvider {
         self.authed(|c| async move { self.api.check_in(&c).await })
             .await
     }
+
+    // ---- Likes and your own playlists (crate::library) ------------------------------------
+
+    async fn like(&self, track_id: &str, liked: bool) -> Result<()> {
+        let mids = [track_id.to_owned()];
+        self.authed(|c| {
+            let mids = mids.clone();
+            async move {
+                let ids = self.api.song_ids(&c, &mids).await?;
+                let dir = crate::parse::LIKED_DIRID;
+                self.api.change_songs(&c, dir, &ids, liked).await
+            }
+        })
+        .await
+    }
+
+    async fn liked_ids(&self) -> Result<Vec<String>> {
+        let euin = self.euin().await?;
+        self.authed(|c| {
+            let euin = euin.clone();
+            async move { self.api.liked_mids(&c, &euin).await }
+        })
+        .await
+    }
+
+    async fn create_playlist(&self, name: &str) -> Result<Playlist> {
+        duet_core::library::checked_playlist_name(name).map_err(qq)?;
+        let owner = self.me().await?;
+        let (id, name) = self
+            .authed(|c| async move { self.api.create_playlist(&c, name).await })
+            .await?;
+        Ok(Playlist {
+            provider: ProviderId::Qq,
+            id,
+            name,
+            cover_url: None,
+            creator: owner,
+            track_count: 0,
+            description: None,
+            liked: false,
+            tracks: None,
+        })
+    }
+
+    async fn rename_playlist(&self, playlist_id: &str, name: &str) -> Result<()> {
+        duet_core::library::checked_playlist_name(name).map_err(qq)?;
+        if playlist_id == crate::parse::LIKED_PLAYLIST_ID {
+            return Err(qq(Error::declined("QQ Music's 我喜欢 keeps its name")));
+        }
+        self.authed(|c| async move {
+            let dir = self.api.own_dir(&c, playlist_id).await?;
+            self.api.rename_playlist(&c, dir, name).await
+        })
+        .await
+    }
+
+    async fn delete_playlist(&self, playlist_id: &str) -> Result<()> {
+        if playlist_id == crate::parse::LIKED_PLAYLIST_ID {
+            return Err(qq(Error::declined("QQ Music's 我喜欢 cannot be deleted")));
+        }
+        self.authed(|c| async move {
+            let dir = self.api.own_dir(&c, playlist_id).await?;
+            self.api.delete_playlist(&c, dir).await
+        })
+        .await
+    }
+
+    async fn add_to_playlist(&self, playlist_id: &str, track_ids: &[String]) -> Result<()> {
+        self.change_playlist(playlist_id, track_ids, true).await
+    }
+
+    async fn remove_from_playlist(&self, playlist_id: &str, track_ids: &[String]) -> Result<()> {
+        self.change_playlist(playlist_id, track_ids, false).await
+    }
+
+    async fn follow_playlist(&self, playlist_id: &str, follow: bool) -> Result<()> {
+        if playlist_id == crate::parse::LIKED_PLAYLIST_ID {
+            return Err(qq(Error::new(
+                ErrorKind::NotOwner,
+                "this is the account's own 我喜欢",
+            )));
+        }
+        let tid = crate::library::check_tid(playlist_id)?;
+        self.authed(|c| async move {
+            let own = self.api.own_dirs(&c).await?;
+            if own.iter().any(|d| d.tid == playlist_id) {
+                return Err(qq(Error::new(
+                    ErrorKind::NotOwner,
+                    "this playlist is the account's own; it is in the library already",
+                )));
+            }
+            self.api.collect_playlist(&c, tid, follow).await
+        })
+        .await
+    }
+}
+
+impl QqProvider {
+    async fn change_playlist(
+        &self,
+        playlist_id: &str,
+        track_ids: &[String],
+        add: bool,
+    ) -> Result<()> {
+        duet_core::library::checked_track_batch(track_ids).map_err(qq)?;
+        if playlist_id != crate::parse::LIKED_PLAYLIST_ID {
+            crate::library::check_tid(playlist_id)?;
+        }
+        self.authed(|c| async move {
+            let dir = self.api.own_dir(&c, playlist_id).await?;
+            let ids = self.api.song_ids(&c, track_ids).await?;
+            self.api.change_songs(&c, dir, &ids, add).await
+        })
+        .await
+    }
 }

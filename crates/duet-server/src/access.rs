@@ -52,7 +52,7 @@ const MAX_TOKEN_FILE: u64 = 4096;
 
 /// The request headers an allowed origin may send (the seed API's credential headers too).
 const CORS_ALLOW_HEADERS: &str = "authorization, content-type, uin, qm-keyst";
-const CORS_ALLOW_METHODS: &str = "GET, POST";
+const CORS_ALLOW_METHODS: &str = "GET, POST, PUT, PATCH, DELETE";
 /// How long a browser may keep a preflight's answer, in seconds.
 const CORS_MAX_AGE: &str = "600";
 

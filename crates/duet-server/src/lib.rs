@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod api;
+pub mod library;
 mod login_keys;
 pub mod seed;
 mod tools;
@@ -98,6 +99,7 @@ impl AppState {
 pub fn router(state: Arc<AppState>, access: Access) -> Router {
     let routes = api::routes()
         .merge(tools::routes())
+        .merge(library::routes())
         .merge(seed::routes(state.clone()))
         .fallback(api::not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -9,6 +9,7 @@ pub mod cookie_login;
 pub mod history;
 pub mod library;
 pub mod lyrics_desktop;
+pub mod my_library;
 pub mod now_playing;
 pub mod player;
 pub mod playlist_tools;
@@ -41,6 +42,14 @@ pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
         library::post_comment,
         library::daily_checkin,
         library::cover_colors,
+        my_library::liked_ids,
+        my_library::like_track,
+        my_library::playlist_create,
+        my_library::playlist_rename,
+        my_library::playlist_delete,
+        my_library::playlist_add_tracks,
+        my_library::playlist_remove_tracks,
+        my_library::playlist_follow,
         player::player_play,
         player::player_enqueue,
         player::player_toggle,

@@ -46,6 +46,15 @@ export const commands = {
 	 *  services' own pictures are fetched (or the test upstream's), at most 8 MiB each.
 	 */
 	cover_colors: (url: string) => __TAURI_INVOKE<CoverColors>("cover_colors", { url }),
+	/**  Every liked track's id, newest first (one read; the UI keeps the set). */
+	liked_ids: (provider: ProviderId) => __TAURI_INVOKE<string[]>("liked_ids", { provider }),
+	like_track: (provider: ProviderId, trackId: string, liked: boolean) => __TAURI_INVOKE<null>("like_track", { provider, trackId, liked }),
+	playlist_create: (provider: ProviderId, name: string) => __TAURI_INVOKE<Playlist>("playlist_create", { provider, name }),
+	playlist_rename: (provider: ProviderId, id: string, name: string) => __TAURI_INVOKE<null>("playlist_rename", { provider, id, name }),
+	playlist_delete: (provider: ProviderId, id: string) => __TAURI_INVOKE<null>("playlist_delete", { provider, id }),
+	playlist_add_tracks: (provider: ProviderId, id: string, trackIds: string[]) => __TAURI_INVOKE<null>("playlist_add_tracks", { provider, id, trackIds }),
+	playlist_remove_tracks: (provider: ProviderId, id: string, trackIds: string[]) => __TAURI_INVOKE<null>("playlist_remove_tracks", { provider, id, trackIds }),
+	playlist_follow: (provider: ProviderId, id: string, follow: boolean) => __TAURI_INVOKE<null>("playlist_follow", { provider, id, follow }),
 	player_play: (tracks: Track[], startIndex: number) => __TAURI_INVOKE<PlayerState>("player_play", { tracks, startIndex }),
 	player_enqueue: (tracks: Track[]) => __TAURI_INVOKE<PlayerState>("player_enqueue", { tracks }),
 	player_toggle: () => __TAURI_INVOKE<PlayerState>("player_toggle"),
@@ -148,7 +157,7 @@ export const EQ_PREAMP_DB = [-12.0,12.0] as const;
 
 export const EQ_PRESETS = [{"bands_db":[0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0],"enabled":true,"preamp_db":-0.0,"preset":"flat"},{"bands_db":[-1.5,-0.5,1.5,3.0,4.0,3.0,1.5,0.0,-0.5,-1.0],"enabled":true,"preamp_db":-4.0,"preset":"pop"},{"bands_db":[5.0,4.0,2.5,-1.0,-2.0,-1.0,1.5,3.0,4.0,4.5],"enabled":true,"preamp_db":-5.0,"preset":"rock"},{"bands_db":[3.0,2.0,1.0,2.0,-1.5,-1.5,0.0,1.5,3.0,3.5],"enabled":true,"preamp_db":-3.5,"preset":"jazz"},{"bands_db":[4.0,3.0,2.0,1.0,-0.5,-0.5,0.0,1.5,2.5,3.0],"enabled":true,"preamp_db":-4.0,"preset":"classical"},{"bands_db":[5.0,4.5,1.5,0.0,-2.0,1.5,0.5,1.5,4.0,5.0],"enabled":true,"preamp_db":-5.0,"preset":"electronic"},{"bands_db":[5.0,4.5,1.5,3.0,-1.0,-1.0,1.5,-0.5,2.0,3.0],"enabled":true,"preamp_db":-5.0,"preset":"hip_hop"},{"bands_db":[3.0,3.0,2.0,0.5,1.0,1.0,2.0,2.5,2.0,1.5],"enabled":true,"preamp_db":-3.0,"preset":"acoustic"},{"bands_db":[-2.0,-3.0,-3.0,1.0,3.5,3.5,3.0,1.5,0.0,-1.5],"enabled":true,"preamp_db":-3.5,"preset":"vocal"},{"bands_db":[7.0,6.0,4.5,2.5,1.0,0.0,0.0,0.0,0.0,0.0],"enabled":true,"preamp_db":-7.0,"preset":"bass_boost"},{"bands_db":[0.0,0.0,0.0,0.0,0.0,1.0,2.5,4.0,5.5,7.0],"enabled":true,"preamp_db":-7.0,"preset":"treble_boost"},{"bands_db":[6.0,4.5,2.0,0.0,0.0,0.0,0.0,1.0,3.0,4.5],"enabled":true,"preamp_db":-6.0,"preset":"loudness"}] as const;
 
-export const ERROR_KINDS = ["not_logged_in","session_expired","risk_control","verification_required","rate_limited","not_found","unavailable","bad_request","upstream","network","declined","keychain","forbidden","unsupported_media_type","storage"] as const;
+export const ERROR_KINDS = ["not_logged_in","session_expired","risk_control","verification_required","rate_limited","not_found","unavailable","bad_request","upstream","network","declined","keychain","forbidden","unsupported_media_type","storage","not_owner"] as const;
 
 export const SPEED_RANGE = [0.5,2.0] as const;
 
@@ -385,7 +394,12 @@ export type ErrorKind =
 /**  A request body that is not `application/json`. */
 "unsupported_media_type" | 
 /**  A file Duet keeps on this machine (its preferences) could not be read or written. */
-"storage";
+"storage" | 
+/**
+ *  The item belongs to another account: only its owner may change it (someone else's
+ *  playlist), or the account may not do this to it (follow its own playlist).
+ */
+"not_owner";
 
 /**  The file formats a playlist exports to. */
 export type ExportFormat = 

@@ -117,6 +117,20 @@ export const api = {
     ipc.post_comment(provider, trackId, content, replyTo ?? null),
   dailyCheckin: (provider: Provider) => ipc.daily_checkin(provider),
   coverColors: (url: string) => ipc.cover_colors(url),
+  // Likes and the account's own playlists: writes, each because the person acted.
+  likedIds: (provider: Provider) => ipc.liked_ids(provider),
+  likeTrack: (provider: Provider, trackId: string, liked: boolean) =>
+    ipc.like_track(provider, trackId, liked),
+  playlistCreate: (provider: Provider, name: string) => ipc.playlist_create(provider, name),
+  playlistRename: (provider: Provider, id: string, name: string) =>
+    ipc.playlist_rename(provider, id, name),
+  playlistDelete: (provider: Provider, id: string) => ipc.playlist_delete(provider, id),
+  playlistAddTracks: (provider: Provider, id: string, trackIds: string[]) =>
+    ipc.playlist_add_tracks(provider, id, trackIds),
+  playlistRemoveTracks: (provider: Provider, id: string, trackIds: string[]) =>
+    ipc.playlist_remove_tracks(provider, id, trackIds),
+  playlistFollow: (provider: Provider, id: string, follow: boolean) =>
+    ipc.playlist_follow(provider, id, follow),
 
   playerPlay: (tracks: Track[], startIndex: number) => ipc.player_play(tracks, startIndex),
   playerEnqueue: (tracks: Track[]) => ipc.player_enqueue(tracks),

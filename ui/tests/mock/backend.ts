@@ -199,6 +199,17 @@ const playlistOverrides = cfg.playlistOverrides ?? {};
 const seenPlaylists = new Map<string, Playlist>();
 
 function playlistDetail(provider: ProviderId, id: string): Playlist {
+  const detail = basePlaylistDetail(provider, id);
+  const own = userPlaylists[provider].find((p) => p.id === id);
+  if (own) Object.assign(detail, { name: own.name });
+  const changed = library.tracks.get(`${provider}:${id}`);
+  if (changed) detail.tracks = clone(changed);
+  detail.track_count = detail.tracks?.length ?? detail.track_count;
+  for (const tr of detail.tracks ?? []) knownTracks.set(`${tr.provider}:${tr.id}`, tr);
+  return detail;
+}
+
+function basePlaylistDetail(provider: ProviderId, id: string): Playlist {
   if (provider === 'qq') {
     const base: Playlist = userPlaylists.qq.find((p) => p.id === id) ??
       seenPlaylists.get(`qq:${id}`) ?? {
@@ -348,6 +359,54 @@ const remember = (list: Comment[]) => {
   for (const c of list) knownComments.set(c.id, c);
   return list;
 };
+
+// ---------- likes and the account's own playlists ----------
+
+/** Every track handed out, by `provider:id`: what a like or an add names. */
+const knownTracks = new Map<string, Track>();
+const likedPlaylistId = (p: ProviderId) => userPlaylists[p].find((l) => l.liked)?.id;
+/** What the writes changed: each playlist's tracks once a write touched them, the liked ids. */
+const library = {
+  tracks: new Map<string, Track[]>(),
+  created: 0,
+  liked(provider: ProviderId): Track[] {
+    const id = likedPlaylistId(provider);
+    if (!id) return [];
+    const k = `${provider}:${id}`;
+    if (!this.tracks.has(k)) {
+      const first = basePlaylistDetail(provider, id).tracks ?? [];
+      for (const tr of first) knownTracks.set(`${tr.provider}:${tr.id}`, tr);
+      // Tracks far down the list: the first rows of other lists start out unliked.
+      this.tracks.set(k, first.slice(200, 212));
+    }
+    return this.tracks.get(k)!;
+  },
+  tracksOf(provider: ProviderId, id: string): Track[] {
+    const k = `${provider}:${id}`;
+    if (!this.tracks.has(k))
+      this.tracks.set(k, clone(basePlaylistDetail(provider, id).tracks ?? []));
+    return this.tracks.get(k)!;
+  },
+};
+
+function track(provider: ProviderId, id: string): Track {
+  const known = knownTracks.get(`${provider}:${id}`);
+  if (known) return clone(known);
+  return { ...clone(makeTracks(1)[0]), provider, id };
+}
+
+function ownPlaylist(provider: ProviderId, id: string): Playlist | Promise<never> {
+  const p = userPlaylists[provider].find((l) => l.id === id);
+  const me = profiles[provider];
+  if (!p) return reject({ kind: 'not_found', message: 'no such playlist' }, provider);
+  const mine = p.liked || p.creator.id === me.user_id || p.creator.name === me.nickname;
+  if (!mine)
+    return reject(
+      { kind: 'not_owner', message: 'only its owner can change it', upstream_code: 401 },
+      provider,
+    );
+  return p;
+}
 
 // ---------- control surface for tests ----------
 
@@ -829,6 +888,71 @@ const handlers: Handlers = {
         : { provider, already_done: false, points: 3, message: 'ok' },
   cover_colors: (url) =>
     colorsByUrl.get(url) ?? { background: '#2a1f2b', accent: '#b0455a', text: '#ffffff' },
+
+  liked_ids: (provider) => library.liked(provider).map((tr) => tr.id),
+  like_track: (provider, trackId, liked) => {
+    const list = library.liked(provider);
+    const at = list.findIndex((tr) => tr.id === trackId);
+    if (at >= 0) list.splice(at, 1);
+    if (liked) list.unshift(track(provider, trackId));
+    return null;
+  },
+  playlist_create: (provider, name) => {
+    const me = profiles[provider];
+    const created: Playlist = {
+      provider,
+      id: `${provider === 'qq' ? 95 : 91}0000000${++library.created}`,
+      name: name.trim(),
+      cover_url: null,
+      creator: { id: me.user_id, name: me.nickname },
+      track_count: 0,
+      liked: false,
+    };
+    const after = userPlaylists[provider].findIndex((p) => p.liked) + 1;
+    userPlaylists[provider].splice(after, 0, created);
+    library.tracks.set(`${provider}:${created.id}`, []);
+    return clone(created);
+  },
+  playlist_rename: (provider, id, name) => {
+    const p = ownPlaylist(provider, id);
+    if (p instanceof Promise) return p;
+    p.name = name.trim();
+    return null;
+  },
+  playlist_delete: (provider, id) => {
+    const p = ownPlaylist(provider, id);
+    if (p instanceof Promise) return p;
+    userPlaylists[provider].splice(userPlaylists[provider].indexOf(p), 1);
+    return null;
+  },
+  playlist_add_tracks: (provider, id, trackIds) => {
+    const p = ownPlaylist(provider, id);
+    if (p instanceof Promise) return p;
+    const list = library.tracksOf(provider, id);
+    const fresh = trackIds.filter((t) => !list.some((tr) => tr.id === t));
+    list.unshift(...fresh.map((t) => track(provider, t)));
+    p.track_count = list.length;
+    return null;
+  },
+  playlist_remove_tracks: (provider, id, trackIds) => {
+    const p = ownPlaylist(provider, id);
+    if (p instanceof Promise) return p;
+    const list = library.tracksOf(provider, id).filter((tr) => !trackIds.includes(tr.id));
+    library.tracks.set(`${provider}:${id}`, list);
+    p.track_count = list.length;
+    return null;
+  },
+  playlist_follow: (provider, id, follow) => {
+    const lists = userPlaylists[provider];
+    const at = lists.findIndex((p) => p.id === id);
+    if (follow && at < 0) {
+      const seen = seenPlaylists.get(`${provider}:${id}`) ?? basePlaylistDetail(provider, id);
+      lists.push({ ...clone(seen), tracks: undefined } as Playlist);
+    } else if (!follow && at >= 0) {
+      lists.splice(at, 1);
+    }
+    return null;
+  },
 
   player_state: () => playerState(),
   lyrics_playing: () =>

@@ -207,7 +207,7 @@ pub(crate) fn account_profile() -> &'static Value {
     &fixtures::get().get("user_account.json")["profile"]
 }
 
-fn owner_creator(template: &Value) -> Value {
+pub(crate) fn owner_creator(template: &Value) -> Value {
     let p = account_profile();
     let mut c = template.clone();
     for k in ["userId", "nickname", "avatarUrl", "signature", "vipType"] {

@@ -36,12 +36,12 @@ pub(crate) struct Call<'a> {
 
 impl Call<'_> {
     /// The `MUSIC_U` of a live session, if the caller has one.
-    fn session(&self) -> Option<&str> {
+    pub(super) fn session(&self) -> Option<&str> {
         let u = self.cookies.get("MUSIC_U")?;
         self.ctl.session_csrf(u).map(|_| u.as_str())
     }
 
-    fn str_param(&self, key: &str) -> Option<String> {
+    pub(super) fn str_param(&self, key: &str) -> Option<String> {
         match self.params.get(key)? {
             Value::String(s) => Some(s.clone()),
             Value::Number(n) => Some(n.to_string()),
@@ -50,7 +50,7 @@ impl Call<'_> {
     }
 
     /// An integer parameter: `Ok(None)` when absent, `Err` when present but not an integer.
-    fn int_param(&self, key: &str) -> Result<Option<i64>, ()> {
+    pub(super) fn int_param(&self, key: &str) -> Result<Option<i64>, ()> {
         match self.params.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Number(n)) => n.as_i64().map(Some).ok_or(()),
@@ -60,7 +60,7 @@ impl Call<'_> {
     }
 
     /// A positive id parameter (number or numeric string).
-    fn id_param(&self, key: &str) -> Option<u64> {
+    pub(super) fn id_param(&self, key: &str) -> Option<u64> {
         match self.int_param(key) {
             Ok(Some(n)) if n > 0 => Some(n as u64),
             _ => None,
@@ -73,7 +73,7 @@ pub(crate) fn param_error() -> Value {
     json!({"code": 400, "message": "参数错误"})
 }
 
-fn need_login() -> Value {
+pub(super) fn need_login() -> Value {
     json!({"code": 301, "msg": "需要登录"})
 }
 
@@ -82,7 +82,7 @@ fn not_found() -> Value {
 }
 
 /// The -462 answer that sends the person to a verification page (`verifyToken`, `url`).
-fn anti_cheat_demand() -> Value {
+pub(super) fn anti_cheat_demand() -> Value {
     fixtures::get().owned("error_-462.verify.json")
 }
 
@@ -92,7 +92,10 @@ pub(crate) fn cheating() -> Value {
 }
 
 /// weapi calls that change something: their `csrf_token` must equal the `__csrf` cookie.
-const CSRF_PATHS: [&str; 4] = [
+const CSRF_PATHS: [&str; 7] = [
+    super::library::LIKE,
+    super::library::CREATE,
+    super::library::DELETE,
     "/api/resource/comments/add",
     "/api/resource/comments/reply",
     "/api/point/dailyTask",
@@ -132,6 +135,7 @@ pub(crate) fn dispatch(c: &Call<'_>) -> Answer {
         "/api/point/dailyTask" => daily_task(c),
         "/api/logout" => Ok(logout(c)),
         "/api/register/anonimous" => anonymous(c),
+        p if super::library::PATHS.contains(&p) => Ok(super::library::dispatch(c)),
         p => match p.strip_prefix("/api/v1/resource/comments/") {
             Some(thread) => comments(c, thread),
             None => Err(not_found()),
@@ -494,7 +498,9 @@ fn playlist_detail(c: &Call<'_>) -> Result<Answer, Value> {
     let id = c.id_param("id").ok_or_else(param_error)?;
     let n = c.int_param("n").map_err(|_| param_error())?;
     let inline = n.map_or(20, |n| n.clamp(0, 20) as usize);
-    catalog::playlist_detail(id, inline)
+    c.ctl
+        .library()
+        .playlist_detail(id, inline)
         .map(Answer::from)
         .ok_or_else(|| json!({"code": 404, "message": "歌单不存在"}))
 }
@@ -502,7 +508,7 @@ fn playlist_detail(c: &Call<'_>) -> Result<Answer, Value> {
 fn user_playlist(c: &Call<'_>) -> Result<Answer, Value> {
     c.id_param("uid").ok_or_else(param_error)?;
     let (limit, offset) = paging(c, 30, 1000)?;
-    let all = catalog::user_playlists();
+    let all = c.ctl.library().user_playlists();
     let end = all.len().min(offset.saturating_add(limit));
     let page: Vec<Value> = all
         .get(offset..end)

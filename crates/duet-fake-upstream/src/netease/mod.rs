@@ -36,6 +36,7 @@ mod covers;
 mod endpoints;
 mod fixtures;
 mod identity;
+mod library;
 mod server;
 mod transport;
 
@@ -144,6 +145,8 @@ struct Shared {
     /// encSecKey (lower-case hex) → secret.
     weapi_keys: HashMap<String, [u8; 16]>,
     state: Mutex<State>,
+    /// Likes, created, changed and followed playlists: the writes, kept for the reads.
+    library: library::Library,
 }
 
 /// Control handle of the NetEase fake (cheap to clone; all clones drive the same world).
@@ -175,6 +178,7 @@ impl NeteaseControl {
                     next_comment_id: 6_000_000_001,
                     ..State::default()
                 }),
+                library: library::Library::default(),
             }),
         }
     }
@@ -193,6 +197,15 @@ impl NeteaseControl {
             .weapi_keys
             .get(&enc_sec_key.to_ascii_lowercase())
             .copied()
+    }
+
+    pub(crate) fn library(&self) -> &library::Library {
+        &self.shared.library
+    }
+
+    /// The ids of the account's liked tracks, newest first, as the fake keeps them.
+    pub fn liked_track_ids(&self) -> Vec<u64> {
+        self.shared.library.liked()
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {

@@ -133,6 +133,8 @@ fn fault_item(kind: FaultKind, module: &str, method: &str, param: &Value) -> Val
         FaultKind::QqNotLoggedIn => json!({"code": 1000}),
         FaultKind::QqBadCredential => json!({"code": 104400}),
         FaultKind::QqBadSign => json!({"code": 2000}),
+        FaultKind::QqRateLimited => json!({"code": 104604}),
+        FaultKind::QqVerify => json!({"code": 20276}),
         FaultKind::QqRiskControl => {
             if method == "DoSearchForQQMusicDesktop" {
                 modules::search_risk_control(param)
@@ -280,6 +282,9 @@ pub(crate) async fn serve(
         ctl.record_caller(caller(&call, &auth, &cookies, &comm));
         let body = if !sign_ok {
             json!({"code": 2000})
+        } else if !signed && modules::is_library_write(&i.module) {
+            // The references sign every library write; plain musicu.fcg gets 500026 (§5.7).
+            json!({"code": 500_026})
         } else if let Some(f) = ctl.journal().take_fault_where(|f: &Fault| {
             matches!(f.kind.scope(), FaultScope::Qq | FaultScope::ApiAnswer)
                 && f.path_matches(&path, false)

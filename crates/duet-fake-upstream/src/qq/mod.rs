@@ -27,6 +27,7 @@ mod catalog;
 mod cdn;
 mod envelope;
 mod fixtures;
+mod library;
 mod login;
 mod lyrics;
 mod modules;
@@ -388,6 +389,8 @@ struct Shared {
     config: FakeConfig,
     journal: Arc<Journal>,
     state: Mutex<State>,
+    /// Likes, created, changed and collected playlists: the writes, kept for the reads.
+    library: library::Library,
 }
 
 /// Control handle of the QQ Music fake (cheap to clone; all clones drive the same world).
@@ -425,8 +428,18 @@ impl QqControl {
                     next_seq: 5_000_001,
                     ..State::default()
                 }),
+                library: library::Library::default(),
             }),
         }
+    }
+
+    pub(crate) fn library(&self) -> &library::Library {
+        &self.shared.library
+    }
+
+    /// The song ids `account` likes ("我喜欢"), newest first, as the fake keeps them.
+    pub fn liked_song_ids(&self, account: QqAccount) -> Vec<u64> {
+        self.shared.library.liked(account)
     }
 
     /// The configuration of this fake.

@@ -9,7 +9,7 @@ mod search;
 mod songs;
 
 pub(crate) use playlists::{
-    created_playlists, favourite_playlists, liked_playlist, playlist, Playlist,
+    created_playlists, favourite_playlists, liked_playlist, liked_song_ids, playlist, Playlist,
 };
 pub(crate) use search::search;
 pub(crate) use songs::{song_by_id, song_by_mid, track_or_placeholder, LyricKind, Song};

@@ -247,6 +247,47 @@ pub(crate) fn liked_playlist(a: QqAccount) -> Playlist {
 }
 
 impl Playlist {
+    /// A playlist `a` created through the fake (`AddPlaylist`), holding `song_ids`.
+    pub(crate) fn created(
+        a: QqAccount,
+        tid: u64,
+        dirid: u64,
+        title: &str,
+        song_ids: Vec<u64>,
+    ) -> Self {
+        Playlist {
+            tid,
+            dirid,
+            title: title.to_owned(),
+            desc: String::new(),
+            total: song_ids.len() as u64,
+            owner: Some(a),
+            liked: false,
+            tracks: Tracks::List(song_ids),
+            creator: Creator::account(a),
+        }
+    }
+
+    /// The song ids of this playlist, in order (what a write starts from).
+    pub(crate) fn song_ids(&self) -> Vec<u64> {
+        match &self.tracks {
+            Tracks::List(ids) => ids.clone(),
+            Tracks::Range { base } => (0..self.total).map(|i| base + i + 1).collect(),
+            Tracks::Fixture => self
+                .tracks(0, self.total)
+                .iter()
+                .filter_map(|t| t["id"].as_u64())
+                .collect(),
+        }
+    }
+
+    /// This playlist holding `song_ids` instead (after a write).
+    pub(crate) fn with_songs(mut self, song_ids: Vec<u64>) -> Self {
+        self.total = song_ids.len() as u64;
+        self.tracks = Tracks::List(song_ids);
+        self
+    }
+
     /// Tracks `begin..begin+num` (clipped to the list).
     pub(crate) fn tracks(&self, begin: u64, num: u64) -> Vec<Value> {
         let end = self.total.min(begin.saturating_add(num));

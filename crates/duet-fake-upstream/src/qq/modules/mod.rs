@@ -12,6 +12,7 @@ use super::{QqAccount, QqControl};
 
 mod account;
 mod comments;
+mod library;
 mod playlists;
 mod session;
 mod songs;
@@ -121,6 +122,32 @@ fn account_param(c: &Ctx<'_>, key: &str) -> Option<QqAccount> {
         .or_else(|| musicid_of(&Value::String(v)).and_then(QqAccount::by_musicid))
 }
 
+/// Whether `module` changes an account's library (which the service takes signed only).
+pub(crate) fn is_library_write(module: &str) -> bool {
+    matches!(
+        module,
+        "music.musicasset.PlaylistDetailWrite"
+            | "music.musicasset.PlaylistBaseWrite"
+            | "music.musicasset.PlaylistFavWrite"
+    )
+}
+
+/// The library writes (`modules/library.rs`).
+fn library_write(c: &Ctx<'_>, module: &str, method: &str) -> Result<Value, Value> {
+    match (module, method) {
+        ("music.musicasset.PlaylistDetailWrite", "AddSonglist") => library::change_songs(c, true),
+        ("music.musicasset.PlaylistDetailWrite", "DelSonglist") => library::change_songs(c, false),
+        ("music.musicasset.PlaylistBaseWrite", "AddPlaylist") => library::add_playlist(c),
+        ("music.musicasset.PlaylistBaseWrite", "DelPlaylist") => library::del_playlist(c),
+        ("music.musicasset.PlaylistBaseWrite", "EditPlaylist") => library::edit_playlist(c),
+        ("music.musicasset.PlaylistFavWrite", "FavPlaylist") => library::fav_playlist(c, true),
+        ("music.musicasset.PlaylistFavWrite", "CancelFavPlaylist") => {
+            library::fav_playlist(c, false)
+        }
+        _ => Err(unknown_call()),
+    }
+}
+
 /// Answers one item.
 pub(crate) fn dispatch(c: &Ctx<'_>) -> ItemAnswer {
     let r: Result<ItemAnswer, Value> = match (c.module, c.method) {
@@ -156,6 +183,13 @@ pub(crate) fn dispatch(c: &Ctx<'_>) -> ItemAnswer {
         }
         ("music.globalComment.CommentWriteServer", "AddComment") => add_comment(c).map(Into::into),
         ("music.actCenter.ActCenterSignNewSvr", "SignIn") => sign_in(c).map(Into::into),
+        (module, method)
+            if module.starts_with("music.musicasset.Playlist")
+                && method != "GetPlaylistByUin"
+                && method != "CgiGetPlaylistFavInfo" =>
+        {
+            library_write(c, module, method).map(Into::into)
+        }
         ("music.actCenter.ActCenterSignNewSvr", "GetSignInSummary") => {
             sign_in_summary(c).map(Into::into)
         }

@@ -26,9 +26,9 @@ pub(super) fn playlist(c: &Ctx<'_>, diss: bool) -> Result<Value, Value> {
             "" => me,
             euin => QqAccount::by_encrypt_uin(euin).ok_or_else(bad_param)?,
         };
-        catalog::liked_playlist(owner)
+        c.ctl.library().liked_playlist(owner)
     } else {
-        let p = catalog::playlist(tid as u64).ok_or_else(|| {
+        let p = c.ctl.library().playlist(tid as u64).ok_or_else(|| {
             tracing::debug!(tid, "unknown playlist (500003)");
             bad_param()
         })?;
@@ -76,7 +76,7 @@ pub(super) fn created_playlists(c: &Ctx<'_>) -> Result<Value, Value> {
     let owner = account_param(c, "uin");
     let mut list = Vec::new();
     if let Some(a) = owner {
-        let liked = catalog::liked_playlist(a);
+        let liked = c.ctl.library().liked_playlist(a);
         let entry = |p: &catalog::Playlist| {
             json!({
                 "tid": p.tid, "dirId": p.dirid, "dirName": p.title, "songNum": p.total,
@@ -86,8 +86,8 @@ pub(super) fn created_playlists(c: &Ctx<'_>) -> Result<Value, Value> {
             })
         };
         list.push(entry(&liked));
-        for (tid, _) in catalog::created_playlists(a) {
-            if let Some(p) = catalog::playlist(tid) {
+        for (tid, _) in c.ctl.library().created(a) {
+            if let Some(p) = c.ctl.library().playlist(tid) {
                 list.push(entry(&p));
             }
         }
@@ -108,14 +108,14 @@ pub(super) fn fav_playlists(c: &Ctx<'_>) -> Result<Value, Value> {
         return Err(bad_param());
     }
     let all: Vec<u64> = account_param(c, "uin")
-        .map(catalog::favourite_playlists)
+        .map(|a| c.ctl.library().collected(a))
         .unwrap_or_default();
     let end = all.len().min(offset as usize + size.min(500) as usize);
     let page: Vec<Value> = all
         .get(offset as usize..end)
         .unwrap_or_default()
         .iter()
-        .filter_map(|tid| catalog::playlist(*tid))
+        .filter_map(|tid| c.ctl.library().playlist(*tid))
         .map(|p| {
             let d = p.dirinfo();
             json!({
