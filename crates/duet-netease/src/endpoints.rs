@@ -40,9 +40,18 @@ pub const REGISTER_VISITOR: Endpoint = Endpoint::new("/api/register/anonimous", 
 pub const COMMENT_ADD: Endpoint = Endpoint::new("/api/resource/comments/add", Weapi, Write);
 pub const COMMENT_REPLY: Endpoint = Endpoint::new("/api/resource/comments/reply", Weapi, Write);
 pub const DAILY_TASK: Endpoint = Endpoint::new("/api/point/dailyTask", Eapi, Write);
+/// The album id follows the path; the album and all its songs, privileges inline (NCMA
+/// `album.js`).
+pub const ALBUM: Endpoint = Endpoint::new("/api/v1/album/", Weapi, Read);
+/// The artist id follows the path; the artist and their 50 hot songs (NCMA `artists.js`).
+pub const ARTIST: Endpoint = Endpoint::new("/api/v1/artist/", Weapi, Read);
+/// The artist id follows the path; a page of albums (NCMA `artist_album.js`).
+pub const ARTIST_ALBUMS: Endpoint = Endpoint::new("/api/artist/albums/", Weapi, Read);
+/// Artists like one artist; a login's (NCMA `simi_artist.js`).
+pub const SIMILAR_ARTISTS: Endpoint = Endpoint::new("/api/discovery/simiArtist", Weapi, Read);
 
 /// The whole table, for the tests that hold the wire note to it.
-pub const ALL: [&Endpoint; 18] = [
+pub const ALL: [&Endpoint; 22] = [
     &QR_KEY,
     &QR_POLL,
     &ACCOUNT,
@@ -61,6 +70,10 @@ pub const ALL: [&Endpoint; 18] = [
     &COMMENT_ADD,
     &COMMENT_REPLY,
     &DAILY_TASK,
+    &ALBUM,
+    &ARTIST,
+    &ARTIST_ALBUMS,
+    &SIMILAR_ARTISTS,
 ];
 
 /// Whether `error` is the service refusing a request's form (its transport or parameters) rather
