@@ -4,6 +4,7 @@
 //! cipher of any service.
 
 pub mod access;
+mod albums;
 pub mod api;
 mod login_keys;
 pub mod seed;
@@ -88,6 +89,7 @@ impl AppState {
 
 pub fn router(state: Arc<AppState>, access: Access) -> Router {
     let routes = api::routes()
+        .merge(albums::routes())
         .merge(seed::routes(state.clone()))
         .fallback(api::not_found)
         .method_not_allowed_fallback(method_not_allowed)
