@@ -49,7 +49,11 @@ async fn an_album_has_all_its_tracks_with_their_marks() {
     assert_eq!(tracks.len() as u64, LONG_ALBUM_TRACKS);
     assert_eq!(album.track_count, Some(LONG_ALBUM_TRACKS));
     assert_eq!(album.artists[0].id, PROLIFIC_ARTIST_ID.to_string());
-    assert!(album.description.as_deref().unwrap().contains("duet-fake-upstream"));
+    assert!(album
+        .description
+        .as_deref()
+        .unwrap()
+        .contains("duet-fake-upstream"));
     assert!(album.published_at_ms.is_some());
     // Ids ending in 13 are grey, 77 VIP: the same marks as a playlist's.
     let grey = tracks.iter().find(|t| t.id.ends_with("13")).unwrap();

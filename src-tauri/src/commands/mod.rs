@@ -5,6 +5,7 @@
 //! `capabilities/main.json`: `build.rs` reads the ACL manifest from the list below, and the UI's
 //! typed functions are generated from it (`crate::bindings`).
 
+pub mod albums;
 pub mod cookie_login;
 pub mod library;
 pub mod lyrics_desktop;
@@ -38,6 +39,9 @@ pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
         library::post_comment,
         library::daily_checkin,
         library::cover_colors,
+        albums::album,
+        albums::artist,
+        albums::artist_albums,
         player::player_play,
         player::player_enqueue,
         player::player_toggle,
