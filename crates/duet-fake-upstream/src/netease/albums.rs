@@ -199,7 +199,7 @@ fn unknown(id: u64) -> bool {
 
 /// `/api/v1/album/<id>`; `None` when the service does not know it.
 pub(crate) fn album(id: u64) -> Option<Value> {
-    if unknown(id) || id > ARTIST_ALBUM_BASE && id % 1000 == 0 {
+    if unknown(id) || id > ARTIST_ALBUM_BASE && id.is_multiple_of(1000) {
         return None;
     }
     let artist = album_artist(id);
