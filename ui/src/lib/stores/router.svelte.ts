@@ -1,5 +1,5 @@
 // A tiny hash router: #/library, #/daily?provider=…, #/search?q=…&type=…&provider=…,
-// #/playlist/<provider>/<id>. `provider` picks the service of a search or of the daily picks;
+// #/playlist/<provider>/<id>, #/album/<provider>/<id>, #/artist/<provider>/<id>. `provider` picks the service of a search or of the daily picks;
 // without it the screen uses the default one (stores/session.svelte.ts › defaultProvider).
 import type { Provider, SearchType } from '../types';
 
@@ -7,7 +7,9 @@ export type Route =
   | { name: 'library' }
   | { name: 'daily'; provider?: Provider }
   | { name: 'search'; q: string; type: SearchType; provider?: Provider }
-  | { name: 'playlist'; provider: Provider; id: string };
+  | { name: 'playlist'; provider: Provider; id: string }
+  | { name: 'album'; provider: Provider; id: string }
+  | { name: 'artist'; provider: Provider; id: string };
 
 function providerParam(v: string | null): Provider | undefined {
   return v === 'netease' || v === 'qq' ? v : undefined;
@@ -33,8 +35,10 @@ function parse(hash: string): Route {
       };
     }
     case 'playlist':
+    case 'album':
+    case 'artist':
       if ((parts[1] === 'netease' || parts[1] === 'qq') && parts[2]) {
-        return { name: 'playlist', provider: parts[1], id: parts[2] };
+        return { name: parts[0], provider: parts[1], id: parts[2] };
       }
       return { name: 'library' };
     default:
@@ -57,7 +61,9 @@ export function href(route: Route): string {
       return s ? `#/search?${s}` : '#/search';
     }
     case 'playlist':
-      return `#/playlist/${route.provider}/${encodeURIComponent(route.id)}`;
+    case 'album':
+    case 'artist':
+      return `#/${route.name}/${route.provider}/${encodeURIComponent(route.id)}`;
   }
 }
 
