@@ -93,11 +93,21 @@ fn album_artist(id: u64) -> u64 {
     }
 }
 
+/// A cover of its own for each album and artist (the CDN draws a picture from the path).
+fn picture(kind: &str, id: u64) -> String {
+    format!(
+        "http://p{}.music.126.net/DuetFake{kind}{id}==/{id}.jpg",
+        1 + id % 4
+    )
+}
+
 fn album_name(id: u64) -> String {
     match id {
         HOSTILE_ALBUM_ID => HOSTILE_NAME.to_owned(),
         LONG_ALBUM_ID => "两千首 (2,000 tracks)".to_owned(),
-        id if id > ARTIST_ALBUM_BASE => format!("Album {} of {}", id % 1000, album_artist(id)),
+        id if id > ARTIST_ALBUM_BASE => {
+            format!("{} · 专辑 {}", artist_name(album_artist(id)), id % 1000)
+        }
         _ => captured_names()
             .0
             .get(&id)
@@ -144,6 +154,8 @@ fn album_object(id: u64) -> Value {
     set(&mut a, "artists", json!([artist_ref(artist)]));
     set(&mut a, "artist", artist_ref(artist));
     set(&mut a, "commentThreadId", format!("R_AL_3_{id}"));
+    set(&mut a, "picUrl", picture("Album", id));
+    set(&mut a, "blurPicUrl", picture("Album", id));
     set(&mut a, "songs", json!([]));
     let description = if id == HOSTILE_ALBUM_ID {
         HOSTILE_DESCRIPTION.to_owned()
@@ -185,6 +197,7 @@ pub(crate) fn place(song: &mut Value, album: u64, artist: u64) {
     let mut al = song["al"].clone();
     set(&mut al, "id", album);
     set(&mut al, "name", album_name(album));
+    set(&mut al, "picUrl", picture("Album", album));
     set(song, "al", al);
     set(
         song,
@@ -224,6 +237,8 @@ fn artist_object(id: u64) -> Value {
     set(&mut a, "name", artist_name(id));
     set(&mut a, "albumSize", album_count(id));
     set(&mut a, "musicSize", album_count(id) * 10);
+    set(&mut a, "picUrl", picture("Artist", id));
+    set(&mut a, "img1v1Url", picture("Artist", id));
     let brief = if id == HOSTILE_ARTIST_ID {
         HOSTILE_DESCRIPTION.to_owned()
     } else {
