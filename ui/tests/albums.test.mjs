@@ -100,6 +100,9 @@ describe('album and artist pages', () => {
       assert.match(await page.locator(id('album-description')).innerText(), /2000/);
       const rows = await page.locator(id('track-row')).count();
       assert.ok(rows > 5 && rows < 100, `${rows} rows in the DOM`);
+      // Every row is this album's: no album column on its own page.
+      assert.equal(await page.locator(`${id('track-row')} ${id('album-link')}`).count(), 0);
+      assert.equal(await page.locator('[role="columnheader"]').count(), 4);
       await shot(page, 'album');
       const scroller = page.locator('[data-scroll-root]');
       await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight));
