@@ -161,7 +161,7 @@ fn album_object(id: u64) -> Value {
         HOSTILE_DESCRIPTION.to_owned()
     } else {
         format!(
-            "{} is an album made up by duet-fake-upstream.\n\nIts tracks are synthesised; ids \
+            "{} is an album made up by duet-fake-upstream.\nIts tracks are synthesised; ids \
              ending in 13 are grey, 77 VIP.",
             album_name(id)
         )
