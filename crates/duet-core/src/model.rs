@@ -121,6 +121,13 @@ pub struct Album {
     pub track_count: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub published_at_ms: Option<i64>,
+    /// The service's text about the album; only on the album's own page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Present on the album's own page (all of them, with the grey/VIP marks of playlists),
+    /// absent in lists of albums.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracks: Option<Vec<Track>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -132,6 +139,61 @@ pub struct Artist {
     pub picture_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub album_count: Option<u64>,
+}
+
+/// An artist's own page: who they are, their most played tracks and, where the service has
+/// them, artists like them. Their albums come a page at a time ([`ArtistAlbums`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ArtistPage {
+    pub provider: ProviderId,
+    pub id: String,
+    pub name: String,
+    pub picture_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub album_count: Option<u64>,
+    pub top_tracks: Vec<Track>,
+    /// Empty when the service names none (or has no such list).
+    pub similar: Vec<Artist>,
+}
+
+/// One page of an artist's albums, newest first. Pages start at 1 and hold
+/// [`ArtistAlbums::PAGE_SIZE`] albums.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ArtistAlbums {
+    pub provider: ProviderId,
+    pub artist_id: String,
+    pub page: u32,
+    pub page_size: u32,
+    /// The service's count of all the artist's albums.
+    pub total: u64,
+    pub has_more: bool,
+    pub albums: Vec<Album>,
+}
+
+impl ArtistAlbums {
+    pub const PAGE_SIZE: u32 = 30;
+    /// Pages past this are refused: 100 pages of 30 is beyond any discography.
+    pub const MAX_PAGE: u32 = 100;
+
+    /// Checks a requested page number before anything is asked of a service.
+    pub fn check_page(page: u32) -> Result<()> {
+        if page == 0 || page > Self::MAX_PAGE {
+            return Err(Error::bad_request(format!(
+                "pages of an artist's albums go from 1 to {}",
+                Self::MAX_PAGE
+            )));
+        }
+        Ok(())
+    }
+
+    /// The offset of the first album of `page` (checked).
+    pub fn offset(page: u32) -> u64 {
+        u64::from(page.saturating_sub(1)) * u64::from(Self::PAGE_SIZE)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -568,6 +630,21 @@ impl ImageUrls for Playlist {
 impl ImageUrls for Album {
     fn visit_image_urls(&mut self, f: &mut dyn FnMut(&mut String)) {
         visit_option(&mut self.cover_url, f);
+        self.tracks.visit_image_urls(f);
+    }
+}
+
+impl ImageUrls for ArtistPage {
+    fn visit_image_urls(&mut self, f: &mut dyn FnMut(&mut String)) {
+        visit_option(&mut self.picture_url, f);
+        self.top_tracks.visit_image_urls(f);
+        self.similar.visit_image_urls(f);
+    }
+}
+
+impl ImageUrls for ArtistAlbums {
+    fn visit_image_urls(&mut self, f: &mut dyn FnMut(&mut String)) {
+        self.albums.visit_image_urls(f);
     }
 }
 
@@ -662,6 +739,18 @@ mod tests {
         assert_eq!(json["type"], "artist");
         assert_eq!(json["items"], serde_json::json!([]));
         assert_eq!(json["provider"], "netease");
+    }
+
+    #[test]
+    fn artist_album_pages_are_checked() {
+        assert_eq!(
+            ArtistAlbums::check_page(0).unwrap_err().kind,
+            crate::ErrorKind::BadRequest
+        );
+        assert!(ArtistAlbums::check_page(ArtistAlbums::MAX_PAGE + 1).is_err());
+        assert!(ArtistAlbums::check_page(1).is_ok());
+        assert_eq!(ArtistAlbums::offset(1), 0);
+        assert_eq!(ArtistAlbums::offset(3), 60);
     }
 
     #[test]

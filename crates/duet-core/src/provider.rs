@@ -189,6 +189,17 @@ pub trait Provider: Send + Sync + 'static {
         let _ = (playlist_id, follow);
         Err(not_offered(self.id(), "following playlists"))
     }
+
+    // ---- albums and artists (issue 12, items 1–2) -------------------------------------------
+
+    /// An album with its description and all of its tracks. A malformed id is `bad_request`
+    /// (nothing is asked of the service); an id the service does not know is `not_found`.
+    async fn album(&self, id: &str) -> Result<Album>;
+    /// An artist's page: picture, description, top tracks and similar artists where the service
+    /// has them. `bad_request` / `not_found` as for [`album`](Provider::album).
+    async fn artist(&self, id: &str) -> Result<ArtistPage>;
+    /// One page (from 1, [`ArtistAlbums::PAGE_SIZE`] albums) of an artist's albums.
+    async fn artist_albums(&self, id: &str, page: u32) -> Result<ArtistAlbums>;
 }
 
 fn not_offered(provider: ProviderId, what: &str) -> Error {

@@ -519,6 +519,15 @@ mod tests {
         async fn daily_checkin(&self) -> Result<CheckIn> {
             unreachable!()
         }
+        async fn album(&self, _: &str) -> Result<Album> {
+            unreachable!()
+        }
+        async fn artist(&self, _: &str) -> Result<ArtistPage> {
+            unreachable!()
+        }
+        async fn artist_albums(&self, _: &str, _: u32) -> Result<ArtistAlbums> {
+            unreachable!()
+        }
     }
 
     fn scripted(polls: Vec<Result<QrPoll>>, lifetime: Duration) -> Arc<dyn Provider> {

@@ -22,6 +22,10 @@ pub enum Probe {
     Lyrics,
     Playlist,
     StreamUrl,
+    /// The read track's album, with its tracks.
+    Album,
+    /// The read track's (first) artist, and the first page of their albums.
+    Artist,
 }
 
 impl Probe {
@@ -34,6 +38,8 @@ impl Probe {
             Probe::Lyrics => "lyrics",
             Probe::Playlist => "playlist",
             Probe::StreamUrl => "stream URL",
+            Probe::Album => "album",
+            Probe::Artist => "artist",
         }
     }
 }
@@ -99,6 +105,15 @@ fn sample_track(provider: ProviderId) -> &'static str {
     match provider {
         ProviderId::Netease => "186016",
         ProviderId::Qq => "0039MnYb0qxYhV",
+    }
+}
+
+/// An album and an artist each service has (叶惠美 and 周杰伦 on QQ Music, 拾 and 张杰 on
+/// NetEase, from the captured fixtures), read when no track was read to take them from.
+fn sample_album_and_artist(provider: ProviderId) -> (&'static str, &'static str) {
+    match provider {
+        ProviderId::Netease => ("3275171", "6472"),
+        ProviderId::Qq => ("000MkMni19ClKG", "0025NhlN2yWrP4"),
     }
 }
 
@@ -231,6 +246,16 @@ async fn rows_of(provider: &dyn Provider, query: &str) -> Vec<EndpointRow> {
         ),
     };
     let (elapsed, answer) = timed(provider.track(&track_id)).await;
+    let (album_id, artist_id) = match &answer {
+        Ok(t) => (
+            Some(t.album.id.clone()).filter(|id| !id.is_empty()),
+            t.artists
+                .first()
+                .map(|a| a.id.clone())
+                .filter(|id| !id.is_empty()),
+        ),
+        Err(_) => (None, None),
+    };
     row(
         Probe::Track,
         elapsed,
@@ -300,6 +325,51 @@ async fn rows_of(provider: &dyn Provider, query: &str) -> Vec<EndpointRow> {
                 out.push_str(", a preview only");
             }
             out
+        }),
+    );
+
+    let (sample_album, sample_artist) = sample_album_and_artist(id);
+    const SAMPLE: &str = " (a sample: no track read to take it from)";
+    let (album_id, album_note) = match album_id {
+        Some(found) => (found, ""),
+        None => (sample_album.to_owned(), SAMPLE),
+    };
+    let (elapsed, answer) = timed(provider.album(&album_id)).await;
+    row(
+        Probe::Album,
+        elapsed,
+        summarise(answer, |a| {
+            format!(
+                "{}: {} tracks{album_note}",
+                text(&a.name),
+                a.tracks.as_ref().map_or(0, Vec::len)
+            )
+        }),
+    );
+    let (artist_id, artist_note) = match artist_id {
+        Some(found) => (found, ""),
+        None => (sample_artist.to_owned(), SAMPLE),
+    };
+    let started = Instant::now();
+    let answer = match provider.artist(&artist_id).await {
+        Ok(page) => provider
+            .artist_albums(&artist_id, 1)
+            .await
+            .map(|albums| (page, albums)),
+        Err(e) => Err(e),
+    };
+    row(
+        Probe::Artist,
+        started.elapsed(),
+        summarise(answer, |(page, albums)| {
+            format!(
+                "{}: {} top tracks, {} of {} albums, {} similar{artist_note}",
+                text(&page.name),
+                page.top_tracks.len(),
+                albums.albums.len(),
+                albums.total,
+                page.similar.len()
+            )
         }),
     );
     rows

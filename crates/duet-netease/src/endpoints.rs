@@ -40,6 +40,15 @@ pub const REGISTER_VISITOR: Endpoint = Endpoint::new("/api/register/anonimous", 
 pub const COMMENT_ADD: Endpoint = Endpoint::new("/api/resource/comments/add", Weapi, Write);
 pub const COMMENT_REPLY: Endpoint = Endpoint::new("/api/resource/comments/reply", Weapi, Write);
 pub const DAILY_TASK: Endpoint = Endpoint::new("/api/point/dailyTask", Eapi, Write);
+/// The album id follows the path; the album and all its songs, privileges inline (NCMA
+/// `album.js`).
+pub const ALBUM: Endpoint = Endpoint::new("/api/v1/album/", Weapi, Read);
+/// The artist id follows the path; the artist and their 50 hot songs (NCMA `artists.js`).
+pub const ARTIST: Endpoint = Endpoint::new("/api/v1/artist/", Weapi, Read);
+/// The artist id follows the path; a page of albums (NCMA `artist_album.js`).
+pub const ARTIST_ALBUMS: Endpoint = Endpoint::new("/api/artist/albums/", Weapi, Read);
+/// Artists like one artist; a login's (NCMA `simi_artist.js`).
+pub const SIMILAR_ARTISTS: Endpoint = Endpoint::new("/api/discovery/simiArtist", Weapi, Read);
 
 // Likes and your own playlists (issue 12; docs/netease-wire.md "Library writes"), each as
 // NCMA-Enhanced's module sends it.
@@ -61,7 +70,7 @@ pub const PLAYLIST_SUBSCRIBE: Endpoint = Endpoint::new("/api/playlist/subscribe"
 pub const PLAYLIST_UNSUBSCRIBE: Endpoint = Endpoint::new("/api/playlist/unsubscribe", Eapi, Write);
 
 /// The whole table, for the tests that hold the wire note to it.
-pub const ALL: [&Endpoint; 26] = [
+pub const ALL: [&Endpoint; 30] = [
     &QR_KEY,
     &QR_POLL,
     &ACCOUNT,
@@ -88,6 +97,10 @@ pub const ALL: [&Endpoint; 26] = [
     &PLAYLIST_TRACKS,
     &PLAYLIST_SUBSCRIBE,
     &PLAYLIST_UNSUBSCRIBE,
+    &ALBUM,
+    &ARTIST,
+    &ARTIST_ALBUMS,
+    &SIMILAR_ARTISTS,
 ];
 
 /// Whether `error` is the service refusing a request's form (its transport or parameters) rather

@@ -2,6 +2,7 @@
 //! client's identity, and [`NeteaseProvider`], the [`duet_core::Provider`] over them. A bare `§N` in
 //! this crate (and in the fake's `netease` module) is a section of `docs/protocol/netease.md`.
 
+pub mod albums;
 pub mod client;
 pub mod crypto;
 pub mod endpoints;

@@ -39,12 +39,12 @@ pub(crate) fn from_value<T: DeserializeOwned>(value: &Value, what: &str) -> Resu
     })
 }
 
-fn non_empty(s: Option<String>) -> Option<String> {
+pub(crate) fn non_empty(s: Option<String>) -> Option<String> {
     s.filter(|s| !s.trim().is_empty())
 }
 
 #[derive(Debug, Deserialize)]
-struct RawArtist {
+pub(crate) struct RawArtist {
     #[serde(deserialize_with = "id", default)]
     id: String,
     #[serde(deserialize_with = "text", default)]
@@ -363,7 +363,7 @@ pub fn profile(body: &Value) -> Result<Option<Profile>> {
 }
 
 #[derive(Debug, Deserialize)]
-struct RawAlbum {
+pub(crate) struct RawAlbum {
     #[serde(deserialize_with = "id")]
     id: String,
     #[serde(deserialize_with = "text", default)]
@@ -378,7 +378,7 @@ struct RawAlbum {
     publish_time: Option<i64>,
 }
 
-fn album(raw: RawAlbum) -> Album {
+pub(crate) fn album(raw: RawAlbum) -> Album {
     let mut artists: Vec<ArtistRef> = raw
         .artists
         .into_iter()
@@ -403,10 +403,12 @@ fn album(raw: RawAlbum) -> Album {
         artists,
         track_count: raw.size,
         published_at_ms: raw.publish_time,
+        description: None,
+        tracks: None,
     }
 }
 
-fn artist(raw: RawArtist) -> Artist {
+pub(crate) fn artist(raw: RawArtist) -> Artist {
     Artist {
         provider: NETEASE,
         id: raw.id,

@@ -9,9 +9,9 @@ use duet_core::credentials::SharedStore;
 use duet_core::keeper::{Change, Generation};
 use duet_core::provider::{QrCode, QrPolicy, QrPoll, QrTicket};
 use duet_core::{
-    CheckIn, Comment, CommentPage, CookieLogin, Error, ErrorKind, Lyrics, Playlist, Profile,
-    Provider, ProviderId, QrMethod, Quality, Result, SearchPage, SearchQuery, SearchType,
-    StreamUrl, Track,
+    Album, ArtistAlbums, ArtistPage, CheckIn, Comment, CommentPage, CookieLogin, Error, ErrorKind,
+    Lyrics, Playlist, Profile, Provider, ProviderId, QrMethod, Quality, Result, SearchPage,
+    SearchQuery, SearchType, StreamUrl, Track,
 };
 use serde_json::{json, Value};
 use tokio::sync::{Mutex, Semaphore};
@@ -20,7 +20,7 @@ use crate::client::{Client, Config};
 use crate::endpoints;
 use crate::errors::{self, netease};
 use crate::session::Session;
-use crate::{identity, library, lyrics, parse};
+use crate::{albums, identity, library, lyrics, parse};
 
 /// How many ids one `/api/v3/song/detail` call may carry (§7.4: NCMA warns to keep ≤1000).
 pub const SONG_DETAIL_BATCH: usize = 1000;
@@ -104,7 +104,7 @@ async fn song_detail(client: &Client, ids: &[String]) -> Result<Vec<Track>> {
 }
 
 /// NetEase ids are decimal numbers; anything else never reaches the service.
-fn check_id(id: &str, what: &str) -> Result<()> {
+pub(crate) fn check_id(id: &str, what: &str) -> Result<()> {
     if !id.is_empty()
         && id.len() <= 20
         && id.bytes().all(|b| b.is_ascii_digit())
@@ -587,6 +587,25 @@ impl Provider for NeteaseProvider {
 
     async fn follow_playlist(&self, playlist_id: &str, follow: bool) -> Result<()> {
         library::follow_playlist(&self.client, playlist_id, follow).await
+    }
+
+    async fn album(&self, id: &str) -> Result<Album> {
+        check_id(id, "album")?;
+        let album = albums::album(&self.client, id).await?;
+        Ok(self.client.upstream().route_images(album))
+    }
+
+    async fn artist(&self, id: &str) -> Result<ArtistPage> {
+        check_id(id, "artist")?;
+        let logged_in = self.client.is_logged_in().await;
+        let page = albums::artist(&self.client, id, logged_in).await?;
+        Ok(self.client.upstream().route_images(page))
+    }
+
+    async fn artist_albums(&self, id: &str, page: u32) -> Result<ArtistAlbums> {
+        check_id(id, "artist")?;
+        let albums = albums::artist_albums(&self.client, id, page).await?;
+        Ok(self.client.upstream().route_images(albums))
     }
 }
 

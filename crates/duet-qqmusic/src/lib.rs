@@ -5,6 +5,7 @@
 //! `docs/qqmusic-wire.md`. A bare `§N` in this crate (and in the fake's `qq` module) is a section of
 //! `docs/protocol/qqmusic.md`.
 
+pub mod albums;
 pub mod api;
 pub mod app_qr;
 pub mod client;

@@ -211,6 +211,8 @@ fn album(v: &Value) -> Option<Album> {
         artists,
         track_count: number(v, "song_count"),
         published_at_ms: None,
+        description: None,
+        tracks: None,
     })
 }
 

@@ -11,9 +11,9 @@ use duet_core::credentials::SharedStore;
 use duet_core::keeper::{Basis, Change, Changed, Generation, SessionKeeper};
 use duet_core::provider::{QrCode, QrPolicy, QrPoll, QrTicket};
 use duet_core::{
-    CheckIn, Comment, CommentPage, CookieLogin, Error, ErrorKind, Lyrics, Playlist, Profile,
-    Provider, ProviderId, QrMethod, Quality, Result, SearchPage, SearchQuery, Secret, StreamUrl,
-    Track, Upstream, UserRef,
+    Album, ArtistAlbums, ArtistPage, CheckIn, Comment, CommentPage, CookieLogin, Error, ErrorKind,
+    Lyrics, Playlist, Profile, Provider, ProviderId, QrMethod, Quality, Result, SearchPage,
+    SearchQuery, Secret, StreamUrl, Track, Upstream, UserRef,
 };
 use std::sync::Arc;
 use tokio::sync::Mutex;
@@ -710,6 +710,27 @@ impl Provider for QqProvider {
             self.api.collect_playlist(&c, tid, follow).await
         })
         .await
+    }
+
+    async fn album(&self, id: &str) -> Result<Album> {
+        let credential = self.credential().await;
+        let album = self.api.album(credential.as_ref(), id).await?;
+        Ok(self.upstream().route_images(album))
+    }
+
+    async fn artist(&self, id: &str) -> Result<ArtistPage> {
+        let credential = self.credential().await;
+        let page = self.api.artist(credential.as_ref(), id).await?;
+        Ok(self.upstream().route_images(page))
+    }
+
+    async fn artist_albums(&self, id: &str, page: u32) -> Result<ArtistAlbums> {
+        let credential = self.credential().await;
+        let albums = self
+            .api
+            .artist_albums(credential.as_ref(), id, page)
+            .await?;
+        Ok(self.upstream().route_images(albums))
     }
 }
 

@@ -4,6 +4,7 @@
 //! cipher of any service.
 
 pub mod access;
+mod albums;
 pub mod api;
 pub mod library;
 mod login_keys;
@@ -100,6 +101,7 @@ pub fn router(state: Arc<AppState>, access: Access) -> Router {
     let routes = api::routes()
         .merge(tools::routes())
         .merge(library::routes())
+        .merge(albums::routes())
         .merge(seed::routes(state.clone()))
         .fallback(api::not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -134,7 +134,7 @@ fn row<'a>(report: &'a str, service: &str, endpoint: &str) -> &'a str {
     found[0]
 }
 
-const ENDPOINTS: [&str; 7] = [
+const ENDPOINTS: [&str; 9] = [
     "session",
     "search tracks",
     "search playlists",
@@ -142,6 +142,8 @@ const ENDPOINTS: [&str; 7] = [
     "lyrics",
     "playlist",
     "stream URL",
+    "album",
+    "artist",
 ];
 
 /// Removes the test's keychain entries.

@@ -5,6 +5,7 @@
 //! `capabilities/main.json`: `build.rs` reads the ACL manifest from the list below, and the UI's
 //! typed functions are generated from it (`crate::bindings`).
 
+pub mod albums;
 pub mod cookie_login;
 pub mod history;
 pub mod library;
@@ -50,6 +51,9 @@ pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
         my_library::playlist_add_tracks,
         my_library::playlist_remove_tracks,
         my_library::playlist_follow,
+        albums::album,
+        albums::artist,
+        albums::artist_albums,
         player::player_play,
         player::player_enqueue,
         player::player_toggle,

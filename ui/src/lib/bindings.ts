@@ -55,6 +55,9 @@ export const commands = {
 	playlist_add_tracks: (provider: ProviderId, id: string, trackIds: string[]) => __TAURI_INVOKE<null>("playlist_add_tracks", { provider, id, trackIds }),
 	playlist_remove_tracks: (provider: ProviderId, id: string, trackIds: string[]) => __TAURI_INVOKE<null>("playlist_remove_tracks", { provider, id, trackIds }),
 	playlist_follow: (provider: ProviderId, id: string, follow: boolean) => __TAURI_INVOKE<null>("playlist_follow", { provider, id, follow }),
+	album: (provider: ProviderId, id: string) => __TAURI_INVOKE<Album>("album", { provider, id }),
+	artist: (provider: ProviderId, id: string) => __TAURI_INVOKE<ArtistPage>("artist", { provider, id }),
+	artist_albums: (provider: ProviderId, id: string, page: number) => __TAURI_INVOKE<ArtistAlbums>("artist_albums", { provider, id, page }),
 	player_play: (tracks: Track[], startIndex: number) => __TAURI_INVOKE<PlayerState>("player_play", { tracks, startIndex }),
 	player_enqueue: (tracks: Track[]) => __TAURI_INVOKE<PlayerState>("player_enqueue", { tracks }),
 	player_toggle: () => __TAURI_INVOKE<PlayerState>("player_toggle"),
@@ -170,6 +173,13 @@ export type Album = {
 	artists: ArtistRef[],
 	track_count?: number | null,
 	published_at_ms?: number | null,
+	/**  The service's text about the album; only on the album's own page. */
+	description?: string | null,
+	/**
+	 *  Present on the album's own page (all of them, with the grey/VIP marks of playlists),
+	 *  absent in lists of albums.
+	 */
+	tracks?: Track[] | null,
 };
 
 export type AlbumRef = {
@@ -195,6 +205,37 @@ export type Artist = {
 	name: string,
 	picture_url: string | null,
 	album_count?: number | null,
+};
+
+/**
+ *  One page of an artist's albums, newest first. Pages start at 1 and hold
+ *  [`ArtistAlbums::PAGE_SIZE`] albums.
+ */
+export type ArtistAlbums = {
+	provider: ProviderId,
+	artist_id: string,
+	page: number,
+	page_size: number,
+	/**  The service's count of all the artist's albums. */
+	total: number,
+	has_more: boolean,
+	albums: Album[],
+};
+
+/**
+ *  An artist's own page: who they are, their most played tracks and, where the service has
+ *  them, artists like them. Their albums come a page at a time ([`ArtistAlbums`]).
+ */
+export type ArtistPage = {
+	provider: ProviderId,
+	id: string,
+	name: string,
+	picture_url: string | null,
+	description?: string | null,
+	album_count?: number | null,
+	top_tracks: Track[],
+	/**  Empty when the service names none (or has no such list). */
+	similar: Artist[],
 };
 
 export type ArtistRef = {

@@ -9,6 +9,8 @@ export type {
   AlbumRef,
   AppInfo,
   Artist,
+  ArtistAlbums,
+  ArtistPage,
   ArtistRef,
   CheckIn,
   Comment,

@@ -37,6 +37,7 @@ import {
   type Track,
   type WebLoginState,
 } from '../../src/lib/bindings';
+import { mockAlbum, mockArtist, mockArtistAlbums } from './albums';
 import {
   art,
   colorsByUrl,
@@ -785,6 +786,12 @@ const handlers: Handlers = {
   profile: (provider) => ({ ...profiles[provider] }),
   user_playlists: (provider) => clone(userPlaylists[provider]),
   playlist: (provider, id) => playlistDetail(provider, id),
+  album: (provider, id) => mockAlbum(provider, id),
+  artist: (provider, id) => mockArtist(provider, id),
+  artist_albums: (provider, id, page) =>
+    page < 1 || page > 100
+      ? reject({ kind: 'bad_request', message: 'pages go from 1 to 100' }, provider)
+      : mockArtistAlbums(provider, id, page),
   search: (provider, q, type, page, page_size) => {
     // QQ Music answers searches only with a login (item code 2001)
     if (provider === 'qq' && session.qq !== 'logged_in')

@@ -181,6 +181,9 @@ fn synth_song(id: u64) -> (Value, Value) {
     }
     set(&mut privilege, "id", id);
     apply_kind(&mut song, &mut privilege, kind_by_id(id));
+    if let Some((album, artist)) = super::albums::home_of(id) {
+        super::albums::place(&mut song, album, artist);
+    }
     (song, privilege)
 }
 

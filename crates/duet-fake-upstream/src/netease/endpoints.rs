@@ -4,7 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use super::catalog::{self, set, SongKind};
-use super::{audio, fixtures, IssuedSession, NeteaseControl, QrPoll};
+use super::{albums, audio, fixtures, IssuedSession, NeteaseControl, QrPoll};
 use crate::http_util::{http_date, now_ms, Cookies};
 use crate::journal::Transport;
 
@@ -136,10 +136,20 @@ pub(crate) fn dispatch(c: &Call<'_>) -> Answer {
         "/api/logout" => Ok(logout(c)),
         "/api/register/anonimous" => anonymous(c),
         p if super::library::PATHS.contains(&p) => Ok(super::library::dispatch(c)),
-        p => match p.strip_prefix("/api/v1/resource/comments/") {
-            Some(thread) => comments(c, thread),
-            None => Err(not_found()),
-        },
+        "/api/discovery/simiArtist" => similar_artists(c),
+        p => {
+            if let Some(thread) = p.strip_prefix("/api/v1/resource/comments/") {
+                comments(c, thread)
+            } else if let Some(id) = p.strip_prefix("/api/v1/album/") {
+                album(id)
+            } else if let Some(id) = p.strip_prefix("/api/v1/artist/") {
+                artist(id)
+            } else if let Some(id) = p.strip_prefix("/api/artist/albums/") {
+                artist_albums(c, id)
+            } else {
+                Err(not_found())
+            }
+        }
     };
     r.unwrap_or_else(Answer::from)
 }
@@ -490,6 +500,53 @@ fn lyric(c: &Call<'_>, v1: bool) -> Result<Answer, Value> {
     } else {
         catalog::lyric(v1).into()
     })
+}
+
+// ---- albums and artists (docs/netease-wire.md "Albums and artists") -----------------------
+
+/// The id in a path (`/api/v1/album/<id>`): a positive decimal number, else a bad request.
+fn path_id(id: &str) -> Result<u64, Value> {
+    if id.is_empty() || id.len() > 20 || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(param_error());
+    }
+    id.parse::<u64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(param_error)
+}
+
+/// The body the fake answers for an album or artist it does not know *(no public capture)*.
+fn no_such(what: &str) -> Value {
+    json!({"code": 404, "msg": format!("{what}不存在")})
+}
+
+fn album(id: &str) -> Result<Answer, Value> {
+    albums::album(path_id(id)?)
+        .map(Answer::from)
+        .ok_or_else(|| no_such("专辑"))
+}
+
+fn artist(id: &str) -> Result<Answer, Value> {
+    albums::artist(path_id(id)?)
+        .map(Answer::from)
+        .ok_or_else(|| no_such("歌手"))
+}
+
+fn artist_albums(c: &Call<'_>, id: &str) -> Result<Answer, Value> {
+    let id = path_id(id)?;
+    let (limit, offset) = paging(c, 30, 100)?;
+    albums::artist_albums(id, limit, offset)
+        .map(Answer::from)
+        .ok_or_else(|| no_such("歌手"))
+}
+
+/// A login's: without a live `MUSIC_U` the service answers 301 (NCMA sends a visitor token).
+fn similar_artists(c: &Call<'_>) -> Result<Answer, Value> {
+    c.session().ok_or_else(need_login)?;
+    let id = c.id_param("artistid").ok_or_else(param_error)?;
+    albums::similar(id)
+        .map(Answer::from)
+        .ok_or_else(|| no_such("歌手"))
 }
 
 // ---- playlists (§7.7, §7.8, §7.11) -------------------------------------------------------

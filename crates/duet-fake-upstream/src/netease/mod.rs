@@ -18,6 +18,9 @@
 //! - playlist `9000000066`: hostile name/description, tracks `666000001..=666000066`
 //! - playlists `131149308` and `24381616`: the captured fixtures
 //! - search query `__nothing__`: zero results; any other query: 137 results
+//! - albums and artists: any id has a page (`albums.rs`); album `6660002000` has 2,000 tracks,
+//!   artist `6660000300` 300 albums, album `6660000001` and artist `6660000666` hostile names,
+//!   ids `9404000000..=9404999999` are unknown (code 404)
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -30,6 +33,7 @@ use crate::journal::{lock, Fault, Journal, RecordedRequest};
 use crate::qr::{Phase, QrClock};
 use crate::FakeConfig;
 
+pub mod albums;
 mod audio;
 mod catalog;
 mod covers;

@@ -24,6 +24,7 @@ use crate::FakeConfig;
 
 mod app_login;
 mod catalog;
+pub use catalog::albums;
 mod cdn;
 mod envelope;
 mod fixtures;

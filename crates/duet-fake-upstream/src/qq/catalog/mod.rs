@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+pub mod albums;
 mod playlists;
 mod search;
 mod songs;

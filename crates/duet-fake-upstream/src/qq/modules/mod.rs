@@ -11,6 +11,7 @@ use super::envelope::{musicid_of, Auth};
 use super::{QqAccount, QqControl};
 
 mod account;
+mod albums;
 mod comments;
 mod library;
 mod playlists;
@@ -189,6 +190,24 @@ pub(crate) fn dispatch(c: &Ctx<'_>) -> ItemAnswer {
                 && method != "CgiGetPlaylistFavInfo" =>
         {
             library_write(c, module, method).map(Into::into)
+        }
+        ("music.musichallAlbum.AlbumInfoServer", "GetAlbumDetail") => {
+            albums::album_detail(c).map(Into::into)
+        }
+        ("music.musichallAlbum.AlbumSongList", "GetAlbumSongList") => {
+            albums::album_songs(c).map(Into::into)
+        }
+        ("music.musichallSinger.SingerInfoInter", "GetSingerDetail") => {
+            albums::singer_detail(c).map(Into::into)
+        }
+        ("musichall.song_list_server", "GetSingerSongList") => {
+            albums::singer_songs(c).map(Into::into)
+        }
+        ("music.musichallAlbum.AlbumListServer", "GetAlbumList") => {
+            albums::singer_albums(c).map(Into::into)
+        }
+        ("music.SimilarSingerSvr", "GetSimilarSingerList") => {
+            albums::similar_singers(c).map(Into::into)
         }
         ("music.actCenter.ActCenterSignNewSvr", "GetSignInSummary") => {
             sign_in_summary(c).map(Into::into)
