@@ -5,9 +5,13 @@ a private Secret Service):
 
 - cold start: from asking tauri-driver for a session (which launches the app) to the QR code in
   the DOM (Duet) or the page's element (the empty window);
-- memory (PSS and private, from /proc/PID/smaps_rollup) summed over the app and its WebKit
-  processes: idle with the library open, after playing through a 100-track queue on the null
-  sink, and 10 s after that (flat?).
+- memory (PSS, private, and anonymous, from /proc/PID/smaps_rollup) summed over the app and its
+  WebKit processes: idle with the library open, after each 100 tracks of a 300-track queue
+  played through on the null sink, and 10 s after that (flat?). PSS and private include the
+  file-backed pages mapped (the binaries' and libraries' code, fonts): how many of those a
+  process has mapped depends on what the page cache held, so they move by tens of MB between
+  runs of the same build. Anonymous memory (heaps, JS, decoded images) is what the processes
+  really allocate, and repeats within a MB.
 
 With the library open, it also measures the desktop lyrics window: open (its web process
 shared with the main window's, or not), and closed again.
@@ -113,7 +117,7 @@ def app_pid(binary):
 def memory(binary):
     pid = app_pid(binary)
     pids = [pid] + children(pid)
-    pss = private = 0
+    pss = private = anon = 0
     names = []
     per_process = {}
     for p in pids:
@@ -127,12 +131,15 @@ def memory(binary):
         own_private = fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
         pss += fields.get("Pss", 0)
         private += own_private
+        anon += fields.get("Anonymous", 0)
         # Summed by name: a second web process shows as "count": 2.
-        mine = per_process.setdefault(names[-1], {"pss_mb": 0.0, "private_mb": 0.0, "count": 0})
+        mine = per_process.setdefault(names[-1], {"pss_mb": 0.0, "private_mb": 0.0, "anon_mb": 0.0, "count": 0})
         mine["pss_mb"] = round(mine["pss_mb"] + fields.get("Pss", 0) / 1024, 1)
         mine["private_mb"] = round(mine["private_mb"] + own_private / 1024, 1)
+        mine["anon_mb"] = round(mine["anon_mb"] + fields.get("Anonymous", 0) / 1024, 1)
         mine["count"] += 1
-    return {"pss_mb": round(pss / 1024, 1), "private_mb": round(private / 1024, 1), "processes": per_process}
+    return {"pss_mb": round(pss / 1024, 1), "private_mb": round(private / 1024, 1),
+            "anon_mb": round(anon / 1024, 1), "processes": per_process}
 
 INVOKE = "const [cmd, args, done] = arguments; window.__TAURI_INTERNALS__.invoke(cmd, args).then(v => done(v), e => done({error: e}));"
 
@@ -152,7 +159,7 @@ def lyrics_window(driver, sid):
     for figures in out.values():
         figures["web_processes"] = web_processes(figures)
     out["open_minus_before"] = {
-        k: round(out["open"][k] - out["before"][k], 1) for k in ("pss_mb", "private_mb")}
+        k: round(out["open"][k] - out["before"][k], 1) for k in ("pss_mb", "private_mb", "anon_mb")}
     return out
 
 def lyrics_only():
@@ -191,12 +198,14 @@ def main():
                     time.sleep(5)
                     results["duet"]["idle"] = memory(DUET)
                     results["duet"]["lyrics_window"] = lyrics_window(driver, sid)
-                    playlist = driver.script(sid, INVOKE, ["playlist", {"provider": "netease", "id": "9000000100"}])
+                    playlist = driver.script(sid, INVOKE, ["playlist", {"provider": "netease", "id": "9000000300"}])
                     tracks = playlist["tracks"]
                     driver.script(sid, INVOKE, ["player_play", {"tracks": tracks, "startIndex": 0}])
-                    for _ in range(len(tracks) - 1):
+                    for played in range(1, len(tracks)):
                         time.sleep(0.4)
                         driver.script(sid, INVOKE, ["player_next", {}])
+                        if played % 100 == 0:
+                            results["duet"][f"after_{played}_tracks"] = memory(DUET)
                     time.sleep(2)
                     results["duet"]["after_queue"] = memory(DUET)
                     time.sleep(10)
@@ -209,5 +218,22 @@ def main():
     for r in results.values():
         r["start_median_s"] = sorted(r["start_s"])[len(r["start_s"]) // 2]
     print(json.dumps(results, indent=2, ensure_ascii=False))
+    summary(results)
+
+def summary(results):
+    """The memory rows of the README's table, on stderr: PSS / private / anonymous MB."""
+    row = lambda m: f"{m['pss_mb']:.0f} / {m['private_mb']:.0f} / {m['anon_mb']:.0f}"
+    empty, duet = results["empty"], results["duet"]
+    if "idle" not in duet:
+        return
+    print(f"idle: empty {row(empty['idle'])}, Duet {row(duet['idle'])}, "
+          f"ratio {duet['idle']['pss_mb'] / empty['idle']['pss_mb']:.2f} / "
+          f"{duet['idle']['private_mb'] / empty['idle']['private_mb']:.2f} / "
+          f"{duet['idle']['anon_mb'] / empty['idle']['anon_mb']:.2f}", file=sys.stderr)
+    for key in [k for k in duet if k.startswith("after_")]:
+        print(f"{key}: Duet {row(duet[key])}", file=sys.stderr)
+    lyrics = duet.get("lyrics_window", {}).get("open_minus_before")
+    if lyrics:
+        print(f"lyrics window open: {lyrics}", file=sys.stderr)
 
 lyrics_only() if LYRICS_ONLY else main()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Whole-process figures for Duet beside an empty Tauri 2 window, measured in one run:
-# cold start to the QR code, memory idle and after a 100-track queue, and the .deb's size.
+# cold start to the QR code, memory idle and through a 300-track queue, and the .deb's size.
 # Usage: bench/footprint.sh [runs] [start]    (Linux; needs what ./dev test installs, plus
 # tauri-driver; "start" measures the start times alone)
 set -euo pipefail
