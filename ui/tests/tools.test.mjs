@@ -196,6 +196,39 @@ describe('share links', () => {
     }
   });
 
+  test('albums, artists and a track from its menu copy their own links', async () => {
+    const app = await openApp(h, { hash: '#/album/netease/2000' });
+    const { page, context } = app;
+    try {
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.base });
+      const copied = async (expected) => {
+        await eventually(
+          async () => (await page.evaluate(() => navigator.clipboard.readText())) === expected,
+        );
+      };
+      await page.waitForSelector(id('album-screen'));
+      await page.click(id('copy-link'));
+      await copied('https://music.163.com/album?id=2000');
+
+      const first = page.locator(id('track-row')).first();
+      const trackId = await first.getAttribute('data-track-id');
+      await first.locator(id('track-more')).click();
+      await page.locator(id('menu-copy-link')).click();
+      await copied(`https://music.163.com/song?id=${trackId}`);
+      assert.equal(await page.locator(id('track-menu')).count(), 0, 'the menu closes');
+
+      await page.goto(page.url().replace(/#.*/, '#/artist/netease/8000'));
+      await page.waitForSelector(id('artist-screen'));
+      await page.click(id('copy-link'));
+      await copied('https://music.163.com/artist?id=8000');
+      assert.deepEqual(await app.duet(() => window.__duet.last('share_link')), {
+        target: { provider: 'netease', kind: 'artist', id: '8000' },
+      });
+    } finally {
+      await app.close();
+    }
+  });
+
   test('a link pasted into the search box opens its page; a bad one is explained', async () => {
     const app = await openApp(h, { hash: '#/library' });
     const { page } = app;
