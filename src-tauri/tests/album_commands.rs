@@ -4,54 +4,11 @@
 
 mod mock_app;
 
-use duet_app::Duet;
-use duet_fake_upstream::{FakeConfig, FakeUpstream};
-use mock_app::{invoke, recorder, runtime};
-use serde_json::{json, Value};
-use tauri::test::{mock_builder, MockRuntime};
-use tauri::{Manager, WebviewWindow};
+use mock_app::MockApp;
+use serde_json::json;
 
-struct Harness {
-    _app: tauri::App<MockRuntime>,
-    window: WebviewWindow<MockRuntime>,
-    _fake: FakeUpstream,
-}
-
-fn harness() -> Harness {
-    let rt = runtime();
-    let fake = rt
-        .block_on(FakeUpstream::spawn(FakeConfig::default()))
-        .unwrap();
-    let (_events, sink) = recorder();
-    let settings = mock_app::settings(&fake);
-    let upstream = settings.upstream.clone();
-    let duet = rt
-        .block_on(async { Duet::new(settings, duet_services::memory_store(), sink).await })
-        .unwrap();
-    let mut context = tauri::generate_context!("../tauri.conf.json");
-    duet_app::allow_upstream_images(context.config_mut(), &upstream);
-    let app = duet_app::commands::register(mock_builder())
-        .build(context)
-        .unwrap();
-    app.manage(duet);
-    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
-    Harness {
-        _app: app,
-        window,
-        _fake: fake,
-    }
-}
-
-impl Harness {
-    fn ok(&self, cmd: &str, args: Value) -> Value {
-        invoke(&self.window, cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
-    }
-
-    fn error(&self, cmd: &str, args: Value) -> Value {
-        invoke(&self.window, cmd, args).expect_err(cmd)
-    }
+fn harness() -> MockApp {
+    MockApp::start()
 }
 
 #[test]

@@ -4,8 +4,6 @@
 
 mod mock_app;
 
-use std::time::{Duration, Instant};
-
 use duet_app::actions::{self, Action};
 use duet_app::prefs::{PrefsStore, FILE_NAME};
 use mock_app::MockApp;
@@ -34,27 +32,10 @@ fn harness() -> Harness {
     Harness { mock, config }
 }
 
-impl Harness {
-    fn log_in(&self) {
-        let qr = self.ok("login_qr_start", json!({ "provider": "netease" }));
-        let key = qr["key"].as_str().unwrap().to_owned();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while !self.fake.netease().scan(&key) {
-            assert!(Instant::now() < deadline, "the code was never polled");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        assert!(self.fake.netease().confirm(&key));
-        while self.ok("session_restore", json!({}))[0]["state"] != "logged_in" {
-            assert!(Instant::now() < deadline, "the login never completed");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
 #[test]
 fn the_tray_and_shortcut_actions_drive_the_player() {
     let h = harness();
-    h.log_in();
+    h.log_in_netease();
     let playlist = h.ok(
         "playlist",
         json!({ "provider": "netease", "id": "9000001200" }),

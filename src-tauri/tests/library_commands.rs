@@ -4,89 +4,16 @@
 
 mod mock_app;
 
-use std::time::{Duration, Instant};
+use duet_fake_upstream::{Fault, FaultKind};
+use mock_app::MockApp;
+use serde_json::json;
 
-use duet_app::Duet;
-use duet_fake_upstream::{FakeConfig, FakeUpstream, Fault, FaultKind};
-use mock_app::{invoke, recorder, runtime, Recorded};
-use serde_json::{json, Value};
-use tauri::test::{mock_builder, MockRuntime};
-use tauri::{Manager, WebviewWindow};
-
-struct Harness {
-    _app: tauri::App<MockRuntime>,
-    window: WebviewWindow<MockRuntime>,
-    events: Recorded,
-    fake: FakeUpstream,
+fn harness() -> MockApp {
+    MockApp::start()
 }
 
-fn harness() -> Harness {
-    let rt = runtime();
-    let fake = rt
-        .block_on(FakeUpstream::spawn(FakeConfig::default()))
-        .unwrap();
-    let (events, sink) = recorder();
-    let settings = mock_app::settings(&fake);
-    let upstream = settings.upstream.clone();
-    let duet = rt
-        .block_on(async { Duet::new(settings, duet_services::memory_store(), sink).await })
-        .unwrap();
-    let mut context = tauri::generate_context!("../tauri.conf.json");
-    duet_app::allow_upstream_images(context.config_mut(), &upstream);
-    let app = duet_app::commands::register(mock_builder())
-        .build(context)
-        .unwrap();
-    app.manage(duet);
-    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
-    Harness {
-        _app: app,
-        window,
-        events,
-        fake,
-    }
-}
-
-impl Harness {
-    fn ok(&self, cmd: &str, args: Value) -> Value {
-        invoke(&self.window, cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
-    }
-
-    fn error(&self, cmd: &str, args: Value) -> Value {
-        invoke(&self.window, cmd, args).expect_err(cmd)
-    }
-
-    fn log_in(&self) {
-        let qr = self.ok("login_qr_start", json!({ "provider": "netease" }));
-        let key = qr["key"].as_str().unwrap().to_owned();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let mut scanned = false;
-        loop {
-            let states: Vec<String> = self
-                .events
-                .lock()
-                .unwrap()
-                .iter()
-                .filter(|(n, p)| n == "login-state" && p["key"] == key.as_str())
-                .map(|(_, p)| p["state"].as_str().unwrap_or("").to_owned())
-                .collect();
-            if states.iter().any(|s| s == "confirmed") {
-                return;
-            }
-            if !scanned && states.iter().any(|s| s == "waiting") {
-                assert!(self.fake.netease().scan(&key));
-                assert!(self.fake.netease().confirm(&key));
-                scanned = true;
-            }
-            assert!(Instant::now() < deadline, "no confirmed login: {states:?}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn liked(&self) -> Vec<String> {
-        serde_json::from_value(self.ok("liked_ids", json!({ "provider": "netease" }))).unwrap()
-    }
+fn liked_ids(app: &MockApp) -> Vec<String> {
+    serde_json::from_value(app.ok("liked_ids", json!({ "provider": "netease" }))).unwrap()
 }
 
 #[test]
@@ -99,14 +26,14 @@ fn like_create_add_follow_through_commands() {
         )["kind"],
         "not_logged_in"
     );
-    h.log_in();
+    h.log_in_netease();
 
-    let before = h.liked();
+    let before = liked_ids(&h);
     h.ok(
         "like_track",
         json!({ "provider": "netease", "trackId": "347230", "liked": true }),
     );
-    assert_eq!(h.liked()[0], "347230");
+    assert_eq!(liked_ids(&h)[0], "347230");
     let liked = h.ok(
         "playlist",
         json!({ "provider": "netease", "id": "24381616" }),
@@ -116,7 +43,7 @@ fn like_create_add_follow_through_commands() {
         "like_track",
         json!({ "provider": "netease", "trackId": "347230", "liked": false }),
     );
-    assert_eq!(h.liked(), before);
+    assert_eq!(liked_ids(&h), before);
 
     let created = h.ok(
         "playlist_create",

@@ -12,7 +12,7 @@ use duet_app::events::{AppEvent, EventSink};
 use duet_app::Duet;
 use duet_core::Upstream;
 use duet_fake_upstream::{FakeConfig, FakeUpstream};
-use serde_json::Value;
+use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{mock_builder, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
@@ -168,6 +168,28 @@ impl MockApp {
     pub fn ok(&self, cmd: &str, args: Value) -> Value {
         self.invoke(cmd, args)
             .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+
+    /// The error object `cmd` answers (panics if it succeeds).
+    pub fn error(&self, cmd: &str, args: Value) -> Value {
+        self.invoke(cmd, args).expect_err(cmd)
+    }
+
+    /// Logs in to NetEase by its QR code, played by the fake: scanned once the app polls it,
+    /// confirmed, and waited for until the session says so.
+    pub fn log_in_netease(&self) {
+        let qr = self.ok("login_qr_start", json!({ "provider": "netease" }));
+        let key = qr["key"].as_str().unwrap().to_owned();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !self.fake.netease().scan(&key) {
+            assert!(Instant::now() < deadline, "the code was never polled");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert!(self.fake.netease().confirm(&key));
+        while self.ok("session_restore", json!({}))[0]["state"] != "logged_in" {
+            assert!(Instant::now() < deadline, "the login never completed");
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     /// See [`seen`].
