@@ -9,35 +9,17 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::time::Duration;
 
-use common::{eventually, testid, wait_for, TauriDriver};
+use common::{
+    attr, clean_start, click, eventually, log_in_by_phone, run, screenshot, testid, text, wait_for,
+    TauriDriver,
+};
 use duet_core::{CredentialStore, ProviderId};
 use duet_fake_upstream::netease::albums::{LONG_ALBUM_ID, PROLIFIC_ARTIST_ID};
-use duet_fake_upstream::{FakeConfig, FakeUpstream, QrState};
 use duet_services::KeyringStore;
 use fantoccini::Client;
-use serde_json::{json, Value};
-
-fn screenshot_dir() -> PathBuf {
-    let dir = if std::env::var_os("DUET_UPDATE_SCREENSHOTS").is_some() {
-        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/screenshots"))
-    } else {
-        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots")
-    };
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-async fn screenshot(client: &Client, name: &str) {
-    let png = common::capture(client).await;
-    std::fs::write(screenshot_dir().join(format!("{name}.png")), png).unwrap();
-}
-
-async fn run(client: &Client, script: &str, args: Vec<Value>) -> Value {
-    client.execute(script, args).await.unwrap()
-}
+use serde_json::json;
 
 async fn count(client: &Client, css: &str) -> usize {
     run(
@@ -50,44 +32,6 @@ async fn count(client: &Client, css: &str) -> usize {
     .unwrap_or(0) as usize
 }
 
-/// Read in the page (rows re-render as the list scrolls; WebDriver elements go stale).
-async fn attr(client: &Client, css: &str, name: &str) -> Option<String> {
-    run(
-        client,
-        "const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;",
-        vec![json!(css), json!(name)],
-    )
-    .await
-    .as_str()
-    .map(str::to_owned)
-}
-
-async fn text(client: &Client, css: &str) -> String {
-    run(
-        client,
-        "return document.querySelector(arguments[0])?.textContent?.trim() ?? '';",
-        vec![json!(css)],
-    )
-    .await
-    .as_str()
-    .unwrap_or_default()
-    .to_owned()
-}
-
-/// Clicks the first visible element matching `css`, in the page.
-async fn click(client: &Client, css: &str) {
-    wait_for(client, css).await;
-    let clicked = run(
-        client,
-        r#"const e = [...document.querySelectorAll(arguments[0])].find(e => e.offsetParent !== null);
-           if (e) e.click();
-           return !!e;"#,
-        vec![json!(css)],
-    )
-    .await;
-    assert_eq!(clicked, json!(true), "nothing visible to click at {css}");
-}
-
 async fn hash(client: &Client) -> String {
     run(client, "return location.hash;", vec![])
         .await
@@ -96,35 +40,12 @@ async fn hash(client: &Client) -> String {
         .to_owned()
 }
 
-async fn log_in(app: &Client, fake: &FakeUpstream) {
-    wait_for(app, &testid("qr-image-netease")).await;
-    eventually("a NetEase code", || async {
-        !fake.netease().qr_keys().is_empty()
-    })
-    .await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    for key in fake.netease().qr_keys() {
-        if fake.netease().qr_state(&key) == Some(QrState::Waiting) {
-            fake.netease().scan(&key);
-            fake.netease().confirm(&key);
-        }
-    }
-    wait_for(app, &testid("library-screen")).await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn open_an_artist_from_a_track_row_then_an_album_and_play_it() {
-    let fake = FakeUpstream::spawn(FakeConfig {
-        qr_lifetime: Duration::from_secs(600),
-        ..FakeConfig::default()
-    })
-    .await
-    .unwrap();
-    KeyringStore::new().delete(ProviderId::Netease).unwrap();
-    KeyringStore::new().delete(ProviderId::Qq).unwrap();
+    let fake = clean_start().await;
     let driver = TauriDriver::start(&fake.base_url());
     let app = driver.launch_app().await;
-    log_in(&app, &fake).await;
+    log_in_by_phone(&app, &fake).await;
 
     // A playlist whose tracks are the 300-album artist's.
     eventually("the 1200-track playlist", || async {

@@ -7,12 +7,10 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::{capture, eventually, testid, wait_for, TauriDriver};
-use duet_core::{CredentialStore, ProviderId};
-use duet_fake_upstream::{FakeConfig, FakeUpstream, QrState};
-use duet_services::KeyringStore;
+use common::{
+    attr, clean_start, eventually, log_in_by_phone, run, scratch_screenshot, testid, wait_for,
+    TauriDriver,
+};
 use fantoccini::Client;
 use serde_json::json;
 
@@ -20,15 +18,10 @@ use serde_json::json;
 const OWN: &str = "9000000030";
 const SOMEONE_ELSES: &str = "131149308";
 
-/// Runs `script` in the page with `args`; the answer as JSON.
-async fn js(client: &Client, script: &str, args: Vec<serde_json::Value>) -> serde_json::Value {
-    client.execute(script, args).await.unwrap()
-}
-
 /// Clicks the first element matching `css` from the page (row actions show only on hover,
 /// which WebDriver's own click would call not interactable); whether there was one.
 async fn click(client: &Client, css: &str) -> bool {
-    js(
+    run(
         client,
         "const e = document.querySelector(arguments[0]); if (e) e.click(); return !!e;",
         vec![json!(css)],
@@ -37,26 +30,8 @@ async fn click(client: &Client, css: &str) -> bool {
         == json!(true)
 }
 
-async fn attr(client: &Client, css: &str, name: &str) -> Option<String> {
-    js(
-        client,
-        "const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;",
-        vec![json!(css), json!(name)],
-    )
-    .await
-    .as_str()
-    .map(str::to_owned)
-}
-
 async fn go(client: &Client, hash: &str) {
-    js(client, "location.hash = arguments[0];", vec![json!(hash)]).await;
-}
-
-/// Kept beside the other end-to-end screenshots (CARGO_TARGET_TMPDIR/screenshots), to look at.
-async fn screenshot(client: &Client, name: &str) {
-    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(format!("{name}.png")), capture(client).await).unwrap();
+    run(client, "location.hash = arguments[0];", vec![json!(hash)]).await;
 }
 
 async fn first_row_id(client: &Client) -> Option<String> {
@@ -70,35 +45,11 @@ async fn first_row_id(client: &Client) -> Option<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn like_a_track_create_a_playlist_add_it_and_follow_one() {
-    let fake = FakeUpstream::spawn(FakeConfig {
-        qr_lifetime: Duration::from_secs(600),
-        ..FakeConfig::default()
-    })
-    .await
-    .unwrap();
-    KeyringStore::new().delete(ProviderId::Netease).unwrap();
-    KeyringStore::new().delete(ProviderId::Qq).unwrap();
+    let fake = clean_start().await;
     let driver = TauriDriver::start(&fake.base_url());
     let app = driver.launch_app().await;
 
-    wait_for(&app, &testid("qr-image-netease")).await;
-    let mut waiting = Vec::new();
-    eventually("a QR code waiting", || {
-        waiting = fake
-            .netease()
-            .qr_keys()
-            .into_iter()
-            .filter(|k| fake.netease().qr_state(k) == Some(QrState::Waiting))
-            .collect();
-        let any = !waiting.is_empty();
-        async move { any }
-    })
-    .await;
-    for key in &waiting {
-        fake.netease().scan(key);
-        fake.netease().confirm(key);
-    }
-    wait_for(&app, &testid("library-screen")).await;
+    log_in_by_phone(&app, &fake).await;
 
     // Like the first track of one of the account's playlists.
     go(&app, &format!("#/playlist/netease/{OWN}")).await;
@@ -127,7 +78,7 @@ async fn like_a_track_create_a_playlist_add_it_and_follow_one() {
         Some(track.clone()),
         "the service has it"
     );
-    screenshot(&app, "library-liked-row").await;
+    scratch_screenshot(&app, "library-liked-row").await;
 
     // The liked songs in the library show it first.
     assert!(
@@ -146,12 +97,12 @@ async fn like_a_track_create_a_playlist_add_it_and_follow_one() {
     assert!(click(&app, &testid("new-playlist")).await);
     let input = wait_for(&app, &testid("playlist-name-input")).await;
     input.send_keys("Road trip").await.unwrap();
-    screenshot(&app, "library-new-playlist").await;
+    scratch_screenshot(&app, "library-new-playlist").await;
     assert!(click(&app, &testid("playlist-name-submit")).await);
     let created_link = |app: &Client| {
         let app = app.clone();
         async move {
-            js(
+            run(
                 &app,
                 r#"const a = [...document.querySelectorAll('[data-testid="sidebar-playlist"]')]
                      .find(a => a.textContent.trim() === 'Road trip');
@@ -198,7 +149,7 @@ async fn like_a_track_create_a_playlist_add_it_and_follow_one() {
         first_row_id(&app).await.as_deref() == Some(track.as_str())
     })
     .await;
-    screenshot(&app, "library-own-playlist").await;
+    scratch_screenshot(&app, "library-own-playlist").await;
 
     // Follow someone else's playlist; it joins the sidebar.
     go(&app, &format!("#/playlist/netease/{SOMEONE_ELSES}")).await;
@@ -222,7 +173,7 @@ async fn like_a_track_create_a_playlist_add_it_and_follow_one() {
         attr(&app, &followed, "href").await.is_some()
     })
     .await;
-    screenshot(&app, "library-followed").await;
+    scratch_screenshot(&app, "library-followed").await;
 
     app.close().await.unwrap();
 }

@@ -9,61 +9,16 @@
 mod common;
 
 use std::process::Command;
-use std::time::Duration;
 
-use common::{eventually, tauri_driver_binary, testid, wait_for, TauriDriver};
-use duet_core::{CredentialStore, ProviderId};
-use duet_fake_upstream::{FakeConfig, FakeUpstream, QrState};
-use duet_services::KeyringStore;
-use fantoccini::Client;
+use common::{
+    clean_start, eventually, log_in_by_phone, run, scratch_screenshot, tauri_driver_binary, testid,
+    wait_for, TauriDriver,
+};
 use serde_json::json;
-
-/// A screenshot of the window, in the target's temporary folder, to look at.
-async fn screenshot(client: &Client, name: &str) {
-    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join(format!("{name}.png")),
-        common::capture(client).await,
-    )
-    .unwrap();
-}
-
-async fn script(client: &Client, js: &str) -> serde_json::Value {
-    client.execute(js, vec![]).await.unwrap()
-}
-
-async fn log_in(app: &Client, fake: &FakeUpstream) {
-    wait_for(app, &testid("qr-image-netease")).await;
-    let mut waiting = Vec::new();
-    eventually("a QR code waiting", || {
-        waiting = fake
-            .netease()
-            .qr_keys()
-            .into_iter()
-            .filter(|k| fake.netease().qr_state(k) == Some(QrState::Waiting))
-            .collect();
-        let any = !waiting.is_empty();
-        async move { any }
-    })
-    .await;
-    for key in &waiting {
-        fake.netease().scan(key);
-        fake.netease().confirm(key);
-    }
-    wait_for(app, &testid("library-screen")).await;
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pasted_share_link_opens_its_playlist_and_a_restart_resumes() {
-    let fake = FakeUpstream::spawn(FakeConfig {
-        qr_lifetime: Duration::from_secs(600),
-        ..FakeConfig::default()
-    })
-    .await
-    .unwrap();
-    KeyringStore::new().delete(ProviderId::Netease).unwrap();
-    KeyringStore::new().delete(ProviderId::Qq).unwrap();
+    let fake = clean_start().await;
     let data = tempfile::tempdir().unwrap();
     let driver = || {
         let mut command = Command::new(tauri_driver_binary());
@@ -73,7 +28,7 @@ async fn a_pasted_share_link_opens_its_playlist_and_a_restart_resumes() {
 
     let first = driver();
     let app = first.launch_app().await;
-    log_in(&app, &fake).await;
+    log_in_by_phone(&app, &fake).await;
 
     // The share text as the NetEase app copies it, pasted into the search box.
     let search = wait_for(&app, &testid("search-input")).await;
@@ -83,14 +38,15 @@ async fn a_pasted_share_link_opens_its_playlist_and_a_restart_resumes() {
         .unwrap();
     wait_for(&app, &testid("playlist-screen")).await;
     eventually("the shared playlist's page", || async {
-        script(&app, "return location.hash").await == json!("#/playlist/netease/131149308")
+        run(&app, "return location.hash", vec![]).await == json!("#/playlist/netease/131149308")
     })
     .await;
     wait_for(&app, &testid("playlist-title")).await;
     eventually("the shared playlist's name", || async {
-        script(
+        run(
             &app,
             "return document.querySelector('[data-testid=\"playlist-title\"]').textContent",
+            vec![],
         )
         .await
         .as_str()
@@ -98,7 +54,7 @@ async fn a_pasted_share_link_opens_its_playlist_and_a_restart_resumes() {
     })
     .await;
     assert_eq!(search.prop("value").await.unwrap().as_deref(), Some(""));
-    screenshot(&app, "share-link-opened").await;
+    scratch_screenshot(&app, "share-link-opened").await;
 
     // Play it, pause a second in, and let the app save where it was.
     wait_for(&app, &testid("play-all"))
@@ -107,10 +63,7 @@ async fn a_pasted_share_link_opens_its_playlist_and_a_restart_resumes() {
         .await
         .unwrap();
     eventually("a second of playback", || async {
-        script(
-            &app,
-            "return Number(document.querySelector('[data-testid=\"player-position\"]')?.dataset.ms ?? 0)",
-        )
+        run(&app, "return Number(document.querySelector('[data-testid=\"player-position\"]')?.dataset.ms ?? 0)", vec![])
         .await
         .as_u64()
         .unwrap_or(0)
@@ -118,9 +71,10 @@ async fn a_pasted_share_link_opens_its_playlist_and_a_restart_resumes() {
     })
     .await;
     wait_for(&app, &testid("player-title")).await;
-    let playing = script(
+    let playing = run(
         &app,
         "return document.querySelector('[data-testid=\"player-title\"]').textContent.trim()",
+        vec![],
     )
     .await;
     assert!(!playing.as_str().unwrap_or_default().is_empty());
@@ -130,9 +84,10 @@ async fn a_pasted_share_link_opens_its_playlist_and_a_restart_resumes() {
         .await
         .unwrap();
     eventually("the pause", || async {
-        script(
+        run(
             &app,
             "return document.querySelector('[data-testid=\"player-toggle\"]').dataset.playing",
+            vec![],
         )
         .await
             == json!("false")
@@ -153,26 +108,29 @@ async fn a_pasted_share_link_opens_its_playlist_and_a_restart_resumes() {
     wait_for(&app, &testid("library-screen")).await;
     wait_for(&app, &testid("player-bar")).await;
     eventually("the restored track in the player bar", || async {
-        script(
+        run(
             &app,
             "return document.querySelector('[data-testid=\"player-title\"]')?.textContent?.trim()",
+            vec![],
         )
         .await
             == playing
     })
     .await;
     assert_eq!(
-        script(
+        run(
             &app,
-            "return document.querySelector('[data-testid=\"player-toggle\"]').dataset.playing"
+            "return document.querySelector('[data-testid=\"player-toggle\"]').dataset.playing",
+            vec![]
         )
         .await,
         json!("false"),
         "restored paused"
     );
-    let restored_ms = script(
+    let restored_ms = run(
         &app,
         "return Number(document.querySelector('[data-testid=\"player-position\"]').dataset.ms)",
+        vec![],
     )
     .await
     .as_u64()
@@ -187,12 +145,13 @@ async fn a_pasted_share_link_opens_its_playlist_and_a_restart_resumes() {
         .await
         .unwrap();
     wait_for(&app, &testid("history-row")).await;
-    let first_row = script(
+    let first_row = run(
         &app,
         "return document.querySelector('[data-testid=\"history-row\"] .name').textContent.trim()",
+        vec![],
     )
     .await;
     assert_eq!(first_row, playing);
-    screenshot(&app, "recently-played-after-restart").await;
+    scratch_screenshot(&app, "recently-played-after-restart").await;
     app.close().await.unwrap();
 }
