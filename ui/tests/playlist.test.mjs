@@ -71,7 +71,7 @@ describe('playlist page', () => {
       assert.equal(await grey.getAttribute('title'), '暂无版权');
       assert.match(await grey.locator(id('unavailable-label')).innerText(), /暂无版权/);
       const opacity = await grey
-        .locator('.tt')
+        .locator('.track-text')
         .evaluate((el) => Number(getComputedStyle(el).opacity));
       assert.ok(opacity < 0.7, `grey row dimmed (${opacity})`);
       const vip = page.locator(id('track-row'), { has: page.locator(id('vip-badge')) }).first();

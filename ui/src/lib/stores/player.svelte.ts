@@ -89,6 +89,17 @@ export const isPlaying = (): boolean =>
 export function play(tracks: Track[], index: number): Promise<void> {
   return run(api.playerPlay(tracks, index));
 }
+/** Plays a whole list from its first playable track (from the top when none is). */
+export function playAll(tracks: Track[]): Promise<void> {
+  if (!tracks.length) return Promise.resolve();
+  return play(
+    tracks,
+    Math.max(
+      0,
+      tracks.findIndex((tr) => tr.playable),
+    ),
+  );
+}
 export function toggle(): Promise<void> {
   return run(api.playerToggle());
 }
