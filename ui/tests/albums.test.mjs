@@ -154,8 +154,9 @@ describe('album and artist pages', () => {
       await page.waitForSelector(id('similar-artist'));
       assert.equal(await page.locator(id('similar-artist')).count(), 6);
       await page.locator(id('similar-artist')).nth(1).click();
+      // The previous artist's name is on screen until the new page loads: wait for the address.
+      await eventually(async () => /^#\/artist\/netease\/71/.test(new URL(page.url()).hash));
       await page.waitForSelector(id('artist-name'));
-      assert.match(new URL(page.url()).hash, /^#\/artist\/netease\/71/);
 
       await page.goto(page.url().replace(/#.*/, '#/album/netease/2000'));
       await page.waitForSelector(id('error-panel'));
