@@ -6,12 +6,10 @@ use std::sync::Arc;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use duet_core::{Album, ArtistAlbums, ArtistPage, Error};
+use duet_core::{Album, ArtistAlbums, ArtistPage};
 
-use crate::api::ApiError;
+use crate::api::{number, ApiError, ApiResult, Params};
 use crate::AppState;
-
-type ApiResult<T> = Result<Json<T>, ApiError>;
 
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
@@ -36,27 +34,14 @@ async fn artist(
     Ok(Json(state.provider(&provider)?.artist(&id).await?))
 }
 
-#[derive(serde::Deserialize)]
-struct PageParam {
-    page: Option<String>,
-}
-
 /// `GET artists/{id}/albums?page=N` (from 1; 1 when absent).
 async fn artist_albums(
     State(state): State<Arc<AppState>>,
     Path((provider, id)): Path<(String, String)>,
-    Query(params): Query<PageParam>,
+    Query(params): Params,
 ) -> ApiResult<ArtistAlbums> {
     let provider = state.provider(&provider)?;
-    let page = match params.page.as_deref().map(str::trim) {
-        None | Some("") => 1,
-        Some(p) => p.parse().map_err(|_| {
-            Error::bad_request(format!(
-                "page must be a whole number from 1, got {:?}",
-                p.chars().take(20).collect::<String>()
-            ))
-            .with_provider(provider.id())
-        })?,
-    };
+    let page = number(&params, "page", 1)
+        .map_err(|ApiError(e)| ApiError(e.with_provider(provider.id())))?;
     Ok(Json(provider.artist_albums(&id, page).await?))
 }

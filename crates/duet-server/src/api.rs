@@ -38,8 +38,8 @@ impl IntoResponse for ApiError {
     }
 }
 
-type ApiResult<T> = Result<Json<T>, ApiError>;
-type Params = Query<HashMap<String, String>>;
+pub(crate) type ApiResult<T> = Result<Json<T>, ApiError>;
+pub(crate) type Params = Query<HashMap<String, String>>;
 
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
@@ -63,7 +63,12 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/v1/status", get(status))
 }
 
-fn number(params: &HashMap<String, String>, name: &str, default: u32) -> Result<u32, ApiError> {
+/// The query parameter `name` as a whole number, `default` when absent or empty.
+pub(crate) fn number(
+    params: &HashMap<String, String>,
+    name: &str,
+    default: u32,
+) -> Result<u32, ApiError> {
     match params.get(name).map(|v| v.trim()) {
         None | Some("") => Ok(default),
         Some(v) => v.parse().map_err(|_| {

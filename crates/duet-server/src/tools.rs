@@ -17,9 +17,8 @@ use duet_core::share::{share_url, ShareTarget};
 use duet_core::Error;
 use serde::Serialize;
 
+use crate::api::Params;
 use crate::{ApiError, AppState};
-
-type Params = Query<HashMap<String, String>>;
 
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
