@@ -127,10 +127,10 @@ impl KeyringStore {
         let service = self.service.clone();
         let same = self.worker.run(timeout, Prompt::Always, move || {
             let nonce = format!("probe-{:016x}", rand_u64());
-            let entry = || keyring::Entry::new(&service, PROBE_ACCOUNT).map_err(problem_of);
-            entry()?.set_password(&nonce).map_err(problem_of)?;
-            let read = entry()?.get_password().map_err(problem_of)?;
-            entry()?.delete_credential().map_err(problem_of)?;
+            let entry = || keyring::Entry::new(&service, PROBE_ACCOUNT);
+            again_if_timed_out(|| entry()?.set_password(&nonce)).map_err(problem_of)?;
+            let read = again_if_timed_out(|| entry()?.get_password()).map_err(problem_of)?;
+            again_if_timed_out(|| entry()?.delete_credential()).map_err(problem_of)?;
             Ok(read == nonce)
         })?;
         same.then_some(()).ok_or_else(|| {
@@ -142,14 +142,14 @@ impl KeyringStore {
     fn on_entry<T: Send + 'static>(
         &self,
         provider: ProviderId,
-        operation: impl FnOnce(&keyring::Entry) -> keyring::Result<T> + Send + 'static,
+        operation: impl Fn(&keyring::Entry) -> keyring::Result<T> + Send + 'static,
     ) -> Result<T> {
         let service = self.service.clone();
         Ok(self
             .worker
             .run(self.timeout, Prompt::UnlessRefused, move || {
                 let entry = keyring::Entry::new(&service, provider.as_str()).map_err(problem_of)?;
-                operation(&entry).map_err(problem_of)
+                again_if_timed_out(|| operation(&entry)).map_err(problem_of)
             })?)
     }
 }
@@ -421,6 +421,47 @@ fn rand_u64() -> u64 {
     hasher.finish()
 }
 
+/// How many times an operation whose call to the keychain timed out is made in all.
+const ATTEMPTS_AFTER_TIMEOUTS: u32 = 3;
+
+/// Runs `operation`, again when the keychain did not answer in time. dbus-secret-service gives
+/// every D-Bus call 2 s, and a busy machine's gnome-keyring can answer later than that (seen on
+/// CI). Every operation here is a read, a replace or a delete of Duet's own entry, so making it
+/// again is safe; each attempt is still bounded by the store's timeout in [`Worker::run`].
+fn again_if_timed_out<T>(operation: impl Fn() -> keyring::Result<T>) -> keyring::Result<T> {
+    let mut attempt = 1;
+    loop {
+        match operation() {
+            Err(error) if attempt < ATTEMPTS_AFTER_TIMEOUTS && timed_out(&error) => {
+                tracing::warn!(attempt, "the keychain did not answer in time; asking again");
+                attempt += 1;
+            }
+            outcome => return outcome,
+        }
+    }
+}
+
+/// Whether the keychain's error is a D-Bus call that got no answer in time.
+fn timed_out(error: &keyring::Error) -> bool {
+    #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd"))]
+    if let keyring::Error::PlatformFailure(inner) = error {
+        if let Some(dbus_secret_service::Error::Dbus(call)) =
+            inner.downcast_ref::<dbus_secret_service::Error>()
+        {
+            return matches!(
+                call.name(),
+                Some(
+                    "org.freedesktop.DBus.Error.NoReply"
+                        | "org.freedesktop.DBus.Error.Timeout"
+                        | "org.freedesktop.DBus.Error.TimedOut"
+                )
+            );
+        }
+    }
+    let _ = error;
+    false
+}
+
 /// Keychain errors can quote what was stored; keep only their kind.
 fn problem_of(error: keyring::Error) -> KeychainProblem {
     match error {
@@ -552,5 +593,57 @@ mod tests {
     #[test]
     fn this_build_has_a_keychain_that_keeps_entries() {
         assert!(keeps_entries_until_deleted());
+    }
+
+    #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd"))]
+    fn dbus_failure(name: &str) -> keyring::Error {
+        keyring::Error::PlatformFailure(Box::new(dbus_secret_service::Error::Dbus(
+            dbus::Error::new_custom(name, "no answer"),
+        )))
+    }
+
+    #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd"))]
+    #[test]
+    fn a_call_that_timed_out_is_made_again_and_others_are_not() {
+        use std::cell::Cell;
+        let calls = Cell::new(0);
+        let answered_late_twice = again_if_timed_out(|| {
+            calls.set(calls.get() + 1);
+            match calls.get() {
+                1 | 2 => Err(dbus_failure("org.freedesktop.DBus.Error.NoReply")),
+                _ => Ok("stored"),
+            }
+        });
+        assert_eq!(answered_late_twice.unwrap(), "stored");
+        assert_eq!(calls.get(), 3);
+
+        calls.set(0);
+        let never_answers = again_if_timed_out(|| -> keyring::Result<()> {
+            calls.set(calls.get() + 1);
+            Err(dbus_failure("org.freedesktop.DBus.Error.NoReply"))
+        });
+        assert!(matches!(
+            never_answers,
+            Err(keyring::Error::PlatformFailure(_))
+        ));
+        assert_eq!(calls.get(), ATTEMPTS_AFTER_TIMEOUTS as usize);
+
+        calls.set(0);
+        let no_service = again_if_timed_out(|| -> keyring::Result<()> {
+            calls.set(calls.get() + 1);
+            Err(dbus_failure("org.freedesktop.DBus.Error.ServiceUnknown"))
+        });
+        assert!(no_service.is_err());
+        assert_eq!(calls.get(), 1, "only a missing answer is asked again");
+
+        calls.set(0);
+        let locked = again_if_timed_out(|| -> keyring::Result<()> {
+            calls.set(calls.get() + 1);
+            Err(keyring::Error::NoStorageAccess(Box::new(
+                dbus_secret_service::Error::Locked,
+            )))
+        });
+        assert!(matches!(locked, Err(keyring::Error::NoStorageAccess(_))));
+        assert_eq!(calls.get(), 1);
     }
 }
