@@ -757,6 +757,36 @@ mod tests {
     }
 
     #[test]
+    fn twins_lead_both_song_search_shapes() {
+        let twin = twins::twin_titled("晴天").unwrap().netease;
+        for legacy in [false, true] {
+            let r = search("晴天", 1, 5, 0, legacy).unwrap();
+            let songs = r["result"]["songs"].as_array().unwrap();
+            assert_eq!(r["result"]["songCount"], SEARCH_TOTAL + 4);
+            assert_eq!(songs[0]["id"], twin.id);
+            assert_eq!(songs[0]["name"], "晴天");
+            let (artists, album, duration) = if legacy {
+                ("artists", "album", "duration")
+            } else {
+                ("ar", "al", "dt")
+            };
+            assert_eq!(songs[0][artists][0]["name"], "周杰伦");
+            assert_eq!(songs[0][album]["name"], "叶惠美");
+            assert_eq!(songs[0][duration], twin.duration_ms);
+            // The cover shares the exact title; the live version and the backing track follow.
+            assert_eq!(songs[1][artists][0]["name"], "林小满");
+            assert_eq!(songs[2]["name"], "晴天 (Live)");
+            assert_eq!(songs[4]["name"], "晴天 #1");
+        }
+        // The grey twin is grey in the hit's inline privilege too.
+        let r = search("稻香", 1, 1, 0, false).unwrap();
+        assert_eq!(r["result"]["songs"][0]["privilege"]["st"], -200);
+        // Paging past the twins reaches the synthesised hits.
+        let r = search("晴天", 1, 2, 4, false).unwrap();
+        assert_eq!(r["result"]["songs"][0]["name"], "晴天 #1");
+    }
+
+    #[test]
     fn yrc_is_well_formed() {
         let y = yrc();
         assert!(!y.contains("..."));

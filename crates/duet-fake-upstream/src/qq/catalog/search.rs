@@ -244,5 +244,20 @@ mod tests {
             );
         }
         assert_eq!(search("__nothing__", 0, 1, 10, false)["meta"]["sum"], 0);
+        // The twin catalogue's songs lead, each listed once; a query it lacks changes nothing.
+        let d = search("Shape of You", 0, 1, 10, false);
+        let list = d["body"]["song"]["list"].as_array().unwrap();
+        assert_eq!(list[0]["mid"], "004DuetTwin008");
+        assert_eq!(list[1]["title"], "Shape of You (Stormzy Remix)");
+        assert_eq!(list[2]["mid"], SONG_QRC_FULL);
+        assert_eq!(d["meta"]["sum"], SEARCH_TOTALS[0] + 2);
+        let d = search("晴天", 0, 1, 50, false);
+        let list = d["body"]["song"]["list"].as_array().unwrap();
+        let plain = list.iter().filter(|t| t["mid"] == SONG_QRC_FULL).count();
+        assert_eq!(plain, 1);
+        assert_eq!(
+            search("x", 0, 1, 10, false)["meta"]["sum"],
+            SEARCH_TOTALS[0]
+        );
     }
 }
