@@ -657,8 +657,64 @@ pub fn search(service: Service, query: &str) -> Vec<&'static Listing> {
     found.into_iter().map(|(_, l)| l).collect()
 }
 
+/// NetEase's id of the artist `name` of a listing.
+pub(crate) fn netease_artist_id(name: &str) -> u64 {
+    12_000_000 + name_number(name)
+}
+
+/// NetEase's id of the album `name` of a listing.
+pub(crate) fn netease_album_id(name: &str) -> u64 {
+    13_000_000 + name_number(name)
+}
+
+/// QQ Music's (id, mid) of the singer `name` of a listing.
+pub(crate) fn qq_singer(name: &str) -> (u64, String) {
+    let id = 5_200_000 + name_number(name);
+    (id, format!("00Sg{id:010}"))
+}
+
+/// QQ Music's (id, mid) of the album `name` of a listing.
+pub(crate) fn qq_album(name: &str) -> (u64, String) {
+    let id = 6_200_000 + name_number(name);
+    (id, format!("00Al{id:010}"))
+}
+
+/// The NetEase album `id` of listings: its name and tracks.
+pub(crate) fn netease_album(id: u64) -> Option<(&'static str, Vec<&'static Listing>)> {
+    album_of(Service::Netease, |l| netease_album_id(l.album) == id)
+}
+
+/// The QQ Music album `mid` of listings: its name and tracks. QQ's 晴天 keeps the captured
+/// album it came with.
+pub(crate) fn qq_album_of(mid: &str) -> Option<(&'static str, Vec<&'static Listing>)> {
+    album_of(Service::Qq, |l| {
+        l.id != 97_773 && qq_album(l.album).1 == mid
+    })
+}
+
+fn album_of(
+    service: Service,
+    on: impl Fn(&Listing) -> bool,
+) -> Option<(&'static str, Vec<&'static Listing>)> {
+    let tracks: Vec<&'static Listing> = listings(service)
+        .map(|(l, _)| l)
+        .filter(|l| on(l))
+        .collect();
+    Some((tracks.first()?.album, tracks))
+}
+
+/// The name of the artist with this id on `service` (`id` for NetEase, the mid for QQ).
+pub(crate) fn artist_named(service: Service, id: &str) -> Option<&'static str> {
+    listings(service)
+        .flat_map(|(l, _)| l.artists.iter().copied())
+        .find(|a| match service {
+            Service::Netease => netease_artist_id(a).to_string() == id,
+            Service::Qq => qq_singer(a).1 == id,
+        })
+}
+
 /// A stable number for a name (artist and album ids of the listings).
-pub(crate) fn name_number(name: &str) -> u64 {
+fn name_number(name: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in name.as_bytes() {
         h ^= u64::from(*b);

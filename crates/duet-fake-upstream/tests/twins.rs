@@ -277,3 +277,30 @@ async fn the_duet_twins_playlist_reads_back_through_netease() {
         assert!(liked.contains(&id.to_string()), "{id}");
     }
 }
+
+#[tokio::test]
+async fn a_twins_album_page_lists_it_on_both_sides() {
+    let fake = FakeUpstream::spawn(FakeConfig::default()).await.unwrap();
+    let (ne, qq) = (netease(&fake).await, qq(&fake).await);
+    let twin = twins::twin_titled("平凡之路").unwrap();
+    for (provider, listing) in [
+        (&ne as &dyn Provider, &twin.netease),
+        (&qq as &dyn Provider, &twin.qq),
+    ] {
+        let track = provider.track(&listing.track_id()).await.unwrap();
+        let album = provider.album(&track.album.id).await.unwrap();
+        assert_eq!(album.name, listing.album);
+        let tracks = album.tracks.unwrap();
+        let ids: Vec<String> = tracks.iter().map(|t| t.id.clone()).collect();
+        assert_eq!(ids, [listing.track_id()]);
+        assert_eq!(tracks[0].title, "平凡之路");
+        assert_eq!(album.artists[0].name, "朴树");
+    }
+    // The NetEase album 叶惠美 holds the twin and its backing track, nothing made up.
+    let qingtian = twins::twin_titled("晴天").unwrap();
+    let track = ne.track(&qingtian.netease.track_id()).await.unwrap();
+    let album = ne.album(&track.album.id).await.unwrap();
+    let tracks = album.tracks.unwrap();
+    let titles: Vec<&str> = tracks.iter().map(|t| t.title.as_str()).collect();
+    assert_eq!(titles, ["晴天", "晴天 (伴奏)"]);
+}

@@ -209,10 +209,10 @@ fn twin_song(l: &Listing) -> (Value, Value) {
     let artists: Vec<Value> = l
         .artists
         .iter()
-        .map(|a| json!({"id": 12_000_000 + twins::name_number(a), "name": a, "tns": [], "alias": []}))
+        .map(|a| json!({"id": twins::netease_artist_id(a), "name": a, "tns": [], "alias": []}))
         .collect();
     set(&mut song, "ar", artists);
-    let album_id = 13_000_000 + twins::name_number(l.album);
+    let album_id = twins::netease_album_id(l.album);
     let mut al = song["al"].clone();
     set(&mut al, "id", album_id);
     set(&mut al, "name", l.album);

@@ -367,15 +367,15 @@ fn song_from_track(track: Value, lyric: LyricKind) -> Option<Song> {
 /// A twin-catalogue song as QQ Music writes it: grey has no file at all, VIP is a trial clip
 /// for a non-VIP (as [`SONG_TRIAL_ONLY`]), an instrumental has the "pure music" note.
 fn twin_song(l: &Listing) -> Option<Song> {
-    let named = |base: u64, prefix: &str, name: &str| {
-        let id = base + twins::name_number(name);
-        (id, format!("{prefix}{id:010}"), name.to_owned())
-    };
     let singers: Vec<(u64, String, String)> = l
         .artists
         .iter()
-        .map(|a| named(5_200_000, "00Sg", a))
+        .map(|a| {
+            let (id, mid) = twins::qq_singer(a);
+            (id, mid, (*a).to_owned())
+        })
         .collect();
+    let (album_id, album_mid) = twins::qq_album(l.album);
     let vip = l.availability == Availability::Vip;
     let mut track = make_track(&Spec {
         id: l.id,
@@ -383,7 +383,7 @@ fn twin_song(l: &Listing) -> Option<Song> {
         media_mid: l.mid,
         name: l.title,
         singer: singers.first()?.clone(),
-        album: named(6_200_000, "00Al", l.album),
+        album: (album_id, album_mid, l.album.to_owned()),
         interval: l.duration_ms / 1000,
         flac: true,
         trial: vip.then_some((30_000, 60_000)),
