@@ -542,7 +542,7 @@ const NEAR_MISSES: [NearMiss; 11] = [
     },
 ];
 
-/// The NetEase ids of "Duet twins", in order: five twins (稻香 grey, 七里香 VIP, the feat.
+/// The NetEase ids of "Duet twins", in order: six twins (稻香 grey, 七里香 VIP, the feat.
 /// and full-width ones among them), a live near miss and a recording QQ Music does not have.
 pub const TWINS_PLAYLIST_TRACKS: [u64; 8] = [
     555_000_001,
