@@ -40,6 +40,7 @@ pub mod netease;
 pub mod qq;
 mod qr;
 pub mod share_links;
+pub mod twins;
 mod web_login;
 
 pub use journal::{Fault, FaultKind, RecordedRequest, Transport};

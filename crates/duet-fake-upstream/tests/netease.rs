@@ -1262,7 +1262,7 @@ async fn user_playlists_page() {
         .collect();
     assert_eq!(
         ids,
-        vec![24381616, 3143833470, 2586609624, 9000001200, 9000010000, 9000000066]
+        vec![24381616, 3143833470, 2586609624, 9000001200, 9000010000, 9000000066, 9200000001]
     );
     assert_eq!(
         c.weapi("/api/user/playlist", json!({"limit": 4}))

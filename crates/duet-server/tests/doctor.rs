@@ -176,7 +176,7 @@ async fn every_read_endpoint_of_a_healthy_fake_is_answered_and_parsed() {
             .contains("; its key runs out in 2 d 23 h by this clock, and the app can renew it"),
         "{report}"
     );
-    assert!(row(&report, "NetEase", "search tracks").contains("10 of 137"));
+    assert!(row(&report, "NetEase", "search tracks").contains("10 of 141"));
     assert!(report.contains("  ok    keychain"), "{report}");
     assert!(report.contains("Everything checked works."), "{report}");
     assert!(output.status.success(), "{report}");

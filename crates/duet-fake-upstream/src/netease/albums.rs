@@ -10,6 +10,8 @@ use std::sync::OnceLock;
 
 use serde_json::{json, Value};
 
+use crate::twins;
+
 use super::catalog::{self, set, GENERATED_TRACK_BASE, HOSTILE_NAME, HOSTILE_TRACK_BASE};
 use super::fixtures;
 
@@ -72,6 +74,9 @@ fn captured_names() -> &'static (HashMap<u64, String>, HashMap<u64, String>) {
 }
 
 fn artist_name(id: u64) -> String {
+    if let Some(name) = twins::artist_named(twins::Service::Netease, &id.to_string()) {
+        return name.to_owned();
+    }
     match id {
         HOSTILE_ARTIST_ID => HOSTILE_NAME.to_owned(),
         PROLIFIC_ARTIST_ID => "Duet 多产乐队 (300 albums)".to_owned(),
@@ -85,6 +90,12 @@ fn artist_name(id: u64) -> String {
 
 /// Who made album `id`.
 fn album_artist(id: u64) -> u64 {
+    if let Some((_, tracks)) = twins::netease_album(id) {
+        return tracks[0]
+            .artists
+            .first()
+            .map_or(0, |a| twins::netease_artist_id(a));
+    }
     match id {
         HOSTILE_ALBUM_ID => HOSTILE_ARTIST_ID,
         LONG_ALBUM_ID => PROLIFIC_ARTIST_ID,
@@ -102,6 +113,9 @@ fn picture(kind: &str, id: u64) -> String {
 }
 
 fn album_name(id: u64) -> String {
+    if let Some((name, _)) = twins::netease_album(id) {
+        return name.to_owned();
+    }
     match id {
         HOSTILE_ALBUM_ID => HOSTILE_NAME.to_owned(),
         LONG_ALBUM_ID => "两千首 (2,000 tracks)".to_owned(),
@@ -117,6 +131,9 @@ fn album_name(id: u64) -> String {
 }
 
 fn album_track_ids(id: u64) -> Vec<u64> {
+    if let Some((_, tracks)) = twins::netease_album(id) {
+        return tracks.iter().map(|l| l.id).collect();
+    }
     match id {
         HOSTILE_ALBUM_ID => (1..=HOSTILE_ALBUM_TRACKS)
             .map(|i| HOSTILE_TRACK_BASE + i)
@@ -174,7 +191,10 @@ fn album_object(id: u64) -> Value {
 /// Song `id` as album and artist pages carry it: its album and artists set, privilege inline.
 fn song_on(id: u64, album: u64, artist: u64) -> Value {
     let (mut song, privilege) = catalog::song_with_privilege(id);
-    place(&mut song, album, artist);
+    // The twin catalogue's songs carry their own album and artists.
+    if twins::netease(id).is_none() {
+        place(&mut song, album, artist);
+    }
     set(&mut song, "privilege", privilege);
     song
 }

@@ -74,14 +74,18 @@ pub(crate) struct Library {
     state: Mutex<State>,
 }
 
+/// The captured liked songs, then a few of the twin catalogue's (so moving liked songs across
+/// has recordings QQ Music also has).
 fn fixture_liked() -> Vec<u64> {
-    catalog::playlist_detail(LIKED_PLAYLIST, 0)
+    let mut ids: Vec<u64> = catalog::playlist_detail(LIKED_PLAYLIST, 0)
         .and_then(|d| {
             d["playlist"]["trackIds"]
                 .as_array()
                 .map(|ids| ids.iter().filter_map(|t| t["id"].as_u64()).collect())
         })
-        .unwrap_or_default()
+        .unwrap_or_default();
+    ids.extend(crate::twins::LIKED_TWINS);
+    ids
 }
 
 impl State {
@@ -91,9 +95,7 @@ impl State {
 
     fn owns(&self, id: u64) -> bool {
         !self.deleted.contains(&id)
-            && (id == LIKED_PLAYLIST
-                || catalog::generated_len(id).is_some()
-                || self.created.contains_key(&id))
+            && (id == LIKED_PLAYLIST || catalog::is_generated(id) || self.created.contains_key(&id))
     }
 
     fn exists(&self, id: u64) -> bool {

@@ -3,6 +3,8 @@
 
 use serde_json::{json, Value};
 
+use crate::twins;
+
 use super::songs::{generated_album, generated_singer, song_by_id};
 use super::{
     album_cover, singer_pic, GENERATED_SONG_BASE, HOSTILE_SONGS, HOSTILE_SONG_BASE,
@@ -49,6 +51,9 @@ fn generated_index(mid: &str, prefix: &str, base: u64) -> Option<u64> {
 }
 
 fn album_song_ids(mid: &str) -> Vec<u64> {
+    if let Some((_, tracks)) = twins::qq_album_of(mid) {
+        return tracks.iter().map(|l| l.id).collect();
+    }
     match mid {
         LONG_ALBUM_MID => (1..=LONG_ALBUM_TRACKS)
             .map(|n| GENERATED_SONG_BASE + n)
@@ -70,6 +75,9 @@ fn album_song_ids(mid: &str) -> Vec<u64> {
 }
 
 fn album_name(mid: &str) -> String {
+    if let Some((name, _)) = twins::qq_album_of(mid) {
+        return name.to_owned();
+    }
     match mid {
         LONG_ALBUM_MID => "两千首 (2,000 tracks)".to_owned(),
         HOSTILE_ALBUM_MID => HOSTILE_NAME.to_owned(),
@@ -83,6 +91,9 @@ fn album_name(mid: &str) -> String {
 
 /// (mid, name) of the singer of album `mid`.
 fn album_singer(mid: &str) -> (String, String) {
+    if let Some(name) = twins::qq_album_of(mid).and_then(|(_, t)| t[0].artists.first().copied()) {
+        return (twins::qq_singer(name).1, name.to_owned());
+    }
     match mid {
         LONG_ALBUM_MID => (PROLIFIC_SINGER_MID.into(), singer_name(PROLIFIC_SINGER_MID)),
         HOSTILE_ALBUM_MID => (HOSTILE_SINGER_MID.into(), singer_name(HOSTILE_SINGER_MID)),
@@ -95,6 +106,9 @@ fn album_singer(mid: &str) -> (String, String) {
 }
 
 fn singer_name(mid: &str) -> String {
+    if let Some(name) = twins::artist_named(twins::Service::Qq, mid) {
+        return name.to_owned();
+    }
     match mid {
         PROLIFIC_SINGER_MID => "Duet 多产乐队 (300 albums)".to_owned(),
         HOSTILE_SINGER_MID => HOSTILE_NAME.to_owned(),

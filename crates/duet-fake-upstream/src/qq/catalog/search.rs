@@ -10,17 +10,37 @@ use super::{
     SPECIAL_SONG_BASE,
 };
 use crate::qq::fixtures;
+use crate::twins;
 
 /// Results per query and type (any query but `__nothing__`).
 const SEARCH_TOTALS: [u64; 4] = [137, 23, 41, 58];
 
-/// The n-th (0-based) song result: 晴天, the specials, the other captured songs, then
-/// generated ones.
-fn search_song(i: u64) -> Option<Song> {
-    let fixed: Vec<u64> = std::iter::once(97_773)
+/// The song ids a search for `query` lists before the generated ones: the twin catalogue's
+/// listings the query finds, then 晴天, the specials and the other captured songs (each once).
+fn leading_song_ids(query: &str) -> Vec<u64> {
+    let mut ids: Vec<u64> = twins::search(twins::Service::Qq, query)
+        .iter()
+        .map(|l| l.id)
+        .collect();
+    for id in std::iter::once(97_773)
         .chain((1..=6).map(|n| SPECIAL_SONG_BASE + n))
         .chain(FIXTURE_SONG_IDS[1..].iter().copied())
-        .collect();
+    {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+/// How many leading songs the fixed list has beyond the plain one (twins the query found).
+fn extra_songs(query: &str) -> u64 {
+    leading_song_ids(query).len() as u64 - leading_song_ids("").len() as u64
+}
+
+/// The n-th (0-based) song result of `query`: its leading songs, then generated ones.
+fn search_song(i: u64, query: &str) -> Option<Song> {
+    let fixed = leading_song_ids(query);
     match fixed.get(i as usize) {
         Some(id) => song_by_id(*id),
         None => song_by_id(GENERATED_SONG_BASE + 1 + i - fixed.len() as u64),
@@ -39,7 +59,7 @@ fn search_item(kind: u64, i: u64, query: &str) -> Option<Value> {
     let f = fixtures::get();
     match kind {
         0 => {
-            let s = search_song(i)?;
+            let s = search_song(i, query)?;
             let mut t = s.track.clone();
             set(&mut t, "title_hilight", hilight(&s.name, query));
             set(&mut t, "lyric", "");
@@ -164,6 +184,8 @@ pub(crate) fn empty_search_body() -> Value {
 pub(crate) fn search(query: &str, kind: u64, page: u64, per_page: u64, empty: bool) -> Value {
     let total = if query.trim() == "__nothing__" || empty {
         0
+    } else if kind == 0 {
+        SEARCH_TOTALS[0] + extra_songs(query)
     } else {
         SEARCH_TOTALS.get(kind as usize).copied().unwrap_or(0)
     };
@@ -222,5 +244,20 @@ mod tests {
             );
         }
         assert_eq!(search("__nothing__", 0, 1, 10, false)["meta"]["sum"], 0);
+        // The twin catalogue's songs lead, each listed once; a query it lacks changes nothing.
+        let d = search("Shape of You", 0, 1, 10, false);
+        let list = d["body"]["song"]["list"].as_array().unwrap();
+        assert_eq!(list[0]["mid"], "004DuetTwin008");
+        assert_eq!(list[1]["title"], "Shape of You (Stormzy Remix)");
+        assert_eq!(list[2]["mid"], SONG_QRC_FULL);
+        assert_eq!(d["meta"]["sum"], SEARCH_TOTALS[0] + 2);
+        let d = search("晴天", 0, 1, 50, false);
+        let list = d["body"]["song"]["list"].as_array().unwrap();
+        let plain = list.iter().filter(|t| t["mid"] == SONG_QRC_FULL).count();
+        assert_eq!(plain, 1);
+        assert_eq!(
+            search("x", 0, 1, 10, false)["meta"]["sum"],
+            SEARCH_TOTALS[0]
+        );
     }
 }

@@ -12,6 +12,7 @@ use super::{
 };
 use crate::audio::{FLAC, MP3};
 use crate::qq::fixtures;
+use crate::twins::{self, Availability, Listing};
 
 /// 晴天 (captured, id 97773): QRC word timing + translation + romanisation; its
 /// `media_mid` (`003Qui1q2u1Zho`) differs from its mid.
@@ -363,6 +364,61 @@ fn song_from_track(track: Value, lyric: LyricKind) -> Option<Song> {
     })
 }
 
+/// A twin-catalogue song as QQ Music writes it: grey has no file at all, VIP is a trial clip
+/// for a non-VIP (as [`SONG_TRIAL_ONLY`]), an instrumental has the "pure music" note.
+fn twin_song(l: &Listing) -> Option<Song> {
+    let singers: Vec<(u64, String, String)> = l
+        .artists
+        .iter()
+        .map(|a| {
+            let (id, mid) = twins::qq_singer(a);
+            (id, mid, (*a).to_owned())
+        })
+        .collect();
+    let (album_id, album_mid) = twins::qq_album(l.album);
+    let vip = l.availability == Availability::Vip;
+    let mut track = make_track(&Spec {
+        id: l.id,
+        mid: l.mid,
+        media_mid: l.mid,
+        name: l.title,
+        singer: singers.first()?.clone(),
+        album: (album_id, album_mid, l.album.to_owned()),
+        interval: l.duration_ms / 1000,
+        flac: true,
+        trial: vip.then_some((30_000, 60_000)),
+        pay_month: i64::from(vip),
+        pay_play: i64::from(vip),
+        index_album: 1,
+    });
+    let singer: Vec<Value> = singers
+        .iter()
+        .map(|(id, mid, name)| {
+            json!({"id": id, "mid": mid, "name": name, "title": name, "type": 0, "uin": 0})
+        })
+        .collect();
+    set(&mut track, "singer", singer);
+    if l.availability == Availability::Grey {
+        if let Some(file) = track["file"].as_object_mut() {
+            for (k, v) in file.iter_mut() {
+                if k.starts_with("size_") && v.is_u64() {
+                    *v = json!(0);
+                }
+            }
+        }
+    }
+    // QQ Music marks a backing track with the short "pure music" note.
+    let lyric = if twins::is_instrumental(twins::Service::Qq, l.id) {
+        LyricKind::PureMusic
+    } else {
+        LyricKind::Qrc {
+            trans: false,
+            roma: false,
+        }
+    };
+    song_from_track(track, lyric)
+}
+
 /// Song `id`, if the catalogue has it.
 pub(crate) fn song_by_id(id: u64) -> Option<Song> {
     if let Some(t) = fixture_tracks().get(&id) {
@@ -395,6 +451,9 @@ pub(crate) fn song_by_id(id: u64) -> Option<Song> {
             index_album: sp.n,
         });
         return song_from_track(track, sp.lyric);
+    }
+    if let Some(l) = twins::qq_by_id(id) {
+        return twin_song(l);
     }
     let (n, name) = if id > HOSTILE_SONG_BASE && id <= HOSTILE_SONG_BASE + HOSTILE_SONGS {
         let n = id - HOSTILE_SONG_BASE;
@@ -440,6 +499,9 @@ pub(crate) fn song_by_mid(mid: &str) -> Option<Song> {
     }
     if let Some(sp) = SPECIALS.iter().find(|s| s.mid == mid) {
         return song_by_id(SPECIAL_SONG_BASE + sp.n);
+    }
+    if let Some(l) = twins::qq_by_mid(mid) {
+        return song_by_id(l.id);
     }
     let id: u64 = mid.strip_prefix("00Dt")?.parse().ok()?;
     let generated = (GENERATED_SONG_BASE + 1..=GENERATED_SONG_BASE + GENERATED_PLAYLIST_MAX_TRACKS)
