@@ -14,7 +14,7 @@ mod title;
 use duet_core::{Error, Provider, SearchItems, SearchQuery, SearchType, Track};
 use serde::{Deserialize, Serialize};
 
-use crate::title::Kinds;
+use crate::title::{Kinds, Title};
 
 /// A score at or above this: the same recording (played or moved without asking).
 pub const SURE: f32 = 0.85;
@@ -72,7 +72,7 @@ const DIFFERENT: f32 = UNSURE - 0.2;
 pub fn score(wanted: &Track, candidate: &Track) -> f32 {
     let a = title::parse(&wanted.title);
     let b = title::parse(&candidate.title);
-    if a.kinds != b.kinds {
+    if kinds(wanted, &a) != kinds(candidate, &b) {
         return 0.0;
     }
     let title_likeness = fold::similarity(&a.core, &b.core);
@@ -106,6 +106,16 @@ pub fn score(wanted: &Track, candidate: &Track) -> f32 {
         cap = cap.min(DOUBTFUL);
     }
     value.clamp(0.0, cap)
+}
+
+/// The kinds a track's title names, and live when its album is a concert ("…演唱会", "Live at
+/// …"): the services list many live takes without "(Live)" in the title.
+fn kinds(track: &Track, title: &Title) -> Kinds {
+    let mut kinds = title.kinds;
+    if title::kinds_of(&fold::fold(&track.album.name)).contains(Kinds::LIVE) {
+        kinds.insert(Kinds::LIVE);
+    }
+    kinds
 }
 
 fn seconds_apart(a: &Track, b: &Track) -> Option<f32> {

@@ -125,6 +125,22 @@ fn live_is_never_the_studio_recording() {
 }
 
 #[test]
+fn a_concert_album_makes_a_take_live() {
+    let studio = with_album(ne("晴天", JAY, 269), "叶惠美");
+    let concert = with_album(qq("晴天", JAY, 270), "2004无与伦比演唱会");
+    assert_eq!(score(&studio, &concert), 0.0);
+    let titled = with_album(qq("晴天 (Live)", JAY, 270), "2004无与伦比演唱会");
+    assert!(score(&concert, &titled) >= SURE);
+    let forever = with_album(ne("Live Forever", &["Oasis"], 276), "Definitely Maybe");
+    assert!(
+        score(
+            &forever,
+            &with_album(qq("Live Forever", &["Oasis"], 276), "")
+        ) >= SURE
+    );
+}
+
+#[test]
 fn an_instrumental_is_never_the_song() {
     assert_eq!(
         score(&ne("晴天", JAY, 269), &qq("晴天 (伴奏)", JAY, 269)),

@@ -21,7 +21,7 @@ impl Kinds {
         self.0 & other.0 == other.0
     }
 
-    fn insert(&mut self, other: Kinds) {
+    pub(crate) fn insert(&mut self, other: Kinds) {
         self.0 |= other.0;
     }
 }
@@ -52,7 +52,8 @@ pub(crate) fn parse(raw: &str) -> Title {
     let mut featured: Vec<String> = credit
         .map(|c| crate::artists::split(&c))
         .unwrap_or_default();
-    let mut kinds = core_kinds(&fold(&core));
+    let folded_core = fold(&core);
+    let mut kinds = core_kinds(&folded_core);
     let mut versions = Vec::new();
     for note in notes {
         if let Some(names) = credit_names(&note) {
@@ -62,7 +63,11 @@ pub(crate) fn parse(raw: &str) -> Title {
         let folded = fold(&note);
         let note_kinds = kinds_of(&folded);
         kinds.insert(note_kinds);
-        if note_kinds == Kinds::default() && !folded.is_empty() && !is_neutral(&folded) {
+        if note_kinds == Kinds::default()
+            && !folded.is_empty()
+            && !is_neutral(&folded)
+            && !is_translation(&folded, &folded_core)
+        {
             versions.push(folded);
         }
     }
@@ -299,6 +304,73 @@ fn core_kinds(folded: &str) -> Kinds {
     kinds
 }
 
+/// Words that make a note name a version of the song, whatever its script ("Piano Version",
+/// "粤语版", "Korean Ver.", "Acoustic").
+fn names_a_version(folded: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "version",
+        "ver",
+        "acoustic",
+        "piano",
+        "orchestral",
+        "acapella",
+        "cappella",
+        "extended",
+        "short",
+        "tv",
+        "size",
+        "full",
+        "english",
+        "korean",
+        "japanese",
+        "chinese",
+        "cantonese",
+        "mandarin",
+        "female",
+        "male",
+        "duet",
+        "solo",
+        "ballad",
+        "rock",
+        "jazz",
+        "reprise",
+    ];
+    const HAN: &[&str] = &[
+        "版", "语", "女声", "男声", "合唱", "独唱", "钢琴", "吉他", "清唱", "纯享",
+    ];
+    latin_words(folded).any(|w| WORDS.contains(&w)) || HAN.iter().any(|m| folded.contains(m))
+}
+
+/// The scripts a folded text is written in: Han, Latin, Hangul, kana.
+fn scripts(folded: &str) -> [bool; 4] {
+    let mut found = [false; 4];
+    for c in folded.chars() {
+        match c {
+            _ if is_han(c) => found[0] = true,
+            'a'..='z' => found[1] = true,
+            '\u{AC00}'..='\u{D7AF}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' => {
+                found[2] = true;
+            }
+            '\u{3040}'..='\u{30FF}' => found[3] = true,
+            _ => {}
+        }
+    }
+    found
+}
+
+/// A note that gives the name in another script: QQ Music's Chinese translation beside a
+/// Korean or English title ("하루만 (就一天)"), NetEase's English alias of a Chinese one. The
+/// other service often leaves it out, and it says nothing about the recording.
+fn is_translation(note: &str, core: &str) -> bool {
+    if names_a_version(note) {
+        return false;
+    }
+    let (in_note, in_core) = (scripts(note), scripts(core));
+    in_note.iter().any(|s| *s)
+        && in_core.iter().any(|s| *s)
+        && !in_note.iter().zip(in_core.iter()).any(|(n, c)| *n && *c)
+}
+
 /// Notes that say where a song is from or how it was mastered, not which recording it is.
 fn is_neutral(folded: &str) -> bool {
     const HAN: &[&str] = &[
@@ -470,6 +542,24 @@ mod tests {
         assert!(parse("光年之外 (电影《太空旅客》中国区主题曲)")
             .versions
             .is_empty());
+    }
+
+    #[test]
+    fn a_name_in_another_script_is_a_translation_not_a_version() {
+        assert!(parse("하루만 (就一天)").versions.is_empty());
+        assert!(parse("So Sorry (真的对不起)").versions.is_empty());
+        assert!(parse("重启人生（Re-Life）").versions.is_empty());
+        assert_eq!(parse("晴天 (Piano Version)").versions, ["piano version"]);
+        assert_eq!(parse("童话镇 (Acoustic)").versions, ["acoustic"]);
+        assert_eq!(
+            parse("짧은 치마 (短裙) (Korean Ver.)").versions,
+            ["korean ver"]
+        );
+        assert_eq!(parse("BINGBIAN病变（原版）").versions, ["原版"]);
+        assert_eq!(
+            parse("Love Story (Taylor's Version)").versions,
+            ["taylors version"]
+        );
     }
 
     #[test]
