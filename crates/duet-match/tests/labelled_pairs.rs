@@ -172,11 +172,14 @@ fn precision_and_recall_on_the_labelled_set() {
     let mut all = Tally::default();
     let mut real = Tally::default();
     let mut misses = Vec::new();
-    let mut alternatives = 0;
+    let mut alternatives = Vec::new();
     for pair in &pairs {
         let value = score(&pair.wanted, &pair.candidate);
         if !pair.same && (UNSURE..SURE).contains(&value) {
-            alternatives += 1;
+            alternatives.push(format!(
+                "  {value:.3} [{}] {:?}",
+                pair.case, pair.candidate.title
+            ));
         }
         assert!((0.0..=1.0).contains(&value), "{value} for {}", pair.case);
         let matched = value >= SURE;
@@ -207,7 +210,13 @@ fn precision_and_recall_on_the_labelled_set() {
     }
     println!("{}", all.line("all"));
     println!("{}", real.line("real pairs (both sides as listed)"));
-    println!("different pairs offered as unsure alternatives: {alternatives}");
+    println!(
+        "different pairs offered as unsure alternatives: {}",
+        alternatives.len()
+    );
+    for alternative in &alternatives {
+        println!("{alternative}");
+    }
     for miss in &misses {
         println!("{miss}");
     }
