@@ -469,16 +469,19 @@ pub struct SearchQuery {
 
 impl SearchQuery {
     pub const MAX_PAGE_SIZE: u32 = 100;
+    /// The longest query (in characters) a search takes.
+    pub const MAX_QUERY_CHARS: usize = 200;
 
     pub fn new(q: &str, kind: SearchType, page: u32, page_size: u32) -> Result<Self> {
         let q = q.trim();
         if q.is_empty() {
             return Err(Error::bad_request("the search query is empty"));
         }
-        if q.chars().count() > 200 {
-            return Err(Error::bad_request(
-                "the search query is longer than 200 characters",
-            ));
+        if q.chars().count() > Self::MAX_QUERY_CHARS {
+            return Err(Error::bad_request(format!(
+                "the search query is longer than {} characters",
+                Self::MAX_QUERY_CHARS
+            )));
         }
         if page == 0 {
             return Err(Error::bad_request("pages start at 1"));

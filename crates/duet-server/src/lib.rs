@@ -8,6 +8,7 @@ mod albums;
 pub mod api;
 pub mod library;
 mod login_keys;
+mod matches;
 pub mod seed;
 mod tools;
 
@@ -102,6 +103,7 @@ pub fn router(state: Arc<AppState>, access: Access) -> Router {
         .merge(tools::routes())
         .merge(library::routes())
         .merge(albums::routes())
+        .merge(matches::routes())
         .merge(seed::routes(state.clone()))
         .fallback(api::not_found)
         .method_not_allowed_fallback(method_not_allowed)
