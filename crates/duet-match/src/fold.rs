@@ -15,7 +15,12 @@ pub(crate) fn half_width(c: char) -> char {
 /// Words are separated by one space; nothing but letters and digits is kept.
 pub(crate) fn fold(text: &str) -> String {
     let widths: String = text.chars().map(half_width).collect();
-    let simplified = hanconv::t2s(widths);
+    // OpenCC's tables only change Han characters: other text skips the conversion.
+    let simplified = if widths.chars().any(is_han) {
+        hanconv::t2s(widths)
+    } else {
+        widths
+    };
     let mut out = String::with_capacity(simplified.len());
     let mut gap = false;
     for c in simplified.chars() {

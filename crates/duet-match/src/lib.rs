@@ -70,20 +70,50 @@ const DIFFERENT: f32 = UNSURE - 0.2;
 /// differ in a note ("Taylor's Version", 粤语版) or in duration by more than
 /// 10 seconds stay below [`SURE`].
 pub fn score(wanted: &Track, candidate: &Track) -> f32 {
-    let a = title::parse(&wanted.title);
-    let b = title::parse(&candidate.title);
-    if kinds(wanted, &a) != kinds(candidate, &b) {
+    compare(&Side::of(wanted), &Side::of(candidate))
+}
+
+/// What the score reads of one track, taken apart once (a ranking reuses the wanted side).
+struct Side {
+    title: Title,
+    artists: Vec<artists::Artist>,
+    kinds: Kinds,
+    /// The album's name as a key; empty when unknown.
+    album: String,
+    duration_ms: u64,
+}
+
+impl Side {
+    fn of(track: &Track) -> Side {
+        let title = title::parse(&track.title);
+        let album = title::parse(&track.album.name);
+        // The services list many live takes without "(Live)" in the title, on an album named
+        // as a concert ("…演唱会", "Live at …").
+        let mut kinds = title.kinds;
+        if title::kinds_of(&fold::fold(&track.album.name)).contains(Kinds::LIVE) {
+            kinds.insert(Kinds::LIVE);
+        }
+        Side {
+            artists: artists::of(&track.artists, &title.featured),
+            title,
+            kinds,
+            album: album.core,
+            duration_ms: track.duration_ms,
+        }
+    }
+}
+
+fn compare(a: &Side, b: &Side) -> f32 {
+    if a.kinds != b.kinds {
         return 0.0;
     }
-    let title_likeness = fold::similarity(&a.core, &b.core);
-    let artists_a = artists::of(&wanted.artists, &a.featured);
-    let artists_b = artists::of(&candidate.artists, &b.featured);
-    let artist_agreement = artists::agreement(&artists_a, &artists_b);
+    let title_likeness = fold::similarity(&a.title.core, &b.title.core);
+    let artist_agreement = artists::agreement(&a.artists, &b.artists);
 
     let mut total = TITLE_WEIGHT * title_likeness + ARTIST_WEIGHT * artist_agreement;
     let mut weights = TITLE_WEIGHT + ARTIST_WEIGHT;
     let mut cap: f32 = 1.0;
-    if let Some(apart) = seconds_apart(wanted, candidate) {
+    if let Some(apart) = seconds_apart(a.duration_ms, b.duration_ms) {
         let closeness = if apart <= DURATION_SAME_S {
             1.0
         } else if apart <= DURATION_APART_S {
@@ -96,48 +126,34 @@ pub fn score(wanted: &Track, candidate: &Track) -> f32 {
         weights += DURATION_WEIGHT;
     }
     let mut value = total / weights;
-    if same_album(wanted, candidate) {
+    if !a.album.is_empty() && a.album == b.album {
         value += ALBUM_BONUS;
     }
     if title_likeness < TITLE_FLOOR || artist_agreement == 0.0 {
         cap = cap.min(DIFFERENT);
     }
-    if a.versions != b.versions {
+    if a.title.versions != b.title.versions {
         cap = cap.min(DOUBTFUL);
     }
     value.clamp(0.0, cap)
 }
 
-/// The kinds a track's title names, and live when its album is a concert ("…演唱会", "Live at
-/// …"): the services list many live takes without "(Live)" in the title.
-fn kinds(track: &Track, title: &Title) -> Kinds {
-    let mut kinds = title.kinds;
-    if title::kinds_of(&fold::fold(&track.album.name)).contains(Kinds::LIVE) {
-        kinds.insert(Kinds::LIVE);
-    }
-    kinds
-}
-
-fn seconds_apart(a: &Track, b: &Track) -> Option<f32> {
-    if a.duration_ms == 0 || b.duration_ms == 0 {
+/// Seconds between two durations; `None` when either is unknown (0).
+fn seconds_apart(a_ms: u64, b_ms: u64) -> Option<f32> {
+    if a_ms == 0 || b_ms == 0 {
         return None;
     }
-    Some(a.duration_ms.abs_diff(b.duration_ms) as f32 / 1000.0)
-}
-
-fn same_album(a: &Track, b: &Track) -> bool {
-    let a = title::parse(&a.album.name);
-    let b = title::parse(&b.album.name);
-    !a.core.is_empty() && a.core == b.core
+    Some(a_ms.abs_diff(b_ms) as f32 / 1000.0)
 }
 
 /// The candidates that are the wanted recording or a plausible alternative (score at least
 /// [`UNSURE`]), best first; equal scores keep the candidates' order (the service's relevance).
 pub fn rank(wanted: &Track, candidates: impl IntoIterator<Item = Track>) -> Vec<Scored> {
+    let wanted = Side::of(wanted);
     let mut ranked: Vec<Scored> = candidates
         .into_iter()
         .map(|track| Scored {
-            score: score(wanted, &track),
+            score: compare(&wanted, &Side::of(&track)),
             track,
         })
         .filter(|s| s.score >= UNSURE)

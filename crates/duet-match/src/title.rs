@@ -167,34 +167,36 @@ fn split_dash(core: &str) -> Option<(String, String)> {
     None
 }
 
-/// `Song feat. X` outside brackets: the song and the credited names.
+/// `Song feat. X` outside brackets: the song and the credited names. The markers are ASCII, so
+/// an ASCII-only lowercasing keeps every byte offset of the title.
 fn split_credit(core: &str) -> (String, Option<String>) {
-    let lower = core.to_lowercase();
-    for marker in [
+    let lower = core.to_ascii_lowercase();
+    let found = [
         " feat. ",
+        " feat.",
         " feat ",
         " ft. ",
-        " featuring ",
-        " feat.",
         " ft ",
-    ] {
-        if let Some(at) = lower.find(marker) {
-            // `to_lowercase` keeps byte offsets for the ASCII markers searched for here only
-            // when the text before them lowercases to the same length.
-            if lower.len() == core.len() {
-                let names = core[at + marker.len()..].trim().to_owned();
-                return (core[..at].to_owned(), Some(names));
-            }
+        " featuring ",
+    ]
+    .iter()
+    .filter_map(|marker| lower.find(marker).map(|at| (at, marker.len())))
+    .min();
+    match found {
+        Some((at, len)) => {
+            let names = core[at + len..].trim();
+            let names = (!names.is_empty()).then(|| names.to_owned());
+            (core[..at].to_owned(), names)
         }
+        None => (core.to_owned(), None),
     }
-    (core.to_owned(), None)
 }
 
 /// The names in a credit note: `feat. X`, `ft. X`, `featuring X`, `with X`.
 fn credit_names(note: &str) -> Option<String> {
     let trimmed = note.trim();
-    let lower = trimmed.to_lowercase();
-    for marker in [
+    let lower = trimmed.to_ascii_lowercase();
+    [
         "featuring ",
         "feat. ",
         "feat.",
@@ -202,15 +204,12 @@ fn credit_names(note: &str) -> Option<String> {
         "ft. ",
         "ft.",
         "with ",
-    ] {
-        if lower.starts_with(marker) && lower.len() == trimmed.len() {
-            let names = trimmed[marker.len()..].trim();
-            if !names.is_empty() {
-                return Some(names.to_owned());
-            }
-        }
-    }
-    None
+    ]
+    .iter()
+    .find(|marker| lower.starts_with(**marker))
+    .map(|marker| trimmed[marker.len()..].trim())
+    .filter(|names| !names.is_empty())
+    .map(str::to_owned)
 }
 
 /// Kinds a note names. Latin markers must be whole words; Chinese ones are substrings.
@@ -487,6 +486,12 @@ mod tests {
         let t = parse("Without Me");
         assert_eq!(t.core, "withoutme");
         assert!(t.featured.is_empty());
+        let t = parse("ÉTÉ Feat. Zaz");
+        assert_eq!(t.core, "ete");
+        assert_eq!(t.featured, ["zaz"]);
+        let t = parse("说好不哭（with 五月天阿信）");
+        assert_eq!(t.core, "说好不哭");
+        assert_eq!(t.featured, ["五月天阿信"]);
     }
 
     #[test]
