@@ -1,6 +1,6 @@
 //! `GET /v1/{provider}/tracks/{id}/matches?on=…` through duet-server against the fake: the QQ
-//! fixture's 晴天 looked for on NetEase once NetEase is logged in, and each of the route's
-//! typed errors.
+//! fixture's 晴天 looked for on NetEase once NetEase is logged in (found among the twin
+//! catalogue's near misses), and each of the route's typed errors.
 
 // Sessions go through the Secret Service, which runs on Linux (./dev test starts one); on macOS
 // and Windows this file builds to nothing.
@@ -9,6 +9,7 @@
 mod common;
 
 use common::*;
+use duet_fake_upstream::twins::{near_misses, twin_titled, Service};
 use duet_fake_upstream::Transport;
 
 /// QQ Music's 晴天 in the fixtures.
@@ -34,13 +35,25 @@ async fn a_qq_track_is_looked_for_on_netease() {
         searches_before + 1,
         "one search on NetEase, its first page"
     );
-    // The fake's NetEase search answers synthetic names ("晴天 周杰伦 #1" by the fixture's
-    // artists), which are not the recording; whatever it answers, only NetEase tracks scoring
-    // at least UNSURE come back, best first, and a best one is 晴天.
-    if let Some(best) = matches.first() {
+    // The twin catalogue lists 晴天 on NetEase too, beside its live take, its backing track and
+    // a cover by another singer: the studio recording is the sure best, the others never come.
+    let twin = twin_titled("晴天").expect("晴天 is a twin");
+    let best = matches.first().expect("NetEase has 晴天");
+    assert_eq!(best["track"]["id"], twin.netease.track_id(), "{body}");
+    assert!(
+        best["score"].as_f64().unwrap() >= f64::from(duet_match::SURE),
+        "{best}"
+    );
+    for miss in near_misses()
+        .iter()
+        .filter(|m| m.service == Service::Netease && m.listing.title.contains("晴天"))
+    {
         assert!(
-            best["track"]["title"].as_str().unwrap().contains("晴天"),
-            "{best}"
+            matches
+                .iter()
+                .all(|m| m["track"]["id"] != miss.listing.track_id()),
+            "{:?} must not be offered: {body}",
+            miss.miss
         );
     }
     for scored in matches {
