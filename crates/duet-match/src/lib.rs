@@ -68,7 +68,7 @@ const DIFFERENT: f32 = UNSURE - 0.2;
 /// (伴奏, karaoke), remix (DJ), cover, altered speed (sped up, slowed, 8D), demo, each only for
 /// its own kind. A different artist or a different title stays below [`UNSURE`]; versions that
 /// differ in a note ("Taylor's Version", 粤语版) or in duration by more than
-/// 10 seconds stay below [`SURE`].
+/// 10 seconds, and live takes from two concerts more than 3 seconds apart, stay below [`SURE`].
 pub fn score(wanted: &Track, candidate: &Track) -> f32 {
     compare(&Side::of(wanted), &Side::of(candidate))
 }
@@ -113,7 +113,8 @@ fn compare(a: &Side, b: &Side) -> f32 {
     let mut total = TITLE_WEIGHT * title_likeness + ARTIST_WEIGHT * artist_agreement;
     let mut weights = TITLE_WEIGHT + ARTIST_WEIGHT;
     let mut cap: f32 = 1.0;
-    if let Some(apart) = seconds_apart(a.duration_ms, b.duration_ms) {
+    let apart = seconds_apart(a.duration_ms, b.duration_ms);
+    if let Some(apart) = apart {
         let closeness = if apart <= DURATION_SAME_S {
             1.0
         } else if apart <= DURATION_APART_S {
@@ -133,6 +134,15 @@ fn compare(a: &Side, b: &Side) -> f32 {
         cap = cap.min(DIFFERENT);
     }
     if a.title.versions != b.title.versions {
+        cap = cap.min(DOUBTFUL);
+    }
+    // A live take is one performance: takes from two concerts whose lengths differ by more than
+    // a listing's rounding are two recordings, however alike their titles.
+    let other_concert = a.kinds.contains(Kinds::LIVE)
+        && !a.album.is_empty()
+        && !b.album.is_empty()
+        && a.album != b.album;
+    if other_concert && apart.is_some_and(|apart| apart > DURATION_SAME_S) {
         cap = cap.min(DOUBTFUL);
     }
     value.clamp(0.0, cap)

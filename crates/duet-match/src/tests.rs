@@ -125,6 +125,18 @@ fn live_is_never_the_studio_recording() {
 }
 
 #[test]
+fn live_takes_from_two_concerts_are_two_recordings() {
+    let wanted = with_album(ne("小情歌 (Live)", &["苏打绿"], 277), "十年一刻");
+    let other_concert = with_album(qq("小情歌 (Live)", &["苏打绿"], 284), "AIR World Tour Live");
+    assert!(score(&wanted, &other_concert) < SURE);
+    assert!(score(&wanted, &other_concert) >= UNSURE);
+    let same_take_elsewhere = with_album(qq("小情歌 (Live)", &["苏打绿"], 278), "精选");
+    assert!(score(&wanted, &same_take_elsewhere) >= SURE);
+    let same_concert = with_album(qq("小情歌 (Live)", &["苏打绿"], 284), "十年一刻");
+    assert!(score(&wanted, &same_concert) >= SURE);
+}
+
+#[test]
 fn a_concert_album_makes_a_take_live() {
     let studio = with_album(ne("晴天", JAY, 269), "叶惠美");
     let concert = with_album(qq("晴天", JAY, 270), "2004无与伦比演唱会");
