@@ -225,6 +225,7 @@ pub fn run() {
             duet.web_logins
                 .set_windows(Arc::new(web_login::TauriWindows(app.handle().clone())));
             let _effects = duet.follow_sound(&app.state::<prefs::PrefsStore>());
+            duet.follow_playback(&app.state::<prefs::PrefsStore>());
             now_playing_start(&duet, prefs_changes, app.handle());
             duet.player
                 .offsets()

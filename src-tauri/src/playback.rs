@@ -2,11 +2,13 @@
 //! forwarded to the UI, and the current lyric line followed from the position.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
+use duet_anywhere::{Anywhere, Plays};
 use duet_core::{Lyrics, Provider, ProviderId, Quality, Result, StreamUrl, Track};
-use duet_player::{Player, PlayerEvent, PlayerOptions, StreamResolver};
+use duet_player::{Player, PlayerEvent, PlayerOptions, PlayerState, Resolved, StreamResolver};
 
 use crate::events::{
     AppEvent, ErrorEvent, EventSink, LyricLineChanged, PlayerDeviceLost, PlayerPosition,
@@ -14,18 +16,57 @@ use crate::events::{
 };
 use crate::lyric_offset::{lyric_position, LyricOffsets};
 
-/// Stream URLs come from the track's own provider, asked right before playing (they expire).
+/// Stream URLs come from the track's own provider, asked right before playing (they expire);
+/// when it cannot play the track, play anywhere ([`Anywhere`]) may take the other service's.
 struct ProviderResolver {
     providers: BTreeMap<ProviderId, Arc<dyn Provider>>,
+    anywhere: Arc<Anywhere>,
+    /// The `playback.play_anywhere` preference.
+    anywhere_on: Arc<AtomicBool>,
+}
+
+impl ProviderResolver {
+    fn provider(&self, id: ProviderId) -> Result<&Arc<dyn Provider>> {
+        self.providers
+            .get(&id)
+            .ok_or_else(|| duet_core::Error::not_found(format!("{id} is not available")))
+    }
 }
 
 #[async_trait]
 impl StreamResolver for ProviderResolver {
     async fn resolve(&self, track: &Track) -> Result<StreamUrl> {
-        let provider = self.providers.get(&track.provider).ok_or_else(|| {
-            duet_core::Error::not_found(format!("{} is not available", track.provider))
-        })?;
-        provider.stream_url(&track.id, Quality::High).await
+        self.provider(track.provider)?
+            .stream_url(&track.id, Quality::High)
+            .await
+    }
+
+    async fn resolve_play(&self, track: &Track) -> Result<Resolved> {
+        let original = if track.playable {
+            self.resolve(track).await
+        } else {
+            Err(duet_player::unplayable(track))
+        };
+        let other = self
+            .providers
+            .values()
+            .find(|p| p.id() != track.provider)
+            .map(|p| p.as_ref());
+        let setting = self.anywhere_on.load(Ordering::Relaxed).into();
+        let plays = self
+            .anywhere
+            .resolve(track, original, other, Quality::High, setting)
+            .await?;
+        Ok(match plays {
+            Plays::Original(url) => Resolved {
+                url,
+                substitute: None,
+            },
+            Plays::Substitute { track, url } => Resolved {
+                url,
+                substitute: Some(*track),
+            },
+        })
     }
 }
 
@@ -39,18 +80,26 @@ struct LyricFollower {
 
 pub struct Playback {
     player: Player,
+    anywhere: Arc<Anywhere>,
+    anywhere_on: Arc<AtomicBool>,
     offsets: Arc<LyricOffsets>,
     follower: Arc<Mutex<LyricFollower>>,
     events: EventSink,
     /// The latest state, for the desktop's own parts (tray, notifications) to follow.
-    latest: tokio::sync::watch::Sender<duet_player::PlayerState>,
+    latest: tokio::sync::watch::Sender<PlayerState>,
 }
 
 impl Playback {
     /// Must be called inside the async runtime (the app's, or a test's).
     pub fn new(providers: BTreeMap<ProviderId, Arc<dyn Provider>>, events: EventSink) -> Self {
+        let anywhere = Arc::new(Anywhere::new());
+        let anywhere_on = Arc::new(AtomicBool::new(
+            crate::prefs::PlaybackPrefs::default().play_anywhere,
+        ));
         let resolver = Arc::new(ProviderResolver {
             providers: providers.clone(),
+            anywhere: anywhere.clone(),
+            anywhere_on: anywhere_on.clone(),
         });
         let player = Player::new(
             resolver,
@@ -75,6 +124,8 @@ impl Playback {
         }
         Self {
             player,
+            anywhere,
+            anywhere_on,
             offsets,
             follower,
             events,
@@ -83,12 +134,32 @@ impl Playback {
     }
 
     /// Follows the player's state (every `player-state` the UI gets, not the position ticks).
-    pub fn watch_state(&self) -> tokio::sync::watch::Receiver<duet_player::PlayerState> {
+    pub fn watch_state(&self) -> tokio::sync::watch::Receiver<PlayerState> {
         self.latest.subscribe()
     }
 
     pub fn player(&self) -> &Player {
         &self.player
+    }
+
+    /// Turns play anywhere on or off (the `playback.play_anywhere` preference); from the next
+    /// track that is resolved on.
+    pub fn set_play_anywhere(&self, on: bool) {
+        self.anywhere_on.store(on, Ordering::Relaxed);
+    }
+
+    /// The way back from a substitute: the current track plays again from the start, from its
+    /// own service only (its trial clip, or its own error), for the rest of the session.
+    pub fn keep_original(&self) -> Result<PlayerState> {
+        let state = self.player.state();
+        let (Some(track), Some(index)) = (&state.track, state.index) else {
+            return Err(duet_core::Error::bad_request("nothing is playing"));
+        };
+        self.anywhere.keep_original(track);
+        if state.substitute.is_none() {
+            return Ok(state);
+        }
+        self.player.jump(index)
     }
 
     /// The lyrics the playing track's lines are followed in, once fetched.
@@ -116,6 +187,24 @@ impl Playback {
     }
 }
 
+impl crate::state::Duet {
+    /// Applies the `playback` preferences (play anywhere) now and on every change.
+    pub fn follow_playback(&self, prefs: &crate::prefs::PrefsStore) {
+        let on = self.player.anywhere_on.clone();
+        let mut changes = prefs.watch();
+        on.store(
+            changes.borrow_and_update().playback.play_anywhere,
+            Ordering::Relaxed,
+        );
+        tauri::async_runtime::spawn(async move {
+            while changes.changed().await.is_ok() {
+                let next = changes.borrow_and_update().playback.play_anywhere;
+                on.store(next, Ordering::Relaxed);
+            }
+        });
+    }
+}
+
 fn forward(
     event: PlayerEvent,
     events: &EventSink,
@@ -125,7 +214,12 @@ fn forward(
 ) {
     match event {
         PlayerEvent::State(state) => {
-            let playing = state.track.as_ref().map(|t| (t.provider, t.id.clone()));
+            // The lines follow what is heard: a substitute's own lyrics, timed to its audio.
+            let playing = state
+                .substitute
+                .as_deref()
+                .or(state.track.as_ref())
+                .map(|t| (t.provider, t.id.clone()));
             let changed = {
                 let mut f = follower.lock().expect("poisoned");
                 let changed = f.track != playing;

@@ -31,6 +31,25 @@ pub struct Prefs {
     pub sound: SoundPrefs,
     /// The system's media controls and the local now-playing feed.
     pub now_playing: NowPlayingPrefs,
+    /// What plays when a track cannot be played where it is listed.
+    pub playback: PlaybackPrefs,
+}
+
+/// What plays when a track cannot be played where it is listed (`crate::playback`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(default)]
+pub struct PlaybackPrefs {
+    /// Play anywhere: a track that is grey, VIP only or only a trial clip on its service plays
+    /// from the other logged-in service when it has the same recording. On by default.
+    pub play_anywhere: bool,
+}
+
+impl Default for PlaybackPrefs {
+    fn default() -> Self {
+        Self {
+            play_anywhere: true,
+        }
+    }
 }
 
 /// Closing the window, the tray, notifications.

@@ -47,8 +47,9 @@ pub use output::{
     OutputFactory, OutputKind, OutputSpec, Pace, OUTPUT_ENV,
 };
 pub use player::{
-    DeviceLost, EventReceiver, Player, PlayerEvent, PlayerOptions, PlayerState, PlayerStatus,
-    PositionUpdate, SkippedTrack, StreamResolver, MAX_CROSSFADE, PREFETCH_AHEAD, SKIP_LIMIT,
+    unplayable, DeviceLost, EventReceiver, Player, PlayerEvent, PlayerOptions, PlayerState,
+    PlayerStatus, PositionUpdate, Resolved, SkippedTrack, StreamResolver, MAX_CROSSFADE,
+    PREFETCH_AHEAD, SKIP_LIMIT,
 };
 pub use process::SampleProcessor;
 pub use queue::{Queue, Repeat};

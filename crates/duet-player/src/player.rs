@@ -47,6 +47,41 @@ pub const MAX_CROSSFADE: Duration = Duration::from_secs(10);
 #[async_trait]
 pub trait StreamResolver: Send + Sync {
     async fn resolve(&self, track: &Track) -> duet_core::Result<StreamUrl>;
+
+    /// What the player plays for a queued `track`. By default: nothing for a track its service
+    /// marks unplayable (its reason is the error, and no URL is asked for), else its own stream
+    /// ([`resolve`](Self::resolve)). A resolver that can play the same recording from another
+    /// service ("play anywhere") answers here, unplayable tracks included, and names the
+    /// track it plays instead in [`Resolved::substitute`].
+    async fn resolve_play(&self, track: &Track) -> duet_core::Result<Resolved> {
+        if !track.playable {
+            return Err(unplayable(track));
+        }
+        Ok(Resolved {
+            url: self.resolve(track).await?,
+            substitute: None,
+        })
+    }
+}
+
+/// A queued track's audio: its URL, and the track of another service it comes from when the
+/// queued one could not be played where it is listed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolved {
+    pub url: StreamUrl,
+    /// Set: the audio is this track's (the same recording, on another service).
+    pub substitute: Option<Track>,
+}
+
+/// Why a track its service marks unplayable (grey, no rights) is not played: its own reason,
+/// kind `unavailable`.
+pub fn unplayable(track: &Track) -> Error {
+    let reason = track
+        .unavailable_reason
+        .clone()
+        .filter(|r| !r.trim().is_empty())
+        .unwrap_or_else(|| "this track is not available".to_owned());
+    Error::new(ErrorKind::Unavailable, reason).with_provider(track.provider)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -82,6 +117,9 @@ pub struct PlayerState {
     pub shuffle: bool,
     /// Set: only this preview of the track plays.
     pub trial: Option<TrialWindow>,
+    /// Set: `track` could not be played on its own service, and this same recording from the
+    /// other service plays instead (the queue keeps `track`).
+    pub substitute: Option<Box<Track>>,
     pub output: OutputKind,
     pub error: Option<Error>,
     /// Set when the player stopped by itself because this many tracks in a row could not be
@@ -210,6 +248,7 @@ struct Core {
     duration_ms: u64,
     volume: f32,
     trial: Option<TrialWindow>,
+    substitute: Option<Box<Track>>,
     output: OutputKind,
     error: Option<Error>,
     stopped_after_failures: Option<u32>,
@@ -238,6 +277,7 @@ impl Core {
             repeat: self.queue.repeat(),
             shuffle: self.queue.shuffle(),
             trial: self.trial,
+            substitute: self.substitute.clone(),
             output: self.output,
             error: self.error.clone(),
             stopped_after_failures: self.stopped_after_failures,
@@ -332,6 +372,7 @@ impl Shared {
         core.stop_session();
         core.position_ms = 0;
         core.trial = None;
+        core.substitute = None;
         core.http_fallback = false;
         let Some(track) = core.queue.current().cloned() else {
             core.status = PlayerStatus::Idle;
@@ -468,6 +509,7 @@ impl Shared {
         core.position_ms = 0;
         core.duration_ms = next.duration_ms;
         core.trial = None;
+        core.substitute = None;
         core.http_fallback = false;
         Some(ctl)
     }
@@ -494,10 +536,16 @@ impl Shared {
         }
     }
 
-    pub(crate) fn session_resolved(&self, generation: u64, trial: Option<TrialWindow>) {
+    pub(crate) fn session_resolved(
+        &self,
+        generation: u64,
+        trial: Option<TrialWindow>,
+        substitute: Option<Track>,
+    ) {
         let mut core = self.lock();
         if core.is_current(generation) {
             core.trial = trial;
+            core.substitute = substitute.map(Box::new);
         }
     }
 
@@ -706,6 +754,7 @@ impl Player {
             duration_ms: 0,
             volume: clamp_volume(options.volume).unwrap_or(1.0),
             trial: None,
+            substitute: None,
             output: outputs.kind(),
             error: None,
             stopped_after_failures: None,
@@ -884,6 +933,7 @@ impl Player {
         core.duration_ms = duration_ms;
         core.position_ms = position_ms;
         core.trial = None;
+        core.substitute = None;
         core.http_fallback = false;
         core.resume_at_ms = Some(position_ms);
         Ok(shared.emit_state(&core))
@@ -1140,6 +1190,7 @@ mod tests {
                 start_ms: 0,
                 end_ms: 30_000,
             }),
+            substitute: Some(Box::new(track("2"))),
             output: OutputKind::Null,
             error: Some(Error::new(ErrorKind::Unavailable, "nope")),
             stopped_after_failures: Some(5),
@@ -1168,6 +1219,7 @@ mod tests {
                 "shuffle",
                 "status",
                 "stopped_after_failures",
+                "substitute",
                 "track",
                 "trial",
                 "volume"
@@ -1182,6 +1234,7 @@ mod tests {
         assert_eq!(json["error"]["kind"], "unavailable");
         assert_eq!(json["queue_length"], 1);
         assert_eq!(json["track"]["id"], "1");
+        assert_eq!(json["substitute"]["id"], "2");
         assert_eq!(json["http_fallback"], true);
         assert_eq!(json["stopped_after_failures"], 5);
 
@@ -1190,6 +1243,7 @@ mod tests {
             index: None,
             track: None,
             trial: None,
+            substitute: None,
             error: None,
             output: OutputKind::Device,
             repeat: Repeat::Off,
@@ -1203,6 +1257,7 @@ mod tests {
         assert_eq!(json["repeat"], "off");
         assert!(json["index"].is_null() && json["track"].is_null());
         assert!(json["trial"].is_null() && json["error"].is_null());
+        assert!(json["substitute"].is_null());
         assert_eq!(json["http_fallback"], false);
         assert!(json["stopped_after_failures"].is_null());
         for (status, name) in [

@@ -20,7 +20,7 @@ use duet_core::{Error, ErrorKind, StreamUrl, Track};
 use crate::convert::Converter;
 use crate::decode::{frames_to_ms, ms_to_frames, ChunkSpec, DecodeError, Decoder};
 use crate::output::{AudioOutput, DeviceLostAction, OutputError, OutputSpec};
-use crate::player::{DeviceLost, Shared};
+use crate::player::{DeviceLost, Resolved, Shared};
 use crate::source::{self, StreamBuffer, StreamSource};
 
 /// How often `player-position` is sent while playing.
@@ -176,6 +176,8 @@ pub(crate) fn spawn(
 /// A track whose URL is resolved, whose download has started and whose decoder is open.
 struct Opened {
     url: StreamUrl,
+    /// The other service's track the audio comes from, when not the queued one's.
+    substitute: Option<Track>,
     buffer: Arc<StreamBuffer>,
     decoder: Decoder,
     _download: AbortOnDrop,
@@ -188,15 +190,7 @@ fn open_track(
     ctl: &SessionCtl,
     track: &Track,
 ) -> Result<Option<Opened>, Error> {
-    if !track.playable {
-        let reason = track
-            .unavailable_reason
-            .clone()
-            .filter(|r| !r.trim().is_empty())
-            .unwrap_or_else(|| "this track is not available".to_owned());
-        return Err(Error::new(ErrorKind::Unavailable, reason).with_provider(track.provider));
-    }
-    let Some(url) = resolve(shared, ctl, track)? else {
+    let Some(Resolved { url, substitute }) = resolve(shared, ctl, track)? else {
         return Ok(None);
     };
     if !(url.url.starts_with("http://") || url.url.starts_with("https://")) {
@@ -226,6 +220,7 @@ fn open_track(
     ) {
         Ok(decoder) => Ok(Some(Opened {
             url,
+            substitute,
             buffer,
             decoder,
             _download: download,
@@ -235,12 +230,12 @@ fn open_track(
 }
 
 /// Asks the resolver on the runtime; `None` when stopped meanwhile.
-fn resolve(shared: &Shared, ctl: &SessionCtl, track: &Track) -> Result<Option<StreamUrl>, Error> {
+fn resolve(shared: &Shared, ctl: &SessionCtl, track: &Track) -> Result<Option<Resolved>, Error> {
     let (tx, rx) = mpsc::channel();
     let resolver = shared.resolver.clone();
     let asked = track.clone();
     let _task = AbortOnDrop(shared.runtime.spawn(async move {
-        let _ = tx.send(resolver.resolve(&asked).await);
+        let _ = tx.send(resolver.resolve_play(&asked).await);
     }));
     let deadline = Instant::now() + shared.resolve_timeout;
     loop {
@@ -547,7 +542,8 @@ impl Playback<'_> {
     fn begin(&self, opened: Opened) -> Lane {
         let generation = self.ctl.generation;
         self.ctl.set_buffer(opened.buffer.clone());
-        self.shared.session_resolved(generation, opened.url.trial);
+        self.shared
+            .session_resolved(generation, opened.url.trial, opened.substitute.clone());
         if opened.buffer.used_http_fallback() {
             self.shared.session_http_fallback(generation);
         }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use common::*;
 use duet_core::{Error, ErrorKind, TrialWindow};
 use duet_player::{
-    Capture, OutputKind, Pace, PlayerEvent, PlayerOptions, PlayerStatus, Queue, Repeat,
+    Capture, OutputKind, Pace, PlayerEvent, PlayerOptions, PlayerStatus, Queue, Repeat, Resolved,
     SpoolOptions,
 };
 
@@ -941,4 +941,104 @@ async fn a_restored_queue_waits_paused_and_resumes_where_it_was() {
     player.jump(2).unwrap();
     events.until_status(WAIT, PlayerStatus::Playing).await;
     assert!(player.state().position_ms < 2000, "{:?}", player.state());
+}
+
+/// A resolver that plays one unplayable track from another service ("play anywhere"), over a
+/// table for the rest.
+struct Substituting {
+    table: std::sync::Arc<TableResolver>,
+    grey: String,
+    stand_in: duet_core::Track,
+}
+
+#[async_trait::async_trait]
+impl duet_player::StreamResolver for Substituting {
+    async fn resolve(&self, track: &duet_core::Track) -> duet_core::Result<duet_core::StreamUrl> {
+        self.table.resolve(track).await
+    }
+
+    async fn resolve_play(&self, track: &duet_core::Track) -> duet_core::Result<Resolved> {
+        if track.id == self.grey {
+            return Ok(Resolved {
+                url: self.table.resolve(&self.stand_in).await?,
+                substitute: Some(self.stand_in.clone()),
+            });
+        }
+        if !track.playable {
+            return Err(duet_player::unplayable(track));
+        }
+        Ok(Resolved {
+            url: self.table.resolve(track).await?,
+            substitute: None,
+        })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_substitute_plays_in_place_of_an_unplayable_track_and_the_state_names_it() {
+    let server = Server::start().await;
+    let table = TableResolver::new();
+    let mut stand_in = track("qq-twin");
+    stand_in.provider = duet_core::ProviderId::Qq;
+    table.url(
+        "qq-twin",
+        &server.route("/twin.wav", Route::audio("tone.wav")),
+        "wav",
+    );
+    table.url(
+        "free",
+        &server.route("/tone.wav", Route::audio("tone.wav")),
+        "wav",
+    );
+    let resolver = std::sync::Arc::new(Substituting {
+        table,
+        grey: "grey".into(),
+        stand_in: stand_in.clone(),
+    });
+    let mut grey = track("grey");
+    grey.playable = false;
+    grey.unavailable_reason = Some("No copyright".into());
+    let mut other_grey = track("other-grey");
+    other_grey.playable = false;
+
+    let capture = Capture::new();
+    let player = player_with(
+        resolver,
+        Pace::Unlimited,
+        &capture,
+        PlayerOptions::default(),
+    );
+    let mut events = Events::new(&player);
+    player
+        .play(vec![grey.clone(), other_grey, track("free")], 0)
+        .unwrap();
+    events.until_status(WAIT, PlayerStatus::Ended).await;
+    // The grey track played (from its stand-in), the other grey one was skipped with its reason.
+    assert_eq!(events.played_indices(), [0, 2]);
+    let skipped: Vec<String> = events
+        .skipped()
+        .into_iter()
+        .map(|s| s.track.id.clone())
+        .collect();
+    assert_eq!(skipped, ["other-grey"]);
+    let playing: Vec<_> = events
+        .states()
+        .into_iter()
+        .filter(|s| s.status == PlayerStatus::Playing)
+        .map(|s| {
+            (
+                s.track.as_ref().unwrap().id.clone(),
+                s.substitute.as_ref().map(|t| t.id.clone()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        playing,
+        [
+            ("grey".to_owned(), Some("qq-twin".to_owned())),
+            ("free".to_owned(), None)
+        ]
+    );
+    // The queue keeps the track that was chosen.
+    assert_eq!(player.queue()[0], grey);
 }

@@ -196,14 +196,22 @@ async fn stream_url(
     State(state): State<Arc<AppState>>,
     Path((provider, id)): Path<(String, String)>,
     Query(params): Params,
-) -> ApiResult<duet_core::StreamUrl> {
+) -> ApiResult<crate::anywhere::PlayUrl> {
     let provider = state.provider(&provider)?;
     let quality: Quality = params
         .get("quality")
         .map(|q| q.parse())
         .transpose()?
         .unwrap_or(Quality::High);
-    Ok(Json(provider.stream_url(&id, quality).await?))
+    if crate::anywhere::asked(params.get("anywhere"))? {
+        return Ok(Json(
+            crate::anywhere::stream_url(&state, provider.as_ref(), &id, quality).await?,
+        ));
+    }
+    Ok(Json(crate::anywhere::PlayUrl {
+        url: provider.stream_url(&id, quality).await?,
+        substitute: None,
+    }))
 }
 
 async fn lyrics(

@@ -5,6 +5,7 @@
 
 pub mod access;
 mod albums;
+mod anywhere;
 pub mod api;
 pub mod library;
 mod login_keys;
@@ -41,6 +42,8 @@ pub struct AppState {
     pub(crate) stats: Stats,
     /// Resolves pasted short links (`GET /v1/share`) through `DUET_UPSTREAM` when it is set.
     pub(crate) short_links: Result<duet_core::share::ShortLinks, Error>,
+    /// Play anywhere's matches, kept for the server's life (`url?anywhere=true`).
+    pub(crate) anywhere: duet_anywhere::Anywhere,
 }
 
 impl AppState {
@@ -73,7 +76,16 @@ impl AppState {
             short_links: duet_core::Upstream::from_env().and_then(|upstream| {
                 duet_core::share::ShortLinks::new(upstream, SHORT_LINK_TIMEOUT)
             }),
+            anywhere: duet_anywhere::Anywhere::new(),
         })
+    }
+
+    /// The service that is not `id`, when this build has one.
+    pub(crate) fn other_provider(&self, id: ProviderId) -> Option<Arc<dyn Provider>> {
+        self.providers
+            .iter()
+            .find(|(other, _)| **other != id)
+            .map(|(_, p)| p.clone())
     }
 
     /// Starts a QR login (both APIs start them here, so `/api/login/check` knows when each

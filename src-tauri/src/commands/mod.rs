@@ -65,6 +65,7 @@ pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
         player::player_set_mode,
         player::player_state,
         player::player_queue,
+        player::player_keep_original,
         prefs::prefs_get,
         prefs::prefs_set,
         sound::sound_devices,

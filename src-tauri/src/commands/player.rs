@@ -76,3 +76,11 @@ pub fn player_state(duet: State<'_, Duet>) -> PlayerState {
 pub fn player_queue(duet: State<'_, Duet>) -> Vec<Track> {
     duet.player.player().queue()
 }
+
+/// The way back from play anywhere: the current track plays again from its own service only
+/// (its trial clip, or its own error), for the rest of the session; the queue is unchanged.
+#[tauri::command]
+#[specta::specta]
+pub fn player_keep_original(duet: State<'_, Duet>) -> Result<PlayerState> {
+    duet.player.keep_original()
+}

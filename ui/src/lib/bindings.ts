@@ -70,6 +70,11 @@ export const commands = {
 	player_state: () => __TAURI_INVOKE<PlayerState>("player_state"),
 	/**  The queued tracks (states carry only `queue_length`). */
 	player_queue: () => __TAURI_INVOKE<Track[]>("player_queue"),
+	/**
+	 *  The way back from play anywhere: the current track plays again from its own service only
+	 *  (its trial clip, or its own error), for the rest of the session; the queue is unchanged.
+	 */
+	player_keep_original: () => __TAURI_INVOKE<PlayerState>("player_keep_original"),
 	prefs_get: () => __TAURI_INVOKE<Prefs>("prefs_get"),
 	/**
 	 *  Replaces the preferences and writes them. Every window hears of it (`prefs-changed`, from
@@ -554,6 +559,15 @@ export type OutputKind =
 /**  No device: samples are consumed silently (the UI says "no audio device"). */
 "null";
 
+/**  What plays when a track cannot be played where it is listed (`crate::playback`). */
+export type PlaybackPrefs = {
+	/**
+	 *  Play anywhere: a track that is grey, VIP only or only a trial clip on its service plays
+	 *  from the other logged-in service when it has the same recording. On by default.
+	 */
+	play_anywhere?: boolean,
+};
+
 /**
  *  The output device went away mid-track: playback moved to the default device, or paused, as
  *  the `sound` preferences say.
@@ -596,6 +610,11 @@ export type PlayerState = {
 	shuffle: boolean,
 	/**  Set: only this preview of the track plays. */
 	trial: TrialWindow | null,
+	/**
+	 *  Set: `track` could not be played on its own service, and this same recording from the
+	 *  other service plays instead (the queue keeps `track`).
+	 */
+	substitute: Track | null,
 	output: OutputKind,
 	error: DuetError | null,
 	/**
@@ -648,6 +667,8 @@ export type Prefs = {
 	sound?: SoundPrefs,
 	/**  The system's media controls and the local now-playing feed. */
 	now_playing?: NowPlayingPrefs,
+	/**  What plays when a track cannot be played where it is listed. */
+	playback?: PlaybackPrefs,
 };
 
 /**  The desktop preferences changed (`prefs_set`): every window takes the new ones. */

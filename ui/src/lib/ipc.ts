@@ -142,6 +142,7 @@ export const api = {
   playerSetVolume: (volume: number) => ipc.player_set_volume(Math.min(1, Math.max(0, volume))),
   playerSetMode: (repeat: RepeatMode, shuffle: boolean) => ipc.player_set_mode(repeat, shuffle),
   playerState: () => ipc.player_state(),
+  playerKeepOriginal: () => ipc.player_keep_original(),
   /** The queue itself, in queue order (states carry only `queue_length`). */
   playerQueue: () => ipc.player_queue(),
   /** The desktop preferences the Rust side acts on (src-tauri/src/prefs.rs). */

@@ -32,6 +32,7 @@ export type {
   Lyrics,
   OutputDevice,
   NowPlayingPrefs,
+  PlaybackPrefs,
   NowPlayingStatus,
   PlayerPosition,
   PlayerSkipped,

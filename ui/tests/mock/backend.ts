@@ -96,6 +96,11 @@ interface MockConfig {
   seeThrough?: boolean;
   /** Recently played as history.json holds it at start (newest first). */
   history?: HistoryEntry[];
+  /**
+   * Play anywhere: the other service's recording of a track (by `provider:id`), played when the
+   * track cannot play on its own service and `prefs.playback.play_anywhere` is not off.
+   */
+  twins?: Record<string, Track>;
 }
 
 /** A rejection a test asks for: the error object, less what the mock fills in. */
@@ -277,6 +282,7 @@ const player: MockPlayer = {
   error: null,
   stopped_after_failures: null,
   http_fallback: false,
+  substitute: null,
 };
 /** NetEase and QQ tracks taking turns: a queue built from both services. */
 function mixedQueue(): Track[] {
@@ -557,9 +563,25 @@ function setTrack(index: number): void {
   player.position_ms = 0;
   player.duration_ms = player.track?.duration_ms ?? 0;
   player.trial = player.track?.trial ?? null;
+  player.substitute = player.track ? substituteFor(player.track) : null;
+  if (player.substitute) player.trial = player.substitute.trial ?? null;
   player.status = player.track ? 'playing' : 'idle';
   // a person's choice starts a new run of tries, as the Rust player does
   player.stopped_after_failures = null;
+}
+
+// ---------- play anywhere (crates/duet-anywhere) ----------
+
+/** Tracks the person asked to play from their own service only (`player_keep_original`). */
+const keptOriginal = new Set<string>();
+/** What plays instead of `track`: its twin, when it cannot play in full on its own service. */
+function substituteFor(track: Track): Track | null {
+  const k = `${track.provider}:${track.id}`;
+  const twin = cfg.twins?.[k];
+  const cannotPlay = !track.playable || track.vip || !!track.trial;
+  if (!twin || !cannotPlay || keptOriginal.has(k)) return null;
+  if (prefs.playback?.play_anywhere === false) return null;
+  return clone(twin);
 }
 
 // ---------- recently played, share links, playlist tools ----------
@@ -1064,6 +1086,14 @@ const handlers: Handlers = {
   },
   player_previous: () => {
     if (player.queue.length) setTrack(Math.max(0, (player.index ?? 0) - 1));
+    emitPlayer();
+    return playerState();
+  },
+  player_keep_original: () => {
+    if (!player.track || player.index == null)
+      return reject({ kind: 'bad_request', message: 'nothing is playing' });
+    keptOriginal.add(`${player.track.provider}:${player.track.id}`);
+    if (player.substitute) setTrack(player.index);
     emitPlayer();
     return playerState();
   },

@@ -280,7 +280,7 @@ pub fn player(resolver: Arc<TableResolver>, pace: Pace, capture: &Capture) -> Pl
 
 /// [`player`] with `options` (its timeouts and shuffle seed set for tests).
 pub fn player_with(
-    resolver: Arc<TableResolver>,
+    resolver: Arc<dyn StreamResolver>,
     pace: Pace,
     capture: &Capture,
     options: PlayerOptions,

@@ -112,6 +112,10 @@ export function previous(): Promise<void> {
 export function jump(index: number): Promise<void> {
   return run(api.playerJump(index));
 }
+/** Play anywhere's way back: the current track plays from its own service only. */
+export function keepOriginal(): Promise<void> {
+  return run(api.playerKeepOriginal());
+}
 /** Appends to the queue (playback isn't started) and says so. */
 export async function enqueue(tracks: Track[]): Promise<void> {
   try {
