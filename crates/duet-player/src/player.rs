@@ -171,6 +171,8 @@ pub struct PlayerOptions {
     pub on_device_lost: DeviceLostAction,
     /// Play tracks at the loudness their service measured (`StreamUrl::loudness`), where it did.
     pub normalize: bool,
+    /// Where played tracks are kept and looked up first (a cached track needs no URL).
+    pub cache: Option<Arc<duet_cache::AudioCache>>,
 }
 
 impl Default for PlayerOptions {
@@ -187,6 +189,7 @@ impl Default for PlayerOptions {
             crossfade: Duration::ZERO,
             on_device_lost: DeviceLostAction::default(),
             normalize: false,
+            cache: None,
         }
     }
 }
@@ -304,6 +307,7 @@ pub(crate) struct Shared {
     pub(crate) stall_timeout: Duration,
     pub(crate) resolve_timeout: Duration,
     pub(crate) spool: SpoolOptions,
+    pub(crate) cache: Option<Arc<duet_cache::AudioCache>>,
     sound: Mutex<Sound>,
     /// Bumped when another output device is chosen: playbacks reopen their output.
     device_epoch: AtomicU64,
@@ -726,6 +730,7 @@ impl Player {
             stall_timeout: options.stall_timeout,
             resolve_timeout: options.resolve_timeout,
             spool: options.spool,
+            cache: options.cache,
             sound: Mutex::new(Sound {
                 prefetch_ahead_ms: duration_ms(options.prefetch_ahead),
                 crossfade_ms: duration_ms(options.crossfade.min(MAX_CROSSFADE)),
