@@ -48,7 +48,8 @@ pub use output::{
 };
 pub use player::{
     DeviceLost, EventReceiver, Player, PlayerEvent, PlayerOptions, PlayerState, PlayerStatus,
-    PositionUpdate, SkippedTrack, StreamResolver, MAX_CROSSFADE, PREFETCH_AHEAD, SKIP_LIMIT,
+    PositionUpdate, SkippedTrack, StreamResolver, MAX_CROSSFADE, OFFLINE_NOT_CACHED,
+    PREFETCH_AHEAD, SKIP_LIMIT,
 };
 pub use process::SampleProcessor;
 pub use queue::{Queue, Repeat};

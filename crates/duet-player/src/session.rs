@@ -20,7 +20,7 @@ use duet_core::{Error, ErrorKind, StreamUrl, Track};
 use crate::convert::Converter;
 use crate::decode::{frames_to_ms, ms_to_frames, ChunkSpec, DecodeError, Decoder};
 use crate::output::{AudioOutput, DeviceLostAction, OutputError, OutputSpec};
-use crate::player::{DeviceLost, Shared};
+use crate::player::{DeviceLost, Shared, OFFLINE_NOT_CACHED};
 use crate::source::{self, StreamBuffer, StreamSource};
 
 /// How often `player-position` is sent while playing.
@@ -192,6 +192,9 @@ fn open_track(
     if let Some(opened) = open_cached(shared, ctl, track) {
         return Ok(Some(opened));
     }
+    if shared.offline() {
+        return Err(Error::network(OFFLINE_NOT_CACHED).with_provider(track.provider));
+    }
     if !track.playable {
         let reason = track
             .unavailable_reason
@@ -243,7 +246,7 @@ fn open_track(
 /// downloaded, so it plays offline. A cached file the decoder refuses is dropped from the cache
 /// (the track is then fetched again).
 fn open_cached(shared: &Shared, ctl: &SessionCtl, track: &Track) -> Option<Opened> {
-    let cache = shared.cache.as_ref()?;
+    let cache = shared.cache()?;
     let hit = cache.lookup(track.provider, &track.id)?;
     let file = match hit.open() {
         Ok(file) => file,
@@ -293,7 +296,7 @@ fn cache_writer(
     track: &Track,
     url: &StreamUrl,
 ) -> Option<duet_cache::CacheWriter> {
-    let cache = shared.cache.as_ref().filter(|cache| cache.enabled())?;
+    let cache = shared.cache().filter(|cache| cache.enabled())?;
     if url.trial.is_some() {
         return None;
     }

@@ -173,3 +173,51 @@ async fn a_damaged_cached_file_is_dropped_and_fetched_again() {
         testdata("tone.flac")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_mode_plays_cached_tracks_and_says_why_the_others_do_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = AudioCache::open(dir.path(), 1 << 30).unwrap();
+    let server = Server::start().await;
+    let resolver = TableResolver::new();
+    resolver.url(
+        "here",
+        &server.route("/here.mp3", Route::audio("tone.mp3")),
+        "mp3",
+    );
+    resolver.url(
+        "elsewhere",
+        &server.route("/elsewhere.mp3", Route::audio("tone.mp3")),
+        "mp3",
+    );
+    let capture = Capture::new();
+    let player = player_with(
+        resolver.clone(),
+        Pace::Unlimited,
+        &capture,
+        PlayerOptions::default(),
+    );
+    // A cache set on a running player is used from the next track on.
+    player.set_cache(Some(cache.clone()));
+    play_through(&player, &capture, "here").await;
+    until_cached(&cache, "here").await;
+
+    player.set_offline(true);
+    let (asked, served) = (resolver.asked(), server.served().len());
+    let mut events = Events::new(&player);
+    player
+        .play(vec![track("elsewhere"), track("here")], 0)
+        .unwrap();
+    events.until_status(WAIT, PlayerStatus::Ended).await;
+    let skipped = events.skipped();
+    assert_eq!(skipped.len(), 1);
+    assert_eq!(skipped[0].track.id, "elsewhere");
+    assert_eq!(skipped[0].kind, duet_core::ErrorKind::Network);
+    assert_eq!(skipped[0].reason, duet_player::OFFLINE_NOT_CACHED);
+    assert_eq!(events.played_indices(), vec![1], "the cached one played");
+    assert_eq!(
+        (resolver.asked(), server.served().len()),
+        (asked, served),
+        "nothing asked"
+    );
+}
