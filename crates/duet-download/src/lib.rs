@@ -104,12 +104,7 @@ impl Downloader {
             None => {
                 let url = provider.stream_url(&track.id, job.quality).await?;
                 if url.trial.is_some() {
-                    return Err(Error::new(
-                        ErrorKind::Unavailable,
-                        "only a preview of this track is available to this account; Duet does \
-                         not save previews as songs",
-                    )
-                    .with_provider(track.provider));
+                    return Err(preview_error(track));
                 }
                 let temp = fetch_into(&self.http, &url.url, temp).await?;
                 (temp, url.format, false)
@@ -189,8 +184,50 @@ fn place(temp: tempfile::NamedTempFile, stem: &Path, extension: &str) -> Result<
 async fn fetch_into(
     http: &reqwest::Client,
     url: &str,
-    temp: tempfile::NamedTempFile,
+    mut temp: tempfile::NamedTempFile,
 ) -> Result<tempfile::NamedTempFile, Error> {
+    let mut writer = std::io::BufWriter::with_capacity(64 * 1024, temp.as_file_mut());
+    stream_to(http, url, &mut writer).await?;
+    writer
+        .flush()
+        .map_err(|e| storage("cannot write the download", e))?;
+    drop(writer);
+    Ok(temp)
+}
+
+/// Fetches a track's whole file from `url` into the audio cache, pinned under `pin` (a kept
+/// playlist or album). A VIP preview is refused: it is not the song.
+pub async fn fetch_to_cache(
+    http: &reqwest::Client,
+    cache: &Arc<AudioCache>,
+    track: &Track,
+    url: &duet_core::StreamUrl,
+    pin: &str,
+) -> Result<(), Error> {
+    if url.trial.is_some() {
+        return Err(preview_error(track));
+    }
+    let key = duet_cache::CacheKey::new(track.provider, track.id.clone(), url.quality);
+    let mut writer = cache.writer(key, &url.format)?;
+    writer.pin(pin);
+    writer.set_loudness(url.loudness);
+    let got = stream_to(http, &url.url, &mut writer).await?;
+    writer.commit(Some(got))?;
+    Ok(())
+}
+
+fn preview_error(track: &Track) -> Error {
+    Error::new(
+        ErrorKind::Unavailable,
+        "only a preview of this track is available to this account; Duet does not save \
+         previews as songs",
+    )
+    .with_provider(track.provider)
+}
+
+/// Streams the body of `url` into `out` chunk by chunk; the bytes written. Fails when nothing
+/// came or less than the announced length.
+async fn stream_to(http: &reqwest::Client, url: &str, out: &mut impl Write) -> Result<u64, Error> {
     let network =
         |e: reqwest::Error| Error::network(format!("the download failed: {}", e.without_url()));
     let mut response = tokio::time::timeout(STALL_TIMEOUT, http.get(url).send())
@@ -199,30 +236,23 @@ async fn fetch_into(
         .and_then(|r| r.error_for_status())
         .map_err(network)?;
     let expected = response.content_length();
-    let mut temp = temp;
     let mut got: u64 = 0;
-    let mut writer = std::io::BufWriter::with_capacity(64 * 1024, temp.as_file_mut());
     loop {
         let chunk = tokio::time::timeout(STALL_TIMEOUT, response.chunk())
             .await
             .map_err(|_| Error::network("the download stalled"))?
             .map_err(network)?;
         let Some(chunk) = chunk else { break };
-        writer
-            .write_all(&chunk)
+        out.write_all(&chunk)
             .map_err(|e| storage("cannot write the download", e))?;
         got += chunk.len() as u64;
     }
-    writer
-        .flush()
-        .map_err(|e| storage("cannot write the download", e))?;
-    drop(writer);
     if got == 0 || expected.is_some_and(|n| n != got) {
         return Err(Error::network(format!(
             "the download was cut off after {got} bytes"
         )));
     }
-    Ok(temp)
+    Ok(got)
 }
 
 /// The cover's bytes, when they can be had (a download goes on without one).

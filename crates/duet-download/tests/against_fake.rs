@@ -197,3 +197,33 @@ async fn a_preview_is_never_saved_as_the_song() {
     assert!(err.message.contains("preview"), "{}", err.message);
     assert!(walk(folder.path()).is_empty(), "nothing left in the folder");
 }
+
+#[tokio::test]
+async fn a_kept_track_is_fetched_into_the_cache_pinned_and_a_preview_is_not() {
+    let (fake, provider) = logged_in().await;
+    let cache_dir = tempfile::tempdir().unwrap();
+    // The cap is 0: played tracks are not kept, kept ones are.
+    let cache = AudioCache::open(cache_dir.path(), 0).unwrap();
+    let http = reqwest::Client::new();
+    let track = provider.track(SONG).await.unwrap();
+    let url = provider.stream_url(SONG, Quality::High).await.unwrap();
+    let before = audio_requests(&fake);
+    duet_download::fetch_to_cache(&http, &cache, &track, &url, "netease:album:1")
+        .await
+        .unwrap();
+    assert_eq!(audio_requests(&fake), before + 1);
+    assert!(cache
+        .pinned("netease:album:1")
+        .contains(&(ProviderId::Netease, SONG.to_owned())));
+    let hit = cache.lookup(ProviderId::Netease, SONG).unwrap();
+    assert_eq!(hit.key.quality, url.quality);
+    assert_eq!(Some(hit.len), url.size);
+
+    let vip = provider.track(VIP_SONG).await.unwrap();
+    let vip_url = provider.stream_url(VIP_SONG, Quality::High).await.unwrap();
+    let err = duet_download::fetch_to_cache(&http, &cache, &vip, &vip_url, "netease:album:1")
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, duet_core::ErrorKind::Unavailable);
+    assert!(!cache.contains(ProviderId::Netease, VIP_SONG));
+}
