@@ -14,6 +14,9 @@ use crate::events::{
 };
 use crate::lyric_offset::{lyric_position, LyricOffsets};
 
+/// The quality tracks are played (and kept offline) in.
+pub const PLAY_QUALITY: Quality = Quality::High;
+
 /// Stream URLs come from the track's own provider, asked right before playing (they expire).
 struct ProviderResolver {
     providers: BTreeMap<ProviderId, Arc<dyn Provider>>,
@@ -25,7 +28,7 @@ impl StreamResolver for ProviderResolver {
         let provider = self.providers.get(&track.provider).ok_or_else(|| {
             duet_core::Error::not_found(format!("{} is not available", track.provider))
         })?;
-        provider.stream_url(&track.id, Quality::High).await
+        provider.stream_url(&track.id, PLAY_QUALITY).await
     }
 }
 

@@ -372,6 +372,16 @@ impl AudioCache {
         self.save(&state)
     }
 
+    /// Every track that can play from the cache (any quality).
+    pub fn tracks(&self) -> BTreeSet<(ProviderId, String)> {
+        self.lock()
+            .index
+            .entries
+            .values()
+            .map(|e| (e.provider, e.track_id.clone()))
+            .collect()
+    }
+
     /// The tracks pinned by `tag`.
     pub fn pinned(&self, tag: &str) -> BTreeSet<(ProviderId, String)> {
         self.lock()

@@ -74,6 +74,11 @@ fn the_best_cached_quality_wins() {
     assert_eq!(hit.key.quality, Quality::Lossless);
     assert_eq!(read(&cache, ProviderId::Qq, "m1").unwrap(), bytes(300, 2));
     assert_eq!(cache.usage().tracks, 3, "each quality is its own entry");
+    assert_eq!(
+        cache.tracks().into_iter().collect::<Vec<_>>(),
+        [(ProviderId::Qq, "m1".to_owned())],
+        "one track"
+    );
 }
 
 #[test]

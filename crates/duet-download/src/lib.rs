@@ -37,7 +37,6 @@ pub struct DownloadJob {
 
 /// A finished download.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Downloaded {
     pub path: PathBuf,
     /// The audio came from the cache, without a request to the service.
