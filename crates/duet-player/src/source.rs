@@ -724,6 +724,35 @@ mod tests {
     }
 
     #[test]
+    fn a_cached_file_is_read_in_place_with_nothing_in_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cached.flac");
+        let data: Vec<u8> = (0..3_000_017u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &data).unwrap();
+        let buffer =
+            StreamBuffer::from_file(std::fs::File::open(&path).unwrap(), data.len() as u64);
+        assert!(buffer.is_complete());
+        assert_eq!(buffer.total(), Some(data.len() as u64));
+        let mut source = StreamSource::new(buffer.clone(), Duration::from_secs(1));
+        let mut chunk = [0u8; 4096];
+        let mut pos = 0usize;
+        loop {
+            let n = source.read(&mut chunk).unwrap();
+            if n == 0 {
+                break;
+            }
+            assert!(chunk[..n] == data[pos..pos + n], "at {pos}");
+            pos += n;
+            // The bytes stream from the file: nothing of it is held in memory.
+            assert_eq!(buffer.in_memory(), 0);
+        }
+        assert_eq!(pos, data.len());
+        source.seek(SeekFrom::Start(1_234_567)).unwrap();
+        source.read_exact(&mut chunk[..10]).unwrap();
+        assert_eq!(chunk[..10], data[1_234_567..1_234_577]);
+    }
+
+    #[test]
     fn a_stalled_download_times_out() {
         let buffer = StreamBuffer::new();
         buffer.start(None, None);
