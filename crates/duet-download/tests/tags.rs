@@ -149,6 +149,39 @@ fn flac_tags_read_back() {
 }
 
 #[test]
+fn m4a_tags_read_back() {
+    // The services also serve AAC in MP4 (QQ Music's standard quality); the fake serves MP3 and
+    // FLAC only, so the player's test file stands in.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tone.m4a");
+    std::fs::copy(
+        format!(
+            "{}/../duet-player/testdata/tone.m4a",
+            env!("CARGO_MANIFEST_DIR")
+        ),
+        &path,
+    )
+    .unwrap();
+    let expected = tags();
+    write_tags(&path, &expected).unwrap();
+
+    let file = lofty::read_from_path(&path).unwrap();
+    let tag = file.primary_tag().unwrap();
+    assert_eq!(tag.title().as_deref(), Some("海阔天空"));
+    assert_eq!(
+        tag.get_strings(ItemKey::TrackArtist).collect::<Vec<_>>(),
+        ["Beyond", "黄家驹"]
+    );
+    assert_eq!(tag.album().as_deref(), Some("乐与怒"));
+    assert_eq!(tag.get_string(ItemKey::AlbumArtist), Some("Beyond"));
+    assert_eq!(tag.track(), Some(4));
+    assert_eq!(tag.pictures()[0].data(), expected.cover.as_deref().unwrap());
+    let lyrics = tag.get_string(ItemKey::Lyrics).unwrap();
+    assert!(lyrics.contains("[01:01.50]watch the snow in the cold night"));
+    assert!(file.properties().duration().as_millis() > 1000);
+}
+
+#[test]
 fn a_file_that_is_not_audio_is_a_storage_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("page.mp3");
