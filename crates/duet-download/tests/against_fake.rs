@@ -227,3 +227,62 @@ async fn a_kept_track_is_fetched_into_the_cache_pinned_and_a_preview_is_not() {
     assert_eq!(err.kind, duet_core::ErrorKind::Unavailable);
     assert!(!cache.contains(ProviderId::Netease, VIP_SONG));
 }
+
+/// 晴天 on the fake's QQ Music: QRC lyrics with a translation, a `y.gtimg.cn` cover (JPEG).
+const QQ_SONG: &str = "0039MnYb0qxYhV";
+
+#[tokio::test]
+async fn a_qq_music_track_downloads_tagged_with_its_jpeg_cover_and_lyrics() {
+    use duet_core::cookies::PastedCookies;
+    use duet_core::Secret;
+    use duet_fake_upstream::qq::QqAccount;
+    let fake = FakeUpstream::spawn(FakeConfig::default()).await.unwrap();
+    let mut config = duet_qqmusic::Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
+    config.pace = Pace::TEST;
+    let provider = duet_qqmusic::QqProvider::new(config, Arc::new(MemoryStore::new())).unwrap();
+    let issued = fake.qq().issue_session(QqAccount::Qq);
+    let cookies = format!(
+        "uin=o0{}; qqmusic_key={key}; qm_keyst={key}",
+        issued.musicid,
+        key = issued.musickey
+    );
+    provider
+        .cookie_login(&PastedCookies::parse(&Secret::new(&cookies)).unwrap())
+        .await
+        .unwrap();
+
+    let track = provider.track(QQ_SONG).await.unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let done = downloader(folder.path(), "{provider}/{title}", None)
+        .download(
+            &provider,
+            &DownloadJob {
+                track: track.clone(),
+                context: NameContext::default(),
+                quality: Quality::Lossless,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        done.path,
+        folder
+            .path()
+            .join("qq")
+            .join(format!("{}.flac", track.title))
+    );
+    assert!(done.cover && done.lyrics, "{done:?}");
+    let file = lofty::read_from_path(&done.path).unwrap();
+    let tag = file.primary_tag().unwrap();
+    assert_eq!(tag.title().as_deref(), Some(track.title.as_str()));
+    let cover = tag.pictures().first().expect("cover embedded");
+    assert!(cover.data().starts_with(b"\xff\xd8"), "a JPEG");
+    let lyrics = tag.get_string(ItemKey::Lyrics).unwrap();
+    let expected = provider.lyrics(QQ_SONG).await.unwrap();
+    let translated = expected
+        .lines
+        .iter()
+        .find(|l| l.translation.is_some())
+        .expect("a translated line");
+    assert!(lyrics.contains(translated.translation.as_deref().unwrap()));
+}
