@@ -210,7 +210,17 @@ impl Offline {
             }),
             Err(_) => Vec::new(),
         };
-        let kept = kept.into_iter().map(|k| (k.collection.tag(), k)).collect();
+        let kept: BTreeMap<String, Kept> =
+            kept.into_iter().map(|k| (k.collection.tag(), k)).collect();
+        // A pin whose collection is no longer kept (a fetch that landed after an unkeep, a
+        // list lost with its file) would hold its tracks forever: let them go.
+        for tag in cache.pin_tags() {
+            if !kept.contains_key(&tag) {
+                if let Err(e) = cache.unpin(&tag) {
+                    tracing::warn!("cannot release the tracks of a collection no longer kept: {e}");
+                }
+            }
+        }
         Self(Arc::new(Inner {
             cache,
             kept_path,
@@ -351,17 +361,23 @@ impl Offline {
             let (cache, http, provider, tag) =
                 (cache.clone(), http.clone(), provider.clone(), tag.clone());
             let offline_mode = offline.0.offline_mode.load(Ordering::SeqCst);
+            let offline = offline.clone();
             async move {
-                if cache.pin(track.provider, &track.id, &tag)? {
-                    return Ok(false);
-                }
-                if offline_mode {
+                let fetched = if cache.pin(track.provider, &track.id, &tag)? {
+                    false
+                } else if offline_mode {
                     return Err(Error::network(duet_player::OFFLINE_NOT_CACHED));
+                } else {
+                    playable(&track)?;
+                    let url = provider.stream_url(&track.id, quality).await?;
+                    duet_download::fetch_to_cache(&http, &cache, &track, &url, &tag).await?;
+                    true
+                };
+                // Un-kept while this track was on its way: it is not kept either.
+                if !lock(&offline.0.kept).contains_key(&tag) {
+                    cache.unpin(&tag)?;
                 }
-                playable(&track)?;
-                let url = provider.stream_url(&track.id, quality).await?;
-                duet_download::fetch_to_cache(&http, &cache, &track, &url, &tag).await?;
-                Ok(true)
+                Ok(fetched)
             }
         });
         Ok(())
@@ -577,5 +593,93 @@ impl Offline {
     /// Hands the cache to Duet's player and follows the storage preferences of `prefs`.
     pub fn attach(&self, duet: &crate::state::Duet, prefs: &crate::prefs::PrefsStore) {
         self.follow(duet.player.player().clone(), prefs.watch());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn put(cache: &Arc<AudioCache>, id: &str, pin: Option<&str>) {
+        let key = duet_cache::CacheKey::new(ProviderId::Netease, id, duet_core::Quality::High);
+        let mut writer = cache.writer(key, "mp3").unwrap();
+        if let Some(tag) = pin {
+            writer.pin(tag);
+        }
+        writer.write_all(&[1u8; 100]).unwrap();
+        writer.commit(Some(100)).unwrap();
+    }
+
+    #[test]
+    fn pins_of_collections_no_longer_kept_are_released_at_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let kept = CollectionRef {
+            provider: ProviderId::Netease,
+            kind: CollectionKind::Album,
+            id: "1".into(),
+        };
+        std::fs::create_dir_all(dir.path().join("data")).unwrap();
+        std::fs::write(
+            dir.path().join("data").join(KEPT_FILE),
+            serde_json::to_vec(&[Kept {
+                collection: kept.clone(),
+                name: "kept".into(),
+                track_ids: vec!["a".into()],
+            }])
+            .unwrap(),
+        )
+        .unwrap();
+        {
+            let cache = AudioCache::open(dir.path().join("cache").join(CACHE_DIR), 0).unwrap();
+            put(&cache, "a", Some(&kept.tag()));
+            put(&cache, "b", Some("netease:playlist:gone"));
+        }
+        let offline = Offline::open(
+            &dir.path().join("cache"),
+            &dir.path().join("data"),
+            None,
+            &StoragePrefs {
+                cache_cap_mb: 0,
+                ..StoragePrefs::default()
+            },
+            FETCH_PACE,
+        );
+        let cache = offline.cache();
+        assert_eq!(
+            cache.pin_tags().into_iter().collect::<Vec<_>>(),
+            [kept.tag()]
+        );
+        assert!(cache.contains(ProviderId::Netease, "a"));
+        assert!(
+            !cache.contains(ProviderId::Netease, "b"),
+            "released and over the cap of 0"
+        );
+        let status = offline.status(&StoragePrefs::default());
+        assert_eq!(status.kept.len(), 1);
+        assert_eq!((status.kept[0].kept, status.kept[0].total), (1, 1));
+        assert_eq!(status.download_dir, None);
+    }
+
+    #[test]
+    fn storage_preferences_are_checked() {
+        let good = StoragePrefs::default();
+        assert!(validate(&good).is_ok());
+        for bad in [
+            StoragePrefs {
+                cache_cap_mb: MAX_CACHE_CAP_MB + 1,
+                ..good.clone()
+            },
+            StoragePrefs {
+                file_name_pattern: "{nope}".into(),
+                ..good.clone()
+            },
+            StoragePrefs {
+                download_dir: Some("music".into()),
+                ..good.clone()
+            },
+        ] {
+            assert_eq!(validate(&bad).unwrap_err().kind, ErrorKind::BadRequest);
+        }
     }
 }

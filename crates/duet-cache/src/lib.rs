@@ -382,6 +382,16 @@ impl AudioCache {
             .collect()
     }
 
+    /// Every tag that pins something.
+    pub fn pin_tags(&self) -> BTreeSet<String> {
+        self.lock()
+            .index
+            .entries
+            .values()
+            .flat_map(|e| e.pins.iter().cloned())
+            .collect()
+    }
+
     /// The tracks pinned by `tag`.
     pub fn pinned(&self, tag: &str) -> BTreeSet<(ProviderId, String)> {
         self.lock()
