@@ -68,17 +68,21 @@ impl CollectionRef {
 pub struct CollectionTracks {
     pub collection: CollectionRef,
     pub name: String,
+    pub cover_url: Option<String>,
     pub tracks: Vec<Track>,
     /// An album's artist (for the tags and names of its downloads).
     pub album_artist: Option<String>,
 }
 
-/// A kept collection as `offline.json` holds it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct Kept {
-    collection: CollectionRef,
-    name: String,
-    track_ids: Vec<String>,
+/// A kept collection as `offline.json` holds it: with its tracks, so its page opens without
+/// the service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct KeptCopy {
+    pub collection: CollectionRef,
+    pub name: String,
+    #[serde(default)]
+    pub cover_url: Option<String>,
+    pub tracks: Vec<Track>,
 }
 
 /// A kept collection, and how much of it is on this computer.
@@ -147,7 +151,7 @@ struct Job {
 struct Inner {
     cache: Arc<AudioCache>,
     kept_path: PathBuf,
-    kept: Mutex<BTreeMap<String, Kept>>,
+    kept: Mutex<BTreeMap<String, KeptCopy>>,
     jobs: Mutex<BTreeMap<(String, u8), Job>>,
     default_download_dir: Option<PathBuf>,
     http: reqwest::Client,
@@ -200,7 +204,7 @@ impl Offline {
                 .expect("the system's temporary folder is usable")
         });
         let kept_path = data_dir.join(KEPT_FILE);
-        let kept: Vec<Kept> = match std::fs::read(&kept_path) {
+        let kept: Vec<KeptCopy> = match std::fs::read(&kept_path) {
             Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|e| {
                 tracing::warn!(
                     "{} cannot be read ({e}); no collection is kept",
@@ -210,7 +214,7 @@ impl Offline {
             }),
             Err(_) => Vec::new(),
         };
-        let kept: BTreeMap<String, Kept> =
+        let kept: BTreeMap<String, KeptCopy> =
             kept.into_iter().map(|k| (k.collection.tag(), k)).collect();
         // A pin whose collection is no longer kept (a fetch that landed after an unkeep, a
         // list lost with its file) would hold its tracks forever: let them go.
@@ -283,11 +287,11 @@ impl Offline {
                 KeptCollection {
                     collection: k.collection.clone(),
                     name: k.name.clone(),
-                    total: k.track_ids.len() as u32,
+                    total: k.tracks.len() as u32,
                     kept: k
-                        .track_ids
+                        .tracks
                         .iter()
-                        .filter(|id| pinned.contains(&(k.collection.provider, (*id).clone())))
+                        .filter(|t| pinned.contains(&(t.provider, t.id.clone())))
                         .count() as u32,
                 }
             })
@@ -326,7 +330,7 @@ impl Offline {
     }
 
     fn save_kept(&self) -> Result<()> {
-        let kept: Vec<Kept> = lock(&self.0.kept).values().cloned().collect();
+        let kept: Vec<KeptCopy> = lock(&self.0.kept).values().cloned().collect();
         write_atomically(&self.0.kept_path, &kept)
     }
 
@@ -341,16 +345,18 @@ impl Offline {
         let CollectionTracks {
             collection,
             name,
+            cover_url,
             tracks,
             ..
         } = of;
         let tag = collection.tag();
         lock(&self.0.kept).insert(
             tag.clone(),
-            Kept {
+            KeptCopy {
                 collection: collection.clone(),
                 name: name.clone(),
-                track_ids: tracks.iter().map(|t| t.id.clone()).collect(),
+                cover_url,
+                tracks: tracks.clone(),
             },
         );
         self.save_kept()?;
@@ -383,6 +389,14 @@ impl Offline {
         Ok(())
     }
 
+    /// The copy kept with a kept collection (its page, without the service).
+    pub fn kept_copy(&self, collection: &CollectionRef) -> Result<KeptCopy> {
+        lock(&self.0.kept)
+            .get(&collection.tag())
+            .cloned()
+            .ok_or_else(|| Error::not_found("this playlist or album is not kept offline"))
+    }
+
     /// Stops keeping `collection`: its job stops, its tracks go back under the cap.
     pub fn unkeep(&self, collection: &CollectionRef) -> Result<()> {
         let tag = collection.tag();
@@ -407,6 +421,7 @@ impl Offline {
             name,
             tracks,
             album_artist,
+            ..
         } = of;
         let is_album = collection.kind == CollectionKind::Album;
         let offline = self.clone();
@@ -611,6 +626,25 @@ mod tests {
         writer.commit(Some(100)).unwrap();
     }
 
+    fn track(id: &str) -> Track {
+        Track {
+            provider: ProviderId::Netease,
+            id: id.into(),
+            title: format!("Track {id}"),
+            artists: Vec::new(),
+            album: duet_core::AlbumRef {
+                id: "1".into(),
+                name: "Album".into(),
+                cover_url: None,
+            },
+            duration_ms: 1000,
+            playable: true,
+            unavailable_reason: None,
+            vip: false,
+            trial: None,
+        }
+    }
+
     #[test]
     fn pins_of_collections_no_longer_kept_are_released_at_start() {
         let dir = tempfile::tempdir().unwrap();
@@ -622,10 +656,11 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("data")).unwrap();
         std::fs::write(
             dir.path().join("data").join(KEPT_FILE),
-            serde_json::to_vec(&[Kept {
+            serde_json::to_vec(&[KeptCopy {
                 collection: kept.clone(),
                 name: "kept".into(),
-                track_ids: vec!["a".into()],
+                cover_url: None,
+                tracks: vec![track("a")],
             }])
             .unwrap(),
         )
@@ -659,6 +694,17 @@ mod tests {
         assert_eq!(status.kept.len(), 1);
         assert_eq!((status.kept[0].kept, status.kept[0].total), (1, 1));
         assert_eq!(status.download_dir, None);
+        // Its page opens from the copy kept with it.
+        let copy = offline.kept_copy(&kept).unwrap();
+        assert_eq!(copy.tracks, [track("a")]);
+        let gone = CollectionRef {
+            id: "2".into(),
+            ..kept
+        };
+        assert_eq!(
+            offline.kept_copy(&gone).unwrap_err().kind,
+            ErrorKind::NotFound
+        );
     }
 
     #[test]

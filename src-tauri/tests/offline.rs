@@ -187,10 +187,18 @@ fn a_kept_album_is_fetched_pinned_and_plays_in_offline_mode() {
     });
     assert_eq!(playback_requests(&app.fake), before);
 
+    // Its page opens without the service, from the copy kept with it.
+    let copy = app.ok("offline_collection", json!({ "collection": collection }));
+    assert_eq!(copy["name"], album["name"]);
+    assert_eq!(copy["cover_url"], album["cover_url"]);
+    assert_eq!(copy["tracks"], album["tracks"]);
+
     // Un-keeping gives the tracks back to the cap.
     let status = app.ok("offline_unkeep", json!({ "collection": collection }));
     assert_eq!(status["kept_tracks"], 0);
     assert!(status["kept"].as_array().unwrap().is_empty());
+    let gone = app.error("offline_collection", json!({ "collection": collection }));
+    assert_eq!(gone["kind"], "not_found");
 }
 
 #[test]

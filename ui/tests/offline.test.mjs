@@ -116,7 +116,7 @@ describe('music offline', () => {
       assert.equal(await away.getAttribute('data-offline'), 'false');
       assert.match((await away.getAttribute('class')) ?? '', /\baway\b/);
       assert.doesNotMatch((await here.getAttribute('class')) ?? '', /\baway\b/);
-      assert.equal(await away.getAttribute('title'), 'Offline mode: not on this computer');
+      assert.equal(await away.getAttribute('title'), 'Offline: not on this computer');
       const opacity = (el) =>
         el.locator('.track-text').evaluate((n) => getComputedStyle(n).opacity);
       assert.ok(Number(await opacity(away)) < 0.5, 'dimmed');
@@ -155,17 +155,44 @@ describe('music offline', () => {
       // Progress while it runs, then how much is kept.
       const progress = app.page.locator(id('keep-progress'));
       await eventually(async () => /^Keeping \d+\/\d+$/.test((await progress.innerText()).trim()));
-      await eventually(async () => /^Offline (\d+)\/\1$/.test((await progress.innerText()).trim()));
+      await eventually(async () => /^Offline \d+\/\d+$/.test((await progress.innerText()).trim()));
       assert.equal(await keep.getAttribute('aria-pressed'), 'true');
-      // Its tracks play offline now.
+      // Its tracks play offline now; grey ones and previews are not fetched, and it says why.
       const row = app.page.locator(id('track-row')).first();
       await eventually(async () => (await row.getAttribute('data-offline')) === 'true');
+      const grey = app.page.locator(`${id('track-row')}[data-playable="false"]`).first();
+      assert.equal(await grey.getAttribute('data-offline'), 'false');
+      const why = app.page.locator(id('offline-job-error'));
+      await why.waitFor();
+      assert.match((await why.innerText()).trim(), /^\d+ left out: .+/);
       await shot(app.page, 'playlist-kept-offline');
+
+      // The service out of reach: the page opens from the kept copy, what is not here dimmed.
+      await app.page.evaluate(() => {
+        window.__duet.fail.playlist = { kind: 'network' };
+        location.hash = '#/library';
+      });
+      await app.page.waitForSelector(id('library-screen'));
+      await app.page.evaluate((h) => (location.hash = h), PLAYLIST);
+      await eventually(async () => (await grey.getAttribute('class'))?.includes('away'));
+      assert.doesNotMatch((await row.getAttribute('class')) ?? '', /\baway\b/);
+      assert.equal(
+        (await app.page.locator(id('playlist-creator')).innerText()).trim(),
+        'Kept offline (the service cannot be reached)',
+      );
+      await shot(app.page, 'playlist-kept-copy');
+      await app.page.evaluate(() => {
+        delete window.__duet.fail.playlist;
+        location.hash = '#/library';
+      });
+      await app.page.waitForSelector(id('library-screen'));
+      await app.page.evaluate((h) => (location.hash = h), PLAYLIST);
+      await eventually(async () => !(await grey.getAttribute('class'))?.includes('away'));
 
       await app.page.locator(id('download-all')).click();
       const downloaded = app.page.locator(id('download-progress'));
       await eventually(async () =>
-        /^Downloaded (\d+)\/\1$/.test((await downloaded.innerText()).trim()),
+        /^Downloaded \d+\/\d+$/.test((await downloaded.innerText()).trim()),
       );
       assert.equal(await app.count('download_collection'), 1);
 

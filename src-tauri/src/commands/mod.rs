@@ -91,6 +91,7 @@ pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
         offline::offline_tracks,
         offline::offline_keep,
         offline::offline_unkeep,
+        offline::offline_collection,
         offline::download_track,
         offline::download_collection,
     ]

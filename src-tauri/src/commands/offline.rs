@@ -5,7 +5,8 @@ use duet_core::{Error, Result, Track};
 use tauri::State;
 
 use crate::offline::{
-    downloader, CollectionKind, CollectionRef, CollectionTracks, Offline, StorageStatus, TrackKey,
+    downloader, CollectionKind, CollectionRef, CollectionTracks, KeptCopy, Offline, StorageStatus,
+    TrackKey,
 };
 use crate::playback::PLAY_QUALITY;
 use crate::prefs::PrefsStore;
@@ -38,24 +39,29 @@ pub fn offline_tracks(offline: State<'_, Offline>) -> Vec<TrackKey> {
 /// The collection's name, tracks and album artist, from its service.
 async fn collection_tracks(duet: &Duet, collection: CollectionRef) -> Result<CollectionTracks> {
     let provider = duet.provider(collection.provider)?;
-    let (name, tracks, album_artist) = match collection.kind {
+    Ok(match collection.kind {
         CollectionKind::Playlist => {
             let result = provider.playlist(&collection.id).await;
             let playlist = duet.watch(collection.provider, result)?;
-            (playlist.name, playlist.tracks.unwrap_or_default(), None)
+            CollectionTracks {
+                collection,
+                name: playlist.name,
+                cover_url: playlist.cover_url,
+                tracks: playlist.tracks.unwrap_or_default(),
+                album_artist: None,
+            }
         }
         CollectionKind::Album => {
             let result = provider.album(&collection.id).await;
             let album = duet.watch(collection.provider, result)?;
-            let artist = album.artists.first().map(|a| a.name.clone());
-            (album.name, album.tracks.unwrap_or_default(), artist)
+            CollectionTracks {
+                collection,
+                name: album.name,
+                cover_url: album.cover_url,
+                tracks: album.tracks.unwrap_or_default(),
+                album_artist: album.artists.first().map(|a| a.name.clone()),
+            }
         }
-    };
-    Ok(CollectionTracks {
-        collection,
-        name,
-        tracks,
-        album_artist,
     })
 }
 
@@ -73,6 +79,17 @@ pub async fn offline_keep(
     let of = collection_tracks(&duet, collection).await?;
     offline.keep(provider, of, PLAY_QUALITY)?;
     Ok(offline.status(&prefs.get().storage))
+}
+
+/// A kept playlist or album as it was kept (name, cover, tracks): its page without the service.
+/// One that is not kept is `not_found`.
+#[tauri::command]
+#[specta::specta]
+pub fn offline_collection(
+    offline: State<'_, Offline>,
+    collection: CollectionRef,
+) -> Result<KeptCopy> {
+    offline.kept_copy(&collection)
 }
 
 /// Stops keeping a playlist or album: its tracks go back to being ordinary cache entries.

@@ -146,6 +146,11 @@ export const commands = {
 	offline_keep: (collection: CollectionRef) => __TAURI_INVOKE<StorageStatus>("offline_keep", { collection }),
 	/**  Stops keeping a playlist or album: its tracks go back to being ordinary cache entries. */
 	offline_unkeep: (collection: CollectionRef) => __TAURI_INVOKE<StorageStatus>("offline_unkeep", { collection }),
+	/**
+	 *  A kept playlist or album as it was kept (name, cover, tracks): its page without the service.
+	 *  One that is not kept is `not_found`.
+	 */
+	offline_collection: (collection: CollectionRef) => __TAURI_INVOKE<KeptCopy>("offline_collection", { collection }),
 	/**  Saves one track as a tagged file in the download folder; answers the file's path. */
 	download_track: (track: Track, trackNo: number | null) => __TAURI_INVOKE<string>("download_track", { track, trackNo }),
 	/**  Saves every track of a playlist or album as files, in the background, at a calm pace. */
@@ -493,6 +498,17 @@ export type KeptCollection = {
 	total: number,
 	/**  Its tracks that can play offline. */
 	kept: number,
+};
+
+/**
+ *  A kept collection as `offline.json` holds it: with its tracks, so its page opens without
+ *  the service.
+ */
+export type KeptCopy = {
+	collection: CollectionRef,
+	name: string,
+	cover_url?: string | null,
+	tracks: Track[],
 };
 
 export type LoginState = {

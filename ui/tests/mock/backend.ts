@@ -607,11 +607,18 @@ function startJob(kind: OfflineJob['kind'], c: CollectionRef): void {
 }
 function storageStatus(): StorageStatus {
   for (const job of offlineState.jobs.filter((j) => j.running)) {
-    const next = Math.min(job.total, job.done + Math.max(4, Math.ceil(job.total / 4)));
-    for (const tr of job.tracks.slice(job.done, next))
-      if (job.kind === 'keep') offlineState.cached.add(`${tr.provider}:${tr.id}`);
-    job.done = next;
-    job.running = next < job.total;
+    const next = Math.min(job.total, job.done + job.failed + Math.max(4, Math.ceil(job.total / 4)));
+    // Grey tracks and previews are skipped with their reason, as the app's job does.
+    for (const tr of job.tracks.slice(job.done + job.failed, next)) {
+      if (!tr.playable || tr.vip) {
+        job.failed += 1;
+        job.last_error = { kind: 'unavailable', message: tr.unavailable_reason ?? 'a preview' };
+      } else {
+        job.done += 1;
+        if (job.kind === 'keep') offlineState.cached.add(`${tr.provider}:${tr.id}`);
+      }
+    }
+    job.running = job.done + job.failed < job.total;
   }
   for (const k of offlineState.kept)
     k.kept = k.tracks.filter((tr) => offlineState.cached.has(`${tr.provider}:${tr.id}`)).length;
@@ -1116,6 +1123,12 @@ const handlers: Handlers = {
   offline_keep: (collection) => {
     startJob('keep', collection);
     return storageStatus();
+  },
+  offline_collection: (collection) => {
+    const kept = offlineState.kept.find((k) => sameRef(k.collection, collection));
+    return kept
+      ? { collection, name: kept.name, cover_url: null, tracks: clone(kept.tracks) }
+      : reject({ kind: 'not_found', message: 'this playlist or album is not kept offline' });
   },
   offline_unkeep: (collection) => {
     offlineState.jobs = offlineState.jobs.filter(

@@ -11,6 +11,7 @@ import type {
   DuetError,
   JobKind,
   KeptCollection,
+  KeptCopy,
   OfflineJob,
   StorageStatus,
   Track,
@@ -20,9 +21,15 @@ import { toast } from './toasts.svelte';
 /** How often running jobs are looked at. */
 const POLL_MS = 1000;
 
-export const offline = $state<{ status: StorageStatus | null; mode: boolean }>({
+export const offline = $state<{
+  status: StorageStatus | null;
+  mode: boolean;
+  /** The services could not be reached (a page fell back to its kept copy). */
+  unreachable: boolean;
+}>({
   status: null,
   mode: false,
+  unreachable: false,
 });
 
 /** `provider:id` of every track that plays offline. */
@@ -39,9 +46,38 @@ export function playsOffline(track: Pick<Track, 'provider' | 'id'>): boolean {
   return here.has(keyOf(track));
 }
 
-/** Offline mode is on and the track is not here: it will not play. */
+/** Offline (by the setting, or the services out of reach) and the track is not here. */
 export function blockedOffline(track: Pick<Track, 'provider' | 'id'>): boolean {
-  return offline.mode && !here.has(keyOf(track));
+  return (offline.mode || offline.unreachable) && !here.has(keyOf(track));
+}
+
+/**
+ * `load` (a playlist's or album's page from its service); when the service cannot be reached
+ * and the collection is kept offline, the copy kept with it, as `fromCopy` shapes it. The
+ * tracks that are not here are dimmed from then on, until the service answers again.
+ */
+export async function withKeptCopy<T>(
+  load: Promise<T>,
+  collection: CollectionRef,
+  fromCopy: (copy: KeptCopy) => T,
+): Promise<T> {
+  try {
+    const value = await load;
+    offline.unreachable = false;
+    return value;
+  } catch (e) {
+    if ((e as DuetError).kind !== 'network') throw e;
+    let copy: KeptCopy;
+    try {
+      copy = await ipc.offline_collection(collection);
+    } catch {
+      throw e;
+    }
+    offline.unreachable = true;
+    startOffline();
+    await refreshOffline();
+    return fromCopy(copy);
+  }
 }
 
 function sameCollection(a: CollectionRef, b: CollectionRef): boolean {
