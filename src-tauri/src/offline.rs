@@ -190,19 +190,22 @@ impl Offline {
     /// Opens the cache in `cache_root/audio` (or, if that folder cannot be used, one in the
     /// system's temporary folder that keeps nothing, so the app still starts) and the list of
     /// kept collections in `data_dir`. Jobs pause `fetch_pace` after each track they fetched.
+    /// Fails (`storage`) only when neither folder can be used.
     pub fn open(
         cache_root: &Path,
         data_dir: &Path,
         default_download_dir: Option<PathBuf>,
         storage: &StoragePrefs,
         fetch_pace: Duration,
-    ) -> Self {
+    ) -> Result<Self> {
         let cap = u64::from(storage.cache_cap_mb) * MIB;
-        let cache = AudioCache::open(cache_root.join(CACHE_DIR), cap).unwrap_or_else(|e| {
-            tracing::warn!("the audio cache cannot be used, so nothing is cached: {e}");
-            AudioCache::open(std::env::temp_dir().join("duet-audio"), 0)
-                .expect("the system's temporary folder is usable")
-        });
+        let cache = match AudioCache::open(cache_root.join(CACHE_DIR), cap) {
+            Ok(cache) => cache,
+            Err(e) => {
+                tracing::warn!("the audio cache cannot be used, so nothing is cached: {e}");
+                AudioCache::open(std::env::temp_dir().join("duet-audio"), 0)?
+            }
+        };
         let kept_path = data_dir.join(KEPT_FILE);
         let kept: Vec<KeptCopy> = match std::fs::read(&kept_path) {
             Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|e| {
@@ -225,7 +228,7 @@ impl Offline {
                 }
             }
         }
-        Self(Arc::new(Inner {
+        Ok(Self(Arc::new(Inner {
             cache,
             kept_path,
             kept: Mutex::new(kept),
@@ -237,7 +240,7 @@ impl Offline {
                 .unwrap_or_default(),
             offline_mode: AtomicBool::new(storage.offline_mode),
             fetch_pace,
-        }))
+        })))
     }
 
     pub fn cache(&self) -> Arc<AudioCache> {
@@ -585,7 +588,7 @@ pub fn downloader(offline: &Offline, storage: &StoragePrefs) -> Result<Downloade
 pub fn start<R: tauri::Runtime>(
     app: &tauri::AppHandle<R>,
     duet: &crate::state::Duet,
-) -> tauri::Result<Offline> {
+) -> std::result::Result<Offline, Box<dyn std::error::Error>> {
     use tauri::Manager;
     let prefs = app.state::<crate::prefs::PrefsStore>();
     let music = app
@@ -599,7 +602,7 @@ pub fn start<R: tauri::Runtime>(
         music,
         &prefs.get().storage,
         FETCH_PACE,
-    );
+    )?;
     offline.attach(duet, &prefs);
     Ok(offline)
 }
@@ -679,7 +682,8 @@ mod tests {
                 ..StoragePrefs::default()
             },
             FETCH_PACE,
-        );
+        )
+        .unwrap();
         let cache = offline.cache();
         assert_eq!(
             cache.pin_tags().into_iter().collect::<Vec<_>>(),

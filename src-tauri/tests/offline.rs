@@ -33,7 +33,8 @@ fn start() -> Setup {
         &prefs.get().storage,
         // The app pauses FETCH_PACE between tracks; a test need not wait for it.
         Duration::from_millis(20),
-    );
+    )
+    .unwrap();
     {
         let _guard = mock_app::runtime().enter();
         offline.attach(&app.app.state::<Duet>(), &prefs);

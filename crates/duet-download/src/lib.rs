@@ -254,23 +254,27 @@ async fn stream_to(http: &reqwest::Client, url: &str, out: &mut impl Write) -> R
     Ok(got)
 }
 
-/// The cover's bytes, when they can be had (a download goes on without one).
+/// The cover's bytes, when they can be had within the stall timeout (a download goes on
+/// without one).
 async fn fetch_cover(http: &reqwest::Client, url: &str) -> Option<Vec<u8>> {
-    let response = http
-        .get(url)
-        .send()
+    let fetch = async {
+        let response = http.get(url).send().await.ok()?.error_for_status().ok()?;
+        duet_core::http::read_capped(response, MAX_COVER_BYTES)
+            .await
+            .ok()
+    };
+    let Some(bytes) = tokio::time::timeout(STALL_TIMEOUT, fetch)
         .await
-        .and_then(|r| r.error_for_status())
-        .ok()?;
-    match duet_core::http::read_capped(response, MAX_COVER_BYTES).await {
-        Ok(bytes) if bytes.starts_with(b"\xff\xd8") || bytes.starts_with(b"\x89PNG") => Some(bytes),
-        Ok(_) => {
-            tracing::info!("the cover is not a JPEG or PNG; downloading without it");
-            None
-        }
-        Err(_) => {
-            tracing::info!("the cover could not be fetched; downloading without it");
-            None
-        }
+        .ok()
+        .flatten()
+    else {
+        tracing::info!("the cover could not be fetched; downloading without it");
+        return None;
+    };
+    if bytes.starts_with(b"\xff\xd8") || bytes.starts_with(b"\x89PNG") {
+        Some(bytes)
+    } else {
+        tracing::info!("the cover is not a JPEG or PNG; downloading without it");
+        None
     }
 }
