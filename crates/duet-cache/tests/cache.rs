@@ -314,12 +314,14 @@ fn readers_keep_reading_while_entries_are_written_and_evicted() {
     let cache = AudioCache::open(dir.path(), 64 * 1024).unwrap();
     let data = bytes(32 * 1024, 7);
     put(&cache, ProviderId::Qq, "shared", Quality::High, &data);
+    // Each reader opens the entry first (as the player does), then reads while the writers
+    // push it out of the cache.
     let readers: Vec<_> = (0..4)
         .map(|_| {
-            let (cache, data) = (cache.clone(), data.clone());
+            let hit = cache.lookup(ProviderId::Qq, "shared").unwrap();
+            let mut file = hit.open().unwrap();
+            let data = data.clone();
             std::thread::spawn(move || {
-                let hit = cache.lookup(ProviderId::Qq, "shared").unwrap();
-                let mut file = hit.open().unwrap();
                 let mut out = Vec::new();
                 let mut chunk = [0u8; 997];
                 loop {
@@ -353,9 +355,16 @@ fn readers_keep_reading_while_entries_are_written_and_evicted() {
     for thread in readers.into_iter().chain(writers) {
         thread.join().unwrap();
     }
+    assert!(
+        !cache.contains(ProviderId::Qq, "shared"),
+        "evicted while it was read"
+    );
     let usage = cache.usage();
     assert!(usage.bytes <= 64 * 1024, "{usage:?}");
     assert_eq!(usage.bytes, usage.tracks as u64 * 16 * 1024);
-    let on_disk = files_in(&dir.path().join("netease")) + files_in(&dir.path().join("qq"));
-    assert_eq!(on_disk, usage.tracks, "index and files agree");
+    // On Windows a file evicted while open stays until the next open of the cache deletes it.
+    if cfg!(unix) {
+        let on_disk = files_in(&dir.path().join("netease")) + files_in(&dir.path().join("qq"));
+        assert_eq!(on_disk, usage.tracks, "index and files agree");
+    }
 }

@@ -283,6 +283,8 @@ fn open_cached(shared: &Shared, ctl: &SessionCtl, track: &Track) -> Option<Opene
         }
         Err(e) => {
             tracing::warn!("a cached track could not be decoded, fetching it again: {e}");
+            // Closed first: a file still open cannot be deleted on Windows.
+            drop(buffer);
             let _ = cache.remove(&hit.key);
             None
         }
