@@ -41,7 +41,7 @@ async fn play_through(player: &Player, capture: &Capture, id: &str) -> usize {
 
 /// The cache's index writes happen on the download task after the last byte: wait for them.
 async fn until_cached(cache: &AudioCache, id: &str) {
-    for _ in 0..200 {
+    for _ in 0..1000 {
         if cache.contains(ProviderId::Netease, id) {
             return;
         }
