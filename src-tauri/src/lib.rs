@@ -14,6 +14,7 @@ pub mod lyric_offset;
 pub mod mini_player;
 pub mod notify;
 pub mod now_playing;
+pub mod offline;
 pub mod playback;
 pub mod prefs;
 pub mod shortcuts;
@@ -231,6 +232,7 @@ pub fn run() {
                 .offsets()
                 .open(config_dir.join(lyric_offset::FILE_NAME));
             app.manage(history::start(&duet, &app.path().app_data_dir()?));
+            app.manage(offline::start(app.handle(), &duet)?);
             app.manage(commands::playlist_tools::ExportFolder(
                 app.path().download_dir().ok(),
             ));

@@ -16,6 +16,9 @@ use crate::events::{
 };
 use crate::lyric_offset::{lyric_position, LyricOffsets};
 
+/// The quality tracks are played (and kept offline) in.
+pub const PLAY_QUALITY: Quality = Quality::High;
+
 /// Stream URLs come from the track's own provider, asked right before playing (they expire);
 /// when it cannot play the track, play anywhere ([`Anywhere`]) may take the other service's.
 struct ProviderResolver {
@@ -37,7 +40,7 @@ impl ProviderResolver {
 impl StreamResolver for ProviderResolver {
     async fn resolve(&self, track: &Track) -> Result<StreamUrl> {
         self.provider(track.provider)?
-            .stream_url(&track.id, Quality::High)
+            .stream_url(&track.id, PLAY_QUALITY)
             .await
     }
 
@@ -55,7 +58,7 @@ impl StreamResolver for ProviderResolver {
         let setting = self.anywhere_on.load(Ordering::Relaxed).into();
         let plays = self
             .anywhere
-            .resolve(track, original, other, Quality::High, setting)
+            .resolve(track, original, other, PLAY_QUALITY, setting)
             .await?;
         Ok(match plays {
             Plays::Original(url) => Resolved {

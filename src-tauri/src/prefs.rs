@@ -33,6 +33,8 @@ pub struct Prefs {
     pub now_playing: NowPlayingPrefs,
     /// What plays when a track cannot be played where it is listed.
     pub playback: PlaybackPrefs,
+    /// The audio cache, downloads and offline mode.
+    pub storage: StoragePrefs,
 }
 
 /// What plays when a track cannot be played where it is listed (`crate::playback`).
@@ -180,6 +182,31 @@ impl Default for NowPlayingPrefs {
     }
 }
 
+/// The audio cache, downloads and offline mode (`crate::offline` follows these).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(default)]
+pub struct StoragePrefs {
+    /// How much played audio is kept, in MiB (0: none); kept playlists and albums do not count.
+    pub cache_cap_mb: u32,
+    /// Where downloads go, a full path; `None`: a `Duet` folder in the system's music folder.
+    pub download_dir: Option<String>,
+    /// How downloaded files are named (`duet_download::PLACEHOLDERS`; `/` makes folders).
+    pub file_name_pattern: String,
+    /// Only what is on this computer plays; nothing is asked of the services to play.
+    pub offline_mode: bool,
+}
+
+impl Default for StoragePrefs {
+    fn default() -> Self {
+        Self {
+            cache_cap_mb: (duet_cache::DEFAULT_CAP_BYTES >> 20) as u32,
+            download_dir: None,
+            file_name_pattern: duet_download::DEFAULT_PATTERN.to_owned(),
+            offline_mode: false,
+        }
+    }
+}
+
 /// The preferences in memory and their file. Every change is written at once (to a temporary
 /// file, then renamed over the old one, so a crash mid-write leaves the previous file whole), and
 /// announced to the Rust parts that [`watch`](Self::watch) it; the `prefs_set` command tells the
@@ -256,6 +283,7 @@ impl PrefsStore {
         let mut next = self.get();
         change(&mut next);
         crate::sound::validate(&next.sound)?;
+        crate::offline::validate(&next.storage)?;
         if next != *self.current.borrow() {
             write_atomically(&self.path, &next)?;
             self.current.send_replace(next.clone());

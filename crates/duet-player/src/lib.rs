@@ -49,7 +49,7 @@ pub use output::{
 pub use player::{
     unplayable, DeviceLost, EventReceiver, Player, PlayerEvent, PlayerOptions, PlayerState,
     PlayerStatus, PositionUpdate, Resolved, SkippedTrack, StreamResolver, MAX_CROSSFADE,
-    PREFETCH_AHEAD, SKIP_LIMIT,
+    OFFLINE_NOT_CACHED, PREFETCH_AHEAD, SKIP_LIMIT,
 };
 pub use process::SampleProcessor;
 pub use queue::{Queue, Repeat};

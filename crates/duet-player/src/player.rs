@@ -9,7 +9,7 @@
 //! notices its stop flag (its blocked reads are woken by cancelling its download) and exits
 //! without touching the state.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -38,6 +38,11 @@ pub const SKIP_LIMIT: u32 = 5;
 /// started, its decoder opened), so it follows without a gap. Short enough that a track the
 /// person skips or stops early costs no URL request for the one after it.
 pub const PREFETCH_AHEAD: Duration = Duration::from_secs(20);
+
+/// Why a track does not play in offline mode (shown as is).
+pub const OFFLINE_NOT_CACHED: &str =
+    "offline mode: this track is not on this computer (play it once online, or keep its playlist \
+     or album offline)";
 
 /// The longest crossfade [`Player::set_crossfade`] accepts.
 pub const MAX_CROSSFADE: Duration = Duration::from_secs(10);
@@ -209,6 +214,8 @@ pub struct PlayerOptions {
     pub on_device_lost: DeviceLostAction,
     /// Play tracks at the loudness their service measured (`StreamUrl::loudness`), where it did.
     pub normalize: bool,
+    /// Where played tracks are kept and looked up first (a cached track needs no URL).
+    pub cache: Option<Arc<duet_cache::AudioCache>>,
 }
 
 impl Default for PlayerOptions {
@@ -225,6 +232,7 @@ impl Default for PlayerOptions {
             crossfade: Duration::ZERO,
             on_device_lost: DeviceLostAction::default(),
             normalize: false,
+            cache: None,
         }
     }
 }
@@ -344,6 +352,9 @@ pub(crate) struct Shared {
     pub(crate) stall_timeout: Duration,
     pub(crate) resolve_timeout: Duration,
     pub(crate) spool: SpoolOptions,
+    cache: Mutex<Option<Arc<duet_cache::AudioCache>>>,
+    /// Offline mode: only cached tracks play; nothing is asked of the services.
+    offline: AtomicBool,
     sound: Mutex<Sound>,
     /// Bumped when another output device is chosen: playbacks reopen their output.
     device_epoch: AtomicU64,
@@ -352,6 +363,14 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
+    pub(crate) fn cache(&self) -> Option<Arc<duet_cache::AudioCache>> {
+        self.cache.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub(crate) fn offline(&self) -> bool {
+        self.offline.load(Ordering::SeqCst)
+    }
+
     fn lock(&self) -> MutexGuard<'_, Core> {
         self.core.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -775,6 +794,8 @@ impl Player {
             stall_timeout: options.stall_timeout,
             resolve_timeout: options.resolve_timeout,
             spool: options.spool,
+            cache: Mutex::new(options.cache),
+            offline: AtomicBool::new(false),
             sound: Mutex::new(Sound {
                 prefetch_ahead_ms: duration_ms(options.prefetch_ahead),
                 crossfade_ms: duration_ms(options.crossfade.min(MAX_CROSSFADE)),
@@ -1053,6 +1074,22 @@ impl Player {
         let mut core = shared.lock();
         core.queue.set_mode(repeat, shuffle);
         shared.emit_state(&core)
+    }
+
+    /// Plays cached tracks from (and caches downloads into) `cache` from the next track on;
+    /// `None` stops using a cache.
+    pub fn set_cache(&self, cache: Option<Arc<duet_cache::AudioCache>>) {
+        *self
+            .shared()
+            .cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = cache;
+    }
+
+    /// Offline mode: a track that is not in the cache is skipped with kind `network` and says
+    /// why, and no URL is asked for.
+    pub fn set_offline(&self, offline: bool) {
+        self.shared().offline.store(offline, Ordering::SeqCst);
     }
 
     /// Overlaps the end of each track with the start of the next, `crossfade` long, with

@@ -20,7 +20,7 @@ use duet_core::{Error, ErrorKind, StreamUrl, Track};
 use crate::convert::Converter;
 use crate::decode::{frames_to_ms, ms_to_frames, ChunkSpec, DecodeError, Decoder};
 use crate::output::{AudioOutput, DeviceLostAction, OutputError, OutputSpec};
-use crate::player::{DeviceLost, Resolved, Shared};
+use crate::player::{DeviceLost, Resolved, Shared, OFFLINE_NOT_CACHED};
 use crate::source::{self, StreamBuffer, StreamSource};
 
 /// How often `player-position` is sent while playing.
@@ -180,7 +180,8 @@ struct Opened {
     substitute: Option<Track>,
     buffer: Arc<StreamBuffer>,
     decoder: Decoder,
-    _download: AbortOnDrop,
+    /// `None` for a track played from the cache.
+    _download: Option<AbortOnDrop>,
 }
 
 /// Resolves, starts the download and opens the decoder of `track`; `None` when `ctl` was stopped
@@ -190,9 +191,23 @@ fn open_track(
     ctl: &SessionCtl,
     track: &Track,
 ) -> Result<Option<Opened>, Error> {
+    if let Some(opened) = open_cached(shared, ctl, track) {
+        return Ok(Some(opened));
+    }
+    if shared.offline() {
+        return Err(Error::network(OFFLINE_NOT_CACHED).with_provider(track.provider));
+    }
     let Some(Resolved { url, substitute }) = resolve(shared, ctl, track)? else {
         return Ok(None);
     };
+    if let Some(other) = &substitute {
+        if let Some(opened) = open_cached(shared, ctl, other) {
+            return Ok(Some(Opened {
+                substitute: Some(other.clone()),
+                ..opened
+            }));
+        }
+    }
     if !(url.url.starts_with("http://") || url.url.starts_with("https://")) {
         return Err(Error::upstream(
             "the service gave no playable URL for this track",
@@ -206,6 +221,7 @@ fn open_track(
         url.http_fallback_url.clone(),
         buffer.clone(),
         shared.stall_timeout,
+        cache_writer(shared, &url),
     )));
     let stopped_or = |error: Error| if ctl.stopped() { Ok(None) } else { Err(error) };
     // Twice the stall timeout: a failed https attempt may come before the http one.
@@ -223,9 +239,82 @@ fn open_track(
             substitute,
             buffer,
             decoder,
-            _download: download,
+            _download: Some(download),
         })),
         Err(e) => stopped_or(decode_failure(&buffer, e)),
+    }
+}
+
+/// Opens `track` from the audio cache, when it is there: no URL is asked for and nothing is
+/// downloaded, so it plays offline. A cached file the decoder refuses is dropped from the cache
+/// (the track is then fetched again).
+fn open_cached(shared: &Shared, ctl: &SessionCtl, track: &Track) -> Option<Opened> {
+    let cache = shared.cache()?;
+    let hit = cache.lookup(track.provider, &track.id)?;
+    let file = match hit.open() {
+        Ok(file) => file,
+        Err(e) => {
+            tracing::warn!("cannot open a cached track: {e}");
+            let _ = cache.remove(&hit.key);
+            return None;
+        }
+    };
+    let buffer = StreamBuffer::from_file(file, hit.len);
+    let source = StreamSource::new(buffer.clone(), shared.stall_timeout);
+    match Decoder::open(Box::new(source), Some(hit.format.as_str()), None) {
+        Ok(decoder) => {
+            ctl.set_buffer(buffer.clone());
+            let url = StreamUrl {
+                provider: track.provider,
+                track_id: track.id.clone(),
+                url: String::new(),
+                quality: hit.key.quality,
+                format: hit.format.clone(),
+                bitrate: None,
+                size: Some(hit.len),
+                expires_at: None,
+                trial: None,
+                http_fallback_url: None,
+                loudness: hit.loudness,
+            };
+            Some(Opened {
+                url,
+                substitute: None,
+                buffer,
+                decoder,
+                _download: None,
+            })
+        }
+        Err(e) => {
+            tracing::warn!("a cached track could not be decoded, fetching it again: {e}");
+            // Closed first: a file still open cannot be deleted on Windows.
+            drop(buffer);
+            let _ = cache.remove(&hit.key);
+            None
+        }
+    }
+}
+
+/// Where the download of a full track (never a trial clip) is also written: the audio cache,
+/// when one is on.
+///
+/// Keyed by the track the URL is of: a substitute's audio (play anywhere) is the other
+/// service's track, never the queued one's.
+fn cache_writer(shared: &Shared, url: &StreamUrl) -> Option<duet_cache::CacheWriter> {
+    let cache = shared.cache().filter(|cache| cache.enabled())?;
+    if url.trial.is_some() {
+        return None;
+    }
+    let key = duet_cache::CacheKey::new(url.provider, url.track_id.clone(), url.quality);
+    match cache.writer(key, &url.format) {
+        Ok(mut writer) => {
+            writer.set_loudness(url.loudness);
+            Some(writer)
+        }
+        Err(e) => {
+            tracing::warn!("the audio cache cannot take this track: {e}");
+            None
+        }
     }
 }
 

@@ -6,10 +6,11 @@
 //! read past what has arrived waits. The bytes are kept in memory up to a limit and in a
 //! temporary file past it (`spool.rs`).
 
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use duet_cache::CacheWriter;
 use duet_core::{Error, ErrorKind};
 use symphonia::core::io::MediaSource;
 
@@ -78,6 +79,19 @@ impl StreamBuffer {
             let mut inner = buffer.lock();
             inner.total = Some(bytes.len() as u64);
             inner.data = Spool::of(bytes);
+            inner.started = true;
+            inner.progress = Progress::Done;
+        }
+        buffer
+    }
+
+    /// A buffer over a complete file on disk (a cached track), read in place.
+    pub fn from_file(file: std::fs::File, len: u64) -> Arc<Self> {
+        let buffer = Self::new();
+        {
+            let mut inner = buffer.lock();
+            inner.total = Some(len);
+            inner.data = Spool::of_file(file, len);
             inner.started = true;
             inner.progress = Progress::Done;
         }
@@ -424,13 +438,15 @@ async fn send(
 /// Downloads `url` into `buffer`. When TLS to `url` fails and there is an `http_fallback` (the
 /// service's own plain-http URL of the file), downloads that instead and marks the buffer
 /// ([`StreamBuffer::used_http_fallback`]). Never panics; every failure ends up in
-/// [`StreamBuffer::fail`]. Returns early when the buffer is cancelled.
+/// [`StreamBuffer::fail`]. Returns early when the buffer is cancelled. With a `cache` writer, the
+/// bytes also go into the audio cache, committed only when the whole file arrived.
 pub async fn download(
     client: reqwest::Client,
     url: String,
     http_fallback: Option<String>,
     buffer: Arc<StreamBuffer>,
     stall_timeout: Duration,
+    mut cache: Option<CacheWriter>,
 ) {
     let response = match send(&client, &url, stall_timeout).await {
         Ok(response) => response,
@@ -488,6 +504,12 @@ pub async fn download(
                 if !buffer.append(&chunk) {
                     return;
                 }
+                if let Some(writer) = &mut cache {
+                    if let Err(e) = writer.write_all(&chunk) {
+                        tracing::warn!("cannot write to the audio cache: {e}");
+                        cache = None;
+                    }
+                }
             }
             Ok(Ok(None)) => {
                 let got = buffer.downloaded();
@@ -495,7 +517,14 @@ pub async fn download(
                     Some(expected) if got < expected => buffer.fail(Error::network(format!(
                         "the audio download was cut off after {got} of {expected} bytes"
                     ))),
-                    _ => buffer.finish(),
+                    _ => {
+                        buffer.finish();
+                        if let Some(writer) = cache {
+                            if let Err(e) = writer.commit(Some(total.unwrap_or(got))) {
+                                tracing::warn!("the track was not cached: {e}");
+                            }
+                        }
+                    }
                 }
                 return;
             }
@@ -684,6 +713,7 @@ mod tests {
             None,
             buffer.clone(),
             Duration::from_secs(5),
+            None,
         )
         .await;
         let failure = buffer.failure().expect("refused");
@@ -691,6 +721,35 @@ mod tests {
         assert_eq!(failure.message, "the audio file is larger than 2 GiB");
         assert_eq!(buffer.downloaded(), 0);
         server.abort();
+    }
+
+    #[test]
+    fn a_cached_file_is_read_in_place_with_nothing_in_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cached.flac");
+        let data: Vec<u8> = (0..3_000_017u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &data).unwrap();
+        let buffer =
+            StreamBuffer::from_file(std::fs::File::open(&path).unwrap(), data.len() as u64);
+        assert!(buffer.is_complete());
+        assert_eq!(buffer.total(), Some(data.len() as u64));
+        let mut source = StreamSource::new(buffer.clone(), Duration::from_secs(1));
+        let mut chunk = [0u8; 4096];
+        let mut pos = 0usize;
+        loop {
+            let n = source.read(&mut chunk).unwrap();
+            if n == 0 {
+                break;
+            }
+            assert!(chunk[..n] == data[pos..pos + n], "at {pos}");
+            pos += n;
+            // The bytes stream from the file: nothing of it is held in memory.
+            assert_eq!(buffer.in_memory(), 0);
+        }
+        assert_eq!(pos, data.len());
+        source.seek(SeekFrom::Start(1_234_567)).unwrap();
+        source.read_exact(&mut chunk[..10]).unwrap();
+        assert_eq!(chunk[..10], data[1_234_567..1_234_577]);
     }
 
     #[test]

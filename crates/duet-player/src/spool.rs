@@ -93,6 +93,19 @@ impl Spool {
         }
     }
 
+    /// A spool over a complete file on disk (a cached track): read in place, nothing in memory.
+    pub(crate) fn of_file(file: File, len: u64) -> Self {
+        Self {
+            options: SpoolOptions {
+                memory_limit: 0,
+                dir: None,
+            },
+            head: Vec::new(),
+            file: Some(file),
+            len,
+        }
+    }
+
     pub(crate) fn len(&self) -> u64 {
         self.len
     }

@@ -12,6 +12,7 @@ pub mod library;
 pub mod lyrics_desktop;
 pub mod my_library;
 pub mod now_playing;
+pub mod offline;
 pub mod player;
 pub mod playlist_tools;
 pub mod prefs;
@@ -86,6 +87,14 @@ pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
         share::track,
         history::history_list,
         history::history_clear,
+        offline::storage_status,
+        offline::cache_clear,
+        offline::offline_tracks,
+        offline::offline_keep,
+        offline::offline_unkeep,
+        offline::offline_collection,
+        offline::download_track,
+        offline::download_collection,
     ]
 }
 

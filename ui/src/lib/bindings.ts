@@ -139,6 +139,27 @@ export const commands = {
 	history_list: () => __TAURI_INVOKE<HistoryEntry[]>("history_list"),
 	/**  Forgets the recently played tracks (on disk at once). */
 	history_clear: () => __TAURI_INVOKE<null>("history_clear"),
+	storage_status: () => __TAURI_INVOKE<StorageStatus>("storage_status"),
+	/**  Deletes the played tracks from the cache; kept playlists and albums stay. */
+	cache_clear: () => __TAURI_INVOKE<StorageStatus>("cache_clear"),
+	/**  Every track that can play without the services (cached or kept). */
+	offline_tracks: () => __TAURI_INVOKE<TrackKey[]>("offline_tracks"),
+	/**
+	 *  Keeps a playlist or album for offline listening: its tracks are fetched into the cache in
+	 *  the background, at a calm pace, and never evicted. Again: fetches what is still missing.
+	 */
+	offline_keep: (collection: CollectionRef) => __TAURI_INVOKE<StorageStatus>("offline_keep", { collection }),
+	/**  Stops keeping a playlist or album: its tracks go back to being ordinary cache entries. */
+	offline_unkeep: (collection: CollectionRef) => __TAURI_INVOKE<StorageStatus>("offline_unkeep", { collection }),
+	/**
+	 *  A kept playlist or album as it was kept (name, cover, tracks): its page without the service.
+	 *  One that is not kept is `not_found`.
+	 */
+	offline_collection: (collection: CollectionRef) => __TAURI_INVOKE<KeptCopy>("offline_collection", { collection }),
+	/**  Saves one track as a tagged file in the download folder; answers the file's path. */
+	download_track: (track: Track, trackNo: number | null) => __TAURI_INVOKE<string>("download_track", { track, trackNo }),
+	/**  Saves every track of a playlist or album as files, in the background, at a calm pace. */
+	download_collection: (collection: CollectionRef) => __TAURI_INVOKE<StorageStatus>("download_collection", { collection }),
 };
 
 /** Events */
@@ -255,6 +276,15 @@ export type CheckIn = {
 	already_done: boolean,
 	points?: number | null,
 	message: string,
+};
+
+export type CollectionKind = "playlist" | "album";
+
+/**  A playlist or album of one service. */
+export type CollectionRef = {
+	provider: ProviderId,
+	kind: CollectionKind,
+	id: string,
 };
 
 export type Comment = {
@@ -460,6 +490,32 @@ export type HistoryEntry = {
 	played_at_ms: number,
 };
 
+export type JobKind = 
+/**  Fetching a collection's tracks into the cache. */
+"keep" | 
+/**  Saving a collection's tracks as files in the download folder. */
+"download";
+
+/**  A kept collection, and how much of it is on this computer. */
+export type KeptCollection = {
+	collection: CollectionRef,
+	name: string,
+	total: number,
+	/**  Its tracks that can play offline. */
+	kept: number,
+};
+
+/**
+ *  A kept collection as `offline.json` holds it: with its tracks, so its page opens without
+ *  the service.
+ */
+export type KeptCopy = {
+	collection: CollectionRef,
+	name: string,
+	cover_url?: string | null,
+	tracks: Track[],
+};
+
 export type LoginState = {
 	provider: ProviderId,
 	method: QrMethod,
@@ -542,6 +598,19 @@ export type NowPlayingStatus = {
 	/**  `ws://127.0.0.1:<port>/` while the feed runs. */
 	feed_url?: string | null,
 	feed_error?: DuetError | null,
+};
+
+/**  A background job's progress. */
+export type OfflineJob = {
+	kind: JobKind,
+	collection: CollectionRef,
+	name: string,
+	total: number,
+	done: number,
+	failed: number,
+	running: boolean,
+	/**  Why the last track failed, or why the job stopped. */
+	last_error: DuetError | null,
 };
 
 /**  An output device the system offers, as the settings list it. */
@@ -669,6 +738,8 @@ export type Prefs = {
 	now_playing?: NowPlayingPrefs,
 	/**  What plays when a track cannot be played where it is listed. */
 	playback?: PlaybackPrefs,
+	/**  The audio cache, downloads and offline mode. */
+	storage?: StoragePrefs,
 };
 
 /**  The desktop preferences changed (`prefs_set`): every window takes the new ones. */
@@ -829,6 +900,35 @@ export type SoundPrefs = {
 	speed?: number | null,
 };
 
+/**  The audio cache, downloads and offline mode (`crate::offline` follows these). */
+export type StoragePrefs = {
+	/**  How much played audio is kept, in MiB (0: none); kept playlists and albums do not count. */
+	cache_cap_mb?: number,
+	/**  Where downloads go, a full path; `None`: a `Duet` folder in the system's music folder. */
+	download_dir?: string | null,
+	/**  How downloaded files are named (`duet_download::PLACEHOLDERS`; `/` makes folders). */
+	file_name_pattern?: string,
+	/**  Only what is on this computer plays; nothing is asked of the services to play. */
+	offline_mode?: boolean,
+};
+
+/**  What the Storage settings and the offline buttons show. */
+export type StorageStatus = {
+	/**  Played tracks in the cache (not counting kept ones), against the cap. */
+	cache_bytes: number,
+	cache_tracks: number,
+	cap_bytes: number,
+	/**  Tracks kept for offline listening. */
+	kept_bytes: number,
+	kept_tracks: number,
+	cache_dir: string,
+	/**  Where downloads go (the chosen folder, else the default); `None` when there is neither. */
+	download_dir: string | null,
+	offline_mode: boolean,
+	kept: KeptCollection[],
+	jobs: OfflineJob[],
+};
+
 /**  Where sessions are kept. */
 export type StoreKind = 
 /**  The OS keychain: sessions survive a restart. */
@@ -853,6 +953,12 @@ export type Track = {
 	unavailable_reason?: string | null,
 	vip: boolean,
 	trial?: TrialWindow | null,
+};
+
+/**  A track that can play offline. */
+export type TrackKey = {
+	provider: ProviderId,
+	id: string,
 };
 
 /**

@@ -11,6 +11,7 @@ import { mockIPC } from '@tauri-apps/api/mocks';
 import {
   events,
   type AppInfo,
+  type CollectionRef,
   type commands,
   type Comment,
   type DesktopLyricsPrefs,
@@ -18,6 +19,8 @@ import {
   type DuetError,
   type DuplicateGroup,
   type HistoryEntry,
+  type KeptCollection,
+  type OfflineJob,
   type ShareTarget,
   type LoginState,
   type OutputDevice,
@@ -33,6 +36,7 @@ import {
   type SearchPage,
   type SessionState,
   type SessionStatus,
+  type StorageStatus,
   type StoreKind,
   type Track,
   type WebLoginState,
@@ -101,6 +105,8 @@ interface MockConfig {
    * track cannot play on its own service and `prefs.playback.play_anywhere` is not off.
    */
   twins?: Record<string, Track>;
+  /** Tracks in the audio cache at start (`offline_tracks`). */
+  offlineTracks?: { provider: ProviderId; id: string }[];
 }
 
 /** A rejection a test asks for: the error object, less what the mock fills in. */
@@ -587,6 +593,73 @@ function substituteFor(track: Track): Track | null {
 // ---------- recently played, share links, playlist tools ----------
 
 /** history.json: each track once, newest first (src-tauri/src/history.rs). */
+/** Music offline, as src-tauri/src/offline.rs keeps it: a running job moves on by a quarter
+ * of its tracks each time its status is asked for (the UI asks every second while one runs). */
+const offlineState = {
+  cached: new Set((cfg.offlineTracks ?? []).map((k) => `${k.provider}:${k.id}`)),
+  kept: [] as (KeptCollection & { tracks: Track[] })[],
+  jobs: [] as (OfflineJob & { tracks: Track[] })[],
+};
+const TRACK_BYTES = 4 << 20;
+function sameRef(a: CollectionRef, b: CollectionRef): boolean {
+  return a.provider === b.provider && a.kind === b.kind && a.id === b.id;
+}
+function collectionOf(c: CollectionRef): { name: string; tracks: Track[] } {
+  const found = c.kind === 'album' ? mockAlbum(c.provider, c.id) : playlistDetail(c.provider, c.id);
+  return { name: found.name, tracks: found.tracks ?? [] };
+}
+function startJob(kind: OfflineJob['kind'], c: CollectionRef): void {
+  const { name, tracks } = collectionOf(c);
+  offlineState.jobs = offlineState.jobs.filter(
+    (j) => !(j.kind === kind && sameRef(j.collection, c)),
+  );
+  offlineState.jobs.push({
+    kind,
+    collection: c,
+    name,
+    total: tracks.length,
+    done: 0,
+    failed: 0,
+    running: true,
+    last_error: null,
+    tracks,
+  });
+  if (kind === 'keep' && !offlineState.kept.some((k) => sameRef(k.collection, c)))
+    offlineState.kept.push({ collection: c, name, total: tracks.length, kept: 0, tracks });
+}
+function storageStatus(): StorageStatus {
+  for (const job of offlineState.jobs.filter((j) => j.running)) {
+    const next = Math.min(job.total, job.done + job.failed + Math.max(4, Math.ceil(job.total / 4)));
+    // Grey tracks and previews are skipped with their reason, as the app's job does.
+    for (const tr of job.tracks.slice(job.done + job.failed, next)) {
+      if (!tr.playable || tr.vip) {
+        job.failed += 1;
+        job.last_error = { kind: 'unavailable', message: tr.unavailable_reason ?? 'a preview' };
+      } else {
+        job.done += 1;
+        if (job.kind === 'keep') offlineState.cached.add(`${tr.provider}:${tr.id}`);
+      }
+    }
+    job.running = job.done + job.failed < job.total;
+  }
+  for (const k of offlineState.kept)
+    k.kept = k.tracks.filter((tr) => offlineState.cached.has(`${tr.provider}:${tr.id}`)).length;
+  const keptTracks = offlineState.kept.reduce((n, k) => n + k.kept, 0);
+  const played = offlineState.cached.size - keptTracks;
+  return {
+    cache_bytes: played * TRACK_BYTES,
+    cache_tracks: played,
+    cap_bytes: (prefs.storage?.cache_cap_mb ?? 1024) * (1 << 20),
+    kept_bytes: keptTracks * TRACK_BYTES,
+    kept_tracks: keptTracks,
+    cache_dir: '/home/you/.cache/app.duet/audio',
+    download_dir: prefs.storage?.download_dir ?? '/home/you/Music/Duet',
+    offline_mode: prefs.storage?.offline_mode ?? false,
+    kept: offlineState.kept.map(({ tracks: _, ...k }) => clone(k)),
+    jobs: offlineState.jobs.map(({ tracks: _, ...j }) => clone(j)),
+  };
+}
+
 const history: HistoryEntry[] = clone(cfg.history ?? []);
 function recordPlayed(track: Track): void {
   const i = history.findIndex(
@@ -1013,6 +1086,25 @@ const handlers: Handlers = {
   prefs_set: (next) => {
     const refused = refuseShortcuts(next.shortcuts ?? {});
     if (refused) return reject({ kind: 'bad_request', message: refused });
+    // As src-tauri/src/offline.rs's `validate` and duet-download's pattern parser refuse it.
+    const unknown = (next.storage?.file_name_pattern ?? '')
+      .match(/\{(\w*)\}/g)
+      ?.find(
+        (p) =>
+          ![
+            '{title}',
+            '{artist}',
+            '{album}',
+            '{album_artist}',
+            '{track_no}',
+            '{provider}',
+          ].includes(p),
+      );
+    if (unknown)
+      return reject({
+        kind: 'bad_request',
+        message: `file name pattern: unknown placeholder ${unknown}`,
+      });
     prefs = clone(next);
     void events.prefs_changed.emit(clone(prefs));
     void events.now_playing_status.emit(nowPlayingStatus());
@@ -1036,6 +1128,42 @@ const handlers: Handlers = {
           ]
         : [];
     });
+  },
+  storage_status: () => storageStatus(),
+  offline_tracks: () =>
+    [...offlineState.cached].map((k) => {
+      const [provider, id] = k.split(':') as [ProviderId, string];
+      return { provider, id };
+    }),
+  cache_clear: () => {
+    const kept = new Set(
+      offlineState.kept.flatMap((k) => k.tracks.map((tr) => `${tr.provider}:${tr.id}`)),
+    );
+    offlineState.cached = new Set([...offlineState.cached].filter((k) => kept.has(k)));
+    return storageStatus();
+  },
+  offline_keep: (collection) => {
+    startJob('keep', collection);
+    return storageStatus();
+  },
+  offline_collection: (collection) => {
+    const kept = offlineState.kept.find((k) => sameRef(k.collection, collection));
+    return kept
+      ? { collection, name: kept.name, cover_url: null, tracks: clone(kept.tracks) }
+      : reject({ kind: 'not_found', message: 'this playlist or album is not kept offline' });
+  },
+  offline_unkeep: (collection) => {
+    offlineState.jobs = offlineState.jobs.filter(
+      (j) => !(j.kind === 'keep' && sameRef(j.collection, collection)),
+    );
+    offlineState.kept = offlineState.kept.filter((k) => !sameRef(k.collection, collection));
+    return storageStatus();
+  },
+  download_track: (track) =>
+    `${prefs.storage?.download_dir ?? '/home/you/Music/Duet'}/${track.artists.map((a) => a.name).join(', ')} - ${track.title}.mp3`,
+  download_collection: (collection) => {
+    startJob('download', collection);
+    return storageStatus();
   },
   history_list: () => clone(history),
   history_clear: () => {

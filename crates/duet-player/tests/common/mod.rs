@@ -80,6 +80,8 @@ impl Route {
 struct ServerState {
     routes: HashMap<String, Route>,
     last_byte_at: HashMap<String, Instant>,
+    /// Requests answered, in order (their paths).
+    served: Vec<String>,
 }
 
 /// A loopback HTTP/1.1 server, one response per connection.
@@ -125,6 +127,11 @@ impl Server {
         format!("https://{}{path}", self.addr)
     }
 
+    /// The paths of the requests answered so far, in order.
+    pub fn served(&self) -> Vec<String> {
+        self.state.lock().unwrap().served.clone()
+    }
+
     /// When the last byte of `path` went out.
     pub fn last_byte_at(&self, path: &str) -> Option<Instant> {
         self.state.lock().unwrap().last_byte_at.get(path).copied()
@@ -150,7 +157,11 @@ impl Server {
         }
         let text = String::from_utf8_lossy(&request);
         let path = text.split_whitespace().nth(1).unwrap_or("/").to_owned();
-        let route = self.state.lock().unwrap().routes.get(&path).cloned();
+        let route = {
+            let mut state = self.state.lock().unwrap();
+            state.served.push(path.clone());
+            state.routes.get(&path).cloned()
+        };
         let route = route.unwrap_or_else(|| Route::body(404, "text/plain", "no such file"));
         let reason = match route.status {
             200 => "OK",
