@@ -10,6 +10,7 @@ pub mod display;
 pub mod events;
 pub mod history;
 pub mod instance;
+pub mod listening;
 pub mod lyric_offset;
 pub mod mini_player;
 pub mod notify;
@@ -229,7 +230,14 @@ pub fn run() {
             duet.player
                 .offsets()
                 .open(config_dir.join(lyric_offset::FILE_NAME));
-            app.manage(history::start(&duet, &app.path().app_data_dir()?));
+            let pictures = app
+                .path()
+                .picture_dir()
+                .or_else(|_| app.path().download_dir());
+            let (recently, listening) =
+                history::start_recording(&duet, &app.path().app_data_dir()?, pictures.ok());
+            app.manage(recently);
+            app.manage(listening);
             app.manage(commands::playlist_tools::ExportFolder(
                 app.path().download_dir().ok(),
             ));

@@ -134,6 +134,17 @@ export const commands = {
 	history_list: () => __TAURI_INVOKE<HistoryEntry[]>("history_list"),
 	/**  Forgets the recently played tracks (on disk at once). */
 	history_clear: () => __TAURI_INVOKE<null>("history_clear"),
+	/**
+	 *  Totals, time per day over the last 30 days and the top tracks, artists and albums of
+	 *  `period`, for `service` (both when absent), in local days at `utc_offset_minutes` (the
+	 *  window's zone: east positive).
+	 */
+	listening_summary: (period: Period, service: ProviderId | null, utcOffsetMinutes: number) => __TAURI_INVOKE<Summary>("listening_summary", { period, service, utcOffsetMinutes }),
+	/**
+	 *  Draws the summary as a PNG and saves it in the Pictures folder (else Downloads), never over
+	 *  a file; answers the path.
+	 */
+	listening_save_image: (period: Period, service: ProviderId | null, utcOffsetMinutes: number, language: Language) => __TAURI_INVOKE<string>("listening_save_image", { period, service, utcOffsetMinutes, language }),
 };
 
 /** Events */
@@ -186,6 +197,12 @@ export type AlbumRef = {
 	id: string,
 	name: string,
 	cover_url: string | null,
+};
+
+/**  Time heard and plays counted. */
+export type Amount = {
+	heard_ms: number,
+	plays: number,
 };
 
 export type AppInfo = {
@@ -292,6 +309,12 @@ export type CoverColors = {
 	/**  Black or white, whichever reads on `background`. */
 	text: string,
 };
+
+/**  One local day of [`ListeningStore::days`]. */
+export type DayAmount = {
+	/**  `YYYY-MM-DD`, the local day the plays started on. */
+	date: string,
+} & Amount;
 
 /**  The desktop lyrics window (`crate::desktop_lyrics` follows these). */
 export type DesktopLyricsPrefs = {
@@ -455,6 +478,9 @@ export type HistoryEntry = {
 	played_at_ms: number,
 };
 
+/**  The picture's words. */
+export type Language = "en" | "zh";
+
 export type LoginState = {
 	provider: ProviderId,
 	method: QrMethod,
@@ -553,6 +579,15 @@ export type OutputKind =
 "device" | 
 /**  No device: samples are consumed silently (the UI says "no audio device"). */
 "null";
+
+/**  The calendar periods the top lists and totals are summed over, each up to now. */
+export type Period = "today" | 
+/**  Since Monday. */
+"week" | 
+/**  Since the 1st. */
+"month" | 
+/**  Since 1 January. */
+"year" | "all_time";
 
 /**
  *  The output device went away mid-track: playback moved to the default device, or paused, as
@@ -819,6 +854,54 @@ export type StoreKind =
 "locked" | 
 /**  Memory only: sessions end with the process. */
 "memory";
+
+/**  Everything the Listening screen shows at once. */
+export type Summary = {
+	/**  The period of `tops`. */
+	period: Period,
+	service: ProviderId | null,
+	totals: Totals,
+	/**  The last [`CHART_DAYS`] local days, today last. */
+	days: DayAmount[],
+	tops: Tops,
+};
+
+export type TopAlbum = {
+	provider: ProviderId,
+	/**  `""` when the service gave the album no id. */
+	id: string,
+	name: string,
+	artists: ArtistRef[],
+} & Amount;
+
+export type TopArtist = {
+	provider: ProviderId,
+	/**  `""` when the service gave the artist no id. */
+	id: string,
+	name: string,
+} & Amount;
+
+export type TopTrack = {
+	provider: ProviderId,
+	id: string,
+	title: string,
+	artists: ArtistRef[],
+	album: AlbumRef,
+} & Amount;
+
+/**  The most heard tracks, artists and albums of a period, most heard first. */
+export type Tops = {
+	tracks: TopTrack[],
+	artists: TopArtist[],
+	albums: TopAlbum[],
+};
+
+export type Totals = {
+	today: Amount,
+	week: Amount,
+	month: Amount,
+	all_time: Amount,
+};
 
 export type Track = {
 	provider: ProviderId,
