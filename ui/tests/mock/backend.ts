@@ -38,6 +38,7 @@ import {
   type WebLoginState,
 } from '../../src/lib/bindings';
 import { mockAlbum, mockArtist, mockArtistAlbums } from './albums';
+import { mockSummary, type MockPlay } from './listening';
 import {
   art,
   colorsByUrl,
@@ -96,6 +97,8 @@ interface MockConfig {
   seeThrough?: boolean;
   /** Recently played as history.json holds it at start (newest first). */
   history?: HistoryEntry[];
+  /** The listening record's plays (tests/mock/listening.ts). */
+  listening?: MockPlay[];
 }
 
 /** A rejection a test asks for: the error object, less what the mock fills in. */
@@ -1016,6 +1019,10 @@ const handlers: Handlers = {
     });
   },
   history_list: () => clone(history),
+  listening_summary: (period, service, utcOffsetMinutes) =>
+    mockSummary(cfg.listening ?? [], period, service, utcOffsetMinutes),
+  listening_save_image: (_period, _service, _offset, language) =>
+    `/home/duet/Pictures/duet-listening-${language}.png`,
   history_clear: () => {
     history.length = 0;
     return null;
