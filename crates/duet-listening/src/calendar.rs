@@ -31,6 +31,17 @@ impl UtcOffset {
     pub fn seconds(self) -> i32 {
         self.0
     }
+
+    /// This machine's offset at `unix_ms` (its time zone database, daylight saving included);
+    /// UTC when the machine names no zone. For a front end without a zone of its own (the
+    /// server); the app's window tells its own.
+    pub fn system_at(unix_ms: i64) -> Self {
+        let at = jiff::Timestamp::from_millisecond(unix_ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+        let seconds = jiff::tz::TimeZone::try_system()
+            .map(|zone| zone.to_offset(at).seconds())
+            .unwrap_or(0);
+        Self::from_seconds(seconds).unwrap_or(Self::UTC)
+    }
 }
 
 /// A day on the calendar (proleptic Gregorian), as `YYYY-MM-DD` in JSON.
@@ -238,6 +249,12 @@ mod tests {
         );
         assert_eq!(LocalDate::of(instant, new_york).to_string(), "2026-12-04");
         assert!(UtcOffset::from_minutes(19 * 60).is_err());
+    }
+
+    #[test]
+    fn the_system_offset_is_a_real_one() {
+        let offset = UtcOffset::system_at(1_764_900_000_000);
+        assert!(offset.seconds().abs() <= 14 * 3600, "{offset:?}");
     }
 
     #[test]

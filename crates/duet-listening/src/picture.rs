@@ -3,8 +3,8 @@
 //!
 //! Text is set in the system's fonts (fontdb), a CJK family first where one is installed, with
 //! resvg's per-character fallback to any installed font that has the glyph. Without a font that
-//! has Chinese glyphs, Chinese names are left blank in the picture (the numbers, bars and Latin
-//! text still show); `./dev` installs Noto Sans CJK on Debian and Ubuntu.
+//! has Chinese glyphs, each Chinese character is drawn as the font's missing-glyph box (the
+//! numbers, bars and Latin text still show); `./dev` installs Noto Sans CJK on Debian and Ubuntu.
 
 use std::sync::{Arc, OnceLock};
 
