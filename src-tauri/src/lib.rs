@@ -233,7 +233,8 @@ pub fn run() {
             let pictures = app
                 .path()
                 .picture_dir()
-                .or_else(|_| app.path().download_dir());
+                .or_else(|_| app.path().download_dir())
+                .or_else(|_| app.path().home_dir().map(|home| home.join("Pictures")));
             let (recently, listening) =
                 history::start_recording(&duet, &app.path().app_data_dir()?, pictures.ok());
             app.manage(recently);
