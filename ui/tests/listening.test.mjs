@@ -61,6 +61,13 @@ describe('listening', () => {
       assert.equal(args.service, null);
       assert.equal(typeof args.utcOffsetMinutes, 'number');
       await shot(page, 'listening-empty');
+      // One service's emptiness is told as that service's.
+      await page.click(id('listening-service-qq'));
+      await eventually(async () =>
+        /Nothing from QQ Music recorded yet/.test(
+          await page.locator(id('listening-empty')).innerText(),
+        ),
+      );
       assert.deepEqual(app.problems, []);
     } finally {
       await app.close();

@@ -175,6 +175,7 @@ const en = {
   'listening.subtitle': 'Your own record: kept on this computer only, never sent anywhere',
   'listening.empty':
     'Nothing recorded yet. Play music for more than a few seconds and your listening appears here.',
+  'listening.empty_service': 'Nothing from {service} recorded yet.',
   'listening.period': 'Period',
   'listening.service': 'Service',
   'listening.both': 'Both',
@@ -652,6 +653,7 @@ const zh: Record<MessageKey, string> = {
   'listening.title': '听歌统计',
   'listening.subtitle': '你自己的记录：只保存在这台电脑上，从不发送到任何地方',
   'listening.empty': '还没有记录。播放超过几秒的音乐后，你的听歌统计会出现在这里。',
+  'listening.empty_service': '还没有{service}的记录。',
   'listening.period': '时间段',
   'listening.service': '平台',
   'listening.both': '全部',
