@@ -64,6 +64,8 @@ pub struct Picture {
     pub figures: Vec<Figure>,
     /// Time per day (minutes), oldest first; no chart when empty.
     pub chart_title: String,
+    /// Under the chart: the longest day.
+    pub chart_note: String,
     pub bars: Vec<Bar>,
     pub lists: Vec<List>,
     pub footer: String,
@@ -77,8 +79,15 @@ fn words(language: Language, en: &'static str, zh: &'static str) -> String {
     .to_owned()
 }
 
-/// "3 h 05 min", "42 min".
+/// "3 h 05 min", "42 min"; under a minute "23 s", so a first session is not "0 min".
 pub fn duration_text(ms: u64, language: Language) -> String {
+    if (1..60_000).contains(&ms) {
+        let seconds = ms / 1000;
+        return match language {
+            Language::En => format!("{seconds} s"),
+            Language::Zh => format!("{seconds} 秒"),
+        };
+    }
     let minutes = ms / 60_000;
     let (h, m) = (minutes / 60, minutes % 60);
     match (language, h) {
@@ -237,6 +246,14 @@ impl Picture {
                 "Minutes per day, last 30 days",
                 "近 30 天每天收听分钟数",
             ),
+            chart_note: {
+                let longest = summary.days.iter().map(|d| d.amount.heard_ms).max();
+                let longest = duration_text(longest.unwrap_or(0), language);
+                match language {
+                    Language::En => format!("longest day: {longest}"),
+                    Language::Zh => format!("最多的一天：{longest}"),
+                }
+            },
             bars,
             lists,
             footer: words(
@@ -310,6 +327,7 @@ impl Picture {
             subheading: format!("{}{year}", service_name(Some(ProviderId::Qq), language)),
             figures,
             chart_title: String::new(),
+            chart_note: String::new(),
             bars: Vec::new(),
             lists: vec![
                 list(
@@ -415,7 +433,7 @@ impl Picture {
                     y,
                     (20, 400, "#c7cbd6"),
                     "middle",
-                    &format!("max {top} min"),
+                    &self.chart_note,
                     20,
                 );
             }
@@ -590,6 +608,7 @@ mod tests {
             duration_text(3 * 3_600_000 + 5 * 60_000, Language::En),
             "3 h 05 min"
         );
-        assert_eq!(duration_text(59_999, Language::Zh), "0 分钟");
+        assert_eq!(duration_text(59_999, Language::Zh), "59 秒");
+        assert_eq!(duration_text(0, Language::En), "0 min");
     }
 }
