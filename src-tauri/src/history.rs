@@ -238,11 +238,13 @@ impl ResumeStore {
 
 /// Follows the player: records each track that starts playing in the history, and saves the
 /// queue and position, at most once per [`SETTLE`] after a change and every [`POSITION_EVERY`]
-/// while playing. Runs until the player goes.
+/// while playing; `listening` follows the same events into the listening record and is saved at
+/// the same moments. Runs until the player goes.
 pub fn follow(
     player: Player,
     history: std::sync::Arc<HistoryStore>,
     resume: std::sync::Arc<ResumeStore>,
+    mut listening: Option<crate::listening::ListeningFollower>,
 ) {
     let mut events = player.subscribe();
     tauri::async_runtime::spawn(async move {
@@ -262,6 +264,9 @@ pub fn follow(
                     let now = tokio::time::Instant::now();
                     match event {
                         PlayerEvent::State(state) => {
+                            if let Some(listening) = &mut listening {
+                                listening.state(&state);
+                            }
                             let playing = state.track.as_ref().filter(|_| {
                                 state.status == PlayerStatus::Playing
                             });
@@ -277,8 +282,13 @@ pub fn follow(
                             }
                             due.get_or_insert(now + SETTLE);
                         }
-                        PlayerEvent::Position(_) if now.duration_since(position_saved) >= POSITION_EVERY => {
-                            due.get_or_insert(now);
+                        PlayerEvent::Position(update) => {
+                            if let Some(listening) = &mut listening {
+                                listening.position(&update);
+                            }
+                            if now.duration_since(position_saved) >= POSITION_EVERY {
+                                due.get_or_insert(now);
+                            }
                         }
                         _ => {}
                     }
@@ -286,6 +296,9 @@ pub fn follow(
                 () = wait => {
                     due = None;
                     position_saved = tokio::time::Instant::now();
+                    if let Some(listening) = &mut listening {
+                        listening.save();
+                    }
                     if let Err(e) = history.flush() {
                         tracing::warn!("the history could not be saved: {e}");
                     }
@@ -305,12 +318,31 @@ pub fn follow(
 /// At start: the history and the saved queue of `dir` (the app's data folder), the queue put back
 /// paused where it was, and both followed from then on. The history store is the commands'.
 pub fn start(duet: &crate::Duet, dir: &Path) -> std::sync::Arc<HistoryStore> {
+    start_recording(duet, dir, None).0
+}
+
+/// [`start`], and the listening record of `dir` followed from the same events: its store is
+/// the Listening screen's commands'. `pictures`: where the screen saves its image.
+pub fn start_recording(
+    duet: &crate::Duet,
+    dir: &Path,
+    pictures: Option<PathBuf>,
+) -> (
+    std::sync::Arc<HistoryStore>,
+    crate::listening::ListeningRecord,
+) {
     let history = std::sync::Arc::new(HistoryStore::open(dir));
     let resume = std::sync::Arc::new(ResumeStore::open(dir));
+    let listening = crate::listening::ListeningRecord::open(dir, pictures);
     let player = duet.player.player();
     restore(player, &resume);
-    follow(player.clone(), history.clone(), resume);
-    history
+    follow(
+        player.clone(),
+        history.clone(),
+        resume,
+        listening.follower(),
+    );
+    (history, listening)
 }
 
 /// Puts the saved queue back, paused where it was; nothing is fetched until the person plays.

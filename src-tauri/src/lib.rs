@@ -10,6 +10,7 @@ pub mod display;
 pub mod events;
 pub mod history;
 pub mod instance;
+pub mod listening;
 pub mod lyric_offset;
 pub mod mini_player;
 pub mod notify;
@@ -231,7 +232,15 @@ pub fn run() {
             duet.player
                 .offsets()
                 .open(config_dir.join(lyric_offset::FILE_NAME));
-            app.manage(history::start(&duet, &app.path().app_data_dir()?));
+            let pictures = app
+                .path()
+                .picture_dir()
+                .or_else(|_| app.path().download_dir())
+                .or_else(|_| app.path().home_dir().map(|home| home.join("Pictures")));
+            let (recently, listening) =
+                history::start_recording(&duet, &app.path().app_data_dir()?, pictures.ok());
+            app.manage(recently);
+            app.manage(listening);
             app.manage(offline::start(app.handle(), &duet)?);
             app.manage(commands::playlist_tools::ExportFolder(
                 app.path().download_dir().ok(),

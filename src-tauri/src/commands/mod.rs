@@ -9,6 +9,7 @@ pub mod albums;
 pub mod cookie_login;
 pub mod history;
 pub mod library;
+pub mod listening;
 pub mod lyrics_desktop;
 pub mod my_library;
 pub mod now_playing;
@@ -95,6 +96,8 @@ pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
         offline::offline_collection,
         offline::download_track,
         offline::download_collection,
+        listening::listening_summary,
+        listening::listening_save_image,
     ]
 }
 

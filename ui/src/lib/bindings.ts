@@ -160,6 +160,17 @@ export const commands = {
 	download_track: (track: Track, trackNo: number | null) => __TAURI_INVOKE<string>("download_track", { track, trackNo }),
 	/**  Saves every track of a playlist or album as files, in the background, at a calm pace. */
 	download_collection: (collection: CollectionRef) => __TAURI_INVOKE<StorageStatus>("download_collection", { collection }),
+	/**
+	 *  Totals, time per day over the last 30 days and the top tracks, artists and albums of
+	 *  `period`, for `service` (both when absent), in local days at `utc_offset_minutes` (the
+	 *  window's zone: east positive).
+	 */
+	listening_summary: (period: Period, service: ProviderId | null, utcOffsetMinutes: number) => __TAURI_INVOKE<Summary>("listening_summary", { period, service, utcOffsetMinutes }),
+	/**
+	 *  Draws the summary as a PNG and saves it in the Pictures folder (else Downloads), never over
+	 *  a file; answers the path.
+	 */
+	listening_save_image: (period: Period, service: ProviderId | null, utcOffsetMinutes: number, language: Language) => __TAURI_INVOKE<string>("listening_save_image", { period, service, utcOffsetMinutes, language }),
 };
 
 /** Events */
@@ -212,6 +223,12 @@ export type AlbumRef = {
 	id: string,
 	name: string,
 	cover_url: string | null,
+};
+
+/**  Time heard and plays counted. */
+export type Amount = {
+	heard_ms: number,
+	plays: number,
 };
 
 export type AppInfo = {
@@ -327,6 +344,12 @@ export type CoverColors = {
 	/**  Black or white, whichever reads on `background`. */
 	text: string,
 };
+
+/**  One local day of [`ListeningStore::days`]. */
+export type DayAmount = {
+	/**  `YYYY-MM-DD`, the local day the plays started on. */
+	date: string,
+} & Amount;
 
 /**  The desktop lyrics window (`crate::desktop_lyrics` follows these). */
 export type DesktopLyricsPrefs = {
@@ -516,6 +539,9 @@ export type KeptCopy = {
 	tracks: Track[],
 };
 
+/**  The picture's words. */
+export type Language = "en" | "zh";
+
 export type LoginState = {
 	provider: ProviderId,
 	method: QrMethod,
@@ -627,6 +653,15 @@ export type OutputKind =
 "device" | 
 /**  No device: samples are consumed silently (the UI says "no audio device"). */
 "null";
+
+/**  The calendar periods the top lists and totals are summed over, each up to now. */
+export type Period = "today" | 
+/**  Since Monday. */
+"week" | 
+/**  Since the 1st. */
+"month" | 
+/**  Since 1 January. */
+"year" | "all_time";
 
 /**  What plays when a track cannot be played where it is listed (`crate::playback`). */
 export type PlaybackPrefs = {
@@ -940,6 +975,54 @@ export type StoreKind =
 "locked" | 
 /**  Memory only: sessions end with the process. */
 "memory";
+
+/**  Everything the Listening screen shows at once. */
+export type Summary = {
+	/**  The period of `tops`. */
+	period: Period,
+	service: ProviderId | null,
+	totals: Totals,
+	/**  The last [`CHART_DAYS`] local days, today last. */
+	days: DayAmount[],
+	tops: Tops,
+};
+
+export type TopAlbum = {
+	provider: ProviderId,
+	/**  `""` when the service gave the album no id. */
+	id: string,
+	name: string,
+	artists: ArtistRef[],
+} & Amount;
+
+export type TopArtist = {
+	provider: ProviderId,
+	/**  `""` when the service gave the artist no id. */
+	id: string,
+	name: string,
+} & Amount;
+
+export type TopTrack = {
+	provider: ProviderId,
+	id: string,
+	title: string,
+	artists: ArtistRef[],
+	album: AlbumRef,
+} & Amount;
+
+/**  The most heard tracks, artists and albums of a period, most heard first. */
+export type Tops = {
+	tracks: TopTrack[],
+	artists: TopArtist[],
+	albums: TopAlbum[],
+};
+
+export type Totals = {
+	today: Amount,
+	week: Amount,
+	month: Amount,
+	all_time: Amount,
+};
 
 export type Track = {
 	provider: ProviderId,

@@ -42,6 +42,7 @@ import {
   type WebLoginState,
 } from '../../src/lib/bindings';
 import { mockAlbum, mockArtist, mockArtistAlbums } from './albums';
+import { mockSummary, type MockPlay } from './listening';
 import {
   art,
   colorsByUrl,
@@ -107,6 +108,8 @@ interface MockConfig {
   twins?: Record<string, Track>;
   /** Tracks in the audio cache at start (`offline_tracks`). */
   offlineTracks?: { provider: ProviderId; id: string }[];
+  /** The listening record's plays (tests/mock/listening.ts). */
+  listening?: MockPlay[];
 }
 
 /** A rejection a test asks for: the error object, less what the mock fills in. */
@@ -1166,6 +1169,10 @@ const handlers: Handlers = {
     return storageStatus();
   },
   history_list: () => clone(history),
+  listening_summary: (period, service, utcOffsetMinutes) =>
+    mockSummary(cfg.listening ?? [], period, service, utcOffsetMinutes),
+  listening_save_image: (_period, _service, _offset, language) =>
+    `/home/duet/Pictures/duet-listening-${language}.png`,
   history_clear: () => {
     history.length = 0;
     return null;

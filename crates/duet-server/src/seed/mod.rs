@@ -13,6 +13,7 @@
 //! code from an image (`POST /api/login/qrcode`).
 
 mod credentials;
+mod listen_picture;
 mod routes;
 mod stats;
 

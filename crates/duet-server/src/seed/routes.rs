@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::{Json, Router};
 use duet_core::{
@@ -16,6 +17,7 @@ use duet_core::{
 use serde_json::{json, Value};
 
 use super::credentials::{given, no_credentials, SeedQq};
+use super::listen_picture;
 use super::stats::count;
 use super::{bad, qq_error};
 use crate::api::ApiError;
@@ -473,21 +475,34 @@ async fn convert(
     ))
 }
 
-/// `GET /api/listenreport`: the profile's listening report as QQ Music sends it.
-async fn listen_report(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Answer {
-    let seed = seed(&state)?;
-    let (user_id, report) = seed
-        .call(&headers, None, |api, c| async move {
-            let euin = api.user_info(&c).await?.encrypt_uin;
-            let report = api.listening_report(&c, &euin).await?;
-            Ok((c.musicid, report))
-        })
-        .await?;
-    Ok(Json(json!({
-        "provider": ProviderId::Qq,
-        "user_id": user_id.to_string(),
-        "report": report,
-    })))
+/// `GET /api/listenreport`: the profile's listening report as QQ Music sends it; with
+/// `format=png`, a picture of it, or of Duet's own record when QQ Music has none
+/// (`super::listen_picture`).
+async fn listen_report(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(params): Params,
+) -> Result<Response, ApiError> {
+    let picture = listen_picture::ask(&params).map_err(qq_error)?;
+    let report = async {
+        seed(&state)?
+            .call(&headers, None, |api, c| async move {
+                let euin = api.user_info(&c).await?.encrypt_uin;
+                let report = api.listening_report(&c, &euin).await?;
+                Ok((c.musicid, report))
+            })
+            .await
+    };
+    let Some(ask) = picture else {
+        let (user_id, report) = report.await?;
+        return Ok(Json(json!({
+            "provider": ProviderId::Qq,
+            "user_id": user_id.to_string(),
+            "report": report,
+        }))
+        .into_response());
+    };
+    listen_picture::answer(ask, report.await.map(|(_, report)| report)).await
 }
 
 /// `POST /api/accelerate/refreshkey`: renews the key of the session this server logged in
