@@ -129,6 +129,8 @@ pub enum Answer {
 pub struct Search {
     providers: Vec<Arc<dyn Provider>>,
     deadline: Duration,
+    /// When set, only these services are asked; the others are listed as not logged in.
+    only: Option<Vec<ProviderId>>,
 }
 
 impl Search {
@@ -141,7 +143,16 @@ impl Search {
         Self {
             providers,
             deadline: SERVICE_DEADLINE,
+            only: None,
         }
+    }
+
+    /// Asks only `services` (those a front end shows as signed in: a session the service has
+    /// declared expired may still be held until the person logs in again); the others are
+    /// listed as not logged in, unasked.
+    pub fn asking_only(mut self, services: &[ProviderId]) -> Self {
+        self.only = Some(services.to_vec());
+        self
     }
 
     /// Another deadline per service than [`SERVICE_DEADLINE`].
@@ -169,7 +180,8 @@ impl Search {
         let mut slots = HashMap::new();
         for provider in &self.providers {
             let id = provider.id();
-            if !provider.has_session().await {
+            let wanted = self.only.as_ref().is_none_or(|only| only.contains(&id));
+            if !wanted || !provider.has_session().await {
                 answers.push((id, Answer::NotLoggedIn));
                 continue;
             }

@@ -257,6 +257,22 @@ async fn a_recording_only_one_service_has_is_listed_without_also_on() {
     assert!(items
         .iter()
         .all(|m| m.track.provider == ProviderId::Netease && m.also_on.is_empty()));
+
+    // A session the front end no longer counts (expired) is not asked either.
+    let page = both(&fake)
+        .await
+        .asking_only(&[ProviderId::Netease])
+        .run(&songs("晴天"))
+        .await;
+    assert_eq!(
+        page.part(ProviderId::Qq).unwrap().state,
+        PartState::NotLoggedIn
+    );
+    assert_eq!(qq_searches(&fake), asked_before);
+    assert!(matches!(
+        page.part(ProviderId::Netease).unwrap().state,
+        PartState::Ok { .. }
+    ));
 }
 
 #[tokio::test]

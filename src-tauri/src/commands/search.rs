@@ -9,14 +9,15 @@ use tauri::State;
 
 use crate::state::Duet;
 
-/// Searches every logged-in service for page `page` of `q`. `on_update` receives the merged
-/// page so far: first with every asked service pending, then after each service's answer (or
-/// its deadline); the last update is also the answer. Only bad input rejects: a service's
-/// failure is its part's error.
+/// Searches each of `services` that holds a session (the UI names the ones it shows signed in)
+/// for page `page` of `q`. `on_update` receives the merged page so far: first with every asked
+/// service pending, then after each service's answer (or its deadline); the last update is also
+/// the answer. Only bad input rejects: a service's failure is its part's error.
 #[tauri::command]
 #[specta::specta]
 pub async fn search_all(
     duet: State<'_, Duet>,
+    services: Vec<ProviderId>,
     q: String,
     r#type: SearchType,
     page: u32,
@@ -24,9 +25,8 @@ pub async fn search_all(
     on_update: Channel<MergedPage>,
 ) -> Result<MergedPage> {
     let query = SearchQuery::new(&q, r#type, page, page_size)?;
-    let mut providers: Vec<_> = duet.providers().cloned().collect();
-    providers.sort_by_key(|p| p.id());
-    let merged = Search::new(providers)
+    let merged = Search::new(duet.providers().cloned())
+        .asking_only(&services)
         .run_with_updates(&query, |page| {
             // The page is gone from screen when the UI has dropped the channel: nothing to do.
             let _ = on_update.send(page.clone());

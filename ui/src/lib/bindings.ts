@@ -36,12 +36,12 @@ export const commands = {
 	playlist: (provider: ProviderId, id: string) => __TAURI_INVOKE<Playlist>("playlist", { provider, id }),
 	search: (provider: ProviderId, q: string, type: SearchType, page: number, pageSize: number) => __TAURI_INVOKE<SearchPage>("search", { provider, q, type, page, pageSize }),
 	/**
-	 *  Searches every logged-in service for page `page` of `q`. `on_update` receives the merged
-	 *  page so far: first with every asked service pending, then after each service's answer (or
-	 *  its deadline); the last update is also the answer. Only bad input rejects: a service's
-	 *  failure is its part's error.
+	 *  Searches each of `services` that holds a session (the UI names the ones it shows signed in)
+	 *  for page `page` of `q`. `on_update` receives the merged page so far: first with every asked
+	 *  service pending, then after each service's answer (or its deadline); the last update is also
+	 *  the answer. Only bad input rejects: a service's failure is its part's error.
 	 */
-	search_all: (q: string, type: SearchType, page: number, pageSize: number, onUpdate: Channel<MergedPage>) => __TAURI_INVOKE<MergedPage>("search_all", { q, type, page, pageSize, onUpdate }),
+	search_all: (services: ProviderId[], q: string, type: SearchType, page: number, pageSize: number, onUpdate: Channel<MergedPage>) => __TAURI_INVOKE<MergedPage>("search_all", { services, q, type, page, pageSize, onUpdate }),
 	recommended_tracks: (provider: ProviderId) => __TAURI_INVOKE<Track[]>("recommended_tracks", { provider }),
 	lyrics: (provider: ProviderId, trackId: string) => __TAURI_INVOKE<Lyrics>("lyrics", { provider, trackId }),
 	comments: (provider: ProviderId, trackId: string, page: number, pageSize: number) => __TAURI_INVOKE<CommentPage>("comments", { provider, trackId, page, pageSize }),

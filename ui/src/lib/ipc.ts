@@ -118,10 +118,11 @@ export const api = {
   search: (provider: Provider, q: string, type: SearchType, page: number, pageSize: number) =>
     ipc.search(provider, q, type, page, pageSize),
   /**
-   * One search across every logged-in service, merged in Rust: `onUpdate` gets the merged page
-   * so far each time a service answers (the fast one's results first); the promise, the last.
+   * One search across `services` (those signed in), merged in Rust: `onUpdate` gets the merged
+   * page so far each time a service answers (the fast one's results first); the promise, the last.
    */
   searchAll: (
+    services: Provider[],
     q: string,
     type: SearchType,
     page: number,
@@ -130,7 +131,7 @@ export const api = {
   ) => {
     const channel = new Channel<MergedPage>();
     channel.onmessage = onUpdate;
-    return ipc.search_all(q, type, page, pageSize, channel);
+    return ipc.search_all(services, q, type, page, pageSize, channel);
   },
   recommendedTracks: (provider: Provider) => ipc.recommended_tracks(provider),
   lyrics: (provider: Provider, trackId: string) => ipc.lyrics(provider, trackId),
