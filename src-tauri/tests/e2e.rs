@@ -15,7 +15,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{
-    clean_start, click, eventually, screenshot, stored, testid, text, wait_attr, wait_for,
+    attr, clean_start, click, eventually, screenshot, stored, testid, text, wait_attr, wait_for,
     TauriDriver,
 };
 use duet_core::ProviderId;
@@ -292,10 +292,20 @@ async fn scan_browse_search_play_read_lyrics_log_out_and_restart() {
     wait_for(&app, r#"[data-testid="sidebar-group"][data-provider="qq"]"#).await;
     assert!(stored_session().is_some(), "NetEase is still logged in");
 
-    // Search QQ Music.
+    // One search across both: 晴天 once, NetEase's listing with QQ Music's a click away.
     let search = wait_for(&app, &testid("search-input")).await;
     search.clear().await.unwrap();
     search.send_keys("晴天\u{E007}").await.unwrap();
+    let also_on_qq = r#"[data-testid="search-result"][data-provider="netease"] [data-testid="also-on"][data-provider="qq"]"#;
+    wait_for(&app, also_on_qq).await;
+    assert_eq!(
+        attr(&app, also_on_qq, "data-track-id").await.as_deref(),
+        Some("0039MnYb0qxYhV")
+    );
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    screenshot(&app, "search-both").await;
+
+    // Only QQ Music's listings.
     click(&app, &testid("search-provider-qq")).await;
     let qq_result = r#"[data-testid="search-result"][data-provider="qq"]"#;
     eventually("QQ Music results", || async {

@@ -158,7 +158,7 @@ describe('search', () => {
   });
 
   test('loading shows skeletons until the page arrives', async () => {
-    const app = await openApp(h, { mock: { hold: ['search'] } });
+    const app = await openApp(h, { mock: { hold: ['search:netease'] } });
     const { page } = app;
     try {
       await page.waitForSelector(id('library-screen'));
@@ -166,7 +166,7 @@ describe('search', () => {
       await page.waitForSelector(`${id('search-screen')} ${id('skeleton')}`);
       assert.equal(await page.locator(id('search-result')).count(), 0);
       await shot(page, 'search-loading');
-      await app.duet(() => window.__duet.release('search'));
+      await app.duet(() => window.__duet.release('search:netease'));
       await page.waitForSelector(id('search-result'));
       assert.equal(await page.locator(`${id('search-screen')} ${id('skeleton')}`).count(), 0);
     } finally {

@@ -1,6 +1,6 @@
 // NetEase and QQ Music side by side: adding, losing and leaving one service while the other stays,
-// the QR cards of QQ Music (QQ and WeChat), search per service, the library of both, replies, and
-// queues that mix the two.
+// the QR cards of QQ Music (QQ and WeChat), one search across both, the library of both, replies,
+// and queues that mix the two.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { byTestId as id, eventually, openApp, shot, startHarness } from './helpers.mjs';
@@ -225,10 +225,16 @@ describe('two services', () => {
       await shot(page, 'login-qq-expired');
 
       // NetEase is still signed in: back where the person was, where QQ Music now asks for a login
-      const searches = await app.count('search');
+      const qqSearches = () =>
+        app.duet(
+          () =>
+            window.__duet.calls.filter((c) => c.cmd === 'search' && c.args.provider === 'qq')
+              .length,
+        );
+      const searches = await qqSearches();
       await page.locator(id('login-back')).click();
       await page.waitForSelector(`${id('search-login')}[data-provider="qq"]`);
-      assert.equal(await app.count('search'), searches, 'no second try with the dead session');
+      assert.equal(await qqSearches(), searches, 'no second try with the dead session');
       await page.locator(id('nav-library')).click();
       await page.waitForSelector(id('library-screen'));
       assert.equal(await page.locator(id('library-group')).count(), 1);
@@ -476,85 +482,146 @@ describe('two services', () => {
 });
 
 describe('search across services', () => {
-  test('the service switch searches the chosen service and stays in the URL', async () => {
+  const qqSearches = (app) =>
+    app.duet(
+      () =>
+        window.__duet.calls.filter((c) => c.cmd === 'search' && c.args.provider === 'qq').length,
+    );
+  const part = (p) => `${id('search-part')}[data-provider="${p}"]`;
+
+  test('one list from both services: badges, the same song once with “also on”, a filter', async () => {
     const app = await openApp(h, { mock: both });
     const { page } = app;
     try {
       await page.waitForSelector(id('library-screen'));
       await search(page, '晴天');
-      await page.waitForSelector(`${id('search-result')}[data-provider="netease"]`);
-      assert.deepEqual(await app.duet(() => window.__duet.last('search')), {
-        provider: 'netease',
-        q: '晴天',
-        type: 'track',
-        page: 1,
-        pageSize: 30,
-      });
-      assert.equal(
-        await page.locator(id('search-provider-netease')).getAttribute('aria-checked'),
-        'true',
+      await page.waitForSelector(`${id('search-result')}[data-provider="qq"]`);
+      // one command; each service asked for its page 1
+      assert.equal(await app.count('search_all'), 1);
+      const asked = await app.duet(() =>
+        window.__duet.calls.filter((c) => c.cmd === 'search').map((c) => c.args),
       );
-      // with two services signed in, every row says which one it is from
-      const firstRow = page.locator(id('search-result')).first();
+      assert.deepEqual(asked, [
+        { provider: 'netease', q: '晴天', type: 'track', page: 1, pageSize: 30 },
+        { provider: 'qq', q: '晴天', type: 'track', page: 1, pageSize: 30 },
+      ]);
+      assert.deepEqual((await app.duet(() => window.__duet.last('search_all'))).services, [
+        'netease',
+        'qq',
+      ]);
+      // each service's part: its own total
+      assert.equal(await page.locator(part('netease')).getAttribute('data-status'), 'ok');
+      assert.equal(await page.locator(part('qq')).getAttribute('data-status'), 'ok');
+      assert.match(await page.locator(part('qq')).innerText(), /QQ Music\s*95 results/);
+      assert.match(await page.locator('h1').innerText(), /190 results/);
+
+      // 晴天 is on both: one row (NetEase's, which took the first turn), QQ Music's a click away
+      const first = page.locator(id('search-result')).first();
+      assert.equal(await first.getAttribute('data-provider'), 'netease');
+      assert.match(await first.locator('.name').innerText(), /^晴天$/);
+      const neteaseId = await first.getAttribute('data-track-id');
+      assert.match(neteaseId, /^\d+$/);
       assert.equal(
-        await firstRow.locator(id('provider-badge')).getAttribute('data-provider'),
+        await first.locator(id('provider-badge')).getAttribute('data-provider'),
         'netease',
       );
-
-      await page.locator(id('search-provider-qq')).click();
-      await page.waitForSelector(`${id('search-result')}[data-provider="qq"]`);
-      assert.deepEqual(await app.duet(() => window.__duet.last('search')), {
-        provider: 'qq',
-        q: '晴天',
-        type: 'track',
-        page: 1,
-        pageSize: 30,
-      });
+      const also = first.locator(id('also-on'));
+      assert.equal(await also.count(), 1);
+      assert.equal(await also.getAttribute('data-provider'), 'qq');
+      assert.equal(await also.getAttribute('data-track-id'), '0039MnYb0qxYhV');
+      assert.match(await also.innerText(), /Also on QQ Music/);
       assert.equal(
-        await page.locator(id('search-provider-qq')).getAttribute('aria-checked'),
+        await page.locator(`${id('search-result')}[data-track-id="0039MnYb0qxYhV"]`).count(),
+        0,
+        'QQ Music’s 晴天 is not listed a second time',
+      );
+      // exact titles first (晴天 on both, folded), then the services take turns
+      const rows = await page.locator(id('search-result')).evaluateAll((rows) =>
+        rows.slice(0, 12).map((r) => ({
+          provider: r.dataset.provider,
+          exact: r.querySelector('.name')?.textContent?.trim() === '晴天',
+        })),
+      );
+      const exact = rows.findIndex((r) => !r.exact);
+      assert.ok(exact >= 1, JSON.stringify(rows));
+      assert.ok(
+        rows.slice(exact).every((r) => !r.exact),
+        JSON.stringify(rows),
+      );
+      assert.deepEqual(
+        rows.slice(exact, exact + 4).map((r) => r.provider),
+        ['netease', 'qq', 'netease', 'qq'],
+      );
+      await shot(page, 'search-both');
+
+      // "also on" plays the other service's listing in the row's place
+      const rowsBefore = await page
+        .locator(id('search-result'))
+        .evaluateAll((rows) => rows.map((r) => r.dataset.trackId));
+      await also.click();
+      await eventually(async () => (await app.count('player_play')) === 1);
+      const played = await app.duet(() => window.__duet.last('player_play'));
+      assert.equal(played.startIndex, 0);
+      assert.equal(played.tracks[0].provider, 'qq');
+      assert.equal(played.tracks[0].id, '0039MnYb0qxYhV');
+      // the rest of the list is the list as shown
+      assert.equal(played.tracks[1].id, rowsBefore[1]);
+      assert.equal(await app.count('player_play'), 1, 'the row itself was not played too');
+
+      // the filter keeps one service's listings of the same results: no new search
+      const searches = await app.count('search_all');
+      assert.equal(
+        await page.locator(id('search-provider-all')).getAttribute('aria-checked'),
         'true',
       );
-      assert.match(await page.evaluate(() => location.hash), /provider=qq/);
-      const qqRow = page.locator(id('search-result')).first();
-      assert.equal(await qqRow.getAttribute('data-track-id'), '0039MnYb0qxYhV');
-      assert.equal((await qqRow.getAttribute('data-track-id')).length, 14);
-      assert.equal(await qqRow.locator(id('provider-badge')).getAttribute('data-provider'), 'qq');
+      await page.locator(id('search-provider-qq')).click();
+      await page.waitForSelector(`${id('search-result')}[data-track-id="0039MnYb0qxYhV"]`);
       assert.equal(
         await page.locator(`${id('search-result')}[data-provider="netease"]`).count(),
         0,
       );
-      await shot(page, 'search-qq');
-
-      // tabs keep the service; albums come from QQ Music
-      await page.locator(id('search-tab-album')).click();
-      await eventually(
-        async () => (await app.duet(() => window.__duet.last('search').type)) === 'album',
-      );
-      assert.equal((await app.duet(() => window.__duet.last('search'))).provider, 'qq');
-      await page.waitForSelector(`${id('search-result')}[data-provider="qq"]:not([data-track-id])`);
-      assert.match(await page.evaluate(() => location.hash), /type=album/);
+      const qqFirst = page.locator(id('search-result')).first();
+      assert.equal(await qqFirst.getAttribute('data-track-id'), '0039MnYb0qxYhV');
+      assert.equal(await qqFirst.locator(id('also-on')).getAttribute('data-provider'), 'netease');
       assert.match(await page.evaluate(() => location.hash), /provider=qq/);
+      assert.match(await page.locator('h1').innerText(), /95 results/);
+      assert.equal(await page.locator(part('netease')).count(), 0);
+      assert.equal(await app.count('search_all'), searches);
 
-      // back to NetEase: cached, no new call
-      const n = await app.count('search');
-      await page.locator(id('search-provider-netease')).click();
-      await page.waitForSelector(
-        `${id('search-result')}[data-provider="netease"]:not([data-track-id])`,
+      // arrow keys move the filter: QQ Music → All → NetEase
+      await page.locator(id('search-provider-qq')).focus();
+      await page.keyboard.press('ArrowRight');
+      await eventually(async () => !/provider=/.test(await page.evaluate(() => location.hash)));
+      await page.keyboard.press('ArrowRight');
+      await eventually(async () =>
+        /provider=netease/.test(await page.evaluate(() => location.hash)),
       );
-      assert.equal((await app.duet(() => window.__duet.last('search'))).provider, 'netease');
-      await page.locator(id('search-provider-qq')).click();
-      await page.waitForSelector(`${id('search-result')}[data-provider="qq"]:not([data-track-id])`);
-      assert.equal(await app.count('search'), n + 1, 'only the NetEase album page was new');
+      assert.equal(
+        await page.evaluate(() => document.activeElement?.dataset.testid),
+        'search-provider-netease',
+      );
+      await page.waitForSelector(`${id('search-result')}[data-track-id="${neteaseId}"]`);
+      assert.equal(await page.locator(`${id('search-result')}[data-provider="qq"]`).count(), 0);
 
-      // a new query from the top bar stays on QQ Music; so does a reload
+      // albums: both services' interleaved, never merged; the filter still applies
+      await page.locator(id('search-provider-all')).click();
+      await page.locator(id('search-tab-album')).click();
+      await page.waitForSelector(`${id('search-result')}[data-provider="qq"]:not([data-track-id])`);
+      assert.equal(
+        await page.locator(`${id('search-result')}[data-provider="netease"]`).count(),
+        30,
+      );
+      assert.equal(await page.locator(`${id('search-result')}[data-provider="qq"]`).count(), 30);
+
+      // a new query from the top bar keeps the filter; so does a reload
+      await page.locator(id('search-provider-qq')).click();
       await search(page, '山丘');
       await eventually(
         async () => (await app.duet(() => window.__duet.last('search').q)) === '山丘',
       );
-      assert.equal((await app.duet(() => window.__duet.last('search'))).provider, 'qq');
+      assert.match(await page.evaluate(() => location.hash), /provider=qq/);
       await page.reload();
       await page.waitForSelector(`${id('search-result')}[data-provider="qq"]`);
-      assert.equal((await app.duet(() => window.__duet.last('search'))).provider, 'qq');
       assert.equal(
         await page.locator(id('search-provider-qq')).getAttribute('aria-checked'),
         'true',
@@ -565,32 +632,76 @@ describe('search across services', () => {
     }
   });
 
-  test('searching QQ Music without a QQ login asks to log in, then searches it', async () => {
+  test('the fast service’s results show first; a failing one shows its error and retries alone', async () => {
+    const app = await openApp(h, { mock: { ...both, hold: ['search:qq'] } });
+    const { page } = app;
+    try {
+      await page.waitForSelector(id('library-screen'));
+      await search(page, '晴天');
+      // NetEase answered, QQ Music is still being asked
+      await page.waitForSelector(`${id('search-result')}[data-provider="netease"]`);
+      assert.equal(await page.locator(part('qq')).getAttribute('data-status'), 'pending');
+      assert.match(await page.locator(part('qq')).innerText(), /Searching/);
+      assert.equal(await page.locator(`${id('search-result')}[data-provider="qq"]`).count(), 0);
+      assert.equal(await page.locator(id('also-on')).count(), 0);
+      await shot(page, 'search-one-pending');
+      await app.duet(() => window.__duet.release('search:qq'));
+      await page.waitForSelector(`${id('search-result')}[data-provider="qq"]`);
+      assert.equal(await page.locator(part('qq')).getAttribute('data-status'), 'ok');
+      await page.waitForSelector(id('also-on'));
+
+      // QQ Music failing: NetEase's results stay, QQ Music's part says why, with a retry
+      await app.duet(
+        () => (window.__duet.fail['search:qq'] = { kind: 'rate_limited', message: 'slow down' }),
+      );
+      await search(page, '山丘');
+      const failed = page.locator(`${id('search-part-error')}[data-provider="qq"]`);
+      await failed.waitFor();
+      assert.equal(
+        await failed.locator(id('error-panel')).getAttribute('data-kind'),
+        'rate_limited',
+      );
+      assert.match(await failed.innerText(), /Wait a minute/);
+      assert.equal(await page.locator(part('qq')).getAttribute('data-status'), 'error');
+      assert.equal(await page.locator(part('netease')).getAttribute('data-status'), 'ok');
+      assert.equal(
+        (await page.locator(`${id('search-result')}[data-provider="netease"]`).count()) > 0,
+        true,
+      );
+      assert.equal(await page.locator(`${id('search-result')}[data-provider="qq"]`).count(), 0);
+      await shot(page, 'search-part-error');
+      await app.duet(() => delete window.__duet.fail['search:qq']);
+      await failed.locator(id('retry-button')).click();
+      await page.waitForSelector(`${id('search-result')}[data-provider="qq"]`);
+      assert.equal(await page.locator(id('search-part-error')).count(), 0);
+      assert.equal(await page.locator(part('qq')).getAttribute('data-status'), 'ok');
+      assert.deepEqual(app.problems, []);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('QQ Music not signed in: listed as such, not asked; its filter asks to log in, then searches it', async () => {
     const app = await openApp(h, { mock: neteaseOnly, hash: '#/search?q=%E6%99%B4%E5%A4%A9' });
     const { page } = app;
     try {
       // one service signed in: its results carry no badge
       await page.waitForSelector(`${id('search-result')}[data-provider="netease"]`);
       assert.equal(await page.locator(`${id('search-screen')} ${id('provider-badge')}`).count(), 0);
+      assert.equal(await page.locator(part('qq')).getAttribute('data-status'), 'not_logged_in');
+      await page.locator(part('qq')).locator(id('search-part-login')).waitFor();
+      assert.equal(await qqSearches(app), 0, 'no QQ search without a QQ login');
 
       await page.locator(id('search-provider-qq')).click();
       const ask = page.locator(`${id('search-login')}[data-provider="qq"]`);
       await ask.waitFor();
       assert.match(await ask.innerText(), /Log in to QQ Music to search it/);
-      assert.equal(
-        await app.duet(
-          () =>
-            window.__duet.calls.filter((c) => c.cmd === 'search' && c.args.provider === 'qq')
-              .length,
-        ),
-        0,
-        'no QQ search without a QQ login',
-      );
+      assert.equal(await qqSearches(app), 0);
       await ask.locator(id('search-login-button')).click();
       await page.waitForSelector(id('qr-image-qq'));
       assert.equal(await page.locator(id('qr-card-netease')).count(), 0);
       await app.duet(() => window.__duet.confirm('qq'));
-      // back where the person was: the QQ search runs
+      // back where the person was: both are searched now, the filter shows QQ Music's
       await page.waitForSelector(`${id('search-result')}[data-provider="qq"]`);
       assert.deepEqual(await app.duet(() => window.__duet.last('search')), {
         provider: 'qq',

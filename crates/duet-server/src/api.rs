@@ -168,6 +168,12 @@ async fn search(
     Query(params): Params,
 ) -> ApiResult<duet_core::SearchPage> {
     let provider = state.provider(&provider)?;
+    let query = search_query(&params)?;
+    Ok(Json(provider.search(&query).await?))
+}
+
+/// The search of `?q=&type=&page=&page_size=` (a service's own, and `/v1/search` across them).
+pub(crate) fn search_query(params: &HashMap<String, String>) -> Result<SearchQuery, ApiError> {
     let q = params
         .get("q")
         .ok_or_else(|| ApiError(Error::bad_request("the query parameter q is missing")))?;
@@ -176,13 +182,12 @@ async fn search(
         .map(|t| t.parse())
         .transpose()?
         .unwrap_or(SearchType::Track);
-    let query = SearchQuery::new(
+    Ok(SearchQuery::new(
         q,
         kind,
-        number(&params, "page", 1)?,
-        number(&params, "page_size", 30)?,
-    )?;
-    Ok(Json(provider.search(&query).await?))
+        number(params, "page", 1)?,
+        number(params, "page_size", 30)?,
+    )?)
 }
 
 async fn track(

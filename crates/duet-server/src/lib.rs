@@ -10,6 +10,7 @@ pub mod api;
 pub mod library;
 mod login_keys;
 mod matches;
+mod search;
 pub mod seed;
 mod tools;
 
@@ -100,6 +101,11 @@ impl AppState {
             .await
     }
 
+    /// Every service of this build.
+    fn all_providers(&self) -> Vec<Arc<dyn Provider>> {
+        self.providers.values().cloned().collect()
+    }
+
     fn provider(&self, name: &str) -> Result<Arc<dyn Provider>, ApiError> {
         let id: ProviderId = name.parse()?;
         self.providers.get(&id).cloned().ok_or_else(|| {
@@ -116,6 +122,7 @@ pub fn router(state: Arc<AppState>, access: Access) -> Router {
         .merge(library::routes())
         .merge(albums::routes())
         .merge(matches::routes())
+        .merge(search::routes())
         .merge(seed::routes(state.clone()))
         .fallback(api::not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -17,6 +17,7 @@ pub mod offline;
 pub mod player;
 pub mod playlist_tools;
 pub mod prefs;
+pub mod search;
 pub mod session;
 pub mod share;
 pub mod shortcuts;
@@ -39,6 +40,7 @@ pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
         library::user_playlists,
         library::playlist,
         library::search,
+        search::search_all,
         library::recommended_tracks,
         library::lyrics,
         library::comments,

@@ -237,6 +237,12 @@ const en = {
   'search.login_title': 'Log in to {provider} to search it',
   'search.login_body':
     '{provider} only answers searches from a signed-in account. Scan a code once — your other services stay as they are.',
+  'search.filter_all': 'All',
+  'search.also_on': 'Also on {provider}',
+  'search.also_on_play': 'Play it from {provider} instead',
+  'search.part_pending': 'Searching…',
+  'search.part_login': 'Log in to search it',
+  'search.part_error': 'Didn’t answer',
 
   'player.play': 'Play',
   'player.pause': 'Pause',
@@ -752,6 +758,12 @@ const zh: Record<MessageKey, string> = {
   'search.login_title': '登录{provider}后即可搜索',
   'search.login_body':
     '{provider}只为已登录的账号提供搜索。扫码登录一次即可，其他平台的登录不受影响。',
+  'search.filter_all': '全部',
+  'search.also_on': '{provider}也有',
+  'search.also_on_play': '改从{provider}播放',
+  'search.part_pending': '搜索中…',
+  'search.part_login': '登录后即可搜索',
+  'search.part_error': '未能返回结果',
 
   'player.play': '播放',
   'player.pause': '暂停',

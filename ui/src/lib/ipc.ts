@@ -2,10 +2,12 @@
 // (src-tauri/src/bindings.rs) under the names the components use. Every rejection comes out as
 // a `DuetError`.
 
+import { Channel } from '@tauri-apps/api/core';
 import { commands, events, ERROR_KINDS } from './bindings';
 import type {
   DuetError,
   ErrorKind,
+  MergedPage,
   Prefs,
   Provider,
   QrMethod,
@@ -61,14 +63,21 @@ export function onSessionExpired(hook: ExpiredHook): () => void {
   };
 }
 
+/**
+ * Tells the app a session died as a rejected command does: for a failure that arrives inside an
+ * answer (a service's part of a merged search).
+ */
+export function reportSessionExpired(error: DuetError): void {
+  if (error.kind !== 'session_expired') return;
+  for (const hook of [...expiredHooks]) hook(error);
+}
+
 async function call<T>(command: Promise<T>): Promise<T> {
   try {
     return await command;
   } catch (raw) {
     const error = normalizeError(raw);
-    if (error.kind === 'session_expired') {
-      for (const hook of [...expiredHooks]) hook(error);
-    }
+    reportSessionExpired(error);
     throw error;
   }
 }
@@ -108,6 +117,22 @@ export const api = {
   playlist: (provider: Provider, id: string) => ipc.playlist(provider, id),
   search: (provider: Provider, q: string, type: SearchType, page: number, pageSize: number) =>
     ipc.search(provider, q, type, page, pageSize),
+  /**
+   * One search across `services` (those signed in), merged in Rust: `onUpdate` gets the merged
+   * page so far each time a service answers (the fast one's results first); the promise, the last.
+   */
+  searchAll: (
+    services: Provider[],
+    q: string,
+    type: SearchType,
+    page: number,
+    pageSize: number,
+    onUpdate: (page: MergedPage) => void,
+  ) => {
+    const channel = new Channel<MergedPage>();
+    channel.onmessage = onUpdate;
+    return ipc.search_all(services, q, type, page, pageSize, channel);
+  },
   recommendedTracks: (provider: Provider) => ipc.recommended_tracks(provider),
   lyrics: (provider: Provider, trackId: string) => ipc.lyrics(provider, trackId),
   comments: (provider: Provider, trackId: string, page: number, pageSize: number) =>

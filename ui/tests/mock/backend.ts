@@ -34,6 +34,7 @@ import {
   type QrMethod,
   type QrState,
   type SearchPage,
+  type SearchType,
   type SessionState,
   type SessionStatus,
   type StorageStatus,
@@ -43,6 +44,7 @@ import {
 } from '../../src/lib/bindings';
 import { mockAlbum, mockArtist, mockArtistAlbums } from './albums';
 import { mockSummary, type MockPlay } from './listening';
+import { searchAll } from './search';
 import {
   art,
   colorsByUrl,
@@ -919,6 +921,17 @@ const handlers: Handlers = {
       items,
     } as SearchPage;
   },
+  search_all: (services, q, type, page, page_size, on_update) =>
+    searchAll({
+      q,
+      type,
+      page,
+      pageSize: page_size,
+      services: providers,
+      signedIn: (p) => services.includes(p) && session[p] === 'logged_in',
+      ask: (p) => askSearch(p, q, type, page, page_size),
+      send: (merged) => on_update.onmessage(merged),
+    }),
   recommended_tracks: (provider) =>
     provider === 'qq'
       ? qqTracks(20, 2)
@@ -1262,6 +1275,34 @@ const handlers: Handlers = {
     return playerState();
   },
 };
+
+/**
+ * One service's part of `search_all`, recorded as that service's `search` call: held by
+ * `hold: ['search:<provider>']`, failed by `fail['search:<provider>']` or `fail.search` (once
+ * with `failOnce`). Both services' answers start with 晴天 (the fixtures' song), which folds.
+ */
+async function askSearch(
+  provider: ProviderId,
+  q: string,
+  type: SearchType,
+  page: number,
+  pageSize: number,
+): Promise<SearchPage> {
+  duet.calls.push({ cmd: 'search', args: { provider, q, type, page, pageSize } });
+  const key = `search:${provider}`;
+  const held = holds.get(key);
+  if (held) await new Promise<void>((r) => held.push(r));
+  for (const k of [key, 'search']) {
+    const once = duet.failOnce[k];
+    if (once) {
+      delete duet.failOnce[k];
+      return reject(once, provider);
+    }
+  }
+  const failure = duet.fail[key] ?? duet.fail.search;
+  if (failure) return reject(failure, provider);
+  return handlers.search!(provider, q, type, page, pageSize);
+}
 
 mockIPC(
   async (cmd, raw) => {
