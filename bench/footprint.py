@@ -7,7 +7,8 @@ a private Secret Service):
   the DOM (Duet) or the page's element (the empty window);
 - memory (PSS, private, and anonymous, from /proc/PID/smaps_rollup) summed over the app and its
   WebKit processes: idle with the library open, after each 100 tracks of a 300-track queue
-  played through on the null sink, and 10 s after that (flat?). PSS and private include the
+  played through on the null sink, 10 s after that (flat?), and with the audio cache and the
+  listening record in use (ten tracks heard for 6 s each, then 100 again from the cache). PSS and private include the
   file-backed pages mapped (the binaries' and libraries' code, fonts): how many of those a
   process has mapped depends on what the page cache held, so they move by tens of MB between
   runs of the same build. Anonymous memory (heaps, JS, decoded images) is what the processes
@@ -211,6 +212,25 @@ def main():
                     time.sleep(10)
                     results["duet"]["after_queue_10s"] = memory(DUET)
                     results["duet"]["queue_tracks"] = len(tracks)
+                    # The audio cache and the listening record in use: ten tracks heard for 6 s
+                    # each (a play counts from 5 s), then the first 100 again, now from the cache.
+                    driver.script(sid, INVOKE, ["player_play", {"tracks": tracks, "startIndex": 0}])
+                    for _ in range(10):
+                        time.sleep(6)
+                        driver.script(sid, INVOKE, ["player_next", {}])
+                    results["duet"]["after_10_plays_heard"] = memory(DUET)
+                    driver.script(sid, INVOKE, ["player_play", {"tracks": tracks, "startIndex": 0}])
+                    for _ in range(1, 100):
+                        time.sleep(0.4)
+                        driver.script(sid, INVOKE, ["player_next", {}])
+                    time.sleep(2)
+                    results["duet"]["after_100_from_cache"] = memory(DUET)
+                    storage = driver.script(sid, INVOKE, ["storage_status", {}])
+                    results["duet"]["cache_tracks"] = storage["cache_tracks"]
+                    results["duet"]["cache_mb"] = round(storage["cache_bytes"] / 1e6, 1)
+                    heard = driver.script(sid, INVOKE, ["listening_summary", {
+                        "period": "today", "service": None, "utcOffsetMinutes": 0}])
+                    results["duet"]["plays_recorded"] = heard["totals"]["all_time"]["plays"]
                 driver.close(sid)
                 time.sleep(1)
     finally:
@@ -232,6 +252,9 @@ def summary(results):
           f"{duet['idle']['anon_mb'] / empty['idle']['anon_mb']:.2f}", file=sys.stderr)
     for key in [k for k in duet if k.startswith("after_")]:
         print(f"{key}: Duet {row(duet[key])}", file=sys.stderr)
+    if "cache_tracks" in duet:
+        print(f"cache: {duet['cache_tracks']} tracks, {duet['cache_mb']} MB; "
+              f"plays recorded: {duet['plays_recorded']}", file=sys.stderr)
     lyrics = duet.get("lyrics_window", {}).get("open_minus_before")
     if lyrics:
         print(f"lyrics window open: {lyrics}", file=sys.stderr)
