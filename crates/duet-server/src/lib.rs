@@ -11,9 +11,11 @@ mod login_keys;
 mod matches;
 pub mod seed;
 mod tools;
+mod transfers;
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use axum::Router;
@@ -41,6 +43,9 @@ pub struct AppState {
     pub(crate) stats: Stats,
     /// Resolves pasted short links (`GET /v1/share`) through `DUET_UPSTREAM` when it is set.
     pub(crate) short_links: Result<duet_core::share::ShortLinks, Error>,
+    /// Moving playlists across (`/v1/transfers…`), once [`AppState::keep_transfers_in`] gave
+    /// it a directory.
+    pub(crate) transfers: OnceLock<duet_transfer::Transfers>,
 }
 
 impl AppState {
@@ -73,7 +78,26 @@ impl AppState {
             short_links: duet_core::Upstream::from_env().and_then(|upstream| {
                 duet_core::share::ShortLinks::new(upstream, SHORT_LINK_TIMEOUT)
             }),
+            transfers: OnceLock::new(),
         })
+    }
+
+    /// Turns on `/v1/transfers…`, keeping its jobs in `dir` (jobs found there are loaded,
+    /// stopped), at the pace that goes with the providers' (`duet_transfer::TransferPace`).
+    pub fn keep_transfers_in(
+        &self,
+        dir: &Path,
+        pace: duet_core::budget::Pace,
+    ) -> Result<(), Error> {
+        let providers = self.providers.values().cloned().collect();
+        let transfers = duet_transfer::Transfers::open(
+            dir,
+            providers,
+            duet_transfer::TransferPace::for_requests(pace),
+        )?;
+        self.transfers
+            .set(transfers)
+            .map_err(|_| Error::bad_request("transfers are already kept somewhere"))
     }
 
     /// Starts a QR login (both APIs start them here, so `/api/login/check` knows when each
@@ -104,6 +128,7 @@ pub fn router(state: Arc<AppState>, access: Access) -> Router {
         .merge(library::routes())
         .merge(albums::routes())
         .merge(matches::routes())
+        .merge(transfers::routes())
         .merge(seed::routes(state.clone()))
         .fallback(api::not_found)
         .method_not_allowed_fallback(method_not_allowed)
