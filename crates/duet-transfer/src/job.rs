@@ -64,7 +64,6 @@ pub enum TrackState {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct JobTrack {
     pub source: Track,
-    #[serde(default)]
     pub target: Option<Track>,
     pub state: TrackState,
 }
@@ -95,18 +94,14 @@ pub struct Job {
     /// The target playlist's name (the source's for liked songs).
     pub name: String,
     /// The target playlist, once created.
-    #[serde(default)]
     pub playlist_id: Option<String>,
     /// Set just before the playlist is created (see the module's documentation).
-    #[serde(default)]
     pub create_requested: bool,
     pub status: JobStatus,
     /// Why the job stopped, when a write failed (or its file could not be written).
-    #[serde(default)]
     pub error: Option<Error>,
     pub tracks: Vec<JobTrack>,
     /// Counted from `tracks` each time the job changes.
-    #[serde(default)]
     pub outcome: Outcome,
 }
 

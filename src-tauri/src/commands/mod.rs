@@ -19,6 +19,7 @@ pub mod session;
 pub mod share;
 pub mod shortcuts;
 pub mod sound;
+pub mod transfer;
 pub mod tray;
 
 /// Every command, with the types the bindings are generated from.
@@ -85,6 +86,12 @@ pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
         share::track,
         history::history_list,
         history::history_clear,
+        transfer::transfer_preview,
+        transfer::transfer_start,
+        transfer::transfer_list,
+        transfer::transfer_get,
+        transfer::transfer_stop,
+        transfer::transfer_resume,
     ]
 }
 
