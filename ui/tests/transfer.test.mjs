@@ -148,6 +148,27 @@ describe('moving a playlist across', () => {
     }
   });
 
+  test('leaving the screen while the preview searches cancels it', async () => {
+    const app = await openApp(h, {
+      hash: `#/transfer/netease/${PLAYLIST}`,
+      mock: { ...BOTH, hold: ['transfer_preview'] },
+    });
+    const { page } = app;
+    try {
+      await page.waitForSelector(id('transfer-previewing'));
+      assert.equal(await app.count('transfer_preview_cancel'), 0);
+      await page.evaluate(() => (location.hash = '#/library'));
+      await page.waitForSelector(id('library-screen'));
+      await eventually(async () => (await app.count('transfer_preview_cancel')) === 1);
+      assert.deepEqual(await app.duet(() => window.__duet.last('transfer_preview_cancel')), {
+        source: { provider: 'netease', playlist: PLAYLIST },
+        target: 'qq',
+      });
+    } finally {
+      await app.close();
+    }
+  });
+
   test('a move left unfinished is shown again instead of a new preview', async () => {
     const track = (pid, tid, title) => ({
       provider: pid,

@@ -19,6 +19,7 @@ mod store;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -187,6 +188,8 @@ pub struct StartRequest {
 pub struct Transfers {
     shared: Arc<job::Shared>,
     previews: Mutex<Vec<Preview>>,
+    /// The previews under way, each with its cancel switch.
+    previewing: Mutex<Vec<(Source, ProviderId, Arc<AtomicBool>)>>,
 }
 
 impl Transfers {
@@ -205,6 +208,7 @@ impl Transfers {
         Ok(Transfers {
             shared: Arc::new(job::Shared::new(dir, providers, pace, jobs)),
             previews: Mutex::new(Vec::new()),
+            previewing: Mutex::new(Vec::new()),
         })
     }
 
@@ -221,12 +225,31 @@ impl Transfers {
         target: ProviderId,
         progress: impl Fn(PreviewProgress) + Send + Sync,
     ) -> Result<Preview> {
-        let preview = preview::build(&self.shared, source, target, &progress).await?;
+        // A new preview of the same move supersedes one still under way.
+        self.cancel_preview(&source, target);
+        let cancelled = Arc::new(AtomicBool::new(false));
+        lock(&self.previewing).push((source.clone(), target, cancelled.clone()));
+        let built = preview::build(&self.shared, source, target, &progress, &cancelled).await;
+        lock(&self.previewing).retain(|(_, _, c)| !Arc::ptr_eq(c, &cancelled));
+        let preview = built?;
         let mut previews = lock(&self.previews);
         previews.push(preview.clone());
         let excess = previews.len().saturating_sub(PREVIEWS_KEPT);
         previews.drain(..excess);
         Ok(preview)
+    }
+
+    /// Stops the preview of `source` on `target` under way (the person left its screen): no
+    /// search follows, and it ends with `declined`. Whether one was under way.
+    pub fn cancel_preview(&self, source: &Source, target: ProviderId) -> bool {
+        let mut cancelled = false;
+        for (s, t, flag) in lock(&self.previewing).iter() {
+            if s == source && *t == target {
+                flag.store(true, Ordering::SeqCst);
+                cancelled = true;
+            }
+        }
+        cancelled
     }
 
     /// Starts a job from a preview and the person's choices: validates everything (the name,

@@ -1,6 +1,7 @@
 //! Building a [`Preview`]: the source's tracks, each searched for on the target at the
 //! transfer's pace and ranked by `duet_match`.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use duet_core::library::PLAYLIST_NAME_MAX_CHARS;
@@ -14,6 +15,7 @@ pub(crate) async fn build(
     source: Source,
     target: ProviderId,
     progress: &(dyn Fn(PreviewProgress) + Send + Sync),
+    cancelled: &AtomicBool,
 ) -> Result<Preview> {
     let from = shared.provider(source.provider)?;
     let to = shared.provider(target)?;
@@ -33,6 +35,9 @@ pub(crate) async fn build(
     for (i, track) in tracks.into_iter().enumerate() {
         if i > 0 {
             tokio::time::sleep(shared.pace.between_searches).await;
+        }
+        if cancelled.load(Ordering::SeqCst) {
+            return Err(Error::declined("the preview was cancelled"));
         }
         let mut candidates = duet_match::find_on(to.as_ref(), &track).await?;
         candidates.truncate(MAX_CANDIDATES);

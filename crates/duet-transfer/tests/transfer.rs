@@ -562,3 +562,36 @@ fn the_test_pace_goes_only_with_the_test_request_pace() {
     assert_eq!(TransferPace::for_requests(Pace::TEST), TransferPace::TEST);
     assert!(TransferPace::HUMAN.between_writes >= Duration::from_secs(3));
 }
+
+#[tokio::test]
+async fn a_cancelled_preview_searches_no_further() {
+    let world = World::new("cancel").await;
+    let slow = TransferPace {
+        between_searches: Duration::from_millis(200),
+        between_writes: Duration::ZERO,
+    };
+    let transfers = Arc::new(world.transfers(slow));
+    let searched = Arc::new(Mutex::new(0));
+    let running = {
+        let (transfers, searched) = (transfers.clone(), searched.clone());
+        tokio::spawn(async move {
+            transfers
+                .preview(twins_source(), ProviderId::Qq, move |p| {
+                    *searched.lock().unwrap() = p.done;
+                })
+                .await
+        })
+    };
+    while *searched.lock().unwrap() < 2 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(transfers.cancel_preview(&twins_source(), ProviderId::Qq));
+    let error = running.await.unwrap().unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Declined, "{error:?}");
+    let at_cancel = *searched.lock().unwrap();
+    assert!(
+        at_cancel <= 3,
+        "no search after the cancel: stopped at {at_cancel} of 8"
+    );
+    assert!(!transfers.cancel_preview(&twins_source(), ProviderId::Qq));
+}

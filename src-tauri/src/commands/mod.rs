@@ -87,6 +87,7 @@ pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
         history::history_list,
         history::history_clear,
         transfer::transfer_preview,
+        transfer::transfer_preview_cancel,
         transfer::transfer_start,
         transfer::transfer_list,
         transfer::transfer_get,

@@ -35,6 +35,18 @@ pub async fn transfer_preview(
     }
 }
 
+/// Stops the preview of `source` on `target` under way (the person left its screen); whether
+/// one was.
+#[tauri::command]
+#[specta::specta]
+pub fn transfer_preview_cancel(
+    moves: State<'_, AppTransfers>,
+    source: Source,
+    target: ProviderId,
+) -> bool {
+    moves.transfers.cancel_preview(&source, target)
+}
+
 /// Starts moving the preview's tracks as the person chose. (Async: the job runs on the async
 /// runtime, which a synchronous command's thread is not in.)
 #[tauri::command]

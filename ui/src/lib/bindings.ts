@@ -137,6 +137,11 @@ export const commands = {
 	/**  Every track of `source` and its match on `target`, at a calm pace (events on the way). */
 	transfer_preview: (source: Source, target: ProviderId) => __TAURI_INVOKE<Preview>("transfer_preview", { source, target }),
 	/**
+	 *  Stops the preview of `source` on `target` under way (the person left its screen); whether
+	 *  one was.
+	 */
+	transfer_preview_cancel: (source: Source, target: ProviderId) => __TAURI_INVOKE<boolean>("transfer_preview_cancel", { source, target }),
+	/**
 	 *  Starts moving the preview's tracks as the person chose. (Async: the job runs on the async
 	 *  runtime, which a synchronous command's thread is not in.)
 	 */

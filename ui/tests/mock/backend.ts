@@ -1194,6 +1194,7 @@ const handlers: Handlers = {
     transfers.previews.set(preview.id, preview);
     return clone(preview);
   },
+  transfer_preview_cancel: () => false,
   transfer_start: (request) => startTransfer(request),
   transfer_list: () =>
     [...transfers.jobs.values()].sort((a, b) => (b.created_at_ms ?? 0) - (a.created_at_ms ?? 0)),
