@@ -189,7 +189,7 @@ pub struct Transfers {
     shared: Arc<job::Shared>,
     previews: Mutex<Vec<Preview>>,
     /// The previews under way, each with its cancel switch.
-    previewing: Mutex<Vec<(Source, ProviderId, Arc<AtomicBool>)>>,
+    previewing: Previewing,
 }
 
 impl Transfers {
@@ -229,9 +229,12 @@ impl Transfers {
         self.cancel_preview(&source, target);
         let cancelled = Arc::new(AtomicBool::new(false));
         lock(&self.previewing).push((source.clone(), target, cancelled.clone()));
-        let built = preview::build(&self.shared, source, target, &progress, &cancelled).await;
-        lock(&self.previewing).retain(|(_, _, c)| !Arc::ptr_eq(c, &cancelled));
-        let preview = built?;
+        // Forgotten however the preview ends, also when its caller drops it half-way.
+        let _registered = Registered {
+            previewing: &self.previewing,
+            flag: cancelled.clone(),
+        };
+        let preview = preview::build(&self.shared, source, target, &progress, &cancelled).await?;
         let mut previews = lock(&self.previews);
         previews.push(preview.clone());
         let excess = previews.len().saturating_sub(PREVIEWS_KEPT);
@@ -304,6 +307,20 @@ impl Transfers {
             .await
             .map_err(|_| Error::not_found("the job is gone"))?;
         Ok(job.clone())
+    }
+}
+
+type Previewing = Mutex<Vec<(Source, ProviderId, Arc<AtomicBool>)>>;
+
+/// A preview under way, listed in [`Transfers`]'s `previewing` until dropped.
+struct Registered<'a> {
+    previewing: &'a Previewing,
+    flag: Arc<AtomicBool>,
+}
+
+impl Drop for Registered<'_> {
+    fn drop(&mut self) {
+        lock(self.previewing).retain(|(_, _, c)| !Arc::ptr_eq(c, &self.flag));
     }
 }
 
