@@ -80,7 +80,11 @@ async fn duet_twins_moves_to_qq_music_and_reads_back_there() {
     assert_eq!(
         attr(
             &app,
-            &format!("{} {}", testid("transfer-rows"), "li:last-child"),
+            &format!(
+                "{} li:last-child {}",
+                testid("transfer-rows"),
+                testid("transfer-row")
+            ),
             "data-confidence"
         )
         .await

@@ -31,8 +31,10 @@ describe('moving a playlist across', () => {
         target: 'qq',
       });
       const rows = page.locator(id('transfer-row'));
-      const n = await rows.count();
+      // The list is virtualised: its length is on it, the rows in view are in the page.
+      const n = Number(await page.locator(id('transfer-rows')).getAttribute('data-count'));
       assert.ok(n >= 6, `${n} rows`);
+      assert.ok((await rows.count()) < n, 'only the rows in view are rendered');
       const at = (i) => rows.nth(i);
       assert.equal(await at(0).getAttribute('data-confidence'), 'sure');
       assert.equal(await at(4).getAttribute('data-confidence'), 'unsure');
@@ -44,8 +46,11 @@ describe('moving a playlist across', () => {
       assert.notEqual(await pick(0).inputValue(), '');
       assert.equal(await pick(4).inputValue(), '');
       const summary = await page.locator(id('transfer-summary')).innerText();
-      assert.match(summary, /found · \d+ to check · \d+ not found/);
-      const sure = await page.locator(`${id('transfer-row')}[data-confidence="sure"]`).count();
+      const [, sureText, unsure, missing] = summary.match(
+        /^(\d+) found · (\d+) to check · (\d+) not found$/,
+      );
+      const sure = Number(sureText);
+      assert.equal(sure + Number(unsure) + Number(missing), n);
       const startButton = page.locator(id('transfer-start'));
       assert.equal(await startButton.innerText(), `Move ${sure} songs`);
 
@@ -69,8 +74,11 @@ describe('moving a playlist across', () => {
       const report = await page.locator(id('transfer-report')).innerText();
       assert.equal(report, `${sure} added · ${n - sure} skipped · 0 failed`);
       assert.equal(
-        await page.locator(`${id('transfer-job-row')}[data-state="done"]`).count(),
-        sure,
+        await page
+          .locator(`${id('transfer-job-row')}`)
+          .first()
+          .getAttribute('data-state'),
+        'skipped',
       );
       await shot(page, 'transfer-done');
 
@@ -103,13 +111,10 @@ describe('moving a playlist across', () => {
       await page.locator(id('transfer-stop')).click();
       await eventually(async () => (await status(page)) === 'stopped');
       assert.match(await page.locator(id('transfer-status')).innerText(), /Nothing is lost/);
-      const doneAtStop = await page.locator(`${id('transfer-job-row')}[data-state="done"]`).count();
+      const report = () => page.locator(id('transfer-report')).innerText();
+      const atStop = await report();
       await page.waitForTimeout(900);
-      assert.equal(
-        await page.locator(`${id('transfer-job-row')}[data-state="done"]`).count(),
-        doneAtStop,
-        'nothing is written while stopped',
-      );
+      assert.equal(await report(), atStop, 'nothing is written while stopped');
       await page.locator(id('transfer-resume')).click();
       await eventually(async () => (await status(page)) === 'finished', { timeout: 30_000 });
       assert.equal(await app.count('transfer_stop'), 1);
