@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use duet_core::library::checked_playlist_name;
-use duet_core::{Error, Provider, ProviderId, Result, Track};
+use duet_core::{Error, ErrorKind, Provider, ProviderId, Result, Track};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{watch, Notify};
 
@@ -384,7 +384,17 @@ async fn steps(shared: &Shared, handle: &Handle) -> Result<Step> {
                     reconcile(shared, handle, target.as_ref(), &id).await?;
                 } else {
                     save(shared, handle, |job| job.create_requested = true)?;
-                    let created = target.create_playlist(&job.name).await?;
+                    let created = match target.create_playlist(&job.name).await {
+                        Ok(created) => created,
+                        // The service answered no: nothing was created, so a resume creates it
+                        // rather than adopting a playlist of the same name the person already
+                        // had. (No answer at all may still have created it: that one stays.)
+                        Err(e) if e.kind != ErrorKind::Network => {
+                            save(shared, handle, |job| job.create_requested = false)?;
+                            return Err(e);
+                        }
+                        Err(e) => return Err(e),
+                    };
                     save(shared, handle, |job| job.playlist_id = Some(created.id))?;
                     wrote = true;
                 }

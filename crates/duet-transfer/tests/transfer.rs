@@ -595,3 +595,36 @@ async fn a_cancelled_preview_searches_no_further() {
     );
     assert!(!transfers.cancel_preview(&twins_source(), ProviderId::Qq));
 }
+
+#[tokio::test]
+async fn a_refused_create_never_adopts_a_playlist_the_person_already_had() {
+    let world = World::new("refused-create").await;
+    let transfers = world.transfers(TransferPace::TEST);
+    let preview = transfers
+        .preview(twins_source(), ProviderId::Qq, |_| {})
+        .await
+        .unwrap();
+    // The person already has a playlist of that name on QQ Music.
+    let theirs = world.qq.create_playlist(TWINS_PLAYLIST_NAME).await.unwrap();
+    world
+        .fake
+        .qq()
+        .fail(Fault::new(FaultKind::QqRateLimited).method("AddPlaylist"));
+    let job = transfers.start(start(&preview.id, None)).unwrap();
+    let failed = transfers.settled(&job.id).await.unwrap();
+    assert_eq!(failed.status, JobStatus::Failed);
+    assert_eq!(failed.error.unwrap().kind, ErrorKind::RateLimited);
+    assert!(failed.playlist_id.is_none());
+    assert!(
+        !failed.create_requested,
+        "the service said no: nothing was made"
+    );
+
+    transfers.resume(&job.id).unwrap();
+    let done = transfers.settled(&job.id).await.unwrap();
+    assert_eq!(done.status, JobStatus::Finished, "{:?}", done.error);
+    let made = done.playlist_id.unwrap();
+    assert_ne!(made, theirs.id, "their own playlist is left alone");
+    assert!(world.qq_track_ids(&theirs.id).await.is_empty());
+    assert_eq!(world.qq_track_ids(&made).await.len(), 6);
+}
