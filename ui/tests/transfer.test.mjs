@@ -196,6 +196,7 @@ describe('moving a playlist across', () => {
       name: 'Road trip',
       playlist_id: null,
       create_requested: false,
+      preexisting: [],
       status: 'stopped',
       error: null,
       tracks: [

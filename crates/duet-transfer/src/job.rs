@@ -4,9 +4,10 @@
 //! Nothing is ever written twice:
 //! - the job is saved before each write and after it, so the file always says which tracks are
 //!   `done`, and the target playlist's id once it exists;
-//! - before creating the playlist the job records `create_requested`; a resume that finds it
-//!   set without an id (the process ended between the write and the save) adopts the account's
-//!   playlist of that name instead of creating a second one;
+//! - before creating the playlist the job records `create_requested` and the account's
+//!   playlists of that name already there (`preexisting`); a resume that finds it set without
+//!   an id (the process ended between the write and the save) adopts the account's new playlist
+//!   of that name instead of creating a second one, and never one of `preexisting`;
 //! - a resume into an existing playlist first reads it back, and tracks already in it count
 //!   as `done` (a batch whose answer was lost is not sent again);
 //! - two source tracks matched to one target track move once (the second is `duplicate`).
@@ -97,6 +98,8 @@ pub struct Job {
     pub playlist_id: Option<String>,
     /// Set just before the playlist is created (see the module's documentation).
     pub create_requested: bool,
+    /// The account's playlists named like this one before it was created: never adopted.
+    pub preexisting: Vec<String>,
     pub status: JobStatus,
     /// Why the job stopped, when a write failed (or its file could not be written).
     pub error: Option<Error>,
@@ -194,6 +197,7 @@ pub(crate) fn plan(
         name,
         playlist_id: None,
         create_requested: false,
+        preexisting: Vec::new(),
         status: JobStatus::Running,
         error: None,
         tracks,
@@ -383,7 +387,11 @@ async fn steps(shared: &Shared, handle: &Handle) -> Result<Step> {
                     save(shared, handle, |job| job.playlist_id = Some(id.clone()))?;
                     reconcile(shared, handle, target.as_ref(), &id).await?;
                 } else {
-                    save(shared, handle, |job| job.create_requested = true)?;
+                    let before = same_named(target.as_ref(), &job.name).await?;
+                    save(shared, handle, |job| {
+                        job.create_requested = true;
+                        job.preexisting = before;
+                    })?;
                     let created = match target.create_playlist(&job.name).await {
                         Ok(created) => created,
                         // The service answered no: nothing was created, so a resume creates it
@@ -465,12 +473,8 @@ fn save(shared: &Shared, handle: &Handle, change: impl FnOnce(&mut Job)) -> Resu
     store::save(&shared.dir, &job)
 }
 
-/// After an interrupted create: the account's playlist named like the job (the newest such,
-/// as the services list their newest first), if there is one.
-async fn adopt(target: &dyn Provider, job: &Job) -> Result<Option<String>> {
-    if !job.create_requested {
-        return Ok(None);
-    }
+/// The account's own playlists named `name` (not the liked songs), as the service lists them.
+async fn same_named(target: &dyn Provider, name: &str) -> Result<Vec<String>> {
     // Services name a playlist's creator by one id and the profile by another (QQ Music's
     // encrypted uin and musicid): either the id or the nickname says it is the account's.
     let me = target.profile().await?;
@@ -478,11 +482,24 @@ async fn adopt(target: &dyn Provider, job: &Job) -> Result<Option<String>> {
         .user_playlists()
         .await?
         .into_iter()
-        .find(|p| {
+        .filter(|p| {
             let mine = p.creator.id == me.user_id || p.creator.name == me.nickname;
-            !p.liked && p.name == job.name && mine
+            !p.liked && p.name == name && mine
         })
-        .map(|p| p.id))
+        .map(|p| p.id)
+        .collect())
+}
+
+/// After an interrupted create: the account's playlist named like the job that was not there
+/// before it, if there is one.
+async fn adopt(target: &dyn Provider, job: &Job) -> Result<Option<String>> {
+    if !job.create_requested {
+        return Ok(None);
+    }
+    Ok(same_named(target, &job.name)
+        .await?
+        .into_iter()
+        .find(|id| !job.preexisting.contains(id)))
 }
 
 /// Reads the target playlist back: pending tracks already in it are done.

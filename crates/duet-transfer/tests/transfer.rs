@@ -400,6 +400,8 @@ async fn an_interrupted_create_adopts_the_playlist_it_made() {
         .preview(twins_source(), ProviderId::Qq, |_| {})
         .await
         .unwrap();
+    // The person already had a playlist of that name: it is never the one adopted.
+    let theirs = world.qq.create_playlist("Made once").await.unwrap();
     let job = transfers
         .start(start(&preview.id, Some("Made once")))
         .unwrap();
@@ -422,8 +424,15 @@ async fn an_interrupted_create_adopts_the_playlist_it_made() {
     let done = transfers.settled(&job.id).await.unwrap();
     assert_eq!(done.status, JobStatus::Finished, "{:?}", done.error);
     assert_eq!(done.outcome.added, 6);
-    assert_eq!(world.qq_playlists_named("Made once").await.len(), 1);
+    assert_eq!(
+        world.qq_playlists_named("Made once").await.len(),
+        2,
+        "theirs and the move's"
+    );
     assert_eq!(done.playlist_id, job.playlist_id);
+    assert_ne!(done.playlist_id.as_deref(), Some(theirs.id.as_str()));
+    assert_eq!(saved.preexisting, std::slice::from_ref(&theirs.id));
+    assert!(world.qq_track_ids(&theirs.id).await.is_empty());
 }
 
 #[tokio::test]

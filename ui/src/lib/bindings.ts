@@ -522,6 +522,8 @@ export type Job = {
 	playlist_id: string | null,
 	/**  Set just before the playlist is created (see the module's documentation). */
 	create_requested: boolean,
+	/**  The account's playlists named like this one before it was created: never adopted. */
+	preexisting: string[],
 	status: JobStatus,
 	/**  Why the job stopped, when a write failed (or its file could not be written). */
 	error: DuetError | null,

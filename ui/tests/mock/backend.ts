@@ -537,6 +537,7 @@ function startTransfer(request: StartRequest): Job | Promise<never> {
     name: preview.destination === 'playlist' ? name : preview.source_name,
     playlist_id: null,
     create_requested: false,
+    preexisting: [],
     status: 'running',
     error: null,
     tracks: preview.items.map((item, i) => ({
