@@ -31,7 +31,8 @@ pub struct TransferChanged(pub Job);
 #[derive(Debug, Clone)]
 pub enum TransferEvent {
     Preview(TransferPreviewProgress),
-    Changed(TransferChanged),
+    /// Boxed: a job (every track of it) is far larger than a preview's progress.
+    Changed(Box<TransferChanged>),
 }
 
 /// Where the events go: the webview in the app ([`to_webview`]), a recorder in tests.
@@ -43,7 +44,7 @@ pub fn to_webview<R: tauri::Runtime>(app: tauri::AppHandle<R>) -> TransferEvents
     Arc::new(move |event| {
         let sent = match event {
             TransferEvent::Preview(e) => app.emit(TransferPreviewProgress::NAME, e),
-            TransferEvent::Changed(e) => app.emit(TransferChanged::NAME, e),
+            TransferEvent::Changed(e) => app.emit(TransferChanged::NAME, *e),
         };
         if let Err(e) = sent {
             tracing::warn!("could not tell the UI about a transfer: {e}");
@@ -86,7 +87,7 @@ impl AppTransfers {
             loop {
                 let job = changes.borrow_and_update().clone();
                 let running = job.status == JobStatus::Running;
-                events(TransferEvent::Changed(TransferChanged(job)));
+                events(TransferEvent::Changed(Box::new(TransferChanged(job))));
                 if !running || changes.changed().await.is_err() {
                     break;
                 }
