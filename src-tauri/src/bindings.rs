@@ -38,6 +38,8 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
             PrefsChanged,
             crate::now_playing::NowPlayingStatus,
             ErrorEvent,
+            crate::transfer::TransferPreviewProgress,
+            crate::transfer::TransferChanged,
         ])
         .constant("ERROR_KINDS", ErrorKind::ALL)
         // The sound settings' ranges and the equaliser's presets, from duet-dsp itself.

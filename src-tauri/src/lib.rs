@@ -22,6 +22,7 @@ pub mod shortcuts;
 pub mod side_window;
 pub mod sound;
 pub mod state;
+pub mod transfer;
 pub mod tray;
 pub mod web_login;
 
@@ -177,6 +178,7 @@ pub fn run() {
     if settings.pace != duet_services::Pace::HUMAN {
         tracing::warn!("DUET_TEST_PACE: requests to the test upstream go at a test's pace");
     }
+    let transfer_pace = settings.pace;
     let mut context = tauri::generate_context!("../tauri.conf.json");
     allow_upstream_images(context.config_mut(), &settings.upstream);
     let identifier = context.config().identifier.clone();
@@ -242,6 +244,12 @@ pub fn run() {
             app.manage(recently);
             app.manage(listening);
             app.manage(offline::start(app.handle(), &duet)?);
+            app.manage(transfer::open(
+                &duet,
+                &app.path().app_data_dir()?,
+                transfer_pace,
+                transfer::to_webview(app.handle().clone()),
+            )?);
             app.manage(commands::playlist_tools::ExportFolder(
                 app.path().download_dir().ok(),
             ));

@@ -607,14 +607,23 @@ pub fn is_instrumental(service: Service, id: u64) -> bool {
     listings(service).any(|(l, m)| l.id == id && m == Some(Miss::Instrumental))
 }
 
-/// Lower case, full-width ASCII folded to half-width, no whitespace.
+/// The traditional characters the table writes, and their simplified forms: both services'
+/// searches find a traditional title from its simplified spelling (and back), so the fakes'
+/// do too.
+const TRADITIONAL: [(char, char); 3] = [('後', '后'), ('來', '来'), ('劉', '刘')];
+
+/// Lower case, full-width ASCII folded to half-width, the table's traditional characters
+/// simplified ([`TRADITIONAL`]), no whitespace.
 fn normalise(s: &str) -> String {
     let folded: String = s
         .chars()
         .map(|c| match c {
             '\u{3000}' => ' ',
             '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
-            c => c,
+            c => TRADITIONAL
+                .iter()
+                .find(|(t, _)| *t == c)
+                .map_or(c, |(_, simplified)| *simplified),
         })
         .flat_map(char::to_lowercase)
         .collect();

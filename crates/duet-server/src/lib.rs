@@ -13,9 +13,11 @@ mod matches;
 mod search;
 pub mod seed;
 mod tools;
+mod transfers;
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use axum::Router;
@@ -45,6 +47,9 @@ pub struct AppState {
     pub(crate) short_links: Result<duet_core::share::ShortLinks, Error>,
     /// Play anywhere's matches, kept for the server's life (`url?anywhere=true`).
     pub(crate) anywhere: duet_anywhere::Anywhere,
+    /// Moving playlists across (`/v1/transfers…`), once [`AppState::keep_transfers_in`] gave
+    /// it a directory.
+    pub(crate) transfers: OnceLock<duet_transfer::Transfers>,
 }
 
 impl AppState {
@@ -78,6 +83,7 @@ impl AppState {
                 duet_core::share::ShortLinks::new(upstream, SHORT_LINK_TIMEOUT)
             }),
             anywhere: duet_anywhere::Anywhere::new(),
+            transfers: OnceLock::new(),
         })
     }
 
@@ -87,6 +93,24 @@ impl AppState {
             .iter()
             .find(|(other, _)| **other != id)
             .map(|(_, p)| p.clone())
+    }
+
+    /// Turns on `/v1/transfers…`, keeping its jobs in `dir` (jobs found there are loaded,
+    /// stopped), at the pace that goes with the providers' (`duet_transfer::TransferPace`).
+    pub fn keep_transfers_in(
+        &self,
+        dir: &Path,
+        pace: duet_core::budget::Pace,
+    ) -> Result<(), Error> {
+        let providers = self.providers.values().cloned().collect();
+        let transfers = duet_transfer::Transfers::open(
+            dir,
+            providers,
+            duet_transfer::TransferPace::for_requests(pace),
+        )?;
+        self.transfers
+            .set(transfers)
+            .map_err(|_| Error::bad_request("transfers are already kept somewhere"))
     }
 
     /// Starts a QR login (both APIs start them here, so `/api/login/check` knows when each
@@ -123,6 +147,7 @@ pub fn router(state: Arc<AppState>, access: Access) -> Router {
         .merge(albums::routes())
         .merge(matches::routes())
         .merge(search::routes())
+        .merge(transfers::routes())
         .merge(seed::routes(state.clone()))
         .fallback(api::not_found)
         .method_not_allowed_fallback(method_not_allowed)

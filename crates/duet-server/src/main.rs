@@ -44,6 +44,11 @@ struct Args {
     /// may hand out its key (once).
     #[arg(long, hide = true, default_value_t = duet_server::LOGIN_KEY_WINDOW.as_secs())]
     login_key_window_secs: u64,
+    /// Where the server keeps what it must not lose (the jobs of `/v1/transfers`): the
+    /// system's data directory for duet-server by default (on Linux
+    /// `$XDG_DATA_HOME/duet-server`, else `~/.local/share/duet-server`).
+    #[arg(long, env = "DUET_SERVER_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -131,6 +136,23 @@ async fn doctor(keychain_service: &str, query: &str, timeout_secs: u64) -> ExitC
     }
 }
 
+/// The system's data directory for duet-server, when the environment names one.
+fn default_data_dir() -> Option<PathBuf> {
+    let env = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    let base = if cfg!(windows) {
+        env("APPDATA")
+    } else if cfg!(target_os = "macos") {
+        env("HOME").map(|home| home.join("Library/Application Support"))
+    } else {
+        env("XDG_DATA_HOME").or_else(|| env("HOME").map(|home| home.join(".local/share")))
+    };
+    base.map(|base| base.join("duet-server"))
+}
+
 /// The access token from `--token-file`, or `--token` / `DUET_SERVER_TOKEN`; never both.
 fn access_token(args: &Args) -> Result<Option<Secret>, String> {
     let token = match (&args.token, &args.token_file) {
@@ -178,6 +200,12 @@ async fn run(args: Args) -> Result<(), String> {
         services.qq,
         Duration::from_secs(args.login_key_window_secs),
     );
+    match args.data_dir.clone().or_else(default_data_dir) {
+        Some(dir) => state
+            .keep_transfers_in(&dir.join("transfers"), settings.pace)
+            .map_err(|e| e.message)?,
+        None => tracing::warn!("no data directory (give --data-dir): /v1/transfers is off"),
+    }
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;

@@ -22,6 +22,7 @@ pub mod session;
 pub mod share;
 pub mod shortcuts;
 pub mod sound;
+pub mod transfer;
 pub mod tray;
 
 /// Every command, with the types the bindings are generated from.
@@ -100,6 +101,13 @@ pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
         offline::download_collection,
         listening::listening_summary,
         listening::listening_save_image,
+        transfer::transfer_preview,
+        transfer::transfer_preview_cancel,
+        transfer::transfer_start,
+        transfer::transfer_list,
+        transfer::transfer_get,
+        transfer::transfer_stop,
+        transfer::transfer_resume,
     ]
 }
 

@@ -134,6 +134,16 @@ pub struct MockApp {
     /// Every event the UI was sent.
     pub events: Recorded,
     pub fake: FakeUpstream,
+    /// Every transfer event (`transfer-preview`, `transfer-changed`) the UI was sent.
+    pub transfer_events: Arc<Mutex<Vec<duet_app::transfer::TransferEvent>>>,
+    /// The app's data folder (the moves' jobs), removed with the app.
+    pub data_dir: std::path::PathBuf,
+}
+
+impl Drop for MockApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
 }
 
 impl MockApp {
@@ -149,6 +159,24 @@ impl MockApp {
         let app = duet_app::commands::register(mock_builder())
             .build(context)
             .unwrap();
+        let data_dir = std::env::temp_dir().join(format!(
+            "duet-mock-app-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        ));
+        let transfer_events = Arc::new(Mutex::new(Vec::new()));
+        let recorded = transfer_events.clone();
+        let moves = duet_app::transfer::open(
+            &duet,
+            &data_dir,
+            duet_services::Pace::TEST,
+            Arc::new(move |event| recorded.lock().unwrap().push(event)),
+        )
+        .unwrap();
+        app.manage(moves);
         app.manage(duet);
         let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
             .build()
@@ -158,6 +186,8 @@ impl MockApp {
             window,
             events,
             fake,
+            transfer_events,
+            data_dir,
         }
     }
 

@@ -178,6 +178,24 @@ export const commands = {
 	 *  a file; answers the path.
 	 */
 	listening_save_image: (period: Period, service: ProviderId | null, utcOffsetMinutes: number, language: Language) => __TAURI_INVOKE<string>("listening_save_image", { period, service, utcOffsetMinutes, language }),
+	/**  Every track of `source` and its match on `target`, at a calm pace (events on the way). */
+	transfer_preview: (source: Source, target: ProviderId) => __TAURI_INVOKE<Preview>("transfer_preview", { source, target }),
+	/**
+	 *  Stops the preview of `source` on `target` under way (the person left its screen); whether
+	 *  one was.
+	 */
+	transfer_preview_cancel: (source: Source, target: ProviderId) => __TAURI_INVOKE<boolean>("transfer_preview_cancel", { source, target }),
+	/**
+	 *  Starts moving the preview's tracks as the person chose. (Async: the job runs on the async
+	 *  runtime, which a synchronous command's thread is not in.)
+	 */
+	transfer_start: (request: StartRequest) => __TAURI_INVOKE<Job>("transfer_start", { request }),
+	/**  Every move kept, newest first. */
+	transfer_list: () => __TAURI_INVOKE<Job[]>("transfer_list"),
+	transfer_get: (id: string) => __TAURI_INVOKE<Job>("transfer_get", { id }),
+	transfer_stop: (id: string) => __TAURI_INVOKE<Job>("transfer_stop", { id }),
+	/**  Async for the same reason as [`transfer_start`]. */
+	transfer_resume: (id: string) => __TAURI_INVOKE<Job>("transfer_resume", { id }),
 };
 
 /** Events */
@@ -192,6 +210,8 @@ export const events = {
 	player_state: makeEvent<PlayerStateChanged, PlayerStateChanged>("player-state"),
 	prefs_changed: makeEvent<PrefsChanged, PrefsChanged>("prefs-changed"),
 	session_changed: makeEvent<SessionStatus, SessionStatus>("session-changed"),
+	transfer_changed: makeEvent<TransferChanged, TransferChanged>("transfer-changed"),
+	transfer_preview: makeEvent<TransferPreviewProgress, TransferPreviewProgress>("transfer-preview"),
 	web_login: makeEvent<WebLoginChanged, WebLoginChanged>("web-login"),
 };
 
@@ -209,6 +229,12 @@ export const ERROR_KINDS = ["not_logged_in","session_expired","risk_control","ve
 export const SPEED_RANGE = [0.5,2.0] as const;
 
 /* Types */
+/**  A [`Choice`] for the preview's item `index`. */
+export type Adjustment = {
+	index: number,
+	choice: Choice,
+};
+
 export type Album = {
 	provider: ProviderId,
 	id: string,
@@ -302,6 +328,15 @@ export type CheckIn = {
 	message: string,
 };
 
+/**  A person's choice for one track of a preview. */
+export type Choice = 
+/**  The preview's default ([`PreviewItem::default_choice`]). */
+{ action: "keep" } | 
+/**  Not moved. */
+{ action: "skip" } | 
+/**  This candidate (by its id on the target). */
+{ action: "take"; track_id: string };
+
 export type CollectionKind = "playlist" | "album";
 
 /**  A playlist or album of one service. */
@@ -331,6 +366,15 @@ export type CommentPage = {
 	hot: Comment[],
 	comments: Comment[],
 };
+
+/**  What the best of a [`rank`]ed list says about the wanted recording. */
+export type Confidence = 
+/**  The best candidate scores at least [`SURE`]. */
+"sure" | 
+/**  The best candidate scores at least [`UNSURE`] but below [`SURE`]. */
+"unsure" | 
+/**  No candidate scores [`UNSURE`]. */
+"missing";
 
 /**
  *  A login by session cookies the service accepted (pasted, or from its web login page): who is
@@ -390,6 +434,13 @@ export type DesktopLyricsSupport = {
 	 */
 	see_through: boolean,
 };
+
+/**  Where the moved tracks go on the target. */
+export type Destination = 
+/**  A new playlist in the person's account. */
+"playlist" | 
+/**  The account's liked songs. */
+"likes";
 
 /**
  *  The payload of `player-device-lost`: the output device went away mid-track, and what the
@@ -520,11 +571,53 @@ export type HistoryEntry = {
 	played_at_ms: number,
 };
 
+/**  A job: what front ends show, and what its file holds. */
+export type Job = {
+	version: number,
+	id: string,
+	/**  Unix milliseconds. */
+	created_at_ms: number | null,
+	source: Source,
+	source_name: string,
+	target: ProviderId,
+	destination: Destination,
+	/**  The target playlist's name (the source's for liked songs). */
+	name: string,
+	/**  The target playlist, once created. */
+	playlist_id: string | null,
+	/**  Set just before the playlist is created (see the module's documentation). */
+	create_requested: boolean,
+	/**  The account's playlists named like this one before it was created: never adopted. */
+	preexisting: string[],
+	status: JobStatus,
+	/**  Why the job stopped, when a write failed (or its file could not be written). */
+	error: DuetError | null,
+	tracks: JobTrack[],
+	/**  Counted from `tracks` each time the job changes. */
+	outcome: Outcome,
+};
+
 export type JobKind = 
 /**  Fetching a collection's tracks into the cache. */
 "keep" | 
 /**  Saving a collection's tracks as files in the download folder. */
 "download";
+
+/**  Where a job stands. */
+export type JobStatus = "running" | 
+/**  Stopped by the person, or by the end of the process while running: resumable. */
+"stopped" | 
+/**  A write failed (`error` says why): resumable once the cause is dealt with. */
+"failed" | 
+/**  Every chosen track was added (or liked). */
+"finished";
+
+/**  A source track, its chosen counterpart on the target, and how far it got. */
+export type JobTrack = {
+	source: Track,
+	target: Track | null,
+	state: TrackState,
+};
 
 /**  A kept collection, and how much of it is on this computer. */
 export type KeptCollection = {
@@ -671,6 +764,15 @@ export type OfflineJob = {
 	running: boolean,
 	/**  Why the last track failed, or why the job stopped. */
 	last_error: DuetError | null,
+};
+
+/**  The counts of a job's report. */
+export type Outcome = {
+	total: number,
+	added: number,
+	skipped: number,
+	failed: number,
+	pending: number,
 };
 
 /**  An output device the system offers, as the settings list it. */
@@ -831,6 +933,34 @@ export type Prefs = {
 /**  The desktop preferences changed (`prefs_set`): every window takes the new ones. */
 export type PrefsChanged = Prefs;
 
+/**  Every track of the source and what the target has for it. */
+export type Preview = {
+	/**  Names the preview for [`Transfers::start`]. */
+	id: string,
+	source: Source,
+	/**  The source playlist's name (for liked songs, the service's name for them). */
+	source_name: string,
+	target: ProviderId,
+	destination: Destination,
+	/**  The name the new playlist gets unless the person gives another. */
+	suggested_name: string,
+	items: PreviewItem[],
+};
+
+/**  One source track and its candidates on the target. */
+export type PreviewItem = {
+	track: Track,
+	confidence: Confidence,
+	/**  At most [`MAX_CANDIDATES`], best first, each scoring at least `duet_match::UNSURE`. */
+	candidates: Scored[],
+};
+
+/**  A preview's progress: `done` of `total` tracks searched. */
+export type PreviewProgress = {
+	done: number,
+	total: number,
+};
+
 export type Profile = {
 	provider: ProviderId,
 	user_id: string,
@@ -876,6 +1006,12 @@ export type Repeat =
 "all" | 
 /**  Play the current track again and again (`next` still moves on). */
 "one";
+
+/**  A candidate and how surely it is the wanted recording. */
+export type Scored = {
+	track: Track,
+	score: number | null,
+};
 
 export type SearchItems = { type: "track"; items: Track[] } | { type: "album"; items: Album[] } | { type: "artist"; items: Artist[] } | { type: "playlist"; items: Playlist[] };
 
@@ -986,6 +1122,25 @@ export type SoundPrefs = {
 	speed?: number | null,
 };
 
+/**
+ *  What is moved: a playlist of `provider` (its id), or the account's liked songs there
+ *  (`playlist` = [`Source::LIKED`]), which become likes on the target.
+ */
+export type Source = {
+	provider: ProviderId,
+	playlist: string,
+};
+
+/**
+ *  What a person starts: a preview, the new playlist's name (the suggestion when absent; not
+ *  used for liked songs) and their adjustments.
+ */
+export type StartRequest = {
+	preview_id: string,
+	name?: string | null,
+	adjustments?: Adjustment[],
+};
+
 /**  The audio cache, downloads and offline mode (`crate::offline` follows these). */
 export type StoragePrefs = {
 	/**  How much played audio is kept, in MiB (0: none); kept playlists and albums do not count. */
@@ -1093,6 +1248,29 @@ export type Track = {
 export type TrackKey = {
 	provider: ProviderId,
 	id: string,
+};
+
+/**  One track's part in a job. */
+export type TrackState = 
+/**  Chosen, not written yet. */
+"pending" | 
+/**  Added to the target playlist (or liked there). */
+"done" | 
+/**  Not moved: the person skipped it, or the target has no match. */
+"skipped" | 
+/**  Its match is an earlier track's as well: moved once, with that one. */
+"duplicate" | 
+/**  In the write that failed; pending again on a resume. */
+"failed";
+
+/**  A job changed: a track was written, it stopped, failed or finished. */
+export type TransferChanged = Job;
+
+/**  A preview's progress: `done` of `total` tracks of `source` searched on `target`. */
+export type TransferPreviewProgress = {
+	source: Source,
+	target: ProviderId,
+	progress: PreviewProgress,
 };
 
 /**

@@ -21,6 +21,9 @@ import {
   type HistoryEntry,
   type KeptCollection,
   type OfflineJob,
+  type Job,
+  type Preview,
+  type PreviewItem,
   type ShareTarget,
   type LoginState,
   type OutputDevice,
@@ -38,6 +41,7 @@ import {
   type SessionState,
   type SessionStatus,
   type StorageStatus,
+  type StartRequest,
   type StoreKind,
   type Track,
   type WebLoginState,
@@ -112,6 +116,12 @@ interface MockConfig {
   offlineTracks?: { provider: ProviderId; id: string }[];
   /** The listening record's plays (tests/mock/listening.ts). */
   listening?: MockPlay[];
+  /** Between two writes of a mock transfer job (default 120 ms). */
+  transferStepMs?: number;
+  /** The transfer write (counted from 1 over the page's life) that is refused, and how. */
+  transferFail?: { write: number; error: Failure };
+  /** Moves the app kept from an earlier run (`transfer_list` answers them). */
+  transfers?: Job[];
 }
 
 /** A rejection a test asks for: the error object, less what the mock fills in. */
@@ -424,6 +434,146 @@ function ownPlaylist(provider: ProviderId, id: string): Playlist | Promise<never
       provider,
     );
   return p;
+}
+
+// ---------- moving a playlist across (crates/duet-transfer, played here) ----------
+
+/** Tracks per playlist write of the mock (the crate's is 20: the mock shows progress sooner). */
+const MOCK_TRANSFER_BATCH = 2;
+const transfers = {
+  previews: new Map<string, Preview>(),
+  jobs: new Map<string, Job>((cfg.transfers ?? []).map((j) => [j.id, clone(j)])),
+  timers: new Map<string, ReturnType<typeof setTimeout>>(),
+  writes: 0,
+  next: 0,
+};
+
+/** The mock's matcher: most tracks sure, every 6th from the 5th unsure (two candidates), every
+ * 6th from the 6th missing. */
+function mockCandidates(tr: Track, target: ProviderId, i: number): PreviewItem {
+  const twin = (suffix: string, score: number) => {
+    const t: Track = {
+      ...clone(tr),
+      provider: target,
+      id: `${target === 'qq' ? '004Mv' : '88'}${tr.id}${suffix}`,
+      playable: true,
+      vip: false,
+    };
+    knownTracks.set(`${target}:${t.id}`, t);
+    return { track: t, score };
+  };
+  if (i % 6 === 4) {
+    const live = twin('b', 0.66);
+    live.track.title = `${tr.title} (Live)`;
+    return { track: tr, confidence: 'unsure', candidates: [twin('a', 0.78), live] };
+  }
+  if (i % 6 === 5) return { track: tr, confidence: 'missing', candidates: [] };
+  return { track: tr, confidence: 'sure', candidates: [twin('', 0.97)] };
+}
+
+function recount(job: Job): Job {
+  const n = (...states: string[]) => job.tracks.filter((t) => states.includes(t.state)).length;
+  job.outcome = {
+    total: job.tracks.length,
+    added: n('done'),
+    skipped: n('skipped', 'duplicate'),
+    failed: n('failed'),
+    pending: n('pending'),
+  };
+  return job;
+}
+
+function announce(job: Job) {
+  void events.transfer_changed.emit(clone(recount(job)));
+}
+
+function runJob(job: Job) {
+  const step = () => {
+    transfers.timers.delete(job.id);
+    if (job.status !== 'running') return;
+    if (job.destination === 'playlist' && !job.playlist_id) {
+      const created = handlers.playlist_create?.(job.target, job.name) as Playlist;
+      job.playlist_id = created.id;
+    } else {
+      const batch = job.tracks
+        .filter((t) => t.state === 'pending')
+        .slice(0, job.destination === 'likes' ? 1 : MOCK_TRANSFER_BATCH);
+      if (!batch.length) {
+        job.status = 'finished';
+        return announce(job);
+      }
+      transfers.writes += 1;
+      const refused = cfg.transferFail?.write === transfers.writes ? cfg.transferFail.error : null;
+      if (refused) {
+        for (const t of batch) t.state = 'failed';
+        job.status = 'failed';
+        job.error = { provider: job.target, message: 'the service refused the change', ...refused };
+        return announce(job);
+      }
+      const ids = batch.map((t) => t.target?.id ?? '');
+      if (job.destination === 'likes') void handlers.like_track?.(job.target, ids[0], true);
+      else void handlers.playlist_add_tracks?.(job.target, job.playlist_id ?? '', ids);
+      for (const t of batch) t.state = 'done';
+    }
+    announce(job);
+    transfers.timers.set(job.id, setTimeout(step, cfg.transferStepMs ?? 120));
+  };
+  transfers.timers.set(job.id, setTimeout(step, cfg.transferStepMs ?? 120));
+}
+
+function startTransfer(request: StartRequest): Job | Promise<never> {
+  const preview = transfers.previews.get(request.preview_id);
+  if (!preview) return reject({ kind: 'not_found', message: 'no such preview' });
+  const chosen = preview.items.map((item) =>
+    item.confidence === 'sure' ? (item.candidates[0]?.track ?? null) : null,
+  );
+  for (const { index, choice } of request.adjustments ?? []) {
+    const item = preview.items[index];
+    if (!item) return reject({ kind: 'bad_request', message: `there is no track ${index}` });
+    if (choice.action === 'skip') chosen[index] = null;
+    else if (choice.action === 'take') {
+      const c = item.candidates.find((c) => c.track.id === choice.track_id);
+      if (!c) return reject({ kind: 'bad_request', message: 'not a candidate' });
+      chosen[index] = c.track;
+    }
+  }
+  const name = (request.name ?? preview.suggested_name).trim();
+  if (preview.destination === 'playlist' && (!name || name.length > 40))
+    return reject({
+      kind: 'bad_request',
+      message: 'a playlist needs a name of 1 to 40 characters',
+    });
+  const job: Job = {
+    version: 1,
+    id: `job${++transfers.next}`,
+    created_at_ms: Date.now(),
+    source: preview.source,
+    source_name: preview.source_name,
+    target: preview.target,
+    destination: preview.destination,
+    name: preview.destination === 'playlist' ? name : preview.source_name,
+    playlist_id: null,
+    create_requested: false,
+    preexisting: [],
+    status: 'running',
+    error: null,
+    tracks: preview.items.map((item, i) => ({
+      source: item.track,
+      target: chosen[i],
+      state: chosen[i] ? 'pending' : 'skipped',
+    })),
+    outcome: { total: 0, added: 0, skipped: 0, failed: 0, pending: 0 },
+  };
+  recount(job);
+  transfers.jobs.set(job.id, job);
+  runJob(job);
+  return clone(job);
+}
+
+function transferJob(id: string): Job | Promise<never> {
+  return (
+    transfers.jobs.get(id) ?? reject({ kind: 'not_found', message: 'no transfer with this id' })
+  );
 }
 
 // ---------- control surface for tests ----------
@@ -1180,6 +1330,63 @@ const handlers: Handlers = {
   download_collection: (collection) => {
     startJob('download', collection);
     return storageStatus();
+  },
+  transfer_preview: async (source, target) => {
+    for (const p of [source.provider, target])
+      if (session[p] !== 'logged_in')
+        return reject({ kind: 'not_logged_in', message: `log in to ${p} first` }, p);
+    if (source.provider === target)
+      return reject({ kind: 'bad_request', message: 'move it to the other service' }, target);
+    const id = source.playlist === 'liked' ? likedPlaylistId(source.provider) : source.playlist;
+    const pl = playlistDetail(source.provider, id ?? '');
+    const tracks = pl.tracks ?? [];
+    const items: PreviewItem[] = [];
+    const emit = (done: number) =>
+      events.transfer_preview.emit({ source, target, progress: { done, total: tracks.length } });
+    await emit(0);
+    for (const [i, tr] of tracks.entries()) {
+      await new Promise((r) => setTimeout(r, 4));
+      items.push(mockCandidates(tr, target, i));
+      await emit(items.length);
+    }
+    const preview: Preview = {
+      id: `preview${++transfers.next}`,
+      source,
+      source_name: pl.name,
+      target,
+      destination: source.playlist === 'liked' ? 'likes' : 'playlist',
+      suggested_name: pl.name.slice(0, 40),
+      items,
+    };
+    transfers.previews.set(preview.id, preview);
+    return clone(preview);
+  },
+  transfer_preview_cancel: () => false,
+  transfer_start: (request) => startTransfer(request),
+  transfer_list: () =>
+    [...transfers.jobs.values()].sort((a, b) => (b.created_at_ms ?? 0) - (a.created_at_ms ?? 0)),
+  transfer_get: (id) => transferJob(id),
+  transfer_stop: (id) => {
+    const job = transfers.jobs.get(id);
+    if (!job) return transferJob(id);
+    if (job.status === 'running') {
+      clearTimeout(transfers.timers.get(id));
+      job.status = 'stopped';
+      announce(job);
+    }
+    return clone(job);
+  },
+  transfer_resume: (id) => {
+    const job = transfers.jobs.get(id);
+    if (!job) return transferJob(id);
+    if (job.status === 'stopped' || job.status === 'failed') {
+      for (const t of job.tracks) if (t.state === 'failed') t.state = 'pending';
+      job.status = 'running';
+      job.error = null;
+      recount(job);
+      runJob(job);
+    }
+    return clone(job);
   },
   history_list: () => clone(history),
   listening_summary: (period, service, utcOffsetMinutes) =>

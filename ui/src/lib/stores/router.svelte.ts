@@ -1,6 +1,7 @@
 // A tiny hash router: #/library, #/daily?provider=…, #/search?q=…&type=…&provider=…,
 // #/playlist/<provider>/<id>, #/album/<provider>/<id>, #/artist/<provider>/<id>, #/history,
 // #/listening.
+// #/transfer/<provider>/<playlist id | liked>[?job=<id>] (moving it to the other service).
 // `provider` picks the service of a search or of the daily picks;
 // without it the screen uses the default one (stores/session.svelte.ts › defaultProvider).
 import type { Provider, SearchType } from '../types';
@@ -13,7 +14,8 @@ export type Route =
   | { name: 'album'; provider: Provider; id: string }
   | { name: 'artist'; provider: Provider; id: string }
   | { name: 'history' }
-  | { name: 'listening' };
+  | { name: 'listening' }
+  | { name: 'transfer'; provider: Provider; playlist: string; job?: string };
 
 function providerParam(v: string | null): Provider | undefined {
   return v === 'netease' || v === 'qq' ? v : undefined;
@@ -49,6 +51,18 @@ function parse(hash: string): Route {
       return { name: 'history' };
     case 'listening':
       return { name: 'listening' };
+    case 'transfer': {
+      if ((parts[1] === 'netease' || parts[1] === 'qq') && parts[2]) {
+        const job = params.get('job');
+        return {
+          name: 'transfer',
+          provider: parts[1],
+          playlist: parts[2],
+          ...(job ? { job } : {}),
+        };
+      }
+      return { name: 'library' };
+    }
     default:
       return { name: 'library' };
   }
@@ -76,6 +90,10 @@ export function href(route: Route): string {
       return '#/history';
     case 'listening':
       return '#/listening';
+    case 'transfer': {
+      const base = `#/transfer/${route.provider}/${encodeURIComponent(route.playlist)}`;
+      return route.job ? `${base}?job=${encodeURIComponent(route.job)}` : base;
+    }
   }
 }
 
