@@ -70,6 +70,10 @@ describe('the library offline', () => {
       await cards.nth(0).click();
       const row = page.locator(`${id('track-row')}[data-offline="true"]`).first();
       await row.waitFor();
+      assert.equal(
+        (await page.locator(id('playlist-creator')).innerText()).trim(),
+        'Kept offline (offline mode)',
+      );
       const trackId = await row.getAttribute('data-track-id');
       await row.dblclick();
       await eventually(async () => (await app.count('player_play')) === 1);

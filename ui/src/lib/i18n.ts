@@ -510,6 +510,7 @@ const en = {
   'offline.downloaded': 'Downloaded “{title}”',
   'offline.not_here': 'Offline: not on this computer',
   'offline.kept_copy': 'Kept offline (the service cannot be reached)',
+  'offline.kept_copy_mode': 'Kept offline (offline mode)',
   'offline.not_kept': '{n} left out: {reason}',
   'offline.library': 'Offline: showing what is on this computer',
   'offline.library_unreachable':
@@ -1062,6 +1063,7 @@ const zh: Record<MessageKey, string> = {
   'offline.downloaded': '已下载「{title}」',
   'offline.not_here': '离线：这首歌不在这台电脑上',
   'offline.kept_copy': '已离线保存（暂时连不上音乐服务）',
+  'offline.kept_copy_mode': '已离线保存（离线模式）',
   'offline.not_kept': '{n} 首未保存：{reason}',
   'offline.library': '离线：显示这台电脑上的音乐',
   'offline.library_unreachable': '暂时连不上音乐服务：显示这台电脑上的音乐',
