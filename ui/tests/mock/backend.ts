@@ -114,6 +114,8 @@ interface MockConfig {
   twins?: Record<string, Track>;
   /** Tracks in the audio cache at start (`offline_tracks`). */
   offlineTracks?: { provider: ProviderId; id: string }[];
+  /** Playlists and albums kept offline at start (offline.json), their playable tracks here. */
+  kept?: CollectionRef[];
   /** The listening record's plays (tests/mock/listening.ts). */
   listening?: MockPlay[];
   /** Between two writes of a mock transfer job (default 120 ms). */
@@ -755,6 +757,12 @@ const offlineState = {
   kept: [] as (KeptCollection & { tracks: Track[] })[],
   jobs: [] as (OfflineJob & { tracks: Track[] })[],
 };
+for (const c of cfg.kept ?? []) {
+  const { name, tracks } = collectionOf(c);
+  offlineState.kept.push({ collection: c, name, total: tracks.length, kept: 0, tracks });
+  for (const tr of tracks)
+    if (tr.playable && !tr.vip) offlineState.cached.add(`${tr.provider}:${tr.id}`);
+}
 const TRACK_BYTES = 4 << 20;
 function sameRef(a: CollectionRef, b: CollectionRef): boolean {
   return a.provider === b.provider && a.kind === b.kind && a.id === b.id;

@@ -5,7 +5,7 @@
 
 import { SvelteSet } from 'svelte/reactivity';
 import { errorBody, errorTitle, t } from '../i18n';
-import { ipc, on } from '../ipc';
+import { api, ipc, on } from '../ipc';
 import type {
   CollectionRef,
   DuetError,
@@ -26,15 +26,19 @@ export const offline = $state<{
   mode: boolean;
   /** The services could not be reached (a page fell back to its kept copy). */
   unreachable: boolean;
+  /** The Rust side was asked at least once (whether offline mode is on is known). */
+  checked: boolean;
 }>({
   status: null,
   mode: false,
   unreachable: false,
+  checked: false,
 });
 
 /** `provider:id` of every track that plays offline. */
 const here = new SvelteSet<string>();
 let started = false;
+let firstCheck: Promise<void> | null = null;
 let poll: ReturnType<typeof setTimeout> | null = null;
 
 function keyOf(track: Pick<Track, 'provider' | 'id'>): string {
@@ -54,15 +58,19 @@ export function blockedOffline(track: Pick<Track, 'provider' | 'id'>): boolean {
 /**
  * `load` (a playlist's or album's page from its service); when the service cannot be reached
  * and the collection is kept offline, the copy kept with it, as `fromCopy` shapes it. The
- * tracks that are not here are dimmed from then on, until the service answers again.
+ * tracks that are not here are dimmed from then on, until the service answers again. In
+ * offline mode a kept collection opens from its copy without asking the service at all.
  */
 export async function withKeptCopy<T>(
-  load: Promise<T>,
+  load: () => Promise<T>,
   collection: CollectionRef,
   fromCopy: (copy: KeptCopy) => T,
 ): Promise<T> {
+  startOffline();
+  await firstCheck;
+  if (offline.mode && keptOf(collection)) return fromCopy(await ipc.offline_collection(collection));
   try {
-    const value = await load;
+    const value = await load();
     offline.unreachable = false;
     return value;
   } catch (e) {
@@ -82,6 +90,26 @@ export async function withKeptCopy<T>(
 
 function sameCollection(a: CollectionRef, b: CollectionRef): boolean {
   return a.provider === b.provider && a.kind === b.kind && a.id === b.id;
+}
+
+/**
+ * Whether the library (the account's playlists) may be loaded from the services: once offline
+ * mode is known to be off. Starts following the offline state.
+ */
+export function servicesAsked(): boolean {
+  startOffline();
+  return offline.checked && !offline.mode;
+}
+
+/** Turns offline mode off (the preferences' other sections as they are). */
+export async function goOnline(): Promise<void> {
+  try {
+    const prefs = await api.prefsGet();
+    await api.prefsSet({ ...prefs, storage: { ...prefs.storage, offline_mode: false } });
+    await refreshOffline();
+  } catch (e) {
+    explain(e);
+  }
 }
 
 export function keptOf(c: CollectionRef): KeptCollection | undefined {
@@ -119,6 +147,8 @@ export async function refreshOffline(): Promise<void> {
     apply(status);
   } catch (e) {
     console.warn('offline status', e);
+  } finally {
+    offline.checked = true;
   }
 }
 
@@ -126,7 +156,7 @@ export async function refreshOffline(): Promise<void> {
 export function startOffline(): void {
   if (started) return;
   started = true;
-  void refreshOffline();
+  firstCheck = refreshOffline();
   void on('prefs_changed', () => void refreshOffline());
 }
 
