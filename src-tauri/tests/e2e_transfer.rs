@@ -12,7 +12,7 @@ use std::process::Command;
 
 use common::{
     attr, clean_start, click, eventually, forget_sessions, log_in_by_phone, run,
-    scratch_screenshot, tauri_driver_binary, testid, text, wait_for, TauriDriver,
+    scratch_screenshot, screenshot, tauri_driver_binary, testid, text, wait_for, TauriDriver,
 };
 use duet_fake_upstream::qq::QqAccount;
 use duet_fake_upstream::twins::{TWINS_PLAYLIST_ID, TWINS_PLAYLIST_NAME};
@@ -92,7 +92,7 @@ async fn duet_twins_moves_to_qq_music_and_reads_back_there() {
         Some("missing"),
         "the recording QQ Music does not have"
     );
-    scratch_screenshot(&app, "transfer-preview").await;
+    screenshot(&app, "transfer").await;
 
     click(&app, &testid("transfer-start")).await;
     wait_for(&app, &testid("transfer-job")).await;
