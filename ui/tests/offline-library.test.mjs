@@ -127,6 +127,42 @@ describe('the library offline', () => {
     }
   });
 
+  test('no network at start with something kept opens the library on what is here', async () => {
+    const app = await openApp(h, {
+      mock: { prefs: PREFS, kept: [KEPT_PLAYLIST], session: 'unavailable' },
+    });
+    const { page } = app;
+    try {
+      await page.waitForSelector(id('offline-library'));
+      assert.equal(await page.locator(id('login-screen')).count(), 0, 'not the login screen');
+      assert.match(
+        await page.locator(id('offline-notice')).innerText(),
+        /cannot be reached: showing what is on this computer/,
+      );
+      await eventually(async () => (await page.locator(id('offline-card')).count()) === 1);
+      assert.deepEqual(await serviceCalls(app), [], 'nothing asked of the services');
+
+      // The network is back: trying again checks the stored session and opens the library.
+      await page.evaluate(() => (window.__duet.session.netease = 'logged_in'));
+      await page.locator(id('offline-retry')).click();
+      await page.locator(id('playlist-card')).first().waitFor();
+      assert.equal(await page.locator(id('offline-library')).count(), 0);
+      assert.deepEqual(app.problems, []);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('no network at start with nothing kept is the login with the reason', async () => {
+    const app = await openApp(h, { mock: { prefs: PREFS, session: 'unavailable' } });
+    try {
+      await app.page.waitForSelector(id('login-screen'));
+      assert.equal(await app.page.locator(id('offline-library')).count(), 0);
+    } finally {
+      await app.close();
+    }
+  });
+
   test('in offline mode with nothing kept the library says so', async () => {
     const app = await openApp(h, { mock: { prefs: OFFLINE } });
     const { page } = app;

@@ -596,9 +596,11 @@ describe('search across services', () => {
       await eventually(async () =>
         /provider=netease/.test(await page.evaluate(() => location.hash)),
       );
-      assert.equal(
-        await page.evaluate(() => document.activeElement?.dataset.testid),
-        'search-provider-netease',
+      // The focus follows once the filter has re-rendered, a moment after the address.
+      await eventually(
+        async () =>
+          (await page.evaluate(() => document.activeElement?.dataset.testid)) ===
+          'search-provider-netease',
       );
       await page.waitForSelector(`${id('search-result')}[data-track-id="${neteaseId}"]`);
       assert.equal(await page.locator(`${id('search-result')}[data-provider="qq"]`).count(), 0);

@@ -8,6 +8,7 @@ import { toast } from './toasts.svelte';
 import { navigate, router, type Route } from './router.svelte';
 import { resetLibrary } from './library.svelte';
 import { player, refreshPlayer } from './player.svelte';
+import { offline, refreshOffline } from './offline.svelte';
 
 export type Phase = 'starting' | 'login' | 'main';
 
@@ -125,6 +126,7 @@ export async function start(): Promise<void> {
     session.restoreError = restored.reason as DuetError;
   }
   if (loggedIn().length) {
+    offline.unreachable = false;
     enterMain();
     // Another service is still signed in: say so, and offer "log in again" where it shows.
     if (session.loginNotice) {
@@ -135,9 +137,20 @@ export async function start(): Promise<void> {
       );
       session.loginNotice = null;
     }
+  } else if (session.restoreError?.kind === 'network' && (await somethingHere())) {
+    // A stored session could not be checked (no network) and music is kept on this computer:
+    // open the library on what can play here (components/OfflineLibrary) rather than the login.
+    offline.unreachable = true;
+    enterMain();
   } else {
     session.phase = 'login';
   }
+}
+
+/** Music is kept on this computer, or offline mode is on (asks the app, not the services). */
+async function somethingHere(): Promise<boolean> {
+  await refreshOffline();
+  return offline.mode || !!offline.status?.kept.length;
 }
 
 /** The person unlocked the keychain: look again, and restore the sessions it keeps. */
