@@ -20,8 +20,7 @@ const LOGIN_COLLECTION: &str = "/org/freedesktop/secrets/collection/login";
 /// `./dev with-keyring`, the recipe every keychain test runs in (a private D-Bus session, a
 /// throwaway HOME, an unlocked gnome-keyring), around the body below.
 fn run_inside_a_fresh_secret_service(display: Option<&str>) {
-    // One at a time: two gnome-keyrings prompting on one display at once now and then lose a
-    // daemon mid-call.
+    // One at a time: two gnome-keyrings prompting on one display at once.
     static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let mut command = Command::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../dev"));
@@ -105,14 +104,43 @@ fn wait_for_the_secret_service() {
 }
 
 /// gnome-keyring unlocks only at start: a new daemon, given the password, stands for the person
-/// typing it.
+/// typing it. Only this session's daemon is stopped, found by its bus name: every other
+/// gnome-keyring on the machine (the test run's own, a person's) is left alone.
 fn unlock_the_login_keyring() {
-    let _ = Command::new("pkill")
-        .args(["-x", "gnome-keyring-d"])
-        .status();
-    std::thread::sleep(Duration::from_millis(300));
+    let daemon = the_secret_service_pid();
+    gnome_keyring(&format!("kill {daemon}"));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::path::Path::new(&format!("/proc/{daemon}")).exists() {
+        assert!(
+            Instant::now() < deadline,
+            "gnome-keyring {daemon} did not stop"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
     gnome_keyring("echo -n duet | gnome-keyring-daemon --unlock --components=secrets >/dev/null");
     wait_for_the_secret_service();
+}
+
+/// The process that owns `org.freedesktop.secrets` on this session's bus.
+fn the_secret_service_pid() -> u32 {
+    let out = Command::new("dbus-send")
+        .args([
+            "--session",
+            "--print-reply",
+            "--dest=org.freedesktop.DBus",
+            "/",
+            "org.freedesktop.DBus.GetConnectionUnixProcessID",
+            "string:org.freedesktop.secrets",
+        ])
+        .output()
+        .expect("dbus-send runs");
+    let reply = String::from_utf8_lossy(&out.stdout);
+    reply
+        .split_whitespace()
+        .skip_while(|word| *word != "uint32")
+        .nth(1)
+        .and_then(|pid| pid.parse().ok())
+        .unwrap_or_else(|| panic!("no Secret Service owner on this bus: {reply}"))
 }
 
 #[test]
