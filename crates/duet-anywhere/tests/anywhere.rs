@@ -2,58 +2,20 @@
 //! plays when a track cannot play on its own, only when the matcher is sure, and the other
 //! service is never searched when it must not be (checked in the fake's request journal).
 
-use std::sync::Arc;
-
 use duet_anywhere::{Anywhere, Plays, Setting};
-use duet_core::budget::Pace;
-use duet_core::cookies::PastedCookies;
-use duet_core::provider::QrPoll;
-use duet_core::{
-    Error, ErrorKind, MemoryStore, Provider, ProviderId, QrMethod, Quality, Result, Secret,
-    StreamUrl, Track, Upstream,
-};
+use duet_core::{Error, ErrorKind, Provider, ProviderId, Quality, Result, StreamUrl, Track};
 use duet_fake_upstream::qq::QqAccount;
 use duet_fake_upstream::twins::{self, Availability, Miss, Service};
 use duet_fake_upstream::{FakeConfig, FakeUpstream};
 use duet_fake_upstream::{Fault, FaultKind, RecordedRequest};
 use duet_netease::NeteaseProvider;
 use duet_qqmusic::QqProvider;
-
-async fn netease(fake: &FakeUpstream) -> NeteaseProvider {
-    let mut config = duet_netease::Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
-    config.pace = Pace::TEST;
-    let provider = NeteaseProvider::new(config, Arc::new(MemoryStore::new())).unwrap();
-    let ticket = provider.qr_start(QrMethod::App).await.unwrap();
-    fake.netease().scan(&ticket.key);
-    fake.netease().confirm(&ticket.key);
-    assert!(matches!(
-        provider.qr_poll(&ticket.key).await.unwrap(),
-        QrPoll::Confirmed { .. }
-    ));
-    provider
-}
-
-fn qq_logged_out(fake: &FakeUpstream) -> QqProvider {
-    let mut config = duet_qqmusic::Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
-    config.pace = Pace::TEST;
-    QqProvider::new(config, Arc::new(MemoryStore::new())).unwrap()
-}
+use duet_test_support::{netease_logged_in, qq_logged_in, qq_logged_out};
 
 /// QQ Music logged in with the fake's non-VIP account.
 async fn qq(fake: &FakeUpstream) -> QqProvider {
-    let provider = qq_logged_out(fake);
     fake.qq().set_vip(QqAccount::Qq, false);
-    let issued = fake.qq().issue_session(QqAccount::Qq);
-    let cookies = format!(
-        "uin=o0{}; qqmusic_key={key}; qm_keyst={key}",
-        issued.musicid,
-        key = issued.musickey
-    );
-    provider
-        .cookie_login(&PastedCookies::parse(&Secret::new(&cookies)).unwrap())
-        .await
-        .unwrap();
-    provider
+    qq_logged_in(fake, QqAccount::Qq).await
 }
 
 struct Both {
@@ -64,7 +26,7 @@ struct Both {
 
 async fn both() -> Both {
     let fake = FakeUpstream::spawn(FakeConfig::default()).await.unwrap();
-    let (ne, qq) = (netease(&fake).await, qq(&fake).await);
+    let (ne, qq) = (netease_logged_in(&fake).await, qq(&fake).await);
     Both { fake, ne, qq }
 }
 
@@ -302,7 +264,7 @@ async fn with_the_setting_off_the_other_service_is_never_searched() {
 #[tokio::test]
 async fn a_logged_out_other_service_is_never_searched() {
     let fake = FakeUpstream::spawn(FakeConfig::default()).await.unwrap();
-    let ne = netease(&fake).await;
+    let ne = netease_logged_in(&fake).await;
     let qq = qq_logged_out(&fake);
     let anywhere = Anywhere::new();
     let daoxiang = twins::twin_titled("稻香").unwrap();

@@ -2,54 +2,14 @@
 //! each service writes them, with the near misses beside them, and play them (or refuse to)
 //! as the table says.
 
-use std::sync::Arc;
-
-use duet_core::budget::Pace;
-use duet_core::cookies::PastedCookies;
-use duet_core::provider::QrPoll;
-use duet_core::{
-    MemoryStore, Provider, QrMethod, Quality, SearchItems, SearchQuery, SearchType, Secret, Track,
-    Upstream,
-};
+use duet_core::{Provider, Quality, SearchItems, SearchQuery, SearchType, Track};
 use duet_fake_upstream::qq::QqAccount;
 use duet_fake_upstream::twins::{
     self, Availability, Miss, Service, TWINS_PLAYLIST_ID, TWINS_PLAYLIST_NAME,
     TWINS_PLAYLIST_TRACKS,
 };
 use duet_fake_upstream::{FakeConfig, FakeUpstream};
-use duet_netease::NeteaseProvider;
-use duet_qqmusic::QqProvider;
-
-async fn netease(fake: &FakeUpstream) -> NeteaseProvider {
-    let mut config = duet_netease::Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
-    config.pace = Pace::TEST;
-    let provider = NeteaseProvider::new(config, Arc::new(MemoryStore::new())).unwrap();
-    let ticket = provider.qr_start(QrMethod::App).await.unwrap();
-    fake.netease().scan(&ticket.key);
-    fake.netease().confirm(&ticket.key);
-    assert!(matches!(
-        provider.qr_poll(&ticket.key).await.unwrap(),
-        QrPoll::Confirmed { .. }
-    ));
-    provider
-}
-
-async fn qq(fake: &FakeUpstream) -> QqProvider {
-    let mut config = duet_qqmusic::Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
-    config.pace = Pace::TEST;
-    let provider = QqProvider::new(config, Arc::new(MemoryStore::new())).unwrap();
-    let issued = fake.qq().issue_session(QqAccount::Qq);
-    let cookies = format!(
-        "uin=o0{}; qqmusic_key={key}; qm_keyst={key}",
-        issued.musicid,
-        key = issued.musickey
-    );
-    provider
-        .cookie_login(&PastedCookies::parse(&Secret::new(&cookies)).unwrap())
-        .await
-        .unwrap();
-    provider
-}
+use duet_test_support::{netease_logged_in, qq_logged_in};
 
 async fn search_tracks(provider: &dyn Provider, q: &str, size: u32) -> (u64, Vec<Track>) {
     let query = SearchQuery::new(q, SearchType::Track, 1, size).unwrap();
@@ -76,7 +36,10 @@ fn misses_on(service: Service, title_has: &str) -> Vec<String> {
 async fn searching_qingtian_finds_the_twin_first_then_its_near_misses_on_both() {
     let fake = FakeUpstream::spawn(FakeConfig::default()).await.unwrap();
     let twin = twins::twin_titled("晴天").unwrap();
-    let (ne, qq) = (netease(&fake).await, qq(&fake).await);
+    let (ne, qq) = (
+        netease_logged_in(&fake).await,
+        qq_logged_in(&fake, QqAccount::Qq).await,
+    );
 
     for (provider, service, listing) in [
         (&ne as &dyn Provider, Service::Netease, &twin.netease),
@@ -123,7 +86,10 @@ async fn searching_qingtian_finds_the_twin_first_then_its_near_misses_on_both() 
 #[tokio::test]
 async fn each_side_is_written_its_own_way() {
     let fake = FakeUpstream::spawn(FakeConfig::default()).await.unwrap();
-    let (ne, qq) = (netease(&fake).await, qq(&fake).await);
+    let (ne, qq) = (
+        netease_logged_in(&fake).await,
+        qq_logged_in(&fake, QqAccount::Qq).await,
+    );
     for title in [
         "后来",
         "Let Me Love You",
@@ -155,7 +121,10 @@ async fn each_side_is_written_its_own_way() {
 #[tokio::test]
 async fn a_grey_netease_twin_plays_from_qq_music() {
     let fake = FakeUpstream::spawn(FakeConfig::default()).await.unwrap();
-    let (ne, qq) = (netease(&fake).await, qq(&fake).await);
+    let (ne, qq) = (
+        netease_logged_in(&fake).await,
+        qq_logged_in(&fake, QqAccount::Qq).await,
+    );
     let twin = twins::twins()
         .iter()
         .find(|t| {
@@ -193,7 +162,10 @@ async fn a_grey_netease_twin_plays_from_qq_music() {
 #[tokio::test]
 async fn grey_and_vip_on_one_side_only() {
     let fake = FakeUpstream::spawn(FakeConfig::default()).await.unwrap();
-    let (ne, qq) = (netease(&fake).await, qq(&fake).await);
+    let (ne, qq) = (
+        netease_logged_in(&fake).await,
+        qq_logged_in(&fake, QqAccount::Qq).await,
+    );
     let find = |ne: Availability, q: Availability| {
         twins::twins()
             .iter()
@@ -240,7 +212,7 @@ async fn grey_and_vip_on_one_side_only() {
 #[tokio::test]
 async fn the_duet_twins_playlist_reads_back_through_netease() {
     let fake = FakeUpstream::spawn(FakeConfig::default()).await.unwrap();
-    let ne = netease(&fake).await;
+    let ne = netease_logged_in(&fake).await;
     let id = TWINS_PLAYLIST_ID.to_string();
     let listed = ne
         .user_playlists()
@@ -281,7 +253,10 @@ async fn the_duet_twins_playlist_reads_back_through_netease() {
 #[tokio::test]
 async fn a_twins_album_page_lists_it_on_both_sides() {
     let fake = FakeUpstream::spawn(FakeConfig::default()).await.unwrap();
-    let (ne, qq) = (netease(&fake).await, qq(&fake).await);
+    let (ne, qq) = (
+        netease_logged_in(&fake).await,
+        qq_logged_in(&fake, QqAccount::Qq).await,
+    );
     let twin = twins::twin_titled("平凡之路").unwrap();
     for (provider, listing) in [
         (&ne as &dyn Provider, &twin.netease),

@@ -6,62 +6,16 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use duet_core::budget::Pace;
-use duet_core::cookies::PastedCookies;
-use duet_core::provider::QrPoll;
-use duet_core::{
-    ErrorKind, MemoryStore, Provider, ProviderId, QrMethod, SearchQuery, SearchType, Secret,
-    Upstream,
-};
-use duet_fake_upstream::qq::QqAccount;
+use duet_core::{ErrorKind, Provider, ProviderId, SearchQuery, SearchType};
 use duet_fake_upstream::twins::{self, Miss, Service};
 use duet_fake_upstream::{FakeConfig, FakeUpstream, Fault, FaultKind};
-use duet_netease::NeteaseProvider;
-use duet_qqmusic::QqProvider;
 use duet_search::{MergedItems, MergedPage, MergedTrack, PartState, Search};
-
-fn netease_client(fake: &FakeUpstream) -> Arc<dyn Provider> {
-    let mut config = duet_netease::Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
-    config.pace = Pace::TEST;
-    Arc::new(NeteaseProvider::new(config, Arc::new(MemoryStore::new())).unwrap())
-}
-
-async fn netease(fake: &FakeUpstream) -> Arc<dyn Provider> {
-    let provider = netease_client(fake);
-    let ticket = provider.qr_start(QrMethod::App).await.unwrap();
-    fake.netease().scan(&ticket.key);
-    fake.netease().confirm(&ticket.key);
-    assert!(matches!(
-        provider.qr_poll(&ticket.key).await.unwrap(),
-        QrPoll::Confirmed { .. }
-    ));
-    provider
-}
-
-fn qq_client(fake: &FakeUpstream) -> Arc<dyn Provider> {
-    let mut config = duet_qqmusic::Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
-    config.pace = Pace::TEST;
-    Arc::new(QqProvider::new(config, Arc::new(MemoryStore::new())).unwrap())
-}
-
-async fn qq(fake: &FakeUpstream) -> Arc<dyn Provider> {
-    let provider = qq_client(fake);
-    let issued = fake.qq().issue_session(QqAccount::Qq);
-    let cookies = format!(
-        "uin=o0{}; qqmusic_key={key}; qm_keyst={key}",
-        issued.musicid,
-        key = issued.musickey
-    );
-    provider
-        .cookie_login(&PastedCookies::parse(&Secret::new(&cookies)).unwrap())
-        .await
-        .unwrap();
-    provider
-}
+use duet_test_support::{both_logged_in, netease_logged_in, qq_logged_out};
 
 async fn both(fake: &FakeUpstream) -> Search {
+    let (netease, qq) = both_logged_in(fake).await;
     // QQ Music first: the parts and the turns still go NetEase, QQ Music.
-    Search::new([qq(fake).await, netease(fake).await])
+    Search::new([qq, netease])
 }
 
 fn songs(q: &str) -> SearchQuery {
@@ -244,7 +198,8 @@ async fn a_recording_only_one_service_has_is_listed_without_also_on() {
     assert!(items.iter().any(|m| m.track.provider == ProviderId::Qq));
 
     // With QQ Music logged out, its part says so and it is not asked.
-    let netease_only = Search::new([netease(&fake).await, qq_client(&fake)]);
+    let netease: Arc<dyn Provider> = Arc::new(netease_logged_in(&fake).await);
+    let netease_only = Search::new([netease, Arc::new(qq_logged_out(&fake))]);
     let asked_before = qq_searches(&fake);
     let page = netease_only.run(&songs("晴天")).await;
     assert_eq!(

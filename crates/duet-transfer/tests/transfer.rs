@@ -7,50 +7,15 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use duet_core::budget::Pace;
-use duet_core::cookies::PastedCookies;
-use duet_core::provider::QrPoll;
-use duet_core::{ErrorKind, MemoryStore, Provider, ProviderId, QrMethod, Secret, Upstream};
-use duet_fake_upstream::qq::QqAccount;
+use duet_core::{ErrorKind, Provider, ProviderId};
 use duet_fake_upstream::twins::{self, Miss, Service, TWINS_PLAYLIST_ID, TWINS_PLAYLIST_NAME};
 use duet_fake_upstream::{FakeConfig, FakeUpstream, Fault, FaultKind};
 use duet_match::Confidence;
-use duet_netease::NeteaseProvider;
-use duet_qqmusic::QqProvider;
+use duet_test_support::both_logged_in;
 use duet_transfer::{
     Adjustment, Choice, Destination, Job, JobStatus, Source, StartRequest, TrackState,
     TransferPace, Transfers,
 };
-
-async fn netease(fake: &FakeUpstream) -> Arc<dyn Provider> {
-    let mut config = duet_netease::Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
-    config.pace = Pace::TEST;
-    let provider = NeteaseProvider::new(config, Arc::new(MemoryStore::new())).unwrap();
-    let ticket = provider.qr_start(QrMethod::App).await.unwrap();
-    fake.netease().scan(&ticket.key);
-    fake.netease().confirm(&ticket.key);
-    assert!(matches!(
-        provider.qr_poll(&ticket.key).await.unwrap(),
-        QrPoll::Confirmed { .. }
-    ));
-    Arc::new(provider)
-}
-
-async fn qq(fake: &FakeUpstream) -> Arc<dyn Provider> {
-    let mut config = duet_qqmusic::Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
-    config.pace = Pace::TEST;
-    let provider = QqProvider::new(config, Arc::new(MemoryStore::new())).unwrap();
-    let issued = fake.qq().issue_session(QqAccount::Qq);
-    let cookies = format!(
-        "uin=o0{}; qqmusic_key={key}; qm_keyst={key}",
-        issued.musicid,
-        key = issued.musickey
-    );
-    provider
-        .cookie_login(&PastedCookies::parse(&Secret::new(&cookies)).unwrap())
-        .await
-        .unwrap();
-    Arc::new(provider)
-}
 
 struct World {
     fake: FakeUpstream,
@@ -62,7 +27,7 @@ struct World {
 impl World {
     async fn new(name: &str) -> World {
         let fake = FakeUpstream::spawn(FakeConfig::default()).await.unwrap();
-        let (ne, qq) = (netease(&fake).await, qq(&fake).await);
+        let (ne, qq) = both_logged_in(&fake).await;
         let dir = std::env::temp_dir().join(format!(
             "duet-transfer-{name}-{}-{}",
             std::process::id(),
