@@ -13,11 +13,12 @@ use std::sync::Mutex;
 use duet_player::{PlayerState, PlayerStatus};
 use serde::Deserialize;
 use specta::Type;
-use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
+use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::actions::{self, Action};
+use crate::prefs::PrefsStore;
 
 const TRAY_ID: &str = "duet";
 /// The longest track label, in characters; a panel menu is not the place for a whole album title.
@@ -30,7 +31,7 @@ struct TrayMenu<R: Runtime> {
     next: MenuItem<R>,
     previous: MenuItem<R>,
     show_hide: MenuItem<R>,
-    desktop_lyrics: MenuItem<R>,
+    desktop_lyrics: CheckMenuItem<R>,
     quit: MenuItem<R>,
     language: Mutex<TrayLanguage>,
     /// Whether the show/hide item says the window is on screen ("Hide Duet").
@@ -143,6 +144,7 @@ pub fn install<R: Runtime>(app: &AppHandle<R>) -> bool {
         Ok(menu) => {
             app.manage(menu);
             follow_player(app);
+            follow_desktop_lyrics(app);
             let app = app.clone();
             tauri::async_runtime::spawn(async move {
                 while chosen.changed().await.is_ok() {
@@ -260,18 +262,52 @@ fn words_of<R: Runtime>(menu: &TrayMenu<R>) -> &'static Words {
 }
 
 /// The menu's "Desktop lyrics" item: id `desktop_lyrics`, which runs
-/// [`Action::ToggleDesktopLyrics`] (`desktop_lyrics::toggle`).
+/// [`Action::ToggleDesktopLyrics`] (`desktop_lyrics::toggle`), checked while the window is on
+/// ([`follow_desktop_lyrics`] keeps it so).
 fn desktop_lyrics_item<R: Runtime>(
     app: &AppHandle<R>,
     words: &Words,
-) -> tauri::Result<MenuItem<R>> {
-    MenuItem::with_id(
+) -> tauri::Result<CheckMenuItem<R>> {
+    CheckMenuItem::with_id(
         app,
         "desktop_lyrics",
         words.desktop_lyrics,
         true,
+        desktop_lyrics_wanted(app),
         None::<&str>,
     )
+}
+
+/// Whether the preferences want the desktop lyrics on.
+fn desktop_lyrics_wanted<R: Runtime>(app: &AppHandle<R>) -> bool {
+    app.try_state::<PrefsStore>()
+        .is_some_and(|prefs| prefs.get().desktop_lyrics.visible)
+}
+
+/// Checks the "Desktop lyrics" item whenever the preferences turn the window on, from wherever
+/// (the player bar, a shortcut, the settings, the item itself), and unchecks it when they turn
+/// it off.
+fn follow_desktop_lyrics<R: Runtime>(app: &AppHandle<R>) {
+    let Some(prefs) = app.try_state::<PrefsStore>() else {
+        return;
+    };
+    let mut changes = prefs.watch();
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            let wanted = changes.borrow_and_update().desktop_lyrics.visible;
+            let Some(menu) = app.try_state::<TrayMenu<R>>() else {
+                break;
+            };
+            // A click has toggled the item already; set it to what the preferences say anyway.
+            if let Err(e) = menu.desktop_lyrics.set_checked(wanted) {
+                tracing::warn!("tray: could not update the menu: {e}");
+            }
+            if changes.changed().await.is_err() {
+                break;
+            }
+        }
+    });
 }
 
 fn follow_player<R: Runtime>(app: &AppHandle<R>) {
@@ -359,7 +395,7 @@ pub fn close_to_tray<R: Runtime>(window: &tauri::Window<R>) -> bool {
     let app = window.app_handle();
     let wanted = window.label() == actions::MAIN_WINDOW
         && app
-            .try_state::<crate::prefs::PrefsStore>()
+            .try_state::<PrefsStore>()
             .is_some_and(|prefs| prefs.get().window.close_to_tray);
     if !wanted {
         return false;

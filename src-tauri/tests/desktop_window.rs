@@ -601,15 +601,47 @@ fn labels((id, properties, children): &MenuNode, into: &mut Vec<(i32, String)>) 
     }
 }
 
+/// Whether the item labelled `label` is a check item and checked (dbusmenu's `toggle-type`
+/// `checkmark` with `toggle-state` 1), as a panel draws it.
+fn checked((_, properties, children): &MenuNode, label: &str) -> Option<bool> {
+    let text = |key: &str| {
+        properties
+            .get(key)
+            .and_then(|v| String::try_from(v.try_clone().unwrap()).ok())
+    };
+    if text("label").as_deref() == Some(label) {
+        let state = properties
+            .get("toggle-state")
+            .and_then(|v| i32::try_from(v.try_clone().unwrap()).ok());
+        return Some(text("toggle-type").as_deref() == Some("checkmark") && state == Some(1));
+    }
+    children.iter().find_map(|child| {
+        MenuNode::try_from(child.try_clone().unwrap())
+            .ok()
+            .and_then(|node| checked(&node, label))
+    })
+}
+
 /// Duet's tray menu as it is now: its items' ids and labels, and where the menu lives.
 async fn menu_labels(
     bus: &zbus::Connection,
     registered: &Registered,
 ) -> (Vec<(i32, String)>, Option<(String, String)>) {
-    use zbus::zvariant::OwnedObjectPath;
-    let Some((sender, service)) = registered.lock().unwrap().first().cloned() else {
+    let Some((layout, menu)) = menu_layout(bus, registered).await else {
         return (Vec::new(), None);
     };
+    let mut found = Vec::new();
+    labels(&layout, &mut found);
+    (found, Some(menu))
+}
+
+/// Duet's tray menu as it is now, and where it lives (owner, path).
+async fn menu_layout(
+    bus: &zbus::Connection,
+    registered: &Registered,
+) -> Option<(MenuNode, (String, String))> {
+    use zbus::zvariant::OwnedObjectPath;
+    let (sender, service) = registered.lock().unwrap().first().cloned()?;
     let item_path = if service.starts_with('/') {
         service
     } else {
@@ -623,32 +655,44 @@ async fn menu_labels(
         .build()
         .await
         .unwrap();
-    let Ok(menu) = item
+    let menu = item
         .get(
             zbus::names::InterfaceName::from_static_str("org.kde.StatusNotifierItem").unwrap(),
             "Menu",
         )
         .await
-    else {
-        return (Vec::new(), None);
-    };
+        .ok()?;
     let menu = OwnedObjectPath::try_from(menu).unwrap();
-    let Ok(reply) = bus
+    let reply = bus
         .call_method(
             Some(sender.as_str()),
             menu.as_str(),
             Some("com.canonical.dbusmenu"),
             "GetLayout",
-            &(0i32, -1i32, vec!["label"]),
+            &(0i32, -1i32, vec!["label", "toggle-type", "toggle-state"]),
         )
         .await
-    else {
-        return (Vec::new(), None);
-    };
+        .ok()?;
     let (_revision, layout): (u32, MenuNode) = reply.body().deserialize().unwrap();
-    let mut found = Vec::new();
-    labels(&layout, &mut found);
-    (found, Some((sender, menu.to_string())))
+    Some((layout, (sender, menu.to_string())))
+}
+
+/// Waits until the item labelled `label` is checked (`true`) or not.
+async fn wait_for_check(bus: &zbus::Connection, registered: &Registered, label: &str, on: bool) {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let now = menu_layout(bus, registered)
+            .await
+            .and_then(|(layout, _)| checked(&layout, label));
+        if now == Some(on) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{label:?} never became checked={on}: {now:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// Waits until the menu has an item labelled `label`; clicks it when asked to, as a person
@@ -716,4 +760,17 @@ async fn the_tray_offers_to_show_the_window_while_it_is_minimised_or_hidden() {
     wait_for_label(&panel, &registered, "Show Duet", true).await;
     screen.wait_until("the window is back", || screen.viewable(window));
     wait_for_label(&panel, &registered, "Hide Duet", false).await;
+
+    // "Desktop lyrics" is a check item: checked while the lyrics window is on screen.
+    wait_for_check(&panel, &registered, "Desktop lyrics", false).await;
+    wait_for_label(&panel, &registered, "Desktop lyrics", true).await;
+    screen.wait_until("the desktop lyrics open", || {
+        !screen.windows_titled("Duet lyrics").is_empty()
+    });
+    wait_for_check(&panel, &registered, "Desktop lyrics", true).await;
+    wait_for_label(&panel, &registered, "Desktop lyrics", true).await;
+    screen.wait_until("the desktop lyrics close", || {
+        screen.windows_titled("Duet lyrics").is_empty()
+    });
+    wait_for_check(&panel, &registered, "Desktop lyrics", false).await;
 }
