@@ -69,6 +69,17 @@ describe('play anywhere', () => {
         'netease',
       );
       await shot(page, 'play-anywhere-player-bar');
+      // The pill has a line of its own: the artists stay whole beside it, also in a narrow window.
+      for (const width of [1280, 1040]) {
+        await page.setViewportSize({ width, height: 720 });
+        const artists = page.locator(id('player-artists'));
+        assert.match(await artists.innerText(), /周杰伦/);
+        assert.ok(
+          await artists.evaluate((el) => el.scrollWidth <= el.clientWidth),
+          `the artists are cut at ${width} px`,
+        );
+        assert.ok(await page.locator(id('player-keep-original')).isVisible());
+      }
 
       await page.locator(id('player-keep-original')).click();
       await eventually(async () => (await app.count('player_keep_original')) === 1);
