@@ -33,8 +33,11 @@ const SCANNED_EXTENSIONS: &[&str] = &[
 const SCANNED_NAMES: &[&str] = &["dev", "run"];
 
 fn scanned_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let entry = entry.unwrap();
+    // A folder a running build or test made and removed while this looked is no document.
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
         if entry.file_type().unwrap().is_dir() {

@@ -676,8 +676,9 @@ async fn wechat_long_poll_holds_until_something_happens() {
 async fn demo_mode_confirms_both_qr_kinds_by_themselves() {
     let fake = FakeUpstream::spawn(FakeConfig {
         demo: true,
+        // Scanned for 2 s: long enough for a poll to see it on a loaded machine.
         demo_scan_after: Duration::from_millis(100),
-        demo_confirm_after: Duration::from_millis(100),
+        demo_confirm_after: Duration::from_secs(2),
         ..FakeConfig::default()
     })
     .await
@@ -686,7 +687,8 @@ async fn demo_mode_confirms_both_qr_kinds_by_themselves() {
     let qrsig = c.get(PTQRSHOW, None).await.cookie("qrsig").unwrap();
     let token = tokens::ptqrtoken(&qrsig);
     let mut seen = Vec::new();
-    for _ in 0..50 {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while std::time::Instant::now() < deadline {
         let code = ptui_args(&ptqrlogin(&c, Some(&qrsig), token).await)[0].clone();
         if seen.last() != Some(&code) {
             seen.push(code.clone());
@@ -700,7 +702,8 @@ async fn demo_mode_confirms_both_qr_kinds_by_themselves() {
 
     let uuid = wx_uuid(&c).await;
     let mut seen = Vec::new();
-    for _ in 0..50 {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while std::time::Instant::now() < deadline {
         let (code, _) = wx_status(&wx_poll(&c, &uuid, None).await);
         if seen.last() != Some(&code) {
             seen.push(code);
