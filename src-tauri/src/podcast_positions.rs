@@ -170,7 +170,7 @@ impl PositionStore {
             .filter(|p| p.provider == provider && p.podcast_id == podcast_id && p.updated_at_ms > 0)
             .cloned()
             .collect();
-        list.sort_by(|a, b| b.updated_at_ms.cmp(&a.updated_at_ms));
+        list.sort_by_key(|p| std::cmp::Reverse(p.updated_at_ms));
         list
     }
 
@@ -186,7 +186,7 @@ impl PositionStore {
             .values()
             .filter(|p| p.updated_at_ms > 0)
             .collect();
-        heard.sort_by(|a, b| b.updated_at_ms.cmp(&a.updated_at_ms));
+        heard.sort_by_key(|p| std::cmp::Reverse(p.updated_at_ms));
         heard.truncate(LIMIT);
         write_atomically(&self.path, &heard)?;
         inner.dirty = false;
