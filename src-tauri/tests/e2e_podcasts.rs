@@ -161,8 +161,6 @@ async fn an_episode_resumes_where_it_was_left_after_a_restart() {
         testid("episode-left")
     );
     wait_for(&app, &first_row).await;
-    tokio::time::sleep(Duration::from_millis(800)).await;
-    screenshot(&app, "podcast").await;
 
     click(&app, &play_button(64)).await;
     let clicked = Instant::now();
@@ -182,6 +180,8 @@ async fn an_episode_resumes_where_it_was_left_after_a_restart() {
         playing(&app).await && position_ms(&app).await > resumed_at
     })
     .await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    screenshot(&app, "podcast").await;
 
     app.close().await.unwrap();
     KeyringStore::new().delete(ProviderId::Netease).unwrap();
