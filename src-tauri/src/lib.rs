@@ -17,6 +17,7 @@ pub mod notify;
 pub mod now_playing;
 pub mod offline;
 pub mod playback;
+pub mod podcast_positions;
 pub mod prefs;
 pub mod shortcuts;
 pub mod side_window;
@@ -242,6 +243,7 @@ pub fn run() {
             let (recently, listening) =
                 history::start_recording(&duet, &app.path().app_data_dir()?, pictures.ok());
             app.manage(recently);
+            app.manage(podcast_positions::start(&duet, &app.path().app_data_dir()?));
             app.manage(listening);
             app.manage(offline::start(app.handle(), &duet)?);
             app.manage(transfer::open(

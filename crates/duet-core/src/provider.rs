@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use crate::cookies::{PastedCookies, WebLogin};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::*;
+use crate::podcast::{EpisodePage, Podcast};
 
 /// What the service hands out to start a QR login.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -200,6 +201,32 @@ pub trait Provider: Send + Sync + 'static {
     async fn artist(&self, id: &str) -> Result<ArtistPage>;
     /// One page (from 1, [`ArtistAlbums::PAGE_SIZE`] albums) of an artist's albums.
     async fn artist_albums(&self, id: &str, page: u32) -> Result<ArtistAlbums>;
+
+    // ---- podcasts (issue 14, item 2) ---------------------------------------------------------
+    // Reads, and the subscribe write made once because a person acted. Nothing about listening
+    // is ever reported to the service.
+
+    /// The podcasts the account subscribes to, newest subscription first.
+    async fn subscribed_podcasts(&self) -> Result<Vec<Podcast>> {
+        Err(not_offered(self.id(), "podcasts"))
+    }
+    /// A podcast's page header. A malformed id is `bad_request` (nothing is asked of the
+    /// service); an id the service does not know is `not_found`.
+    async fn podcast(&self, id: &str) -> Result<Podcast> {
+        let _ = id;
+        Err(not_offered(self.id(), "podcasts"))
+    }
+    /// One page (from 1, [`EpisodePage::PAGE_SIZE`] episodes) of a podcast's episodes, newest
+    /// first. `bad_request` / `not_found` as for [`podcast`](Provider::podcast).
+    async fn podcast_episodes(&self, id: &str, page: u32) -> Result<EpisodePage> {
+        let _ = (id, page);
+        Err(not_offered(self.id(), "podcasts"))
+    }
+    /// Subscribes to (`true`) or unsubscribes from a podcast. Subscribing twice is not an error.
+    async fn subscribe_podcast(&self, id: &str, subscribe: bool) -> Result<()> {
+        let _ = (id, subscribe);
+        Err(not_offered(self.id(), "podcasts"))
+    }
 }
 
 fn not_offered(provider: ProviderId, what: &str) -> Error {

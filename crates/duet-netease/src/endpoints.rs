@@ -69,8 +69,21 @@ pub const PLAYLIST_SUBSCRIBE: Endpoint = Endpoint::new("/api/playlist/subscribe"
 /// `module/playlist_subscribe.js` (`t≠1`): eapi.
 pub const PLAYLIST_UNSUBSCRIBE: Endpoint = Endpoint::new("/api/playlist/unsubscribe", Eapi, Write);
 
+// Podcasts (issue 14; docs/netease-wire.md "Podcasts"), each as NCMA-Enhanced's `module/(dj)/`
+// sends it: weapi throughout.
+/// `dj_sublist.js`: the subscribed podcasts, `{limit, offset, total}`.
+pub const PODCASTS_SUBSCRIBED: Endpoint = Endpoint::new("/api/djradio/get/subed", Weapi, Read);
+/// `dj_detail.js`: one podcast, `{id}`.
+pub const PODCAST_DETAIL: Endpoint = Endpoint::new("/api/djradio/v2/get", Weapi, Read);
+/// `dj_program.js`: a page of episodes, `{radioId, limit, offset, asc}`.
+pub const PODCAST_EPISODES: Endpoint = Endpoint::new("/api/dj/program/byradio", Weapi, Read);
+/// `dj_sub.js` (`t=1`): subscribe, `{id}`.
+pub const PODCAST_SUBSCRIBE: Endpoint = Endpoint::new("/api/djradio/sub", Weapi, Write);
+/// `dj_sub.js` (`t≠1`): unsubscribe, `{id}`.
+pub const PODCAST_UNSUBSCRIBE: Endpoint = Endpoint::new("/api/djradio/unsub", Weapi, Write);
+
 /// The whole table, for the tests that hold the wire note to it.
-pub const ALL: [&Endpoint; 30] = [
+pub const ALL: [&Endpoint; 35] = [
     &QR_KEY,
     &QR_POLL,
     &ACCOUNT,
@@ -101,6 +114,11 @@ pub const ALL: [&Endpoint; 30] = [
     &ARTIST,
     &ARTIST_ALBUMS,
     &SIMILAR_ARTISTS,
+    &PODCASTS_SUBSCRIBED,
+    &PODCAST_DETAIL,
+    &PODCAST_EPISODES,
+    &PODCAST_SUBSCRIBE,
+    &PODCAST_UNSUBSCRIBE,
 ];
 
 /// Whether `error` is the service refusing a request's form (its transport or parameters) rather

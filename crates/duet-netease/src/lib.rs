@@ -11,6 +11,7 @@ pub mod identity;
 pub mod library;
 pub mod lyrics;
 pub mod parse;
+pub mod podcasts;
 pub mod provider;
 pub mod session;
 

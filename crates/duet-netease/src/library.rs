@@ -62,7 +62,7 @@ fn needs_csrf(client: &Client, endpoint: &Endpoint) -> Result<()> {
 
 /// Makes one write and reads the codes only writes get. `already_there_is_done`: a 502 means
 /// the change is made already (an add of tracks the playlist holds).
-async fn write(
+pub(crate) async fn write(
     client: &Client,
     endpoint: &Endpoint,
     params: Value,

@@ -9,9 +9,9 @@ use duet_core::credentials::SharedStore;
 use duet_core::keeper::{Change, Generation};
 use duet_core::provider::{QrCode, QrPolicy, QrPoll, QrTicket};
 use duet_core::{
-    Album, ArtistAlbums, ArtistPage, CheckIn, Comment, CommentPage, CookieLogin, Error, ErrorKind,
-    Lyrics, Playlist, Profile, Provider, ProviderId, QrMethod, Quality, Result, SearchPage,
-    SearchQuery, SearchType, StreamUrl, Track,
+    Album, ArtistAlbums, ArtistPage, CheckIn, Comment, CommentPage, CookieLogin, EpisodePage,
+    Error, ErrorKind, Lyrics, Playlist, Podcast, Profile, Provider, ProviderId, QrMethod, Quality,
+    Result, SearchPage, SearchQuery, SearchType, StreamUrl, Track,
 };
 use serde_json::{json, Value};
 use tokio::sync::{Mutex, Semaphore};
@@ -20,7 +20,7 @@ use crate::client::{Client, Config};
 use crate::endpoints;
 use crate::errors::{self, netease};
 use crate::session::Session;
-use crate::{albums, identity, library, lyrics, parse};
+use crate::{albums, identity, library, lyrics, parse, podcasts};
 
 /// How many ids one `/api/v3/song/detail` call may carry (§7.4: NCMA warns to keep ≤1000).
 pub const SONG_DETAIL_BATCH: usize = 1000;
@@ -606,6 +606,35 @@ impl Provider for NeteaseProvider {
         check_id(id, "artist")?;
         let albums = albums::artist_albums(&self.client, id, page).await?;
         Ok(self.client.upstream().route_images(albums))
+    }
+
+    // ---- podcasts (crate::podcasts) --------------------------------------------------------
+
+    async fn subscribed_podcasts(&self) -> Result<Vec<Podcast>> {
+        if !self.client.is_logged_in().await {
+            return Err(netease(Error::not_logged_in(
+                "log in to NetEase to see the podcasts you subscribe to",
+            )));
+        }
+        let podcasts = podcasts::subscribed(&self.client).await?;
+        Ok(self.client.upstream().route_images(podcasts))
+    }
+
+    async fn podcast(&self, id: &str) -> Result<Podcast> {
+        check_id(id, "podcast")?;
+        let podcast = podcasts::podcast(&self.client, id).await?;
+        Ok(self.client.upstream().route_images(podcast))
+    }
+
+    async fn podcast_episodes(&self, id: &str, page: u32) -> Result<EpisodePage> {
+        check_id(id, "podcast")?;
+        let episodes = podcasts::episodes(&self.client, id, page).await?;
+        Ok(self.client.upstream().route_images(episodes))
+    }
+
+    async fn subscribe_podcast(&self, id: &str, subscribe: bool) -> Result<()> {
+        check_id(id, "podcast")?;
+        podcasts::subscribe(&self.client, id, subscribe).await
     }
 }
 

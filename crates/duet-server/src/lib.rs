@@ -10,6 +10,7 @@ pub mod api;
 pub mod library;
 mod login_keys;
 mod matches;
+mod podcasts;
 mod search;
 pub mod seed;
 mod tools;
@@ -145,6 +146,7 @@ pub fn router(state: Arc<AppState>, access: Access) -> Router {
         .merge(tools::routes())
         .merge(library::routes())
         .merge(albums::routes())
+        .merge(podcasts::routes())
         .merge(matches::routes())
         .merge(search::routes())
         .merge(transfers::routes())

@@ -16,6 +16,7 @@ pub mod now_playing;
 pub mod offline;
 pub mod player;
 pub mod playlist_tools;
+pub mod podcasts;
 pub mod prefs;
 pub mod search;
 pub mod session;
@@ -108,6 +109,12 @@ pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
         transfer::transfer_get,
         transfer::transfer_stop,
         transfer::transfer_resume,
+        podcasts::podcasts_subscribed,
+        podcasts::podcast,
+        podcasts::podcast_episodes,
+        podcasts::podcast_subscribe,
+        podcasts::podcast_play,
+        podcasts::podcast_progress,
     ]
 }
 

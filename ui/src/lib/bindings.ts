@@ -196,6 +196,17 @@ export const commands = {
 	transfer_stop: (id: string) => __TAURI_INVOKE<Job>("transfer_stop", { id }),
 	/**  Async for the same reason as [`transfer_start`]. */
 	transfer_resume: (id: string) => __TAURI_INVOKE<Job>("transfer_resume", { id }),
+	/**  The podcasts the account subscribes to, newest subscription first. */
+	podcasts_subscribed: (provider: ProviderId) => __TAURI_INVOKE<Podcast[]>("podcasts_subscribed", { provider }),
+	podcast: (provider: ProviderId, id: string) => __TAURI_INVOKE<Podcast>("podcast", { provider, id }),
+	/**  One page (from 1) of a podcast's episodes, newest first. */
+	podcast_episodes: (provider: ProviderId, id: string, page: number) => __TAURI_INVOKE<EpisodePage>("podcast_episodes", { provider, id, page }),
+	/**  Subscribes to or unsubscribes from a podcast: once, because the person pressed the button. */
+	podcast_subscribe: (provider: ProviderId, id: string, subscribe: boolean) => __TAURI_INVOKE<null>("podcast_subscribe", { provider, id, subscribe }),
+	/**  Plays `episodes` as the queue from `start_index`, that episode where it was left. */
+	podcast_play: (episodes: Episode[], startIndex: number) => __TAURI_INVOKE<PlayerState>("podcast_play", { episodes, startIndex }),
+	/**  Where the heard episodes of a podcast were left, most recently heard first. */
+	podcast_progress: (provider: ProviderId, podcastId: string) => __TAURI_INVOKE<EpisodeProgress[]>("podcast_progress", { provider, podcastId }),
 };
 
 /** Events */
@@ -489,6 +500,54 @@ export type DuplicateReason =
  *  [`SAME_SONG_TOLERANCE_MS`]: usually the same recording on another album.
  */
 "same_song";
+
+/**  One episode (a NetEase 节目). */
+export type Episode = {
+	provider: ProviderId,
+	id: string,
+	podcast_id: string,
+	title: string,
+	description?: string | null,
+	cover_url: string | null,
+	duration_ms: number,
+	/**  When it came out (ms since the epoch). */
+	published_at_ms?: number | null,
+	/**  The episode's number in its podcast (第 N 期), where the service numbers them. */
+	number?: number | null,
+	listen_count?: number | null,
+	/**  What plays: the episode's audio as a track (its id goes to the stream URL call). */
+	track: Track,
+};
+
+/**
+ *  One page of a podcast's episodes, newest first. Pages start at 1 and hold
+ *  [`EpisodePage::PAGE_SIZE`] episodes.
+ */
+export type EpisodePage = {
+	provider: ProviderId,
+	podcast_id: string,
+	page: number,
+	page_size: number,
+	/**  The service's count of all the podcast's episodes. */
+	total: number,
+	has_more: boolean,
+	episodes: Episode[],
+};
+
+/**  Where one episode was left. */
+export type EpisodeProgress = {
+	provider: ProviderId,
+	episode_id: string,
+	podcast_id: string,
+	/**  The track the episode plays as. */
+	track_id: string,
+	position_ms: number,
+	duration_ms: number,
+	/**  Heard to its end (within [`END_MARGIN_MS`]). */
+	played: boolean,
+	/**  When it was last heard (Unix milliseconds). */
+	updated_at_ms: number,
+};
 
 /**
  *  The equaliser's presets. Serialised in snake_case (`bass_boost`), the name the UI and the
@@ -910,6 +969,24 @@ export type Playlist = {
 	liked?: boolean,
 	/**  Present on a playlist's own page (all of them), absent in lists of playlists. */
 	tracks?: Track[] | null,
+};
+
+/**  One podcast (a NetEase 电台): its page header. */
+export type Podcast = {
+	provider: ProviderId,
+	id: string,
+	name: string,
+	/**  Who makes it (NetEase's `dj`). */
+	host?: UserRef | null,
+	cover_url: string | null,
+	description?: string | null,
+	category?: string | null,
+	episode_count: number,
+	subscriber_count?: number | null,
+	/**  Whether this account subscribes to it. */
+	subscribed: boolean,
+	/**  When its newest episode came out (ms since the epoch), where the service says. */
+	last_episode_at_ms?: number | null,
 };
 
 /**  Every preference the Rust side acts on, one section per part of the app. */

@@ -18,6 +18,7 @@ import {
   type Lyrics,
   type DuetError,
   type DuplicateGroup,
+  type EpisodeProgress,
   type HistoryEntry,
   type KeptCollection,
   type OfflineJob,
@@ -48,6 +49,14 @@ import {
 } from '../../src/lib/bindings';
 import { mockAlbum, mockArtist, mockArtistAlbums } from './albums';
 import { mockSummary, type MockPlay } from './listening';
+import {
+  mockEpisodes,
+  mockPodcast,
+  mockSubscribe,
+  mockSubscribed,
+  progress as podcastProgress,
+  startAt,
+} from './podcasts';
 import { searchAll } from './search';
 import {
   art,
@@ -124,6 +133,8 @@ interface MockConfig {
   transferFail?: { write: number; error: Failure };
   /** Moves the app kept from an earlier run (`transfer_list` answers them). */
   transfers?: Job[];
+  /** Where podcast episodes were left at start (podcast-positions.json). */
+  podcastProgress?: EpisodeProgress[];
 }
 
 /** A rejection a test asks for: the error object, less what the mock fills in. */
@@ -824,6 +835,7 @@ function storageStatus(): StorageStatus {
 }
 
 const history: HistoryEntry[] = clone(cfg.history ?? []);
+for (const p of cfg.podcastProgress ?? []) podcastProgress.set(p.episode_id, clone(p));
 function recordPlayed(track: Track): void {
   const i = history.findIndex(
     (e) => e.track.provider === track.provider && e.track.id === track.id,
@@ -1421,6 +1433,43 @@ const handlers: Handlers = {
   playlist_duplicates: (tracks) => duplicatesOf(tracks),
   playlist_export: (playlist, format) =>
     `/home/you/Downloads/${playlist.name.replace(/[/\\:*?"<>|]/g, '_')}.${format}`,
+  podcasts_subscribed: (provider) => mockSubscribed(provider),
+  podcast: (provider, id) => mockPodcast(provider, id),
+  podcast_episodes: (provider, id, page) => mockEpisodes(provider, id, page),
+  podcast_subscribe: (provider, id, subscribe) => mockSubscribe(provider, id, subscribe),
+  podcast_play: (episodes, start_index) => {
+    const first = episodes[start_index];
+    if (!first)
+      return reject({ kind: 'bad_request', message: `start_index ${start_index} is out of range` });
+    player.queue = episodes.map((e) => e.track);
+    setTrack(start_index);
+    player.position_ms = startAt(first);
+    for (const e of episodes)
+      if (!podcastProgress.has(e.id))
+        podcastProgress.set(e.id, {
+          provider: e.provider,
+          episode_id: e.id,
+          podcast_id: e.podcast_id,
+          track_id: e.track.id,
+          position_ms: 0,
+          duration_ms: e.duration_ms,
+          played: false,
+          updated_at_ms: 0,
+        });
+    const heard = podcastProgress.get(first.id)!;
+    podcastProgress.set(first.id, {
+      ...heard,
+      position_ms: player.position_ms,
+      played: false,
+      updated_at_ms: Date.now(),
+    });
+    emitPlayer();
+    return playerState();
+  },
+  podcast_progress: (provider, podcast_id) =>
+    [...podcastProgress.values()].filter(
+      (p) => p.provider === provider && p.podcast_id === podcast_id && p.updated_at_ms > 0,
+    ),
   player_play: (tracks, start_index) => {
     player.queue = tracks;
     setTrack(start_index);

@@ -21,6 +21,8 @@
 //! - albums and artists: any id has a page (`albums.rs`); album `6660002000` has 2,000 tracks,
 //!   artist `6660000300` 300 albums, album `6660000001` and artist `6660000666` hostile names,
 //!   ids `9404000000..=9404999999` are unknown (code 404)
+//! - podcasts (`podcasts.rs`): `7770000001` with 64 episodes, `7770000002` hostile, both
+//!   subscribed; `7770000003` not subscribed; any other podcast id unknown (code 404)
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -41,6 +43,7 @@ mod endpoints;
 mod fixtures;
 mod identity;
 mod library;
+pub mod podcasts;
 mod server;
 mod transport;
 
@@ -151,6 +154,8 @@ struct Shared {
     state: Mutex<State>,
     /// Likes, created, changed and followed playlists: the writes, kept for the reads.
     library: library::Library,
+    /// Podcast subscriptions: the writes, kept for the reads.
+    podcasts: podcasts::Podcasts,
 }
 
 /// Control handle of the NetEase fake (cheap to clone; all clones drive the same world).
@@ -183,6 +188,7 @@ impl NeteaseControl {
                     ..State::default()
                 }),
                 library: library::Library::default(),
+                podcasts: podcasts::Podcasts::default(),
             }),
         }
     }
@@ -205,6 +211,15 @@ impl NeteaseControl {
 
     pub(crate) fn library(&self) -> &library::Library {
         &self.shared.library
+    }
+
+    pub(crate) fn podcasts(&self) -> &podcasts::Podcasts {
+        &self.shared.podcasts
+    }
+
+    /// The podcasts the account subscribes to, newest first, as the fake keeps them.
+    pub fn subscribed_podcast_ids(&self) -> Vec<u64> {
+        self.shared.podcasts.subscribed()
     }
 
     /// The ids of the account's liked tracks, newest first, as the fake keeps them.

@@ -89,6 +89,10 @@ export const isPlaying = (): boolean =>
 export function play(tracks: Track[], index: number): Promise<void> {
   return run(api.playerPlay(tracks, index));
 }
+/** Shows the state a play command of another part (podcast episodes) answered with. */
+export function playWith(started: Promise<PlayerState>): Promise<void> {
+  return run(started);
+}
 /** Plays a whole list from its first playable track (from the top when none is). */
 export function playAll(tracks: Track[]): Promise<void> {
   if (!tracks.length) return Promise.resolve();

@@ -1,6 +1,6 @@
 // A tiny hash router: #/library, #/daily?provider=…, #/search?q=…&type=…&provider=…,
 // #/playlist/<provider>/<id>, #/album/<provider>/<id>, #/artist/<provider>/<id>, #/history,
-// #/listening.
+// #/listening, #/podcasts, #/podcast/<provider>/<id>.
 // #/transfer/<provider>/<playlist id | liked>[?job=<id>] (moving it to the other service).
 // `provider` picks the service of a search or of the daily picks;
 // without it the screen uses the default one (stores/session.svelte.ts › defaultProvider).
@@ -15,6 +15,8 @@ export type Route =
   | { name: 'artist'; provider: Provider; id: string }
   | { name: 'history' }
   | { name: 'listening' }
+  | { name: 'podcasts' }
+  | { name: 'podcast'; provider: Provider; id: string }
   | { name: 'transfer'; provider: Provider; playlist: string; job?: string };
 
 function providerParam(v: string | null): Provider | undefined {
@@ -43,6 +45,7 @@ function parse(hash: string): Route {
     case 'playlist':
     case 'album':
     case 'artist':
+    case 'podcast':
       if ((parts[1] === 'netease' || parts[1] === 'qq') && parts[2]) {
         return { name: parts[0], provider: parts[1], id: parts[2] };
       }
@@ -51,6 +54,8 @@ function parse(hash: string): Route {
       return { name: 'history' };
     case 'listening':
       return { name: 'listening' };
+    case 'podcasts':
+      return { name: 'podcasts' };
     case 'transfer': {
       if ((parts[1] === 'netease' || parts[1] === 'qq') && parts[2]) {
         const job = params.get('job');
@@ -85,11 +90,14 @@ export function href(route: Route): string {
     case 'playlist':
     case 'album':
     case 'artist':
+    case 'podcast':
       return `#/${route.name}/${route.provider}/${encodeURIComponent(route.id)}`;
     case 'history':
       return '#/history';
     case 'listening':
       return '#/listening';
+    case 'podcasts':
+      return '#/podcasts';
     case 'transfer': {
       const base = `#/transfer/${route.provider}/${encodeURIComponent(route.playlist)}`;
       return route.job ? `${base}?job=${encodeURIComponent(route.job)}` : base;
