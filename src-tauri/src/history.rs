@@ -236,6 +236,17 @@ impl ResumeStore {
     }
 }
 
+/// How long after a change of the player's state the files are written: at once when it was
+/// just paused (a pause is where a person often quits, and where they stopped must be there at
+/// the next start), otherwise after [`SETTLE`], so a burst of changes is written once.
+fn save_after(before: Option<PlayerStatus>, now: PlayerStatus) -> Duration {
+    if now == PlayerStatus::Paused && before != Some(PlayerStatus::Paused) {
+        Duration::ZERO
+    } else {
+        SETTLE
+    }
+}
+
 /// Follows the player: records each track that starts playing in the history, and saves the
 /// queue and position, at most once per [`SETTLE`] after a change and every [`POSITION_EVERY`]
 /// while playing; `listening` follows the same events into the listening record and is saved at
@@ -249,6 +260,7 @@ pub fn follow(
     let mut events = player.subscribe();
     tauri::async_runtime::spawn(async move {
         let mut last_started: Option<(ProviderId, String)> = None;
+        let mut last_status: Option<PlayerStatus> = None;
         let mut due: Option<tokio::time::Instant> = None;
         let mut position_saved = tokio::time::Instant::now();
         loop {
@@ -280,7 +292,9 @@ pub fn follow(
                             if state.track.is_none() {
                                 last_started = None;
                             }
-                            due.get_or_insert(now + SETTLE);
+                            let wait = save_after(last_status, state.status);
+                            last_status = Some(state.status);
+                            due = Some(due.map_or(now + wait, |at| at.min(now + wait)));
                         }
                         PlayerEvent::Position(update) => {
                             if let Some(listening) = &mut listening {
@@ -492,5 +506,15 @@ mod tests {
             (RESUME_QUEUE_LIMIT + 2000).to_string()
         );
         assert_eq!(loaded.position_ms, 7);
+    }
+
+    #[test]
+    fn a_pause_is_written_at_once_and_other_changes_settle() {
+        use PlayerStatus::{Paused, Playing};
+        assert_eq!(save_after(Some(Playing), Paused), Duration::ZERO);
+        assert_eq!(save_after(None, Paused), Duration::ZERO);
+        assert_eq!(save_after(Some(Paused), Paused), SETTLE);
+        assert_eq!(save_after(Some(Paused), Playing), SETTLE);
+        assert_eq!(save_after(Some(Playing), Playing), SETTLE);
     }
 }

@@ -167,10 +167,9 @@ fn share_links_open_through_the_fake_and_history_and_queue_survive_a_restart() {
         let text = std::fs::read_to_string(data.path().join(history::POSITION_FILE)).ok()?;
         serde_json::from_str(&text).ok()
     };
-    eventually("the position is saved a moment after the pause", || {
+    eventually("the position is saved when playback pauses", || {
         saved().is_some_and(|s| s["position_ms"].as_u64() >= Some(position.saturating_sub(500)))
     });
-    let position = saved().unwrap()["position_ms"].as_u64().unwrap();
     eventually("the history is saved", || {
         data.path().join(history::HISTORY_FILE).exists()
     });
@@ -182,7 +181,14 @@ fn share_links_open_through_the_fake_and_history_and_queue_survive_a_restart() {
     assert_eq!(state["status"], "paused", "{state}");
     assert_eq!(state["index"], playable.len() - 1);
     assert_eq!(state["track"]["id"], last);
-    assert_eq!(state["position_ms"], position);
+    // Where it paused: written at the pause, and again if the output reports the paused
+    // position a moment later (the samples it still held), so allow for that.
+    let restored = state["position_ms"].as_u64().unwrap();
+    assert!(
+        restored.abs_diff(position) <= 250,
+        "paused at {position} ms, back at {restored} ms"
+    );
+    let position = restored;
     let queue = app.ok("player_queue", json!({}));
     assert_eq!(queue.as_array().unwrap().len(), playable.len());
     let history = app.ok("history_list", json!({}));
