@@ -120,7 +120,6 @@ pub struct LastfmApproval {
 
 #[derive(Default)]
 struct State {
-    loaded: bool,
     keychain_problem: Option<String>,
     pasted_app: Option<LastfmApp>,
     lastfm: Option<LastfmSession>,
@@ -227,27 +226,29 @@ impl Scrobbler {
         let mut state = self.lock();
         match (lastfm, listenbrainz) {
             (Ok(lastfm), Ok(listenbrainz)) => {
+                // What the keychain holds; an account connected since the start, before this
+                // read ended, is kept (it was written to the keychain as well).
                 let lastfm: Option<LastfmEntry> =
                     lastfm.and_then(|s| serde_json::from_str(s.expose()).ok());
                 let listenbrainz: Option<ListenBrainzEntry> =
                     listenbrainz.and_then(|s| serde_json::from_str(s.expose()).ok());
-                let lastfm = lastfm.unwrap_or_default();
-                state.pasted_app = match (lastfm.api_key, lastfm.api_secret) {
-                    (Some(api_key), Some(secret)) => Some(LastfmApp {
-                        api_key,
-                        api_secret: Secret::new(secret),
-                    }),
-                    _ => None,
-                };
-                state.lastfm = match (lastfm.session_key, lastfm.user_name) {
-                    (Some(key), Some(user_name)) => Some(LastfmSession {
-                        user_name,
-                        key: Secret::new(key),
-                    }),
-                    _ => None,
-                };
-                state.listenbrainz = listenbrainz.map(|e| (e.user_name, Secret::new(e.token)));
-                state.loaded = true;
+                if let Some(lastfm) = lastfm {
+                    if let (Some(api_key), Some(secret)) = (lastfm.api_key, lastfm.api_secret) {
+                        state.pasted_app = Some(LastfmApp {
+                            api_key,
+                            api_secret: Secret::new(secret),
+                        });
+                    }
+                    if let (Some(key), Some(user_name)) = (lastfm.session_key, lastfm.user_name) {
+                        state.lastfm = Some(LastfmSession {
+                            user_name,
+                            key: Secret::new(key),
+                        });
+                    }
+                }
+                if let Some(entry) = listenbrainz {
+                    state.listenbrainz = Some((entry.user_name, Secret::new(entry.token)));
+                }
                 state.keychain_problem = None;
                 drop(state);
                 self.changed();

@@ -17,6 +17,7 @@ pub mod offline;
 pub mod player;
 pub mod playlist_tools;
 pub mod prefs;
+pub mod scrobble;
 pub mod search;
 pub mod session;
 pub mod share;
@@ -108,6 +109,12 @@ pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
         transfer::transfer_get,
         transfer::transfer_stop,
         transfer::transfer_resume,
+        scrobble::scrobble_status,
+        scrobble::scrobble_lastfm_api_account,
+        scrobble::scrobble_lastfm_connect,
+        scrobble::scrobble_lastfm_finish,
+        scrobble::scrobble_listenbrainz_connect,
+        scrobble::scrobble_disconnect,
     ]
 }
 
