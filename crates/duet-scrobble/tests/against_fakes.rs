@@ -346,3 +346,21 @@ async fn a_wrong_api_account_is_refused_with_a_clear_error() {
     assert!(refused.message.contains("error 13"), "{refused}");
     assert!(!refused.message.contains("0000000000000000"), "{refused}");
 }
+
+/// The start's keychain read may end after the person connected: it keeps what they did.
+#[tokio::test]
+async fn a_late_read_of_the_keychain_keeps_an_account_connected_meanwhile() {
+    let w = world().await;
+    connect_listenbrainz(&w).await;
+    let fresh = Arc::new(MemoryAccounts::default());
+    let dir = tempfile::tempdir().unwrap();
+    let started = scrobbler_over(&w.fake, &dir, fresh.clone());
+    started
+        .listenbrainz_connect(FAKE_LISTENBRAINZ_TOKEN)
+        .await
+        .unwrap();
+    // A read that began before the connection was written finds no entry: it must not undo it.
+    fresh.delete("scrobble-listenbrainz").unwrap();
+    started.load_accounts().await.unwrap();
+    assert!(started.status().listenbrainz.connected);
+}
