@@ -112,13 +112,17 @@ fn follow_prefs(scrobbler: &Arc<Scrobbler>, prefs: &PrefsStore) {
             scrobbler.set_enabled(service, prefs.is_on(service));
         }
     };
-    apply(scrobbler, &changes.borrow_and_update().scrobbling);
+    let mut current = changes.borrow_and_update().scrobbling.clone();
+    apply(scrobbler, &current);
     let scrobbler = scrobbler.clone();
     tauri::async_runtime::spawn(async move {
         while changes.changed().await.is_ok() {
             let next = changes.borrow_and_update().scrobbling.clone();
-            apply(&scrobbler, &next);
-            scrobbler.flush().await;
+            if next != current {
+                apply(&scrobbler, &next);
+                scrobbler.flush().await;
+                current = next;
+            }
         }
     });
 }
@@ -133,6 +137,7 @@ fn follow_player(
     tauri::async_runtime::spawn(async move {
         let mut rule = PlayRule::new();
         while let Some(event) = events.recv().await {
+            let now_s = i64::try_from(duet_core::clock::unix_ms() / 1000).unwrap_or(0);
             let told = match &event {
                 PlayerEvent::State(state) => {
                     let heard = state
@@ -140,7 +145,6 @@ fn follow_player(
                         .as_deref()
                         .or(state.track.as_ref())
                         .filter(|_| state.trial.is_none());
-                    let now_s = i64::try_from(duet_core::clock::unix_ms() / 1000).unwrap_or(0);
                     rule.state(
                         heard,
                         state.status == PlayerStatus::Playing,
@@ -149,7 +153,9 @@ fn follow_player(
                         now_s,
                     )
                 }
-                PlayerEvent::Position(update) => rule.position(update.position_ms, update.seeked),
+                PlayerEvent::Position(update) => {
+                    rule.position(update.position_ms, update.seeked, now_s)
+                }
                 _ => None,
             };
             match told {

@@ -70,11 +70,14 @@ impl PlayRule {
         match &mut self.play {
             Some(play) if play.key == key => {
                 play.playing = playing;
-                // A state's position is where the player is, not time heard.
-                play.last_position_ms = position_ms;
                 if duration_ms > 0 {
                     play.duration_ms = duration_ms;
                 }
+                if playing && wrapped(play.last_position_ms, position_ms, false) {
+                    return Some(play.again(position_ms, now_s));
+                }
+                // A state's position is where the player is, not time heard.
+                play.last_position_ms = position_ms;
                 None
             }
             _ if !playing => {
@@ -103,11 +106,15 @@ impl PlayRule {
         }
     }
 
-    /// A position tick; `seeked` when the position jumped there rather than played there.
-    pub fn position(&mut self, position_ms: u64, seeked: bool) -> Option<RuleEvent> {
+    /// A position tick; `seeked` when the position jumped there rather than played there. A
+    /// return to the start that is no seek (repeat one) is a new play of the same track.
+    pub fn position(&mut self, position_ms: u64, seeked: bool, now_s: i64) -> Option<RuleEvent> {
         let play = self.play.as_mut()?;
-        let step = position_ms.saturating_sub(play.last_position_ms);
-        play.last_position_ms = position_ms;
+        let before = std::mem::replace(&mut play.last_position_ms, position_ms);
+        if play.playing && wrapped(before, position_ms, seeked) {
+            return Some(play.again(position_ms, now_s));
+        }
+        let step = position_ms.saturating_sub(before);
         if !play.playing || seeked || step > LONGEST_TICK_MS {
             return None;
         }
@@ -125,6 +132,22 @@ impl PlayRule {
     /// How long the play going on has been heard.
     pub fn heard_ms(&self) -> u64 {
         self.play.as_ref().map_or(0, |p| p.heard_ms)
+    }
+}
+
+/// A return to the start that is no seek: the track plays again (repeat one).
+fn wrapped(before_ms: u64, position_ms: u64, seeked: bool) -> bool {
+    !seeked && before_ms > position_ms + LONGEST_TICK_MS && position_ms <= LONGEST_TICK_MS
+}
+
+impl Play {
+    /// The same track playing again from `position_ms`: a new play, told as "now playing".
+    fn again(&mut self, position_ms: u64, now_s: i64) -> RuleEvent {
+        self.scrobble.started_at = now_s;
+        self.heard_ms = 0;
+        self.last_position_ms = position_ms;
+        self.counted = false;
+        RuleEvent::NowPlaying(self.scrobble.clone())
     }
 }
 
@@ -158,7 +181,7 @@ mod tests {
     /// Plays from `from` to `to` in one-second ticks; the events told on the way.
     fn play(rule: &mut PlayRule, from: u64, to: u64) -> Vec<RuleEvent> {
         (from / 1000 + 1..=to / 1000)
-            .filter_map(|s| rule.position(s * 1000, false))
+            .filter_map(|s| rule.position(s * 1000, false, 1))
             .collect()
     }
 
@@ -230,8 +253,8 @@ mod tests {
         assert!(play(&mut rule, 0, 40_000).is_empty());
         rule.state(Some(&t), false, 40_000, 100_000, 2);
         // Ticks while paused (the position does not move; a stray one that did adds nothing).
-        assert!(rule.position(40_000, false).is_none());
-        assert!(rule.position(45_000, false).is_none());
+        assert!(rule.position(40_000, false, 2).is_none());
+        assert!(rule.position(45_000, false, 2).is_none());
         rule.state(Some(&t), true, 40_000, 100_000, 3);
         assert!(play(&mut rule, 40_000, 49_000).is_empty());
         assert_eq!(rule.heard_ms(), 49_000);
@@ -245,7 +268,7 @@ mod tests {
         rule.state(Some(&t), true, 0, 200_000, 1);
         play(&mut rule, 0, 10_000);
         assert!(
-            rule.position(150_000, true).is_none(),
+            rule.position(150_000, true, 1).is_none(),
             "a seek is no time heard"
         );
         assert!(play(&mut rule, 150_000, 200_000).is_empty());
@@ -253,8 +276,27 @@ mod tests {
         // An unannounced jump is not time heard either.
         let mut rule = PlayRule::new();
         rule.state(Some(&t), true, 0, 200_000, 1);
-        assert!(rule.position(120_000, false).is_none());
+        assert!(rule.position(120_000, false, 1).is_none());
         assert_eq!(rule.heard_ms(), 0);
+    }
+
+    #[test]
+    fn repeat_one_is_a_new_play_with_its_own_start() {
+        let mut rule = PlayRule::new();
+        let t = track("r", 100_000);
+        rule.state(Some(&t), true, 0, 100_000, 1);
+        assert_eq!(counted(&play(&mut rule, 0, 100_000)), 1);
+        // Back to the start with no seek: the same track again.
+        let again = rule.position(0, false, 500);
+        assert!(
+            matches!(&again, Some(RuleEvent::NowPlaying(s)) if s.started_at == 500),
+            "{again:?}"
+        );
+        let events = play(&mut rule, 0, 60_000);
+        assert_eq!(counted(&events), 1);
+        // A seek back to the start is no new play.
+        assert!(rule.position(0, true, 600).is_none());
+        assert_eq!(counted(&play(&mut rule, 0, 60_000)), 0);
     }
 
     #[test]
@@ -269,7 +311,7 @@ mod tests {
         ));
         assert_eq!(rule.heard_ms(), 0);
         rule.state(None, false, 0, 0, 60);
-        assert!(rule.position(1_000, false).is_none());
+        assert!(rule.position(1_000, false, 60).is_none());
         // The same track played again later is a new play (a new "now playing").
         assert!(rule.state(Some(&b), true, 0, 100_000, 70).is_some());
     }
