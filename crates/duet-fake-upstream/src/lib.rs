@@ -189,6 +189,9 @@ pub fn fixture_urls(service: &str) -> Vec<url::Url> {
 /// - `POST /__fake/fail` — body `{"kind":"rate_limit","path_contains":"/cloudsearch","times":1,"delay_ms":…}`
 ///   (QQ Music faults may add `"module"` / `"method"`); `DELETE /__fake/fail` clears pending faults
 /// - `GET  /__fake/requests` — the request log; `DELETE /__fake/requests` clears it
+/// - `GET  /__fake/scrobblers/{lastfm|listenbrainz}`, `POST …/mode`, `POST …/revoke`,
+///   `GET /__fake/lastfm/tokens`, `POST /__fake/lastfm/tokens/{token}/approve` — the scrobbling
+///   fakes (see [`scrobblers`])
 pub fn router(state: FakeState) -> Router {
     control::routes()
         .merge(scrobblers::control_routes())
