@@ -40,6 +40,7 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
             ErrorEvent,
             crate::transfer::TransferPreviewProgress,
             crate::transfer::TransferChanged,
+            crate::scrobble::ScrobbleStatusChanged,
         ])
         .constant("ERROR_KINDS", ErrorKind::ALL)
         // The sound settings' ranges and the equaliser's presets, from duet-dsp itself.

@@ -19,6 +19,7 @@ pub mod offline;
 pub mod playback;
 pub mod podcast_positions;
 pub mod prefs;
+pub mod scrobble;
 pub mod shortcuts;
 pub mod side_window;
 pub mod sound;
@@ -221,6 +222,8 @@ pub fn run() {
             app.manage(prefs);
             // No keychain: keep sessions in memory and let the UI say so (app_info).
             let store = duet_services::open_store(KEYCHAIN_SERVICE, true)?;
+            let scrobble_accounts = store.accounts();
+            let upstream = settings.upstream.clone();
             let events = events::to_webview(app.handle().clone());
             let duet = tauri::async_runtime::block_on(async {
                 let duet = Duet::new(settings, store, events).await?;
@@ -251,6 +254,18 @@ pub fn run() {
                 &app.path().app_data_dir()?,
                 transfer_pace,
                 transfer::to_webview(app.handle().clone()),
+            )?);
+            app.manage(scrobble::start(
+                app.handle(),
+                &duet,
+                &app.path().app_data_dir()?,
+                scrobble_accounts,
+                upstream,
+                if transfer_pace == duet_services::Pace::TEST {
+                    std::time::Duration::from_secs(1)
+                } else {
+                    scrobble::RETRY_EVERY
+                },
             )?);
             app.manage(commands::playlist_tools::ExportFolder(
                 app.path().download_dir().ok(),

@@ -35,6 +35,8 @@ pub struct Prefs {
     pub playback: PlaybackPrefs,
     /// The audio cache, downloads and offline mode.
     pub storage: StoragePrefs,
+    /// Scrobbling to Last.fm and ListenBrainz (`crate::scrobble`), each off by default.
+    pub scrobbling: crate::scrobble::ScrobblingPrefs,
 }
 
 /// What plays when a track cannot be played where it is listed (`crate::playback`).

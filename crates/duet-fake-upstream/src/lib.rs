@@ -14,6 +14,8 @@
 //!   [`share_links::SHORT_LINKS`] to their pages.
 //! - The services' own web login pages, `music.163.com/login` and `y.qq.com/`, log in with a
 //!   click (`web_login`), for the app's web login window.
+//! - Last.fm (`ws.audioscrobbler.com`, `www.last.fm`) and ListenBrainz
+//!   (`api.listenbrainz.org`) are played by [`scrobblers`].
 //! - `/__fake/...` is the out-of-process control surface (see [`router`]).
 //! - Anything else is a plain 404.
 //!
@@ -39,6 +41,7 @@ mod journal;
 pub mod netease;
 pub mod qq;
 mod qr;
+pub mod scrobblers;
 pub mod share_links;
 pub mod twins;
 mod web_login;
@@ -91,6 +94,7 @@ struct StateInner {
     journal: Arc<journal::Journal>,
     netease: NeteaseControl,
     qq: QqControl,
+    scrobblers: scrobblers::ScrobblersControl,
 }
 
 impl FakeState {
@@ -107,6 +111,7 @@ impl FakeState {
                 journal,
                 netease,
                 qq,
+                scrobblers: scrobblers::ScrobblersControl::default(),
             }),
         }
     }
@@ -124,6 +129,11 @@ impl FakeState {
     /// Control handle of the QQ Music fake.
     pub fn qq(&self) -> &QqControl {
         &self.inner.qq
+    }
+
+    /// Control handle of the Last.fm and ListenBrainz fakes.
+    pub fn scrobblers(&self) -> &scrobblers::ScrobblersControl {
+        &self.inner.scrobblers
     }
 
     /// When this world was created (request times in `/__fake/requests` are relative to it).
@@ -179,8 +189,12 @@ pub fn fixture_urls(service: &str) -> Vec<url::Url> {
 /// - `POST /__fake/fail` — body `{"kind":"rate_limit","path_contains":"/cloudsearch","times":1,"delay_ms":…}`
 ///   (QQ Music faults may add `"module"` / `"method"`); `DELETE /__fake/fail` clears pending faults
 /// - `GET  /__fake/requests` — the request log; `DELETE /__fake/requests` clears it
+/// - `GET  /__fake/scrobblers/{lastfm|listenbrainz}`, `POST …/mode`, `POST …/revoke`,
+///   `GET /__fake/lastfm/tokens`, `POST /__fake/lastfm/tokens/{token}/approve` — the scrobbling
+///   fakes (see [`scrobblers`])
 pub fn router(state: FakeState) -> Router {
     control::routes()
+        .merge(scrobblers::control_routes())
         .route(
             &format!("/{}/ws/handshake", qq::APP_LOGIN_HOST),
             axum::routing::get(qq::app_login_handshake),
@@ -215,6 +229,18 @@ async fn upstream(
             body,
         )
         .await;
+    }
+    if scrobblers::handles_host(host) {
+        let query = uri.query();
+        return scrobblers::handle(
+            state.scrobblers(),
+            host,
+            rest,
+            &method,
+            query,
+            &headers,
+            body,
+        );
     }
     tracing::debug!(host, "unknown upstream host");
     http_util::plain_404()
@@ -280,6 +306,11 @@ impl FakeUpstream {
     /// Control handle of the QQ Music fake.
     pub fn qq(&self) -> &QqControl {
         self.state.qq()
+    }
+
+    /// Control handle of the Last.fm and ListenBrainz fakes.
+    pub fn scrobblers(&self) -> &scrobblers::ScrobblersControl {
+        self.state.scrobblers()
     }
 
     /// Queues a fault (shorthand for `netease().fail(..)`; faults apply to every service).

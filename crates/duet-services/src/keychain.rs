@@ -138,17 +138,17 @@ impl KeyringStore {
         })
     }
 
-    /// One operation on this store's entry of `provider`, after the keychain is unlocked.
+    /// One operation on this store's entry of `account`, after the keychain is unlocked.
     fn on_entry<T: Send + 'static>(
         &self,
-        provider: ProviderId,
+        account: String,
         operation: impl Fn(&keyring::Entry) -> keyring::Result<T> + Send + 'static,
     ) -> Result<T> {
         let service = self.service.clone();
         Ok(self
             .worker
             .run(self.timeout, Prompt::UnlessRefused, move || {
-                let entry = keyring::Entry::new(&service, provider.as_str()).map_err(problem_of)?;
+                let entry = keyring::Entry::new(&service, &account).map_err(problem_of)?;
                 again_if_timed_out(|| operation(&entry)).map_err(problem_of)
             })?)
     }
@@ -488,9 +488,11 @@ fn problem_of(error: keyring::Error) -> KeychainProblem {
     }
 }
 
-impl CredentialStore for KeyringStore {
-    fn load(&self, provider: ProviderId) -> Result<Option<Secret>> {
-        let value = self.on_entry(provider, |entry| match entry.get_password() {
+impl KeyringStore {
+    /// The secret kept under `account` (a provider's name, or one of
+    /// [`crate::AccountSecrets`]' own names).
+    pub(crate) fn load_account(&self, account: &str) -> Result<Option<Secret>> {
+        let value = self.on_entry(account.to_owned(), |entry| match entry.get_password() {
             Ok(value) => Ok(Some(value)),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(keyring::Error::Ambiguous(_)) => merge_duplicates(entry).map(Some),
@@ -499,9 +501,9 @@ impl CredentialStore for KeyringStore {
         Ok(value.map(Secret::new))
     }
 
-    fn save(&self, provider: ProviderId, secret: &Secret) -> Result<()> {
+    pub(crate) fn save_account(&self, account: &str, secret: &Secret) -> Result<()> {
         let value = secret.clone();
-        self.on_entry(provider, move |entry| {
+        self.on_entry(account.to_owned(), move |entry| {
             match entry.set_password(value.expose()) {
                 Err(keyring::Error::Ambiguous(_)) => {
                     delete_every_copy(entry)?;
@@ -512,12 +514,28 @@ impl CredentialStore for KeyringStore {
         })
     }
 
-    fn delete(&self, provider: ProviderId) -> Result<()> {
-        self.on_entry(provider, |entry| match entry.delete_credential() {
-            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(keyring::Error::Ambiguous(_)) => delete_every_copy(entry),
-            Err(e) => Err(e),
+    pub(crate) fn delete_account(&self, account: &str) -> Result<()> {
+        self.on_entry(account.to_owned(), |entry| {
+            match entry.delete_credential() {
+                Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+                Err(keyring::Error::Ambiguous(_)) => delete_every_copy(entry),
+                Err(e) => Err(e),
+            }
         })
+    }
+}
+
+impl CredentialStore for KeyringStore {
+    fn load(&self, provider: ProviderId) -> Result<Option<Secret>> {
+        self.load_account(provider.as_str())
+    }
+
+    fn save(&self, provider: ProviderId, secret: &Secret) -> Result<()> {
+        self.save_account(provider.as_str(), secret)
+    }
+
+    fn delete(&self, provider: ProviderId) -> Result<()> {
+        self.delete_account(provider.as_str())
     }
 
     fn is_persistent(&self) -> bool {

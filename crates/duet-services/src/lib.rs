@@ -3,6 +3,7 @@
 //! and one provider per service over it, with stored sessions restored. A new service is one
 //! line here.
 
+mod accounts;
 mod keychain;
 mod read_only;
 
@@ -15,6 +16,7 @@ use duet_core::upstream::UPSTREAM_ENV;
 use duet_core::{Error, MemoryStore, Provider, Upstream};
 use serde::Serialize;
 
+pub use accounts::{AccountSecrets, MemoryAccounts};
 pub use keychain::{
     inspect_keychain, KeychainProblem, KeychainReport, KeychainState, KeychainTrouble,
     KeyringStore, KEYCHAIN_SERVICE, SERVER_KEYCHAIN_SERVICE,

@@ -18,6 +18,7 @@ pub mod player;
 pub mod playlist_tools;
 pub mod podcasts;
 pub mod prefs;
+pub mod scrobble;
 pub mod search;
 pub mod session;
 pub mod share;
@@ -115,6 +116,12 @@ pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
         podcasts::podcast_subscribe,
         podcasts::podcast_play,
         podcasts::podcast_progress,
+        scrobble::scrobble_status,
+        scrobble::scrobble_lastfm_api_account,
+        scrobble::scrobble_lastfm_connect,
+        scrobble::scrobble_lastfm_finish,
+        scrobble::scrobble_listenbrainz_connect,
+        scrobble::scrobble_disconnect,
     ]
 }
 

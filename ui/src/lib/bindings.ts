@@ -207,6 +207,24 @@ export const commands = {
 	podcast_play: (episodes: Episode[], startIndex: number) => __TAURI_INVOKE<PlayerState>("podcast_play", { episodes, startIndex }),
 	/**  Where the heard episodes of a podcast were left, most recently heard first. */
 	podcast_progress: (provider: ProviderId, podcastId: string) => __TAURI_INVOKE<EpisodeProgress[]>("podcast_progress", { provider, podcastId }),
+	/**
+	 *  Both services' accounts, queues and last errors. When the keychain could not be read, it is
+	 *  read again first.
+	 */
+	scrobble_status: () => __TAURI_INVOKE<ScrobbleStatus>("scrobble_status"),
+	/**  Keeps the Last.fm API key and secret the person pasted (in the keychain). */
+	scrobble_lastfm_api_account: (apiKey: string, apiSecret: string) => __TAURI_INVOKE<ScrobbleStatus>("scrobble_lastfm_api_account", { apiKey, apiSecret }),
+	/**
+	 *  Connecting Last.fm, step one: opens Last.fm's approval page in the browser; answers its
+	 *  address too, for when no browser opens.
+	 */
+	scrobble_lastfm_connect: () => __TAURI_INVOKE<LastfmApproval>("scrobble_lastfm_connect"),
+	/**  Connecting Last.fm, step two ("I approved it"). */
+	scrobble_lastfm_finish: () => __TAURI_INVOKE<ScrobbleStatus>("scrobble_lastfm_finish"),
+	/**  Connects ListenBrainz with a pasted user token, once ListenBrainz says it is valid. */
+	scrobble_listenbrainz_connect: (token: string) => __TAURI_INVOKE<ScrobbleStatus>("scrobble_listenbrainz_connect", { token }),
+	/**  Forgets a service's account and the plays still waiting for it. */
+	scrobble_disconnect: (service: ScrobbleService) => __TAURI_INVOKE<ScrobbleStatus>("scrobble_disconnect", { service }),
 };
 
 /** Events */
@@ -220,6 +238,7 @@ export const events = {
 	player_skipped: makeEvent<PlayerSkipped, PlayerSkipped>("player-skipped"),
 	player_state: makeEvent<PlayerStateChanged, PlayerStateChanged>("player-state"),
 	prefs_changed: makeEvent<PrefsChanged, PrefsChanged>("prefs-changed"),
+	scrobble_status: makeEvent<ScrobbleStatusChanged, ScrobbleStatusChanged>("scrobble-status"),
 	session_changed: makeEvent<SessionStatus, SessionStatus>("session-changed"),
 	transfer_changed: makeEvent<TransferChanged, TransferChanged>("transfer-changed"),
 	transfer_preview: makeEvent<TransferPreviewProgress, TransferPreviewProgress>("transfer-preview"),
@@ -701,6 +720,11 @@ export type KeptCopy = {
 /**  The picture's words. */
 export type Language = "en" | "zh";
 
+/**  The page the person approves Duet on. */
+export type LastfmApproval = {
+	url: string,
+};
+
 export type LoginState = {
 	provider: ProviderId,
 	method: QrMethod,
@@ -1005,6 +1029,8 @@ export type Prefs = {
 	playback?: PlaybackPrefs,
 	/**  The audio cache, downloads and offline mode. */
 	storage?: StoragePrefs,
+	/**  Scrobbling to Last.fm and ListenBrainz (`crate::scrobble`), each off by default. */
+	scrobbling?: ScrobblingPrefs,
 };
 
 /**  The desktop preferences changed (`prefs_set`): every window takes the new ones. */
@@ -1090,6 +1116,35 @@ export type Scored = {
 	score: number | null,
 };
 
+/**  A service plays are counted on. */
+export type ScrobbleService = "lastfm" | "listenbrainz";
+
+/**  What the Settings section shows. */
+export type ScrobbleStatus = {
+	lastfm: ServiceStatus,
+	listenbrainz: ServiceStatus,
+	/**  A Last.fm API key and secret are known (pasted, or built in). */
+	lastfm_api_account: boolean,
+	/**  They were built in (nothing to paste). */
+	lastfm_api_account_built_in: boolean,
+	/**  The approval page was opened and "I approved it" is next. */
+	lastfm_approval_pending: boolean,
+	/**  The keychain could not be read; why (the accounts are unknown until it can). */
+	keychain_problem: string | null,
+};
+
+/**
+ *  The scrobbling status changed (an account connected, plays queued or sent, an error): the
+ *  Settings section shows the new one.
+ */
+export type ScrobbleStatusChanged = ScrobbleStatus;
+
+/**  The `scrobbling` preferences: each service on or off (off by default). */
+export type ScrobblingPrefs = {
+	lastfm?: boolean,
+	listenbrainz?: boolean,
+};
+
 export type SearchItems = { type: "track"; items: Track[] } | { type: "album"; items: Album[] } | { type: "artist"; items: Artist[] } | { type: "playlist"; items: Playlist[] };
 
 export type SearchPage = {
@@ -1109,6 +1164,24 @@ export type SearchType = "track" | "album" | "artist" | "playlist";
  *  is only reachable through [`Secret::expose`], which makes every use easy to audit.
  */
 export type Secret = string;
+
+/**  What the Settings section shows of one service. */
+export type ServiceStatus = {
+	service: ScrobbleService,
+	/**  The person's switch (the `scrobbling` preferences). */
+	enabled: boolean,
+	connected: boolean,
+	user_name: string | null,
+	/**  Plays waiting to be sent. */
+	queued: number,
+	/**  The last thing that went wrong, in words; cleared by the next clean send. */
+	last_error: string | null,
+	/**
+	 *  The service no longer accepts the session or token: nothing is sent until the person
+	 *  connects again (their plays stay queued).
+	 */
+	needs_reconnect: boolean,
+};
 
 export type SessionState = "logged_in" | "logged_out" | 
 /**  There was a session; the service no longer accepts it. */

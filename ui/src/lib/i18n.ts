@@ -422,6 +422,27 @@ const en = {
   'settings.play_anywhere': 'Play anywhere',
   'settings.play_anywhere_hint':
     'A song that is grey, VIP only or a preview here plays from your other service when it has the same recording',
+  'settings.scrobble': 'Scrobbling',
+  'settings.scrobble.hint':
+    'Count your plays on Last.fm or ListenBrainz (half the song or four minutes). Nothing is ever reported to NetEase or QQ Music.',
+  'settings.scrobble.connect': 'Connect {name}',
+  'settings.scrobble.open_again': 'Open the approval page again',
+  'settings.scrobble.approve_note':
+    'Approve Duet on the Last.fm page that opened in your browser, then come back here:',
+  'settings.scrobble.approved': 'I approved it',
+  'settings.scrobble.connected': '{name}: connected as {user}',
+  'settings.scrobble.queued': '{count} plays waiting to be sent',
+  'settings.scrobble.reconnect': '{name} no longer accepts this connection: connect again',
+  'settings.scrobble.switch': 'Scrobble to {name}',
+  'settings.scrobble.disconnect': 'Disconnect',
+  'settings.scrobble.lastfm_api_note':
+    'Duet has no Last.fm API account of its own: create yours at last.fm/api/account/create (it is given at once) and paste its key and secret. They stay in your keychain.',
+  'settings.scrobble.api_key': 'API key',
+  'settings.scrobble.api_secret': 'Shared secret',
+  'settings.scrobble.save': 'Save',
+  'settings.scrobble.token_note':
+    'Paste your user token from listenbrainz.org/settings. It stays in your keychain.',
+  'settings.scrobble.token': 'User token',
   'settings.media_controls': 'Media keys and system controls',
   'settings.feed': 'Now-playing feed for OBS and widgets',
   'settings.feed_hint': 'Read-only, this computer only',
@@ -1003,6 +1024,26 @@ const zh: Record<MessageKey, string> = {
   'settings.play_anywhere': '跨平台播放',
   'settings.play_anywhere_hint':
     '这里是灰色、仅限 VIP 或只能试听的歌，会从你另一个已登录的平台播放同一录音',
+  'settings.scrobble': '听歌记录同步（Scrobble）',
+  'settings.scrobble.hint':
+    '把播放记到 Last.fm 或 ListenBrainz（听满一半或四分钟）。从不向网易云音乐或 QQ 音乐报告任何播放。',
+  'settings.scrobble.connect': '连接 {name}',
+  'settings.scrobble.open_again': '再次打开授权页',
+  'settings.scrobble.approve_note': '请在浏览器中打开的 Last.fm 页面上授权 Duet，然后回到这里：',
+  'settings.scrobble.approved': '我已授权',
+  'settings.scrobble.connected': '{name}：已连接为 {user}',
+  'settings.scrobble.queued': '{count} 条播放等待发送',
+  'settings.scrobble.reconnect': '{name} 不再接受此连接：请重新连接',
+  'settings.scrobble.switch': '同步到 {name}',
+  'settings.scrobble.disconnect': '断开',
+  'settings.scrobble.lastfm_api_note':
+    'Duet 没有自己的 Last.fm API 账号：请在 last.fm/api/account/create 创建你的（立即发放），并粘贴其 key 和 secret。它们保存在系统钥匙串中。',
+  'settings.scrobble.api_key': 'API key',
+  'settings.scrobble.api_secret': 'Shared secret',
+  'settings.scrobble.save': '保存',
+  'settings.scrobble.token_note':
+    '粘贴 listenbrainz.org/settings 上的用户令牌。它保存在系统钥匙串中。',
+  'settings.scrobble.token': '用户令牌',
   'settings.media_controls': '媒体键与系统播放控件',
   'settings.feed': '正在播放推送（OBS、桌面小部件）',
   'settings.feed_hint': '只读，仅限本机',

@@ -57,6 +57,7 @@ import {
   progress as podcastProgress,
   startAt,
 } from './podcasts';
+import { scrobbleMock, type MockScrobble } from './scrobble';
 import { searchAll } from './search';
 import {
   art,
@@ -127,6 +128,8 @@ interface MockConfig {
   kept?: CollectionRef[];
   /** The listening record's plays (tests/mock/listening.ts). */
   listening?: MockPlay[];
+  /** The scrobbling accounts (tests/mock/scrobble.ts). */
+  scrobble?: MockScrobble;
   /** Between two writes of a mock transfer job (default 120 ms). */
   transferStepMs?: number;
   /** The transfer write (counted from 1 over the page's life) that is refused, and how. */
@@ -1408,6 +1411,7 @@ const handlers: Handlers = {
     }
     return clone(job);
   },
+  ...scrobbleMock(cfg.scrobble ?? {}, (error) => reject(error)),
   history_list: () => clone(history),
   listening_summary: (period, service, utcOffsetMinutes) =>
     mockSummary(cfg.listening ?? [], period, service, utcOffsetMinutes),
