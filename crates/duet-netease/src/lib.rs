@@ -12,6 +12,7 @@ pub mod library;
 pub mod lyrics;
 pub mod parse;
 pub mod provider;
+pub mod radio;
 pub mod session;
 
 pub use client::{Config, Transport, WeapiSecret};

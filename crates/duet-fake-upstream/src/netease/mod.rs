@@ -41,6 +41,7 @@ mod endpoints;
 mod fixtures;
 mod identity;
 mod library;
+pub mod radio;
 mod server;
 mod transport;
 
@@ -151,6 +152,8 @@ struct Shared {
     state: Mutex<State>,
     /// Likes, created, changed and followed playlists: the writes, kept for the reads.
     library: library::Library,
+    /// Personal FM's place in its catalogue and the trashed songs.
+    radio: radio::Radio,
 }
 
 /// Control handle of the NetEase fake (cheap to clone; all clones drive the same world).
@@ -183,6 +186,7 @@ impl NeteaseControl {
                     ..State::default()
                 }),
                 library: library::Library::default(),
+                radio: radio::Radio::default(),
             }),
         }
     }
@@ -205,6 +209,15 @@ impl NeteaseControl {
 
     pub(crate) fn library(&self) -> &library::Library {
         &self.shared.library
+    }
+
+    pub(crate) fn radio(&self) -> &radio::Radio {
+        &self.shared.radio
+    }
+
+    /// Every "not interested" (FM trash) the fake was told, oldest first.
+    pub fn fm_trashed(&self) -> Vec<radio::TrashRecord> {
+        self.shared.radio.trashed()
     }
 
     /// The ids of the account's liked tracks, newest first, as the fake keeps them.
