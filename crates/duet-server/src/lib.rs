@@ -10,6 +10,7 @@ pub mod api;
 pub mod library;
 mod login_keys;
 mod matches;
+mod radio;
 mod search;
 pub mod seed;
 mod tools;
@@ -146,6 +147,7 @@ pub fn router(state: Arc<AppState>, access: Access) -> Router {
         .merge(library::routes())
         .merge(albums::routes())
         .merge(matches::routes())
+        .merge(radio::routes())
         .merge(search::routes())
         .merge(transfers::routes())
         .merge(seed::routes(state.clone()))
