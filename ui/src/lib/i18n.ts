@@ -567,6 +567,24 @@ const en = {
   'error.not_owner.title': 'Not your playlist',
   'error.not_owner.body':
     'Only its owner can change this playlist. Follow it to keep it in your library, or add the songs to one of your own.',
+  'nav.fm': 'Personal FM',
+  'fm.title': 'Personal FM',
+  'fm.intro': 'Songs NetEase picks for you, one after another, for as long as you listen.',
+  'fm.start': 'Start personal FM',
+  'fm.trash': 'Not interested',
+  'fm.trash_hint': 'Never play this in personal FM again, and skip it',
+  'fm.trashed': '“{title}” won’t come back in personal FM',
+  'fm.next': 'Next',
+  'fm.loading': 'Asking NetEase for songs…',
+  'fm.dry': 'Personal FM has nothing new right now. Try again later.',
+  'fm.retry': 'Try again',
+  'fm.needs_login': 'Personal FM is NetEase Cloud Music’s: log in to NetEase to use it.',
+  'fm.qq_missing':
+    'QQ Music’s own radio (猜你喜欢) is not in Duet yet, so personal FM plays from NetEase only.',
+  'heartbeat.start': 'Heartbeat mode',
+  'heartbeat.hint': 'Play songs like this one, mixed with your liked songs (NetEase’s 心动模式)',
+  'heartbeat.started': 'Heartbeat mode from “{title}”',
+  'heartbeat.empty': 'NetEase sent no songs for heartbeat mode',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -1115,6 +1133,23 @@ const zh: Record<MessageKey, string> = {
   'mine.clear': '取消选择',
   'error.not_owner.title': '不是你的歌单',
   'error.not_owner.body': '只有创建者可以修改这个歌单。你可以收藏它，或把歌曲收藏到你自己的歌单。',
+  'nav.fm': '私人FM',
+  'fm.title': '私人FM',
+  'fm.intro': '网易云音乐为你挑选的歌，一首接一首，想听多久就放多久。',
+  'fm.start': '开始私人FM',
+  'fm.trash': '不感兴趣',
+  'fm.trash_hint': '不再在私人FM中播放这首歌，并跳过它',
+  'fm.trashed': '「{title}」不会再出现在私人FM中',
+  'fm.next': '下一首',
+  'fm.loading': '正在向网易云音乐获取歌曲…',
+  'fm.dry': '私人FM暂时没有新的歌曲，请稍后再试。',
+  'fm.retry': '重试',
+  'fm.needs_login': '私人FM是网易云音乐的功能：登录网易云音乐后即可使用。',
+  'fm.qq_missing': 'QQ 音乐的个性电台（猜你喜欢）还没有加入 Duet，所以私人FM目前只来自网易云音乐。',
+  'heartbeat.start': '心动模式',
+  'heartbeat.hint': '从这首歌开始，播放与它相似的歌，并穿插你喜欢的歌',
+  'heartbeat.started': '从「{title}」开始心动模式',
+  'heartbeat.empty': '网易云音乐没有返回心动模式的歌曲',
 };
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, zh };
