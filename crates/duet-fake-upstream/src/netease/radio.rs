@@ -20,8 +20,9 @@ const HEARTBEAT: &str = "/api/playmode/intelligence/list";
 /// Every path this module answers.
 pub(crate) const PATHS: [&str; 3] = [PERSONAL_FM, TRASH, HEARTBEAT];
 
-/// The FM catalogue: songs `FM_TRACK_BASE + 1 ..= FM_TRACK_BASE + FM_CATALOGUE_LEN` (the
-/// playable ones; ids ending in 13 or 77 are grey or VIP and never offered).
+/// The FM catalogue goes on after the twin recordings with songs `FM_TRACK_BASE + 1 ..=
+/// FM_TRACK_BASE + FM_CATALOGUE_LEN` (the playable ones; ids ending in 13 or 77 are grey or VIP
+/// and never offered).
 pub const FM_TRACK_BASE: u64 = 730_000_000;
 const FM_CATALOGUE_LEN: u64 = 60;
 /// How many songs one FM batch holds.
@@ -57,10 +58,15 @@ impl Radio {
     }
 }
 
-fn catalogue() -> impl Iterator<Item = u64> + Clone {
-    (1..=FM_CATALOGUE_LEN)
-        .map(|n| FM_TRACK_BASE + n)
+/// Every song personal FM offers, in the order it offers them (coming round again at the end):
+/// the playable twin recordings (real titles, also on QQ Music), then generated songs.
+pub fn fm_catalogue() -> Vec<u64> {
+    crate::twins::twins()
+        .iter()
+        .map(|t| t.netease.id)
+        .chain((1..=FM_CATALOGUE_LEN).map(|n| FM_TRACK_BASE + n))
         .filter(|id| catalog::song_kind(*id) == SongKind::Normal)
+        .collect()
 }
 
 /// Answers one radio call.
@@ -109,7 +115,7 @@ fn personal_fm(c: &Call<'_>) -> Result<Answer, Value> {
         return Err(param_error());
     }
     let mut st = lock(&c.ctl.radio().state);
-    let songs: Vec<u64> = catalogue().collect();
+    let songs = fm_catalogue();
     let trashed: Vec<u64> = st.trashed.iter().map(|t| t.song_id).collect();
     let mut batch = Vec::with_capacity(FM_BATCH);
     // One round of the catalogue at most: a catalogue trashed whole answers an empty batch.
