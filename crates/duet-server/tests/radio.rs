@@ -1,6 +1,7 @@
 //! Personal FM and heartbeat mode through duet-server's `/v1` against the fake: batches come,
 //! a trash lands once and its song never comes back, the heartbeat queue starts from the song
-//! asked, and refusals answer the README's error object. QQ Music answers `declined`.
+//! asked, and refusals answer the README's error object. QQ Music's radio (猜你喜欢) answers
+//! too; its trash and heartbeat are `declined`.
 
 // Sessions go through the Secret Service, which runs on Linux (./dev test starts one).
 #![cfg(target_os = "linux")]
@@ -8,8 +9,9 @@
 mod common;
 
 use common::*;
+use duet_fake_upstream::qq::QqAccount;
 use duet_fake_upstream::{Fault, FaultKind};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 fn ids(tracks: &Value) -> Vec<String> {
     tracks
@@ -81,12 +83,26 @@ async fn netease_fm_trash_and_heartbeat_round_trip() {
 }
 
 #[tokio::test]
-async fn qq_music_declines_fm_and_heartbeat() {
+async fn qq_music_offers_its_radio_but_no_trash_or_heartbeat() {
     let fake = fake().await;
     let server = Server::start(&fake, &keychain_service()).await;
     let (status, body) = server.get("/v1/qq/fm").await;
-    assert_error(status, &body, 403, "declined");
+    assert_error(status, &body, 401, "not_logged_in");
     assert_eq!(body["error"]["provider"], "qq");
+    let issued = fake.qq().issue_session(QqAccount::Qq);
+    let cookie = format!(
+        "uin=o0{}; qqmusic_key={key}; qm_keyst={key}",
+        issued.musicid,
+        key = issued.musickey
+    );
+    let (status, body) = server
+        .post("/v1/qq/login/cookie", Some(json!({ "cookie": cookie })))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, batch) = server.get("/v1/qq/fm").await;
+    assert_eq!(status, 200, "{batch}");
+    assert_eq!(ids(&batch).len(), 5);
+    assert_eq!(batch[0]["provider"], "qq");
     let (status, body) = server
         .get("/v1/qq/heartbeat?track=0039MnYb0qxYhV&playlist=liked")
         .await;
