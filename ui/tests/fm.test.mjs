@@ -110,14 +110,35 @@ describe('personal FM and heartbeat mode', () => {
     }
   });
 
-  test('with QQ Music logged in, the FM screen says why its radio is missing', async () => {
+  test('with both services, a switch picks QQ Music’s radio, which has no trash', async () => {
     const app = await openApp(h, {
       hash: '#/fm',
       mock: { providers: ['netease', 'qq'], qqSession: 'logged_in' },
     });
+    const { page } = app;
     try {
-      await app.page.waitForSelector(id('fm-qq-missing'));
-      assert.match(await app.page.locator(id('fm-qq-missing')).textContent(), /QQ Music/);
+      await page.waitForSelector(id('fm-provider'));
+      assert.equal(await page.locator(id('fm-screen')).getAttribute('data-provider'), 'netease');
+      await page.locator(id('fm-provider-qq')).click();
+      await eventually(
+        async () => (await page.locator(id('fm-screen')).getAttribute('data-provider')) === 'qq',
+      );
+      await page.waitForSelector(id('fm-no-trash'));
+      assert.match(await page.locator(id('fm-no-trash')).textContent(), /QQ Music/);
+      await page.locator(id('fm-start')).click();
+      await page.waitForSelector(id('fm-stage'));
+      assert.deepEqual(await app.duet(() => window.__duet.last('fm_batch')), { provider: 'qq' });
+      const play = await app.duet(() => window.__duet.last('player_play'));
+      assert.equal(play.tracks.length, 5);
+      assert.ok(play.tracks.every((t) => t.provider === 'qq'));
+      assert.equal(await page.locator(id('fm-trash')).count(), 0, 'no trash for QQ Music');
+      await page.locator(id('fm-next')).click();
+      await eventually(
+        async () =>
+          (await page.locator(id('fm-stage')).getAttribute('data-track-id')) === play.tracks[1].id,
+      );
+      assert.equal(await app.count('fm_trash'), 0);
+      assert.deepEqual(app.problems, []);
     } finally {
       await app.close();
     }

@@ -49,7 +49,7 @@ import {
 import { mockAlbum, mockArtist, mockArtistAlbums } from './albums';
 import { mockSummary, type MockPlay } from './listening';
 import { searchAll } from './search';
-import { DECLINED, fmBatch, fmTrash, heartbeat, radio } from './radio';
+import { DECLINED, fmBatch, fmTrash, heartbeat, qqRadioBatch, radio } from './radio';
 import {
   art,
   colorsByUrl,
@@ -1050,10 +1050,10 @@ const handlers: Handlers = {
   album: (provider, id) => mockAlbum(provider, id),
   artist: (provider, id) => mockArtist(provider, id),
   fm_batch: (provider) =>
-    provider === 'qq'
-      ? reject(DECLINED(provider, 'personal FM'), provider)
-      : session[provider] !== 'logged_in'
-        ? reject({ kind: 'not_logged_in', message: 'log in first', upstream_code: 301 }, provider)
+    session[provider] !== 'logged_in'
+      ? reject({ kind: 'not_logged_in', message: 'log in first' }, provider)
+      : provider === 'qq'
+        ? qqRadioBatch()
         : fmBatch(),
   fm_trash: (provider, trackId) =>
     provider === 'qq'

@@ -1,9 +1,10 @@
 // Personal FM and heartbeat mode in the mock backend: batches of three from a catalogue of its
 // own, each starting with the last song of the batch before (so the app's "never queue a song
 // twice" is exercised), never a trashed song again; the trash calls are kept for tests to read
-// (`window.__duet.radio.trashed`). QQ Music declines, as the Rust side does.
+// (`window.__duet.radio.trashed`). QQ Music's radio (猜你喜欢) answers five at a time; its
+// trash and heartbeat decline, as the Rust side does.
 import type { ProviderId, Track } from '../../src/lib/bindings';
-import { makeTracks } from './data';
+import { makeTracks, qqTracks } from './data';
 
 const BATCH = 3;
 
@@ -30,6 +31,17 @@ export function fmBatch(): Track[] {
     at += 1;
   }
   radio.cursor = at;
+  return out;
+}
+
+let qqCursor = 0;
+const qqRadio = qqTracks(20, 3).filter((t) => t.playable && !t.vip);
+/** QQ Music's radio: the next five of its catalogue. */
+export function qqRadioBatch(): Track[] {
+  const out = Array.from({ length: 5 }, (_, i) =>
+    structuredClone(qqRadio[(qqCursor + i) % qqRadio.length]),
+  );
+  qqCursor += 5;
   return out;
 }
 

@@ -8,8 +8,12 @@ import type { DuetError, Provider, Track } from '../types';
 import { enqueue, next, play, player } from './player.svelte';
 import { toast } from './toasts.svelte';
 
-/** The services whose personal FM Duet plays (QQ Music's radio is not in Duet: see README). */
-export const FM_PROVIDERS: readonly Provider[] = ['netease'];
+/** The services whose personal FM Duet plays: NetEase's 私人FM, QQ Music's radio 猜你喜欢. */
+export const FM_PROVIDERS: readonly Provider[] = ['netease', 'qq'];
+/** Where "not interested" exists (no maintained reference shows QQ Music's: docs/qqmusic-wire.md). */
+export const canTrash = (provider: Provider): boolean => provider === 'netease';
+/** Where heartbeat mode exists (NetEase's 心动模式 only). */
+export const HEARTBEAT_PROVIDERS: readonly Provider[] = ['netease'];
 /** Ask for the next batch when this few tracks are left after the current one. */
 const REFILL_WHEN_LEFT = 1;
 /** Batches in a row that bring nothing new before FM says it has run dry. */
