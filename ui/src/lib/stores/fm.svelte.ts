@@ -2,6 +2,7 @@
 // queue: this store starts it, keeps the queue filled (the next batch is asked before the queue
 // runs out, and no track is queued twice), and sends "not interested" (the FM trash) only when
 // the person presses it. Heartbeat mode plays the service's intelligence queue from one song.
+import { untrack } from 'svelte';
 import { ipc } from '../ipc';
 import { errorBody, errorTitle, t } from '../i18n';
 import type { DuetError, Provider, Track } from '../types';
@@ -82,7 +83,8 @@ function keepFilled(): void {
       if (!fmPlaying()) return;
       if (s.queue_length - 1 - s.index <= REFILL_WHEN_LEFT) {
         const provider = fm.provider;
-        void ask(provider, (fresh) => enqueue(fresh, true));
+        // Only a new player state asks again: a refill that failed to queue waits for one.
+        untrack(() => void ask(provider, (fresh) => enqueue(fresh, true)));
       }
     });
   });
