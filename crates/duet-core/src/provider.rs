@@ -227,6 +227,29 @@ pub trait Provider: Send + Sync + 'static {
         let _ = (id, subscribe);
         Err(not_offered(self.id(), "podcasts"))
     }
+
+    // ---- personal FM and heartbeat mode (issue 14, item 1) ----------------------------------
+    // Reads, plus one write (`fm_trash`) made once because a person pressed "not interested".
+    // Nothing here reports listening to the service.
+
+    /// The next batch of the account's personal FM (NetEase 私人FM): a few tracks the service
+    /// picks; ask again for more. Needs a login.
+    async fn personal_fm(&self) -> Result<Vec<Track>> {
+        Err(not_offered(self.id(), "personal FM"))
+    }
+    /// "Not interested": the service drops `track_id` from the personal FM for good. Made once,
+    /// because a person pressed it.
+    async fn fm_trash(&self, track_id: &str) -> Result<()> {
+        let _ = track_id;
+        Err(not_offered(self.id(), "personal FM"))
+    }
+    /// Heartbeat mode (NetEase 心动模式): the service's intelligence queue started from
+    /// `track_id` of the playlist `playlist_id` (the liked songs): that track first, then
+    /// songs like it mixed with the playlist's.
+    async fn heartbeat(&self, track_id: &str, playlist_id: &str) -> Result<Vec<Track>> {
+        let _ = (track_id, playlist_id);
+        Err(not_offered(self.id(), "heartbeat mode"))
+    }
 }
 
 fn not_offered(provider: ProviderId, what: &str) -> Error {

@@ -82,8 +82,17 @@ pub const PODCAST_SUBSCRIBE: Endpoint = Endpoint::new("/api/djradio/sub", Weapi,
 /// `dj_sub.js` (`t≠1`): unsubscribe, `{id}`.
 pub const PODCAST_UNSUBSCRIBE: Endpoint = Endpoint::new("/api/djradio/unsub", Weapi, Write);
 
+// Personal FM and heartbeat mode (issue 14; docs/netease-wire.md "Personal FM and heartbeat
+// mode"), as NCMA-Enhanced's modules send them.
+/// `module/personal_fm.js`: weapi, no parameters.
+pub const PERSONAL_FM: Endpoint = Endpoint::new("/api/v1/radio/get", Weapi, Read);
+/// `module/fm_trash.js`: weapi.
+pub const FM_TRASH: Endpoint = Endpoint::new("/api/radio/trash/add", Weapi, Write);
+/// `module/playmode_intelligence_list.js`: the default transport, eapi.
+pub const HEARTBEAT: Endpoint = Endpoint::new("/api/playmode/intelligence/list", Eapi, Read);
+
 /// The whole table, for the tests that hold the wire note to it.
-pub const ALL: [&Endpoint; 35] = [
+pub const ALL: [&Endpoint; 38] = [
     &QR_KEY,
     &QR_POLL,
     &ACCOUNT,
@@ -119,6 +128,9 @@ pub const ALL: [&Endpoint; 35] = [
     &PODCAST_EPISODES,
     &PODCAST_SUBSCRIBE,
     &PODCAST_UNSUBSCRIBE,
+    &PERSONAL_FM,
+    &FM_TRASH,
+    &HEARTBEAT,
 ];
 
 /// Whether `error` is the service refusing a request's form (its transport or parameters) rather

@@ -13,6 +13,7 @@ pub mod lyrics;
 pub mod parse;
 pub mod podcasts;
 pub mod provider;
+pub mod radio;
 pub mod session;
 
 pub use client::{Config, Transport, WeapiSecret};

@@ -27,7 +27,7 @@ const ALREADY_THERE: i64 = 502;
 const WRITE_CODES: [i64; 4] = [REFUSED, NOT_YOURS, BIND_PHONE, ALREADY_THERE];
 
 /// NetEase ids are decimal numbers; anything else never reaches the service.
-fn numeric(id: &str, what: &str) -> Result<u64> {
+pub(crate) fn numeric(id: &str, what: &str) -> Result<u64> {
     let ok = !id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit());
     ok.then(|| id.parse::<u64>().ok())
         .flatten()

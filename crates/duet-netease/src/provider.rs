@@ -20,7 +20,7 @@ use crate::client::{Client, Config};
 use crate::endpoints;
 use crate::errors::{self, netease};
 use crate::session::Session;
-use crate::{albums, identity, library, lyrics, parse, podcasts};
+use crate::{albums, identity, library, lyrics, parse, podcasts, radio};
 
 /// How many ids one `/api/v3/song/detail` call may carry (§7.4: NCMA warns to keep ≤1000).
 pub const SONG_DETAIL_BATCH: usize = 1000;
@@ -635,6 +635,22 @@ impl Provider for NeteaseProvider {
     async fn subscribe_podcast(&self, id: &str, subscribe: bool) -> Result<()> {
         check_id(id, "podcast")?;
         podcasts::subscribe(&self.client, id, subscribe).await
+    }
+
+    // ---- Personal FM and heartbeat mode (crate::radio) -------------------------------------
+
+    async fn personal_fm(&self) -> Result<Vec<Track>> {
+        let tracks = radio::personal_fm(&self.client).await?;
+        Ok(self.client.upstream().route_images(tracks))
+    }
+
+    async fn fm_trash(&self, track_id: &str) -> Result<()> {
+        radio::fm_trash(&self.client, track_id).await
+    }
+
+    async fn heartbeat(&self, track_id: &str, playlist_id: &str) -> Result<Vec<Track>> {
+        let tracks = radio::heartbeat(&self.client, track_id, playlist_id).await?;
+        Ok(self.client.upstream().route_images(tracks))
     }
 }
 

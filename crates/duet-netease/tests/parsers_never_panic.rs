@@ -2,7 +2,7 @@
 //! JSON trees, fixtures with their values swapped for other types, and arbitrary lyric text.
 
 use duet_core::{Quality, SearchType};
-use duet_netease::{errors, lyrics, parse};
+use duet_netease::{errors, lyrics, parse, radio};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -52,6 +52,9 @@ fn arbitrary_json() -> impl Strategy<Value = Value> {
                         Just("start"),
                         Just("end"),
                         Just("dailySongs"),
+                        Just("songInfo"),
+                        Just("artists"),
+                        Just("album"),
                         Just("name"),
                         Just("creator"),
                         Just("point"),
@@ -91,6 +94,8 @@ fn every_parser(body: &Value) {
     let _ = parse::qr_answer(body);
     let _ = parse::stream_url(body, "1", Quality::High);
     let _ = lyrics::lyrics(body, "1");
+    let _ = radio::fm_batch(body);
+    let _ = radio::heartbeat_list(body);
     if let Some(code) = errors::code_of(body) {
         let _ = errors::error_for_code(code, body, true);
     }

@@ -18,6 +18,7 @@ pub mod parse;
 pub mod provider;
 pub mod ptui;
 pub mod qrc;
+pub mod radio;
 pub mod session;
 pub mod sign;
 pub mod tokens;

@@ -732,6 +732,23 @@ impl Provider for QqProvider {
             .await?;
         Ok(self.upstream().route_images(albums))
     }
+
+    // ---- Personal radio (crate::radio) ------------------------------------------------------
+
+    async fn personal_fm(&self) -> Result<Vec<Track>> {
+        let tracks = self
+            .authed(|c| async move { crate::radio::guess_radio(self.api.client(), &c).await })
+            .await?;
+        Ok(self.upstream().route_images(tracks))
+    }
+
+    async fn fm_trash(&self, track_id: &str) -> Result<()> {
+        let _ = track_id;
+        Err(qq(Error::declined(
+            "QQ Music's radio has no \"not interested\" call in the maintained references; Duet \
+             does not guess one",
+        )))
+    }
 }
 
 impl QqProvider {

@@ -11,6 +11,7 @@ pub mod library;
 mod login_keys;
 mod matches;
 mod podcasts;
+mod radio;
 mod search;
 pub mod seed;
 mod tools;
@@ -148,6 +149,7 @@ pub fn router(state: Arc<AppState>, access: Access) -> Router {
         .merge(albums::routes())
         .merge(podcasts::routes())
         .merge(matches::routes())
+        .merge(radio::routes())
         .merge(search::routes())
         .merge(transfers::routes())
         .merge(seed::routes(state.clone()))

@@ -19,6 +19,7 @@ pub mod playlist_tools;
 pub mod podcasts;
 pub mod prefs;
 pub mod scrobble;
+pub mod radio;
 pub mod search;
 pub mod session;
 pub mod share;
@@ -61,6 +62,9 @@ pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
         albums::album,
         albums::artist,
         albums::artist_albums,
+        radio::fm_batch,
+        radio::fm_trash,
+        radio::heartbeat,
         player::player_play,
         player::player_enqueue,
         player::player_toggle,

@@ -65,6 +65,12 @@ export const commands = {
 	album: (provider: ProviderId, id: string) => __TAURI_INVOKE<Album>("album", { provider, id }),
 	artist: (provider: ProviderId, id: string) => __TAURI_INVOKE<ArtistPage>("artist", { provider, id }),
 	artist_albums: (provider: ProviderId, id: string, page: number) => __TAURI_INVOKE<ArtistAlbums>("artist_albums", { provider, id, page }),
+	/**  The next batch of personal FM. */
+	fm_batch: (provider: ProviderId) => __TAURI_INVOKE<Track[]>("fm_batch", { provider }),
+	/**  "Not interested": the track leaves personal FM for good. */
+	fm_trash: (provider: ProviderId, trackId: string) => __TAURI_INVOKE<null>("fm_trash", { provider, trackId }),
+	/**  Heartbeat mode's queue, started from `track_id` of `playlist_id`. */
+	heartbeat: (provider: ProviderId, trackId: string, playlistId: string) => __TAURI_INVOKE<Track[]>("heartbeat", { provider, trackId, playlistId }),
 	player_play: (tracks: Track[], startIndex: number) => __TAURI_INVOKE<PlayerState>("player_play", { tracks, startIndex }),
 	player_enqueue: (tracks: Track[]) => __TAURI_INVOKE<PlayerState>("player_enqueue", { tracks }),
 	player_toggle: () => __TAURI_INVOKE<PlayerState>("player_toggle"),

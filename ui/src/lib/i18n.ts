@@ -612,6 +612,24 @@ const en = {
   'error.not_owner.title': 'Not your playlist',
   'error.not_owner.body':
     'Only its owner can change this playlist. Follow it to keep it in your library, or add the songs to one of your own.',
+  'nav.fm': 'Personal FM',
+  'fm.title': 'Personal FM',
+  'fm.intro': 'Songs the service picks for you, one after another, for as long as you listen.',
+  'fm.start': 'Start personal FM',
+  'fm.trash': 'Not interested',
+  'fm.trash_hint': 'Never play this in personal FM again, and skip it',
+  'fm.trashed': '“{title}” won’t come back in personal FM',
+  'fm.next': 'Next',
+  'fm.loading': 'Asking for songs…',
+  'fm.dry': 'Personal FM has nothing new right now. Try again later.',
+  'fm.retry': 'Try again',
+  'fm.needs_login': 'Log in to NetEase Cloud Music or QQ Music to use personal FM.',
+  'fm.qq_limits':
+    'QQ Music’s radio (猜你喜欢) has no “not interested” here: no maintained reference shows such a call, and Duet does not guess one.',
+  'heartbeat.start': 'Heartbeat mode',
+  'heartbeat.hint': 'Play songs like this one, mixed with your liked songs (NetEase’s 心动模式)',
+  'heartbeat.started': 'Heartbeat mode from “{title}”',
+  'heartbeat.empty': 'NetEase sent no songs for heartbeat mode',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -1203,6 +1221,24 @@ const zh: Record<MessageKey, string> = {
   'mine.clear': '取消选择',
   'error.not_owner.title': '不是你的歌单',
   'error.not_owner.body': '只有创建者可以修改这个歌单。你可以收藏它，或把歌曲收藏到你自己的歌单。',
+  'nav.fm': '私人FM',
+  'fm.title': '私人FM',
+  'fm.intro': '音乐服务为你挑选的歌，一首接一首，想听多久就放多久。',
+  'fm.start': '开始私人FM',
+  'fm.trash': '不感兴趣',
+  'fm.trash_hint': '不再在私人FM中播放这首歌，并跳过它',
+  'fm.trashed': '「{title}」不会再出现在私人FM中',
+  'fm.next': '下一首',
+  'fm.loading': '正在获取歌曲…',
+  'fm.dry': '私人FM暂时没有新的歌曲，请稍后再试。',
+  'fm.retry': '重试',
+  'fm.needs_login': '登录网易云音乐或 QQ 音乐后即可使用私人FM。',
+  'fm.qq_limits':
+    'QQ 音乐的电台（猜你喜欢）在这里没有“不感兴趣”：维护中的参考实现都没有这样的接口，Duet 不会去猜。',
+  'heartbeat.start': '心动模式',
+  'heartbeat.hint': '从这首歌开始，播放与它相似的歌，并穿插你喜欢的歌',
+  'heartbeat.started': '从「{title}」开始心动模式',
+  'heartbeat.empty': '网易云音乐没有返回心动模式的歌曲',
 };
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, zh };

@@ -59,6 +59,7 @@ import {
 } from './podcasts';
 import { scrobbleMock, type MockScrobble } from './scrobble';
 import { searchAll } from './search';
+import { DECLINED, fmBatch, fmTrash, heartbeat, qqRadioBatch, radio } from './radio';
 import {
   art,
   colorsByUrl,
@@ -600,6 +601,8 @@ const webWindows = new Set<ProviderId>();
 
 const duet = {
   calls: [] as { cmd: string; args: IpcArgs | undefined }[],
+  /** Personal FM's catalogue, place and trashed ids (tests/mock/radio.ts). */
+  radio,
   fail: { ...(cfg.fail ?? {}) } as Record<string, Failure | undefined>,
   failOnce: {} as Record<string, Failure | undefined>,
   lyricsMode: cfg.lyricsMode ?? {},
@@ -1061,6 +1064,22 @@ const handlers: Handlers = {
   playlist: (provider, id) => playlistDetail(provider, id),
   album: (provider, id) => mockAlbum(provider, id),
   artist: (provider, id) => mockArtist(provider, id),
+  fm_batch: (provider) =>
+    session[provider] !== 'logged_in'
+      ? reject({ kind: 'not_logged_in', message: 'log in first' }, provider)
+      : provider === 'qq'
+        ? qqRadioBatch()
+        : fmBatch(),
+  fm_trash: (provider, trackId) =>
+    provider === 'qq'
+      ? reject(DECLINED(provider, 'personal FM'), provider)
+      : fmTrash(trackId)
+        ? null
+        : reject({ kind: 'bad_request', message: `not an FM track: ${trackId}` }, provider),
+  heartbeat: (provider, trackId) =>
+    provider === 'qq'
+      ? reject(DECLINED(provider, 'heartbeat mode'), provider)
+      : heartbeat(track(provider, trackId)),
   artist_albums: (provider, id, page) =>
     page < 1 || page > 100
       ? reject({ kind: 'bad_request', message: 'pages go from 1 to 100' }, provider)

@@ -92,8 +92,9 @@ pub(crate) fn cheating() -> Value {
 }
 
 /// weapi calls that change something: their `csrf_token` must equal the `__csrf` cookie.
-const CSRF_PATHS: [&str; 7] = [
+const CSRF_PATHS: [&str; 8] = [
     super::library::LIKE,
+    super::radio::TRASH,
     super::library::CREATE,
     super::library::DELETE,
     "/api/resource/comments/add",
@@ -137,6 +138,7 @@ pub(crate) fn dispatch(c: &Call<'_>) -> Answer {
         "/api/register/anonimous" => anonymous(c),
         p if super::library::PATHS.contains(&p) => Ok(super::library::dispatch(c)),
         p if super::podcasts::PATHS.contains(&p) => Ok(super::podcasts::dispatch(c)),
+        p if super::radio::PATHS.contains(&p) => Ok(super::radio::dispatch(c)),
         "/api/discovery/simiArtist" => similar_artists(c),
         p => {
             if let Some(thread) = p.strip_prefix("/api/v1/resource/comments/") {

@@ -44,6 +44,7 @@ mod fixtures;
 mod identity;
 mod library;
 pub mod podcasts;
+pub mod radio;
 mod server;
 mod transport;
 
@@ -156,6 +157,8 @@ struct Shared {
     library: library::Library,
     /// Podcast subscriptions: the writes, kept for the reads.
     podcasts: podcasts::Podcasts,
+    /// Personal FM's place in its catalogue and the trashed songs.
+    radio: radio::Radio,
 }
 
 /// Control handle of the NetEase fake (cheap to clone; all clones drive the same world).
@@ -189,6 +192,7 @@ impl NeteaseControl {
                 }),
                 library: library::Library::default(),
                 podcasts: podcasts::Podcasts::default(),
+                radio: radio::Radio::default(),
             }),
         }
     }
@@ -220,6 +224,15 @@ impl NeteaseControl {
     /// The podcasts the account subscribes to, newest first, as the fake keeps them.
     pub fn subscribed_podcast_ids(&self) -> Vec<u64> {
         self.shared.podcasts.subscribed()
+    }
+
+    pub(crate) fn radio(&self) -> &radio::Radio {
+        &self.shared.radio
+    }
+
+    /// Every "not interested" (FM trash) the fake was told, oldest first.
+    pub fn fm_trashed(&self) -> Vec<radio::TrashRecord> {
+        self.shared.radio.trashed()
     }
 
     /// The ids of the account's liked tracks, newest first, as the fake keeps them.

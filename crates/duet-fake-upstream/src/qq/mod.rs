@@ -32,6 +32,9 @@ mod library;
 mod login;
 mod lyrics;
 mod modules;
+
+/// The songids QQ Music's personal radio (猜你喜欢) offers, in order.
+pub use modules::radio::radio_catalogue;
 mod server;
 
 pub(crate) use app_login::handshake as app_login_handshake;
@@ -392,6 +395,8 @@ struct Shared {
     state: Mutex<State>,
     /// Likes, created, changed and collected playlists: the writes, kept for the reads.
     library: library::Library,
+    /// How many songs the personal radio (猜你喜欢) has handed out.
+    radio_cursor: std::sync::atomic::AtomicU64,
 }
 
 /// Control handle of the QQ Music fake (cheap to clone; all clones drive the same world).
@@ -430,12 +435,17 @@ impl QqControl {
                     ..State::default()
                 }),
                 library: library::Library::default(),
+                radio_cursor: std::sync::atomic::AtomicU64::new(0),
             }),
         }
     }
 
     pub(crate) fn library(&self) -> &library::Library {
         &self.shared.library
+    }
+
+    pub(crate) fn radio_cursor(&self) -> &std::sync::atomic::AtomicU64 {
+        &self.shared.radio_cursor
     }
 
     /// The song ids `account` likes ("我喜欢"), newest first, as the fake keeps them.

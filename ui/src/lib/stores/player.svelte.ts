@@ -120,11 +120,12 @@ export function jump(index: number): Promise<void> {
 export function keepOriginal(): Promise<void> {
   return run(api.playerKeepOriginal());
 }
-/** Appends to the queue (playback isn't started) and says so. */
-export async function enqueue(tracks: Track[]): Promise<void> {
+/** Appends to the queue (playback isn't started) and says so, unless `quiet` (a mode refilling
+ * its own queue, like personal FM). */
+export async function enqueue(tracks: Track[], quiet = false): Promise<void> {
   try {
     apply(await api.playerEnqueue(tracks));
-    toast(t('queue.added'));
+    if (!quiet) toast(t('queue.added'));
   } catch (e) {
     explain(e);
   }

@@ -1,6 +1,6 @@
 // A tiny hash router: #/library, #/daily?provider=…, #/search?q=…&type=…&provider=…,
 // #/playlist/<provider>/<id>, #/album/<provider>/<id>, #/artist/<provider>/<id>, #/history,
-// #/listening, #/podcasts, #/podcast/<provider>/<id>.
+// #/listening, #/fm (personal FM), #/podcasts, #/podcast/<provider>/<id>.
 // #/transfer/<provider>/<playlist id | liked>[?job=<id>] (moving it to the other service).
 // `provider` picks the service of a search or of the daily picks;
 // without it the screen uses the default one (stores/session.svelte.ts › defaultProvider).
@@ -17,6 +17,7 @@ export type Route =
   | { name: 'listening' }
   | { name: 'podcasts' }
   | { name: 'podcast'; provider: Provider; id: string }
+  | { name: 'fm' }
   | { name: 'transfer'; provider: Provider; playlist: string; job?: string };
 
 function providerParam(v: string | null): Provider | undefined {
@@ -56,6 +57,8 @@ function parse(hash: string): Route {
       return { name: 'listening' };
     case 'podcasts':
       return { name: 'podcasts' };
+    case 'fm':
+      return { name: 'fm' };
     case 'transfer': {
       if ((parts[1] === 'netease' || parts[1] === 'qq') && parts[2]) {
         const job = params.get('job');
@@ -98,6 +101,8 @@ export function href(route: Route): string {
       return '#/listening';
     case 'podcasts':
       return '#/podcasts';
+    case 'fm':
+      return '#/fm';
     case 'transfer': {
       const base = `#/transfer/${route.provider}/${encodeURIComponent(route.playlist)}`;
       return route.job ? `${base}?job=${encodeURIComponent(route.job)}` : base;

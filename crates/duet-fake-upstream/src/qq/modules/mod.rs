@@ -15,6 +15,7 @@ mod albums;
 mod comments;
 mod library;
 mod playlists;
+pub mod radio;
 mod session;
 mod songs;
 mod vkey;
@@ -208,6 +209,9 @@ pub(crate) fn dispatch(c: &Ctx<'_>) -> ItemAnswer {
         }
         ("music.SimilarSingerSvr", "GetSimilarSingerList") => {
             albums::similar_singers(c).map(Into::into)
+        }
+        ("music.radioProxy.MbTrackRadioSvr", "get_radio_track") => {
+            radio::radio_track(c).map(Into::into)
         }
         ("music.actCenter.ActCenterSignNewSvr", "GetSignInSummary") => {
             sign_in_summary(c).map(Into::into)
