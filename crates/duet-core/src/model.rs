@@ -224,6 +224,10 @@ pub struct Lyrics {
     pub track_id: String,
     pub instrumental: bool,
     pub lines: Vec<LyricLine>,
+    /// Where the lines came from when not from the service itself (LRCLIB, asked because the
+    /// service had none); absent for the service's own lyrics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<crate::lyrics::LyricsSource>,
 }
 
 impl Lyrics {
@@ -770,6 +774,7 @@ mod tests {
             track_id: "1".into(),
             instrumental: false,
             lines: vec![line(1000), line(2000), line(2000), line(5000)],
+            source: None,
         };
         assert_eq!(lyrics.line_at(0), None);
         assert_eq!(lyrics.line_at(1000), Some(0));
