@@ -246,6 +246,28 @@ impl Lrclib {
     }
 }
 
+/// `provider`'s lyrics of track `id`, filled in from `lrclib` when they have no lines (the
+/// track's detail is read for its title, artist, album and duration). LRCLIB's failures, or a
+/// detail that cannot be read, leave the service's answer; the service's own failure is
+/// returned as it is.
+pub async fn lyrics_with_fallback(
+    provider: &dyn duet_core::Provider,
+    id: &str,
+    lrclib: Option<&Lrclib>,
+) -> duet_core::Result<Lyrics> {
+    let own = provider.lyrics(id).await?;
+    let Some(lrclib) = lrclib.filter(|_| needs_second_source(&own)) else {
+        return Ok(own);
+    };
+    match provider.track(id).await {
+        Ok(track) => Ok(lrclib.fill_in(own, &track).await),
+        Err(e) => {
+            tracing::info!(track = id, "no track detail to ask LRCLIB with: {e}");
+            Ok(own)
+        }
+    }
+}
+
 /// Whether the service's answer leaves nothing to show: no lines (NetEase's `nolyric` and
 /// both services' pure-music marks arrive as `instrumental` with no lines).
 pub fn needs_second_source(service_lyrics: &Lyrics) -> bool {

@@ -24,25 +24,14 @@ pub fn asked(value: Option<&String>) -> Result<Fallback, ApiError> {
     }
 }
 
-/// The service's lyrics of `id`, filled in from LRCLIB when they have no lines. LRCLIB's
-/// failures (and a track detail that cannot be read) leave the service's answer.
+/// The service's lyrics of `id`, filled in from LRCLIB when they have no lines.
 pub async fn lyrics(state: &AppState, provider: &dyn Provider, id: &str) -> Result<Lyrics, Error> {
-    let own = provider.lyrics(id).await?;
-    if !duet_lrclib::needs_second_source(&own) {
-        return Ok(own);
-    }
     let lrclib = match &state.lrclib {
-        Ok(lrclib) => lrclib,
+        Ok(lrclib) => Some(lrclib),
         Err(e) => {
             tracing::info!("LRCLIB is not available: {e}");
-            return Ok(own);
+            None
         }
     };
-    match provider.track(id).await {
-        Ok(track) => Ok(lrclib.fill_in(own, &track).await),
-        Err(e) => {
-            tracing::info!(track = id, "no track detail to ask LRCLIB with: {e}");
-            Ok(own)
-        }
-    }
+    duet_lrclib::lyrics_with_fallback(provider, id, lrclib).await
 }
