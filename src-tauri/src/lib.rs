@@ -12,6 +12,7 @@ pub mod history;
 pub mod instance;
 pub mod listening;
 pub mod lyric_offset;
+pub mod lyrics_source;
 pub mod mini_player;
 pub mod notify;
 pub mod now_playing;
@@ -234,6 +235,7 @@ pub fn run() {
                 .set_windows(Arc::new(web_login::TauriWindows(app.handle().clone())));
             let _effects = duet.follow_sound(&app.state::<prefs::PrefsStore>());
             duet.follow_playback(&app.state::<prefs::PrefsStore>());
+            duet.follow_lyrics_source(&app.state::<prefs::PrefsStore>());
             now_playing_start(&duet, prefs_changes, app.handle());
             duet.player
                 .offsets()

@@ -87,6 +87,8 @@ pub struct Playback {
     anywhere_on: Arc<AtomicBool>,
     offsets: Arc<LyricOffsets>,
     follower: Arc<Mutex<LyricFollower>>,
+    /// LRCLIB, when the service has no lyrics and the person turned it on.
+    pub(crate) second_source: Arc<crate::lyrics_source::SecondSource>,
     events: EventSink,
     /// The latest state, for the desktop's own parts (tray, notifications) to follow.
     latest: tokio::sync::watch::Sender<PlayerState>,
@@ -94,7 +96,11 @@ pub struct Playback {
 
 impl Playback {
     /// Must be called inside the async runtime (the app's, or a test's).
-    pub fn new(providers: BTreeMap<ProviderId, Arc<dyn Provider>>, events: EventSink) -> Self {
+    pub fn new(
+        providers: BTreeMap<ProviderId, Arc<dyn Provider>>,
+        events: EventSink,
+        second_source: Arc<crate::lyrics_source::SecondSource>,
+    ) -> Self {
         let anywhere = Arc::new(Anywhere::new());
         let anywhere_on = Arc::new(AtomicBool::new(
             crate::prefs::PlaybackPrefs::default().play_anywhere,
@@ -116,12 +122,17 @@ impl Playback {
         {
             let (events, follower, offsets) = (events.clone(), follower.clone(), offsets.clone());
             let states = latest.clone();
+            let second_source = second_source.clone();
             tokio::spawn(async move {
                 while let Some(event) = updates.recv().await {
                     if let PlayerEvent::State(state) = &event {
                         states.send_replace(state.clone());
                     }
-                    forward(event, &events, &follower, &providers, &offsets);
+                    let lyrics = LyricSources {
+                        providers: &providers,
+                        second: &second_source,
+                    };
+                    forward(event, &events, &follower, lyrics, &offsets);
                 }
             });
         }
@@ -131,6 +142,7 @@ impl Playback {
             anywhere_on,
             offsets,
             follower,
+            second_source,
             events,
             latest,
         }
@@ -208,21 +220,25 @@ impl crate::state::Duet {
     }
 }
 
+/// Where the follower's lyrics come from: the track's service, then the second source.
+#[derive(Clone, Copy)]
+struct LyricSources<'a> {
+    providers: &'a BTreeMap<ProviderId, Arc<dyn Provider>>,
+    second: &'a Arc<crate::lyrics_source::SecondSource>,
+}
+
 fn forward(
     event: PlayerEvent,
     events: &EventSink,
     follower: &Arc<Mutex<LyricFollower>>,
-    providers: &BTreeMap<ProviderId, Arc<dyn Provider>>,
+    lyrics: LyricSources<'_>,
     offsets: &LyricOffsets,
 ) {
     match event {
         PlayerEvent::State(state) => {
             // The lines follow what is heard: a substitute's own lyrics, timed to its audio.
-            let playing = state
-                .substitute
-                .as_deref()
-                .or(state.track.as_ref())
-                .map(|t| (t.provider, t.id.clone()));
+            let heard = state.substitute.as_deref().or(state.track.as_ref());
+            let playing = heard.map(|t| (t.provider, t.id.clone()));
             let changed = {
                 let mut f = follower.lock().expect("poisoned");
                 let changed = f.track != playing;
@@ -234,8 +250,8 @@ fn forward(
                 }
                 changed
             };
-            if let (true, Some((provider, id))) = (changed, playing) {
-                fetch_lyrics(provider, id, providers, follower.clone());
+            if let (true, Some(track)) = (changed, heard) {
+                fetch_lyrics(track.clone(), lyrics, follower.clone());
             }
             events(AppEvent::PlayerState(Box::new(PlayerStateChanged(state))));
         }
@@ -297,17 +313,18 @@ fn follow_line(
     }
 }
 
-fn fetch_lyrics(
-    provider: ProviderId,
-    id: String,
-    providers: &BTreeMap<ProviderId, Arc<dyn Provider>>,
-    follower: Arc<Mutex<LyricFollower>>,
-) {
-    let Some(service) = providers.get(&provider).cloned() else {
+fn fetch_lyrics(track: Track, sources: LyricSources<'_>, follower: Arc<Mutex<LyricFollower>>) {
+    let Some(service) = sources.providers.get(&track.provider).cloned() else {
         return;
     };
+    let second = sources.second.clone();
     tokio::spawn(async move {
-        match service.lyrics(&id).await {
+        let (provider, id) = (track.provider, track.id.clone());
+        let found = match service.lyrics(&id).await {
+            Ok(own) => Ok(second.fill_in(own, &track).await),
+            Err(e) => Err(e),
+        };
+        match found {
             Ok(lyrics) => {
                 let mut f = follower.lock().expect("poisoned");
                 if f.track.as_ref() == Some(&(provider, id)) {
@@ -344,7 +361,12 @@ mod tests {
             PlayerEvent::DeviceLost(lost),
             &sink,
             &Arc::default(),
-            &BTreeMap::new(),
+            LyricSources {
+                providers: &BTreeMap::new(),
+                second: &Arc::new(crate::lyrics_source::SecondSource::new(
+                    &duet_core::Upstream::Direct,
+                )),
+            },
             &LyricOffsets::default(),
         );
         assert_eq!(

@@ -37,6 +37,8 @@ pub struct Prefs {
     pub storage: StoragePrefs,
     /// Scrobbling to Last.fm and ListenBrainz (`crate::scrobble`), each off by default.
     pub scrobbling: crate::scrobble::ScrobblingPrefs,
+    /// The lyrics page: a second source of lyrics, its font.
+    pub lyrics: LyricsPrefs,
 }
 
 /// What plays when a track cannot be played where it is listed (`crate::playback`).
@@ -54,6 +56,55 @@ impl Default for PlaybackPrefs {
             play_anywhere: true,
         }
     }
+}
+
+/// The lyrics page (`crate::lyrics_source` follows `lrclib`; the page applies the font).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Type)]
+#[serde(default)]
+pub struct LyricsPrefs {
+    /// Ask LRCLIB (lrclib.net) for the lyrics of a track whose service has none. Off until the
+    /// person turns it on: it sends the track's title, artist, album and duration there.
+    pub lrclib: bool,
+    /// The lyrics page's font.
+    pub font: LyricsFont,
+}
+
+/// A font for lyrics: one of a few families every system has (or a fallback chain to one),
+/// a size and a weight.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(default)]
+pub struct LyricsFont {
+    pub family: FontFamily,
+    /// CSS pixels of a line (12–96).
+    pub size: u16,
+    /// A CSS weight, 100–900 in hundreds.
+    pub weight: u16,
+}
+
+impl Default for LyricsFont {
+    fn default() -> Self {
+        Self {
+            family: FontFamily::System,
+            size: 26,
+            weight: 700,
+        }
+    }
+}
+
+/// The font families offered for lyrics; the UI maps each to a CSS fallback chain
+/// (`ui/src/lib/lyrics-font.ts`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum FontFamily {
+    /// The app's own font (the system's UI font).
+    #[default]
+    System,
+    Sans,
+    Serif,
+    /// A CJK-capable chain (Noto Sans CJK, PingFang, Microsoft YaHei…).
+    Cjk,
+    Rounded,
+    Monospace,
 }
 
 /// Closing the window, the tray, notifications.
@@ -109,6 +160,10 @@ pub struct DesktopLyricsPrefs {
     pub two_lines: bool,
     /// The second line shows the current line's translation where there is one.
     pub translation: bool,
+    /// The lines' font family (the size is `font_size`).
+    pub font_family: FontFamily,
+    /// The lines' CSS weight, 100–900 in hundreds.
+    pub font_weight: u16,
 }
 
 impl Default for DesktopLyricsPrefs {
@@ -121,6 +176,8 @@ impl Default for DesktopLyricsPrefs {
             unsung_color: "#ffffff".into(),
             two_lines: true,
             translation: true,
+            font_family: FontFamily::System,
+            font_weight: 700,
         }
     }
 }
@@ -501,6 +558,37 @@ mod tests {
         let store = PrefsStore::open(&path);
         store.update(|p| p.desktop_lyrics.locked = true).unwrap();
         assert!(PrefsStore::open(&path).get().desktop_lyrics.locked);
+    }
+
+    #[test]
+    fn lrclib_is_off_and_lyrics_fonts_default_until_set() {
+        let dir = dir();
+        let path = dir.path().join(FILE_NAME);
+        std::fs::write(&path, br#"{"desktop_lyrics": {"font_size": 40}}"#).unwrap();
+        let prefs = PrefsStore::open(&path).get();
+        assert!(!prefs.lyrics.lrclib, "LRCLIB is opt-in");
+        assert_eq!(prefs.lyrics.font, LyricsFont::default());
+        assert_eq!(prefs.desktop_lyrics.font_family, FontFamily::System);
+        assert_eq!(prefs.desktop_lyrics.font_weight, 700);
+        std::fs::write(
+            &path,
+            br#"{"lyrics": {"lrclib": true, "font": {"family": "cjk", "size": 30}},
+                "desktop_lyrics": {"font_family": "serif", "font_weight": 400}}"#,
+        )
+        .unwrap();
+        let prefs = PrefsStore::open(&path).get();
+        assert!(prefs.lyrics.lrclib);
+        assert_eq!(
+            prefs.lyrics.font,
+            LyricsFont {
+                family: FontFamily::Cjk,
+                size: 30,
+                weight: 700
+            }
+        );
+        assert_eq!(prefs.desktop_lyrics.font_family, FontFamily::Serif);
+        assert_eq!(prefs.desktop_lyrics.font_weight, 400);
+        assert_eq!(prefs.desktop_lyrics.font_size, 32);
     }
 
     #[test]

@@ -76,8 +76,11 @@ impl Duet {
             .build()
             .map_err(|e| Error::network(format!("cannot build the HTTP client: {e}")))?;
         let now_playing = crate::now_playing::NowPlayingLink::new();
-        let player =
-            crate::playback::Playback::new(providers.clone(), now_playing.observe(events.clone()));
+        let player = crate::playback::Playback::new(
+            providers.clone(),
+            now_playing.observe(events.clone()),
+            Arc::new(crate::lyrics_source::SecondSource::new(&settings.upstream)),
+        );
         Ok(Self {
             providers,
             store: Mutex::new(store),

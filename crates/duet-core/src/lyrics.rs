@@ -2,6 +2,7 @@
 //! JSON credit lines), and the merge of an original with its translation and romanisation by
 //! time stamp.
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::model::{LyricLine, LyricWord};
@@ -108,6 +109,26 @@ pub fn merge(
             words,
         })
         .collect()
+}
+
+/// Where lyrics came from when the service had none: a second source with a public API,
+/// asked only when the person turned it on, and named wherever its lines are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct LyricsSource {
+    pub site: LyricsSite,
+    /// Whether the lines are timed. Plain (untimed) lyrics all start at 0 and are shown as
+    /// text, with no line followed.
+    pub synced: bool,
+}
+
+/// The second sources Duet knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub enum LyricsSite {
+    /// LRCLIB (lrclib.net), an open database of synced lyrics.
+    Lrclib,
 }
 
 #[cfg(test)]

@@ -224,12 +224,20 @@ pub struct Lyrics {
     pub track_id: String,
     pub instrumental: bool,
     pub lines: Vec<LyricLine>,
+    /// Where the lines came from when not from the service itself (LRCLIB, asked because the
+    /// service had none); absent for the service's own lyrics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<crate::lyrics::LyricsSource>,
 }
 
 impl Lyrics {
     /// The index of the line being sung at `position_ms` (the last line that started), or `None`
-    /// before the first. Lines are sorted by start.
+    /// before the first, and always for untimed lines (plain lyrics from a second source).
+    /// Lines are sorted by start.
     pub fn line_at(&self, position_ms: u64) -> Option<usize> {
+        if self.source.is_some_and(|source| !source.synced) {
+            return None;
+        }
         self.lines
             .partition_point(|line| line.start_ms <= position_ms)
             .checked_sub(1)
@@ -770,11 +778,26 @@ mod tests {
             track_id: "1".into(),
             instrumental: false,
             lines: vec![line(1000), line(2000), line(2000), line(5000)],
+            source: None,
         };
         assert_eq!(lyrics.line_at(0), None);
         assert_eq!(lyrics.line_at(1000), Some(0));
         assert_eq!(lyrics.line_at(2500), Some(2));
         assert_eq!(lyrics.line_at(u64::MAX), Some(3));
+        let site = crate::lyrics::LyricsSite::Lrclib;
+        let timed = Lyrics {
+            source: Some(crate::lyrics::LyricsSource { site, synced: true }),
+            ..lyrics.clone()
+        };
+        assert_eq!(timed.line_at(2500), Some(2));
+        let untimed = Lyrics {
+            source: Some(crate::lyrics::LyricsSource {
+                site,
+                synced: false,
+            }),
+            ..lyrics
+        };
+        assert_eq!(untimed.line_at(2500), None, "plain lines are not followed");
     }
 
     #[test]

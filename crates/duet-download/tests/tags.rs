@@ -55,6 +55,7 @@ fn tags() -> TrackTags {
                 ),
                 line(3_723_990, "(间奏)", None),
             ],
+            source: None,
         }),
     }
 }

@@ -12,6 +12,7 @@
 //!   `lp.open.weixin.qq.com`) are played by [`qq`].
 //! - The short-link hosts (`163cn.tv`, `c6.y.qq.com/base/fcgi-bin/u`) redirect the codes of
 //!   [`share_links::SHORT_LINKS`] to their pages.
+//! - LRCLIB (`lrclib.net`), the opt-in second source of lyrics, is played by [`lrclib`].
 //! - The services' own web login pages, `music.163.com/login` and `y.qq.com/`, log in with a
 //!   click (`web_login`), for the app's web login window.
 //! - Last.fm (`ws.audioscrobbler.com`, `www.last.fm`) and ListenBrainz
@@ -38,6 +39,7 @@ mod covers;
 mod fixture_set;
 mod http_util;
 mod journal;
+pub mod lrclib;
 pub mod netease;
 pub mod qq;
 mod qr;
@@ -217,6 +219,9 @@ async fn upstream(
     }
     if qq::handles_host(host) {
         return qq::handle(state.qq(), host, rest, &method, uri.query(), &headers, body).await;
+    }
+    if host == lrclib::HOST {
+        return lrclib::handle(state.journal(), rest, &method, uri.query(), &headers).await;
     }
     if netease::handles_host(host) {
         return netease::handle(

@@ -96,6 +96,7 @@ pub fn lyrics(body: &Value, track_id: &str) -> Result<Lyrics> {
         track_id: track_id.to_owned(),
         instrumental,
         lines: if instrumental { Vec::new() } else { lines },
+        source: None,
     })
 }
 

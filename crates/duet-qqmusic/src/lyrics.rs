@@ -230,6 +230,7 @@ pub fn read(data: &Value, track_id: &str, asked: Asked) -> Result<Lyrics, Error>
         track_id: track_id.to_owned(),
         instrumental,
         lines,
+        source: None,
     })
 }
 

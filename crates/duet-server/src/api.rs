@@ -222,8 +222,17 @@ async fn stream_url(
 async fn lyrics(
     State(state): State<Arc<AppState>>,
     Path((provider, id)): Path<(String, String)>,
+    Query(params): Params,
 ) -> ApiResult<duet_core::Lyrics> {
-    Ok(Json(state.provider(&provider)?.lyrics(&id).await?))
+    let provider = state.provider(&provider)?;
+    Ok(Json(
+        match crate::lyrics_fallback::asked(params.get("fallback"))? {
+            crate::lyrics_fallback::Fallback::None => provider.lyrics(&id).await?,
+            crate::lyrics_fallback::Fallback::Lrclib => {
+                crate::lyrics_fallback::lyrics(&state, provider.as_ref(), &id).await?
+            }
+        },
+    ))
 }
 
 async fn comments(

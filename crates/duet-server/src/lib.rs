@@ -9,6 +9,7 @@ mod anywhere;
 pub mod api;
 pub mod library;
 mod login_keys;
+mod lyrics_fallback;
 mod matches;
 mod podcasts;
 mod radio;
@@ -52,6 +53,8 @@ pub struct AppState {
     /// Moving playlists across (`/v1/transfers…`), once [`AppState::keep_transfers_in`] gave
     /// it a directory.
     pub(crate) transfers: OnceLock<duet_transfer::Transfers>,
+    /// LRCLIB, asked only by `lyrics?fallback=lrclib`; its answers kept for the server's life.
+    pub(crate) lrclib: Result<duet_lrclib::Lrclib, Error>,
 }
 
 impl AppState {
@@ -86,6 +89,11 @@ impl AppState {
             }),
             anywhere: duet_anywhere::Anywhere::new(),
             transfers: OnceLock::new(),
+            lrclib: duet_core::Upstream::from_env().and_then(|upstream| {
+                duet_lrclib::LrclibClient::new(upstream)
+                    .map(duet_lrclib::Lrclib::new)
+                    .map_err(Error::from)
+            }),
         })
     }
 

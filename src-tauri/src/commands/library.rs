@@ -54,7 +54,12 @@ pub async fn lyrics(
     provider: ProviderId,
     track_id: String,
 ) -> Result<Lyrics> {
-    let result = duet.provider(provider)?.lyrics(&track_id).await;
+    let service = duet.provider(provider)?;
+    let result = duet
+        .player
+        .second_source
+        .lyrics_of(service.as_ref(), &track_id)
+        .await;
     duet.watch(provider, result)
 }
 

@@ -454,6 +454,10 @@ export type DesktopLyricsPrefs = {
 	two_lines?: boolean,
 	/**  The second line shows the current line's translation where there is one. */
 	translation?: boolean,
+	/**  The lines' font family (the size is `font_size`). */
+	font_family?: FontFamily,
+	/**  The lines' CSS weight, 100–900 in hundreds. */
+	font_weight?: number,
 };
 
 /**  What this desktop lets the window do. */
@@ -649,6 +653,16 @@ export type ExportFormat =
 /**  Comma-separated values (RFC 4180), with a header row. */
 "csv";
 
+/**
+ *  The font families offered for lyrics; the UI maps each to a CSS fallback chain
+ *  (`ui/src/lib/lyrics-font.ts`).
+ */
+export type FontFamily = 
+/**  The app's own font (the system's UI font). */
+"system" | "sans" | "serif" | 
+/**  A CJK-capable chain (Noto Sans CJK, PingFang, Microsoft YaHei…). */
+"cjk" | "rounded" | "monospace";
+
 /**  One played track and when it last started playing (Unix milliseconds). */
 export type HistoryEntry = {
 	track: Track,
@@ -789,6 +803,52 @@ export type Lyrics = {
 	track_id: string,
 	instrumental: boolean,
 	lines: LyricLine[],
+	/**
+	 *  Where the lines came from when not from the service itself (LRCLIB, asked because the
+	 *  service had none); absent for the service's own lyrics.
+	 */
+	source?: LyricsSource | null,
+};
+
+/**
+ *  A font for lyrics: one of a few families every system has (or a fallback chain to one),
+ *  a size and a weight.
+ */
+export type LyricsFont = {
+	family?: FontFamily,
+	/**  CSS pixels of a line (12–96). */
+	size?: number,
+	/**  A CSS weight, 100–900 in hundreds. */
+	weight?: number,
+};
+
+/**  The lyrics page (`crate::lyrics_source` follows `lrclib`; the page applies the font). */
+export type LyricsPrefs = {
+	/**
+	 *  Ask LRCLIB (lrclib.net) for the lyrics of a track whose service has none. Off until the
+	 *  person turns it on: it sends the track's title, artist, album and duration there.
+	 */
+	lrclib?: boolean,
+	/**  The lyrics page's font. */
+	font?: LyricsFont,
+};
+
+/**  The second sources Duet knows. */
+export type LyricsSite = 
+/**  LRCLIB (lrclib.net), an open database of synced lyrics. */
+"lrclib";
+
+/**
+ *  Where lyrics came from when the service had none: a second source with a public API,
+ *  asked only when the person turned it on, and named wherever its lines are shown.
+ */
+export type LyricsSource = {
+	site: LyricsSite,
+	/**
+	 *  Whether the lines are timed. Plain (untimed) lyrics all start at 0 and are shown as
+	 *  text, with no line followed.
+	 */
+	synced: boolean,
 };
 
 /**  The merged items, of the kind searched for: `{"type": "track", "items": [...]}`. */
@@ -1037,6 +1097,8 @@ export type Prefs = {
 	storage?: StoragePrefs,
 	/**  Scrobbling to Last.fm and ListenBrainz (`crate::scrobble`), each off by default. */
 	scrobbling?: ScrobblingPrefs,
+	/**  The lyrics page: a second source of lyrics, its font. */
+	lyrics?: LyricsPrefs,
 };
 
 /**  The desktop preferences changed (`prefs_set`): every window takes the new ones. */

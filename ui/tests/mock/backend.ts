@@ -143,7 +143,10 @@ interface MockConfig {
 
 /** A rejection a test asks for: the error object, less what the mock fills in. */
 type Failure = Omit<DuetError, 'message'> & { message?: string };
-type LyricsMode = 'qq' | 'instrumental' | 'none' | 'words' | 'plain' | 'fixture';
+/** `lrclib` / `lrclib_plain`: the service has none, LRCLIB has synced / plain lines (given
+ * only while `prefs.lyrics.lrclib` is on, as src-tauri/src/lyrics_source.rs does). */
+type LyricsMode =
+  'qq' | 'instrumental' | 'none' | 'words' | 'plain' | 'fixture' | 'lrclib' | 'lrclib_plain';
 /** The player's state with the queue itself (the app sends only its length). */
 type MockPlayer = Omit<PlayerState, 'queue_length'> & { queue: Track[] };
 /** A QR code on screen, as the mock remembers it. */
@@ -606,6 +609,8 @@ const duet = {
   fail: { ...(cfg.fail ?? {}) } as Record<string, Failure | undefined>,
   failOnce: {} as Record<string, Failure | undefined>,
   lyricsMode: cfg.lyricsMode ?? {},
+  /** The tracks LRCLIB was asked for (with the setting on and the service without lines). */
+  lrclibAsked: [] as string[],
   searchTotal: cfg.searchTotal ?? 95,
   count(cmd: string): number {
     return this.calls.filter((c) => c.cmd === cmd).length;
@@ -1136,6 +1141,20 @@ const handlers: Handlers = {
     if (mode === 'instrumental')
       return { provider: 'netease', track_id, instrumental: true, lines: [] };
     if (mode === 'none') return { provider: 'netease', track_id, instrumental: false, lines: [] };
+    if (mode === 'lrclib' || mode === 'lrclib_plain') {
+      const none = { provider, track_id, instrumental: true, lines: [] };
+      if (!prefs.lyrics?.lrclib) return none;
+      duet.lrclibAsked.push(track_id);
+      const synced = mode === 'lrclib';
+      const lines = ['Words LRCLIB has', 'For a song the service has none for', 'Third line'];
+      return {
+        provider,
+        track_id,
+        instrumental: false,
+        lines: lines.map((text, i) => ({ start_ms: synced ? i * 1500 : 0, text })),
+        source: { site: 'lrclib', synced },
+      };
+    }
     if (mode === 'words') return wordLyrics(track_id);
     if (mode === 'plain') {
       const l = fixtureLyrics(track_id);

@@ -37,7 +37,7 @@ use crate::FakeConfig;
 
 pub mod albums;
 mod audio;
-mod catalog;
+pub(crate) mod catalog;
 mod covers;
 mod endpoints;
 mod fixtures;

@@ -37,5 +37,7 @@ export function fullPrefs(p: DesktopLyricsPrefs | undefined): FullDesktopLyricsP
     unsung_color: p?.unsung_color ?? '#ffffff',
     two_lines: p?.two_lines ?? true,
     translation: p?.translation ?? true,
+    font_family: p?.font_family ?? 'system',
+    font_weight: p?.font_weight ?? 700,
   };
 }

@@ -183,6 +183,14 @@ export function lyricsOf(track: Track): Resource<Lyrics> {
   return r;
 }
 
+/** After LRCLIB was turned on or off: asks again for the lyrics it could change (none, or
+ * LRCLIB's own); the others stay cached. */
+export function reloadSecondSourceLyrics(): void {
+  for (const r of lyricsCache.values()) {
+    if (r.data && (r.data.lines.length === 0 || r.data.source)) void r.load();
+  }
+}
+
 const colorCache = new Map<string, Resource<CoverColors>>();
 export function colorsOf(url: string): Resource<CoverColors> {
   let r = colorCache.get(url);
