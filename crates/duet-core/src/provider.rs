@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
+use crate::cloud::{CloudPage, CloudTrack, ProgressSink, UploadFile};
 use crate::cookies::{PastedCookies, WebLogin};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::*;
@@ -200,6 +201,26 @@ pub trait Provider: Send + Sync + 'static {
     async fn artist(&self, id: &str) -> Result<ArtistPage>;
     /// One page (from 1, [`ArtistAlbums::PAGE_SIZE`] albums) of an artist's albums.
     async fn artist_albums(&self, id: &str, page: u32) -> Result<ArtistAlbums>;
+
+    // ---- the cloud disk (issue 14, item 3) ----------------------------------------------------
+
+    /// One page (from 1, [`CLOUD_PAGE_SIZE`](crate::cloud::CLOUD_PAGE_SIZE) uploads) of the account's cloud disk, newest
+    /// first. Its tracks play through [`stream_url`](Provider::stream_url) like any other.
+    async fn cloud_tracks(&self, page: u32) -> Result<CloudPage> {
+        let _ = page;
+        Err(not_offered(self.id(), "cloud disk"))
+    }
+    /// Uploads `file` to the cloud disk, reporting to `progress` as it goes, and returns the
+    /// upload. Made once because a person chose the file, never retried: a file the cloud disk
+    /// holds already is `already_exists`.
+    async fn cloud_upload(
+        &self,
+        file: &UploadFile,
+        progress: ProgressSink<'_>,
+    ) -> Result<CloudTrack> {
+        let _ = (file, progress);
+        Err(not_offered(self.id(), "cloud disk"))
+    }
 }
 
 fn not_offered(provider: ProviderId, what: &str) -> Error {
