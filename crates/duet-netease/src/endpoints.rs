@@ -69,8 +69,23 @@ pub const PLAYLIST_SUBSCRIBE: Endpoint = Endpoint::new("/api/playlist/subscribe"
 /// `module/playlist_subscribe.js` (`t≠1`): eapi.
 pub const PLAYLIST_UNSUBSCRIBE: Endpoint = Endpoint::new("/api/playlist/unsubscribe", Eapi, Write);
 
+// The cloud disk (issue 14; docs/netease-wire.md "Cloud disk"), as NCMA-Enhanced's modules send
+// it. The upload's steps are writes: made once, never repeated.
+/// `module/user_cloud.js`: weapi.
+pub const CLOUD_LIST: Endpoint = Endpoint::new("/api/v1/cloud/get", Weapi, Read);
+/// `module/user_cloud_detail.js`: weapi.
+pub const CLOUD_BY_IDS: Endpoint = Endpoint::new("/api/v1/cloud/get/byids", Weapi, Read);
+/// `module/cloud.js`: the default transport, eapi.
+pub const CLOUD_UPLOAD_CHECK: Endpoint = Endpoint::new("/api/cloud/upload/check", Eapi, Write);
+/// `module/cloud.js` (eapi; `plugins/songUpload.js` asks again over weapi, Duet asks once).
+pub const NOS_TOKEN: Endpoint = Endpoint::new("/api/nos/token/alloc", Eapi, Write);
+/// `module/cloud.js`: eapi.
+pub const CLOUD_UPLOAD_INFO: Endpoint = Endpoint::new("/api/upload/cloud/info/v2", Eapi, Write);
+/// `module/cloud.js`: eapi.
+pub const CLOUD_PUBLISH: Endpoint = Endpoint::new("/api/cloud/pub/v2", Eapi, Write);
+
 /// The whole table, for the tests that hold the wire note to it.
-pub const ALL: [&Endpoint; 30] = [
+pub const ALL: [&Endpoint; 36] = [
     &QR_KEY,
     &QR_POLL,
     &ACCOUNT,
@@ -101,6 +116,12 @@ pub const ALL: [&Endpoint; 30] = [
     &ARTIST,
     &ARTIST_ALBUMS,
     &SIMILAR_ARTISTS,
+    &CLOUD_LIST,
+    &CLOUD_BY_IDS,
+    &CLOUD_UPLOAD_CHECK,
+    &NOS_TOKEN,
+    &CLOUD_UPLOAD_INFO,
+    &CLOUD_PUBLISH,
 ];
 
 /// Whether `error` is the service refusing a request's form (its transport or parameters) rather

@@ -136,6 +136,7 @@ pub(crate) fn dispatch(c: &Call<'_>) -> Answer {
         "/api/logout" => Ok(logout(c)),
         "/api/register/anonimous" => anonymous(c),
         p if super::library::PATHS.contains(&p) => Ok(super::library::dispatch(c)),
+        p if super::cloud::PATHS.contains(&p) => Ok(super::cloud::dispatch(c)),
         "/api/discovery/simiArtist" => similar_artists(c),
         p => {
             if let Some(thread) = p.strip_prefix("/api/v1/resource/comments/") {

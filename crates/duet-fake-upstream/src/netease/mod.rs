@@ -36,6 +36,7 @@ use crate::FakeConfig;
 pub mod albums;
 mod audio;
 mod catalog;
+mod cloud;
 mod covers;
 mod endpoints;
 mod fixtures;
@@ -74,7 +75,10 @@ pub const DEFAULT_WEAPI_TEST_SECRET: &[u8; 16] = b"0123456789abcdef";
 
 /// Whether `host` belongs to the NetEase fake.
 pub(crate) fn handles_host(host: &str) -> bool {
-    host == AUDIO_HOST || API_HOSTS.contains(&host) || covers::COVER_HOSTS.contains(&host)
+    host == AUDIO_HOST
+        || API_HOSTS.contains(&host)
+        || covers::COVER_HOSTS.contains(&host)
+        || cloud::handles_host(host)
 }
 
 /// State of one QR login key.
@@ -151,6 +155,8 @@ struct Shared {
     state: Mutex<State>,
     /// Likes, created, changed and followed playlists: the writes, kept for the reads.
     library: library::Library,
+    /// The cloud disk: its uploads, and the steps of uploads under way.
+    cloud: cloud::Cloud,
 }
 
 /// Control handle of the NetEase fake (cheap to clone; all clones drive the same world).
@@ -183,6 +189,7 @@ impl NeteaseControl {
                     ..State::default()
                 }),
                 library: library::Library::default(),
+                cloud: cloud::Cloud::default(),
             }),
         }
     }
@@ -205,6 +212,15 @@ impl NeteaseControl {
 
     pub(crate) fn library(&self) -> &library::Library {
         &self.shared.library
+    }
+
+    pub(crate) fn cloud(&self) -> &cloud::Cloud {
+        &self.shared.cloud
+    }
+
+    /// The song ids in the cloud disk now, newest first.
+    pub fn cloud_song_ids(&self) -> Vec<u64> {
+        self.shared.cloud.song_ids()
     }
 
     /// The ids of the account's liked tracks, newest first, as the fake keeps them.
