@@ -7,6 +7,7 @@ pub mod access;
 mod albums;
 mod anywhere;
 pub mod api;
+mod cloud;
 pub mod library;
 mod login_keys;
 mod matches;
@@ -145,6 +146,7 @@ pub fn router(state: Arc<AppState>, access: Access) -> Router {
         .merge(tools::routes())
         .merge(library::routes())
         .merge(albums::routes())
+        .merge(cloud::routes())
         .merge(matches::routes())
         .merge(search::routes())
         .merge(transfers::routes())
