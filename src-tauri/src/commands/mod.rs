@@ -6,6 +6,7 @@
 //! typed functions are generated from it (`crate::bindings`).
 
 pub mod albums;
+pub mod cloud;
 pub mod cookie_login;
 pub mod history;
 pub mod library;
@@ -108,6 +109,9 @@ pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
         transfer::transfer_get,
         transfer::transfer_stop,
         transfer::transfer_resume,
+        cloud::cloud_tracks,
+        cloud::cloud_search,
+        cloud::cloud_upload,
     ]
 }
 

@@ -47,6 +47,7 @@ import {
   type WebLoginState,
 } from '../../src/lib/bindings';
 import { mockAlbum, mockArtist, mockArtistAlbums } from './albums';
+import { cloudHandlers, type MockCloud } from './cloud';
 import { mockSummary, type MockPlay } from './listening';
 import { searchAll } from './search';
 import {
@@ -124,6 +125,8 @@ interface MockConfig {
   transferFail?: { write: number; error: Failure };
   /** Moves the app kept from an earlier run (`transfer_list` answers them). */
   transfers?: Job[];
+  /** The cloud disk's file dialog and upload (tests/mock/cloud.ts). */
+  cloud?: MockCloud;
 }
 
 /** A rejection a test asks for: the error object, less what the mock fills in. */
@@ -925,7 +928,12 @@ const appInfo = (): AppInfo => ({
   ...(cfg.upstream ? { upstream: cfg.upstream } : {}),
 });
 
+const cloud = cloudHandlers(cfg.cloud ?? {}, reject);
+
 const handlers: Handlers = {
+  cloud_tracks: cloud.cloud_tracks,
+  cloud_search: cloud.cloud_search,
+  cloud_upload: cloud.cloud_upload,
   app_info: appInfo,
   keychain_retry: () => {
     if (keychain.state !== 'locked') return appInfo();

@@ -1,6 +1,6 @@
 // A tiny hash router: #/library, #/daily?provider=…, #/search?q=…&type=…&provider=…,
 // #/playlist/<provider>/<id>, #/album/<provider>/<id>, #/artist/<provider>/<id>, #/history,
-// #/listening.
+// #/listening, #/cloud[?provider=…] (the cloud disk).
 // #/transfer/<provider>/<playlist id | liked>[?job=<id>] (moving it to the other service).
 // `provider` picks the service of a search or of the daily picks;
 // without it the screen uses the default one (stores/session.svelte.ts › defaultProvider).
@@ -15,6 +15,7 @@ export type Route =
   | { name: 'artist'; provider: Provider; id: string }
   | { name: 'history' }
   | { name: 'listening' }
+  | { name: 'cloud'; provider?: Provider }
   | { name: 'transfer'; provider: Provider; playlist: string; job?: string };
 
 function providerParam(v: string | null): Provider | undefined {
@@ -51,6 +52,10 @@ function parse(hash: string): Route {
       return { name: 'history' };
     case 'listening':
       return { name: 'listening' };
+    case 'cloud': {
+      const provider = providerParam(params.get('provider'));
+      return provider ? { name: 'cloud', provider } : { name: 'cloud' };
+    }
     case 'transfer': {
       if ((parts[1] === 'netease' || parts[1] === 'qq') && parts[2]) {
         const job = params.get('job');
@@ -90,6 +95,8 @@ export function href(route: Route): string {
       return '#/history';
     case 'listening':
       return '#/listening';
+    case 'cloud':
+      return route.provider ? `#/cloud?provider=${route.provider}` : '#/cloud';
     case 'transfer': {
       const base = `#/transfer/${route.provider}/${encodeURIComponent(route.playlist)}`;
       return route.job ? `${base}?job=${encodeURIComponent(route.job)}` : base;
