@@ -136,6 +136,12 @@ fn cloud_track(item: &Value) -> Option<CloudTrack> {
         },
     };
     track.id = song_id;
+    // The person's own file plays whole whatever the catalogue's copy may (VIP, grey): the
+    // listing's privilege says `cs` (a cloud song).
+    track.playable = true;
+    track.unavailable_reason = None;
+    track.vip = false;
+    track.trial = None;
     if matched.is_none() {
         let title = string(item, "songName");
         track.title = [title, track.title.clone(), stem]
@@ -204,6 +210,15 @@ fn object_file_name(file: &UploadFile) -> String {
     } else {
         name
     }
+}
+
+/// The file's name without its extension: the title of an upload without tags.
+fn file_stem(file: &UploadFile) -> String {
+    file.file_name
+        .rsplit_once('.')
+        .map_or(file.file_name.as_str(), |(stem, _)| stem)
+        .trim()
+        .to_owned()
 }
 
 fn content_type(extension: &str) -> &'static str {
@@ -281,7 +296,7 @@ pub(crate) async fn upload(
                 "md5": file.md5_hex,
                 "songid": song_id,
                 "filename": file.file_name,
-                "song": file.tags.title.clone().unwrap_or_else(|| object_file_name(file)),
+                "song": file.tags.title.clone().unwrap_or_else(|| file_stem(file)),
                 "album": tag(&file.tags.album, "未知专辑"),
                 "artist": tag(&file.tags.artist, "未知艺术家"),
                 "bitrate": bitrate,

@@ -105,6 +105,10 @@ async fn the_listing_shows_matched_unmatched_and_hostile_uploads() {
         "newest first"
     );
     assert_eq!(matched.file_size, 35_678_901);
+    assert!(
+        matched.track.playable && !matched.track.vip,
+        "the person's own file plays whole, whatever the catalogue's copy"
+    );
 
     let past = provider.cloud_tracks(2).await.unwrap();
     assert!(past.items.is_empty() && !past.has_more);
@@ -160,7 +164,7 @@ async fn an_upload_plays_the_steps_in_order_and_reports_its_progress() {
     assert!(seen.iter().all(|p| p.total_bytes == total));
 
     // Not matched: the file's own name (no tags), kept, first in the listing, and it plays.
-    assert_eq!(uploaded.track.title, "我的demo_v2");
+    assert_eq!(uploaded.track.title, "我的 demo.v2");
     assert_eq!(uploaded.file_name, "我的 demo.v2.mp3");
     assert_eq!(uploaded.file_size, total);
     assert!(uploaded.matched.is_none());
