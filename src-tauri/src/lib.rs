@@ -188,6 +188,7 @@ pub fn run() {
     commands::register(tauri::Builder::default())
         // First, so that a second launch exits before it builds anything.
         .plugin(instance::plugin(&identifier, &settings.upstream))
+        .plugin(tauri_plugin_dialog::init())
         .plugin(
             tauri_plugin_window_state::Builder::default()
                 .with_state_flags(window_state_flags())
@@ -216,6 +217,7 @@ pub fn run() {
             // The typed events (`prefs-changed`, `now-playing-status`) are emitted through
             // tauri-specta, which looks their names up in a registry kept in the app's state.
             bindings::builder().mount_events(app);
+            app.manage(commands::cloud::FilePicker::native(app.handle().clone()));
             let config_dir = app.path().app_config_dir()?;
             let prefs = prefs::PrefsStore::open(config_dir.join(prefs::FILE_NAME));
             prefs::announce(&prefs, app.handle().clone());

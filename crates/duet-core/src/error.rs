@@ -44,12 +44,14 @@ pub enum ErrorKind {
     /// The item belongs to another account: only its owner may change it (someone else's
     /// playlist), or the account may not do this to it (follow its own playlist).
     NotOwner,
+    /// What was to be added is there already: a file already in the account's cloud disk.
+    AlreadyExists,
 }
 
 impl ErrorKind {
     /// Every kind. The UI's list of kinds is generated from this one (src-tauri's bindings,
     /// whose test checks it names every variant).
-    pub const ALL: [ErrorKind; 16] = [
+    pub const ALL: [ErrorKind; 17] = [
         ErrorKind::NotLoggedIn,
         ErrorKind::SessionExpired,
         ErrorKind::RiskControl,
@@ -66,6 +68,7 @@ impl ErrorKind {
         ErrorKind::UnsupportedMediaType,
         ErrorKind::Storage,
         ErrorKind::NotOwner,
+        ErrorKind::AlreadyExists,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -86,6 +89,7 @@ impl ErrorKind {
             ErrorKind::UnsupportedMediaType => "unsupported_media_type",
             ErrorKind::Storage => "storage",
             ErrorKind::NotOwner => "not_owner",
+            ErrorKind::AlreadyExists => "already_exists",
         }
     }
 
@@ -99,6 +103,7 @@ impl ErrorKind {
             | ErrorKind::Forbidden
             | ErrorKind::NotOwner => 403,
             ErrorKind::UnsupportedMediaType => 415,
+            ErrorKind::AlreadyExists => 409,
             ErrorKind::RateLimited => 429,
             ErrorKind::NotFound => 404,
             ErrorKind::Unavailable => 451,

@@ -5,6 +5,7 @@
 
 pub mod budget;
 pub mod clock;
+pub mod cloud;
 pub mod cookies;
 pub mod credentials;
 pub mod error;

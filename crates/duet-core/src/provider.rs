@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
+use crate::cloud::{CloudPage, CloudTrack, ProgressSink, UploadFile};
 use crate::cookies::{PastedCookies, WebLogin};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::*;
@@ -249,6 +250,26 @@ pub trait Provider: Send + Sync + 'static {
     async fn heartbeat(&self, track_id: &str, playlist_id: &str) -> Result<Vec<Track>> {
         let _ = (track_id, playlist_id);
         Err(not_offered(self.id(), "heartbeat mode"))
+    }
+
+    // ---- the cloud disk (issue 14, item 3) ----------------------------------------------------
+
+    /// One page (from 1, [`CLOUD_PAGE_SIZE`](crate::cloud::CLOUD_PAGE_SIZE) uploads) of the account's cloud disk, newest
+    /// first. Its tracks play through [`stream_url`](Provider::stream_url) like any other.
+    async fn cloud_tracks(&self, page: u32) -> Result<CloudPage> {
+        let _ = page;
+        Err(not_offered(self.id(), "cloud disk"))
+    }
+    /// Uploads `file` to the cloud disk, reporting to `progress` as it goes, and returns the
+    /// upload. Made once because a person chose the file, never retried: a file the cloud disk
+    /// holds already is `already_exists`.
+    async fn cloud_upload(
+        &self,
+        file: &UploadFile,
+        progress: ProgressSink<'_>,
+    ) -> Result<CloudTrack> {
+        let _ = (file, progress);
+        Err(not_offered(self.id(), "cloud disk"))
     }
 }
 

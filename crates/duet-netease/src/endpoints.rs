@@ -91,8 +91,23 @@ pub const FM_TRASH: Endpoint = Endpoint::new("/api/radio/trash/add", Weapi, Writ
 /// `module/playmode_intelligence_list.js`: the default transport, eapi.
 pub const HEARTBEAT: Endpoint = Endpoint::new("/api/playmode/intelligence/list", Eapi, Read);
 
+// The cloud disk (issue 14; docs/netease-wire.md "Cloud disk"), as NCMA-Enhanced's modules send
+// it. The upload's steps are writes: made once, never repeated.
+/// `module/user_cloud.js`: weapi.
+pub const CLOUD_LIST: Endpoint = Endpoint::new("/api/v1/cloud/get", Weapi, Read);
+/// `module/user_cloud_detail.js`: weapi.
+pub const CLOUD_BY_IDS: Endpoint = Endpoint::new("/api/v1/cloud/get/byids", Weapi, Read);
+/// `module/cloud.js`: the default transport, eapi.
+pub const CLOUD_UPLOAD_CHECK: Endpoint = Endpoint::new("/api/cloud/upload/check", Eapi, Write);
+/// `module/cloud.js` (eapi; `plugins/songUpload.js` asks again over weapi, Duet asks once).
+pub const NOS_TOKEN: Endpoint = Endpoint::new("/api/nos/token/alloc", Eapi, Write);
+/// `module/cloud.js`: eapi.
+pub const CLOUD_UPLOAD_INFO: Endpoint = Endpoint::new("/api/upload/cloud/info/v2", Eapi, Write);
+/// `module/cloud.js`: eapi.
+pub const CLOUD_PUBLISH: Endpoint = Endpoint::new("/api/cloud/pub/v2", Eapi, Write);
+
 /// The whole table, for the tests that hold the wire note to it.
-pub const ALL: [&Endpoint; 38] = [
+pub const ALL: [&Endpoint; 44] = [
     &QR_KEY,
     &QR_POLL,
     &ACCOUNT,
@@ -131,6 +146,12 @@ pub const ALL: [&Endpoint; 38] = [
     &PERSONAL_FM,
     &FM_TRASH,
     &HEARTBEAT,
+    &CLOUD_LIST,
+    &CLOUD_BY_IDS,
+    &CLOUD_UPLOAD_CHECK,
+    &NOS_TOKEN,
+    &CLOUD_UPLOAD_INFO,
+    &CLOUD_PUBLISH,
 ];
 
 /// Whether `error` is the service refusing a request's form (its transport or parameters) rather

@@ -4,6 +4,7 @@
 
 pub mod albums;
 pub mod client;
+pub mod cloud;
 pub mod crypto;
 pub mod endpoints;
 pub mod errors;

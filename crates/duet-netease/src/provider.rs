@@ -20,7 +20,7 @@ use crate::client::{Client, Config};
 use crate::endpoints;
 use crate::errors::{self, netease};
 use crate::session::Session;
-use crate::{albums, identity, library, lyrics, parse, podcasts, radio};
+use crate::{albums, cloud, identity, library, lyrics, parse, podcasts, radio};
 
 /// How many ids one `/api/v3/song/detail` call may carry (§7.4: NCMA warns to keep ≤1000).
 pub const SONG_DETAIL_BATCH: usize = 1000;
@@ -651,6 +651,20 @@ impl Provider for NeteaseProvider {
     async fn heartbeat(&self, track_id: &str, playlist_id: &str) -> Result<Vec<Track>> {
         let tracks = radio::heartbeat(&self.client, track_id, playlist_id).await?;
         Ok(self.client.upstream().route_images(tracks))
+    }
+
+    async fn cloud_tracks(&self, page: u32) -> Result<duet_core::cloud::CloudPage> {
+        let page = cloud::tracks(&self.client, page).await?;
+        Ok(self.client.upstream().route_images(page))
+    }
+
+    async fn cloud_upload(
+        &self,
+        file: &duet_core::cloud::UploadFile,
+        progress: duet_core::cloud::ProgressSink<'_>,
+    ) -> Result<duet_core::cloud::CloudTrack> {
+        let track = cloud::upload(&self.client, file, progress).await?;
+        Ok(self.client.upstream().route_images(track))
     }
 }
 

@@ -7,6 +7,7 @@ pub mod access;
 mod albums;
 mod anywhere;
 pub mod api;
+mod cloud;
 pub mod library;
 mod login_keys;
 mod lyrics_fallback;
@@ -156,6 +157,7 @@ pub fn router(state: Arc<AppState>, access: Access) -> Router {
         .merge(library::routes())
         .merge(albums::routes())
         .merge(podcasts::routes())
+        .merge(cloud::routes())
         .merge(matches::routes())
         .merge(radio::routes())
         .merge(search::routes())

@@ -6,6 +6,7 @@
 //! typed functions are generated from it (`crate::bindings`).
 
 pub mod albums;
+pub mod cloud;
 pub mod cookie_login;
 pub mod history;
 pub mod library;
@@ -126,6 +127,9 @@ pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
         scrobble::scrobble_lastfm_finish,
         scrobble::scrobble_listenbrainz_connect,
         scrobble::scrobble_disconnect,
+        cloud::cloud_tracks,
+        cloud::cloud_search,
+        cloud::cloud_upload,
     ]
 }
 

@@ -231,6 +231,15 @@ export const commands = {
 	scrobble_listenbrainz_connect: (token: string) => __TAURI_INVOKE<ScrobbleStatus>("scrobble_listenbrainz_connect", { token }),
 	/**  Forgets a service's account and the plays still waiting for it. */
 	scrobble_disconnect: (service: ScrobbleService) => __TAURI_INVOKE<ScrobbleStatus>("scrobble_disconnect", { service }),
+	/**  One page (from 1) of the account's cloud disk, newest first. */
+	cloud_tracks: (provider: ProviderId, page: number) => __TAURI_INVOKE<CloudPage>("cloud_tracks", { provider, page }),
+	/**  Every upload whose title, artists, album or file name holds each word of `q`. */
+	cloud_search: (provider: ProviderId, q: string) => __TAURI_INVOKE<CloudTrack[]>("cloud_search", { provider, q }),
+	/**
+	 *  Asks the person for an audio file and uploads it, reporting to `on_progress` as it goes.
+	 *  `None`: they closed the dialog without choosing. Made once, never retried.
+	 */
+	cloud_upload: (provider: ProviderId, onProgress: Channel<UploadProgress>) => __TAURI_INVOKE<CloudTrack | null>("cloud_upload", { provider, onProgress }),
 };
 
 /** Events */
@@ -260,7 +269,7 @@ export const EQ_PREAMP_DB = [-12.0,12.0] as const;
 
 export const EQ_PRESETS = [{"bands_db":[0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0],"enabled":true,"preamp_db":-0.0,"preset":"flat"},{"bands_db":[-1.5,-0.5,1.5,3.0,4.0,3.0,1.5,0.0,-0.5,-1.0],"enabled":true,"preamp_db":-4.0,"preset":"pop"},{"bands_db":[5.0,4.0,2.5,-1.0,-2.0,-1.0,1.5,3.0,4.0,4.5],"enabled":true,"preamp_db":-5.0,"preset":"rock"},{"bands_db":[3.0,2.0,1.0,2.0,-1.5,-1.5,0.0,1.5,3.0,3.5],"enabled":true,"preamp_db":-3.5,"preset":"jazz"},{"bands_db":[4.0,3.0,2.0,1.0,-0.5,-0.5,0.0,1.5,2.5,3.0],"enabled":true,"preamp_db":-4.0,"preset":"classical"},{"bands_db":[5.0,4.5,1.5,0.0,-2.0,1.5,0.5,1.5,4.0,5.0],"enabled":true,"preamp_db":-5.0,"preset":"electronic"},{"bands_db":[5.0,4.5,1.5,3.0,-1.0,-1.0,1.5,-0.5,2.0,3.0],"enabled":true,"preamp_db":-5.0,"preset":"hip_hop"},{"bands_db":[3.0,3.0,2.0,0.5,1.0,1.0,2.0,2.5,2.0,1.5],"enabled":true,"preamp_db":-3.0,"preset":"acoustic"},{"bands_db":[-2.0,-3.0,-3.0,1.0,3.5,3.5,3.0,1.5,0.0,-1.5],"enabled":true,"preamp_db":-3.5,"preset":"vocal"},{"bands_db":[7.0,6.0,4.5,2.5,1.0,0.0,0.0,0.0,0.0,0.0],"enabled":true,"preamp_db":-7.0,"preset":"bass_boost"},{"bands_db":[0.0,0.0,0.0,0.0,0.0,1.0,2.5,4.0,5.5,7.0],"enabled":true,"preamp_db":-7.0,"preset":"treble_boost"},{"bands_db":[6.0,4.5,2.0,0.0,0.0,0.0,0.0,1.0,3.0,4.5],"enabled":true,"preamp_db":-6.0,"preset":"loudness"}] as const;
 
-export const ERROR_KINDS = ["not_logged_in","session_expired","risk_control","verification_required","rate_limited","not_found","unavailable","bad_request","upstream","network","declined","keychain","forbidden","unsupported_media_type","storage","not_owner"] as const;
+export const ERROR_KINDS = ["not_logged_in","session_expired","risk_control","verification_required","rate_limited","not_found","unavailable","bad_request","upstream","network","declined","keychain","forbidden","unsupported_media_type","storage","not_owner","already_exists"] as const;
 
 export const SPEED_RANGE = [0.5,2.0] as const;
 
@@ -372,6 +381,39 @@ export type Choice =
 { action: "skip" } | 
 /**  This candidate (by its id on the target). */
 { action: "take"; track_id: string };
+
+/**  One page of the cloud disk, newest uploads first. */
+export type CloudPage = {
+	provider: ProviderId,
+	/**  From 1. */
+	page: number,
+	items: CloudTrack[],
+	/**  Uploads in the whole cloud disk. */
+	total: number,
+	has_more: boolean,
+	/**  Bytes used and allowed, when the service says. */
+	used_bytes?: number | null,
+	capacity_bytes?: number | null,
+};
+
+/**  One upload in the cloud disk. */
+export type CloudTrack = {
+	/**
+	 *  What plays: `id` is the upload's id (its stream URL is asked like any track's), title,
+	 *  artists and album as the service shows them (the matched track's, else the file's tags,
+	 *  else its name).
+	 */
+	track: Track,
+	/**  The file's name as it was uploaded. */
+	file_name: string,
+	file_size: number,
+	/**  The file's bitrate as the service measured it, in kbit/s. */
+	bitrate_kbps?: number | null,
+	/**  When it was uploaded, ms since the epoch. */
+	uploaded_at_ms: number,
+	/**  The catalogue track the service matched the file to, when it did. */
+	matched?: Track | null,
+};
 
 export type CollectionKind = "playlist" | "album";
 
@@ -644,7 +686,9 @@ export type ErrorKind =
  *  The item belongs to another account: only its owner may change it (someone else's
  *  playlist), or the account may not do this to it (follow its own playlist).
  */
-"not_owner";
+"not_owner" | 
+/**  What was to be added is there already: a file already in the account's cloud disk. */
+"already_exists";
 
 /**  The file formats a playlist exports to. */
 export type ExportFormat = 
@@ -1502,6 +1546,25 @@ export type TrialWindow = {
 	start_ms: number,
 	end_ms: number,
 };
+
+/**
+ *  One report of an upload's progress, in order: `checking`, `sending` (from 0 to the whole
+ *  file; skipped when the service has the bytes already), `publishing`, `done`.
+ */
+export type UploadProgress = {
+	stage: UploadStage,
+	sent_bytes: number,
+	total_bytes: number,
+};
+
+/**  Where an upload is. */
+export type UploadStage = 
+/**  Asking the service whether it has the file, and where to send it. */
+"checking" | 
+/**  The bytes are going up; `sent_bytes` of `total_bytes`. */
+"sending" | 
+/**  Telling the service what the file is and adding it to the cloud disk. */
+"publishing" | "done";
 
 export type UserRef = {
 	id: string,

@@ -648,6 +648,29 @@ const en = {
   'heartbeat.hint': 'Play songs like this one, mixed with your liked songs (NetEase’s 心动模式)',
   'heartbeat.started': 'Heartbeat mode from “{title}”',
   'heartbeat.empty': 'NetEase sent no songs for heartbeat mode',
+  'nav.cloud': 'Cloud disk',
+  'cloud.title': 'Cloud disk',
+  'cloud.subtitle': 'Your own uploads to {provider}, with what the service matched them to.',
+  'cloud.search': 'Search your uploads',
+  'cloud.search_note':
+    'Searched here over every upload: the service has no search for its cloud disk.',
+  'cloud.upload': 'Upload',
+  'cloud.stage.checking': 'Checking the file…',
+  'cloud.stage.sending': 'Uploading… {percent}%',
+  'cloud.stage.publishing': 'Adding it to your cloud disk…',
+  'cloud.stage.done': 'Uploaded',
+  'cloud.uploaded': 'Uploaded “{name}”',
+  'cloud.empty': 'Nothing uploaded yet. Upload songs from this computer to play them anywhere.',
+  'cloud.no_match': 'No upload matches “{q}”.',
+  'cloud.usage': '{n} songs · {used} of {capacity} used',
+  'cloud.count': '{n} songs',
+  'cloud.more': 'Load more',
+  'cloud.unmatched': 'Not matched: shown as its file and tags say',
+  'cloud.login': 'Sign in to {provider} to see your cloud disk.',
+  'cloud.not_offered':
+    '{provider}’s cloud disk isn’t in Duet: no public reference shows how its apps reach it, and Duet doesn’t guess at calls that could put an account at risk.',
+  'error.already_exists.title': 'Already there',
+  'error.already_exists.body': 'This file is in your cloud disk already.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -1274,6 +1297,28 @@ const zh: Record<MessageKey, string> = {
   'heartbeat.hint': '从这首歌开始，播放与它相似的歌，并穿插你喜欢的歌',
   'heartbeat.started': '从「{title}」开始心动模式',
   'heartbeat.empty': '网易云音乐没有返回心动模式的歌曲',
+  'nav.cloud': '音乐云盘',
+  'cloud.title': '我的音乐云盘',
+  'cloud.subtitle': '你上传到{provider}的歌曲，以及服务为它们匹配的信息。',
+  'cloud.search': '搜索云盘歌曲',
+  'cloud.search_note': '在本机搜索全部云盘歌曲：服务没有提供云盘搜索。',
+  'cloud.upload': '上传歌曲',
+  'cloud.stage.checking': '正在检查文件…',
+  'cloud.stage.sending': '正在上传… {percent}%',
+  'cloud.stage.publishing': '正在加入云盘…',
+  'cloud.stage.done': '已上传',
+  'cloud.uploaded': '已上传“{name}”',
+  'cloud.empty': '云盘里还没有歌曲。从这台电脑上传歌曲，随处播放。',
+  'cloud.no_match': '云盘里没有与“{q}”匹配的歌曲。',
+  'cloud.usage': '{n} 首 · 已用 {used}，共 {capacity}',
+  'cloud.count': '{n} 首',
+  'cloud.more': '加载更多',
+  'cloud.unmatched': '未匹配：按文件名和标签显示',
+  'cloud.login': '登录{provider}后查看你的音乐云盘。',
+  'cloud.not_offered':
+    'Duet 暂不支持{provider}的云盘：没有公开资料说明其客户端如何访问云盘，Duet 不会猜测可能危及账号的调用。',
+  'error.already_exists.title': '已经在云盘里了',
+  'error.already_exists.body': '这个文件已经在你的音乐云盘里了。',
 };
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, zh };

@@ -15,6 +15,7 @@ import type {
   SearchType,
   Track,
 } from './types';
+import type { UploadProgress } from './bindings';
 
 function isKind(v: unknown): v is ErrorKind {
   return typeof v === 'string' && (ERROR_KINDS as readonly string[]).includes(v);
@@ -156,6 +157,16 @@ export const api = {
     ipc.playlist_remove_tracks(provider, id, trackIds),
   playlistFollow: (provider: Provider, id: string, follow: boolean) =>
     ipc.playlist_follow(provider, id, follow),
+
+  // The cloud disk (云盘): the upload is the person's choice of a file in the native dialog.
+  cloudTracks: (provider: Provider, page: number) => ipc.cloud_tracks(provider, page),
+  cloudSearch: (provider: Provider, q: string) => ipc.cloud_search(provider, q),
+  /** Opens the file dialog and uploads the chosen file; `null` when none was chosen. */
+  cloudUpload: (provider: Provider, onProgress: (p: UploadProgress) => void) => {
+    const channel = new Channel<UploadProgress>();
+    channel.onmessage = onProgress;
+    return ipc.cloud_upload(provider, channel);
+  },
 
   playerPlay: (tracks: Track[], startIndex: number) => ipc.player_play(tracks, startIndex),
   playerEnqueue: (tracks: Track[]) => ipc.player_enqueue(tracks),

@@ -48,6 +48,7 @@ import {
   type WebLoginState,
 } from '../../src/lib/bindings';
 import { mockAlbum, mockArtist, mockArtistAlbums } from './albums';
+import { cloudHandlers, type MockCloud } from './cloud';
 import { mockSummary, type MockPlay } from './listening';
 import {
   mockEpisodes,
@@ -139,6 +140,8 @@ interface MockConfig {
   transfers?: Job[];
   /** Where podcast episodes were left at start (podcast-positions.json). */
   podcastProgress?: EpisodeProgress[];
+  /** The cloud disk's file dialog and upload (tests/mock/cloud.ts). */
+  cloud?: MockCloud;
 }
 
 /** A rejection a test asks for: the error object, less what the mock fills in. */
@@ -948,7 +951,12 @@ const appInfo = (): AppInfo => ({
   ...(cfg.upstream ? { upstream: cfg.upstream } : {}),
 });
 
+const cloud = cloudHandlers(cfg.cloud ?? {}, reject);
+
 const handlers: Handlers = {
+  cloud_tracks: cloud.cloud_tracks,
+  cloud_search: cloud.cloud_search,
+  cloud_upload: cloud.cloud_upload,
   app_info: appInfo,
   keychain_retry: () => {
     if (keychain.state !== 'locked') return appInfo();

@@ -139,6 +139,7 @@ pub(crate) fn dispatch(c: &Call<'_>) -> Answer {
         p if super::library::PATHS.contains(&p) => Ok(super::library::dispatch(c)),
         p if super::podcasts::PATHS.contains(&p) => Ok(super::podcasts::dispatch(c)),
         p if super::radio::PATHS.contains(&p) => Ok(super::radio::dispatch(c)),
+        p if super::cloud::PATHS.contains(&p) => Ok(super::cloud::dispatch(c)),
         "/api/discovery/simiArtist" => similar_artists(c),
         p => {
             if let Some(thread) = p.strip_prefix("/api/v1/resource/comments/") {

@@ -38,6 +38,7 @@ use crate::FakeConfig;
 pub mod albums;
 mod audio;
 pub(crate) mod catalog;
+mod cloud;
 mod covers;
 mod endpoints;
 mod fixtures;
@@ -78,7 +79,10 @@ pub const DEFAULT_WEAPI_TEST_SECRET: &[u8; 16] = b"0123456789abcdef";
 
 /// Whether `host` belongs to the NetEase fake.
 pub(crate) fn handles_host(host: &str) -> bool {
-    host == AUDIO_HOST || API_HOSTS.contains(&host) || covers::COVER_HOSTS.contains(&host)
+    host == AUDIO_HOST
+        || API_HOSTS.contains(&host)
+        || covers::COVER_HOSTS.contains(&host)
+        || cloud::handles_host(host)
 }
 
 /// State of one QR login key.
@@ -159,6 +163,8 @@ struct Shared {
     podcasts: podcasts::Podcasts,
     /// Personal FM's place in its catalogue and the trashed songs.
     radio: radio::Radio,
+    /// The cloud disk: its uploads, and the steps of uploads under way.
+    cloud: cloud::Cloud,
 }
 
 /// Control handle of the NetEase fake (cheap to clone; all clones drive the same world).
@@ -193,6 +199,7 @@ impl NeteaseControl {
                 library: library::Library::default(),
                 podcasts: podcasts::Podcasts::default(),
                 radio: radio::Radio::default(),
+                cloud: cloud::Cloud::default(),
             }),
         }
     }
@@ -233,6 +240,15 @@ impl NeteaseControl {
     /// Every "not interested" (FM trash) the fake was told, oldest first.
     pub fn fm_trashed(&self) -> Vec<radio::TrashRecord> {
         self.shared.radio.trashed()
+    }
+
+    pub(crate) fn cloud(&self) -> &cloud::Cloud {
+        &self.shared.cloud
+    }
+
+    /// The song ids in the cloud disk now, newest first.
+    pub fn cloud_song_ids(&self) -> Vec<u64> {
+        self.shared.cloud.song_ids()
     }
 
     /// The ids of the account's liked tracks, newest first, as the fake keeps them.

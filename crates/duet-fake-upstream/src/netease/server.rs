@@ -45,6 +45,9 @@ pub(crate) async fn handle(
     if host == AUDIO_HOST {
         return audio::serve(ctl, host, rest, method, headers).await;
     }
+    if super::cloud::handles_host(host) {
+        return super::cloud::serve_nos(ctl, host, rest, method, query, headers, &body);
+    }
     if super::covers::COVER_HOSTS.contains(&host) {
         return super::covers::serve(ctl, rest, method).await;
     }

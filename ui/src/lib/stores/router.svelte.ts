@@ -1,6 +1,7 @@
 // A tiny hash router: #/library, #/daily?provider=…, #/search?q=…&type=…&provider=…,
 // #/playlist/<provider>/<id>, #/album/<provider>/<id>, #/artist/<provider>/<id>, #/history,
-// #/listening, #/fm (personal FM), #/podcasts, #/podcast/<provider>/<id>.
+// #/listening, #/fm (personal FM), #/podcasts, #/podcast/<provider>/<id>,
+// #/cloud[?provider=…] (the cloud disk).
 // #/transfer/<provider>/<playlist id | liked>[?job=<id>] (moving it to the other service).
 // `provider` picks the service of a search or of the daily picks;
 // without it the screen uses the default one (stores/session.svelte.ts › defaultProvider).
@@ -18,6 +19,7 @@ export type Route =
   | { name: 'podcasts' }
   | { name: 'podcast'; provider: Provider; id: string }
   | { name: 'fm' }
+  | { name: 'cloud'; provider?: Provider }
   | { name: 'transfer'; provider: Provider; playlist: string; job?: string };
 
 function providerParam(v: string | null): Provider | undefined {
@@ -59,6 +61,10 @@ function parse(hash: string): Route {
       return { name: 'podcasts' };
     case 'fm':
       return { name: 'fm' };
+    case 'cloud': {
+      const provider = providerParam(params.get('provider'));
+      return provider ? { name: 'cloud', provider } : { name: 'cloud' };
+    }
     case 'transfer': {
       if ((parts[1] === 'netease' || parts[1] === 'qq') && parts[2]) {
         const job = params.get('job');
@@ -103,6 +109,8 @@ export function href(route: Route): string {
       return '#/podcasts';
     case 'fm':
       return '#/fm';
+    case 'cloud':
+      return route.provider ? `#/cloud?provider=${route.provider}` : '#/cloud';
     case 'transfer': {
       const base = `#/transfer/${route.provider}/${encodeURIComponent(route.playlist)}`;
       return route.job ? `${base}?job=${encodeURIComponent(route.job)}` : base;
