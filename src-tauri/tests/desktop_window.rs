@@ -526,10 +526,19 @@ async fn a_global_shortcut_reaches_duet_and_one_another_app_holds_is_reported() 
 // on the session bus and read its menu over D-Bus (`com.canonical.dbusmenu`). The test plays
 // that panel on a bus of its own, so the labels it reads are the ones a person would see.
 
-/// A session bus of the test's own, and its address.
-fn private_bus() -> (Process, String) {
+/// A session bus of the test's own, and its address. The services it starts on demand (Duet
+/// asks it for a Secret Service, so it starts a gnome-keyring) get a home of their own: in the
+/// test run's home, that second gnome-keyring would share the run's keyring files and control
+/// socket with the run's own.
+fn private_bus() -> (Process, String, tempfile::TempDir) {
+    let home = tempfile::tempdir().unwrap();
     let mut daemon = Command::new("dbus-daemon")
         .args(["--session", "--nofork", "--print-address=1"])
+        .env("HOME", home.path())
+        .env("XDG_RUNTIME_DIR", home.path())
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env_remove("GNOME_KEYRING_CONTROL")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -538,7 +547,7 @@ fn private_bus() -> (Process, String) {
     BufReader::new(daemon.stdout.take().unwrap())
         .read_line(&mut address)
         .unwrap();
-    (Process(daemon), address.trim().to_owned())
+    (Process(daemon), address.trim().to_owned(), home)
 }
 
 /// The items that registered with the watcher: (their bus name, what they registered).
@@ -728,7 +737,7 @@ async fn wait_for_label(bus: &zbus::Connection, registered: &Registered, label: 
 async fn the_tray_offers_to_show_the_window_while_it_is_minimised_or_hidden() {
     let fake = fake_upstream().await;
     let screen = Screen::start();
-    let (_daemon, address) = private_bus();
+    let (_daemon, address, _bus_home) = private_bus();
     let registered = Registered::default();
     let panel = zbus::connection::Builder::address(address.as_str())
         .unwrap()
