@@ -7,11 +7,10 @@ use std::sync::Arc;
 
 use duet_cache::{AudioCache, CacheKey};
 use duet_core::budget::Pace;
-use duet_core::provider::QrPoll;
-use duet_core::{MemoryStore, Provider, ProviderId, QrMethod, Quality, Upstream};
+use duet_core::{MemoryStore, Provider, ProviderId, Quality, Upstream};
 use duet_download::{DownloadJob, Downloader, FileNamePattern, NameContext};
 use duet_fake_upstream::{FakeConfig, FakeUpstream, Transport};
-use duet_netease::{Config, NeteaseProvider};
+use duet_netease::NeteaseProvider;
 use lofty::file::TaggedFileExt;
 use lofty::tag::{Accessor, ItemKey};
 
@@ -21,16 +20,7 @@ const VIP_SONG: &str = "9000077";
 
 async fn logged_in() -> (FakeUpstream, NeteaseProvider) {
     let fake = FakeUpstream::spawn(FakeConfig::default()).await.unwrap();
-    let mut config = Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
-    config.pace = Pace::TEST;
-    let provider = NeteaseProvider::new(config, Arc::new(MemoryStore::new())).unwrap();
-    let ticket = provider.qr_start(QrMethod::App).await.unwrap();
-    fake.netease().scan(&ticket.key);
-    fake.netease().confirm(&ticket.key);
-    while !matches!(
-        provider.qr_poll(&ticket.key).await.unwrap(),
-        QrPoll::Confirmed { .. }
-    ) {}
+    let provider = duet_test_support::netease_logged_in(&fake).await;
     (fake, provider)
 }
 

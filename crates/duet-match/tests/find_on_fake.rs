@@ -2,41 +2,20 @@
 //! is found on QQ Music as the same recording; its live take, and the same title by another
 //! artist, are not; the search's own errors come back typed.
 
-use std::sync::Arc;
-
-use duet_core::budget::Pace;
-use duet_core::cookies::PastedCookies;
-use duet_core::{
-    AlbumRef, ArtistRef, ErrorKind, MemoryStore, Provider, ProviderId, Secret, Track, Upstream,
-};
+use duet_core::{AlbumRef, ArtistRef, ErrorKind, Provider, ProviderId, Track};
 use duet_fake_upstream::qq::QqAccount;
 use duet_fake_upstream::{FakeConfig, FakeUpstream};
 use duet_match::{confidence, find_on, Confidence, SURE};
-use duet_qqmusic::{Config, QqProvider};
+use duet_qqmusic::QqProvider;
+use duet_test_support::{qq_logged_in, qq_logged_out as client};
+
+/// QQ Music logged in to `fake` with its QQ account.
+async fn logged_in(fake: &FakeUpstream) -> QqProvider {
+    qq_logged_in(fake, QqAccount::Qq).await
+}
 
 /// QQ Music's 晴天 in the fake's catalogue (the fixture's song).
 const QQ_SUNNY_DAY: &str = "0039MnYb0qxYhV";
-
-fn client(fake: &FakeUpstream) -> QqProvider {
-    let mut config = Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
-    config.pace = Pace::TEST;
-    QqProvider::new(config, Arc::new(MemoryStore::new())).unwrap()
-}
-
-async fn logged_in(fake: &FakeUpstream) -> QqProvider {
-    let provider = client(fake);
-    let issued = fake.qq().issue_session(QqAccount::Qq);
-    let cookies = format!(
-        "uin=o0{}; qqmusic_key={key}; qm_keyst={key}",
-        issued.musicid,
-        key = issued.musickey
-    );
-    provider
-        .cookie_login(&PastedCookies::parse(&Secret::new(&cookies)).unwrap())
-        .await
-        .unwrap();
-    provider
-}
 
 /// A NetEase track as NetEase lists it.
 fn netease(title: &str, artist: &str, ms: u64, album: &str) -> Track {

@@ -4,31 +4,11 @@
 
 use std::sync::{Arc, Mutex};
 
-use duet_core::budget::Pace;
 use duet_core::cloud::{self, UploadFile, UploadProgress, UploadStage, CLOUD_PAGE_SIZE};
-use duet_core::provider::QrPoll;
-use duet_core::{ErrorKind, MemoryStore, Provider, QrMethod, Quality, Upstream};
+use duet_core::{ErrorKind, Provider, Quality};
 use duet_fake_upstream::{FakeConfig, FakeUpstream, Fault, FaultKind};
 use duet_netease::cloud::{NOS_BUCKET, NOS_CHUNK};
-use duet_netease::{Config, NeteaseProvider};
-
-fn provider_for(fake: &FakeUpstream) -> NeteaseProvider {
-    let mut config = Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
-    config.pace = Pace::TEST;
-    NeteaseProvider::new(config, Arc::new(MemoryStore::new())).unwrap()
-}
-
-async fn logged_in(fake: &FakeUpstream) -> NeteaseProvider {
-    let provider = provider_for(fake);
-    let ticket = provider.qr_start(QrMethod::App).await.unwrap();
-    fake.netease().scan(&ticket.key);
-    fake.netease().confirm(&ticket.key);
-    assert!(matches!(
-        provider.qr_poll(&ticket.key).await.unwrap(),
-        QrPoll::Confirmed { .. }
-    ));
-    provider
-}
+use duet_test_support::{netease_logged_in as logged_in, netease_logged_out as provider_for};
 
 /// A real MP3 of about 2.6 MiB (the fake's tone, its frames repeated): three chunks.
 fn song_file(name: &str) -> UploadFile {

@@ -5,29 +5,15 @@
 use std::sync::Arc;
 
 use duet_core::budget::Pace;
-use duet_core::provider::QrPoll;
-use duet_core::{ErrorKind, MemoryStore, Playlist, Provider, QrMethod, Upstream};
+use duet_core::{ErrorKind, MemoryStore, Playlist, Provider, Upstream};
 use duet_fake_upstream::{FakeConfig, FakeUpstream, Fault, FaultKind, Transport};
 use duet_netease::{Config, NeteaseProvider};
+use duet_test_support::netease_logged_in as logged_in;
 
 /// The liked list of the fake's account, someone else's playlist, and one of the account's own.
 const LIKED: &str = "24381616";
 const SOMEONE_ELSES: &str = "131149308";
 const OWN: &str = "9000000066";
-
-async fn logged_in(fake: &FakeUpstream) -> NeteaseProvider {
-    let mut config = Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
-    config.pace = Pace::TEST;
-    let provider = NeteaseProvider::new(config, Arc::new(MemoryStore::new())).unwrap();
-    let ticket = provider.qr_start(QrMethod::App).await.unwrap();
-    fake.netease().scan(&ticket.key);
-    fake.netease().confirm(&ticket.key);
-    assert!(matches!(
-        provider.qr_poll(&ticket.key).await.unwrap(),
-        QrPoll::Confirmed { .. }
-    ));
-    provider
-}
 
 fn calls_to(fake: &FakeUpstream, path: &str) -> Vec<(Transport, Option<i64>)> {
     fake.requests()

@@ -2,34 +2,12 @@
 //! 64-episode podcast newest first, playing an episode through the song URL call, and the
 //! subscribe write kept and read back, made once, with the service's refusals as their kinds.
 
-use std::sync::Arc;
-
-use duet_core::budget::Pace;
-use duet_core::provider::QrPoll;
-use duet_core::{EpisodePage, ErrorKind, MemoryStore, Provider, QrMethod, Quality, Upstream};
+use duet_core::{EpisodePage, ErrorKind, Provider, Quality};
 use duet_fake_upstream::netease::podcasts::{
     main_song_id, HOSTILE_PODCAST, LONG_PODCAST, UNSUBSCRIBED_PODCAST,
 };
 use duet_fake_upstream::{FakeConfig, FakeUpstream, Fault, FaultKind, Transport};
-use duet_netease::{Config, NeteaseProvider};
-
-fn provider(fake: &FakeUpstream) -> NeteaseProvider {
-    let mut config = Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
-    config.pace = Pace::TEST;
-    NeteaseProvider::new(config, Arc::new(MemoryStore::new())).unwrap()
-}
-
-async fn logged_in(fake: &FakeUpstream) -> NeteaseProvider {
-    let provider = provider(fake);
-    let ticket = provider.qr_start(QrMethod::App).await.unwrap();
-    fake.netease().scan(&ticket.key);
-    fake.netease().confirm(&ticket.key);
-    assert!(matches!(
-        provider.qr_poll(&ticket.key).await.unwrap(),
-        QrPoll::Confirmed { .. }
-    ));
-    provider
-}
+use duet_test_support::{netease_logged_in as logged_in, netease_logged_out as provider};
 
 fn calls_to(fake: &FakeUpstream, path: &str) -> Vec<(Transport, Option<i64>)> {
     fake.requests()

@@ -3,34 +3,13 @@
 //! starts from the song asked, and the service's refusals keep their kinds.
 
 use std::collections::HashSet;
-use std::sync::Arc;
 
-use duet_core::budget::Pace;
-use duet_core::provider::QrPoll;
-use duet_core::{ErrorKind, MemoryStore, Provider, QrMethod, Upstream};
+use duet_core::{ErrorKind, Provider};
 use duet_fake_upstream::netease::radio::{fm_catalogue, FM_BATCH, HEARTBEAT_TRACK_BASE};
 use duet_fake_upstream::{FakeConfig, FakeUpstream, Fault, FaultKind, Transport};
-use duet_netease::{Config, NeteaseProvider};
+use duet_test_support::{netease_logged_in as logged_in, netease_logged_out as provider};
 
 const LIKED: &str = "24381616";
-
-fn provider(fake: &FakeUpstream) -> NeteaseProvider {
-    let mut config = Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
-    config.pace = Pace::TEST;
-    NeteaseProvider::new(config, Arc::new(MemoryStore::new())).unwrap()
-}
-
-async fn logged_in(fake: &FakeUpstream) -> NeteaseProvider {
-    let provider = provider(fake);
-    let ticket = provider.qr_start(QrMethod::App).await.unwrap();
-    fake.netease().scan(&ticket.key);
-    fake.netease().confirm(&ticket.key);
-    assert!(matches!(
-        provider.qr_poll(&ticket.key).await.unwrap(),
-        QrPoll::Confirmed { .. }
-    ));
-    provider
-}
 
 fn calls_to(fake: &FakeUpstream, path: &str) -> Vec<(Transport, Option<i64>)> {
     fake.requests()

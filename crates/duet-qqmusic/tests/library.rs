@@ -1,37 +1,22 @@
 //! "我喜欢" and the account's own playlists against the strict fake: each write lands (read back
 //! through the ordinary reads), each refusal keeps its kind, and no write is sent twice.
 
-use std::sync::Arc;
-
-use duet_core::budget::Pace;
-use duet_core::cookies::PastedCookies;
-use duet_core::{ErrorKind, MemoryStore, Playlist, Provider, Secret, Upstream};
+use duet_core::{ErrorKind, Playlist, Provider};
 use duet_fake_upstream::qq::QqAccount;
 use duet_fake_upstream::{FakeConfig, FakeUpstream, Fault, FaultKind, RecordedRequest};
-use duet_qqmusic::{Config, QqProvider};
+use duet_qqmusic::QqProvider;
+use duet_test_support::qq_logged_in;
+
+/// QQ Music logged in to `fake` with its QQ account.
+async fn logged_in(fake: &FakeUpstream) -> QqProvider {
+    qq_logged_in(fake, QqAccount::Qq).await
+}
 
 /// One of the account's own playlists (30 generated songs), someone else's (7 songs), and the
 /// captured one the account has collected.
 const OWN: &str = "8000000030";
 const SOMEONE_ELSES: &str = "8000000007";
 const COLLECTED: &str = "211111";
-
-async fn logged_in(fake: &FakeUpstream) -> QqProvider {
-    let mut config = Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
-    config.pace = Pace::TEST;
-    let provider = QqProvider::new(config, Arc::new(MemoryStore::new())).unwrap();
-    let issued = fake.qq().issue_session(QqAccount::Qq);
-    let cookies = format!(
-        "uin=o0{}; qqmusic_key={key}; qm_keyst={key}",
-        issued.musicid,
-        key = issued.musickey
-    );
-    provider
-        .cookie_login(&PastedCookies::parse(&Secret::new(&cookies)).unwrap())
-        .await
-        .unwrap();
-    provider
-}
 
 fn mids(playlist: &Playlist) -> Vec<String> {
     playlist

@@ -2,35 +2,16 @@
 //! keep coming, asked as the reference asks them; a login's; no "not interested" and no
 //! heartbeat mode (the references show none), each `declined` without a request.
 
-use std::sync::Arc;
-
-use duet_core::budget::Pace;
-use duet_core::cookies::PastedCookies;
-use duet_core::{ErrorKind, MemoryStore, Provider, Secret, Upstream};
+use duet_core::{ErrorKind, Provider};
 use duet_fake_upstream::qq::{radio_catalogue, QqAccount};
 use duet_fake_upstream::{FakeConfig, FakeUpstream, Fault, FaultKind};
 use duet_qqmusic::radio::RADIO_BATCH;
-use duet_qqmusic::{Config, QqProvider};
+use duet_qqmusic::QqProvider;
+use duet_test_support::{qq_logged_in, qq_logged_out as provider};
 
-fn provider(fake: &FakeUpstream) -> QqProvider {
-    let mut config = Config::new(Upstream::parse_override(&fake.base_url()).unwrap());
-    config.pace = Pace::TEST;
-    QqProvider::new(config, Arc::new(MemoryStore::new())).unwrap()
-}
-
+/// QQ Music logged in to `fake` with its QQ account.
 async fn logged_in(fake: &FakeUpstream) -> QqProvider {
-    let provider = provider(fake);
-    let issued = fake.qq().issue_session(QqAccount::Qq);
-    let cookies = format!(
-        "uin=o0{}; qqmusic_key={key}; qm_keyst={key}",
-        issued.musicid,
-        key = issued.musickey
-    );
-    provider
-        .cookie_login(&PastedCookies::parse(&Secret::new(&cookies)).unwrap())
-        .await
-        .unwrap();
-    provider
+    qq_logged_in(fake, QqAccount::Qq).await
 }
 
 fn radio_calls(fake: &FakeUpstream) -> usize {
