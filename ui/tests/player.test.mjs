@@ -37,6 +37,25 @@ describe('player bar', () => {
     }
   });
 
+  test('the answer to play, read after its "playing" event, does not put the bar back', async () => {
+    // The mock answers as the Rust player does: "loading", after sending the track's "playing".
+    const app = await openApp(h);
+    const { page } = app;
+    try {
+      await page.waitForSelector(id('playlist-card'));
+      await page.locator(id('playlist-card')).nth(4).click();
+      await page.locator(id('play-all')).click();
+      await page.waitForSelector(`${id('player-bar')}[data-status="playing"]`);
+      await eventually(async () => (await app.count('player_play')) === 1);
+      // the answer is in by now; a stale one would have turned the bar back to "loading"
+      await page.waitForTimeout(300);
+      assert.equal(await page.locator(id('player-bar')).getAttribute('data-status'), 'playing');
+      assert.deepEqual(app.problems, []);
+    } finally {
+      await app.close();
+    }
+  });
+
   test('position text and data-ms follow player-position', async () => {
     const app = await openApp(h, { mock: paused });
     const { page } = app;

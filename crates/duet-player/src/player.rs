@@ -9,6 +9,7 @@
 //! notices its stop flag (its blocked reads are woken by cancelling its download) and exits
 //! without touching the state.
 
+use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -107,6 +108,10 @@ pub enum PlayerStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PlayerState {
+    /// Grows by one with every state the player sends. A command's answer can reach the UI after
+    /// the events that followed it (the first samples of a short local file are out before the
+    /// answer to `play` is read), so a state older than one already shown is stale.
+    pub revision: u64,
     pub status: PlayerStatus,
     /// How many tracks are queued. The tracks themselves are in [`Player::queue`]: states are
     /// sent on every change, and a 10,000-track queue in each would be megabytes a second.
@@ -270,11 +275,15 @@ struct Core {
     /// Where the current track starts when it is next started: set by [`Player::restore`]
     /// (and moved by a seek before that start), so a resumed queue goes on where it was.
     resume_at_ms: Option<u64>,
+    /// The [`PlayerState::revision`] of the last state sent; a `Cell` because states are sent
+    /// through a shared borrow of the core (the lock is held).
+    revision: Cell<u64>,
 }
 
 impl Core {
     fn snapshot(&self) -> PlayerState {
         PlayerState {
+            revision: self.revision.get(),
             status: self.status,
             queue_length: self.queue.len(),
             index: self.queue.current_index(),
@@ -381,6 +390,7 @@ impl Shared {
     }
 
     fn emit_state(&self, core: &Core) -> PlayerState {
+        core.revision.set(core.revision.get() + 1);
         let state = core.snapshot();
         self.emit(PlayerEvent::State(state.clone()));
         state
@@ -783,6 +793,7 @@ impl Player {
             failures: 0,
             played_in_run: false,
             resume_at_ms: None,
+            revision: Cell::new(0),
         };
         let shared = Arc::new(Shared {
             core: Mutex::new(core),
@@ -1214,6 +1225,7 @@ mod tests {
     #[test]
     fn state_serialises_as_the_ipc_contract_says() {
         let state = PlayerState {
+            revision: 7,
             status: PlayerStatus::Playing,
             queue_length: 1,
             index: Some(0),
@@ -1253,6 +1265,7 @@ mod tests {
                 "position_ms",
                 "queue_length",
                 "repeat",
+                "revision",
                 "shuffle",
                 "status",
                 "stopped_after_failures",
@@ -1270,6 +1283,7 @@ mod tests {
         assert_eq!(json["trial"]["end_ms"], 30_000);
         assert_eq!(json["error"]["kind"], "unavailable");
         assert_eq!(json["queue_length"], 1);
+        assert_eq!(json["revision"], 7);
         assert_eq!(json["track"]["id"], "1");
         assert_eq!(json["substitute"]["id"], "2");
         assert_eq!(json["http_fallback"], true);

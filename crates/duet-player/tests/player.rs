@@ -58,6 +58,40 @@ async fn plays_each_format_to_the_end() {
     }
 }
 
+/// The answer to `play` and the states that follow carry growing revisions, so a UI that reads
+/// the answer after the "playing" event (a short local file starts at once) can tell it is older.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_state_sent_is_newer_than_the_one_before() {
+    let server = Server::start().await;
+    let resolver = TableResolver::new();
+    resolver.url(
+        "1",
+        &server.route("/tone.mp3", Route::audio("tone.mp3")),
+        "mp3",
+    );
+    let capture = Capture::new();
+    let player = player(resolver, Pace::Unlimited, &capture);
+    let mut events = Events::new(&player);
+    let before = player.state().revision;
+    let answer = player.play(vec![track("1")], 0).unwrap();
+    assert_eq!(answer.status, PlayerStatus::Loading);
+    assert!(answer.revision > before, "{answer:?}");
+    let playing = events.until_status(WAIT, PlayerStatus::Playing).await;
+    assert!(
+        playing.revision > answer.revision,
+        "{playing:?} after {answer:?}"
+    );
+    events.until_status(WAIT, PlayerStatus::Ended).await;
+
+    let revisions: Vec<u64> = events.states().iter().map(|s| s.revision).collect();
+    assert_eq!(revisions.first(), Some(&answer.revision), "{revisions:?}");
+    assert!(
+        revisions.windows(2).all(|w| w[0] < w[1]),
+        "revisions grow: {revisions:?}"
+    );
+    assert_eq!(player.state().revision, *revisions.last().unwrap());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn playback_starts_before_the_download_completes() {
     let server = Server::start().await;

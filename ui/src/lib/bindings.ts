@@ -1043,6 +1043,12 @@ export type PlayerSkipped = {
 
 /**  The `PlayerState` of docs/desktop-ipc.md. */
 export type PlayerState = {
+	/**
+	 *  Grows by one with every state the player sends. A command's answer can reach the UI after
+	 *  the events that followed it (the first samples of a short local file are out before the
+	 *  answer to `play` is read), so a state older than one already shown is stale.
+	 */
+	revision: number,
 	status: PlayerStatus,
 	/**
 	 *  How many tracks are queued. The tracks themselves are in [`Player::queue`]: states are

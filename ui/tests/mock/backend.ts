@@ -312,6 +312,7 @@ const cardOf = (provider: ProviderId, method: QrMethod): Card =>
   method === 'app' ? provider : method;
 
 const player: MockPlayer = {
+  revision: 0,
   status: 'idle',
   queue: [],
   index: null,
@@ -740,8 +741,10 @@ function playerState(): PlayerState {
   return { ...state, queue_length: queue.length };
 }
 
-function emitPlayer() {
-  void events.player_state.emit(playerState());
+/** Sends the state with the next revision, as duet-player does with every state it sends. */
+function emitPlayer(): Promise<void> {
+  player.revision += 1;
+  return events.player_state.emit(playerState());
 }
 
 function setTrack(index: number): void {
@@ -1520,11 +1523,18 @@ const handlers: Handlers = {
     [...podcastProgress.values()].filter(
       (p) => p.provider === provider && p.podcast_id === podcast_id && p.updated_at_ms > 0,
     ),
-  player_play: (tracks, start_index) => {
+  // As the Rust player: the answer says "loading", and the track's first samples (its
+  // "playing" state) can be out before the answer is read.
+  player_play: async (tracks, start_index) => {
     player.queue = tracks;
     setTrack(start_index);
-    emitPlayer();
-    return playerState();
+    const playing = player.status;
+    if (player.track) player.status = 'loading';
+    await emitPlayer();
+    const answer = playerState();
+    player.status = playing;
+    await emitPlayer();
+    return answer;
   },
   // appends; playback is not started (duet-player's Player::enqueue)
   player_enqueue: (tracks) => {

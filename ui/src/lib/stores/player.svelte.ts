@@ -12,6 +12,7 @@ import type {
 } from '../types';
 import { errorBody, errorTitle, t } from '../i18n';
 import { toast } from './toasts.svelte';
+import { isCurrent } from '../player-revision';
 import { Resource } from './resource.svelte';
 
 export const player = $state({
@@ -29,6 +30,7 @@ export const player = $state({
 });
 
 function apply(s: PlayerState): void {
+  if (!isCurrent(s, player.state)) return;
   const prevId = player.state?.track ? key(player.state.track) : '';
   const prevErr = player.state?.error;
   if (s.error && (s.error.kind !== prevErr?.kind || s.error.message !== prevErr?.message)) {
