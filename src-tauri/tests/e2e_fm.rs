@@ -13,8 +13,8 @@ mod common;
 use std::time::Duration;
 
 use common::{
-    attr, clean_start, click, eventually, forget_sessions, log_in_by_phone, screenshot, testid,
-    text, wait_for, TauriDriver,
+    attr, clean_start, click, eventually, forget_sessions, invoke, log_in_by_phone, screenshot,
+    testid, text, wait_for, TauriDriver,
 };
 use duet_fake_upstream::netease::radio::fm_catalogue;
 use fantoccini::Client;
@@ -78,6 +78,16 @@ async fn open_personal_fm_play_skip_and_trash() {
     assert_eq!(trashed.len(), 1, "{trashed:?}");
     assert_eq!(trashed[0].song_id.to_string(), second);
     assert_eq!(trashed[0].alg, "RT");
+    // …and it left the queue.
+    let queue = invoke(&app, "player_queue", serde_json::json!({})).await;
+    let ids: Vec<&str> = queue["ok"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{queue}"))
+        .iter()
+        .filter_map(|t| t["id"].as_str())
+        .collect();
+    assert!(!ids.contains(&second.as_str()), "{ids:?}");
+    assert!(ids.contains(&first.as_str()), "{ids:?}");
 
     // The queue was filled before it ran out: more than the first batch was asked for.
     eventually("the next batch", || async {

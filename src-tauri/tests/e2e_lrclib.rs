@@ -9,22 +9,11 @@
 mod common;
 
 use common::{
-    clean_start, click, eventually, log_in_by_phone, run, scratch_screenshot, testid, text,
+    clean_start, click, eventually, invoke, log_in_by_phone, run, scratch_screenshot, testid, text,
     wait_for, TauriDriver,
 };
 use duet_fake_upstream::lrclib::NETEASE_NOLYRIC_SONG;
-use serde_json::{json, Value};
-
-/// A command of the app, called from the page as the UI calls it.
-async fn invoke(app: &fantoccini::Client, cmd: &str, args: Value) -> Value {
-    run(
-        app,
-        "return window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1])
-           .then(v => ({ ok: v }), e => ({ err: e }));",
-        vec![json!(cmd), args],
-    )
-    .await
-}
+use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lrclib_lyrics_for_a_song_without_any_in_the_chosen_font() {

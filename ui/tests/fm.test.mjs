@@ -50,9 +50,12 @@ describe('personal FM and heartbeat mode', () => {
       assert.deepEqual(queue, catalogue.slice(0, 5), 'no song twice');
       assert.equal(await app.count('fm_batch'), 2);
 
-      // Not interested: told once, then skipped.
+      // Not interested: told once, then out of the queue (what followed plays).
       await page.locator(id('fm-trash')).click();
       await eventually(async () => (await stageId(page)) === catalogue[2]);
+      await eventually(async () => (await app.count('player_remove')) === 1);
+      assert.deepEqual(await app.duet(() => window.__duet.last('player_remove')), { index: 1 });
+      assert.ok(!(await queueIds(app)).includes(catalogue[1]), 'the trashed song is gone');
       assert.deepEqual(await app.duet(() => window.__duet.radio.trashed), [catalogue[1]]);
       assert.equal(await app.count('fm_trash'), 1);
       assert.deepEqual(await app.duet(() => window.__duet.last('fm_trash')), {

@@ -95,6 +95,114 @@ describe('queue panel', () => {
     }
   });
 
+  test('rows are removed, moved by drag or Alt+arrows, and the queue cleared', async () => {
+    const app = await openApp(h, {
+      mock: { playing: true, player: { status: 'playing', index: 2 } },
+    });
+    const { page } = app;
+    const titles = () => app.duet(() => window.__duet.player.queue.map((t) => t.title));
+    const shown = () =>
+      page.locator(id('queue-row')).evaluateAll((rows) => rows.map((r) => r.dataset.trackId));
+    const ids = () => app.duet(() => window.__duet.player.queue.map((t) => t.id));
+    try {
+      await page.locator(id('queue-button')).click();
+      await page.waitForSelector(row(11));
+      const before = await titles();
+
+      // the remove button shows on hover, and takes that row out (not the current one)
+      const remove = page.locator(row(0)).locator('..').locator(id('queue-remove'));
+      assert.equal(await remove.getAttribute('aria-label'), 'Remove from queue');
+      await page.locator(row(0)).hover();
+      await eventually(
+        async () => (await remove.evaluate((el) => getComputedStyle(el).opacity)) === '1',
+      );
+      await shot(page, 'queue-edit');
+      await remove.click();
+      await eventually(async () => (await app.count('player_remove')) === 1);
+      assert.deepEqual(await app.duet(() => window.__duet.last('player_remove')), { index: 0 });
+      await page.waitForSelector(`${row(1)}[data-current="true"]`);
+      assert.deepEqual(await titles(), before.slice(1));
+      assert.equal(await page.locator(id('queue-row')).count(), 11);
+      assert.equal(await page.locator(id('player-title')).innerText(), before[2]);
+
+      // dragged from the top to below the fourth row
+      const box = await page.locator(row(3)).boundingBox();
+      await page.locator(row(0)).dragTo(page.locator(row(3)), {
+        targetPosition: { x: 20, y: box.height - 6 },
+      });
+      await eventually(async () => (await app.count('player_move')) === 1);
+      assert.deepEqual(await app.duet(() => window.__duet.last('player_move')), {
+        from: 0,
+        to: 3,
+      });
+      await eventually(async () => (await shown()).join() === (await ids()).join());
+      assert.deepEqual(await titles(), [
+        before[2],
+        before[3],
+        before[4],
+        before[1],
+        ...before.slice(5),
+      ]);
+      await page.waitForSelector(`${row(0)}[data-current="true"]`);
+
+      // Alt+↓ moves the focused row down one, and it keeps the focus
+      await page.locator(row(0)).focus();
+      await page.keyboard.press('Alt+ArrowDown');
+      await eventually(async () => (await app.count('player_move')) === 2);
+      assert.deepEqual(await app.duet(() => window.__duet.last('player_move')), {
+        from: 0,
+        to: 1,
+      });
+      await page.waitForSelector(`${row(1)}[data-current="true"]`);
+      await eventually(() =>
+        page.evaluate(() => document.activeElement?.getAttribute('data-index') === '1'),
+      );
+
+      // clear keeps only the current song, which plays on
+      await page.locator(id('queue-clear')).click();
+      await eventually(async () => (await page.locator(id('queue-row')).count()) === 1);
+      assert.deepEqual(await titles(), [before[2]]);
+      assert.equal(await page.locator(`${row(0)}[data-current="true"]`).count(), 1);
+      assert.equal(await page.locator(id('player-bar')).getAttribute('data-status'), 'playing');
+      assert.equal(await page.locator(id('queue-clear')).count(), 0, 'nothing left to clear');
+      assert.deepEqual(app.problems, []);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('"Play next" from a track\'s menu puts it right after the current song', async () => {
+    const app = await openApp(h, { hash: '#/playlist/netease/705619441', mock: { playing: true } });
+    const { page } = app;
+    try {
+      await page.waitForSelector(id('track-row'));
+      const playable = page.locator(`${id('track-row')}[data-playable="true"]`).nth(3);
+      const trackId = await playable.getAttribute('data-track-id');
+      await playable.click({ button: 'right' });
+      await page.locator(id('menu-play-next')).click();
+      await eventually(async () => (await app.count('player_play_next')) === 1);
+      const args = await app.duet(() => window.__duet.last('player_play_next'));
+      assert.deepEqual(
+        args.tracks.map((t) => t.id),
+        [trackId],
+      );
+      await page.locator(id('toast'), { hasText: '1 to play next' }).waitFor();
+      assert.equal(await app.count('player_play'), 0, 'nothing else started');
+      await page.locator(id('queue-button')).click();
+      await page.waitForSelector(`${row(1)}[data-track-id="${trackId}"]`);
+      assert.equal(await page.locator(`${row(0)}[data-current="true"]`).count(), 1);
+
+      // grey rows alone offer no "Play next"
+      const grey = page.locator(`${id('track-row')}[data-playable="false"]`).first();
+      await grey.click({ button: 'right' });
+      await page.waitForSelector(id('track-menu'));
+      assert.equal(await page.locator(id('menu-play-next')).count(), 0);
+      assert.deepEqual(app.problems, []);
+    } finally {
+      await app.close();
+    }
+  });
+
   test('is refetched when the queue length changes while open', async () => {
     const app = await openApp(h, { mock: { playing: true } });
     const { page } = app;

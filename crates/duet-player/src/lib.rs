@@ -52,5 +52,5 @@ pub use player::{
     OFFLINE_NOT_CACHED, PREFETCH_AHEAD, SKIP_LIMIT,
 };
 pub use process::SampleProcessor;
-pub use queue::{Queue, Repeat};
+pub use queue::{Queue, Removed, Repeat};
 pub use source::SpoolOptions;

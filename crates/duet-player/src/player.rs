@@ -21,7 +21,7 @@ use tokio::sync::mpsc;
 
 use crate::output::{DeviceLostAction, OutputFactory, OutputKind, OutputSpec};
 use crate::process::SampleProcessor;
-use crate::queue::{Advance, Queue, Repeat};
+use crate::queue::{Advance, Queue, Removed, Repeat};
 use crate::session::{self, SessionCtl};
 use crate::source::SpoolOptions;
 
@@ -300,6 +300,28 @@ impl Core {
             stopped_after_failures: self.stopped_after_failures,
             http_fallback: self.http_fallback,
         }
+    }
+
+    /// Whether sound is coming or about to (what the toggle would pause).
+    fn is_playing(&self) -> bool {
+        match self.status {
+            PlayerStatus::Playing => true,
+            PlayerStatus::Loading => self.session.as_ref().is_some_and(|s| !s.is_paused()),
+            _ => false,
+        }
+    }
+
+    /// Stops any playback and waits at the queue's current track (from its start) in `status`;
+    /// a resume starts it.
+    fn wait_at_current(&mut self, status: PlayerStatus) {
+        self.stop_session();
+        self.status = status;
+        self.position_ms = 0;
+        self.duration_ms = self.queue.current().map_or(0, |t| t.duration_ms);
+        self.trial = None;
+        self.substitute = None;
+        self.http_fallback = false;
+        self.resume_at_ms = None;
     }
 
     /// A run of tries starts over: a person chose a track (play, next, jump, resume).
@@ -875,16 +897,82 @@ impl Player {
         core.snapshot()
     }
 
+    /// Puts tracks right after the current one, so they play next (playback is not started).
+    pub fn play_next(&self, tracks: Vec<Track>) -> PlayerState {
+        let shared = self.shared();
+        let mut core = shared.lock();
+        if tracks.is_empty() {
+            return core.snapshot();
+        }
+        core.queue.insert_next(tracks);
+        shared.emit_state(&core)
+    }
+
+    /// Takes the track at queue index `index` out of the queue. When it is the current track,
+    /// what followed it takes its place: playing if it was playing, else waiting there (paused,
+    /// or stopped); with nothing after it the queue has ended.
+    pub fn remove(&self, index: usize) -> duet_core::Result<PlayerState> {
+        let shared = self.shared();
+        let mut core = shared.lock();
+        let len = core.queue.len();
+        let was_playing = core.is_playing();
+        match core.queue.remove(index) {
+            None => {
+                return Err(Error::bad_request(format!(
+                    "index {index} is out of range for {len} tracks"
+                )))
+            }
+            Some(Removed::Other) => {}
+            Some(Removed::Current) if was_playing => {
+                core.start_run();
+                shared.start_current(&mut core);
+            }
+            Some(Removed::Current) => {
+                let waiting = match core.status {
+                    PlayerStatus::Paused => PlayerStatus::Paused,
+                    _ => PlayerStatus::Idle,
+                };
+                core.wait_at_current(waiting);
+            }
+            Some(Removed::CurrentAndLast) => {
+                let status = if core.queue.is_empty() {
+                    PlayerStatus::Idle
+                } else {
+                    PlayerStatus::Ended
+                };
+                core.wait_at_current(status);
+            }
+        }
+        Ok(shared.emit_state(&core))
+    }
+
+    /// Moves the track at queue index `from` to `to` (the current track plays on).
+    pub fn move_track(&self, from: usize, to: usize) -> duet_core::Result<PlayerState> {
+        let shared = self.shared();
+        let mut core = shared.lock();
+        let len = core.queue.len();
+        if !core.queue.move_item(from, to) {
+            return Err(Error::bad_request(format!(
+                "a move from {from} to {to} is out of range for {len} tracks"
+            )));
+        }
+        Ok(shared.emit_state(&core))
+    }
+
+    /// Empties the queue but for the current track, which plays on.
+    pub fn clear_queue(&self) -> PlayerState {
+        let shared = self.shared();
+        let mut core = shared.lock();
+        core.queue.clear_others();
+        if core.queue.is_empty() {
+            core.wait_at_current(PlayerStatus::Idle);
+        }
+        shared.emit_state(&core)
+    }
+
     /// Play ↔ pause.
     pub fn toggle(&self) -> PlayerState {
-        let playing = {
-            let core = self.shared().lock();
-            match core.status {
-                PlayerStatus::Playing => true,
-                PlayerStatus::Loading => core.session.as_ref().is_some_and(|s| !s.is_paused()),
-                _ => false,
-            }
-        };
+        let playing = self.shared().lock().is_playing();
         if playing {
             self.pause()
         } else {

@@ -29,6 +29,18 @@ pub enum Advance {
     Skip,
 }
 
+/// What [`Queue::remove`] did to the current track.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removed {
+    /// Another track went; the current one stays current.
+    Other,
+    /// The current track went; the one that followed it in play order is current now.
+    Current,
+    /// The current track went and nothing follows it (it was the last to play with repeat off,
+    /// or the only one): the last left in play order is current, if any.
+    CurrentAndLast,
+}
+
 /// Tracks in queue order, plus a play order over them.
 ///
 /// Indices (`current`, `jump`) are positions in the queue as shown; the play order is a
@@ -118,6 +130,106 @@ impl<T> Queue<T> {
             added.shuffle(&mut self.rng);
         }
         self.order.extend(added);
+    }
+
+    /// Inserts tracks right after the current one, in queue and in play order (shuffled or
+    /// not, they play next, in the order given); at the end when nothing is current.
+    pub fn insert_next(&mut self, items: Vec<T>) {
+        let Some(current) = self.current_index() else {
+            self.append(items);
+            return;
+        };
+        let (at, added) = (current + 1, items.len());
+        for i in &mut self.order {
+            if *i >= at {
+                *i += added;
+            }
+        }
+        self.items.splice(at..at, items);
+        let cursor = self.cursor.unwrap_or(0);
+        self.order.splice(cursor + 1..cursor + 1, at..at + added);
+    }
+
+    /// Takes the track at queue index `index` out; `None` (and nothing changes) when out of
+    /// range.
+    pub fn remove(&mut self, index: usize) -> Option<Removed> {
+        if index >= self.items.len() {
+            return None;
+        }
+        let place = self.order.iter().position(|&i| i == index)?;
+        self.items.remove(index);
+        self.order.remove(place);
+        for i in &mut self.order {
+            if *i > index {
+                *i -= 1;
+            }
+        }
+        let Some(cursor) = self.cursor else {
+            return Some(Removed::Other);
+        };
+        if place != cursor {
+            if place < cursor {
+                self.cursor = Some(cursor - 1);
+            }
+            return Some(Removed::Other);
+        }
+        if self.order.is_empty() {
+            self.cursor = None;
+            return Some(Removed::CurrentAndLast);
+        }
+        if cursor < self.order.len() {
+            return Some(Removed::Current);
+        }
+        if self.repeat == Repeat::Off {
+            self.cursor = Some(self.order.len() - 1);
+            Some(Removed::CurrentAndLast)
+        } else {
+            self.cursor = Some(0);
+            Some(Removed::Current)
+        }
+    }
+
+    /// Moves the track at queue index `from` to `to`, the others closing up; the current track
+    /// stays current. Without shuffle the play order follows; shuffled, it is kept. `false`
+    /// (and nothing changes) when either index is out of range.
+    pub fn move_item(&mut self, from: usize, to: usize) -> bool {
+        let len = self.items.len();
+        if from >= len || to >= len {
+            return false;
+        }
+        let current = self.current_index();
+        let item = self.items.remove(from);
+        self.items.insert(to, item);
+        let moved = |i: usize| match i {
+            i if i == from => to,
+            i if from < to && (from + 1..=to).contains(&i) => i - 1,
+            i if to < from && (to..from).contains(&i) => i + 1,
+            i => i,
+        };
+        if self.shuffle {
+            for i in &mut self.order {
+                *i = moved(*i);
+            }
+        } else {
+            self.cursor = current.map(moved);
+        }
+        true
+    }
+
+    /// Keeps only the current track (the whole queue goes when nothing is current).
+    pub fn clear_others(&mut self) {
+        match self.current_index() {
+            Some(current) => {
+                let item = self.items.swap_remove(current);
+                self.items = vec![item];
+                self.order = vec![0];
+                self.cursor = Some(0);
+            }
+            None => {
+                self.items.clear();
+                self.order.clear();
+            }
+        }
     }
 
     /// Makes queue index `index` current. In shuffle mode the rest is reshuffled to follow it.
@@ -372,5 +484,121 @@ mod tests {
         q.append(vec![1, 2]);
         assert_eq!(q.current_index(), None);
         assert_eq!(q.advance(Advance::Skip), Some(0), "starts at the first");
+    }
+
+    /// The order is a permutation of the queue, and the cursor points into it.
+    fn consistent(q: &Queue<usize>) {
+        let mut sorted = q.order().to_vec();
+        sorted.sort();
+        assert_eq!(sorted, (0..q.len()).collect::<Vec<_>>(), "{:?}", q.order());
+        if let Some(c) = q.cursor {
+            assert!(c < q.order.len());
+        }
+    }
+
+    #[test]
+    fn play_next_goes_right_after_the_current_track() {
+        for shuffle in [false, true] {
+            let mut q: Queue<usize> = Queue::new(Some(3));
+            q.replace((0..6).collect(), 2);
+            q.set_mode(Repeat::Off, shuffle);
+            q.insert_next(vec![100, 101]);
+            consistent(&q);
+            assert_eq!(q.current(), Some(&2));
+            assert_eq!(q.items()[3..5], [100, 101], "in the queue as shown");
+            assert_eq!(
+                q.advance(Advance::Finished).map(|i| q.items()[i]),
+                Some(100)
+            );
+            assert_eq!(
+                q.advance(Advance::Finished).map(|i| q.items()[i]),
+                Some(101)
+            );
+        }
+        let mut empty: Queue<usize> = Queue::new(Some(3));
+        empty.insert_next(vec![7]);
+        assert_eq!(empty.items(), [7]);
+        assert_eq!(empty.current_index(), None);
+    }
+
+    #[test]
+    fn removing_tracks_keeps_the_current_one_or_moves_on() {
+        let mut q = queue(5, Repeat::Off);
+        q.jump(2);
+        assert_eq!(q.remove(0), Some(Removed::Other));
+        assert_eq!((q.items(), q.current()), (&[1, 2, 3, 4][..], Some(&2)));
+        assert_eq!(q.remove(3), Some(Removed::Other));
+        assert_eq!(q.current(), Some(&2));
+        assert_eq!(q.remove(1), Some(Removed::Current), "the current one");
+        assert_eq!(q.current(), Some(&3), "what followed it");
+        assert_eq!(
+            q.remove(1),
+            Some(Removed::CurrentAndLast),
+            "nothing after 3"
+        );
+        assert_eq!(q.current(), Some(&1));
+        assert_eq!(q.remove(5), None);
+        assert_eq!(q.remove(0), Some(Removed::CurrentAndLast));
+        assert_eq!((q.len(), q.current()), (0, None));
+
+        let mut q = queue(3, Repeat::All);
+        q.jump(2);
+        assert_eq!(q.remove(2), Some(Removed::Current), "wraps with repeat all");
+        assert_eq!(q.current(), Some(&0));
+
+        let mut q: Queue<usize> = Queue::new(Some(9));
+        q.replace((0..8).collect(), 4);
+        q.set_mode(Repeat::Off, true);
+        let next = q.peek_advance(Advance::Finished).map(|i| q.items()[i]);
+        q.remove(4);
+        consistent(&q);
+        assert_eq!(
+            q.current().copied(),
+            next,
+            "shuffled: the next in play order"
+        );
+        let other = (0..q.len())
+            .find(|&i| Some(i) != q.current_index())
+            .unwrap();
+        assert_eq!(q.remove(other), Some(Removed::Other));
+        consistent(&q);
+        assert_eq!(q.current().copied(), next);
+    }
+
+    #[test]
+    fn moving_a_track_keeps_the_current_one() {
+        let mut q = queue(5, Repeat::Off);
+        q.jump(1);
+        assert!(q.move_item(4, 0));
+        assert_eq!((q.items(), q.current()), (&[4, 0, 1, 2, 3][..], Some(&1)));
+        assert_eq!(q.advance(Advance::Finished).map(|i| q.items()[i]), Some(2));
+        assert!(q.move_item(3, 4), "the current track itself");
+        assert_eq!((q.items(), q.current()), (&[4, 0, 1, 3, 2][..], Some(&2)));
+        assert_eq!(q.order(), [0, 1, 2, 3, 4]);
+        assert!(!q.move_item(0, 5));
+
+        let mut q: Queue<usize> = Queue::new(Some(5));
+        q.replace((0..6).collect(), 3);
+        q.set_mode(Repeat::Off, true);
+        let plays = |q: &Queue<usize>| q.order().iter().map(|&i| q.items()[i]).collect::<Vec<_>>();
+        let before = plays(&q);
+        assert!(q.move_item(0, 5));
+        consistent(&q);
+        assert_eq!(plays(&q), before, "shuffled: the play order is kept");
+        assert_eq!(q.current(), Some(&3));
+    }
+
+    #[test]
+    fn clearing_keeps_only_the_current_track() {
+        let mut q = queue(5, Repeat::Off);
+        q.jump(3);
+        q.clear_others();
+        consistent(&q);
+        assert_eq!((q.items(), q.current()), (&[3][..], Some(&3)));
+        assert_eq!(q.advance(Advance::Finished), None);
+        let mut fresh: Queue<usize> = Queue::new(None);
+        fresh.append(vec![1, 2]);
+        fresh.clear_others();
+        assert!(fresh.is_empty());
     }
 }

@@ -340,8 +340,91 @@ async fn shuffle_plays_a_reproducible_order_that_starts_with_the_chosen_track() 
     assert_eq!(player.play_order(), [0, 1, 2, 3, 4, 5]);
 }
 
+fn plays(id: &'static str) -> impl FnMut(&PlayerEvent) -> bool {
+    move |e| matches!(e, PlayerEvent::State(s) if s.status == PlayerStatus::Playing && s.track.as_ref().is_some_and(|t| t.id == id))
+}
+
 fn is_playing(index: usize) -> impl FnMut(&PlayerEvent) -> bool {
     move |e| matches!(e, PlayerEvent::State(s) if s.status == PlayerStatus::Playing && s.index == Some(index))
+}
+
+/// The queue changes while it plays: "play next" plays after the current track, removing the
+/// current track moves on to what followed (playing, or waiting there when paused), a move keeps
+/// the current track playing, and clearing keeps only it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_queue_changes_while_it_plays() {
+    let server = Server::start().await;
+    let resolver = TableResolver::new();
+    let url = server.route("/long.mp3", Route::audio("long.mp3"));
+    let tracks: Vec<_> = ["a", "b", "c", "d", "n"]
+        .iter()
+        .map(|id| track(id))
+        .collect();
+    for t in &tracks {
+        resolver.url(&t.id, &url, "mp3");
+    }
+    let player = player(resolver, Pace::RealTime, &Capture::new());
+    let mut events = Events::new(&player);
+    let ids = |p: &duet_player::Player| p.queue().iter().map(|t| t.id.clone()).collect::<Vec<_>>();
+    player.play(tracks[..4].to_vec(), 0).unwrap();
+    events.until(WAIT, is_playing(0)).await;
+
+    let state = player.play_next(vec![tracks[4].clone()]);
+    assert_eq!(ids(&player), ["a", "n", "b", "c", "d"]);
+    assert_eq!((state.index, state.queue_length), (Some(0), 5));
+    assert_eq!(player.next().track.unwrap().id, "n", "played next");
+    events.until(WAIT, is_playing(1)).await;
+
+    // The current track removed while playing: what followed plays.
+    let state = player.remove(1).unwrap();
+    assert_eq!(ids(&player), ["a", "b", "c", "d"]);
+    assert_eq!(state.track.as_ref().unwrap().id, "b");
+    events.until(WAIT, is_playing(1)).await;
+    // Another track removed: the current one plays on, its index follows.
+    let state = player.remove(0).unwrap();
+    assert_eq!(
+        (state.index, state.status),
+        (Some(0), PlayerStatus::Playing)
+    );
+    assert_eq!(state.track.unwrap().id, "b");
+    assert_eq!(player.remove(9).unwrap_err().kind, ErrorKind::BadRequest);
+
+    // A move of the current track: it plays on at its new place.
+    let state = player.move_track(0, 2).unwrap();
+    assert_eq!(ids(&player), ["c", "d", "b"]);
+    assert_eq!(
+        (state.index, state.status),
+        (Some(2), PlayerStatus::Playing)
+    );
+    assert_eq!(
+        player.move_track(0, 3).unwrap_err().kind,
+        ErrorKind::BadRequest
+    );
+
+    // Paused, the current track removed: the next waits, paused at its start, until resumed.
+    player.jump(0).unwrap();
+    events.until(WAIT, plays("c")).await;
+    assert_eq!(player.pause().status, PlayerStatus::Paused);
+    let state = player.remove(0).unwrap();
+    assert_eq!(state.status, PlayerStatus::Paused);
+    assert_eq!(
+        (state.track.unwrap().id, state.position_ms),
+        ("d".into(), 0)
+    );
+    assert_eq!(player.resume().status, PlayerStatus::Loading);
+    events.until(WAIT, plays("d")).await;
+
+    // Clearing keeps the current track playing, alone.
+    let state = player.clear_queue();
+    assert_eq!(ids(&player), ["d"]);
+    assert_eq!(
+        (state.index, state.status),
+        (Some(0), PlayerStatus::Playing)
+    );
+    // The last track removed: nothing left, nothing plays.
+    let state = player.remove(0).unwrap();
+    assert_eq!((state.status, state.queue_length), (PlayerStatus::Idle, 0));
+    assert!(state.track.is_none());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

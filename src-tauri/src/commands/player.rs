@@ -24,6 +24,30 @@ pub fn player_enqueue(duet: State<'_, Duet>, tracks: Vec<Track>) -> PlayerState 
 
 #[tauri::command]
 #[specta::specta]
+pub fn player_play_next(duet: State<'_, Duet>, tracks: Vec<Track>) -> PlayerState {
+    duet.player.player().play_next(tracks)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn player_remove(duet: State<'_, Duet>, index: usize) -> Result<PlayerState> {
+    duet.player.player().remove(index)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn player_move(duet: State<'_, Duet>, from: usize, to: usize) -> Result<PlayerState> {
+    duet.player.player().move_track(from, to)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn player_clear_queue(duet: State<'_, Duet>) -> PlayerState {
+    duet.player.player().clear_queue()
+}
+
+#[tauri::command]
+#[specta::specta]
 pub fn player_toggle(duet: State<'_, Duet>) -> PlayerState {
     duet.player.player().toggle()
 }

@@ -241,6 +241,18 @@ pub async fn run(client: &Client, script: &str, args: Vec<Value>) -> Value {
     client.execute(script, args).await.unwrap()
 }
 
+/// A command of the app, called from the page as the UI calls it: `{ok: answer}` or
+/// `{err: error}`.
+pub async fn invoke(client: &Client, cmd: &str, args: Value) -> Value {
+    run(
+        client,
+        "return window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1])
+           .then(v => ({ ok: v }), e => ({ err: e }));",
+        vec![json!(cmd), args],
+    )
+    .await
+}
+
 /// An attribute of the first element matching `css`, as it is now (`None` without the element).
 pub async fn attr(client: &Client, css: &str, name: &str) -> Option<String> {
     run(

@@ -747,6 +747,19 @@ function emitPlayer(): Promise<void> {
   return events.player_state.emit(playerState());
 }
 
+/** Nothing queued: nothing current, nothing plays. */
+function emptied(): void {
+  Object.assign(player, {
+    index: null,
+    track: null,
+    status: 'idle',
+    position_ms: 0,
+    duration_ms: 0,
+    trial: null,
+    substitute: null,
+  });
+}
+
 function setTrack(index: number): void {
   player.index = index;
   player.track = player.queue[index] ?? null;
@@ -1567,6 +1580,62 @@ const handlers: Handlers = {
     keptOriginal.add(`${player.track.provider}:${player.track.id}`);
     if (player.substitute) setTrack(player.index);
     emitPlayer();
+    return playerState();
+  },
+  // duet-player's Queue::insert_next / remove / move_item / clear_others, without shuffle
+  player_play_next: (tracks) => {
+    const at = player.index == null ? player.queue.length : player.index + 1;
+    player.queue = [...player.queue.slice(0, at), ...tracks, ...player.queue.slice(at)];
+    if (tracks.length) void emitPlayer();
+    return playerState();
+  },
+  player_remove: (index) => {
+    if (!Number.isInteger(index) || index < 0 || index >= player.queue.length)
+      return reject({
+        kind: 'bad_request',
+        message: `index ${index} is out of range for ${player.queue.length} tracks`,
+      });
+    const current = player.index;
+    const wasPlaying = player.status === 'playing' || player.status === 'loading';
+    player.queue = player.queue.filter((_, i) => i !== index);
+    if (current != null && index < current) player.index = current - 1;
+    if (current === index) {
+      const last = index >= player.queue.length;
+      const next = last && player.repeat !== 'off' ? 0 : Math.min(index, player.queue.length - 1);
+      if (!player.queue.length) emptied();
+      else if (wasPlaying && !(last && player.repeat === 'off')) setTrack(next);
+      else {
+        const status = last && player.repeat === 'off' ? 'ended' : player.status;
+        setTrack(next);
+        player.status = status === 'paused' || status === 'ended' ? status : 'idle';
+      }
+    }
+    void emitPlayer();
+    return playerState();
+  },
+  player_move: (from, to) => {
+    const n = player.queue.length;
+    if (![from, to].every((i) => Number.isInteger(i) && i >= 0 && i < n))
+      return reject({
+        kind: 'bad_request',
+        message: `a move from ${from} to ${to} is out of range for ${n} tracks`,
+      });
+    const queue = [...player.queue];
+    const [moved] = queue.splice(from, 1);
+    queue.splice(to, 0, moved);
+    player.queue = queue;
+    const c = player.index;
+    if (c != null)
+      player.index =
+        c === from ? to : from < c && c <= to ? c - 1 : to <= c && c < from ? c + 1 : c;
+    void emitPlayer();
+    return playerState();
+  },
+  player_clear_queue: () => {
+    player.queue = player.track && player.index != null ? [player.queue[player.index]] : [];
+    if (player.queue.length) player.index = 0;
+    else emptied();
+    void emitPlayer();
     return playerState();
   },
   player_jump: (index) => {

@@ -6,7 +6,7 @@ import { untrack } from 'svelte';
 import { ipc } from '../ipc';
 import { errorBody, errorTitle, t } from '../i18n';
 import type { DuetError, Provider, Track } from '../types';
-import { enqueue, next, play, player } from './player.svelte';
+import { enqueue, key, next, play, player, removeFromQueue } from './player.svelte';
 import { toast } from './toasts.svelte';
 
 /** The services whose personal FM Duet plays: NetEase's 私人FM, QQ Music's radio 猜你喜欢. */
@@ -107,7 +107,10 @@ export function retryFm(): Promise<void> {
   return ask(provider, (fresh) => enqueue(fresh, true));
 }
 
-/** "Not interested": tells the service once, then skips the track. */
+/**
+ * "Not interested": tells the service once, then takes the track out of the queue (what follows
+ * plays). The last track queued is skipped instead, so the queue does not end before FM refills.
+ */
 export async function trashCurrent(): Promise<void> {
   const track = player.state?.track;
   if (!track || !fmPlaying() || fm.trashing) return;
@@ -115,7 +118,11 @@ export async function trashCurrent(): Promise<void> {
   try {
     await ipc.fm_trash(track.provider, track.id);
     toast(t('fm.trashed', { title: track.title }));
-    await next();
+    const s = player.state;
+    if (s?.track && key(s.track) === key(track) && s.index != null) {
+      if (s.index < s.queue_length - 1) await removeFromQueue(s.index);
+      else await next();
+    }
   } catch (e) {
     const err = e as DuetError;
     toast(

@@ -132,6 +132,26 @@ export async function enqueue(tracks: Track[], quiet = false): Promise<void> {
     explain(e);
   }
 }
+/** Puts tracks right after the current one (they play next). */
+export async function playNext(tracks: Track[]): Promise<void> {
+  if (!tracks.length) return;
+  try {
+    apply(await api.playerPlayNext(tracks));
+    toast(t('queue.playing_next', { n: tracks.length }));
+  } catch (e) {
+    explain(e);
+  }
+}
+export function removeFromQueue(index: number): Promise<void> {
+  return run(api.playerRemove(index));
+}
+export function moveInQueue(from: number, to: number): Promise<void> {
+  return run(api.playerMove(from, to));
+}
+/** Keeps only the current track. */
+export function clearQueue(): Promise<void> {
+  return run(api.playerClearQueue());
+}
 export function seek(ms: number): Promise<void> {
   const d = player.durationMs;
   const target = Math.max(0, d > 0 ? Math.min(ms, d) : ms);
