@@ -1,9 +1,9 @@
 //! End to end in the real window (Xvfb, tauri-driver) against the fake upstream: the Cloud disk
 //! screen lists the account's uploads; Upload sends a real audio file through every step of the
 //! upload to the fake (which checks each, the bytes' MD5 included), the new upload leads the
-//! list, and it plays. WebDriver cannot drive the native file dialog, so the test names the file
-//! the dialog would give with `DUET_TEST_PICKED_FILE` (honoured only with a test upstream); the
-//! upload itself is the app's own, from the button. The screen's screenshot goes to
+//! list, it plays, and once confirmed it is deleted. WebDriver cannot drive the native file
+//! dialog, so the test names the file the dialog would give with `DUET_TEST_PICKED_FILE`
+//! (honoured only with a test upstream); the upload itself is the app's own, from the button. The screen's screenshot goes to
 //! `target/tmp/screenshots/`, or to `docs/screenshots/` with `DUET_UPDATE_SCREENSHOTS=1`.
 
 #![cfg(target_os = "linux")]
@@ -106,7 +106,7 @@ async fn an_upload_from_the_cloud_disk_screen_lists_and_plays() {
         ],
         "{steps:?}"
     );
-    let uploaded = fake.netease().cloud_song_ids()[0].to_string();
+    let uploaded = fake.netease().cloud_song_ids()[0];
     screenshot(&app, "cloud-disk").await;
 
     // It plays: the player asks its URL and the fake's CDN serves the audio.
@@ -135,5 +135,39 @@ async fn an_upload_from_the_cloud_disk_screen_lists_and_plays() {
             .any(|r| r.host == "m701.music.126.net" && r.logical_path.starts_with(&audio)),
         "the upload's audio was fetched"
     );
+
+    // Deleted, once the person confirms: one request, and the fake's cloud disk has it no more.
+    run(
+        &app,
+        "document.querySelector('[data-testid=\"cloud-row\"][data-index=\"0\"]').dispatchEvent(new MouseEvent('contextmenu', {bubbles: true, clientX: 400, clientY: 300}))",
+        vec![],
+    )
+    .await;
+    wait_for(&app, &testid("menu-cloud-delete"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_for(&app, &testid("confirm-action"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    eventually("the upload deleted", || async {
+        !fake.netease().cloud_song_ids().contains(&uploaded)
+    })
+    .await;
+    eventually("the list without it", || async {
+        rows().await[0]
+            .as_str()
+            .is_some_and(|r| !r.contains("my cloud demo"))
+    })
+    .await;
+    let deletes = fake
+        .requests()
+        .iter()
+        .filter(|r| r.logical_path == "/api/cloud/del")
+        .count();
+    assert_eq!(deletes, 1);
     app.close().await.unwrap();
 }

@@ -156,6 +156,68 @@ describe('cloud disk', () => {
     }
   });
 
+  test('an upload is deleted from its menu, only once the person confirms it', async () => {
+    const app = await openApp(h, { hash: '#/cloud' });
+    const { page } = app;
+    const row = (i) => page.locator(`${id('cloud-row')}[data-index="${i}"]`);
+    const askDelete = async (i) => {
+      await row(i).click({ button: 'right' });
+      await page.locator(id('menu-cloud-delete')).click();
+      await page.waitForSelector(`${id('library-dialog')}[data-kind="confirm"]`);
+    };
+    try {
+      await page.waitForSelector(id('cloud-row'));
+      assert.match(
+        await row(1).locator(id('cloud-file')).innerText(),
+        /^rehearsal 2019-03-02\.m4a/,
+      );
+      // Cancelled: nothing is asked of the service.
+      await askDelete(1);
+      assert.equal(await page.locator(id('menu-cloud-delete')).count(), 0, 'the menu closed');
+      assert.match(
+        await page.locator(id('library-dialog')).innerText(),
+        /Delete “rehearsal 2019-03-02\.m4a” from your cloud disk\?[\s\S]*cannot be undone/,
+      );
+      await shot(page, 'cloud-delete-confirm');
+      await page.keyboard.press('Escape');
+      await page.waitForSelector(id('library-dialog'), { state: 'detached' });
+      assert.equal(await app.count('cloud_delete'), 0);
+      // Confirmed: deleted once, and gone from the list.
+      await askDelete(1);
+      await page.locator(id('confirm-action')).click();
+      await page.waitForSelector(id('library-dialog'), { state: 'detached' });
+      assert.equal(await app.count('cloud_delete'), 1);
+      assert.deepEqual(await app.duet(() => window.__duet.last('cloud_delete')), {
+        provider: 'netease',
+        trackId: '9500000001',
+      });
+      await page.locator(id('toast'), { hasText: 'Deleted “rehearsal 2019-03-02.m4a”' }).waitFor();
+      await eventually(async () => !(await row(1).innerText()).includes('rehearsal 2019-03-02'));
+      assert.match(await page.locator(id('cloud-usage')).innerText(), /59 songs/);
+
+      // Refused by the service: the dialog stays, the reason shows, the row stays.
+      await app.duet(() => {
+        window.__duet.fail.cloud_delete = { kind: 'rate_limited', message: 'slow down' };
+      });
+      await askDelete(0);
+      await page.locator(id('confirm-action')).click();
+      await page.locator(id('toast'), { hasText: 'slow down' }).waitFor();
+      assert.equal(await page.locator(id('library-dialog')).count(), 1);
+      assert.match(await page.locator(id('cloud-usage')).innerText(), /59 songs/);
+
+      // Several rows picked: the menu offers no delete (each is confirmed by its name).
+      await page.keyboard.press('Escape');
+      await row(0).click();
+      await row(2).click({ modifiers: ['Shift'] });
+      await row(1).click({ button: 'right' });
+      await page.waitForSelector(id('track-menu'));
+      assert.equal(await page.locator(id('menu-cloud-delete')).count(), 0);
+      assert.deepEqual(app.problems, []);
+    } finally {
+      await app.close();
+    }
+  });
+
   test('QQ Music says why it has no cloud disk here', async () => {
     const app = await openApp(h, {
       hash: '#/cloud',

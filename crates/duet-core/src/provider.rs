@@ -271,6 +271,12 @@ pub trait Provider: Send + Sync + 'static {
         let _ = (file, progress);
         Err(not_offered(self.id(), "cloud disk"))
     }
+    /// Deletes the upload `song_id` from the cloud disk, once, because a person asked (an id the
+    /// cloud disk does not hold is the service's error).
+    async fn cloud_delete(&self, song_id: &str) -> Result<()> {
+        let _ = song_id;
+        Err(not_offered(self.id(), "cloud disk"))
+    }
 }
 
 fn not_offered(provider: ProviderId, what: &str) -> Error {

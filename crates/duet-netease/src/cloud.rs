@@ -236,6 +236,19 @@ fn storage_error(what: impl Into<String>) -> Error {
     netease(Error::upstream(what))
 }
 
+/// Deletes an upload from the cloud disk: one write, made because a person asked.
+pub(crate) async fn delete(client: &Client, song_id: &str) -> Result<()> {
+    let id = crate::library::numeric(song_id, "cloud disk song")?;
+    crate::library::write(
+        client,
+        &endpoints::CLOUD_DELETE,
+        json!({ "songIds": [id] }),
+        false,
+    )
+    .await
+    .map(drop)
+}
+
 /// Uploads `file`: see the module's note for the steps. Nothing here is retried.
 pub(crate) async fn upload(
     client: &Client,

@@ -105,9 +105,11 @@ pub const NOS_TOKEN: Endpoint = Endpoint::new("/api/nos/token/alloc", Eapi, Writ
 pub const CLOUD_UPLOAD_INFO: Endpoint = Endpoint::new("/api/upload/cloud/info/v2", Eapi, Write);
 /// `module/cloud.js`: eapi.
 pub const CLOUD_PUBLISH: Endpoint = Endpoint::new("/api/cloud/pub/v2", Eapi, Write);
+/// `module/user_cloud_del.js`: weapi.
+pub const CLOUD_DELETE: Endpoint = Endpoint::new("/api/cloud/del", Weapi, Write);
 
 /// The whole table, for the tests that hold the wire note to it.
-pub const ALL: [&Endpoint; 44] = [
+pub const ALL: [&Endpoint; 45] = [
     &QR_KEY,
     &QR_POLL,
     &ACCOUNT,
@@ -152,6 +154,7 @@ pub const ALL: [&Endpoint; 44] = [
     &NOS_TOKEN,
     &CLOUD_UPLOAD_INFO,
     &CLOUD_PUBLISH,
+    &CLOUD_DELETE,
 ];
 
 /// Whether `error` is the service refusing a request's form (its transport or parameters) rather

@@ -666,6 +666,10 @@ impl Provider for NeteaseProvider {
         let track = cloud::upload(&self.client, file, progress).await?;
         Ok(self.client.upstream().route_images(track))
     }
+
+    async fn cloud_delete(&self, song_id: &str) -> Result<()> {
+        cloud::delete(&self.client, song_id).await
+    }
 }
 
 fn tracks_missing_warning(playlist: &str, missing: usize) {

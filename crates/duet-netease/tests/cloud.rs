@@ -293,3 +293,39 @@ async fn a_search_within_the_cloud_disk_reads_every_page_and_filters_here() {
     let error = cloud::search(&provider, "  ").await.unwrap_err();
     assert_eq!(error.kind, ErrorKind::BadRequest);
 }
+
+#[tokio::test]
+async fn a_deleted_upload_leaves_the_listing_in_one_write() {
+    let fake = FakeUpstream::spawn(FakeConfig::default()).await.unwrap();
+    let provider = logged_in(&fake).await;
+    let first = provider.cloud_tracks(1).await.unwrap().items[0]
+        .track
+        .id
+        .clone();
+    fake.netease().clear_requests();
+    provider.cloud_delete(&first).await.unwrap();
+    let deletes: Vec<_> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.logical_path == "/api/cloud/del")
+        .collect();
+    assert_eq!(deletes.len(), 1, "{deletes:?}");
+    assert_eq!(deletes[0].code, Some(200));
+    let after = provider.cloud_tracks(1).await.unwrap();
+    assert_eq!(after.total, 2);
+    assert!(after.items.iter().all(|c| c.track.id != first));
+
+    // Gone already: the service's refusal, typed, and asked once.
+    fake.netease().clear_requests();
+    let error = provider.cloud_delete(&first).await.unwrap_err();
+    assert_eq!(error.kind, ErrorKind::NotFound, "{error:?}");
+    assert_eq!(fake.requests().len(), 1);
+    // Not an id at all: nothing is sent.
+    fake.netease().clear_requests();
+    let error = provider.cloud_delete("../1").await.unwrap_err();
+    assert_eq!(error.kind, ErrorKind::BadRequest, "{error:?}");
+    assert!(fake.requests().is_empty());
+    // Without a login: refused by the service.
+    let error = provider_for(&fake).cloud_delete(&first).await.unwrap_err();
+    assert_eq!(error.kind, ErrorKind::NotLoggedIn, "{error:?}");
+}

@@ -1,5 +1,5 @@
-//! The cloud-disk routes of `/v1/{provider}/me/cloud`: thin over the provider's `cloud_tracks`
-//! and `cloud_upload`, the search within it (`duet_core::cloud::search`) and the file checks of
+//! The cloud-disk routes of `/v1/{provider}/me/cloud`: thin over the provider's `cloud_tracks`,
+//! `cloud_upload` and `cloud_delete`, the search within it (`duet_core::cloud::search`) and the file checks of
 //! `duet-upload`. An upload's body is the file itself (`application/octet-stream`).
 
 use std::sync::Arc;
@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{delete, get};
 use axum::{Json, Router};
 use duet_core::cloud::{self, CloudPage, CloudTrack, UploadProgress, MAX_UPLOAD_BYTES};
 use duet_core::Error;
@@ -17,14 +17,16 @@ use crate::api::{number, ApiError, ApiResult, Params};
 use crate::AppState;
 
 pub fn routes() -> Router<Arc<AppState>> {
-    Router::new().route(
-        "/v1/{provider}/me/cloud",
-        get(list)
-            .post(upload)
-            // One byte more than Duet uploads, so a bigger file is refused by duet-upload's
-            // check with its own words rather than cut off.
-            .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES as usize + 1)),
-    )
+    Router::new()
+        .route(
+            "/v1/{provider}/me/cloud",
+            get(list)
+                .post(upload)
+                // One byte more than Duet uploads, so a bigger file is refused by duet-upload's
+                // check with its own words rather than cut off.
+                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES as usize + 1)),
+        )
+        .route("/v1/{provider}/me/cloud/{id}", delete(remove))
 }
 
 /// `GET me/cloud?page=N` (from 1): one page, newest first; `?q=words`: every upload whose title,
@@ -81,4 +83,14 @@ async fn upload(
     };
     let uploaded = provider.cloud_upload(&file, &progress).await?;
     Ok((StatusCode::CREATED, Json(uploaded)))
+}
+
+/// `DELETE me/cloud/{id}` → 204: the upload leaves the cloud disk.
+async fn remove(
+    State(state): State<Arc<AppState>>,
+    Path((provider, id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let provider = state.provider(&provider)?;
+    provider.cloud_delete(&id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

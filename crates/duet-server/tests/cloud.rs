@@ -1,6 +1,6 @@
 //! The cloud disk through duet-server against the fake: the listing and the search within it,
-//! an upload of a real file (octet-stream body) that then lists and plays, and every refusal
-//! with the README's status and kind.
+//! an upload of a real file (octet-stream body) that then lists, plays and is deleted, and every
+//! refusal with the README's status and kind.
 
 // Sessions go through the Secret Service, which runs on Linux (./dev test starts one); on macOS
 // and Windows this file builds to nothing.
@@ -86,6 +86,24 @@ async fn the_cloud_disk_lists_searches_uploads_and_plays() {
     )
     .await;
     assert_error(status, &body, 409, "already_exists");
+
+    // Deleted: once, and gone from the listing; a second time the service has no such upload.
+    let (status, body) = server.delete(&format!("/v1/netease/me/cloud/{id}")).await;
+    assert_eq!(status, 204, "{body}");
+    let (_, page) = server.get("/v1/netease/me/cloud").await;
+    assert_eq!(page["total"], 3);
+    let (status, body) = server.delete(&format!("/v1/netease/me/cloud/{id}")).await;
+    assert_error(status, &body, 404, "not_found");
+    let (status, body) = server.delete("/v1/netease/me/cloud/abc").await;
+    assert_error(status, &body, 400, "bad_request");
+    let (status, body) = server.delete("/v1/qq/me/cloud/1").await;
+    assert_error(status, &body, 403, "declined");
+    let deletes = fake
+        .requests()
+        .iter()
+        .filter(|r| r.logical_path == "/api/cloud/del")
+        .count();
+    assert_eq!(deletes, 2, "the bad id and QQ Music sent nothing");
 }
 
 #[tokio::test]

@@ -30,6 +30,18 @@ pub async fn cloud_tracks(
     duet.watch(provider, result)
 }
 
+/// Deletes the upload `track_id` from the cloud disk (the person confirmed it).
+#[tauri::command]
+#[specta::specta]
+pub async fn cloud_delete(
+    duet: State<'_, Duet>,
+    provider: ProviderId,
+    track_id: String,
+) -> Result<()> {
+    let result = duet.provider(provider)?.cloud_delete(&track_id).await;
+    duet.watch(provider, result)
+}
+
 /// Every upload whose title, artists, album or file name holds each word of `q`.
 #[tauri::command]
 #[specta::specta]

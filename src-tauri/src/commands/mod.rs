@@ -134,6 +134,7 @@ pub fn collected<R: tauri::Runtime>() -> tauri_specta::Commands<R> {
         cloud::cloud_tracks,
         cloud::cloud_search,
         cloud::cloud_upload,
+        cloud::cloud_delete,
     ]
 }
 

@@ -244,6 +244,8 @@ export const commands = {
 	 *  `None`: they closed the dialog without choosing. Made once, never retried.
 	 */
 	cloud_upload: (provider: ProviderId, onProgress: Channel<UploadProgress>) => __TAURI_INVOKE<CloudTrack | null>("cloud_upload", { provider, onProgress }),
+	/**  Deletes the upload `track_id` from the cloud disk (the person confirmed it). */
+	cloud_delete: (provider: ProviderId, trackId: string) => __TAURI_INVOKE<null>("cloud_delete", { provider, trackId }),
 };
 
 /** Events */

@@ -672,6 +672,11 @@ const en = {
   'cloud.count': '{n} songs',
   'cloud.more': 'Load more',
   'cloud.unmatched': 'Not matched: shown as its file and tags say',
+  'cloud.delete': 'Delete from the cloud disk',
+  'cloud.delete_title': 'Delete “{name}” from your cloud disk?',
+  'cloud.delete_body':
+    'It leaves your {provider} cloud disk on every device. This cannot be undone.',
+  'cloud.deleted': 'Deleted “{name}”',
   'cloud.login': 'Sign in to {provider} to see your cloud disk.',
   'cloud.not_offered':
     '{provider}’s cloud disk isn’t in Duet: no public reference shows how its apps reach it, and Duet doesn’t guess at calls that could put an account at risk.',
@@ -1326,6 +1331,10 @@ const zh: Record<MessageKey, string> = {
   'cloud.count': '{n} 首',
   'cloud.more': '加载更多',
   'cloud.unmatched': '未匹配：按文件名和标签显示',
+  'cloud.delete': '从云盘删除',
+  'cloud.delete_title': '从云盘删除“{name}”？',
+  'cloud.delete_body': '它将从你所有设备上的{provider}云盘中删除，且无法恢复。',
+  'cloud.deleted': '已删除“{name}”',
   'cloud.login': '登录{provider}后查看你的音乐云盘。',
   'cloud.not_offered':
     'Duet 暂不支持{provider}的云盘：没有公开资料说明其客户端如何访问云盘，Duet 不会猜测可能危及账号的调用。',

@@ -161,6 +161,7 @@ export const api = {
   // The cloud disk (云盘): the upload is the person's choice of a file in the native dialog.
   cloudTracks: (provider: Provider, page: number) => ipc.cloud_tracks(provider, page),
   cloudSearch: (provider: Provider, q: string) => ipc.cloud_search(provider, q),
+  cloudDelete: (provider: Provider, trackId: string) => ipc.cloud_delete(provider, trackId),
   /** Opens the file dialog and uploads the chosen file; `null` when none was chosen. */
   cloudUpload: (provider: Provider, onProgress: (p: UploadProgress) => void) => {
     const channel = new Channel<UploadProgress>();

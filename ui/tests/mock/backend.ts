@@ -973,6 +973,7 @@ const handlers: Handlers = {
   cloud_tracks: cloud.cloud_tracks,
   cloud_search: cloud.cloud_search,
   cloud_upload: cloud.cloud_upload,
+  cloud_delete: cloud.cloud_delete,
   app_info: appInfo,
   keychain_retry: () => {
     if (keychain.state !== 'locked') return appInfo();

@@ -15,7 +15,7 @@ import { realTracks } from './data';
 
 type Commands = typeof commands;
 type Answer<K extends keyof Commands> = Awaited<ReturnType<Commands[K]>>;
-type CloudCommands = 'cloud_tracks' | 'cloud_search' | 'cloud_upload';
+type CloudCommands = 'cloud_tracks' | 'cloud_search' | 'cloud_upload' | 'cloud_delete';
 type Handlers = {
   [K in CloudCommands]: (...args: Parameters<Commands[K]>) => Answer<K> | Promise<Answer<K>>;
 };
@@ -117,6 +117,15 @@ export function cloudHandlers(
           .toLowerCase();
         return words.every((w) => text.includes(w));
       });
+    },
+    // the service's `cloud/del`: an id the disk does not hold is its 404
+    cloud_delete: (provider, trackId) => {
+      if (provider === 'qq') return declined(provider);
+      const at = uploads.findIndex((u) => u.track.id === trackId);
+      if (at < 0)
+        return reject({ kind: 'not_found', message: 'NetEase has no such item' }, provider);
+      uploads.splice(at, 1);
+      return null;
     },
     cloud_upload: async (provider, onProgress) => {
       if (provider === 'qq') return declined(provider);

@@ -3,7 +3,7 @@
 //! load balancer and the bytes to the NOS host (the token's object key, its token header, each
 //! chunk's MD5, then the whole file's against the checked one) → `upload/cloud/info/v2` →
 //! `cloud/pub/v2`. Uploads are kept, so the listing shows them afterwards and their stream URLs
-//! play (any id's do, see `endpoints::song_url`).
+//! play (any id's do, see `endpoints::song_url`); `cloud/del` takes them out.
 //!
 //! Prefilled: a matched upload (`347230`, the captured 海阔天空), one with only a file name
 //! (`9500000001`) and one with a hostile name (`9500000002`).
@@ -30,9 +30,10 @@ const CHECK: &str = "/api/cloud/upload/check";
 const TOKEN: &str = "/api/nos/token/alloc";
 const INFO: &str = "/api/upload/cloud/info/v2";
 const PUBLISH: &str = "/api/cloud/pub/v2";
+pub(crate) const DELETE: &str = "/api/cloud/del";
 
 /// Every path this module answers.
-pub(crate) const PATHS: [&str; 6] = [LIST, BY_IDS, CHECK, TOKEN, INFO, PUBLISH];
+pub(crate) const PATHS: [&str; 7] = [LIST, BY_IDS, CHECK, TOKEN, INFO, PUBLISH, DELETE];
 
 /// The NOS load balancer, and the upload host it names.
 pub(crate) const LBS_HOST: &str = "wanproxy.127.net";
@@ -191,6 +192,7 @@ pub(crate) fn dispatch(c: &Call<'_>) -> Answer {
         CHECK => check(c, cloud),
         TOKEN => token(c, cloud),
         INFO => info(c, cloud),
+        DELETE => delete(c, cloud),
         _ => publish(c, cloud),
     }
     .unwrap_or_else(Answer::from)
@@ -264,7 +266,8 @@ fn list(c: &Call<'_>, cloud: &Cloud) -> Result<Answer, Value> {
     .into())
 }
 
-fn by_ids(c: &Call<'_>, cloud: &Cloud) -> Result<Answer, Value> {
+/// `songIds`: a JSON array of ids (numbers or strings), or that array as a string; 1 to 1000.
+fn song_ids_param(c: &Call<'_>) -> Result<Vec<u64>, Value> {
     let ids = match c.params.get("songIds") {
         Some(Value::Array(items)) => items.clone(),
         Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
@@ -285,6 +288,11 @@ fn by_ids(c: &Call<'_>, cloud: &Cloud) -> Result<Answer, Value> {
     if ids.is_empty() || ids.len() > 1000 {
         return Err(param_error());
     }
+    Ok(ids)
+}
+
+fn by_ids(c: &Call<'_>, cloud: &Cloud) -> Result<Answer, Value> {
+    let ids = song_ids_param(c)?;
     let state = cloud.state();
     let data: Vec<Value> = state
         .disk
@@ -293,6 +301,22 @@ fn by_ids(c: &Call<'_>, cloud: &Cloud) -> Result<Answer, Value> {
         .map(item)
         .collect();
     Ok(json!({"code": 200, "data": data}).into())
+}
+
+/// `cloud/del`: the uploads leave the cloud disk. An id the disk does not hold is refused
+/// whole *(no public capture shows that answer, nor the success body beyond its code)*.
+fn delete(c: &Call<'_>, cloud: &Cloud) -> Result<Answer, Value> {
+    let ids = song_ids_param(c)?;
+    let mut state = cloud.state();
+    if !ids
+        .iter()
+        .all(|id| state.disk.iter().any(|u| u.song_id == *id))
+    {
+        let message = "云盘中没有这首歌";
+        return Err(json!({"code": 404, "message": message, "msg": message}));
+    }
+    state.disk.retain(|u| !ids.contains(&u.song_id));
+    Ok(json!({"code": 200}).into())
 }
 
 fn md5_param(c: &Call<'_>) -> Result<String, Value> {

@@ -92,8 +92,9 @@ pub(crate) fn cheating() -> Value {
 }
 
 /// weapi calls that change something: their `csrf_token` must equal the `__csrf` cookie.
-const CSRF_PATHS: [&str; 8] = [
+const CSRF_PATHS: [&str; 9] = [
     super::library::LIKE,
+    super::cloud::DELETE,
     super::radio::TRASH,
     super::library::CREATE,
     super::library::DELETE,

@@ -148,6 +148,10 @@ impl Server {
         into_json(request.send().await.unwrap()).await
     }
 
+    pub async fn delete(&self, path: &str) -> (u16, Value) {
+        into_json(self.http.delete(self.url(path)).send().await.unwrap()).await
+    }
+
     /// Everything the server wrote to stderr (its log) so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()

@@ -3,6 +3,7 @@
 // the library (the sidebar, the library screen) and any open playlist page read it back.
 import { api } from '../ipc';
 import { t } from '../i18n';
+import type { IconName } from '../components/Icon.svelte';
 import type { DuetError, Playlist, Provider, Track } from '../types';
 import { forgetLikes } from './likes.svelte';
 import { likedId, playlistsOf } from './library.svelte';
@@ -127,14 +128,32 @@ export type Dialog =
   | { kind: 'add'; tracks: Track[] }
   | { kind: 'create'; provider: Provider; then?: Track[] }
   | { kind: 'rename'; playlist: Playlist }
-  | { kind: 'delete'; playlist: Playlist };
+  | { kind: 'delete'; playlist: Playlist }
+  /** Any other change that cannot be undone: `confirm` makes it and says whether it was made. */
+  | {
+      kind: 'confirm';
+      title: string;
+      body: string;
+      action: string;
+      confirm: () => Promise<boolean>;
+    };
 
-/** A track's menu, at the pointer: its tracks, and the own playlist they may leave. */
+/** An entry a screen adds to its rows' menu (the cloud disk's delete). */
+export interface MenuAction {
+  label: string;
+  icon: IconName;
+  testid: string;
+  run: () => void;
+}
+
+/** A track's menu, at the pointer: its tracks, the own playlist they may leave, and the
+ * screen's own entries for them. */
 export interface TrackMenu {
   x: number;
   y: number;
   tracks: Track[];
   removeFrom?: Playlist;
+  actions?: MenuAction[];
 }
 
 export const dialogs = $state<{ open: Dialog | null; menu: TrackMenu | null }>({
