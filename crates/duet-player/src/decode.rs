@@ -289,8 +289,10 @@ impl Decoder {
     }
 }
 
+/// To the nearest millisecond: a sample's time is a fraction of a millisecond off a whole one, and
+/// truncating would report a seek to 13 676 ms as 13 675 (one sample before it).
 fn time_ms(time: Time) -> u64 {
-    time.as_millis().clamp(0, i128::from(u64::MAX)) as u64
+    ((time.as_nanos() + 500_000) / 1_000_000).clamp(0, i128::from(u64::MAX)) as u64
 }
 
 #[cfg(test)]
@@ -372,6 +374,18 @@ mod tests {
                 / u64::from(spec.sample_rate);
             assert!((700..=900).contains(&ms), "{name}: {ms} ms after the seek");
             assert_eq!(decoder.seek(60_000).unwrap(), None, "{name}: past the end");
+        }
+    }
+
+    /// The position reported after a seek is the one asked for, not a millisecond before it
+    /// (the sample it lands on is a fraction of a millisecond early).
+    #[test]
+    fn a_seek_reports_the_position_asked_for() {
+        for name in ["tone.mp3", "tone.flac", "tone.m4a", "tone.wav"] {
+            let mut decoder = open(name);
+            for target in [1337, 1501, 1999, 250] {
+                assert_eq!(decoder.seek(target).unwrap(), Some(target), "{name}");
+            }
         }
     }
 
