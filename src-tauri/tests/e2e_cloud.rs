@@ -13,8 +13,8 @@ mod common;
 use std::process::Command;
 
 use common::{
-    clean_start, eventually, log_in_by_phone, run, screenshot, tauri_driver_binary, testid, text,
-    wait_for, TauriDriver,
+    clean_start, eventually, log_in_by_phone, run, scratch_screenshot, screenshot,
+    tauri_driver_binary, testid, text, wait_for, TauriDriver,
 };
 use duet_app::commands::cloud::TEST_PICKED_FILE_ENV;
 use serde_json::json;
@@ -148,6 +148,8 @@ async fn an_upload_from_the_cloud_disk_screen_lists_and_plays() {
         .click()
         .await
         .unwrap();
+    wait_for(&app, &testid("confirm-action")).await;
+    scratch_screenshot(&app, "cloud-delete-confirm").await;
     wait_for(&app, &testid("confirm-action"))
         .await
         .click()
