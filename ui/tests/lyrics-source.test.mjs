@@ -98,6 +98,38 @@ describe('lyrics from LRCLIB', () => {
     }
   });
 
+  test('LRCLIB failing is said under "no lyrics", with a retry that asks again', async () => {
+    const app = await openApp(h, { mock: { playing: true } });
+    const { page } = app;
+    try {
+      await withoutServiceLyrics(app);
+      await setPrefs(app, 'lyrics', { lrclib: true });
+      await app.duet(() => (window.__duet.lrclibDown = 'network'));
+      await openLyrics(app);
+      const note = page.locator(id('lyrics-lrclib-failed'));
+      await note.waitFor();
+      assert.match(await note.innerText(), /LRCLIB could not be reached/);
+      assert.match(await note.getAttribute('title'), /connection refused/);
+      assert.equal(await page.locator(id('lyrics-source')).count(), 0);
+      await shot(page, 'lyrics-lrclib-failed');
+
+      // Up again: the retry asks again, and its lines replace the note.
+      await app.duet(() => (window.__duet.lrclibDown = null));
+      const before = await asked(app);
+      await page.locator(id('lyrics-lrclib-retry')).click();
+      await eventually(async () => (await page.locator(id('lyric-line')).count()) === 3);
+      assert.equal(await asked(app), before + 1);
+      assert.equal(await note.count(), 0);
+      assert.equal(
+        (await page.locator(id('lyrics-source')).innerText()).trim(),
+        'Lyrics from LRCLIB',
+      );
+      assert.deepEqual(app.problems, []);
+    } finally {
+      await app.close();
+    }
+  });
+
   test('plain LRCLIB lyrics are said to be untimed and a click does not seek', async () => {
     const app = await openApp(h, { mock: { playing: true, prefs: { lyrics: { lrclib: true } } } });
     const { page } = app;

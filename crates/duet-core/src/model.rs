@@ -228,6 +228,11 @@ pub struct Lyrics {
     /// service had none); absent for the service's own lyrics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<crate::lyrics::LyricsSource>,
+    /// Set when the service had no lines and the second source, asked for them, failed
+    /// (unreachable, a bad answer): the page says so rather than only "no lyrics". A failure is
+    /// not remembered, so the next ask tries again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_source_error: Option<Error>,
 }
 
 impl Lyrics {
@@ -779,6 +784,7 @@ mod tests {
             instrumental: false,
             lines: vec![line(1000), line(2000), line(2000), line(5000)],
             source: None,
+            second_source_error: None,
         };
         assert_eq!(lyrics.line_at(0), None);
         assert_eq!(lyrics.line_at(1000), Some(0));

@@ -56,6 +56,7 @@ fn tags() -> TrackTags {
                 line(3_723_990, "(间奏)", None),
             ],
             source: None,
+            second_source_error: None,
         }),
     }
 }

@@ -64,6 +64,7 @@ impl Record {
                 site: LyricsSite::Lrclib,
                 synced,
             }),
+            second_source_error: None,
         };
         if self.has_synced() {
             let lines = parse_lrc(self.synced_lyrics.as_deref().unwrap_or_default())

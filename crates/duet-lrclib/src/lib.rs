@@ -223,7 +223,8 @@ impl Lrclib {
     }
 
     /// `service_lyrics` when the service had lines, else LRCLIB's when it has some. A failure
-    /// of LRCLIB leaves the service's answer, with a quiet note in the log.
+    /// of LRCLIB leaves the service's answer, carrying the failure
+    /// ([`Lyrics::second_source_error`]) for the page to say.
     pub async fn fill_in(&self, service_lyrics: Lyrics, track: &Track) -> Lyrics {
         if !needs_second_source(&service_lyrics) {
             return service_lyrics;
@@ -233,7 +234,10 @@ impl Lrclib {
             Ok(None) => service_lyrics,
             Err(e) => {
                 tracing::info!(track = %track.id, "no lyrics from LRCLIB: {e}");
-                service_lyrics
+                Lyrics {
+                    second_source_error: Some(e.into()),
+                    ..service_lyrics
+                }
             }
         }
     }

@@ -257,6 +257,7 @@ async fn only_a_service_answer_without_lines_is_filled_in() {
         instrumental,
         lines,
         source: None,
+        second_source_error: None,
     };
     let sung = service(
         vec![duet_core::LyricLine {
@@ -277,12 +278,19 @@ async fn only_a_service_answer_without_lines_is_filled_in() {
     let filled = lrclib.fill_in(service(Vec::new(), true), &wanted).await;
     assert_eq!(filled.source.unwrap().site, LyricsSite::Lrclib);
     assert_eq!(filled.lines.len(), 2);
-    // LRCLIB down: the service's answer stays, nothing panics.
+    // LRCLIB down: the service's answer stays, with why nothing came from LRCLIB; nothing
+    // panics, and the next ask tries again.
     let other = track("Duet Plain Song", "Duet Album", 180_000);
     fake.fail(Fault::new(FaultKind::ServerError).path("lrclib.net"));
     let kept = lrclib.fill_in(service(Vec::new(), false), &other).await;
     assert_eq!(kept.source, None);
     assert!(kept.lines.is_empty());
+    let why = kept.second_source_error.expect("the failure is carried");
+    assert_eq!(why.kind, duet_core::ErrorKind::Upstream);
+    assert!(why.message.contains("LRCLIB"), "{why:?}");
+    let again = lrclib.fill_in(service(Vec::new(), false), &other).await;
+    assert_eq!(again.source.unwrap().site, LyricsSite::Lrclib);
+    assert!(again.second_source_error.is_none());
 }
 
 #[tokio::test]

@@ -97,6 +97,7 @@ pub fn lyrics(body: &Value, track_id: &str) -> Result<Lyrics> {
         instrumental,
         lines: if instrumental { Vec::new() } else { lines },
         source: None,
+        second_source_error: None,
     })
 }
 

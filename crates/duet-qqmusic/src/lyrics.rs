@@ -231,6 +231,7 @@ pub fn read(data: &Value, track_id: &str, asked: Asked) -> Result<Lyrics, Error>
         instrumental,
         lines,
         source: None,
+        second_source_error: None,
     })
 }
 

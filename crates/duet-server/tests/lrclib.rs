@@ -1,6 +1,6 @@
 //! `GET /v1/{provider}/tracks/{id}/lyrics?fallback=lrclib` through the real binary: a NetEase
 //! song without lyrics (`nolyric`) gets LRCLIB's, marked as such; without the parameter LRCLIB
-//! is never asked; a song with lyrics never reaches LRCLIB; LRCLIB failing leaves "no lyrics".
+//! is never asked; a song with lyrics never reaches LRCLIB; LRCLIB failing leaves "no lyrics", saying why.
 
 mod common;
 
@@ -85,6 +85,7 @@ async fn lrclib_failing_leaves_no_lyrics_not_an_error() {
     assert_eq!(status, 200, "{own}");
     assert_eq!(own["instrumental"], true);
     assert!(own.get("source").is_none(), "{own}");
+    assert_eq!(own["second_source_error"]["kind"], "upstream", "{own}");
     assert_eq!(lrclib_requests(&fake), ["/api/get 500"]);
 
     fake.fail(Fault::new(FaultKind::Truncated).path("lrclib.net"));
@@ -95,5 +96,14 @@ async fn lrclib_failing_leaves_no_lyrics_not_an_error() {
         .await;
     assert_eq!(status, 200, "{own}");
     assert!(own.get("source").is_none(), "{own}");
+    assert_eq!(own["second_source_error"]["kind"], "upstream", "{own}");
+    // Up again: asked again (a failure is not remembered), and nothing is said of it.
+    let (_, lrclib) = server
+        .get(&format!(
+            "/v1/netease/tracks/{NETEASE_NOLYRIC_SONG}/lyrics?fallback=lrclib"
+        ))
+        .await;
+    assert_eq!(lrclib["source"]["site"], "lrclib", "{lrclib}");
+    assert!(lrclib.get("second_source_error").is_none(), "{lrclib}");
     server.stop().await;
 }

@@ -858,6 +858,12 @@ export type Lyrics = {
 	 *  service had none); absent for the service's own lyrics.
 	 */
 	source?: LyricsSource | null,
+	/**
+	 *  Set when the service had no lines and the second source, asked for them, failed
+	 *  (unreachable, a bad answer): the page says so rather than only "no lyrics". A failure is
+	 *  not remembered, so the next ask tries again.
+	 */
+	second_source_error?: DuetError | null,
 };
 
 /**

@@ -615,6 +615,8 @@ const duet = {
   lyricsMode: cfg.lyricsMode ?? {},
   /** The tracks LRCLIB was asked for (with the setting on and the service without lines). */
   lrclibAsked: [] as string[],
+  /** LRCLIB fails the next asks this way (`network` or `upstream`) until set back to null. */
+  lrclibDown: null as 'network' | 'upstream' | null,
   searchTotal: cfg.searchTotal ?? 95,
   count(cmd: string): number {
     return this.calls.filter((c) => c.cmd === cmd).length;
@@ -1170,6 +1172,18 @@ const handlers: Handlers = {
       const none = { provider, track_id, instrumental: true, lines: [] };
       if (!prefs.lyrics?.lrclib) return none;
       duet.lrclibAsked.push(track_id);
+      // lyrics_source.rs: LRCLIB failing leaves the service's answer, saying why
+      if (duet.lrclibDown)
+        return {
+          ...none,
+          second_source_error: {
+            kind: duet.lrclibDown,
+            message:
+              duet.lrclibDown === 'network'
+                ? 'LRCLIB could not be reached: connection refused'
+                : 'LRCLIB answered HTTP 500',
+          },
+        };
       const synced = mode === 'lrclib';
       const lines = ['Words LRCLIB has', 'For a song the service has none for', 'Third line'];
       return {
