@@ -218,6 +218,9 @@ describe('queue panel', () => {
       await app.emit('player-state', { ...state, status: 'paused' });
       await page.waitForTimeout(200);
       assert.equal(await app.count('player_queue'), before);
+      // another queue of the same length (a new queue revision): refetched
+      await app.emit('player-state', { ...state, queue_revision: state.queue_revision + 1 });
+      await eventually(async () => (await app.count('player_queue')) === before + 1);
       // the Rust side appends two tracks
       await app.duet(() => {
         const q = window.__duet.player.queue;
@@ -229,7 +232,7 @@ describe('queue panel', () => {
         return window.__duet.emit('player-state', { ...s, queue_length: queue.length });
       });
       await page.waitForSelector(row(13));
-      assert.equal(await app.count('player_queue'), before + 1);
+      assert.equal(await app.count('player_queue'), before + 2);
       assert.match(await page.locator(row(13)).innerText(), /Extra Two/);
     } finally {
       await app.close();

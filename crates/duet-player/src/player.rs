@@ -113,6 +113,9 @@ pub struct PlayerState {
     /// answer to `play` is read), so a state older than one already shown is stale.
     pub revision: u64,
     pub status: PlayerStatus,
+    /// Grows whenever the queue's tracks change (replaced, added to, taken from, reordered), so
+    /// a view of them knows to ask [`Player::queue`] again even when the length stays the same.
+    pub queue_revision: u64,
     /// How many tracks are queued. The tracks themselves are in [`Player::queue`]: states are
     /// sent on every change, and a 10,000-track queue in each would be megabytes a second.
     pub queue_length: usize,
@@ -278,12 +281,15 @@ struct Core {
     /// The [`PlayerState::revision`] of the last state sent; a `Cell` because states are sent
     /// through a shared borrow of the core (the lock is held).
     revision: Cell<u64>,
+    /// The [`PlayerState::queue_revision`].
+    queue_revision: u64,
 }
 
 impl Core {
     fn snapshot(&self) -> PlayerState {
         PlayerState {
             revision: self.revision.get(),
+            queue_revision: self.queue_revision,
             status: self.status,
             queue_length: self.queue.len(),
             index: self.queue.current_index(),
@@ -314,6 +320,9 @@ impl Core {
     /// Stops any playback and waits at the queue's current track (from its start) in `status`;
     /// a resume starts it.
     fn wait_at_current(&mut self, status: PlayerStatus) {
+        // The person changed the queue: a run of tries starts over (no "stopped after N" left to
+        // skip past on the next resume).
+        self.start_run();
         self.stop_session();
         self.status = status;
         self.position_ms = 0;
@@ -816,6 +825,7 @@ impl Player {
             played_in_run: false,
             resume_at_ms: None,
             revision: Cell::new(0),
+            queue_revision: 0,
         };
         let shared = Arc::new(Shared {
             core: Mutex::new(core),
@@ -876,6 +886,7 @@ impl Player {
                 "start_index {start_index} is out of range for {len} tracks"
             )));
         }
+        core.queue_revision += 1;
         core.start_run();
         shared.start_current(&mut core);
         Ok(shared.emit_state(&core))
@@ -892,6 +903,7 @@ impl Player {
         let mut core = shared.lock();
         if !tracks.is_empty() {
             core.queue.append(tracks);
+            core.queue_revision += 1;
             shared.emit_state(&core);
         }
         core.snapshot()
@@ -904,7 +916,15 @@ impl Player {
         if tracks.is_empty() {
             return core.snapshot();
         }
+        let ended = core.status == PlayerStatus::Ended;
         core.queue.insert_next(tracks);
+        core.queue_revision += 1;
+        if ended {
+            // After the end of the queue "next" is the first inserted track: it waits there, so
+            // the next resume starts it rather than the queue from the top.
+            core.queue.advance(Advance::Skip);
+            core.wait_at_current(PlayerStatus::Idle);
+        }
         shared.emit_state(&core)
     }
 
@@ -916,25 +936,27 @@ impl Player {
         let mut core = shared.lock();
         let len = core.queue.len();
         let was_playing = core.is_playing();
-        match core.queue.remove(index) {
-            None => {
-                return Err(Error::bad_request(format!(
-                    "index {index} is out of range for {len} tracks"
-                )))
-            }
-            Some(Removed::Other) => {}
-            Some(Removed::Current) if was_playing => {
+        let Some(removed) = core.queue.remove(index) else {
+            return Err(Error::bad_request(format!(
+                "index {index} is out of range for {len} tracks"
+            )));
+        };
+        core.queue_revision += 1;
+        match removed {
+            Removed::Other => {}
+            Removed::Current if was_playing => {
                 core.start_run();
                 shared.start_current(&mut core);
             }
-            Some(Removed::Current) => {
+            Removed::Current => {
+                // Not playing: paused (or paused while it loaded) waits paused, else stopped.
                 let waiting = match core.status {
-                    PlayerStatus::Paused => PlayerStatus::Paused,
+                    PlayerStatus::Paused | PlayerStatus::Loading => PlayerStatus::Paused,
                     _ => PlayerStatus::Idle,
                 };
                 core.wait_at_current(waiting);
             }
-            Some(Removed::CurrentAndLast) => {
+            Removed::CurrentAndLast => {
                 let status = if core.queue.is_empty() {
                     PlayerStatus::Idle
                 } else {
@@ -956,6 +978,7 @@ impl Player {
                 "a move from {from} to {to} is out of range for {len} tracks"
             )));
         }
+        core.queue_revision += 1;
         Ok(shared.emit_state(&core))
     }
 
@@ -964,6 +987,7 @@ impl Player {
         let shared = self.shared();
         let mut core = shared.lock();
         core.queue.clear_others();
+        core.queue_revision += 1;
         if core.queue.is_empty() {
             core.wait_at_current(PlayerStatus::Idle);
         }
@@ -1042,6 +1066,7 @@ impl Player {
                 "index {index} is out of range for {len} tracks"
             )));
         }
+        core.queue_revision += 1;
         core.stop_session();
         core.start_run();
         let duration_ms = core.queue.current().map_or(0, |t| t.duration_ms);
@@ -1314,6 +1339,7 @@ mod tests {
     fn state_serialises_as_the_ipc_contract_says() {
         let state = PlayerState {
             revision: 7,
+            queue_revision: 3,
             status: PlayerStatus::Playing,
             queue_length: 1,
             index: Some(0),
@@ -1352,6 +1378,7 @@ mod tests {
                 "output",
                 "position_ms",
                 "queue_length",
+                "queue_revision",
                 "repeat",
                 "revision",
                 "shuffle",

@@ -389,8 +389,11 @@ async fn the_queue_changes_while_it_plays() {
     assert_eq!(state.track.unwrap().id, "b");
     assert_eq!(player.remove(9).unwrap_err().kind, ErrorKind::BadRequest);
 
-    // A move of the current track: it plays on at its new place.
+    // A move of the current track: it plays on at its new place; the length is the same, the
+    // queue's revision is not.
+    let before = player.state().queue_revision;
     let state = player.move_track(0, 2).unwrap();
+    assert!(state.queue_revision > before);
     assert_eq!(ids(&player), ["c", "d", "b"]);
     assert_eq!(
         (state.index, state.status),
@@ -874,6 +877,55 @@ async fn a_long_run_of_unplayable_tracks_stops_at_the_skip_limit() {
         )
         .await;
     assert_eq!(events.skipped()[0].track.id, "refused-10");
+}
+
+/// Edits after the player stopped by itself: removing the track it gave up on leaves the next
+/// one to play (not skipped past as "the one after the last tried"), and "play next" after the
+/// end of the queue is what the next resume plays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queue_edits_after_the_player_stopped_play_what_they_say() {
+    let server = Server::start().await;
+    let resolver = TableResolver::new();
+    let limit = duet_player::SKIP_LIMIT as usize;
+    let url = server.route("/tone.wav", Route::audio("tone.wav"));
+    let mut tracks: Vec<_> = (0..limit).map(|i| track(&format!("refused-{i}"))).collect();
+    for t in &tracks {
+        resolver.set(
+            &t.id,
+            Err(Error::new(
+                ErrorKind::Unavailable,
+                "no rights to this track",
+            )),
+        );
+    }
+    tracks.extend([track("good"), track("after-good"), track("next")]);
+    for id in ["good", "after-good", "next"] {
+        resolver.url(id, &url, "wav");
+    }
+    let player = player(resolver, Pace::Unlimited, &Capture::new());
+    let mut events = Events::new(&player);
+    player.play(tracks[..limit + 2].to_vec(), 0).unwrap();
+    events
+        .until(
+            WAIT,
+            |e| matches!(e, PlayerEvent::State(s) if s.stopped_after_failures.is_some()),
+        )
+        .await;
+    let state = player.remove(limit - 1).unwrap();
+    assert_eq!(state.track.as_ref().unwrap().id, "good");
+    assert_eq!(state.stopped_after_failures, None);
+    assert!(state.error.is_none(), "{state:?}");
+    player.resume();
+    events.until(WAIT, plays("good")).await;
+
+    events.until_status(WAIT, PlayerStatus::Ended).await;
+    let before = player.state().queue_revision;
+    let state = player.play_next(vec![tracks[limit + 2].clone()]);
+    assert_eq!(state.track.as_ref().unwrap().id, "next");
+    assert_eq!(state.status, PlayerStatus::Idle);
+    assert!(state.queue_revision > before);
+    player.resume();
+    events.until(WAIT, plays("next")).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

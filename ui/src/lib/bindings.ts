@@ -1063,6 +1063,11 @@ export type PlayerState = {
 	revision: number,
 	status: PlayerStatus,
 	/**
+	 *  Grows whenever the queue's tracks change (replaced, added to, taken from, reordered), so
+	 *  a view of them knows to ask [`Player::queue`] again even when the length stays the same.
+	 */
+	queue_revision: number,
+	/**
 	 *  How many tracks are queued. The tracks themselves are in [`Player::queue`]: states are
 	 *  sent on every change, and a 10,000-track queue in each would be megabytes a second.
 	 */

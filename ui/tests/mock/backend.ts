@@ -313,6 +313,7 @@ const cardOf = (provider: ProviderId, method: QrMethod): Card =>
 
 const player: MockPlayer = {
   revision: 0,
+  queue_revision: 0,
   status: 'idle',
   queue: [],
   index: null,
@@ -737,8 +738,16 @@ function reject(error: Failure, provider?: unknown): Promise<never> {
   return Promise.reject({ provider: provider ?? 'netease', ...error });
 }
 
+/** The queue the last state was made of: a new one (every handler assigns one) is a new queue
+ * revision, as duet-player counts them. */
+let queueSeen: Track[] | null = null;
+
 /** The state as the app sends it: the queue's length, not the queue (docs/desktop-ipc.md). */
 function playerState(): PlayerState {
+  if (player.queue !== queueSeen) {
+    queueSeen = player.queue;
+    player.queue_revision += 1;
+  }
   const { queue, ...state } = clone(player);
   return { ...state, queue_length: queue.length };
 }

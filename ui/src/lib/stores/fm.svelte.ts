@@ -108,8 +108,9 @@ export function retryFm(): Promise<void> {
 }
 
 /**
- * "Not interested": tells the service once, then takes the track out of the queue (what follows
- * plays). The last track queued is skipped instead, so the queue does not end before FM refills.
+ * "Not interested": tells the service once, skips the track, then takes it out of the queue. The
+ * skip comes first because only the player knows what plays next (shuffled, the next in play
+ * order is not the next in the queue); once it is not current, removing it stops nothing.
  */
 export async function trashCurrent(): Promise<void> {
   const track = player.state?.track;
@@ -118,10 +119,10 @@ export async function trashCurrent(): Promise<void> {
   try {
     await ipc.fm_trash(track.provider, track.id);
     toast(t('fm.trashed', { title: track.title }));
-    const s = player.state;
-    if (s?.track && key(s.track) === key(track) && s.index != null) {
-      if (s.index < s.queue_length - 1) await removeFromQueue(s.index);
-      else await next();
+    const at = player.state?.index;
+    if (player.state?.track && key(player.state.track) === key(track) && at != null) {
+      await next();
+      if (player.state?.index !== at) await removeFromQueue(at);
     }
   } catch (e) {
     const err = e as DuetError;
