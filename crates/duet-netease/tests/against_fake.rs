@@ -1,6 +1,7 @@
 //! The NetEase provider against the strict fake upstream, through each transport: eapi (the
 //! default, responses encrypted), weapi (csrf on writes) and the plain api.
 
+use duet_test_support::calls_to;
 use std::sync::Arc;
 
 use duet_core::budget::Pace;
@@ -168,15 +169,6 @@ async fn the_default_transport_is_eapi_as_the_pc_client() {
         .find(|r| r.logical_path == "/api/resource/comments/add")
         .unwrap();
     assert_eq!(comment.transport, duet_fake_upstream::Transport::Weapi);
-}
-
-/// What the fake received for `path`, in order: (transport, business code).
-fn calls_to(fake: &FakeUpstream, path: &str) -> Vec<(duet_fake_upstream::Transport, Option<i64>)> {
-    fake.requests()
-        .iter()
-        .filter(|r| r.logical_path == path)
-        .map(|r| (r.transport, r.code))
-        .collect()
 }
 
 /// Daily songs and comment reads go over weapi with the references' parameters (fidelity rows

@@ -8,20 +8,12 @@ use duet_core::budget::Pace;
 use duet_core::{ErrorKind, MemoryStore, Playlist, Provider, Upstream};
 use duet_fake_upstream::{FakeConfig, FakeUpstream, Fault, FaultKind, Transport};
 use duet_netease::{Config, NeteaseProvider};
-use duet_test_support::netease_logged_in as logged_in;
+use duet_test_support::{calls_to, netease_logged_in as logged_in};
 
 /// The liked list of the fake's account, someone else's playlist, and one of the account's own.
 const LIKED: &str = "24381616";
 const SOMEONE_ELSES: &str = "131149308";
 const OWN: &str = "9000000066";
-
-fn calls_to(fake: &FakeUpstream, path: &str) -> Vec<(Transport, Option<i64>)> {
-    fake.requests()
-        .iter()
-        .filter(|r| r.logical_path == path)
-        .map(|r| (r.transport, r.code))
-        .collect()
-}
 
 fn ids(tracks: &Playlist) -> Vec<String> {
     tracks

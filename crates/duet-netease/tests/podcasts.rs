@@ -7,15 +7,7 @@ use duet_fake_upstream::netease::podcasts::{
     main_song_id, HOSTILE_PODCAST, LONG_PODCAST, UNSUBSCRIBED_PODCAST,
 };
 use duet_fake_upstream::{FakeConfig, FakeUpstream, Fault, FaultKind, Transport};
-use duet_test_support::{netease_logged_in as logged_in, netease_logged_out as provider};
-
-fn calls_to(fake: &FakeUpstream, path: &str) -> Vec<(Transport, Option<i64>)> {
-    fake.requests()
-        .iter()
-        .filter(|r| r.logical_path == path)
-        .map(|r| (r.transport, r.code))
-        .collect()
-}
+use duet_test_support::{calls_to, netease_logged_in as logged_in, netease_logged_out as provider};
 
 #[tokio::test]
 async fn the_subscribed_podcasts_come_with_their_hosts_and_counts() {

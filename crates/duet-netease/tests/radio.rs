@@ -7,17 +7,9 @@ use std::collections::HashSet;
 use duet_core::{ErrorKind, Provider};
 use duet_fake_upstream::netease::radio::{fm_catalogue, FM_BATCH, HEARTBEAT_TRACK_BASE};
 use duet_fake_upstream::{FakeConfig, FakeUpstream, Fault, FaultKind, Transport};
-use duet_test_support::{netease_logged_in as logged_in, netease_logged_out as provider};
+use duet_test_support::{calls_to, netease_logged_in as logged_in, netease_logged_out as provider};
 
 const LIKED: &str = "24381616";
-
-fn calls_to(fake: &FakeUpstream, path: &str) -> Vec<(Transport, Option<i64>)> {
-    fake.requests()
-        .iter()
-        .filter(|r| r.logical_path == path)
-        .map(|r| (r.transport, r.code))
-        .collect()
-}
 
 #[tokio::test]
 async fn fm_batches_keep_coming_over_weapi_as_whole_tracks() {

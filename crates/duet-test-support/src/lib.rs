@@ -12,7 +12,7 @@ use duet_core::cookies::PastedCookies;
 use duet_core::provider::QrPoll;
 use duet_core::{MemoryStore, Provider, QrMethod, Secret, Upstream};
 use duet_fake_upstream::qq::QqAccount;
-use duet_fake_upstream::FakeUpstream;
+use duet_fake_upstream::{FakeUpstream, Transport};
 use duet_netease::NeteaseProvider;
 use duet_qqmusic::QqProvider;
 
@@ -78,4 +78,14 @@ pub async fn both_logged_in(fake: &FakeUpstream) -> (Arc<dyn Provider>, Arc<dyn 
         Arc::new(netease_logged_in(fake).await),
         Arc::new(qq_logged_in(fake, QqAccount::Qq).await),
     )
+}
+
+/// The transport and business code of every request the fake saw at logical `path`, in order
+/// (what a test reads to check a call was made once, over the right transport).
+pub fn calls_to(fake: &FakeUpstream, path: &str) -> Vec<(Transport, Option<i64>)> {
+    fake.requests()
+        .iter()
+        .filter(|r| r.logical_path == path)
+        .map(|r| (r.transport, r.code))
+        .collect()
 }
