@@ -3,19 +3,27 @@
 //! and by the line follower (so the desktop lyrics and the now-playing feed get the same lines).
 //! Its answers are kept per track for the session.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
+
+use tokio::sync::watch;
 
 use duet_core::{Lyrics, Provider, Result, Track, Upstream};
 use duet_lrclib::{Lrclib, LrclibClient};
 
+use crate::prefs::Prefs;
+
 pub struct SecondSource {
     lrclib: Option<Lrclib>,
-    on: AtomicBool,
+    /// The preferences as they are now (the `lyrics.lrclib` switch is read at each ask, so a
+    /// change applies from the moment `prefs_set` answers); off until connected.
+    prefs: OnceLock<watch::Receiver<Prefs>>,
 }
 
 impl SecondSource {
-    /// Off until [`set_on`](Self::set_on); LRCLIB reached through `upstream` (the fake under
-    /// `DUET_UPSTREAM`).
+    /// Off until the preferences are connected ([`follow_lyrics_source`]); LRCLIB reached
+    /// through `upstream` (the fake under `DUET_UPSTREAM`).
+    ///
+    /// [`follow_lyrics_source`]: crate::state::Duet::follow_lyrics_source
     pub fn new(upstream: &Upstream) -> Self {
         let lrclib = match LrclibClient::new(upstream.clone()) {
             Ok(client) => Some(Lrclib::new(client)),
@@ -26,18 +34,16 @@ impl SecondSource {
         };
         Self {
             lrclib,
-            on: AtomicBool::new(crate::prefs::LyricsPrefs::default().lrclib),
+            prefs: OnceLock::new(),
         }
     }
 
-    pub fn set_on(&self, on: bool) {
-        self.on.store(on, Ordering::Relaxed);
-    }
-
     fn lrclib(&self) -> Option<&Lrclib> {
-        self.lrclib
-            .as_ref()
-            .filter(|_| self.on.load(Ordering::Relaxed))
+        let on = self
+            .prefs
+            .get()
+            .is_some_and(|prefs| prefs.borrow().lyrics.lrclib);
+        self.lrclib.as_ref().filter(|_| on)
     }
 
     /// `provider`'s lyrics of `id`, filled in from LRCLIB when it is on and they have no lines.
@@ -56,16 +62,8 @@ impl SecondSource {
 }
 
 impl crate::state::Duet {
-    /// Applies the `lyrics.lrclib` preference now and on every change.
+    /// Reads the `lyrics.lrclib` preference from `prefs` at each ask from now on.
     pub fn follow_lyrics_source(&self, prefs: &crate::prefs::PrefsStore) {
-        let source = self.player.second_source.clone();
-        let mut changes = prefs.watch();
-        source.set_on(changes.borrow_and_update().lyrics.lrclib);
-        tauri::async_runtime::spawn(async move {
-            while changes.changed().await.is_ok() {
-                let on = changes.borrow_and_update().lyrics.lrclib;
-                source.set_on(on);
-            }
-        });
+        let _ = self.player.second_source.prefs.set(prefs.watch());
     }
 }
